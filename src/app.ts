@@ -1,0 +1,60 @@
+import Fastify, { type FastifyInstance } from "fastify";
+import type { Services } from "./context.ts";
+import { loadOperations } from "./operations/registry.ts";
+import { AwsError } from "./protocol/aws-error.ts";
+import { AwsJsonEndpoint, errorResponse } from "./protocol/aws-json.ts";
+import { staticCredentialStore } from "./protocol/sigv4.ts";
+
+/** Wires the routes. No Cognito logic lives here. */
+export async function buildApp(services: Services): Promise<FastifyInstance> {
+  const { config } = services;
+  const operations = await loadOperations();
+  const endpoint = new AwsJsonEndpoint(services, operations, staticCredentialStore(config.accessKeys));
+  const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, keepAliveTimeout: 65_000 });
+
+  // Every body arrives raw: SigV4 signs the exact bytes.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser("*", { parseAs: "buffer" }, (_req, body, done) => done(null, body));
+
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    const status = err.statusCode ?? 500;
+    const error =
+      status === 413
+        ? new AwsError(
+            "RequestEntityTooLargeException",
+            413,
+            `Request body larger than ${config.maxBodyBytes} bytes.`,
+          )
+        : status < 500
+          ? new AwsError("SerializationException", status, err.message)
+          : new AwsError("InternalErrorException", 500, "An internal error occurred.");
+    if (status >= 500) services.logger.error("internal error", { error: err.stack ?? String(err) });
+    const res = errorResponse(error, crypto.randomUUID());
+    reply.code(res.status).headers(res.headers).send(res.body);
+  });
+
+  app.post("/", async (req, reply) => {
+    const raw = req.raw;
+    const q = raw.url?.indexOf("?") ?? -1;
+    const res = await endpoint.handle({
+      method: "POST",
+      path: q >= 0 ? raw.url!.slice(0, q) : (raw.url ?? "/"),
+      query: q >= 0 ? raw.url!.slice(q + 1) : "",
+      headers: req.headers,
+      body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+    });
+    reply.code(res.status).headers(res.headers).send(res.body);
+  });
+
+  app.get("/health", async () => ({ status: "ok" }));
+
+  if (config.enableReset) {
+    app.post("/_lanyard/reset", async () => {
+      await services.storage.wipe();
+      services.logger.warn("all state wiped through /_lanyard/reset");
+      return { reset: true };
+    });
+  }
+
+  return app;
+}

@@ -1,0 +1,247 @@
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+
+/** One access key that may sign admin (SigV4) requests. */
+export interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * Lanyard's whole configuration. Every field can be set in the JSON config file (`--config FILE`),
+ * overridden by a `LANYARD_*` environment variable, overridden by a command-line flag.
+ */
+export interface Config {
+  /** Address to listen on. `LANYARD_HOST`, `--host`. Default 127.0.0.1. */
+  host: string;
+  /** Port to listen on. `LANYARD_PORT`, `--port`. Default 9229. */
+  port: number;
+  /** Directory of the embedded SQLite database. `LANYARD_DATA`, `--data`. Default ./.lanyard */
+  dataDir: string;
+  /** Keep everything in memory, nothing survives a restart. `LANYARD_MEMORY=1`, `--memory`. */
+  memory: boolean;
+  /**
+   * Access keys allowed to sign admin requests. `LANYARD_ACCESS_KEY_ID` + `LANYARD_SECRET_ACCESS_KEY`
+   * add one; the config file's `accessKeys` array may list several. With none, any well-formed
+   * signature is accepted, and only on a loopback address.
+   */
+  accessKeys: AccessKey[];
+  /** Allow listening on a non-loopback address without access keys. `LANYARD_INSECURE=1`, `--insecure`. */
+  insecure: boolean;
+  /** The 12-digit account id used in ARNs. `LANYARD_ACCOUNT_ID`. Default 000000000000. */
+  accountId: string;
+  /** Region used when a request carries none (unsigned requests). `LANYARD_REGION`. Default us-east-1. */
+  defaultRegion: string;
+  /** Public base URL used in token issuers; default http://HOST:PORT. `LANYARD_PUBLIC_URL`, `--public-url`. */
+  publicUrl: string | undefined;
+  /** Enables `POST /_lanyard/reset`, which wipes all state. `LANYARD_ENABLE_RESET=1`, `--enable-reset`. */
+  enableReset: boolean;
+  /** Largest request body accepted, in bytes. `LANYARD_MAX_BODY_BYTES`. Default 1 MiB. */
+  maxBodyBytes: number;
+  /** Request logging: "info" logs one line per request (never bodies), "warn" only problems. `LANYARD_LOG_LEVEL`. */
+  logLevel: "debug" | "info" | "warn" | "error" | "silent";
+}
+
+export class ConfigError extends Error {}
+
+export const DEFAULT_CONFIG: Readonly<Config> = {
+  host: "127.0.0.1",
+  port: 9229,
+  dataDir: ".lanyard",
+  memory: false,
+  accessKeys: [],
+  insecure: false,
+  accountId: "000000000000",
+  defaultRegion: "us-east-1",
+  publicUrl: undefined,
+  enableReset: false,
+  maxBodyBytes: 1024 * 1024,
+  logLevel: "warn",
+};
+
+const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+
+function bool(value: string | undefined): boolean | undefined {
+  if (value === undefined || value === "") return undefined;
+  return !["0", "false", "no", "off"].includes(value.toLowerCase());
+}
+
+function port(value: unknown, from: string): number {
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`${from}: not a port number: ${value}`);
+  return n;
+}
+
+/** Merges file, environment and flags, in that order of precedence (flags win). */
+export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
+  const flags = parseFlags(argv);
+  const config: Config = { ...DEFAULT_CONFIG, accessKeys: [] };
+  const file = flags.config ?? env.LANYARD_CONFIG;
+  if (file) applyFile(config, file);
+
+  if (env.LANYARD_HOST) config.host = env.LANYARD_HOST;
+  if (env.LANYARD_PORT) config.port = port(env.LANYARD_PORT, "LANYARD_PORT");
+  if (env.LANYARD_DATA) config.dataDir = env.LANYARD_DATA;
+  config.memory = bool(env.LANYARD_MEMORY) ?? config.memory;
+  config.insecure = bool(env.LANYARD_INSECURE) ?? config.insecure;
+  config.enableReset = bool(env.LANYARD_ENABLE_RESET) ?? config.enableReset;
+  if (env.LANYARD_ACCOUNT_ID) config.accountId = env.LANYARD_ACCOUNT_ID;
+  if (env.LANYARD_REGION) config.defaultRegion = env.LANYARD_REGION;
+  if (env.LANYARD_PUBLIC_URL) config.publicUrl = env.LANYARD_PUBLIC_URL;
+  if (env.LANYARD_MAX_BODY_BYTES) config.maxBodyBytes = Number(env.LANYARD_MAX_BODY_BYTES);
+  if (env.LANYARD_LOG_LEVEL) config.logLevel = logLevel(env.LANYARD_LOG_LEVEL);
+  if (env.LANYARD_ACCESS_KEY_ID || env.LANYARD_SECRET_ACCESS_KEY) {
+    if (!env.LANYARD_ACCESS_KEY_ID || !env.LANYARD_SECRET_ACCESS_KEY)
+      throw new ConfigError("LANYARD_ACCESS_KEY_ID and LANYARD_SECRET_ACCESS_KEY must be set together");
+    config.accessKeys.push({
+      accessKeyId: env.LANYARD_ACCESS_KEY_ID,
+      secretAccessKey: env.LANYARD_SECRET_ACCESS_KEY,
+    });
+  }
+
+  if (flags.host !== undefined) config.host = flags.host;
+  if (flags.port !== undefined) config.port = port(flags.port, "--port");
+  if (flags.data !== undefined) config.dataDir = flags.data;
+  if (flags.memory) config.memory = true;
+  if (flags.insecure) config.insecure = true;
+  if (flags.enableReset) config.enableReset = true;
+  if (flags.publicUrl !== undefined) config.publicUrl = flags.publicUrl;
+  if (!/^\d{12}$/.test(config.accountId)) throw new ConfigError("accountId must be 12 digits");
+  if (!Number.isInteger(config.maxBodyBytes) || config.maxBodyBytes < 1024)
+    throw new ConfigError("maxBodyBytes must be an integer of at least 1024");
+  return config;
+}
+
+function logLevel(value: string): Config["logLevel"] {
+  const found = LOG_LEVELS.find((l) => l === value);
+  if (!found) throw new ConfigError(`log level must be one of ${LOG_LEVELS.join(", ")}`);
+  return found;
+}
+
+interface Flags {
+  host?: string;
+  port?: string;
+  data?: string;
+  memory?: boolean;
+  config?: string;
+  insecure?: boolean;
+  enableReset?: boolean;
+  publicUrl?: string;
+}
+
+export const USAGE = `usage: lanyard [--host 127.0.0.1] [--port 9229] [--data DIR | --memory] [--config FILE]
+               [--public-url URL] [--enable-reset] [--insecure]
+Every option can also be set by a LANYARD_* environment variable (see README).`;
+
+function parseFlags(argv: readonly string[]): Flags {
+  const flags: Flags = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [name, inline] = arg.includes("=")
+      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
+      : [arg, undefined];
+    const value = (): string => {
+      if (inline !== undefined) return inline;
+      const next = argv[++i];
+      if (next === undefined) throw new ConfigError(`${name} needs a value`);
+      return next;
+    };
+    switch (name) {
+      case "--host":
+        flags.host = value();
+        break;
+      case "--port":
+        flags.port = value();
+        break;
+      case "--data":
+        flags.data = value();
+        break;
+      case "--config":
+        flags.config = value();
+        break;
+      case "--public-url":
+        flags.publicUrl = value();
+        break;
+      case "--memory":
+        flags.memory = true;
+        break;
+      case "--insecure":
+        flags.insecure = true;
+        break;
+      case "--enable-reset":
+        flags.enableReset = true;
+        break;
+      default:
+        throw new ConfigError(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  return flags;
+}
+
+function applyFile(config: Config, file: string): void {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ConfigError(`cannot read config file ${file}: ${(e as Error).message}`);
+  }
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${file}: not a JSON object`);
+  const o = raw as Record<string, unknown>;
+  const str = (k: string): string | undefined => {
+    const v = o[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== "string") throw new ConfigError(`${file}: ${k} must be a string`);
+    return v;
+  };
+  const flag = (k: string): boolean | undefined => {
+    const v = o[k];
+    if (v === undefined) return undefined;
+    if (typeof v !== "boolean") throw new ConfigError(`${file}: ${k} must be true or false`);
+    return v;
+  };
+  const known = new Set([
+    "host",
+    "port",
+    "data",
+    "memory",
+    "accessKeys",
+    "insecure",
+    "accountId",
+    "region",
+    "publicUrl",
+    "enableReset",
+    "maxBodyBytes",
+    "logLevel",
+  ]);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting ${k}`);
+  config.host = str("host") ?? config.host;
+  if (o.port !== undefined) config.port = port(o.port, `${file}: port`);
+  config.dataDir = str("data") ?? config.dataDir;
+  config.memory = flag("memory") ?? config.memory;
+  config.insecure = flag("insecure") ?? config.insecure;
+  config.enableReset = flag("enableReset") ?? config.enableReset;
+  config.accountId = str("accountId") ?? config.accountId;
+  config.defaultRegion = str("region") ?? config.defaultRegion;
+  config.publicUrl = str("publicUrl") ?? config.publicUrl;
+  const level = str("logLevel");
+  if (level) config.logLevel = logLevel(level);
+  if (o.maxBodyBytes !== undefined) config.maxBodyBytes = Number(o.maxBodyBytes);
+  if (o.accessKeys !== undefined) {
+    if (!Array.isArray(o.accessKeys)) throw new ConfigError(`${file}: accessKeys must be an array`);
+    for (const k of o.accessKeys as unknown[]) {
+      const key = k as Record<string, unknown>;
+      if (typeof key?.accessKeyId !== "string" || typeof key?.secretAccessKey !== "string")
+        throw new ConfigError(`${file}: each of accessKeys needs accessKeyId and secretAccessKey strings`);
+      config.accessKeys.push({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey });
+    }
+  }
+}
+
+/** True for 127.0.0.0/8, ::1 and "localhost". */
+export function isLoopback(host: string): boolean {
+  if (host === "localhost") return true;
+  if (isIP(host) === 4) return host.startsWith("127.");
+  return host === "::1" || host === "[::1]";
+}

@@ -1,0 +1,43 @@
+import type { Config } from "./config/config.ts";
+import type { Storage } from "./storage/storage.ts";
+
+/** Time as the server sees it; tests replace it to move time without sleeping. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };
+
+/** A clock that follows the system clock plus an adjustable offset. */
+export class OffsetClock implements Clock {
+  offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** The long-lived parts of a running server, shared by every request. */
+export interface Services {
+  readonly config: Config;
+  readonly storage: Storage;
+  readonly clock: Clock;
+  readonly logger: Logger;
+}
+
+/** One request: who asked, where, when. */
+export interface RequestContext {
+  readonly services: Services;
+  readonly requestId: string;
+  /** From the SigV4 credential scope, else the pool id's prefix, else the configured default. */
+  readonly region: string;
+  /** Epoch milliseconds at the start of the request. */
+  readonly now: number;
+}

@@ -1,0 +1,278 @@
+/** The administrator's user operations (AdminCreateUser, AdminUpdateUserAttributes, ...). */
+import type { RequestContext } from "../context.ts";
+import {
+  InvalidParameterException,
+  NotAuthorizedException,
+  UnsupportedUserStateException,
+  UsernameExistsException,
+} from "../generated/exceptions.ts";
+import type {
+  AdminCreateUserRequest,
+  AttributeType,
+  ListUsersRequest,
+  UserType,
+} from "../generated/types.ts";
+import type { UserRecord } from "../storage/records.ts";
+import { DuplicateKeyError } from "../storage/storage.ts";
+import { newSub } from "./ids.ts";
+import { parseFilter } from "./list-users-filter.ts";
+import { fromToken, toToken } from "./pagination.ts";
+import { generateTemporaryPassword } from "./password-policy.ts";
+import { newCredential } from "./passwords.ts";
+import { requirePool } from "./pools.ts";
+import {
+  attributeMap,
+  checkAttributes,
+  checkNewUsername,
+  claimAliases,
+  requireUser,
+  toUserType,
+  userNotFound,
+  usernameAttributeOf,
+  usernameKey,
+} from "./users.ts";
+
+export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUserRequest): Promise<UserType> {
+  const { storage } = ctx.services;
+  const pool = await requirePool(storage, input.UserPoolId);
+  const attrs = attributeMap(input.UserAttributes);
+  checkAttributes(pool, attrs, "create");
+
+  if (input.MessageAction === "RESEND") {
+    const user = await requireUser(storage, pool, input.Username);
+    if (user.status !== "FORCE_CHANGE_PASSWORD")
+      throw new UnsupportedUserStateException(
+        "Resend not possible. User is not in FORCE_CHANGE_PASSWORD state.",
+      );
+    const password =
+      input.TemporaryPassword ?? generateTemporaryPassword(pool.settings.Policies?.PasswordPolicy);
+    const { credential } = await newCredential(pool, user, password, true, ctx.now);
+    const updated: UserRecord = { ...user, password: credential, updatedAt: ctx.now };
+    await storage.transaction((tx) => tx.updateUser(updated));
+    return toUserType(updated);
+  }
+
+  checkNewUsername(pool, input.Username);
+  let username = input.Username;
+  const sub = newSub();
+  const asAttribute = usernameAttributeOf(pool, input.Username);
+  if (asAttribute) {
+    // Pools that sign in by email or phone keep the sub as the username and the value as an attribute.
+    const given = attrs.get(asAttribute);
+    if (given !== undefined && given !== input.Username)
+      throw new InvalidParameterException(`${asAttribute} attribute must match the username.`);
+    attrs.set(asAttribute, input.Username);
+    username = sub;
+  }
+  for (const medium of input.DesiredDeliveryMediums ?? []) {
+    if (input.MessageAction === "SUPPRESS") break;
+    if (medium === "EMAIL" && !attrs.has("email") && input.DesiredDeliveryMediums?.length === 1)
+      throw new InvalidParameterException(
+        "User has no attribute matching desired delivery mediums: EMAIL requires an email attribute.",
+      );
+  }
+
+  const password =
+    input.TemporaryPassword ?? generateTemporaryPassword(pool.settings.Policies?.PasswordPolicy);
+  const { credential } = await newCredential(pool, undefined, password, true, ctx.now);
+  const user: UserRecord = {
+    poolId: pool.id,
+    username,
+    usernameKey: usernameKey(pool, username),
+    sub,
+    status: "FORCE_CHANGE_PASSWORD",
+    enabled: true,
+    attributes: Object.fromEntries(attrs),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    password: credential,
+  };
+  await storage.transaction(async (tx) => {
+    if (asAttribute) {
+      const taken = await tx.findUsersByAlias(pool.id, asAttribute, input.Username);
+      if (taken.length > 0)
+        throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
+    }
+    await claimAliases(tx, pool, user, input.ForceAliasCreation === true, ctx.now);
+    try {
+      await tx.insertUser(user);
+    } catch (e) {
+      if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User account already exists");
+      throw e;
+    }
+  });
+  return toUserType(user);
+}
+
+/** Runs a change on one user inside a transaction, re-reading the user there. */
+export async function changeUser(
+  ctx: RequestContext,
+  poolId: string,
+  username: string,
+  change: (user: UserRecord) => Promise<UserRecord | undefined> | UserRecord | undefined,
+): Promise<UserRecord> {
+  return ctx.services.storage.transaction(async (tx) => {
+    const pool = await requirePool(tx, poolId);
+    const user = await requireUser(tx, pool, username);
+    const next = await change(user);
+    if (!next) return user;
+    await tx.updateUser(next);
+    return next;
+  });
+}
+
+export async function adminUpdateUserAttributes(
+  ctx: RequestContext,
+  poolId: string,
+  username: string,
+  list: readonly AttributeType[],
+): Promise<void> {
+  const { storage } = ctx.services;
+  await storage.transaction(async (tx) => {
+    const pool = await requirePool(tx, poolId);
+    const user = await requireUser(tx, pool, username);
+    const attrs = attributeMap(list);
+    checkAttributes(pool, attrs, "update");
+    const usernameAttrs = pool.settings.UsernameAttributes ?? [];
+    const next: UserRecord = { ...user, attributes: { ...user.attributes }, updatedAt: ctx.now };
+    for (const [name, value] of attrs) {
+      const changed = user.attributes[name] !== value;
+      next.attributes[name] = value;
+      // A changed email or phone is unverified unless this same call says it is verified.
+      if (changed && name === "email" && !attrs.has("email_verified"))
+        next.attributes.email_verified = "false";
+      if (changed && name === "phone_number" && !attrs.has("phone_number_verified"))
+        next.attributes.phone_number_verified = "false";
+    }
+    for (const attr of usernameAttrs) {
+      const value = next.attributes[attr];
+      if (value !== undefined && value !== user.attributes[attr]) {
+        const taken = (await tx.findUsersByAlias(pool.id, attr, value)).some((u) => u.sub !== user.sub);
+        if (taken) throw new InvalidParameterException(`An account with the given ${attr} already exists.`);
+      }
+    }
+    await claimAliases(tx, pool, next, false, ctx.now);
+    await tx.updateUser(next);
+  });
+}
+
+export async function adminDeleteUserAttributes(
+  ctx: RequestContext,
+  poolId: string,
+  username: string,
+  names: readonly string[],
+): Promise<void> {
+  await ctx.services.storage.transaction(async (tx) => {
+    const pool = await requirePool(tx, poolId);
+    const user = await requireUser(tx, pool, username);
+    const schema = pool.settings.SchemaAttributes ?? [];
+    const next: UserRecord = { ...user, attributes: { ...user.attributes }, updatedAt: ctx.now };
+    for (const name of names) {
+      const attr = schema.find((a) => a.Name === name || a.Name === `dev:${name}`);
+      if (!attr || name === "sub" || name === "identities")
+        throw new InvalidParameterException(`Invalid attribute name: ${name}`);
+      if (attr.Required) throw new InvalidParameterException(`Cannot delete a required attribute: ${name}`);
+      if (attr.Mutable === false)
+        throw new InvalidParameterException(`Cannot modify the non-mutable attribute ${name}`);
+      if ((pool.settings.UsernameAttributes ?? []).includes(name as "email"))
+        throw new InvalidParameterException(`Cannot delete ${name}: the pool uses it as the username.`);
+      delete next.attributes[name];
+      if (name === "email") delete next.attributes.email_verified;
+      if (name === "phone_number") delete next.attributes.phone_number_verified;
+    }
+    await tx.updateUser(next);
+  });
+}
+
+export async function adminSetUserPassword(
+  ctx: RequestContext,
+  poolId: string,
+  username: string,
+  password: string,
+  permanent: boolean,
+): Promise<void> {
+  const { storage } = ctx.services;
+  const pool = await requirePool(storage, poolId);
+  const current = await requireUser(storage, pool, username);
+  if (current.status === "EXTERNAL_PROVIDER")
+    throw new InvalidParameterException("Cannot set a password for a user of an external identity provider.");
+  // Hash outside the transaction: it is the slow part.
+  const { credential, history } = await newCredential(pool, current, password, !permanent, ctx.now);
+  await changeUser(ctx, poolId, username, (user) => ({
+    ...user,
+    password: credential,
+    passwordHistory: history,
+    status: permanent ? "CONFIRMED" : "FORCE_CHANGE_PASSWORD",
+    updatedAt: ctx.now,
+  }));
+}
+
+export async function adminResetUserPassword(
+  ctx: RequestContext,
+  poolId: string,
+  username: string,
+): Promise<void> {
+  await changeUser(ctx, poolId, username, (user) => {
+    if (user.status === "EXTERNAL_PROVIDER")
+      throw new NotAuthorizedException("User password cannot be reset in the current state.");
+    const a = user.attributes;
+    const canReceive =
+      a.email_verified === "true" || a.phone_number_verified === "true" || a.email || a.phone_number;
+    if (!canReceive)
+      throw new InvalidParameterException(
+        "Cannot reset password for the user as there is no registered/verified email or phone_number",
+      );
+    return { ...user, status: "RESET_REQUIRED", updatedAt: ctx.now };
+  });
+}
+
+export async function adminConfirmSignUp(
+  ctx: RequestContext,
+  poolId: string,
+  username: string,
+): Promise<void> {
+  await changeUser(ctx, poolId, username, (user) => {
+    if (user.status !== "UNCONFIRMED")
+      throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
+    return { ...user, status: "CONFIRMED", updatedAt: ctx.now };
+  });
+}
+
+export async function setEnabled(
+  ctx: RequestContext,
+  poolId: string,
+  username: string,
+  enabled: boolean,
+): Promise<void> {
+  await changeUser(ctx, poolId, username, (user) =>
+    user.enabled === enabled ? undefined : { ...user, enabled, updatedAt: ctx.now },
+  );
+}
+
+export async function adminDeleteUser(ctx: RequestContext, poolId: string, username: string): Promise<void> {
+  await ctx.services.storage.transaction(async (tx) => {
+    const pool = await requirePool(tx, poolId);
+    const user = await requireUser(tx, pool, username);
+    await tx.deleteUser(pool.id, user.sub);
+  });
+}
+
+export async function listUsers(
+  ctx: RequestContext,
+  input: ListUsersRequest,
+): Promise<{ Users: UserType[]; PaginationToken?: string }> {
+  const { storage } = ctx.services;
+  const pool = await requirePool(storage, input.UserPoolId);
+  const filter = parseFilter(pool, input.Filter);
+  const limit = input.Limit || 60;
+  const after = fromToken(input.PaginationToken, `users:${pool.id}:${input.Filter ?? ""}`);
+  const page = await storage.listUsers(pool.id, limit, filter, after);
+  const only = input.AttributesToGet ? new Set(input.AttributesToGet) : undefined;
+  const out: { Users: UserType[]; PaginationToken?: string } = {
+    Users: page.items.map((u) => toUserType(u, only)),
+  };
+  if (page.next) out.PaginationToken = toToken(page.next, `users:${pool.id}:${input.Filter ?? ""}`);
+  return out;
+}
+
+export { userNotFound };

@@ -1,0 +1,53 @@
+import { buildApp } from "./app.ts";
+import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
+import { systemClock } from "./context.ts";
+import { createLogger } from "./logger.ts";
+import { SqliteStorage } from "./storage/sqlite/sqlite-storage.ts";
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`lanyard: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const loopback = isLoopback(config.host);
+  if (config.accessKeys.length === 0) {
+    if (!loopback && !config.insecure) {
+      process.stderr.write(
+        `lanyard: refusing to listen on ${config.host} without access keys: set LANYARD_ACCESS_KEY_ID and LANYARD_SECRET_ACCESS_KEY (or accessKeys in the config file), or pass --insecure\n`,
+      );
+      process.exit(2);
+    }
+    process.stderr.write(
+      "lanyard: no access keys configured: admin requests with any well-formed SigV4 signature are accepted" +
+        (loopback ? " (loopback only)\n" : " (--insecure)\n"),
+    );
+  }
+  const logger = createLogger(config.logLevel);
+  const storage = new SqliteStorage(config.memory ? { memory: true } : { dir: config.dataDir });
+  await storage.migrate();
+  const app = await buildApp({ config, storage, clock: systemClock, logger });
+  await app.listen({ host: config.host, port: config.port });
+  const address = app.server.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  const shown = config.host.includes(":") ? `[${config.host}]` : config.host;
+  process.stdout.write(`listening on http://${shown}:${port}\n`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await app.close();
+    await storage.close();
+    process.exit(0);
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+await main();

@@ -1,0 +1,11 @@
+import { updatePool } from "../../domain/pools.ts";
+import type { UpdateUserPoolRequest, UpdateUserPoolResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<UpdateUserPoolRequest, UpdateUserPoolResponse>(
+  "UpdateUserPool",
+  async (input, ctx) => {
+    await updatePool(ctx, input);
+    return {};
+  },
+);

@@ -1,0 +1,11 @@
+import { adminConfirmSignUp } from "../../domain/admin-users.ts";
+import type { AdminConfirmSignUpRequest, AdminConfirmSignUpResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<AdminConfirmSignUpRequest, AdminConfirmSignUpResponse>(
+  "AdminConfirmSignUp",
+  async (input, ctx) => {
+    await adminConfirmSignUp(ctx, input.UserPoolId, input.Username);
+    return {};
+  },
+);

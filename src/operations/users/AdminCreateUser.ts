@@ -1,0 +1,8 @@
+import { adminCreateUser } from "../../domain/admin-users.ts";
+import type { AdminCreateUserRequest, AdminCreateUserResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<AdminCreateUserRequest, AdminCreateUserResponse>(
+  "AdminCreateUser",
+  async (input, ctx) => ({ User: await adminCreateUser(ctx, input) }),
+);

@@ -1,0 +1,11 @@
+import { adminDeleteUser } from "../../domain/admin-users.ts";
+import type { AdminDeleteUserRequest } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<AdminDeleteUserRequest, Record<string, never>>(
+  "AdminDeleteUser",
+  async (input, ctx) => {
+    await adminDeleteUser(ctx, input.UserPoolId, input.Username);
+    return {};
+  },
+);

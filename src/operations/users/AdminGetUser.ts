@@ -1,0 +1,22 @@
+import { wireTime } from "../../domain/ids.ts";
+import { requirePool } from "../../domain/pools.ts";
+import { requireUser, wireAttributes } from "../../domain/users.ts";
+import type { AdminGetUserRequest, AdminGetUserResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<AdminGetUserRequest, AdminGetUserResponse>(
+  "AdminGetUser",
+  async (input, ctx) => {
+    const { storage } = ctx.services;
+    const pool = await requirePool(storage, input.UserPoolId);
+    const user = await requireUser(storage, pool, input.Username);
+    return {
+      Username: user.username,
+      UserAttributes: wireAttributes(user),
+      UserCreateDate: wireTime(user.createdAt),
+      UserLastModifiedDate: wireTime(user.updatedAt),
+      Enabled: user.enabled,
+      UserStatus: user.status as AdminGetUserResponse["UserStatus"],
+    };
+  },
+);

@@ -1,0 +1,11 @@
+import { adminResetUserPassword } from "../../domain/admin-users.ts";
+import type { AdminResetUserPasswordRequest, AdminResetUserPasswordResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>(
+  "AdminResetUserPassword",
+  async (input, ctx) => {
+    await adminResetUserPassword(ctx, input.UserPoolId, input.Username);
+    return {};
+  },
+);

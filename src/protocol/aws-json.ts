@@ -1,0 +1,164 @@
+/**
+ * The AWS JSON 1.1 endpoint: `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`.
+ * Route -> SigV4 (admin operations) -> parse -> validate -> operation -> serialize.
+ */
+import { randomUUID } from "node:crypto";
+import type { Clock, Logger, RequestContext, Services } from "../context.ts";
+import {
+  InternalErrorException,
+  InvalidParameterException,
+  UnsupportedOperationException,
+} from "../generated/exceptions.ts";
+import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
+import type { OperationModule } from "../operations/define.ts";
+import { InvalidCursorError } from "../storage/cursor.ts";
+import { AwsError } from "./aws-error.ts";
+import { type CredentialStore, verifySigV4 } from "./sigv4.ts";
+import { validateInput } from "./validate.ts";
+
+const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
+const CONTENT_TYPE = "application/x-amz-json-1.1";
+
+export interface AwsJsonRequest {
+  method: string;
+  path: string;
+  query: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  body: Buffer;
+}
+
+export interface AwsJsonResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const POOL_REGION = /^([a-z]{2}(?:-[a-z]+)+-\d+)_/;
+
+export class AwsJsonEndpoint {
+  private readonly services: Services;
+  private readonly operations: ReadonlyMap<string, OperationModule>;
+  private readonly credentials: CredentialStore;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(
+    services: Services,
+    operations: ReadonlyMap<string, OperationModule>,
+    credentials: CredentialStore,
+  ) {
+    this.services = services;
+    this.operations = operations;
+    this.credentials = credentials;
+    this.clock = services.clock;
+    this.logger = services.logger;
+  }
+
+  async handle(req: AwsJsonRequest): Promise<AwsJsonResponse> {
+    const requestId = randomUUID();
+    const started = performance.now();
+    let operation = "-";
+    try {
+      const spec = this.route(req);
+      operation = spec.name;
+      const now = this.clock.now();
+      let region: string | undefined;
+      if (spec.auth === "sigv4") region = verifySigV4(req, this.credentials, new Date(now)).region;
+      const input = parseBody(req);
+      const impl = this.operations.get(spec.name);
+      if (!impl)
+        throw new UnsupportedOperationException(
+          `${spec.name} is not implemented by Lanyard yet (see docs/compatibility.md).`,
+        );
+      validateInput(input, spec.input);
+      const ctx: RequestContext = {
+        services: this.services,
+        requestId,
+        region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
+        now,
+      };
+      const output = await impl.handle(input, ctx);
+      this.logger.debug("request", { requestId, operation, status: 200, ms: elapsed(started) });
+      return {
+        status: 200,
+        headers: { "content-type": CONTENT_TYPE, "x-amzn-requestid": requestId },
+        body: JSON.stringify(output ?? {}),
+      };
+    } catch (caught) {
+      let e = caught;
+      let error: AwsError;
+      if (e instanceof InvalidCursorError) e = new InvalidParameterException("Invalid pagination token.");
+      if (e instanceof AwsError) {
+        error = e;
+        this.logger.info("request refused", { requestId, operation, status: e.status, type: e.type });
+      } else {
+        this.logger.error("internal error", {
+          requestId,
+          operation,
+          error: (e as Error)?.stack ?? String(e),
+        });
+        error = new InternalErrorException(
+          "An internal error occurred. See the server log, request id " + requestId,
+        );
+      }
+      return errorResponse(error, requestId);
+    }
+  }
+
+  private route(req: AwsJsonRequest): OperationSpec {
+    const target = header(req.headers, "x-amz-target");
+    if (!target) throw new AwsError("UnknownOperationException", 400, "Missing X-Amz-Target header.");
+    const name = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : "";
+    const spec = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name as OperationName] : undefined;
+    if (!spec) throw new AwsError("UnknownOperationException", 400, `Unknown operation ${target}.`);
+    const type = header(req.headers, "content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (type !== CONTENT_TYPE && type !== "application/x-amz-json-1.0")
+      throw new AwsError(
+        "UnsupportedMediaTypeException",
+        415,
+        `Content-Type must be ${CONTENT_TYPE}, not ${type ? `'${type}'` : "missing"}.`,
+      );
+    return spec;
+  }
+}
+
+function elapsed(started: number): number {
+  return Math.round((performance.now() - started) * 100) / 100;
+}
+
+export function header(headers: AwsJsonRequest["headers"], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function parseBody(req: AwsJsonRequest): unknown {
+  if (req.body.length === 0) return {};
+  let input: unknown;
+  try {
+    input = JSON.parse(req.body.toString("utf8"));
+  } catch {
+    throw new AwsError("SerializationException", 400, "The request body is not valid JSON.");
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input))
+    throw new AwsError("SerializationException", 400, "The request body must be a JSON object.");
+  return input;
+}
+
+/** Unsigned operations carry no credential scope: take the region from the pool id when there is one. */
+function regionOf(input: unknown): string | undefined {
+  const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
+  if (typeof poolId !== "string") return undefined;
+  return POOL_REGION.exec(poolId)?.[1];
+}
+
+export function errorResponse(error: AwsError, requestId: string): AwsJsonResponse {
+  return {
+    status: error.status,
+    headers: {
+      "content-type": CONTENT_TYPE,
+      "x-amzn-requestid": requestId,
+      "x-amzn-errortype": error.type,
+    },
+    body: JSON.stringify({ __type: error.type, message: error.message }),
+  };
+}

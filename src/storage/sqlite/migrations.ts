@@ -1,0 +1,99 @@
+/** SQLite schema, one entry per version. Applied in order, each in its own transaction. */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE pools (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    region TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    settings TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    user_count INTEGER NOT NULL DEFAULT 0
+  );
+
+  CREATE INDEX pools_by_region ON pools (region, seq);
+
+  CREATE TABLE clients (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    settings TEXT NOT NULL,
+    UNIQUE (pool_id, client_id)
+  );
+  CREATE INDEX clients_by_pool ON clients (pool_id, seq);
+
+  CREATE TABLE client_secrets (
+    pool_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    secret_id TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, client_id, secret_id),
+    FOREIGN KEY (pool_id, client_id) REFERENCES clients (pool_id, client_id) ON DELETE CASCADE
+  );
+
+  CREATE TABLE users (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    username TEXT NOT NULL,
+    username_key TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    status TEXT NOT NULL,
+    enabled TEXT NOT NULL,
+    email TEXT,
+    email_key TEXT,
+    phone_number TEXT,
+    preferred_username TEXT,
+    preferred_username_key TEXT,
+    name TEXT,
+    given_name TEXT,
+    family_name TEXT,
+    attributes TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    password TEXT,
+    password_history TEXT,
+    UNIQUE (pool_id, username_key),
+    UNIQUE (pool_id, sub)
+  );
+  CREATE INDEX users_by_pool ON users (pool_id, seq);
+  CREATE INDEX users_by_username ON users (pool_id, username_key, seq);
+  CREATE INDEX users_by_email ON users (pool_id, email, seq);
+  CREATE INDEX users_by_email_key ON users (pool_id, email_key);
+  CREATE INDEX users_by_phone ON users (pool_id, phone_number, seq);
+  CREATE INDEX users_by_preferred ON users (pool_id, preferred_username, seq);
+  CREATE INDEX users_by_preferred_key ON users (pool_id, preferred_username_key);
+  CREATE INDEX users_by_name ON users (pool_id, name, seq);
+  CREATE INDEX users_by_given ON users (pool_id, given_name, seq);
+  CREATE INDEX users_by_family ON users (pool_id, family_name, seq);
+  CREATE INDEX users_by_status ON users (pool_id, status, seq);
+  CREATE INDEX users_by_enabled ON users (pool_id, enabled, seq);
+  CREATE INDEX users_by_sub ON users (pool_id, sub, seq);
+
+  CREATE TABLE groups (
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    description TEXT,
+    role_arn TEXT,
+    precedence INTEGER,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, name)
+  );
+
+  CREATE TABLE group_members (
+    pool_id TEXT NOT NULL,
+    group_name TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    PRIMARY KEY (pool_id, group_name, sub),
+    FOREIGN KEY (pool_id, group_name) REFERENCES groups (pool_id, name) ON DELETE CASCADE ON UPDATE CASCADE,
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX group_members_by_user ON group_members (pool_id, sub, group_name);
+  `,
+];

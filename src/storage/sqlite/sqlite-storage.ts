@@ -1,0 +1,594 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
+import { decodeCursor, encodeCursor, prefixUpperBound } from "../cursor.ts";
+import type { ClientRecord, ClientSecretRecord, GroupRecord, PoolRecord, UserRecord } from "../records.ts";
+import {
+  DuplicateKeyError,
+  type Page,
+  type SearchableAttribute,
+  type Storage,
+  type Transaction,
+  type UserFilter,
+} from "../storage.ts";
+import { MIGRATIONS } from "./migrations.ts";
+
+type Row = Record<string, SQLInputValue>;
+
+/** The column each searchable attribute lives in. */
+const FILTER_COLUMNS: Readonly<Record<SearchableAttribute, string>> = {
+  username: "username_key",
+  email: "email",
+  phone_number: "phone_number",
+  name: "name",
+  given_name: "given_name",
+  family_name: "family_name",
+  preferred_username: "preferred_username",
+  "cognito:user_status": "status",
+  status: "enabled",
+  sub: "sub",
+};
+
+const SQLITE_CONSTRAINT_UNIQUE = 2067;
+const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
+
+/**
+ * SQLite on node:sqlite. One connection; every statement is synchronous, so the whole storage is
+ * serialised by one async lock: a transaction holds it from BEGIN to COMMIT, and reads outside a
+ * transaction wait for it, so they only ever see committed data.
+ */
+export class SqliteStorage implements Storage {
+  private readonly db: DatabaseSync;
+  private readonly statements = new Map<string, StatementSync>();
+  private lock: Promise<void> = Promise.resolve();
+  private locked = false;
+  private readonly ops: SqliteOps;
+
+  constructor(location: { memory: true } | { dir: string }) {
+    let path = ":memory:";
+    if ("dir" in location) {
+      mkdirSync(location.dir, { recursive: true });
+      path = join(location.dir, "lanyard.db");
+    }
+    this.db = new DatabaseSync(path);
+    this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
+    this.db.exec("PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
+    this.ops = new SqliteOps((sql) => this.statement(sql));
+  }
+
+  private statement(sql: string): StatementSync {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  /** Runs fn when no transaction holds the connection. */
+  private async exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    // Fast path: nothing holds the connection. Every statement runs synchronously inside fn's
+    // first step, so the read is over before anything else can begin a transaction.
+    if (!this.locked) return fn();
+    const previous = this.lock;
+    let release!: () => void;
+    this.lock = new Promise<void>((r) => {
+      release = r;
+    });
+    await previous;
+    this.locked = true;
+    try {
+      return await fn();
+    } finally {
+      this.locked = false;
+      release();
+    }
+  }
+
+  async migrate(): Promise<void> {
+    await this.exclusive(() => {
+      this.db.exec(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER)",
+      );
+      const row = this.db.prepare("SELECT MAX(version) AS v FROM schema_migrations").get() as {
+        v: number | null;
+      };
+      for (let v = (row.v ?? 0) + 1; v <= MIGRATIONS.length; v++) {
+        this.db.exec("BEGIN IMMEDIATE");
+        try {
+          this.db.exec(MIGRATIONS[v - 1]!);
+          this.db.prepare("INSERT INTO schema_migrations VALUES (?, ?)").run(v, Date.now());
+          this.db.exec("COMMIT");
+        } catch (e) {
+          this.db.exec("ROLLBACK");
+          throw e;
+        }
+      }
+    });
+  }
+
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const previous = this.lock;
+    let release!: () => void;
+    this.lock = new Promise<void>((r) => {
+      release = r;
+    });
+    return (async () => {
+      await previous;
+      this.locked = true;
+      try {
+        this.db.exec("BEGIN IMMEDIATE");
+        try {
+          const result = await fn(this.ops);
+          this.db.exec("COMMIT");
+          return result;
+        } catch (e) {
+          if (this.db.isTransaction) this.db.exec("ROLLBACK");
+          throw e;
+        }
+      } finally {
+        this.locked = false;
+        release();
+      }
+    })();
+  }
+
+  async wipe(): Promise<void> {
+    await this.exclusive(() => {
+      this.db.exec("BEGIN IMMEDIATE");
+      this.db.exec(
+        "DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
+      );
+      this.db.exec("COMMIT");
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.exclusive(() => {
+      this.statements.clear();
+      if (this.db.isOpen) this.db.close();
+    });
+  }
+
+  getPool(poolId: string) {
+    return this.exclusive(() => this.ops.getPool(poolId));
+  }
+  listPools(region: string, limit: number, after?: string) {
+    return this.exclusive(() => this.ops.listPools(region, limit, after));
+  }
+  countPools() {
+    return this.exclusive(() => this.ops.countPools());
+  }
+  getClient(poolId: string, clientId: string) {
+    return this.exclusive(() => this.ops.getClient(poolId, clientId));
+  }
+  listClients(poolId: string, limit: number, after?: string) {
+    return this.exclusive(() => this.ops.listClients(poolId, limit, after));
+  }
+  listClientSecrets(poolId: string, clientId: string) {
+    return this.exclusive(() => this.ops.listClientSecrets(poolId, clientId));
+  }
+  getUser(poolId: string, usernameKey: string) {
+    return this.exclusive(() => this.ops.getUser(poolId, usernameKey));
+  }
+  getUserBySub(poolId: string, sub: string) {
+    return this.exclusive(() => this.ops.getUserBySub(poolId, sub));
+  }
+  findUsersByAlias(
+    poolId: string,
+    attribute: "email" | "phone_number" | "preferred_username",
+    value: string,
+  ) {
+    return this.exclusive(() => this.ops.findUsersByAlias(poolId, attribute, value));
+  }
+  listUsers(poolId: string, limit: number, filter?: UserFilter, after?: string) {
+    return this.exclusive(() => this.ops.listUsers(poolId, limit, filter, after));
+  }
+  getGroup(poolId: string, name: string) {
+    return this.exclusive(() => this.ops.getGroup(poolId, name));
+  }
+  listGroups(poolId: string, limit: number, after?: string) {
+    return this.exclusive(() => this.ops.listGroups(poolId, limit, after));
+  }
+  listGroupsForUser(poolId: string, userId: string, limit: number, after?: string) {
+    return this.exclusive(() => this.ops.listGroupsForUser(poolId, userId, limit, after));
+  }
+  groupNamesForUser(poolId: string, userId: string) {
+    return this.exclusive(() => this.ops.groupNamesForUser(poolId, userId));
+  }
+  listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
+    return this.exclusive(() => this.ops.listUsersInGroup(poolId, groupName, limit, after));
+  }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  const code = (e as { errcode?: number }).errcode;
+  return code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY;
+}
+
+function page<T>(
+  rows: Row[],
+  limit: number,
+  map: (r: Row) => T,
+  key: (r: Row) => (string | number | null)[],
+): Page<T> {
+  const more = rows.length > limit;
+  const kept = more ? rows.slice(0, limit) : rows;
+  const result: Page<T> = { items: kept.map(map) };
+  if (more) result.next = encodeCursor(key(kept[kept.length - 1]!));
+  return result;
+}
+
+function poolFromRow(r: Row): PoolRecord {
+  return {
+    id: r.id as string,
+    name: r.name as string,
+    region: r.region as string,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    settings: JSON.parse(r.settings as string),
+    tags: JSON.parse(r.tags as string),
+    userCount: Number(r.user_count),
+  };
+}
+
+function clientFromRow(r: Row): ClientRecord {
+  return {
+    poolId: r.pool_id as string,
+    clientId: r.client_id as string,
+    name: r.name as string,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+    settings: JSON.parse(r.settings as string),
+  };
+}
+
+function userFromRow(r: Row): UserRecord {
+  const user: UserRecord = {
+    poolId: r.pool_id as string,
+    username: r.username as string,
+    usernameKey: r.username_key as string,
+    sub: r.sub as string,
+    status: r.status as string,
+    enabled: r.enabled === "Enabled",
+    attributes: JSON.parse(r.attributes as string),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+  if (r.password) user.password = JSON.parse(r.password as string);
+  if (r.password_history) user.passwordHistory = JSON.parse(r.password_history as string);
+  return user;
+}
+
+function groupFromRow(r: Row): GroupRecord {
+  const g: GroupRecord = {
+    poolId: r.pool_id as string,
+    name: r.name as string,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+  if (r.description !== null) g.description = r.description as string;
+  if (r.role_arn !== null) g.roleArn = r.role_arn as string;
+  if (r.precedence !== null) g.precedence = Number(r.precedence);
+  return g;
+}
+
+/** Lower-cased value used to find users by an email or preferred_username alias. */
+function aliasKey(value: string | undefined): string | null {
+  return value === undefined ? null : value.toLowerCase();
+}
+
+function userParams(u: UserRecord): Row {
+  const a = u.attributes;
+  return {
+    pool_id: u.poolId,
+    username: u.username,
+    username_key: u.usernameKey,
+    sub: u.sub,
+    status: u.status,
+    enabled: u.enabled ? "Enabled" : "Disabled",
+    email: a.email ?? null,
+    email_key: aliasKey(a.email),
+    phone_number: a.phone_number ?? null,
+    preferred_username: a.preferred_username ?? null,
+    preferred_username_key: aliasKey(a.preferred_username),
+    name: a.name ?? null,
+    given_name: a.given_name ?? null,
+    family_name: a.family_name ?? null,
+    attributes: JSON.stringify(a),
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+    password: u.password ? JSON.stringify(u.password) : null,
+    password_history: u.passwordHistory ? JSON.stringify(u.passwordHistory) : null,
+  };
+}
+
+const USER_COLUMNS =
+  "pool_id, username, username_key, sub, status, enabled, email, email_key, phone_number, preferred_username, preferred_username_key, name, given_name, family_name, attributes, created_at, updated_at, password, password_history";
+const USER_VALUES = USER_COLUMNS.split(", ")
+  .map((c) => `$${c}`)
+  .join(", ");
+const USER_SET = USER_COLUMNS.split(", ")
+  .filter((c) => c !== "pool_id" && c !== "sub" && c !== "created_at")
+  .map((c) => `${c} = $${c}`)
+  .join(", ");
+
+/** The statements themselves, used by the storage for reads and handed to transactions. */
+class SqliteOps implements Transaction {
+  private readonly q: (sql: string) => StatementSync;
+  constructor(q: (sql: string) => StatementSync) {
+    this.q = q;
+  }
+
+  async getPool(poolId: string) {
+    const r = this.q("SELECT * FROM pools WHERE id = ?").get(poolId) as Row | undefined;
+    return r && poolFromRow(r);
+  }
+  async listPools(region: string, limit: number, after?: string) {
+    const seq = after ? Number(decodeCursor(after, 1)[0]) : 0;
+    const rows = this.q("SELECT * FROM pools WHERE region = ? AND seq > ? ORDER BY seq LIMIT ?").all(
+      region,
+      seq,
+      limit + 1,
+    ) as Row[];
+    return page(rows, limit, poolFromRow, (r) => [Number(r.seq)]);
+  }
+  async countPools() {
+    return Number((this.q("SELECT COUNT(*) AS n FROM pools").get() as Row).n);
+  }
+  async insertPool(p: PoolRecord) {
+    try {
+      this.q(
+        "INSERT INTO pools (id, name, region, created_at, updated_at, settings, tags, user_count) VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+      ).run(
+        p.id,
+        p.name,
+        p.region,
+        p.createdAt,
+        p.updatedAt,
+        JSON.stringify(p.settings),
+        JSON.stringify(p.tags),
+      );
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateKeyError("pool exists");
+      throw e;
+    }
+  }
+  async updatePool(p: PoolRecord) {
+    this.q("UPDATE pools SET name = ?, updated_at = ?, settings = ?, tags = ? WHERE id = ?").run(
+      p.name,
+      p.updatedAt,
+      JSON.stringify(p.settings),
+      JSON.stringify(p.tags),
+      p.id,
+    );
+  }
+  async deletePool(poolId: string) {
+    this.q("DELETE FROM group_members WHERE pool_id = ?").run(poolId);
+    this.q("DELETE FROM pools WHERE id = ?").run(poolId);
+  }
+
+  async getClient(poolId: string, clientId: string) {
+    const r = this.q("SELECT * FROM clients WHERE pool_id = ? AND client_id = ?").get(poolId, clientId) as
+      | Row
+      | undefined;
+    return r && clientFromRow(r);
+  }
+  async listClients(poolId: string, limit: number, after?: string) {
+    const seq = after ? Number(decodeCursor(after, 1)[0]) : 0;
+    const rows = this.q("SELECT * FROM clients WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?").all(
+      poolId,
+      seq,
+      limit + 1,
+    ) as Row[];
+    return page(rows, limit, clientFromRow, (r) => [Number(r.seq)]);
+  }
+  async insertClient(c: ClientRecord) {
+    try {
+      this.q(
+        "INSERT INTO clients (pool_id, client_id, name, created_at, updated_at, settings) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(c.poolId, c.clientId, c.name, c.createdAt, c.updatedAt, JSON.stringify(c.settings));
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateKeyError("client exists");
+      throw e;
+    }
+  }
+  async updateClient(c: ClientRecord) {
+    this.q(
+      "UPDATE clients SET name = ?, updated_at = ?, settings = ? WHERE pool_id = ? AND client_id = ?",
+    ).run(c.name, c.updatedAt, JSON.stringify(c.settings), c.poolId, c.clientId);
+  }
+  async deleteClient(poolId: string, clientId: string) {
+    this.q("DELETE FROM clients WHERE pool_id = ? AND client_id = ?").run(poolId, clientId);
+  }
+  async listClientSecrets(poolId: string, clientId: string) {
+    const rows = this.q(
+      "SELECT * FROM client_secrets WHERE pool_id = ? AND client_id = ? ORDER BY created_at, secret_id",
+    ).all(poolId, clientId) as Row[];
+    return rows.map(
+      (r): ClientSecretRecord => ({
+        poolId: r.pool_id as string,
+        clientId: r.client_id as string,
+        secretId: r.secret_id as string,
+        secret: r.secret as string,
+        createdAt: Number(r.created_at),
+      }),
+    );
+  }
+  async insertClientSecret(s: ClientSecretRecord) {
+    this.q(
+      "INSERT INTO client_secrets (pool_id, client_id, secret_id, secret, created_at) VALUES (?, ?, ?, ?, ?)",
+    ).run(s.poolId, s.clientId, s.secretId, s.secret, s.createdAt);
+  }
+  async deleteClientSecret(poolId: string, clientId: string, secretId: string) {
+    const r = this.q("DELETE FROM client_secrets WHERE pool_id = ? AND client_id = ? AND secret_id = ?").run(
+      poolId,
+      clientId,
+      secretId,
+    );
+    return Number(r.changes) > 0;
+  }
+
+  async getUser(poolId: string, usernameKey: string) {
+    const r = this.q("SELECT * FROM users WHERE pool_id = ? AND username_key = ?").get(poolId, usernameKey) as
+      | Row
+      | undefined;
+    return r && userFromRow(r);
+  }
+  async getUserBySub(poolId: string, sub: string) {
+    const r = this.q("SELECT * FROM users WHERE pool_id = ? AND sub = ?").get(poolId, sub) as Row | undefined;
+    return r && userFromRow(r);
+  }
+  async findUsersByAlias(
+    poolId: string,
+    attribute: "email" | "phone_number" | "preferred_username",
+    value: string,
+  ) {
+    const column =
+      attribute === "email"
+        ? "email_key"
+        : attribute === "preferred_username"
+          ? "preferred_username_key"
+          : "phone_number";
+    const v = attribute === "phone_number" ? value : value.toLowerCase();
+    const rows = this.q(`SELECT * FROM users WHERE pool_id = ? AND ${column} = ? LIMIT 10`).all(
+      poolId,
+      v,
+    ) as Row[];
+    return rows.map(userFromRow);
+  }
+  async listUsers(poolId: string, limit: number, filter?: UserFilter, after?: string) {
+    if (!filter) {
+      const seq = after ? Number(decodeCursor(after, 1)[0]) : 0;
+      const rows = this.q("SELECT * FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?").all(
+        poolId,
+        seq,
+        limit + 1,
+      ) as Row[];
+      return page(rows, limit, userFromRow, (r) => [Number(r.seq)]);
+    }
+    const col = FILTER_COLUMNS[filter.attribute];
+    const [lastValue, lastSeq] = after ? decodeCursor(after, 2) : [null, null];
+    const start = after ? ` AND (${col}, seq) > ($lastValue, $lastSeq)` : "";
+    const params: Row = { $pool: poolId, $limit: limit + 1 };
+    if (after) {
+      params.$lastValue = lastValue;
+      params.$lastSeq = lastSeq;
+    }
+    let sql: string;
+    if (filter.op === "=") {
+      sql = `SELECT * FROM users WHERE pool_id = $pool AND ${col} = $value${start} ORDER BY ${col}, seq LIMIT $limit`;
+      params.$value = filter.value;
+    } else {
+      sql = `SELECT * FROM users WHERE pool_id = $pool AND ${col} >= $value AND ${col} < $upper${start} ORDER BY ${col}, seq LIMIT $limit`;
+      params.$value = filter.value;
+      params.$upper = prefixUpperBound(filter.value);
+    }
+    const rows = this.q(sql).all(params) as Row[];
+    return page(rows, limit, userFromRow, (r) => [r[col] as string, Number(r.seq)]);
+  }
+  async insertUser(u: UserRecord) {
+    const params = Object.fromEntries(Object.entries(userParams(u)).map(([k, v]) => [`$${k}`, v]));
+    try {
+      this.q(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`).run(params);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateKeyError("user exists");
+      throw e;
+    }
+    this.q("UPDATE pools SET user_count = user_count + 1 WHERE id = ?").run(u.poolId);
+  }
+  async updateUser(u: UserRecord) {
+    const all = userParams(u);
+    const params: Row = {};
+    for (const [k, v] of Object.entries(all)) if (k !== "created_at") params[`$${k}`] = v;
+    try {
+      this.q(`UPDATE users SET ${USER_SET} WHERE pool_id = $pool_id AND sub = $sub`).run(params);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateKeyError("user exists");
+      throw e;
+    }
+  }
+  async deleteUser(poolId: string, sub: string) {
+    const r = this.q("DELETE FROM users WHERE pool_id = ? AND sub = ?").run(poolId, sub);
+    if (Number(r.changes) > 0)
+      this.q("UPDATE pools SET user_count = user_count - 1 WHERE id = ?").run(poolId);
+  }
+
+  async getGroup(poolId: string, name: string) {
+    const r = this.q("SELECT * FROM groups WHERE pool_id = ? AND name = ?").get(poolId, name) as
+      | Row
+      | undefined;
+    return r && groupFromRow(r);
+  }
+  async listGroups(poolId: string, limit: number, after?: string) {
+    const last = after ? String(decodeCursor(after, 1)[0]) : "";
+    const rows = this.q("SELECT * FROM groups WHERE pool_id = ? AND name > ? ORDER BY name LIMIT ?").all(
+      poolId,
+      last,
+      limit + 1,
+    ) as Row[];
+    return page(rows, limit, groupFromRow, (r) => [r.name as string]);
+  }
+  async listGroupsForUser(poolId: string, sub: string, limit: number, after?: string) {
+    const last = after ? String(decodeCursor(after, 1)[0]) : "";
+    const rows = this.q(
+      "SELECT g.* FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name WHERE m.pool_id = ? AND m.sub = ? AND m.group_name > ? ORDER BY m.group_name LIMIT ?",
+    ).all(poolId, sub, last, limit + 1) as Row[];
+    return page(rows, limit, groupFromRow, (r) => [r.name as string]);
+  }
+  async groupNamesForUser(poolId: string, sub: string) {
+    const rows = this.q(
+      "SELECT group_name FROM group_members WHERE pool_id = ? AND sub = ? ORDER BY group_name",
+    ).all(poolId, sub) as Row[];
+    return rows.map((r) => r.group_name as string);
+  }
+  async listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
+    const last = after ? String(decodeCursor(after, 1)[0]) : "";
+    const rows = this.q(
+      "SELECT u.* FROM group_members m JOIN users u ON u.pool_id = m.pool_id AND u.sub = m.sub WHERE m.pool_id = ? AND m.group_name = ? AND m.sub > ? ORDER BY m.sub LIMIT ?",
+    ).all(poolId, groupName, last, limit + 1) as Row[];
+    return page(rows, limit, userFromRow, (r) => [r.sub as string]);
+  }
+  async insertGroup(g: GroupRecord) {
+    try {
+      this.q(
+        "INSERT INTO groups (pool_id, name, description, role_arn, precedence, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ).run(
+        g.poolId,
+        g.name,
+        g.description ?? null,
+        g.roleArn ?? null,
+        g.precedence ?? null,
+        g.createdAt,
+        g.updatedAt,
+      );
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateKeyError("group exists");
+      throw e;
+    }
+  }
+  async updateGroup(g: GroupRecord) {
+    this.q(
+      "UPDATE groups SET description = ?, role_arn = ?, precedence = ?, updated_at = ? WHERE pool_id = ? AND name = ?",
+    ).run(g.description ?? null, g.roleArn ?? null, g.precedence ?? null, g.updatedAt, g.poolId, g.name);
+  }
+  async deleteGroup(poolId: string, name: string) {
+    this.q("DELETE FROM groups WHERE pool_id = ? AND name = ?").run(poolId, name);
+  }
+  async addUserToGroup(poolId: string, groupName: string, sub: string) {
+    const r = this.q("INSERT OR IGNORE INTO group_members (pool_id, group_name, sub) VALUES (?, ?, ?)").run(
+      poolId,
+      groupName,
+      sub,
+    );
+    return Number(r.changes) > 0;
+  }
+  async removeUserFromGroup(poolId: string, groupName: string, sub: string) {
+    const r = this.q("DELETE FROM group_members WHERE pool_id = ? AND group_name = ? AND sub = ?").run(
+      poolId,
+      groupName,
+      sub,
+    );
+    return Number(r.changes) > 0;
+  }
+}

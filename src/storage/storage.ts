@@ -1,0 +1,119 @@
+/**
+ * The storage contract. Two implementations keep it: SQLite (embedded default, src/storage/sqlite)
+ * and, later, PostgreSQL. Nothing here names a backend.
+ *
+ * Written contracts (tested by test/storage on every backend):
+ * - Every write happens inside `transaction()`. A transaction is all-or-nothing and isolated: a
+ *   concurrent reader never sees half of it, and a thrown error rolls it back.
+ * - Reads outside a transaction see only committed data.
+ * - `(poolId, usernameKey)` and `(poolId, sub)` are unique: of two concurrent inserts of one
+ *   username exactly one succeeds; the other gets `DuplicateKeyError`.
+ * - Lookups by pool id, client id, username, sub and the searchable attributes, and each list page,
+ *   cost the same whatever the number of users in the pool (indexed, keyset pagination).
+ * - List pages come in a stable order; the `after` cursor of a page is opaque to callers and stays
+ *   valid while other rows are added or removed.
+ */
+import type { ClientRecord, ClientSecretRecord, GroupRecord, PoolRecord, UserRecord } from "./records.ts";
+
+export class DuplicateKeyError extends Error {}
+
+/** One page of a list, with the cursor of the next page when there is one. */
+export interface Page<T> {
+  items: T[];
+  next?: string;
+}
+
+/** A searchable attribute of ListUsers' Filter, mapped to an indexed column by the backend. */
+export type SearchableAttribute =
+  | "username"
+  | "email"
+  | "phone_number"
+  | "name"
+  | "given_name"
+  | "family_name"
+  | "preferred_username"
+  | "cognito:user_status"
+  | "status"
+  | "sub";
+
+export interface UserFilter {
+  attribute: SearchableAttribute;
+  /** "=" exact match; "^=" prefix match. */
+  op: "=" | "^=";
+  value: string;
+}
+
+export interface Reader {
+  getPool(poolId: string): Promise<PoolRecord | undefined>;
+  /** Pools of one region. */
+  listPools(region: string, limit: number, after?: string): Promise<Page<PoolRecord>>;
+  countPools(): Promise<number>;
+
+  getClient(poolId: string, clientId: string): Promise<ClientRecord | undefined>;
+  listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>>;
+  listClientSecrets(poolId: string, clientId: string): Promise<ClientSecretRecord[]>;
+
+  /** By the pool's normalised username key (see domain/users.ts usernameKey). */
+  getUser(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
+  getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
+  /** Users whose attribute (email, phone_number or preferred_username, by its normalised value) equals value. */
+  findUsersByAlias(
+    poolId: string,
+    attribute: "email" | "phone_number" | "preferred_username",
+    value: string,
+  ): Promise<UserRecord[]>;
+  listUsers(poolId: string, limit: number, filter?: UserFilter, after?: string): Promise<Page<UserRecord>>;
+
+  getGroup(poolId: string, name: string): Promise<GroupRecord | undefined>;
+  listGroups(poolId: string, limit: number, after?: string): Promise<Page<GroupRecord>>;
+  /** Groups of one user, by name. */
+  listGroupsForUser(
+    poolId: string,
+    userId: string,
+    limit: number,
+    after?: string,
+  ): Promise<Page<GroupRecord>>;
+  /** Group names of one user, all of them (for tokens). */
+  groupNamesForUser(poolId: string, userId: string): Promise<string[]>;
+  listUsersInGroup(
+    poolId: string,
+    groupName: string,
+    limit: number,
+    after?: string,
+  ): Promise<Page<UserRecord>>;
+}
+
+export interface Transaction extends Reader {
+  insertPool(pool: PoolRecord): Promise<void>;
+  updatePool(pool: PoolRecord): Promise<void>;
+  /** Deletes the pool and everything in it. */
+  deletePool(poolId: string): Promise<void>;
+
+  insertClient(client: ClientRecord): Promise<void>;
+  updateClient(client: ClientRecord): Promise<void>;
+  deleteClient(poolId: string, clientId: string): Promise<void>;
+  insertClientSecret(secret: ClientSecretRecord): Promise<void>;
+  deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<boolean>;
+
+  /** Throws DuplicateKeyError when the username key or sub is taken in the pool. */
+  insertUser(user: UserRecord): Promise<void>;
+  updateUser(user: UserRecord): Promise<void>;
+  deleteUser(poolId: string, userId: string): Promise<void>;
+
+  insertGroup(group: GroupRecord): Promise<void>;
+  updateGroup(group: GroupRecord): Promise<void>;
+  deleteGroup(poolId: string, name: string): Promise<void>;
+  /** Returns false when the membership already existed. */
+  addUserToGroup(poolId: string, groupName: string, userId: string): Promise<boolean>;
+  removeUserFromGroup(poolId: string, groupName: string, userId: string): Promise<boolean>;
+}
+
+export interface Storage extends Reader {
+  /** Brings the schema up to date. Safe to run on every start and by several instances at once. */
+  migrate(): Promise<void>;
+  /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
+  /** Deletes every row (the opt-in reset endpoint). */
+  wipe(): Promise<void>;
+  close(): Promise<void>;
+}
