@@ -6,6 +6,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { Sha256 } from "@smithy/core/checksum";
+import { SignatureV4 } from "@smithy/signature-v4";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -81,15 +83,39 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   };
 }
 
-/** Sends a raw request to the server, for protocol tests that no SDK would send. */
+const signer = new SignatureV4({
+  service: "cognito-idp",
+  region: "us-east-1",
+  credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" },
+  sha256: Sha256,
+});
+
+/**
+ * Sends a raw request to the server, for protocol tests that no SDK would send. It is SigV4-signed
+ * (with dummy credentials) unless `sign` is false.
+ */
 export async function rawRequest(
   url: string,
   target: string | undefined,
   body: string,
   headers: Record<string, string> = {},
+  sign = true,
 ): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
-  const h: Record<string, string> = { "content-type": "application/x-amz-json-1.1", ...headers };
+  const u = new URL(url);
+  let h: Record<string, string> = { "content-type": "application/x-amz-json-1.1", host: u.host, ...headers };
   if (target !== undefined) h["x-amz-target"] = `AWSCognitoIdentityProviderService.${target}`;
+  if (sign) {
+    const signed = await signer.sign({
+      method: "POST",
+      protocol: "http:",
+      hostname: u.hostname,
+      port: Number(u.port),
+      path: "/",
+      headers: h,
+      body,
+    });
+    h = signed.headers as Record<string, string>;
+  }
   const res = await fetch(url, { method: "POST", headers: h, body });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : {} };

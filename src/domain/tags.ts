@@ -1,0 +1,80 @@
+/**
+ * Tags on user pools, addressed by the pool's ARN. They are the same tags as CreateUserPool's and
+ * UpdateUserPool's UserPoolTags and DescribeUserPool's UserPoolTags (PoolRecord.tags).
+ */
+import type { RequestContext } from "../context.ts";
+import { InvalidParameterException } from "../generated/exceptions.ts";
+import type { PoolRecord } from "../storage/records.ts";
+import type { Reader } from "../storage/storage.ts";
+import { parsePoolArn } from "./ids.ts";
+import { poolNotFound, requirePool } from "./pools.ts";
+
+/** "A user pool can have as many as 50 tags." (TagResource, API reference) */
+export const MAX_TAGS_PER_POOL = 50;
+
+/** The `aws:` prefix is reserved for tags that AWS itself assigns. */
+const RESERVED_PREFIX = /^aws:/i;
+
+/** The pool an ARN names: InvalidParameterException when it names no user pool at all. */
+async function poolOfArn(db: Reader, ctx: RequestContext, arn: string): Promise<PoolRecord> {
+  const parsed = parsePoolArn(arn);
+  if (!parsed)
+    throw new InvalidParameterException(
+      `Invalid resource ARN: ${arn}. Expected arn:aws:cognito-idp:<region>:<account id>:userpool/<user pool id>.`,
+    );
+  // A well-formed ARN of another account or region names a pool this service does not hold.
+  if (parsed.accountId !== ctx.services.config.accountId) throw poolNotFound(parsed.poolId);
+  const pool = await requirePool(db, parsed.poolId);
+  if (pool.region !== parsed.region) throw poolNotFound(parsed.poolId);
+  return pool;
+}
+
+/** Checks a pool's complete tag set (after a change) against Cognito's tag rules. */
+export function checkTags(tags: Readonly<Record<string, string>>): void {
+  const count = Object.keys(tags).length;
+  if (count > MAX_TAGS_PER_POOL)
+    throw new InvalidParameterException(
+      `A user pool can have at most ${MAX_TAGS_PER_POOL} tags; this request would leave it with ${count}.`,
+    );
+}
+
+/** Checks keys a caller is setting: the reserved `aws:` prefix is refused. */
+export function checkNewTagKeys(keys: Iterable<string>): void {
+  for (const key of keys)
+    if (RESERVED_PREFIX.test(key))
+      throw new InvalidParameterException(`Tag keys beginning with 'aws:' are reserved for AWS use: ${key}`);
+}
+
+/** Adds the tags to the pool, replacing the values of keys it already has. */
+export async function tagResource(
+  ctx: RequestContext,
+  arn: string,
+  tags: Readonly<Record<string, string>>,
+): Promise<void> {
+  checkNewTagKeys(Object.keys(tags));
+  await ctx.services.storage.transaction(async (tx) => {
+    const pool = await poolOfArn(tx, ctx, arn);
+    const merged = { ...pool.tags, ...tags };
+    checkTags(merged);
+    await tx.updatePool({ ...pool, tags: merged });
+  });
+}
+
+/** Removes the keys from the pool; keys it does not have are ignored. */
+export async function untagResource(
+  ctx: RequestContext,
+  arn: string,
+  keys: readonly string[],
+): Promise<void> {
+  const drop = new Set(keys);
+  await ctx.services.storage.transaction(async (tx) => {
+    const pool = await poolOfArn(tx, ctx, arn);
+    const remaining = Object.fromEntries(Object.entries(pool.tags).filter(([k]) => !drop.has(k)));
+    await tx.updatePool({ ...pool, tags: remaining });
+  });
+}
+
+export async function listTags(ctx: RequestContext, arn: string): Promise<Record<string, string>> {
+  const pool = await poolOfArn(ctx.services.storage, ctx, arn);
+  return { ...pool.tags };
+}

@@ -1,0 +1,8 @@
+import { createGroup, toGroupType } from "../../domain/groups.ts";
+import type { CreateGroupRequest, CreateGroupResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<CreateGroupRequest, CreateGroupResponse>(
+  "CreateGroup",
+  async (input, ctx) => ({ Group: toGroupType(await createGroup(ctx, input)) }),
+);
