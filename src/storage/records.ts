@@ -72,6 +72,11 @@ export interface UserRecord {
   password?: PasswordCredential;
   /** Hashes of earlier passwords, newest first, for the pool's password history. */
   passwordHistory?: string[];
+  /** Consecutive failed sign-ins, and until when (epoch ms) sign-in is locked. */
+  failedSignIns?: number;
+  lockedUntil?: number;
+  /** Tokens issued before this instant (epoch ms) are void (GlobalSignOut, AdminUserGlobalSignOut). */
+  tokensValidAfter?: number;
 }
 
 export interface GroupRecord {
@@ -82,4 +87,52 @@ export interface GroupRecord {
   precedence?: number;
   createdAt: number;
   updatedAt: number;
+}
+
+/** One RSA key a pool signs its tokens with; the public half is served as JWKS. */
+export interface SigningKeyRecord {
+  poolId: string;
+  kid: string;
+  /** Cognito signs ID and access tokens with different keys. */
+  use: "id" | "access";
+  privateKeyPem: string;
+  publicJwk: Record<string, string>;
+  createdAt: number;
+}
+
+/** A sign-in in progress (the opaque Session of a challenge). Answered once, then gone. */
+export interface AuthSessionRecord {
+  /** SHA-256 of the session value handed to the client. */
+  id: string;
+  poolId: string;
+  clientId: string;
+  data: Record<string, unknown>;
+  expiresAt: number;
+}
+
+/** A confirmation or verification code, stored as a hash, single-use. */
+export interface CodeRecord {
+  poolId: string;
+  sub: string;
+  /** "signup", "forgot_password", "verify:email", "verify:phone_number", ... */
+  purpose: string;
+  codeHash: string;
+  expiresAt: number;
+  attempts: number;
+  createdAt: number;
+}
+
+/** A refresh token, stored as a hash. Tokens of one sign-in share an origin (origin_jti). */
+export interface RefreshTokenRecord {
+  tokenHash: string;
+  poolId: string;
+  clientId: string;
+  sub: string;
+  originJti: string;
+  authTime: number;
+  createdAt: number;
+  expiresAt: number;
+  /** Set when the token was exchanged for a new one (rotation); it stays usable for the grace period. */
+  replacedAt?: number;
+  revokedAt?: number;
 }

@@ -10,10 +10,22 @@
  *   username exactly one succeeds; the other gets `DuplicateKeyError`.
  * - Lookups by pool id, client id, username, sub and the searchable attributes, and each list page,
  *   cost the same whatever the number of users in the pool (indexed, keyset pagination).
+ * - An auth session, a code and a refresh-token rotation are consumed by exactly one of several
+ *   concurrent callers (consumeAuthSession, consumeCode, replaceRefreshToken).
  * - List pages come in a stable order; the `after` cursor of a page is opaque to callers and stays
  *   valid while other rows are added or removed.
  */
-import type { ClientRecord, ClientSecretRecord, GroupRecord, PoolRecord, UserRecord } from "./records.ts";
+import type {
+  AuthSessionRecord,
+  ClientRecord,
+  ClientSecretRecord,
+  CodeRecord,
+  GroupRecord,
+  PoolRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from "./records.ts";
 
 export class DuplicateKeyError extends Error {}
 
@@ -106,6 +118,31 @@ export interface Transaction extends Reader {
   /** Returns false when the membership already existed. */
   addUserToGroup(poolId: string, groupName: string, userId: string): Promise<boolean>;
   removeUserFromGroup(poolId: string, groupName: string, userId: string): Promise<boolean>;
+
+  /** Ignores a key whose kid exists already (two instances creating a pool's keys at once). */
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+
+  insertAuthSession(session: AuthSessionRecord): Promise<void>;
+  /** Removes and returns the session if it exists and has not expired at `now`; exactly one concurrent caller gets it. */
+  consumeAuthSession(id: string, now: number): Promise<AuthSessionRecord | undefined>;
+
+  /** Replaces any earlier code of the same user and purpose. */
+  putCode(code: CodeRecord): Promise<void>;
+  /** Removes the code if its hash matches; true for exactly one concurrent caller. */
+  consumeCode(poolId: string, sub: string, purpose: string, codeHash: string): Promise<boolean>;
+  /** Counts a wrong guess; returns the new attempt count. */
+  countCodeAttempt(poolId: string, sub: string, purpose: string): Promise<number>;
+  deleteCode(poolId: string, sub: string, purpose: string): Promise<void>;
+
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  /** Marks a token replaced at `now` unless it already was; true for exactly one concurrent caller. */
+  replaceRefreshToken(tokenHash: string, now: number): Promise<boolean>;
+  /** Revokes every refresh token (and so every token) of one sign-in. */
+  revokeOrigin(poolId: string, originJti: string, now: number): Promise<void>;
+  /** Revokes every refresh token of a user. */
+  revokeUserTokens(poolId: string, sub: string, now: number): Promise<void>;
+  /** Removes expired sessions, codes and refresh tokens. */
+  purgeExpired(now: number): Promise<void>;
 }
 
 export interface Storage extends Reader {

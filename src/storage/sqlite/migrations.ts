@@ -96,4 +96,56 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX group_members_by_user ON group_members (pool_id, sub, group_name);
   `,
+  `
+  ALTER TABLE users ADD COLUMN state TEXT;
+
+  CREATE TABLE signing_keys (
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    kid TEXT NOT NULL,
+    use TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, kid)
+  );
+
+  CREATE TABLE auth_sessions (
+    id TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+  );
+  CREATE INDEX auth_sessions_by_expiry ON auth_sessions (expires_at);
+
+  CREATE TABLE codes (
+    pool_id TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    code_hash TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, sub, purpose),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX codes_by_expiry ON codes (expires_at);
+
+  CREATE TABLE refresh_tokens (
+    token_hash TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    origin_jti TEXT NOT NULL,
+    auth_time INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    replaced_at INTEGER,
+    revoked_at INTEGER,
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX refresh_tokens_by_origin ON refresh_tokens (pool_id, origin_jti);
+  CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub);
+  CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+  `,
 ];

@@ -2,7 +2,17 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { decodeCursor, encodeCursor, prefixUpperBound } from "../cursor.ts";
-import type { ClientRecord, ClientSecretRecord, GroupRecord, PoolRecord, UserRecord } from "../records.ts";
+import type {
+  AuthSessionRecord,
+  ClientRecord,
+  ClientSecretRecord,
+  CodeRecord,
+  GroupRecord,
+  PoolRecord,
+  RefreshTokenRecord,
+  SigningKeyRecord,
+  UserRecord,
+} from "../records.ts";
 import {
   DuplicateKeyError,
   type Page,
@@ -137,7 +147,7 @@ export class SqliteStorage implements Storage {
     await this.exclusive(() => {
       this.db.exec("BEGIN IMMEDIATE");
       this.db.exec(
-        "DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
+        "DELETE FROM refresh_tokens; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
       );
       this.db.exec("COMMIT");
     });
@@ -199,6 +209,18 @@ export class SqliteStorage implements Storage {
   listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
     return this.exclusive(() => this.ops.listUsersInGroup(poolId, groupName, limit, after));
   }
+  signingKeys(poolId: string) {
+    return this.exclusive(() => this.ops.signingKeys(poolId));
+  }
+  getCode(poolId: string, sub: string, purpose: string) {
+    return this.exclusive(() => this.ops.getCode(poolId, sub, purpose));
+  }
+  getRefreshToken(tokenHash: string) {
+    return this.exclusive(() => this.ops.getRefreshToken(tokenHash));
+  }
+  isOriginRevoked(poolId: string, originJti: string) {
+    return this.exclusive(() => this.ops.isOriginRevoked(poolId, originJti));
+  }
 }
 
 function isUniqueViolation(e: unknown): boolean {
@@ -257,6 +279,7 @@ function userFromRow(r: Row): UserRecord {
   };
   if (r.password) user.password = JSON.parse(r.password as string);
   if (r.password_history) user.passwordHistory = JSON.parse(r.password_history as string);
+  if (r.state) Object.assign(user, JSON.parse(r.state as string));
   return user;
 }
 
@@ -300,11 +323,21 @@ function userParams(u: UserRecord): Row {
     updated_at: u.updatedAt,
     password: u.password ? JSON.stringify(u.password) : null,
     password_history: u.passwordHistory ? JSON.stringify(u.passwordHistory) : null,
+    state: userState(u),
   };
 }
 
+/** The sign-in state kept beside a user, as one JSON column. */
+function userState(u: UserRecord): string | null {
+  const state: Partial<UserRecord> = {};
+  if (u.failedSignIns) state.failedSignIns = u.failedSignIns;
+  if (u.lockedUntil) state.lockedUntil = u.lockedUntil;
+  if (u.tokensValidAfter) state.tokensValidAfter = u.tokensValidAfter;
+  return Object.keys(state).length ? JSON.stringify(state) : null;
+}
+
 const USER_COLUMNS =
-  "pool_id, username, username_key, sub, status, enabled, email, email_key, phone_number, preferred_username, preferred_username_key, name, given_name, family_name, attributes, created_at, updated_at, password, password_history";
+  "pool_id, username, username_key, sub, status, enabled, email, email_key, phone_number, preferred_username, preferred_username_key, name, given_name, family_name, attributes, created_at, updated_at, password, password_history, state";
 const USER_VALUES = USER_COLUMNS.split(", ")
   .map((c) => `$${c}`)
   .join(", ");
@@ -590,5 +623,151 @@ class SqliteOps implements Transaction {
       sub,
     );
     return Number(r.changes) > 0;
+  }
+
+  async signingKeys(poolId: string) {
+    const rows = this.q("SELECT * FROM signing_keys WHERE pool_id = ? ORDER BY created_at, kid").all(poolId) as Row[];
+    return rows.map(
+      (r): SigningKeyRecord => ({
+        poolId: r.pool_id as string,
+        kid: r.kid as string,
+        use: r.use as "id" | "access",
+        privateKeyPem: r.private_key as string,
+        publicJwk: JSON.parse(r.public_jwk as string),
+        createdAt: Number(r.created_at),
+      }),
+    );
+  }
+  async insertSigningKey(k: SigningKeyRecord) {
+    this.q(
+      "INSERT OR IGNORE INTO signing_keys (pool_id, kid, use, private_key, public_jwk, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(k.poolId, k.kid, k.use, k.privateKeyPem, JSON.stringify(k.publicJwk), k.createdAt);
+  }
+
+  async insertAuthSession(a: AuthSessionRecord) {
+    this.q("INSERT INTO auth_sessions (id, pool_id, client_id, data, expires_at) VALUES (?, ?, ?, ?, ?)").run(
+      a.id,
+      a.poolId,
+      a.clientId,
+      JSON.stringify(a.data),
+      a.expiresAt,
+    );
+  }
+  async consumeAuthSession(id: string, now: number) {
+    const r = this.q("DELETE FROM auth_sessions WHERE id = ? RETURNING *").get(id) as Row | undefined;
+    if (!r || Number(r.expires_at) <= now) return undefined;
+    return {
+      id: r.id as string,
+      poolId: r.pool_id as string,
+      clientId: r.client_id as string,
+      data: JSON.parse(r.data as string),
+      expiresAt: Number(r.expires_at),
+    };
+  }
+
+  async getCode(poolId: string, sub: string, purpose: string) {
+    const r = this.q("SELECT * FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?").get(poolId, sub, purpose) as
+      | Row
+      | undefined;
+    if (!r) return undefined;
+    return {
+      poolId: r.pool_id as string,
+      sub: r.sub as string,
+      purpose: r.purpose as string,
+      codeHash: r.code_hash as string,
+      expiresAt: Number(r.expires_at),
+      attempts: Number(r.attempts),
+      createdAt: Number(r.created_at),
+    } satisfies CodeRecord;
+  }
+  async putCode(c: CodeRecord) {
+    this.q(
+      "INSERT OR REPLACE INTO codes (pool_id, sub, purpose, code_hash, expires_at, attempts, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+    ).run(c.poolId, c.sub, c.purpose, c.codeHash, c.expiresAt, c.attempts, c.createdAt);
+  }
+  async consumeCode(poolId: string, sub: string, purpose: string, codeHash: string) {
+    const r = this.q("DELETE FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ? AND code_hash = ?").run(
+      poolId,
+      sub,
+      purpose,
+      codeHash,
+    );
+    return Number(r.changes) > 0;
+  }
+  async countCodeAttempt(poolId: string, sub: string, purpose: string) {
+    const r = this.q(
+      "UPDATE codes SET attempts = attempts + 1 WHERE pool_id = ? AND sub = ? AND purpose = ? RETURNING attempts",
+    ).get(poolId, sub, purpose) as Row | undefined;
+    return r ? Number(r.attempts) : 0;
+  }
+  async deleteCode(poolId: string, sub: string, purpose: string) {
+    this.q("DELETE FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?").run(poolId, sub, purpose);
+  }
+
+  async getRefreshToken(tokenHash: string) {
+    const r = this.q("SELECT * FROM refresh_tokens WHERE token_hash = ?").get(tokenHash) as Row | undefined;
+    if (!r) return undefined;
+    const t: RefreshTokenRecord = {
+      tokenHash: r.token_hash as string,
+      poolId: r.pool_id as string,
+      clientId: r.client_id as string,
+      sub: r.sub as string,
+      originJti: r.origin_jti as string,
+      authTime: Number(r.auth_time),
+      createdAt: Number(r.created_at),
+      expiresAt: Number(r.expires_at),
+    };
+    if (r.replaced_at !== null) t.replacedAt = Number(r.replaced_at);
+    if (r.revoked_at !== null) t.revokedAt = Number(r.revoked_at);
+    return t;
+  }
+  async isOriginRevoked(poolId: string, originJti: string) {
+    const r = this.q(
+      "SELECT 1 FROM refresh_tokens WHERE pool_id = ? AND origin_jti = ? AND revoked_at IS NOT NULL LIMIT 1",
+    ).get(poolId, originJti);
+    return r !== undefined;
+  }
+  async insertRefreshToken(t: RefreshTokenRecord) {
+    this.q(
+      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ).run(
+      t.tokenHash,
+      t.poolId,
+      t.clientId,
+      t.sub,
+      t.originJti,
+      t.authTime,
+      t.createdAt,
+      t.expiresAt,
+      t.replacedAt ?? null,
+      t.revokedAt ?? null,
+    );
+  }
+  async replaceRefreshToken(tokenHash: string, now: number) {
+    const r = this.q("UPDATE refresh_tokens SET replaced_at = ? WHERE token_hash = ? AND replaced_at IS NULL").run(
+      now,
+      tokenHash,
+    );
+    return Number(r.changes) > 0;
+  }
+  async revokeOrigin(poolId: string, originJti: string, now: number) {
+    this.q("UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND origin_jti = ? AND revoked_at IS NULL").run(
+      now,
+      poolId,
+      originJti,
+    );
+  }
+  async revokeUserTokens(poolId: string, sub: string, now: number) {
+    this.q("UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked_at IS NULL").run(
+      now,
+      poolId,
+      sub,
+    );
+  }
+  async purgeExpired(now: number) {
+    this.q("DELETE FROM auth_sessions WHERE expires_at <= ?").run(now);
+    this.q("DELETE FROM codes WHERE expires_at <= ?").run(now);
+    // Kept a day past expiry: access tokens (valid up to a day) check their origin's revocation here.
+    this.q("DELETE FROM refresh_tokens WHERE expires_at <= ?").run(now - 86_400_000);
   }
 }

@@ -1,0 +1,141 @@
+/** Starts and stops the servers under test: Lanyard (its own process, file-backed) and moto_server. */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import http from "node:http";
+import net from "node:net";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface RunningServer {
+  name: string;
+  port: number;
+  pid: number;
+  /** CPU seconds (user + system) the process has used so far. */
+  cpuSeconds(): number;
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICKS = 100;
+
+function cpuSecondsOf(pid: number): number {
+  // Fields after the command name: state is field 3, utime 14, stime 15 (man 5 proc).
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+function wrap(name: string, child: ChildProcess, port: number, output: () => string): RunningServer {
+  const pid = child.pid!;
+  return {
+    name,
+    port,
+    pid,
+    cpuSeconds: () => cpuSecondsOf(pid),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((r) => child.once("exit", () => r()));
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+      if (child.exitCode !== 0 && child.signalCode !== "SIGTERM") {
+        const tail = output().slice(-2000);
+        if (tail.trim()) process.stderr.write(`${name} output:\n${tail}\n`);
+      }
+    },
+  };
+}
+
+/** Environment without any LANYARD_* setting, so the server runs on its defaults. */
+function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("LANYARD_")) env[k] = v;
+  return { ...env, ...extra };
+}
+
+export async function startLanyard(dataDir: string, cpuProfDir?: string): Promise<RunningServer> {
+  const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
+  const child = spawn(
+    process.execPath,
+    [...nodeArgs, join(root, "src", "main.ts"), "--host", "127.0.0.1", "--port", "0", "--data", dataDir],
+    { cwd: root, env: cleanEnv({ LANYARD_LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  child.stderr!.on("data", (d: Buffer) => {
+    out += d.toString();
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let stdout = "";
+    const timer = setTimeout(() => reject(new Error(`lanyard did not start:\n${out}`)), 30_000);
+    child.stdout!.on("data", (d: Buffer) => {
+      stdout += d.toString();
+      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`lanyard exited with ${code}:\n${out}`));
+    });
+  });
+  return wrap("lanyard", child, port, () => out);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function probe(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get({ host: "127.0.0.1", port, path: "/moto-api/", timeout: 1000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(true));
+    });
+    req.on("error", () => resolve(false));
+    req.on("timeout", () => req.destroy());
+  });
+}
+
+export function motoVersion(): string | undefined {
+  try {
+    return execFileSync("python3", ["-c", "import moto; print(moto.__version__)"], { encoding: "utf8" }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startMoto(): Promise<RunningServer> {
+  const port = await freePort();
+  const child = spawn("python3", ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], {
+    cwd: root,
+    env: cleanEnv({ PYTHONUNBUFFERED: "1" }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const collect = (d: Buffer) => {
+    out = (out + d.toString()).slice(-20_000);
+  };
+  child.stdout!.on("data", collect);
+  child.stderr!.on("data", collect);
+  const deadline = Date.now() + 30_000;
+  while (!(await probe(port))) {
+    if (child.exitCode !== null) throw new Error(`moto_server exited with ${child.exitCode}:\n${out}`);
+    if (Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`moto_server did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return wrap("moto", child, port, () => out);
+}

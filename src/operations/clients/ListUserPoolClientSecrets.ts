@@ -1,0 +1,12 @@
+import { listClientSecrets } from "../../domain/client-secrets.ts";
+import type {
+  ListUserPoolClientSecretsRequest,
+  ListUserPoolClientSecretsResponse,
+} from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+/** A client holds at most two secrets, so the answer is always one page (no NextToken), as in Cognito. */
+export const operation = defineOperation<ListUserPoolClientSecretsRequest, ListUserPoolClientSecretsResponse>(
+  "ListUserPoolClientSecrets",
+  async (input, ctx) => ({ ClientSecrets: await listClientSecrets(ctx, input.UserPoolId, input.ClientId) }),
+);
