@@ -53,7 +53,11 @@ export class Client {
             });
             res.on("end", () => {
               const type = res.headers["x-amzn-errortype"];
-              resolve({ status: res.statusCode ?? 0, body, errorType: typeof type === "string" ? type : undefined });
+              resolve({
+                status: res.statusCode ?? 0,
+                body,
+                errorType: typeof type === "string" ? type : undefined,
+              });
             });
             res.on("error", reject);
           },
@@ -71,7 +75,8 @@ export class Client {
   /** Sends one call and returns its parsed body, throwing unless the answer is 200. */
   async json<T>(operation: string, input: unknown): Promise<T> {
     const res = await this.send({ operation, body: JSON.stringify(input) });
-    if (res.status !== 200) throw new Error(`${operation}: HTTP ${res.status} ${res.errorType ?? ""} ${res.body}`);
+    if (res.status !== 200)
+      throw new Error(`${operation}: HTTP ${res.status} ${res.errorType ?? ""} ${res.body}`);
     return JSON.parse(res.body) as T;
   }
 
@@ -107,7 +112,11 @@ export interface LoadResult {
 /** Hard cap on requests per run, whatever the duration. */
 const MAX_REQUESTS = 2_000_000;
 
-export async function runLoad(client: Client, next: (i: number) => Call, options: LoadOptions): Promise<LoadResult> {
+export async function runLoad(
+  client: Client,
+  next: (i: number) => Call,
+  options: LoadOptions,
+): Promise<LoadResult> {
   const limit = Math.min(options.count ?? MAX_REQUESTS, MAX_REQUESTS);
   const latencies: number[] = [];
   const errors: Record<string, number> = {};
@@ -146,7 +155,8 @@ export async function runLoad(client: Client, next: (i: number) => Call, options
   const cpu = process.cpuUsage(cpuBefore);
 
   const sorted = Float64Array.from(latencies).sort();
-  const at = (q: number) => (sorted.length === 0 ? Number.NaN : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]);
+  const at = (q: number) =>
+    sorted.length === 0 ? Number.NaN : sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)];
   return {
     requests: latencies.length,
     ok,

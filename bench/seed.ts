@@ -104,11 +104,15 @@ export async function seedViaApi(
   budgetMs: number,
 ): Promise<SeedResult & { complete: boolean }> {
   const started = performance.now();
-  const result = await runLoad(client, (k) => createUserCall(poolId, username(from + k), attributesOf(from + k)), {
-    concurrency,
-    count: to - from,
-    durationMs: budgetMs,
-  });
+  const result = await runLoad(
+    client,
+    (k) => createUserCall(poolId, username(from + k), attributesOf(from + k)),
+    {
+      concurrency,
+      count: to - from,
+      durationMs: budgetMs,
+    },
+  );
   const failed = result.requests - result.ok;
   if (failed > 0) throw new Error(`seeding failed for ${failed} users: ${result.examples.join("; ")}`);
   const ms = performance.now() - started;

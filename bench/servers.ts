@@ -109,7 +109,9 @@ function probe(port: number): Promise<boolean> {
 
 export function motoVersion(): string | undefined {
   try {
-    return execFileSync("python3", ["-c", "import moto; print(moto.__version__)"], { encoding: "utf8" }).trim();
+    return execFileSync("python3", ["-c", "import moto; print(moto.__version__)"], {
+      encoding: "utf8",
+    }).trim();
   } catch {
     return undefined;
   }

@@ -49,7 +49,8 @@ export class Signer {
       SIGNED_HEADERS +
       "\n" +
       hash("sha256", body, "hex");
-    const toSign = "AWS4-HMAC-SHA256\n" + this.amzDate + "\n" + this.scope + "\n" + hash("sha256", canonical, "hex");
+    const toSign =
+      "AWS4-HMAC-SHA256\n" + this.amzDate + "\n" + this.scope + "\n" + hash("sha256", canonical, "hex");
     const signature = createHmac("sha256", this.key!).update(toSign).digest("hex");
     return {
       "content-type": CONTENT_TYPE,
@@ -65,7 +66,10 @@ export class Signer {
     const second = Math.floor(now / 1000);
     if (second === this.second) return;
     this.second = second;
-    this.amzDate = new Date(second * 1000).toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+    this.amzDate = new Date(second * 1000)
+      .toISOString()
+      .replace(/[-:]/g, "")
+      .replace(/\.\d{3}/, "");
     const day = this.amzDate.slice(0, 8);
     if (day === this.day) return;
     this.day = day;
@@ -78,7 +82,9 @@ export class Signer {
       ", SignedHeaders=" +
       SIGNED_HEADERS +
       ", Signature=";
-    let k = createHmac("sha256", "AWS4" + this.credentials.secretAccessKey).update(day).digest();
+    let k = createHmac("sha256", "AWS4" + this.credentials.secretAccessKey)
+      .update(day)
+      .digest();
     k = createHmac("sha256", k).update(this.region).digest();
     k = createHmac("sha256", k).update(SERVICE).digest();
     this.key = createSecretKey(createHmac("sha256", k).update("aws4_request").digest());
@@ -98,7 +104,13 @@ export async function checkSigner(
   const host = "127.0.0.1:9229";
   const body = JSON.stringify({ UserPoolId: `${region}_abcdefghi`, Username: "user1" });
   const ours = signer.sign(host, "AdminGetUser", body, now);
-  const reference = new SignatureV4({ service: SERVICE, region, credentials, sha256: Sha256, applyChecksum: false });
+  const reference = new SignatureV4({
+    service: SERVICE,
+    region,
+    credentials,
+    sha256: Sha256,
+    applyChecksum: false,
+  });
   const signed = await reference.sign(
     {
       method: "POST",
@@ -113,7 +125,9 @@ export async function checkSigner(
   );
   const theirs = (signed.headers as Record<string, string>).authorization;
   if (theirs !== ours.authorization)
-    throw new Error(`signer disagrees with @smithy/signature-v4:\n  ours:   ${ours.authorization}\n  theirs: ${theirs}`);
+    throw new Error(
+      `signer disagrees with @smithy/signature-v4:\n  ours:   ${ours.authorization}\n  theirs: ${theirs}`,
+    );
   const n = 20_000;
   const started = performance.now();
   for (let i = 0; i < n; i++) signer.sign(host, "AdminGetUser", body);

@@ -1,4 +1,6 @@
 import type { Config } from "./config/config.ts";
+import type { Delivery } from "./delivery/delivery.ts";
+import type { KeyRing } from "./domain/tokens/keys.ts";
 import type { Storage } from "./storage/storage.ts";
 
 /** Time as the server sees it; tests replace it to move time without sleeping. */
@@ -30,6 +32,13 @@ export interface Services {
   readonly storage: Storage;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** Per-pool signing keys (cached; stored in the database). */
+  readonly keys: KeyRing;
+  readonly delivery: Delivery;
+  /** A server-wide secret kept in the database (fake SRP salts and the like). */
+  readonly serverSecret: Buffer;
+  /** Base URL that token issuers are built on: `<publicUrl>/<poolId>`. */
+  publicUrl(): string;
 }
 
 /** One request: who asked, where, when. */

@@ -2,6 +2,7 @@ import { buildApp } from "./app.ts";
 import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
 import { systemClock } from "./context.ts";
 import { createLogger } from "./logger.ts";
+import { createServices } from "./services.ts";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage.ts";
 
 async function main(): Promise<void> {
@@ -31,10 +32,12 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const storage = new SqliteStorage(config.memory ? { memory: true } : { dir: config.dataDir });
   await storage.migrate();
-  const app = await buildApp({ config, storage, clock: systemClock, logger });
+  const services = await createServices({ config, storage, clock: systemClock, logger });
+  const app = await buildApp(services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
+  config.port = port;
   const shown = config.host.includes(":") ? `[${config.host}]` : config.host;
   process.stdout.write(`listening on http://${shown}:${port}\n`);
 

@@ -73,7 +73,9 @@ export async function deleteClientSecret(
     await requireClient(tx, poolId, clientId);
     const secrets = await tx.listClientSecrets(poolId, clientId);
     if (!secrets.some((s) => s.secretId === secretId))
-      throw new ResourceNotFoundException(`Client secret ${secretId} does not exist for app client ${clientId}.`);
+      throw new ResourceNotFoundException(
+        `Client secret ${secretId} does not exist for app client ${clientId}.`,
+      );
     if (secrets.length === 1)
       throw new InvalidParameterException(
         `Client secret ${secretId} is the last remaining secret of app client ${clientId} and cannot be deleted.`,

@@ -41,7 +41,9 @@ export const CLIENT_SETTINGS = [
   "RefreshTokenRotation",
 ] as const;
 
-export type ClientSettingsInput = Partial<Pick<CreateUserPoolClientRequest, (typeof CLIENT_SETTINGS)[number]>>;
+export type ClientSettingsInput = Partial<
+  Pick<CreateUserPoolClientRequest, (typeof CLIENT_SETTINGS)[number]>
+>;
 
 /** What the checks need to know besides the request. */
 export interface SettleContext {
@@ -215,7 +217,9 @@ function settleTokenValidity(input: ClientSettingsInput, s: ClientSettings): voi
     check("RefreshTokenValidity", refresh, units.RefreshToken, REFRESH_RANGE);
 
   s.RefreshTokenValidity =
-    refresh !== undefined && refresh !== 0 ? refresh : DEFAULT_REFRESH_SECONDS / UNIT_SECONDS[units.RefreshToken];
+    refresh !== undefined && refresh !== 0
+      ? refresh
+      : DEFAULT_REFRESH_SECONDS / UNIT_SECONDS[units.RefreshToken];
   if (input.AccessTokenValidity !== undefined) s.AccessTokenValidity = input.AccessTokenValidity;
   if (input.IdTokenValidity !== undefined) s.IdTokenValidity = input.IdTokenValidity;
   if (given) s.TokenValidityUnits = units;
@@ -228,9 +232,13 @@ function settleTokenValidity(input: ClientSettingsInput, s: ClientSettings): voi
  */
 function checkAttributes(sc: SettleContext, read: string[] | undefined, write: string[] | undefined): void {
   const schema = sc.pool.settings.SchemaAttributes ?? [];
-  const visible = new Map(schema.filter((a) => a.Name && !a.Name.startsWith("dev:")).map((a) => [a.Name!, a]));
+  const visible = new Map(
+    schema.filter((a) => a.Name && !a.Name.startsWith("dev:")).map((a) => [a.Name!, a]),
+  );
   const fail = (kind: "read" | "write", detail: string) =>
-    new InvalidParameterException(`Invalid ${kind} attributes specified while ${sc.action} a client (${detail}).`);
+    new InvalidParameterException(
+      `Invalid ${kind} attributes specified while ${sc.action} a client (${detail}).`,
+    );
   for (const name of read ?? [])
     if (!visible.has(name)) throw fail("read", `${name} is not an attribute of user pool ${sc.pool.id}`);
   if (!write) return;
@@ -248,7 +256,10 @@ function checkAttributes(sc: SettleContext, read: string[] | undefined, write: s
     );
 }
 
-function settleAuthFlows(flows: ExplicitAuthFlowsType[] | undefined, pool: PoolRecord): ExplicitAuthFlowsType[] {
+function settleAuthFlows(
+  flows: ExplicitAuthFlowsType[] | undefined,
+  pool: PoolRecord,
+): ExplicitAuthFlowsType[] {
   if (!flows) return [...DEFAULT_AUTH_FLOWS];
   const legacy = flows.filter((f) => LEGACY_AUTH_FLOWS.has(f));
   const modern = flows.filter((f) => f.startsWith("ALLOW_"));
@@ -317,10 +328,13 @@ function checkOAuth(o: OAuthInput, hasSecret: boolean): void {
     );
   for (const scope of o.scopes) {
     // Custom scopes belong to resource servers, which Lanyard cannot create yet.
-    if (!STANDARD_SCOPES.has(scope)) throw new ScopeDoesNotExistException(`Invalid scope requested: ${scope}`);
+    if (!STANDARD_SCOPES.has(scope))
+      throw new ScopeDoesNotExistException(`Invalid scope requested: ${scope}`);
     if (clientCredentials)
       throw new InvalidOAuthFlowException(`${scope} is not supported with client_credentials flow`);
   }
   if (interactive && o.callbacks.length === 0)
-    throw new InvalidOAuthFlowException("CallbackUrls can not be empty when code flow or implicit flow is selected");
+    throw new InvalidOAuthFlowException(
+      "CallbackUrls can not be empty when code flow or implicit flow is selected",
+    );
 }

@@ -109,7 +109,8 @@ export async function createClient(
       settings: { ...settings, ClientType: "REGULAR" },
     };
     await tx.insertClient(client);
-    if (secretValue !== undefined) await tx.insertClientSecret(newSecretRecord(client, secretValue, ctx.now, []));
+    if (secretValue !== undefined)
+      await tx.insertClientSecret(newSecretRecord(client, secretValue, ctx.now, []));
     return toUserPoolClientType(client, secretValue);
   });
 }
@@ -182,7 +183,11 @@ export async function listClients(
   if (input.ClientType === "DCR") return { UserPoolClients: [] };
   const page = await storage.listClients(pool.id, input.MaxResults ?? DEFAULT_LIMIT, after);
   const out: ListUserPoolClientsResponse = {
-    UserPoolClients: page.items.map((c) => ({ ClientId: c.clientId, UserPoolId: c.poolId, ClientName: c.name })),
+    UserPoolClients: page.items.map((c) => ({
+      ClientId: c.clientId,
+      UserPoolId: c.poolId,
+      ClientName: c.name,
+    })),
   };
   if (page.next) out.NextToken = toToken(page.next, scope);
   return out;

@@ -74,6 +74,7 @@ export interface UserRecord {
   passwordHistory?: string[];
   /** Consecutive failed sign-ins, and until when (epoch ms) sign-in is locked. */
   failedSignIns?: number;
+  lastFailedSignIn?: number;
   lockedUntil?: number;
   /** Tokens issued before this instant (epoch ms) are void (GlobalSignOut, AdminUserGlobalSignOut). */
   tokensValidAfter?: number;

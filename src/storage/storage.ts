@@ -62,6 +62,8 @@ export interface Reader {
   countPools(): Promise<number>;
 
   getClient(poolId: string, clientId: string): Promise<ClientRecord | undefined>;
+  /** By client id alone (unauthenticated operations name only the client). */
+  getClientById(clientId: string): Promise<ClientRecord | undefined>;
   listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>>;
   listClientSecrets(poolId: string, clientId: string): Promise<ClientSecretRecord[]>;
 
@@ -93,6 +95,12 @@ export interface Reader {
     limit: number,
     after?: string,
   ): Promise<Page<UserRecord>>;
+
+  signingKeys(poolId: string): Promise<SigningKeyRecord[]>;
+  getCode(poolId: string, sub: string, purpose: string): Promise<CodeRecord | undefined>;
+  getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /** True when the tokens of this sign-in (origin_jti) were revoked. */
+  isOriginRevoked(poolId: string, originJti: string): Promise<boolean>;
 }
 
 export interface Transaction extends Reader {
@@ -143,11 +151,38 @@ export interface Transaction extends Reader {
   revokeUserTokens(poolId: string, sub: string, now: number): Promise<void>;
   /** Removes expired sessions, codes and refresh tokens. */
   purgeExpired(now: number): Promise<void>;
+
+  /** Ignores a key whose kid exists already. */
+  insertSigningKey(key: SigningKeyRecord): Promise<void>;
+
+  insertAuthSession(session: AuthSessionRecord): Promise<void>;
+  /** Removes and returns the session if it exists and has not expired at `now`; exactly one concurrent caller gets it. */
+  consumeAuthSession(id: string, now: number): Promise<AuthSessionRecord | undefined>;
+
+  /** Replaces any earlier code of the same user and purpose. */
+  putCode(code: CodeRecord): Promise<void>;
+  /** Removes the code if its hash matches; true for exactly one concurrent caller. */
+  consumeCode(poolId: string, sub: string, purpose: string, codeHash: string): Promise<boolean>;
+  /** Counts a wrong guess; returns the new attempt count. */
+  countCodeAttempt(poolId: string, sub: string, purpose: string): Promise<number>;
+  deleteCode(poolId: string, sub: string, purpose: string): Promise<void>;
+
+  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
+  /** Marks a token replaced at `now` unless it already was; true for exactly one concurrent caller. */
+  replaceRefreshToken(tokenHash: string, now: number): Promise<boolean>;
+  /** Revokes every refresh token (and so every token) of one sign-in. */
+  revokeOrigin(poolId: string, originJti: string, now: number): Promise<void>;
+  /** Revokes every refresh token of a user. */
+  revokeUserTokens(poolId: string, sub: string, now: number): Promise<void>;
+  /** Removes expired sessions and codes, and refresh tokens a day past expiry. */
+  purgeExpired(now: number): Promise<void>;
 }
 
 export interface Storage extends Reader {
   /** Brings the schema up to date. Safe to run on every start and by several instances at once. */
   migrate(): Promise<void>;
+  /** A named server-wide value: the stored one, or `make()` stored now (the first writer wins). */
+  setting(name: string, make: () => string): Promise<string>;
   /** Runs fn in one transaction; commits when it resolves, rolls back when it throws. */
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   /** Deletes every row (the opt-in reset endpoint). */

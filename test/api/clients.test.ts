@@ -18,6 +18,10 @@ import {
 import { rejectsWith } from "../support/assert.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
+type Settings = Partial<CreateUserPoolClientCommandInput>;
+/** A refused request: what it tries, the extra input, and the message expected. */
+type Case = [string, Settings, RegExp];
+
 describe("app clients and client secrets", () => {
   let server: TestServer;
   let cognito: CognitoIdentityProviderClient;
@@ -271,10 +275,10 @@ describe("app clients and client secrets", () => {
         { RefreshTokenValidity: 59, TokenValidityUnits: { RefreshToken: "minutes" } },
       ],
       ["refresh token over 10 years", { RefreshTokenValidity: 3651 }],
-    ] as const)
+    ] satisfies [string, Settings][])
       test(`${what} is InvalidParameterException`, async () => {
         await refusedCreate(
-          extra as Partial<CreateUserPoolClientCommandInput>,
+          extra,
           "InvalidParameterException",
           /^Invalid range for token validity\. \w+TokenValidity must be between/,
         );
@@ -334,14 +338,9 @@ describe("app clients and client secrets", () => {
         { WriteAttributes: ["name"] },
         /required attribute email must be writable/,
       ],
-    ] as const)
+    ] satisfies Case[])
       test(`${what} is InvalidParameterException`, async () => {
-        await refusedCreate(
-          extra as Partial<CreateUserPoolClientCommandInput>,
-          "InvalidParameterException",
-          message,
-          strictPool,
-        );
+        await refusedCreate(extra, "InvalidParameterException", message, strictPool);
       });
   });
 
@@ -413,13 +412,9 @@ describe("app clients and client secrets", () => {
         { CallbackURLs: ["https://a.example.com/cb"], DefaultRedirectURI: "https://b.example.com/cb" },
         /must be one of the CallbackURLs/,
       ],
-    ] as const)
+    ] satisfies Case[])
       test(`${what} is InvalidParameterException`, async () => {
-        await refusedCreate(
-          extra as Partial<CreateUserPoolClientCommandInput>,
-          "InvalidParameterException",
-          message,
-        );
+        await refusedCreate(extra, "InvalidParameterException", message);
       });
 
     test("loopback http callbacks and app schemes are accepted", async () => {
@@ -502,9 +497,9 @@ describe("app clients and client secrets", () => {
         "ScopeDoesNotExistException",
         /^Invalid scope requested: Cognito$/,
       ],
-    ] as const)
+    ] satisfies [string, Settings, string, RegExp][])
       test(`${what} is ${name}`, async () => {
-        await refusedCreate(extra as Partial<CreateUserPoolClientCommandInput>, name, message);
+        await refusedCreate(extra, name, message);
       });
 
     test("EnablePropagateAdditionalUserContextData needs a client secret", async () => {
@@ -819,6 +814,19 @@ describe("app clients and client secrets", () => {
         /maximum of 2 client secrets/,
       );
       assert.deepEqual(await secretIds(c.ClientId!), before_);
+    });
+
+    test("of concurrent additions only as many succeed as the limit allows", async () => {
+      const c = await newClient({ GenerateSecret: true });
+      const results = await Promise.allSettled(
+        [1, 2, 3].map(() =>
+          cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: poolId, ClientId: c.ClientId })),
+        ),
+      );
+      assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
+      for (const r of results)
+        if (r.status === "rejected") assert.equal((r.reason as Error).name, "LimitExceededException");
+      assert.equal((await secretIds(c.ClientId!)).length, 2);
     });
 
     test("a public client cannot get a secret", async () => {

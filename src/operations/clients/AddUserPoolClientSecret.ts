@@ -1,5 +1,8 @@
 import { addClientSecret } from "../../domain/client-secrets.ts";
-import type { AddUserPoolClientSecretRequest, AddUserPoolClientSecretResponse } from "../../generated/types.ts";
+import type {
+  AddUserPoolClientSecretRequest,
+  AddUserPoolClientSecretResponse,
+} from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
 export const operation = defineOperation<AddUserPoolClientSecretRequest, AddUserPoolClientSecretResponse>(

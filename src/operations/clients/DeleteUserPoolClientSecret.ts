@@ -5,10 +5,10 @@ import type {
 } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<DeleteUserPoolClientSecretRequest, DeleteUserPoolClientSecretResponse>(
-  "DeleteUserPoolClientSecret",
-  async (input, ctx) => {
-    await deleteClientSecret(ctx, input.UserPoolId, input.ClientId, input.ClientSecretId);
-    return {};
-  },
-);
+export const operation = defineOperation<
+  DeleteUserPoolClientSecretRequest,
+  DeleteUserPoolClientSecretResponse
+>("DeleteUserPoolClientSecret", async (input, ctx) => {
+  await deleteClientSecret(ctx, input.UserPoolId, input.ClientId, input.ClientSecretId);
+  return {};
+});

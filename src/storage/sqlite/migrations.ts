@@ -99,6 +99,13 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE users ADD COLUMN state TEXT;
 
+  CREATE UNIQUE INDEX clients_by_id ON clients (client_id);
+
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
   CREATE TABLE signing_keys (
     pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
     kid TEXT NOT NULL,

@@ -117,6 +117,13 @@ export class SqliteStorage implements Storage {
     });
   }
 
+  async setting(name: string, make: () => string): Promise<string> {
+    return this.exclusive(() => {
+      this.statement("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)").run(name, make());
+      return (this.statement("SELECT value FROM meta WHERE key = ?").get(name) as { value: string }).value;
+    });
+  }
+
   transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
     const previous = this.lock;
     let release!: () => void;
@@ -171,6 +178,9 @@ export class SqliteStorage implements Storage {
   }
   getClient(poolId: string, clientId: string) {
     return this.exclusive(() => this.ops.getClient(poolId, clientId));
+  }
+  getClientById(clientId: string) {
+    return this.exclusive(() => this.ops.getClientById(clientId));
   }
   listClients(poolId: string, limit: number, after?: string) {
     return this.exclusive(() => this.ops.listClients(poolId, limit, after));
@@ -331,6 +341,7 @@ function userParams(u: UserRecord): Row {
 function userState(u: UserRecord): string | null {
   const state: Partial<UserRecord> = {};
   if (u.failedSignIns) state.failedSignIns = u.failedSignIns;
+  if (u.lastFailedSignIn) state.lastFailedSignIn = u.lastFailedSignIn;
   if (u.lockedUntil) state.lockedUntil = u.lockedUntil;
   if (u.tokensValidAfter) state.tokensValidAfter = u.tokensValidAfter;
   return Object.keys(state).length ? JSON.stringify(state) : null;
@@ -405,6 +416,10 @@ class SqliteOps implements Transaction {
     const r = this.q("SELECT * FROM clients WHERE pool_id = ? AND client_id = ?").get(poolId, clientId) as
       | Row
       | undefined;
+    return r && clientFromRow(r);
+  }
+  async getClientById(clientId: string) {
+    const r = this.q("SELECT * FROM clients WHERE client_id = ?").get(clientId) as Row | undefined;
     return r && clientFromRow(r);
   }
   async listClients(poolId: string, limit: number, after?: string) {

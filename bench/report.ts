@@ -1,0 +1,154 @@
+/** The printed table, the PASS/FAIL checks, and the JSON written to bench/results/latest.json. */
+import type { LoadResult } from "./load.ts";
+import type { Workload } from "./workloads.ts";
+
+export type ServerName = "lanyard" | "moto";
+
+export interface Measurement {
+  server: ServerName;
+  users: number;
+  workload: string;
+  /** Extra detail (which pages, how many requests). */
+  note?: string;
+  result: LoadResult;
+  /** CPU used by the server process meanwhile, in % of one core. */
+  serverCpu: number;
+}
+
+export interface Skip {
+  server: ServerName;
+  users: number;
+  reason: string;
+}
+
+export interface Check {
+  name: string;
+  status: "PASS" | "FAIL" | "SKIP";
+  detail: string;
+}
+
+export const TARGET_GET_RPS = 5_000;
+export const TARGET_VS_MOTO = 10;
+export const TARGET_SCALING = 1.5;
+
+const int = (n: number) => Math.round(n).toLocaleString("en-US");
+const ms = (n: number) =>
+  Number.isNaN(n) ? "-" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
+const errorCount = (r: LoadResult) => r.requests - r.ok;
+
+function find(
+  all: Measurement[],
+  server: ServerName,
+  users: number,
+  workload: string,
+): Measurement | undefined {
+  return all.find((m) => m.server === server && m.users === users && m.workload === workload);
+}
+
+function cells(m: Measurement | undefined, skip: Skip | undefined): string[] {
+  if (!m) return [skip ? "skipped" : "-", "", "", "", ""];
+  const r = m.result;
+  return [int(r.rps), ms(r.p50), ms(r.p99), int(errorCount(r)), `${int(m.serverCpu)}/${int(r.loadCpu)}`];
+}
+
+export function table(all: Measurement[], skips: Skip[], list: Workload[], sizes: number[]): string {
+  const head = [
+    "workload",
+    "users",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "cpu% s/g",
+    "req/s",
+    "p50 ms",
+    "p99 ms",
+  ];
+  head.push("errors", "cpu% s/g", "req/s x");
+  const rows: string[][] = [];
+  for (const w of list) {
+    for (const users of sizes) {
+      const l = find(all, "lanyard", users, w.key);
+      const m = find(all, "moto", users, w.key);
+      if (!l && !m) continue;
+      const skip = skips.find((s) => s.server === "moto" && s.users === users);
+      const label = w.key === "list-later" && l?.note ? `${w.label} (${l.note})` : w.label;
+      const ratio = l && m ? `${(l.result.rps / m.result.rps).toFixed(1)}` : "";
+      rows.push([label, int(users), ...cells(l, undefined), ...cells(m, skip), ratio]);
+    }
+  }
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))
+      .map((c, i) => (i === 2 || i === 7 || i === 12 ? `| ${c}` : c))
+      .join("  ");
+  const lanyardWidth = widths.slice(2, 7).reduce((a, b) => a + b + 2, 0);
+  const motoWidth = widths.slice(7, 12).reduce((a, b) => a + b + 2, 0);
+  const title =
+    " ".repeat(widths[0] + widths[1] + 4) +
+    "| " +
+    "Lanyard".padEnd(lanyardWidth) +
+    "| " +
+    "moto_server".padEnd(motoWidth) +
+    "| Lanyard/moto";
+  const rule = "-".repeat(line(head).length);
+  return [title, line(head), rule, ...rows.map(line)].join("\n");
+}
+
+export function checks(all: Measurement[], skips: Skip[], sizes: number[], motoEnabled: boolean): Check[] {
+  const out: Check[] = [];
+  for (const users of sizes) {
+    const l = find(all, "lanyard", users, "get");
+    if (!l) continue;
+    const rps = l.result.rps;
+    out.push({
+      name: `Lanyard AdminGetUser >= ${int(TARGET_GET_RPS)} req/s at ${int(users)} users`,
+      status: rps >= TARGET_GET_RPS ? "PASS" : "FAIL",
+      detail: `${int(rps)} req/s`,
+    });
+    const m = find(all, "moto", users, "get");
+    const skip = skips.find((s) => s.server === "moto" && s.users === users);
+    out.push({
+      name: `Lanyard AdminGetUser >= ${TARGET_VS_MOTO}x moto_server at ${int(users)} users`,
+      status: m ? (rps >= TARGET_VS_MOTO * m.result.rps ? "PASS" : "FAIL") : "SKIP",
+      detail: m
+        ? `${(rps / m.result.rps).toFixed(1)}x (${int(rps)} vs ${int(m.result.rps)} req/s)`
+        : motoEnabled
+          ? (skip?.reason ?? "moto not measured")
+          : "--no-moto",
+    });
+  }
+  const [small, big] = [sizes[0], sizes[sizes.length - 1]];
+  for (const key of ["list-first", "list-later", "filter-exact", "filter-prefix"]) {
+    const a = find(all, "lanyard", small, key);
+    const b = find(all, "lanyard", big, key);
+    if (!a || !b || small === big) continue;
+    const latency = b.result.p50 / a.result.p50;
+    const throughput = a.result.rps / b.result.rps;
+    const ok = latency <= TARGET_SCALING && throughput <= TARGET_SCALING;
+    out.push({
+      name: `Lanyard ${key} within ${TARGET_SCALING}x from ${int(small)} to ${int(big)} users`,
+      status: ok ? "PASS" : "FAIL",
+      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}`,
+    });
+  }
+  for (const server of ["lanyard", "moto"] as const) {
+    const runs = all.filter((m) => m.server === server);
+    if (runs.length === 0) continue;
+    const bad = runs.filter((m) => errorCount(m.result) > 0);
+    out.push({
+      name: `${server === "lanyard" ? "Lanyard" : "moto_server"}: every answer 200 and as expected`,
+      status: bad.length === 0 ? "PASS" : "FAIL",
+      detail:
+        bad.length === 0
+          ? `${int(runs.reduce((n, m) => n + m.result.requests, 0))} requests checked`
+          : bad.map((m) => `${m.workload}@${m.users}: ${JSON.stringify(m.result.errors)}`).join("; "),
+    });
+  }
+  return out;
+}
+
+export function formatChecks(list: Check[]): string {
+  return list.map((c) => `${c.status.padEnd(4)}  ${c.name}: ${c.detail}`).join("\n");
+}

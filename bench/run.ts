@@ -1,0 +1,249 @@
+/**
+ * npm run bench [-- --quick] [--no-moto] [--cpu-prof] [--only get,list-first,...]
+ *
+ * Lanyard (own process, file-backed data dir in a temp folder, log level warn) against
+ * moto_server, one pool at two sizes, every request SigV4-signed. Prints a table and PASS/FAIL
+ * checks, writes the same figures to bench/results/latest.json, exits 1 on any FAIL.
+ */
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { Client, type LoadOptions, runLoad } from "./load.ts";
+import { summarise } from "./profile.ts";
+import { checks, formatChecks, type Measurement, type ServerName, type Skip, table } from "./report.ts";
+import { seedLanyardDirect, seedViaApi, temporaryPasswordHash } from "./seed.ts";
+import { motoVersion, type RunningServer, root, startLanyard, startMoto } from "./servers.ts";
+import { checkSigner, Signer } from "./sign.ts";
+import { collectLaterPages, type Target, type Workload, workloads } from "./workloads.ts";
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    "no-moto": { type: "boolean", default: false },
+    "cpu-prof": { type: "boolean", default: false },
+    only: { type: "string" },
+  },
+});
+const quick = flags.quick;
+const settings = {
+  sizes: quick ? [1_000, 10_000] : [10_000, 100_000],
+  concurrency: 32,
+  warmupMs: quick ? 500 : 1_000,
+  durationMs: quick ? 2_000 : 5_000,
+  creates: quick ? 100 : 500,
+  createWarmup: 16,
+  motoSeedConcurrency: 16,
+  /** Longest moto may take to reach one size through AdminCreateUser before it is skipped there. */
+  motoSeedBudgetMs: quick ? 60_000 : 150_000,
+};
+const only = flags.only?.split(",").map((s) => s.trim());
+const list = workloads(settings.creates).filter((w) => !only || only.includes(w.key));
+// Creations run last, so every other workload sees exactly the seeded users.
+const order = [...list.filter((w) => !w.counted), ...list.filter((w) => w.counted)];
+const resultsDir = join(root, "bench", "results");
+const credentials = { accessKeyId: "AKIDBENCHMARK", secretAccessKey: "bench-secret-key" };
+const signer = new Signer(credentials);
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
+
+const measurements: Measurement[] = [];
+const skips: Skip[] = [];
+const seeding: Record<string, unknown>[] = [];
+const profiles: string[] = [];
+
+async function measure(server: RunningServer, client: Client, w: Workload, target: Target): Promise<void> {
+  const next = w.make(target);
+  const c = settings.concurrency;
+  const warm = await runLoad(
+    client,
+    next,
+    w.counted
+      ? { concurrency: c, count: settings.createWarmup }
+      : { concurrency: c, durationMs: settings.warmupMs },
+  );
+  const options: LoadOptions = w.counted
+    ? { concurrency: c, count: settings.creates }
+    : { concurrency: c, durationMs: settings.durationMs };
+  const cpuBefore = server.cpuSeconds();
+  const result = await runLoad(client, next, options);
+  const serverCpu = ((server.cpuSeconds() - cpuBefore) / (result.elapsedMs / 1000)) * 100;
+  for (const [kind, n] of Object.entries(warm.errors)) {
+    result.errors[`warm-up ${kind}`] = n;
+    result.requests += n;
+  }
+  result.examples.push(...warm.examples);
+  const m: Measurement = {
+    server: server.name as ServerName,
+    users: target.users,
+    workload: w.key,
+    result,
+    serverCpu,
+  };
+  if (w.key === "list-later") m.note = target.laterLabel;
+  measurements.push(m);
+  const errors = result.requests - result.ok;
+  log(
+    `  ${w.key.padEnd(13)} ${fmt(result.rps).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  ` +
+      `${fmt(result.requests)} requests, ${errors} errors, cpu server ${fmt(serverCpu)}% / load ${fmt(result.loadCpu)}%`,
+  );
+  for (const e of result.examples) log(`    ! ${e}`);
+}
+
+async function runAll(server: RunningServer, client: Client, poolId: string, users: number): Promise<void> {
+  const target: Target = { poolId, users, laterPages: [], laterLabel: "" };
+  if (order.some((w) => w.key === "list-later"))
+    Object.assign(target, await collectLaterPages(client, poolId, users));
+  for (const w of order) await measure(server, client, w, target);
+}
+
+async function lanyard(dataDir: string): Promise<void> {
+  let server = await startLanyard(dataDir);
+  let client = new Client(server.port, signer);
+  // The one check that Lanyard accepts these signatures: a signed CreateUserPool must answer 200.
+  const { UserPool } = await client.json<{ UserPool: { Id: string } }>("CreateUserPool", {
+    PoolName: "bench",
+  });
+  log(`Lanyard accepted the bench signer (CreateUserPool: 200, pool ${UserPool.Id})`);
+  client.close();
+  await server.stop();
+  const hash = await temporaryPasswordHash();
+  let seeded = 0;
+  for (const users of settings.sizes) {
+    const s = await seedLanyardDirect(dataDir, UserPool.Id, seeded, users, hash);
+    seeding.push({
+      server: "lanyard",
+      method: "direct",
+      from: seeded,
+      to: users,
+      ms: s.ms,
+      perSecond: s.perSecond,
+    });
+    log(
+      `Lanyard @ ${fmt(users)} users: seeded ${fmt(s.users)} directly in ${(s.ms / 1000).toFixed(1)} s (${fmt(s.perSecond)}/s)`,
+    );
+    seeded = users;
+    const profDir = flags["cpu-prof"] ? join(resultsDir, "profiles", `lanyard-${users}`) : undefined;
+    if (profDir) rmSync(profDir, { recursive: true, force: true });
+    server = await startLanyard(dataDir, profDir);
+    client = new Client(server.port, signer);
+    try {
+      await runAll(server, client, UserPool.Id, users);
+    } finally {
+      client.close();
+      await server.stop();
+    }
+    if (profDir) for (const f of readdirSync(profDir)) profiles.push(summarise(join(profDir, f)));
+  }
+}
+
+async function moto(): Promise<void> {
+  const server = await startMoto();
+  const client = new Client(server.port, signer);
+  try {
+    const { UserPool } = await client.json<{ UserPool: { Id: string } }>("CreateUserPool", {
+      PoolName: "bench",
+    });
+    let seeded = 0;
+    let rate = 0;
+    for (const users of settings.sizes) {
+      const projectedMs = rate > 0 ? ((users - seeded) / rate) * 1000 : 0;
+      if (projectedMs > settings.motoSeedBudgetMs) {
+        const reason = `seeding too slow: ${fmt(rate)}/s, ${fmt(users - seeded)} more would take ~${fmt(projectedMs / 1000)} s`;
+        skips.push({ server: "moto", users, reason });
+        log(`moto: skipped at ${fmt(users)} (${reason})`);
+        continue;
+      }
+      const s = await seedViaApi(
+        client,
+        UserPool.Id,
+        seeded,
+        users,
+        settings.motoSeedConcurrency,
+        settings.motoSeedBudgetMs,
+      );
+      rate = s.perSecond;
+      seeding.push({
+        server: "moto",
+        method: "AdminCreateUser",
+        from: seeded,
+        to: seeded + s.users,
+        ms: s.ms,
+        perSecond: rate,
+      });
+      seeded += s.users;
+      if (!s.complete) {
+        const reason = `seeding too slow: ${fmt(rate)}/s, reached ${fmt(seeded)} users in ${fmt(s.ms / 1000)} s`;
+        skips.push({ server: "moto", users, reason });
+        log(`moto: skipped at ${fmt(users)} (${reason})`);
+        break;
+      }
+      log(
+        `moto @ ${fmt(users)} users: seeded ${fmt(s.users)} through AdminCreateUser (${settings.motoSeedConcurrency} in flight) ` +
+          `in ${(s.ms / 1000).toFixed(1)} s (${fmt(rate)}/s)`,
+      );
+      await runAll(server, client, UserPool.Id, users);
+    }
+  } finally {
+    client.close();
+    await server.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const signerCheck = await checkSigner(signer, credentials);
+  const cpu = cpus();
+  log(
+    `Machine: ${cpu.length} x ${cpu[0]?.model ?? "?"}; node ${process.version}; moto ${motoVersion() ?? "not installed"}`,
+  );
+  log(
+    `Signer: matches @smithy/signature-v4; ${signerCheck.microsPerSignature.toFixed(1)} us per signature. ` +
+      `Load: ${settings.concurrency} in flight over keep-alive node:http, ${settings.warmupMs / 1000} s warm-up + ` +
+      `${settings.durationMs / 1000} s per workload; ${settings.creates} AdminCreateUser calls (after ${settings.createWarmup} warm-up).`,
+  );
+  const tmp = mkdtempSync(join(tmpdir(), "lanyard-bench-"));
+  try {
+    await lanyard(join(tmp, "data"));
+    if (!flags["no-moto"]) await moto();
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+
+  const results = checks(measurements, skips, settings.sizes, !flags["no-moto"]);
+  log("");
+  log(
+    "Seeding: Lanyard directly into its data dir through SqliteStorage.insertUser (10,000-user transactions,",
+  );
+  log(
+    "one Argon2id temporary-password hash shared by all seeded users); moto through AdminCreateUser over HTTP.",
+  );
+  log("cpu% s/g: CPU of the server process / of the load generator, in % of one core (2 cores in all).");
+  log("");
+  log(table(measurements, skips, list, settings.sizes));
+  for (const s of skips) log(`moto: skipped at ${fmt(s.users)} (${s.reason})`);
+  log("");
+  log(formatChecks(results));
+  for (const p of profiles) log(`\n${p}`);
+  const failed = results.some((c) => c.status === "FAIL");
+  log(`\n${failed ? "FAIL" : "PASS"} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+
+  mkdirSync(resultsDir, { recursive: true });
+  const json = {
+    date: new Date(started).toISOString(),
+    quick,
+    machine: { cpus: cpu.length, model: cpu[0]?.model, node: process.version, moto: motoVersion() },
+    settings,
+    signer: signerCheck,
+    seeding,
+    measurements,
+    skips,
+    checks: results,
+    pass: !failed,
+  };
+  writeFileSync(join(resultsDir, "latest.json"), `${JSON.stringify(json, null, 2)}\n`);
+  log(`Figures written to bench/results/latest.json`);
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();

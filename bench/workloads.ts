@@ -1,0 +1,154 @@
+/** The measured workloads: what each request is and what a correct answer contains. */
+import type { Call, Client } from "./load.ts";
+import { createUserCall, email, username } from "./seed.ts";
+
+/** What a workload runs against: one pool holding user0..user(users-1). */
+export interface Target {
+  poolId: string;
+  users: number;
+  /** PaginationTokens of later ListUsers pages, with the number of users each page holds. */
+  laterPages: { token: string; count: number }[];
+  /** Which pages those are, for the report. */
+  laterLabel: string;
+}
+
+export interface Workload {
+  key: string;
+  label: string;
+  /** Count-bounded workloads run a fixed number of requests instead of a fixed time. */
+  counted?: boolean;
+  make(target: Target): (i: number) => Call;
+}
+
+export const PAGE = 60;
+
+function occurrences(body: string, needle: string): number {
+  let n = 0;
+  for (let at = body.indexOf(needle); at !== -1; at = body.indexOf(needle, at + needle.length)) n++;
+  return n;
+}
+
+/** Users per ListUsers page: every user has exactly one "Username" key. */
+function usersIn(body: string): number {
+  return occurrences(body, '"Username"');
+}
+
+/** How many of user0..user(users-1) have an email starting with `user<prefix>`. */
+export function prefixMatches(prefix: number, users: number): number {
+  let n = 0;
+  for (let scale = 1; prefix * scale < users; scale *= 10)
+    n += Math.min(users, (prefix + 1) * scale) - prefix * scale;
+  return n;
+}
+
+const random = (n: number) => Math.floor(Math.random() * n);
+
+function listUsers(poolId: string, extra: Record<string, unknown>, check: (body: string) => boolean): Call {
+  return {
+    operation: "ListUsers",
+    body: JSON.stringify({ UserPoolId: poolId, Limit: PAGE, ...extra }),
+    check,
+  };
+}
+
+export function workloads(createCount: number): Workload[] {
+  let created = 0;
+  return [
+    {
+      key: "create",
+      label: `AdminCreateUser (${createCount})`,
+      counted: true,
+      make: (t) => () => {
+        const n = created++;
+        return createUserCall(t.poolId, `new-${t.users}-${n}`, {
+          given_name: "New",
+          email: `new-${t.users}-${n}@example.com`,
+          email_verified: "true",
+        });
+      },
+    },
+    {
+      key: "get",
+      label: "AdminGetUser (random user)",
+      make: (t) => () => {
+        const name = username(random(t.users));
+        return {
+          operation: "AdminGetUser",
+          body: JSON.stringify({ UserPoolId: t.poolId, Username: name }),
+          check: (body) => body.includes(`"${name}"`),
+        };
+      },
+    },
+    {
+      key: "list-first",
+      label: "ListUsers first page",
+      make: (t) => () => listUsers(t.poolId, {}, (body) => usersIn(body) === Math.min(PAGE, t.users)),
+    },
+    {
+      key: "list-later",
+      label: "ListUsers later page",
+      make: (t) => () => {
+        const page = t.laterPages[random(t.laterPages.length)];
+        return listUsers(t.poolId, { PaginationToken: page.token }, (body) => usersIn(body) === page.count);
+      },
+    },
+    {
+      key: "filter-exact",
+      label: 'ListUsers email = "userN@…"',
+      make: (t) => () => {
+        const value = email(random(t.users));
+        return listUsers(
+          t.poolId,
+          { Filter: `email = "${value}"` },
+          (body) => usersIn(body) === 1 && body.includes(value),
+        );
+      },
+    },
+    {
+      key: "filter-prefix",
+      label: 'ListUsers email ^= "userNN"',
+      make: (t) => () => {
+        const prefix = 10 + random(90);
+        const expected = Math.min(PAGE, prefixMatches(prefix, t.users));
+        return listUsers(
+          t.poolId,
+          { Filter: `email ^= "user${prefix}"` },
+          (body) => usersIn(body) === expected,
+        );
+      },
+    },
+  ];
+}
+
+/**
+ * Walks ListUsers from the first page, following PaginationToken, through up to `maxPages` pages,
+ * and keeps the tokens of the second half of the walk (pages 51-100 of a big pool).
+ */
+export async function collectLaterPages(
+  client: Client,
+  poolId: string,
+  users: number,
+  maxPages = 100,
+  budgetMs = 60_000,
+): Promise<{ laterPages: Target["laterPages"]; laterLabel: string }> {
+  const pages = Math.max(2, Math.min(maxPages, Math.floor(users / PAGE)));
+  const deadline = performance.now() + budgetMs;
+  const walked: { page: number; token: string; count: number }[] = [];
+  let token: string | undefined;
+  for (let page = 1; page <= pages && performance.now() < deadline; page++) {
+    const out = await client.json<{ Users: unknown[]; PaginationToken?: string }>("ListUsers", {
+      UserPoolId: poolId,
+      Limit: PAGE,
+      ...(token ? { PaginationToken: token } : {}),
+    });
+    if (token) walked.push({ page, token, count: out.Users.length });
+    if (!out.PaginationToken) break;
+    token = out.PaginationToken;
+  }
+  if (walked.length === 0) throw new Error("ListUsers returned a single page: no later page to measure");
+  const later = walked.slice(Math.floor(walked.length / 2));
+  return {
+    laterPages: later.map(({ token, count }) => ({ token, count })),
+    laterLabel: `pages ${later[0].page}-${later[later.length - 1].page}`,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Per-pool signing keys. Each pool gets two RSA-2048 keys when it is created (Cognito signs ID and
+ * access tokens with different keys), kept in storage so every instance signs and verifies alike.
+ * Keys never change once written, so each instance caches them.
+ */
+import { generateKeyPair, type KeyObject, randomBytes } from "node:crypto";
+import { privateKeyFromPem, publicKeyFromJwk } from "../../crypto/jwt.ts";
+import type { SigningKeyRecord } from "../../storage/records.ts";
+import type { Reader, Storage, Transaction } from "../../storage/storage.ts";
+
+export interface PoolKey {
+  kid: string;
+  use: "id" | "access";
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  jwk: Record<string, string>;
+}
+
+function newKid(): string {
+  // Cognito's kids are base64 of a SHA-256 digest; this has the same shape.
+  return randomBytes(32).toString("base64");
+}
+
+async function rsaKey(poolId: string, use: "id" | "access", now: number): Promise<SigningKeyRecord> {
+  const { privateKey, publicKey } = await new Promise<{ privateKey: KeyObject; publicKey: KeyObject }>((resolve, reject) =>
+    generateKeyPair("rsa", { modulusLength: 2048, publicExponent: 0x10001 }, (err, publicKey, privateKey) =>
+      err ? reject(err) : resolve({ privateKey, publicKey }),
+    ),
+  );
+  const kid = newKid();
+  const jwk = publicKey.export({ format: "jwk" }) as Record<string, string>;
+  return {
+    poolId,
+    kid,
+    use,
+    privateKeyPem: privateKey.export({ format: "pem", type: "pkcs8" }).toString(),
+    publicJwk: { alg: "RS256", e: jwk.e!, kid, kty: "RSA", n: jwk.n!, use: "sig" },
+    createdAt: now,
+  };
+}
+
+/** Two fresh keys for a new pool (made before the pool's transaction: key generation is slow). */
+export async function newPoolKeys(poolId: string, now: number): Promise<SigningKeyRecord[]> {
+  return Promise.all([rsaKey(poolId, "id", now), rsaKey(poolId, "access", now)]);
+}
+
+export async function storePoolKeys(tx: Transaction, keys: readonly SigningKeyRecord[]): Promise<void> {
+  for (const k of keys) await tx.insertSigningKey(k);
+}
+
+export class KeyRing {
+  private readonly cache = new Map<string, PoolKey[]>();
+  private readonly storage: Storage;
+
+  constructor(storage: Storage) {
+    this.storage = storage;
+  }
+
+  /** The pool's keys, creating them if the pool has none (pools made before keys existed). */
+  async keys(poolId: string, now: number, db: Reader = this.storage): Promise<PoolKey[]> {
+    const cached = this.cache.get(poolId);
+    if (cached) return cached;
+    let records = await db.signingKeys(poolId);
+    if (records.length === 0) {
+      const fresh = await newPoolKeys(poolId, now);
+      await this.storage.transaction(async (tx) => {
+        if ((await tx.signingKeys(poolId)).length === 0) await storePoolKeys(tx, fresh);
+      });
+      records = await this.storage.signingKeys(poolId);
+    }
+    const keys = records.map((r) => ({
+      kid: r.kid,
+      use: r.use,
+      privateKey: privateKeyFromPem(r.privateKeyPem),
+      publicKey: publicKeyFromJwk(r.publicJwk),
+      jwk: r.publicJwk,
+    }));
+    this.cache.set(poolId, keys);
+    return keys;
+  }
+
+  async signingKey(poolId: string, use: "id" | "access", now: number): Promise<PoolKey> {
+    const keys = await this.keys(poolId, now);
+    return keys.find((k) => k.use === use) ?? keys[0]!;
+  }
+
+  async verificationKey(poolId: string, kid: string, now: number): Promise<PoolKey | undefined> {
+    return (await this.keys(poolId, now)).find((k) => k.kid === kid);
+  }
+
+  /** Forgets a deleted pool's keys. */
+  forget(poolId: string): void {
+    this.cache.delete(poolId);
+  }
+}

@@ -1,0 +1,31 @@
+import { randomBytes } from "node:crypto";
+import type { Config } from "./config/config.ts";
+import type { Clock, Logger, Services } from "./context.ts";
+import { ConsoleDelivery } from "./delivery/console.ts";
+import type { Delivery } from "./delivery/delivery.ts";
+import { KeyRing } from "./domain/tokens/keys.ts";
+import type { Storage } from "./storage/storage.ts";
+
+export interface ServiceParts {
+  config: Config;
+  storage: Storage;
+  clock: Clock;
+  logger: Logger;
+  delivery?: Delivery;
+}
+
+/** Assembles the long-lived services from configuration and an opened, migrated storage. */
+export async function createServices(parts: ServiceParts): Promise<Services> {
+  const secret = await parts.storage.setting("server_secret", () => randomBytes(32).toString("base64"));
+  const { config } = parts;
+  return {
+    config,
+    storage: parts.storage,
+    clock: parts.clock,
+    logger: parts.logger,
+    keys: new KeyRing(parts.storage),
+    delivery: parts.delivery ?? new ConsoleDelivery(),
+    serverSecret: Buffer.from(secret, "base64"),
+    publicUrl: () => config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
+  };
+}
