@@ -13,6 +13,8 @@ export interface Measurement {
   result: LoadResult;
   /** CPU used by the server process meanwhile, in % of one core. */
   serverCpu: number;
+  /** CPU used meanwhile by everything else on the machine, in % of one core. */
+  otherCpu: number;
 }
 
 export interface Skip {
@@ -30,6 +32,8 @@ export interface Check {
 export const TARGET_GET_RPS = 5_000;
 export const TARGET_VS_MOTO = 10;
 export const TARGET_SCALING = 1.5;
+/** Above this much CPU (% of one core) used by other processes, a measurement is marked "!". */
+export const NOISY_CPU = 25;
 
 const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) =>
@@ -48,7 +52,13 @@ function find(
 function cells(m: Measurement | undefined, skip: Skip | undefined): string[] {
   if (!m) return [skip ? "skipped" : "-", "", "", "", ""];
   const r = m.result;
-  return [int(r.rps), ms(r.p50), ms(r.p99), int(errorCount(r)), `${int(m.serverCpu)}/${int(r.loadCpu)}`];
+  return [
+    int(r.rps),
+    ms(r.p50),
+    ms(r.p99),
+    int(errorCount(r)),
+    `${int(m.serverCpu)}/${int(r.loadCpu)}/${int(m.otherCpu)}`,
+  ];
 }
 
 export function table(all: Measurement[], skips: Skip[], list: Workload[], sizes: number[]): string {
@@ -59,12 +69,12 @@ export function table(all: Measurement[], skips: Skip[], list: Workload[], sizes
     "p50 ms",
     "p99 ms",
     "errors",
-    "cpu% s/g",
+    "cpu% s/g/o",
     "req/s",
     "p50 ms",
     "p99 ms",
   ];
-  head.push("errors", "cpu% s/g", "req/s x");
+  head.push("errors", "cpu% s/g/o", "req/s x");
   const rows: string[][] = [];
   for (const w of list) {
     for (const users of sizes) {

@@ -13,7 +13,15 @@ import { Client, type LoadOptions, runLoad } from "./load.ts";
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, type ServerName, type Skip, table } from "./report.ts";
 import { seedLanyardDirect, seedViaApi, temporaryPasswordHash } from "./seed.ts";
-import { motoVersion, type RunningServer, root, startLanyard, startMoto } from "./servers.ts";
+import {
+  machineBusySeconds,
+  motoVersion,
+  waitForQuiet,
+  type RunningServer,
+  root,
+  startLanyard,
+  startMoto,
+} from "./servers.ts";
 import { checkSigner, Signer } from "./sign.ts";
 import { collectLaterPages, type Target, type Workload, workloads } from "./workloads.ts";
 
@@ -34,6 +42,8 @@ const settings = {
   creates: quick ? 100 : 500,
   createWarmup: 16,
   motoSeedConcurrency: 16,
+  /** Longest wait, before each workload, for other processes to leave the CPUs alone. */
+  quietWaitMs: quick ? 5_000 : 30_000,
   /** Longest moto may take to reach one size through AdminCreateUser before it is skipped there. */
   motoSeedBudgetMs: quick ? 60_000 : 150_000,
 };
@@ -42,6 +52,7 @@ const list = workloads(settings.creates).filter((w) => !only || only.includes(w.
 // Creations run last, so every other workload sees exactly the seeded users.
 const order = [...list.filter((w) => !w.counted), ...list.filter((w) => w.counted)];
 const resultsDir = join(root, "bench", "results");
+const profileDir = join(tmpdir(), "lanyard-bench-profiles");
 const credentials = { accessKeyId: "AKIDBENCHMARK", secretAccessKey: "bench-secret-key" };
 const signer = new Signer(credentials);
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -55,6 +66,8 @@ const profiles: string[] = [];
 async function measure(server: RunningServer, client: Client, w: Workload, target: Target): Promise<void> {
   const next = w.make(target);
   const c = settings.concurrency;
+  const calm = await waitForQuiet(settings.quietWaitMs);
+  if (!calm.quiet) log(`  (machine not quiet before ${w.key}: ${fmt(calm.busy)}% of a core busy elsewhere)`);
   const warm = await runLoad(
     client,
     next,
@@ -66,8 +79,14 @@ async function measure(server: RunningServer, client: Client, w: Workload, targe
     ? { concurrency: c, count: settings.creates }
     : { concurrency: c, durationMs: settings.durationMs };
   const cpuBefore = server.cpuSeconds();
+  const busyBefore = machineBusySeconds();
   const result = await runLoad(client, next, options);
-  const serverCpu = ((server.cpuSeconds() - cpuBefore) / (result.elapsedMs / 1000)) * 100;
+  const seconds = result.elapsedMs / 1000;
+  const serverCpu = ((server.cpuSeconds() - cpuBefore) / seconds) * 100;
+  const otherCpu = Math.max(
+    0,
+    ((machineBusySeconds() - busyBefore) / seconds) * 100 - serverCpu - result.loadCpu,
+  );
   for (const [kind, n] of Object.entries(warm.errors)) {
     result.errors[`warm-up ${kind}`] = n;
     result.requests += n;
@@ -79,13 +98,14 @@ async function measure(server: RunningServer, client: Client, w: Workload, targe
     workload: w.key,
     result,
     serverCpu,
+    otherCpu,
   };
   if (w.key === "list-later") m.note = target.laterLabel;
   measurements.push(m);
   const errors = result.requests - result.ok;
   log(
     `  ${w.key.padEnd(13)} ${fmt(result.rps).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  ` +
-      `${fmt(result.requests)} requests, ${errors} errors, cpu server ${fmt(serverCpu)}% / load ${fmt(result.loadCpu)}%`,
+      `${fmt(result.requests)} requests, ${errors} errors, cpu server ${fmt(serverCpu)}% / load ${fmt(result.loadCpu)}% / other ${fmt(otherCpu)}%`,
   );
   for (const e of result.examples) log(`    ! ${e}`);
 }
@@ -123,7 +143,7 @@ async function lanyard(dataDir: string): Promise<void> {
       `Lanyard @ ${fmt(users)} users: seeded ${fmt(s.users)} directly in ${(s.ms / 1000).toFixed(1)} s (${fmt(s.perSecond)}/s)`,
     );
     seeded = users;
-    const profDir = flags["cpu-prof"] ? join(resultsDir, "profiles", `lanyard-${users}`) : undefined;
+    const profDir = flags["cpu-prof"] ? join(profileDir, `lanyard-${users}`) : undefined;
     if (profDir) rmSync(profDir, { recursive: true, force: true });
     server = await startLanyard(dataDir, profDir);
     client = new Client(server.port, signer);
@@ -218,7 +238,9 @@ async function main(): Promise<number> {
   log(
     "one Argon2id temporary-password hash shared by all seeded users); moto through AdminCreateUser over HTTP.",
   );
-  log("cpu% s/g: CPU of the server process / of the load generator, in % of one core (2 cores in all).");
+  log(
+    "cpu% s/g/o: CPU of the server process / the load generator / anything else on the machine, in % of one core (2 cores = 200%).",
+  );
   log("");
   log(table(measurements, skips, list, settings.sizes));
   for (const s of skips) log(`moto: skipped at ${fmt(s.users)} (${s.reason})`);

@@ -26,6 +26,34 @@ function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/** CPU seconds (all cores, user + system) the whole machine has been busy so far. */
+export function machineBusySeconds(): number {
+  const fields = readFileSync("/proc/stat", "utf8")
+    .split("\n")[0]
+    .trim()
+    .split(/\s+/)
+    .slice(1, 9)
+    .map(Number);
+  const total = fields.reduce((a, b) => a + b, 0);
+  // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+  return (total - fields[3] - fields[4]) / CLOCK_TICKS;
+}
+
+/**
+ * Waits (at most maxWaitMs) until the machine is quiet: less than `threshold` % of one core busy
+ * over half a second while our servers idle. Returns the last busy figure and whether it was quiet.
+ */
+export async function waitForQuiet(maxWaitMs: number, threshold = 30): Promise<{ quiet: boolean; busy: number }> {
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const before = machineBusySeconds();
+    await new Promise((r) => setTimeout(r, 500));
+    const busy = (machineBusySeconds() - before) * 200;
+    if (busy < threshold) return { quiet: true, busy };
+    if (Date.now() >= deadline) return { quiet: false, busy };
+  }
+}
+
 function wrap(name: string, child: ChildProcess, port: number, output: () => string): RunningServer {
   const pid = child.pid!;
   return {

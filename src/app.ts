@@ -1,9 +1,11 @@
 import Fastify, { type FastifyInstance } from "fastify";
-import type { Services } from "./context.ts";
+import { OffsetClock, type Services } from "./context.ts";
+import { InboxDelivery, inboxFilter } from "./delivery/inbox.ts";
 import { loadOperations } from "./operations/registry.ts";
 import { AwsError } from "./protocol/aws-error.ts";
 import { AwsJsonEndpoint, errorResponse } from "./protocol/aws-json.ts";
 import { staticCredentialStore } from "./protocol/sigv4.ts";
+import { registerWellKnown } from "./well-known.ts";
 
 /** Wires the routes. No Cognito logic lives here. */
 export async function buildApp(services: Services): Promise<FastifyInstance> {
@@ -47,6 +49,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   });
 
   app.get("/health", async () => ({ status: "ok" }));
+  registerWellKnown(app, services);
 
   if (config.enableReset) {
     app.post("/_lanyard/reset", async () => {
@@ -56,5 +59,41 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     });
   }
 
+  const { delivery, clock } = services;
+  if (delivery instanceof InboxDelivery) {
+    // The in-memory inbox of the "inbox" delivery, newest first (see README).
+    app.get("/_lanyard/inbox", async (req) => ({ messages: delivery.list(inboxFilter(queryOf(req.url))) }));
+    app.delete("/_lanyard/inbox", async (req) => ({
+      deleted: delivery.clear(inboxFilter(queryOf(req.url))),
+    }));
+  }
+
+  if (config.enableTestClock && clock instanceof OffsetClock) {
+    // Test only: moves the server's clock by an offset (code expiry and the like).
+    app.get("/_lanyard/clock", async () => ({ offsetMs: clock.offsetMs, now: clock.now() }));
+    app.post("/_lanyard/clock", async (req, reply) => {
+      const offset = parseOffset(req.body);
+      if (offset === undefined)
+        return reply.code(400).send({ message: 'Body must be {"offsetMs": <integer>}.' });
+      clock.offsetMs = offset;
+      return { offsetMs: clock.offsetMs, now: clock.now() };
+    });
+  }
+
   return app;
+}
+
+function queryOf(url: string): URLSearchParams {
+  const q = url.indexOf("?");
+  return new URLSearchParams(q >= 0 ? url.slice(q + 1) : "");
+}
+
+function parseOffset(body: unknown): number | undefined {
+  if (!Buffer.isBuffer(body)) return undefined;
+  try {
+    const parsed = JSON.parse(body.toString("utf8")) as { offsetMs?: unknown };
+    return Number.isSafeInteger(parsed?.offsetMs) ? (parsed.offsetMs as number) : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,6 +1,6 @@
 import { buildApp } from "./app.ts";
 import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
-import { systemClock } from "./context.ts";
+import { OffsetClock, systemClock } from "./context.ts";
 import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
 import { SqliteStorage } from "./storage/sqlite/sqlite-storage.ts";
@@ -32,7 +32,11 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const storage = new SqliteStorage(config.memory ? { memory: true } : { dir: config.dataDir });
   await storage.migrate();
-  const services = await createServices({ config, storage, clock: systemClock, logger });
+  // The test clock (opt-in, for test suites) follows the system clock plus an offset set over HTTP.
+  const clock = config.enableTestClock ? new OffsetClock() : systemClock;
+  if (config.enableTestClock)
+    process.stderr.write("lanyard: test clock enabled: POST /_lanyard/clock moves the server's time\n");
+  const services = await createServices({ config, storage, clock, logger });
   const app = await buildApp(services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -46,6 +50,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     await app.close();
+    await services.delivery.close?.();
     await storage.close();
     process.exit(0);
   };

@@ -3,6 +3,8 @@ import type { Config } from "./config/config.ts";
 import type { Clock, Logger, Services } from "./context.ts";
 import { ConsoleDelivery } from "./delivery/console.ts";
 import type { Delivery } from "./delivery/delivery.ts";
+import { InboxDelivery } from "./delivery/inbox.ts";
+import { SmtpDelivery } from "./delivery/smtp.ts";
 import { KeyRing } from "./domain/tokens/keys.ts";
 import type { Storage } from "./storage/storage.ts";
 
@@ -24,8 +26,22 @@ export async function createServices(parts: ServiceParts): Promise<Services> {
     clock: parts.clock,
     logger: parts.logger,
     keys: new KeyRing(parts.storage),
-    delivery: parts.delivery ?? new ConsoleDelivery(),
+    delivery: parts.delivery ?? createDelivery(config),
     serverSecret: Buffer.from(secret, "base64"),
-    publicUrl: () => config.publicUrl ?? `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
+    publicUrl: () =>
+      config.publicUrl ??
+      `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
   };
+}
+
+/** The delivery the configuration asks for (see Config.delivery). */
+export function createDelivery(config: Config): Delivery {
+  switch (config.delivery) {
+    case "smtp":
+      return new SmtpDelivery(config.smtp, new ConsoleDelivery());
+    case "inbox":
+      return new InboxDelivery();
+    default:
+      return new ConsoleDelivery();
+  }
 }

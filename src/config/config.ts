@@ -1,6 +1,23 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 
+/** The SMTP server that carries email when `delivery` is "smtp". */
+export interface SmtpConfig {
+  /** `LANYARD_SMTP_HOST`. Required with the SMTP delivery. */
+  host: string | undefined;
+  /** `LANYARD_SMTP_PORT`. Default 465 when `secure`, else 587. */
+  port: number | undefined;
+  /** TLS from the first byte (port 465 style); otherwise STARTTLS when the server offers it. `LANYARD_SMTP_SECURE=1`. */
+  secure: boolean;
+  /** Credentials, when the server wants them. `LANYARD_SMTP_USER`, `LANYARD_SMTP_PASS`. */
+  user: string | undefined;
+  pass: string | undefined;
+  /** Sender of every mail, unless the pool's EmailConfiguration.From says otherwise. `LANYARD_SMTP_FROM`. */
+  from: string;
+}
+
+export const DELIVERIES = ["console", "smtp", "inbox"] as const;
+
 /** One access key that may sign admin (SigV4) requests. */
 export interface AccessKey {
   accessKeyId: string;
@@ -40,6 +57,20 @@ export interface Config {
   maxBodyBytes: number;
   /** Request logging: "info" logs one line per request (never bodies), "warn" only problems. `LANYARD_LOG_LEVEL`. */
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
+  /**
+   * How codes, temporary passwords and invitations reach users. `LANYARD_DELIVERY`, `--delivery`.
+   * "console" (default) prints them on stdout; "smtp" mails them through `smtp` (SMS text messages
+   * are printed, Lanyard has no SMS gateway); "inbox" keeps them in process memory and serves them
+   * at `GET /_lanyard/inbox`, for test suites (a development aid, lost on restart).
+   */
+  delivery: (typeof DELIVERIES)[number];
+  /** SMTP settings for the "smtp" delivery. `LANYARD_SMTP_*`, config file key `smtp`. */
+  smtp: SmtpConfig;
+  /**
+   * Test only: enables `POST /_lanyard/clock`, which moves the server's clock (code expiry and the
+   * like) by an offset. `LANYARD_ENABLE_TEST_CLOCK=1`, `--enable-test-clock`.
+   */
+  enableTestClock: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -57,6 +88,16 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   enableReset: false,
   maxBodyBytes: 1024 * 1024,
   logLevel: "warn",
+  delivery: "console",
+  smtp: {
+    host: undefined,
+    port: undefined,
+    secure: false,
+    user: undefined,
+    pass: undefined,
+    from: "no-reply@localhost",
+  },
+  enableTestClock: false,
 };
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -76,7 +117,7 @@ function port(value: unknown, from: string): number {
 /** Merges file, environment and flags, in that order of precedence (flags win). */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const flags = parseFlags(argv);
-  const config: Config = { ...DEFAULT_CONFIG, accessKeys: [] };
+  const config: Config = { ...DEFAULT_CONFIG, accessKeys: [], smtp: { ...DEFAULT_CONFIG.smtp } };
   const file = flags.config ?? env.LANYARD_CONFIG;
   if (file) applyFile(config, file);
 
@@ -91,6 +132,14 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (env.LANYARD_PUBLIC_URL) config.publicUrl = env.LANYARD_PUBLIC_URL;
   if (env.LANYARD_MAX_BODY_BYTES) config.maxBodyBytes = Number(env.LANYARD_MAX_BODY_BYTES);
   if (env.LANYARD_LOG_LEVEL) config.logLevel = logLevel(env.LANYARD_LOG_LEVEL);
+  if (env.LANYARD_DELIVERY) config.delivery = delivery(env.LANYARD_DELIVERY);
+  config.enableTestClock = bool(env.LANYARD_ENABLE_TEST_CLOCK) ?? config.enableTestClock;
+  if (env.LANYARD_SMTP_HOST) config.smtp.host = env.LANYARD_SMTP_HOST;
+  if (env.LANYARD_SMTP_PORT) config.smtp.port = port(env.LANYARD_SMTP_PORT, "LANYARD_SMTP_PORT");
+  config.smtp.secure = bool(env.LANYARD_SMTP_SECURE) ?? config.smtp.secure;
+  if (env.LANYARD_SMTP_USER) config.smtp.user = env.LANYARD_SMTP_USER;
+  if (env.LANYARD_SMTP_PASS) config.smtp.pass = env.LANYARD_SMTP_PASS;
+  if (env.LANYARD_SMTP_FROM) config.smtp.from = env.LANYARD_SMTP_FROM;
   if (env.LANYARD_ACCESS_KEY_ID || env.LANYARD_SECRET_ACCESS_KEY) {
     if (!env.LANYARD_ACCESS_KEY_ID || !env.LANYARD_SECRET_ACCESS_KEY)
       throw new ConfigError("LANYARD_ACCESS_KEY_ID and LANYARD_SECRET_ACCESS_KEY must be set together");
@@ -107,10 +156,22 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (flags.insecure) config.insecure = true;
   if (flags.enableReset) config.enableReset = true;
   if (flags.publicUrl !== undefined) config.publicUrl = flags.publicUrl;
+  if (flags.delivery !== undefined) config.delivery = delivery(flags.delivery);
+  if (flags.enableTestClock) config.enableTestClock = true;
+  if (config.delivery === "smtp" && !config.smtp.host)
+    throw new ConfigError(
+      "the smtp delivery needs an SMTP host: set LANYARD_SMTP_HOST (or smtp.host in the config file)",
+    );
   if (!/^\d{12}$/.test(config.accountId)) throw new ConfigError("accountId must be 12 digits");
   if (!Number.isInteger(config.maxBodyBytes) || config.maxBodyBytes < 1024)
     throw new ConfigError("maxBodyBytes must be an integer of at least 1024");
   return config;
+}
+
+function delivery(value: string): Config["delivery"] {
+  const found = DELIVERIES.find((d) => d === value);
+  if (!found) throw new ConfigError(`delivery must be one of ${DELIVERIES.join(", ")}`);
+  return found;
 }
 
 function logLevel(value: string): Config["logLevel"] {
@@ -128,10 +189,13 @@ interface Flags {
   insecure?: boolean;
   enableReset?: boolean;
   publicUrl?: string;
+  delivery?: string;
+  enableTestClock?: boolean;
 }
 
 export const USAGE = `usage: lanyard [--host 127.0.0.1] [--port 9229] [--data DIR | --memory] [--config FILE]
                [--public-url URL] [--enable-reset] [--insecure]
+               [--delivery console|smtp|inbox] [--enable-test-clock]
 Every option can also be set by a LANYARD_* environment variable (see README).`;
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -171,6 +235,12 @@ function parseFlags(argv: readonly string[]): Flags {
         break;
       case "--enable-reset":
         flags.enableReset = true;
+        break;
+      case "--delivery":
+        flags.delivery = value();
+        break;
+      case "--enable-test-clock":
+        flags.enableTestClock = true;
         break;
       default:
         throw new ConfigError(`unknown option ${arg}\n${USAGE}`);
@@ -214,6 +284,9 @@ function applyFile(config: Config, file: string): void {
     "enableReset",
     "maxBodyBytes",
     "logLevel",
+    "delivery",
+    "smtp",
+    "enableTestClock",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting ${k}`);
   config.host = str("host") ?? config.host;
@@ -228,6 +301,10 @@ function applyFile(config: Config, file: string): void {
   const level = str("logLevel");
   if (level) config.logLevel = logLevel(level);
   if (o.maxBodyBytes !== undefined) config.maxBodyBytes = Number(o.maxBodyBytes);
+  const deliveryName = str("delivery");
+  if (deliveryName) config.delivery = delivery(deliveryName);
+  config.enableTestClock = flag("enableTestClock") ?? config.enableTestClock;
+  if (o.smtp !== undefined) applySmtp(config.smtp, o.smtp, file);
   if (o.accessKeys !== undefined) {
     if (!Array.isArray(o.accessKeys)) throw new ConfigError(`${file}: accessKeys must be an array`);
     for (const k of o.accessKeys as unknown[]) {
@@ -236,6 +313,26 @@ function applyFile(config: Config, file: string): void {
         throw new ConfigError(`${file}: each of accessKeys needs accessKeyId and secretAccessKey strings`);
       config.accessKeys.push({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey });
     }
+  }
+}
+
+function applySmtp(smtp: SmtpConfig, raw: unknown, file: string): void {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${file}: smtp must be an object`);
+  const o = raw as Record<string, unknown>;
+  for (const k of Object.keys(o))
+    if (!["host", "port", "secure", "user", "pass", "from"].includes(k))
+      throw new ConfigError(`${file}: unknown setting smtp.${k}`);
+  for (const k of ["host", "user", "pass", "from"] as const) {
+    const v = o[k];
+    if (v === undefined) continue;
+    if (typeof v !== "string") throw new ConfigError(`${file}: smtp.${k} must be a string`);
+    smtp[k] = v;
+  }
+  if (o.port !== undefined) smtp.port = port(o.port, `${file}: smtp.port`);
+  if (o.secure !== undefined) {
+    if (typeof o.secure !== "boolean") throw new ConfigError(`${file}: smtp.secure must be true or false`);
+    smtp.secure = o.secure;
   }
 }
 

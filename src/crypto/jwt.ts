@@ -15,7 +15,9 @@ export function signJwt(claims: Record<string, unknown>, kid: string, key: KeyOb
   const input = `${b64url(JSON.stringify({ kid, alg: "RS256" }))}.${b64url(JSON.stringify(claims))}`;
   return new Promise((resolve, reject) => {
     // The callback form runs on the thread pool, so signing uses every core.
-    sign("sha256", Buffer.from(input), key, (err, sig) => (err ? reject(err) : resolve(`${input}.${sig.toString("base64url")}`)));
+    sign("sha256", Buffer.from(input), key, (err, sig) =>
+      err ? reject(err) : resolve(`${input}.${sig.toString("base64url")}`),
+    );
   });
 }
 
@@ -32,9 +34,18 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   if (parts.length !== 3) return undefined;
   try {
     const header = JSON.parse(Buffer.from(parts[0]!, "base64url").toString("utf8")) as JwtHeader;
-    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<string, unknown>;
-    if (typeof header !== "object" || header === null || typeof claims !== "object" || claims === null) return undefined;
-    return { header, claims, signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2]!, "base64url") };
+    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as Record<
+      string,
+      unknown
+    >;
+    if (typeof header !== "object" || header === null || typeof claims !== "object" || claims === null)
+      return undefined;
+    return {
+      header,
+      claims,
+      signingInput: `${parts[0]}.${parts[1]}`,
+      signature: Buffer.from(parts[2]!, "base64url"),
+    };
   } catch {
     return undefined;
   }

@@ -11,6 +11,8 @@ export class ConsoleDelivery implements Delivery {
   }
   async send(m: OutgoingMessage): Promise<void> {
     const subject = m.subject ? ` subject="${m.subject}"` : "";
-    this.write(`[${m.channel.toLowerCase()} to ${m.destination}] pool=${m.poolId} user=${m.username} purpose=${m.purpose}${subject}\n${m.body}\n`);
+    this.write(
+      `[${m.channel.toLowerCase()} to ${m.destination}] pool=${m.poolId} user=${m.username} purpose=${m.purpose}${subject}\n${m.body}\n`,
+    );
   }
 }

@@ -13,7 +13,14 @@ export interface OutgoingMessage {
   /** Email subject; absent for SMS. */
   subject?: string;
   body: string;
-  /** Why it is sent: "signup", "forgot_password", "verify_attribute", "invitation", "resend_invitation", ... */
+  /** Sender address for email, when the pool names one (EmailConfiguration.From); else the delivery's own. */
+  from?: string;
+  /** Reply-To address for email (the pool's EmailConfiguration.ReplyToEmailAddress). */
+  replyTo?: string;
+  /**
+   * Why it is sent: "signup", "resend_code", "forgot_password", "verify_attribute",
+   * "update_attribute", "invitation", "resend_invitation".
+   */
   purpose: string;
   /** The code (or temporary password) inside the body, for the test inbox. Never logged. */
   code: string;

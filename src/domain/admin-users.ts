@@ -74,7 +74,7 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
 
   const password =
     input.TemporaryPassword ?? generateTemporaryPassword(pool.settings.Policies?.PasswordPolicy);
-  const { credential } = await newCredential(pool, undefined, password, true, ctx.now);
+  const { credential } = await newCredential(pool, undefined, password, true, ctx.now, username);
   const user: UserRecord = {
     poolId: pool.id,
     username,

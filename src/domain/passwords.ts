@@ -1,17 +1,24 @@
 /** Setting a user's password: policy, history, hashing. */
 import { hashPassword, verifyPassword } from "../crypto/password-hash.ts";
+import { makeVerifier } from "../crypto/srp.ts";
 import { InvalidPasswordException } from "../generated/exceptions.ts";
 import type { PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
 import { checkPassword } from "./password-policy.ts";
 
-/** Checks the policy (and, for permanent passwords, the history) and hashes the new password. */
+/**
+ * Checks the policy (and, for permanent passwords, the history), hashes the new password with
+ * Argon2id for the password flows and derives the SRP salt and verifier for USER_SRP_AUTH. The
+ * verifier is bound to the username: pass `username` when `user` does not exist yet.
+ */
 export async function newCredential(
   pool: PoolRecord,
   user: UserRecord | undefined,
   password: string,
   temporary: boolean,
   now: number,
+  username: string | undefined = user?.username,
 ): Promise<{ credential: PasswordCredential; history: string[] | undefined }> {
+  if (username === undefined) throw new Error("newCredential needs the username the password belongs to");
   const policy = pool.settings.Policies?.PasswordPolicy;
   checkPassword(password, policy);
   const historySize = policy?.PasswordHistorySize ?? 0;
@@ -23,6 +30,18 @@ export async function newCredential(
         throw new InvalidPasswordException("The password has been used previously.");
     history = previous;
   }
-  const credential: PasswordCredential = { hash: await hashPassword(password), temporary, setAt: now };
+  const srp = makeVerifier(poolName(pool.id), username, password);
+  const credential: PasswordCredential = {
+    hash: await hashPassword(password),
+    srpSalt: srp.salt,
+    srpVerifier: srp.verifier,
+    temporary,
+    setAt: now,
+  };
   return { credential, history };
+}
+
+/** The pool id after "_": the "pool name" of Cognito's SRP. */
+export function poolName(poolId: string): string {
+  return poolId.slice(poolId.indexOf("_") + 1);
 }

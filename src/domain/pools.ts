@@ -12,6 +12,7 @@ import type { PoolRecord, PoolSettings } from "../storage/records.ts";
 import type { Reader } from "../storage/storage.ts";
 import { newPoolId, poolArn, wireTime } from "./ids.ts";
 import { addCustom, buildSchema } from "./schema.ts";
+import { newPoolKeys, storePoolKeys } from "./tokens/keys.ts";
 
 /** Settings an UpdateUserPool call replaces (with their defaults when left out). */
 const UPDATABLE = [
@@ -155,7 +156,11 @@ export async function createPool(ctx: RequestContext, input: CreateUserPoolReque
     tags: { ...input.UserPoolTags },
     userCount: 0,
   };
-  await ctx.services.storage.transaction((tx) => tx.insertPool(pool));
+  const keys = await newPoolKeys(pool.id, ctx.now);
+  await ctx.services.storage.transaction(async (tx) => {
+    await tx.insertPool(pool);
+    await storePoolKeys(tx, keys);
+  });
   return pool;
 }
 
@@ -205,6 +210,7 @@ export async function deletePool(ctx: RequestContext, poolId: string): Promise<v
       );
     await tx.deletePool(poolId);
   });
+  ctx.services.keys.forget(poolId);
 }
 
 export async function addCustomAttributes(

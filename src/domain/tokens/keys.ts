@@ -22,10 +22,13 @@ function newKid(): string {
 }
 
 async function rsaKey(poolId: string, use: "id" | "access", now: number): Promise<SigningKeyRecord> {
-  const { privateKey, publicKey } = await new Promise<{ privateKey: KeyObject; publicKey: KeyObject }>((resolve, reject) =>
-    generateKeyPair("rsa", { modulusLength: 2048, publicExponent: 0x10001 }, (err, publicKey, privateKey) =>
-      err ? reject(err) : resolve({ privateKey, publicKey }),
-    ),
+  const { privateKey, publicKey } = await new Promise<{ privateKey: KeyObject; publicKey: KeyObject }>(
+    (resolve, reject) =>
+      generateKeyPair(
+        "rsa",
+        { modulusLength: 2048, publicExponent: 0x10001 },
+        (err, publicKey, privateKey) => (err ? reject(err) : resolve({ privateKey, publicKey })),
+      ),
   );
   const kid = newKid();
   const jwk = publicKey.export({ format: "jwk" }) as Record<string, string>;

@@ -641,7 +641,9 @@ class SqliteOps implements Transaction {
   }
 
   async signingKeys(poolId: string) {
-    const rows = this.q("SELECT * FROM signing_keys WHERE pool_id = ? ORDER BY created_at, kid").all(poolId) as Row[];
+    const rows = this.q("SELECT * FROM signing_keys WHERE pool_id = ? ORDER BY created_at, kid").all(
+      poolId,
+    ) as Row[];
     return rows.map(
       (r): SigningKeyRecord => ({
         poolId: r.pool_id as string,
@@ -681,9 +683,11 @@ class SqliteOps implements Transaction {
   }
 
   async getCode(poolId: string, sub: string, purpose: string) {
-    const r = this.q("SELECT * FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?").get(poolId, sub, purpose) as
-      | Row
-      | undefined;
+    const r = this.q("SELECT * FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?").get(
+      poolId,
+      sub,
+      purpose,
+    ) as Row | undefined;
     if (!r) return undefined;
     return {
       poolId: r.pool_id as string,
@@ -759,25 +763,20 @@ class SqliteOps implements Transaction {
     );
   }
   async replaceRefreshToken(tokenHash: string, now: number) {
-    const r = this.q("UPDATE refresh_tokens SET replaced_at = ? WHERE token_hash = ? AND replaced_at IS NULL").run(
-      now,
-      tokenHash,
-    );
+    const r = this.q(
+      "UPDATE refresh_tokens SET replaced_at = ? WHERE token_hash = ? AND replaced_at IS NULL",
+    ).run(now, tokenHash);
     return Number(r.changes) > 0;
   }
   async revokeOrigin(poolId: string, originJti: string, now: number) {
-    this.q("UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND origin_jti = ? AND revoked_at IS NULL").run(
-      now,
-      poolId,
-      originJti,
-    );
+    this.q(
+      "UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND origin_jti = ? AND revoked_at IS NULL",
+    ).run(now, poolId, originJti);
   }
   async revokeUserTokens(poolId: string, sub: string, now: number) {
-    this.q("UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked_at IS NULL").run(
-      now,
-      poolId,
-      sub,
-    );
+    this.q(
+      "UPDATE refresh_tokens SET revoked_at = ? WHERE pool_id = ? AND sub = ? AND revoked_at IS NULL",
+    ).run(now, poolId, sub);
   }
   async purgeExpired(now: number) {
     this.q("DELETE FROM auth_sessions WHERE expires_at <= ?").run(now);

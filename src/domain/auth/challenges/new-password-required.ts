@@ -1,0 +1,61 @@
+/** NEW_PASSWORD_REQUIRED: a user with a temporary password chooses their own. */
+import type { RequestContext } from "../../../context.ts";
+import { InvalidParameterException, NotAuthorizedException } from "../../../generated/exceptions.ts";
+import { newCredential } from "../../passwords.ts";
+import { checkAttributes, claimAliases } from "../../users.ts";
+import { checkSecretHash } from "../app-client.ts";
+import { required } from "../params.ts";
+import { sessionExpired, takeSession } from "../sessions.ts";
+import { completeSignIn, missingRequiredAttributes } from "../sign-in.ts";
+import type { AuthCall, AuthOutcome } from "../types.ts";
+
+export async function newPasswordRequired(
+  ctx: RequestContext,
+  call: AuthCall,
+  responses: Record<string, string> | undefined,
+  session: string | undefined,
+): Promise<AuthOutcome> {
+  const username = required(responses, "USERNAME");
+  await checkSecretHash(ctx.services.storage, call.client, username, responses?.SECRET_HASH);
+  const newPassword = required(responses, "NEW_PASSWORD");
+  const state = await takeSession(ctx, call.client, session);
+  if (state.challenge !== "NEW_PASSWORD_REQUIRED") throw sessionExpired();
+  const { storage } = ctx.services;
+  const user = await storage.getUserBySub(call.pool.id, String(state.sub));
+  if (!user || user.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
+
+  const attrs = new Map<string, string>();
+  for (const [key, value] of Object.entries(responses ?? {}))
+    if (key.startsWith("userAttributes.")) attrs.set(key.slice("userAttributes.".length), value);
+  checkAttributes(call.pool, attrs, "update");
+  const writable = call.client.settings.WriteAttributes;
+  if (writable?.length) {
+    for (const name of attrs.keys())
+      if (!writable.includes(name))
+        throw new NotAuthorizedException(`A client attempted to write unauthorized attribute`);
+  }
+  const merged = { ...user, attributes: { ...user.attributes, ...Object.fromEntries(attrs) } };
+  const missing = missingRequiredAttributes(call, merged);
+  if (missing.length > 0)
+    throw new InvalidParameterException(
+      `Missing required attributes: ${missing.map((m) => `userAttributes.${m}`).join(", ")}`,
+    );
+
+  const { credential, history } = await newCredential(call.pool, user, newPassword, false, ctx.now);
+  const updated = await storage.transaction(async (tx) => {
+    const current = await tx.getUserBySub(call.pool.id, user.sub);
+    if (!current || current.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
+    const next = {
+      ...current,
+      attributes: { ...current.attributes, ...Object.fromEntries(attrs) },
+      password: credential,
+      passwordHistory: history,
+      status: "CONFIRMED",
+      updatedAt: ctx.now,
+    };
+    await claimAliases(tx, call.pool, next, false, ctx.now);
+    await tx.updateUser(next);
+    return next;
+  });
+  return completeSignIn(ctx, call, updated);
+}

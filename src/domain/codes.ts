@@ -1,0 +1,135 @@
+/**
+ * Confirmation and verification codes: six random digits, kept only as an HMAC keyed with the
+ * server secret (a database dump reveals no code), single use, replaced by the next code of the
+ * same user and purpose, void after expiry or after too many wrong guesses.
+ */
+import { createHmac, randomInt } from "node:crypto";
+import type { RequestContext } from "../context.ts";
+import { safeEqual } from "../crypto/secret-hash.ts";
+import {
+  CodeMismatchException,
+  ExpiredCodeException,
+  LimitExceededException,
+} from "../generated/exceptions.ts";
+import type { AwsError } from "../protocol/aws-error.ts";
+import type { Transaction } from "../storage/storage.ts";
+
+/** What a code is for: "signup", "forgot_password", or "verify:<attribute>". */
+export type CodePurpose = "signup" | "forgot_password" | `verify:${"email" | "phone_number"}`;
+
+const HOUR = 60 * 60_000;
+
+/**
+ * How long a code stays valid. Cognito: sign-up confirmation and attribute verification codes are
+ * valid for 24 hours, a forgot-password code for one hour.
+ */
+export function codeValidityMs(purpose: CodePurpose): number {
+  return purpose === "forgot_password" ? HOUR : 24 * HOUR;
+}
+
+/** Wrong guesses a code survives; after that it is void until a new code replaces it. */
+export const MAX_WRONG_GUESSES = 5;
+
+export function generateCode(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, "0");
+}
+
+export function hashCode(
+  secret: Buffer,
+  poolId: string,
+  sub: string,
+  purpose: CodePurpose,
+  code: string,
+): string {
+  return createHmac("sha256", secret).update(`${poolId}\0${sub}\0${purpose}\0${code}`).digest("base64url");
+}
+
+/** Stores a new code for the user and purpose (replacing any earlier one) and returns it in clear. */
+export async function issueCode(
+  tx: Transaction,
+  ctx: RequestContext,
+  poolId: string,
+  sub: string,
+  purpose: CodePurpose,
+): Promise<string> {
+  const code = generateCode();
+  await tx.putCode({
+    poolId,
+    sub,
+    purpose,
+    codeHash: hashCode(ctx.services.serverSecret, poolId, sub, purpose, code),
+    expiresAt: ctx.now + codeValidityMs(purpose),
+    attempts: 0,
+    createdAt: ctx.now,
+  });
+  return code;
+}
+
+export type CodeOutcome = "ok" | "missing" | "expired" | "mismatch" | "exhausted";
+
+/**
+ * Checks a code and, when it is right, consumes it (exactly one concurrent caller succeeds). A
+ * wrong guess is counted. The caller must let the transaction commit before it throws
+ * `codeError(outcome)`, or the count is rolled back with it: see `redeemCodeOrThrow`.
+ */
+export async function redeemCode(
+  tx: Transaction,
+  ctx: RequestContext,
+  poolId: string,
+  sub: string,
+  purpose: CodePurpose,
+  given: string,
+): Promise<CodeOutcome> {
+  const stored = await tx.getCode(poolId, sub, purpose);
+  if (!stored) return "missing";
+  if (stored.expiresAt <= ctx.now) return "expired";
+  if (stored.attempts >= MAX_WRONG_GUESSES) return "exhausted";
+  const hash = hashCode(ctx.services.serverSecret, poolId, sub, purpose, given);
+  if (!safeEqual(hash, stored.codeHash)) {
+    await tx.countCodeAttempt(poolId, sub, purpose);
+    return "mismatch";
+  }
+  return (await tx.consumeCode(poolId, sub, purpose, hash)) ? "ok" : "missing";
+}
+
+export function codeMismatch(): CodeMismatchException {
+  return new CodeMismatchException("Invalid verification code provided, please try again.");
+}
+
+/**
+ * Cognito's answers: a wrong code is CodeMismatchException; an expired code, or none requested,
+ * ExpiredCodeException; a code after too many wrong guesses LimitExceededException.
+ */
+export function codeError(outcome: Exclude<CodeOutcome, "ok">): AwsError {
+  switch (outcome) {
+    case "mismatch":
+      return codeMismatch();
+    case "exhausted":
+      return new LimitExceededException("Attempt limit exceeded, please try after some time.");
+    default:
+      return new ExpiredCodeException("Invalid code provided, please request a code again.");
+  }
+}
+
+/**
+ * Redeems a code and, when it is right, runs `apply` in the same transaction (so a failure there
+ * leaves the code unused). A wrong code is counted (committed) and then thrown as Cognito does.
+ */
+export async function redeemCodeOrThrow<T>(
+  ctx: RequestContext,
+  poolId: string,
+  sub: string,
+  purpose: CodePurpose,
+  given: string,
+  apply: (tx: Transaction) => Promise<T>,
+): Promise<T> {
+  const result = await ctx.services.storage.transaction(
+    async (tx): Promise<{ outcome: "ok"; value: T } | { outcome: Exclude<CodeOutcome, "ok"> }> => {
+      const outcome = await redeemCode(tx, ctx, poolId, sub, purpose, given);
+      if (outcome !== "ok") return { outcome };
+      return { outcome, value: await apply(tx) };
+    },
+  );
+  if (result.outcome !== "ok") throw codeError(result.outcome);
+  return result.value;
+}

@@ -1,0 +1,51 @@
+/**
+ * Checks an access token presented to a token-authorised operation (GetUser, ChangePassword, ...):
+ * signature with the pool's key, expiry, token use, revocation (RevokeToken, GlobalSignOut), and a
+ * user who still exists and is enabled.
+ */
+import type { RequestContext } from "../../context.ts";
+import { decodeJwt, verifySignature } from "../../crypto/jwt.ts";
+import { NotAuthorizedException } from "../../generated/exceptions.ts";
+import type { PoolRecord, UserRecord } from "../../storage/records.ts";
+import { requirePool } from "../pools.ts";
+import { userNotFound } from "../users.ts";
+
+export interface AccessTokenCaller {
+  pool: PoolRecord;
+  user: UserRecord;
+  clientId: string;
+  claims: Record<string, unknown>;
+}
+
+const INVALID = "Invalid Access Token";
+
+export async function authenticateAccessToken(
+  ctx: RequestContext,
+  token: string,
+): Promise<AccessTokenCaller> {
+  const jwt = decodeJwt(token);
+  if (!jwt) throw new NotAuthorizedException(INVALID);
+  const { claims } = jwt;
+  const iss = typeof claims.iss === "string" ? claims.iss : "";
+  const poolId = iss.slice(iss.lastIndexOf("/") + 1);
+  if (!poolId || iss !== `${ctx.services.publicUrl()}/${poolId}`) throw new NotAuthorizedException(INVALID);
+  const key = await ctx.services.keys
+    .verificationKey(poolId, String(jwt.header.kid), ctx.now)
+    .catch(() => undefined);
+  if (!key || key.use !== "access" || !verifySignature(jwt, key.publicKey))
+    throw new NotAuthorizedException(INVALID);
+  if (claims.token_use !== "access") throw new NotAuthorizedException(INVALID);
+  if (typeof claims.exp !== "number" || claims.exp * 1000 <= ctx.now)
+    throw new NotAuthorizedException("Access Token has expired");
+  const { storage } = ctx.services;
+  const originJti = typeof claims.origin_jti === "string" ? claims.origin_jti : "";
+  if (originJti && (await storage.isOriginRevoked(poolId, originJti)))
+    throw new NotAuthorizedException("Access Token has been revoked");
+  const pool = await requirePool(storage, poolId);
+  const user = await storage.getUserBySub(poolId, String(claims.sub));
+  if (!user) throw userNotFound();
+  if (user.tokensValidAfter !== undefined && Number(claims.iat) * 1000 < user.tokensValidAfter)
+    throw new NotAuthorizedException("Access Token has been revoked");
+  if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+  return { pool, user, clientId: String(claims.client_id), claims };
+}

@@ -1,0 +1,108 @@
+/** The claims Cognito puts in ID and access tokens. */
+import type { ClientRecord, GroupRecord, UserRecord } from "../../storage/records.ts";
+
+export interface TokenEvent {
+  /** Epoch seconds of the sign-in these tokens descend from. */
+  authTime: number;
+  /** Shared by every token of one sign-in (its refreshes included). */
+  originJti: string;
+  /** This issuance. */
+  eventId: string;
+  /** Epoch seconds. */
+  iat: number;
+}
+
+/** Groups ordered as Cognito orders them for cognito:preferred_role: lowest precedence first. */
+export function orderGroups(groups: readonly GroupRecord[]): GroupRecord[] {
+  return [...groups].sort(
+    (a, b) =>
+      (a.precedence ?? Number.MAX_SAFE_INTEGER) - (b.precedence ?? Number.MAX_SAFE_INTEGER) ||
+      a.name.localeCompare(b.name),
+  );
+}
+
+function groupClaims(groups: readonly GroupRecord[]): Record<string, unknown> {
+  if (groups.length === 0) return {};
+  const ordered = orderGroups(groups);
+  const claims: Record<string, unknown> = { "cognito:groups": ordered.map((g) => g.name) };
+  const roles = ordered.filter((g) => g.roleArn).map((g) => g.roleArn!);
+  if (roles.length > 0) {
+    claims["cognito:roles"] = roles;
+    const preferred = ordered.find((g) => g.roleArn);
+    if (preferred && (preferred.precedence !== undefined || roles.length === 1))
+      claims["cognito:preferred_role"] = preferred.roleArn;
+  }
+  return claims;
+}
+
+/** Attribute values as typed claims: *_verified are booleans, updated_at a number, identities JSON. */
+function attributeClaim(name: string, value: string): unknown {
+  if (name === "email_verified" || name === "phone_number_verified") return value === "true";
+  if (name === "updated_at") return Number(value);
+  if (name === "identities") {
+    try {
+      return JSON.parse(value);
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+export function idTokenClaims(
+  issuer: string,
+  client: ClientRecord,
+  user: UserRecord,
+  groups: readonly GroupRecord[],
+  ev: TokenEvent,
+  lifetimeSeconds: number,
+): Record<string, unknown> {
+  const readable = client.settings.ReadAttributes?.length
+    ? new Set(client.settings.ReadAttributes)
+    : undefined;
+  const claims: Record<string, unknown> = { sub: user.sub, ...groupClaims(groups) };
+  for (const [name, value] of Object.entries(user.attributes)) {
+    if (name.startsWith("dev:")) continue;
+    if (readable && !readable.has(name)) continue;
+    claims[name] = attributeClaim(name, value);
+  }
+  return {
+    ...claims,
+    iss: issuer,
+    "cognito:username": user.username,
+    origin_jti: ev.originJti,
+    aud: client.clientId,
+    event_id: ev.eventId,
+    token_use: "id",
+    auth_time: ev.authTime,
+    exp: ev.iat + lifetimeSeconds,
+    iat: ev.iat,
+    jti: crypto.randomUUID(),
+  };
+}
+
+export function accessTokenClaims(
+  issuer: string,
+  client: ClientRecord,
+  user: UserRecord,
+  groups: readonly GroupRecord[],
+  ev: TokenEvent,
+  lifetimeSeconds: number,
+  scope: string,
+): Record<string, unknown> {
+  return {
+    sub: user.sub,
+    ...groupClaims(groups),
+    iss: issuer,
+    client_id: client.clientId,
+    origin_jti: ev.originJti,
+    event_id: ev.eventId,
+    token_use: "access",
+    scope,
+    auth_time: ev.authTime,
+    exp: ev.iat + lifetimeSeconds,
+    iat: ev.iat,
+    jti: crypto.randomUUID(),
+    username: user.username,
+  };
+}

@@ -1,0 +1,53 @@
+/** The user pool's public endpoints: JWKS and OpenID Connect discovery, as Cognito serves them. */
+import type { FastifyInstance } from "fastify";
+import type { Services } from "./context.ts";
+
+const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+
+export function registerWellKnown(app: FastifyInstance, services: Services): void {
+  app.get<{ Params: { poolId: string } }>("/:poolId/.well-known/jwks.json", async (req, reply) => {
+    const { poolId } = req.params;
+    const pool = POOL_ID.test(poolId) ? await services.storage.getPool(poolId) : undefined;
+    if (!pool) return reply.code(404).send({ message: `User pool ${poolId} does not exist.` });
+    const keys = await services.keys.keys(pool.id, services.clock.now());
+    return reply.header("cache-control", "public, max-age=3600").send({ keys: keys.map((k) => k.jwk) });
+  });
+
+  app.get<{ Params: { poolId: string } }>("/:poolId/.well-known/openid-configuration", async (req, reply) => {
+    const { poolId } = req.params;
+    const pool = POOL_ID.test(poolId) ? await services.storage.getPool(poolId) : undefined;
+    if (!pool) return reply.code(404).send({ message: `User pool ${poolId} does not exist.` });
+    const issuer = `${services.publicUrl()}/${pool.id}`;
+    return reply.send({
+      issuer,
+      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      response_types_supported: ["code", "token"],
+      subject_types_supported: ["public"],
+      id_token_signing_alg_values_supported: ["RS256"],
+      scopes_supported: ["openid", "email", "phone", "profile"],
+      token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      claims_supported: [
+        "sub",
+        "iss",
+        "aud",
+        "token_use",
+        "auth_time",
+        "exp",
+        "iat",
+        "jti",
+        "origin_jti",
+        "event_id",
+        "cognito:username",
+        "cognito:groups",
+        "email",
+        "email_verified",
+        "phone_number",
+        "phone_number_verified",
+        "name",
+        "given_name",
+        "family_name",
+        "preferred_username",
+      ],
+    });
+  });
+}
