@@ -52,12 +52,13 @@ function find(
 function cells(m: Measurement | undefined, skip: Skip | undefined): string[] {
   if (!m) return [skip ? "skipped" : "-", "", "", "", ""];
   const r = m.result;
+  const noisy = m.otherCpu > NOISY_CPU ? "!" : "";
   return [
     int(r.rps),
     ms(r.p50),
     ms(r.p99),
     int(errorCount(r)),
-    `${int(m.serverCpu)}/${int(r.loadCpu)}/${int(m.otherCpu)}`,
+    `${int(m.serverCpu)}/${int(r.loadCpu)}/${int(m.otherCpu)}${noisy}`,
   ];
 }
 

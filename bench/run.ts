@@ -9,21 +9,14 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { Client, type LoadOptions, runLoad } from "./load.ts";
+import { Client } from "./load.ts";
+import { Bench } from "./measure.ts";
 import { summarise } from "./profile.ts";
-import { checks, formatChecks, type Measurement, type ServerName, type Skip, table } from "./report.ts";
+import { checks, formatChecks, NOISY_CPU, type Skip, table } from "./report.ts";
 import { seedLanyardDirect, seedViaApi, temporaryPasswordHash } from "./seed.ts";
-import {
-  machineBusySeconds,
-  motoVersion,
-  waitForQuiet,
-  type RunningServer,
-  root,
-  startLanyard,
-  startMoto,
-} from "./servers.ts";
+import { motoVersion, root, startLanyard, startMoto } from "./servers.ts";
 import { checkSigner, Signer } from "./sign.ts";
-import { collectLaterPages, type Target, type Workload, workloads } from "./workloads.ts";
+import { workloads } from "./workloads.ts";
 
 const { values: flags } = parseArgs({
   options: {
@@ -49,8 +42,6 @@ const settings = {
 };
 const only = flags.only?.split(",").map((s) => s.trim());
 const list = workloads(settings.creates).filter((w) => !only || only.includes(w.key));
-// Creations run last, so every other workload sees exactly the seeded users.
-const order = [...list.filter((w) => !w.counted), ...list.filter((w) => w.counted)];
 const resultsDir = join(root, "bench", "results");
 const profileDir = join(tmpdir(), "lanyard-bench-profiles");
 const credentials = { accessKeyId: "AKIDBENCHMARK", secretAccessKey: "bench-secret-key" };
@@ -58,64 +49,11 @@ const signer = new Signer(credentials);
 const log = (line: string) => process.stdout.write(`${line}\n`);
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
-const measurements: Measurement[] = [];
+const bench = new Bench(settings, list, log);
+const measurements = bench.measurements;
 const skips: Skip[] = [];
 const seeding: Record<string, unknown>[] = [];
 const profiles: string[] = [];
-
-async function measure(server: RunningServer, client: Client, w: Workload, target: Target): Promise<void> {
-  const next = w.make(target);
-  const c = settings.concurrency;
-  const calm = await waitForQuiet(settings.quietWaitMs);
-  if (!calm.quiet) log(`  (machine not quiet before ${w.key}: ${fmt(calm.busy)}% of a core busy elsewhere)`);
-  const warm = await runLoad(
-    client,
-    next,
-    w.counted
-      ? { concurrency: c, count: settings.createWarmup }
-      : { concurrency: c, durationMs: settings.warmupMs },
-  );
-  const options: LoadOptions = w.counted
-    ? { concurrency: c, count: settings.creates }
-    : { concurrency: c, durationMs: settings.durationMs };
-  const cpuBefore = server.cpuSeconds();
-  const busyBefore = machineBusySeconds();
-  const result = await runLoad(client, next, options);
-  const seconds = result.elapsedMs / 1000;
-  const serverCpu = ((server.cpuSeconds() - cpuBefore) / seconds) * 100;
-  const otherCpu = Math.max(
-    0,
-    ((machineBusySeconds() - busyBefore) / seconds) * 100 - serverCpu - result.loadCpu,
-  );
-  for (const [kind, n] of Object.entries(warm.errors)) {
-    result.errors[`warm-up ${kind}`] = n;
-    result.requests += n;
-  }
-  result.examples.push(...warm.examples);
-  const m: Measurement = {
-    server: server.name as ServerName,
-    users: target.users,
-    workload: w.key,
-    result,
-    serverCpu,
-    otherCpu,
-  };
-  if (w.key === "list-later") m.note = target.laterLabel;
-  measurements.push(m);
-  const errors = result.requests - result.ok;
-  log(
-    `  ${w.key.padEnd(13)} ${fmt(result.rps).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  p99 ${result.p99.toFixed(2)} ms  ` +
-      `${fmt(result.requests)} requests, ${errors} errors, cpu server ${fmt(serverCpu)}% / load ${fmt(result.loadCpu)}% / other ${fmt(otherCpu)}%`,
-  );
-  for (const e of result.examples) log(`    ! ${e}`);
-}
-
-async function runAll(server: RunningServer, client: Client, poolId: string, users: number): Promise<void> {
-  const target: Target = { poolId, users, laterPages: [], laterLabel: "" };
-  if (order.some((w) => w.key === "list-later"))
-    Object.assign(target, await collectLaterPages(client, poolId, users));
-  for (const w of order) await measure(server, client, w, target);
-}
 
 async function lanyard(dataDir: string): Promise<void> {
   let server = await startLanyard(dataDir);
@@ -148,7 +86,7 @@ async function lanyard(dataDir: string): Promise<void> {
     server = await startLanyard(dataDir, profDir);
     client = new Client(server.port, signer);
     try {
-      await runAll(server, client, UserPool.Id, users);
+      await bench.runAll(server, client, UserPool.Id, users);
     } finally {
       client.close();
       await server.stop();
@@ -202,7 +140,7 @@ async function moto(): Promise<void> {
         `moto @ ${fmt(users)} users: seeded ${fmt(s.users)} through AdminCreateUser (${settings.motoSeedConcurrency} in flight) ` +
           `in ${(s.ms / 1000).toFixed(1)} s (${fmt(rate)}/s)`,
       );
-      await runAll(server, client, UserPool.Id, users);
+      await bench.runAll(server, client, UserPool.Id, users);
     }
   } finally {
     client.close();
@@ -240,6 +178,9 @@ async function main(): Promise<number> {
   );
   log(
     "cpu% s/g/o: CPU of the server process / the load generator / anything else on the machine, in % of one core (2 cores = 200%).",
+  );
+  log(
+    `"!": more than ${NOISY_CPU}% of a core went to other processes meanwhile, so those figures are pessimistic.`,
   );
   log("");
   log(table(measurements, skips, list, settings.sizes));

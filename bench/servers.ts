@@ -43,7 +43,10 @@ export function machineBusySeconds(): number {
  * Waits (at most maxWaitMs) until the machine is quiet: less than `threshold` % of one core busy
  * over half a second while our servers idle. Returns the last busy figure and whether it was quiet.
  */
-export async function waitForQuiet(maxWaitMs: number, threshold = 30): Promise<{ quiet: boolean; busy: number }> {
+export async function waitForQuiet(
+  maxWaitMs: number,
+  threshold = 30,
+): Promise<{ quiet: boolean; busy: number }> {
   const deadline = Date.now() + maxWaitMs;
   for (;;) {
     const before = machineBusySeconds();

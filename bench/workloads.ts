@@ -10,6 +10,8 @@ export interface Target {
   laterPages: { token: string; count: number }[];
   /** Which pages those are, for the report. */
   laterLabel: string;
+  /** Email prefixes ("user" + these digits) for the ^= filter, each matching a full page or more. */
+  prefixes: number[];
 }
 
 export interface Workload {
@@ -39,6 +41,15 @@ export function prefixMatches(prefix: number, users: number): number {
   for (let scale = 1; prefix * scale < users; scale *= 10)
     n += Math.min(users, (prefix + 1) * scale) - prefix * scale;
   return n;
+}
+
+/**
+ * The same prefixes at every size, each matching at least a page of users at the smallest size:
+ * two digits ("user12", 111 users at 10,000) when that size allows, else one ("user1").
+ */
+export function prefixesFor(smallest: number): number[] {
+  const two = Array.from({ length: 90 }, (_, i) => 10 + i).filter((k) => prefixMatches(k, smallest) >= PAGE);
+  return two.length > 0 ? two : [1, 2, 3, 4, 5, 6, 7, 8, 9];
 }
 
 const random = (n: number) => Math.floor(Math.random() * n);
@@ -106,9 +117,9 @@ export function workloads(createCount: number): Workload[] {
     },
     {
       key: "filter-prefix",
-      label: 'ListUsers email ^= "userNN"',
+      label: 'ListUsers email ^= "userK"',
       make: (t) => () => {
-        const prefix = 10 + random(90);
+        const prefix = t.prefixes[random(t.prefixes.length)];
         const expected = Math.min(PAGE, prefixMatches(prefix, t.users));
         return listUsers(
           t.poolId,

@@ -12,10 +12,13 @@ import type {
   ListUsersRequest,
   UserType,
 } from "../generated/types.ts";
-import type { UserRecord } from "../storage/records.ts";
+import type { PoolRecord, UserRecord } from "../storage/records.ts";
 import { DuplicateKeyError } from "../storage/storage.ts";
+import { issueCode } from "./codes.ts";
+import { type Destination, invitationDestinations, recoveryDestination } from "./destinations.ts";
 import { newSub } from "./ids.ts";
 import { parseFilter } from "./list-users-filter.ts";
+import { codeMessage, invitationMessage, sendMessage } from "./messages.ts";
 import { fromToken, toToken } from "./pagination.ts";
 import { generateTemporaryPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
@@ -49,6 +52,8 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     const { credential } = await newCredential(pool, user, password, true, ctx.now);
     const updated: UserRecord = { ...user, password: credential, updatedAt: ctx.now };
     await storage.transaction((tx) => tx.updateUser(updated));
+    const to = invitationDestinations(input.DesiredDeliveryMediums, updated.attributes);
+    await sendInvitations(ctx, pool, input.Username, to, password, "resend_invitation");
     return toUserType(updated);
   }
 
@@ -64,13 +69,15 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     attrs.set(asAttribute, input.Username);
     username = sub;
   }
-  for (const medium of input.DesiredDeliveryMediums ?? []) {
-    if (input.MessageAction === "SUPPRESS") break;
-    if (medium === "EMAIL" && !attrs.has("email") && input.DesiredDeliveryMediums?.length === 1)
-      throw new InvalidParameterException(
-        "User has no attribute matching desired delivery mediums: EMAIL requires an email attribute.",
-      );
-  }
+  const mediums = input.DesiredDeliveryMediums ?? [];
+  const invitations =
+    input.MessageAction === "SUPPRESS" ? [] : invitationDestinations(mediums, Object.fromEntries(attrs));
+  if (input.MessageAction !== "SUPPRESS" && mediums.length > 0 && invitations.length === 0)
+    throw new InvalidParameterException(
+      `User has no attribute matching desired delivery mediums: ${mediums
+        .map((m) => (m === "EMAIL" ? "EMAIL requires an email attribute" : "SMS requires a phone_number attribute"))
+        .join(", ")}.`,
+    );
 
   const password =
     input.TemporaryPassword ?? generateTemporaryPassword(pool.settings.Policies?.PasswordPolicy);
@@ -101,7 +108,22 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
       throw e;
     }
   });
+  // The invitation names the user as the administrator did (the email or phone number in pools
+  // that sign in with one), with the temporary password.
+  await sendInvitations(ctx, pool, input.Username, invitations, password, "invitation");
   return toUserType(user);
+}
+
+async function sendInvitations(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  username: string,
+  destinations: readonly Destination[],
+  password: string,
+  purpose: "invitation" | "resend_invitation",
+): Promise<void> {
+  for (const to of destinations)
+    await sendMessage(ctx, pool, username, to, purpose, invitationMessage(pool, to.medium, username, password), password);
 }
 
 /** Runs a change on one user inside a transaction, re-reading the user there. */
@@ -207,13 +229,19 @@ export async function adminSetUserPassword(
   }));
 }
 
+/**
+ * Marks the password for reset (RESET_REQUIRED) and, when the user has a verified email or phone
+ * number (in the pool's recovery order), sends a forgot-password code there for ConfirmForgotPassword.
+ */
 export async function adminResetUserPassword(
   ctx: RequestContext,
   poolId: string,
   username: string,
 ): Promise<void> {
-  await changeUser(ctx, poolId, username, (user) => {
-    if (user.status === "EXTERNAL_PROVIDER")
+  const sent = await ctx.services.storage.transaction(async (tx) => {
+    const pool = await requirePool(tx, poolId);
+    const user = await requireUser(tx, pool, username);
+    if (user.status === "EXTERNAL_PROVIDER" || user.status === "FORCE_CHANGE_PASSWORD")
       throw new NotAuthorizedException("User password cannot be reset in the current state.");
     const a = user.attributes;
     const canReceive =
@@ -222,8 +250,22 @@ export async function adminResetUserPassword(
       throw new InvalidParameterException(
         "Cannot reset password for the user as there is no registered/verified email or phone_number",
       );
-    return { ...user, status: "RESET_REQUIRED", updatedAt: ctx.now };
+    await tx.updateUser({ ...user, status: "RESET_REQUIRED", updatedAt: ctx.now });
+    const to = recoveryDestination(pool, user.attributes);
+    if (!to) return undefined;
+    return { pool, user, to, code: await issueCode(tx, ctx, pool.id, user.sub, "forgot_password") };
   });
+  if (!sent) return;
+  const { pool, user, to, code } = sent;
+  await sendMessage(
+    ctx,
+    pool,
+    user.username,
+    to,
+    "forgot_password",
+    codeMessage(pool, "forgot_password", to.medium, code),
+    code,
+  );
 }
 
 export async function adminConfirmSignUp(

@@ -1,0 +1,103 @@
+/** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
+import type { RequestContext } from "../context.ts";
+import { hashPassword } from "../crypto/password-hash.ts";
+import { InvalidParameterException, NotAuthorizedException } from "../generated/exceptions.ts";
+import type {
+  ConfirmForgotPasswordRequest,
+  ForgotPasswordRequest,
+  ForgotPasswordResponse,
+} from "../generated/types.ts";
+import type { UserRecord } from "../storage/records.ts";
+import { codeMismatch, issueCode, redeemCodeOrThrow } from "./codes.ts";
+import { deliveryDetails, recoveryDestination, recoveryIsAdminOnly, simulatedDetails } from "./destinations.ts";
+import { codeMessage, sendMessage } from "./messages.ts";
+import { checkPassword } from "./password-policy.ts";
+import { newCredential } from "./passwords.ts";
+import { publicCaller, userDisabled, usernameNotFound } from "./self-service.ts";
+import { findUser } from "./users.ts";
+
+/** Statuses whose password the user cannot reset themselves. */
+const NOT_RESETTABLE = new Set(["FORCE_CHANGE_PASSWORD", "EXTERNAL_PROVIDER"]);
+
+export function noRecoveryDestination(): InvalidParameterException {
+  return new InvalidParameterException(
+    "Cannot reset password for the user as there is no registered/verified email or phone_number",
+  );
+}
+
+export async function forgotPassword(
+  ctx: RequestContext,
+  input: ForgotPasswordRequest,
+): Promise<ForgotPasswordResponse> {
+  const { pool, hideUsers } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
+  if (recoveryIsAdminOnly(pool)) throw new NotAuthorizedException("Contact administrator to reset password.");
+
+  const user = await findUser(ctx.services.storage, pool, input.Username);
+  // With PreventUserExistenceErrors, users that are unknown, disabled, or have nowhere to receive a
+  // code get a simulated CodeDeliveryDetails (and no message).
+  const simulated = () => ({ CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "recovery") });
+  if (!user) {
+    if (hideUsers) return simulated();
+    throw usernameNotFound();
+  }
+  if (!user.enabled) {
+    if (hideUsers) return simulated();
+    throw userDisabled();
+  }
+  if (NOT_RESETTABLE.has(user.status)) {
+    if (hideUsers) return simulated();
+    throw new NotAuthorizedException("User password cannot be reset in the current state.");
+  }
+  const to = recoveryDestination(pool, user.attributes);
+  if (!to) {
+    if (hideUsers) return simulated();
+    throw noRecoveryDestination();
+  }
+  const code = await ctx.services.storage.transaction((tx) =>
+    issueCode(tx, ctx, pool.id, user.sub, "forgot_password"),
+  );
+  await sendMessage(
+    ctx,
+    pool,
+    user.username,
+    to,
+    "forgot_password",
+    codeMessage(pool, "forgot_password", to.medium, code),
+    code,
+  );
+  return { CodeDeliveryDetails: deliveryDetails(to) };
+}
+
+export async function confirmForgotPassword(
+  ctx: RequestContext,
+  input: ConfirmForgotPasswordRequest,
+): Promise<void> {
+  const { pool, hideUsers } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
+  // The policy first: its answer does not depend on whether the user exists.
+  checkPassword(input.Password, pool.settings.Policies?.PasswordPolicy);
+  const user = await findUser(ctx.services.storage, pool, input.Username);
+  if (!user || !user.enabled) {
+    if (!hideUsers) throw user ? userDisabled() : usernameNotFound();
+    await hashPassword(input.Password); // as much work as for a real user
+    throw codeMismatch();
+  }
+  // Hash outside the transaction: it is the slow part.
+  const { credential, history } = await newCredential(pool, user, input.Password, false, ctx.now);
+
+  await redeemCodeOrThrow(ctx, pool.id, user.sub, "forgot_password", input.ConfirmationCode, async (tx) => {
+    const current = await tx.getUserBySub(pool.id, user.sub);
+    if (!current) throw hideUsers ? codeMismatch() : usernameNotFound();
+    const next: UserRecord = {
+      ...current,
+      password: credential,
+      status: "CONFIRMED",
+      updatedAt: ctx.now,
+    };
+    if (history) next.passwordHistory = history;
+    // A new password starts the failed sign-in count afresh; issued tokens stay valid.
+    delete next.failedSignIns;
+    delete next.lastFailedSignIn;
+    delete next.lockedUntil;
+    await tx.updateUser(next);
+  });
+}

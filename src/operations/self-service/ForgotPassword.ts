@@ -1,0 +1,8 @@
+import { forgotPassword } from "../../domain/recovery.ts";
+import type { ForgotPasswordRequest, ForgotPasswordResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<ForgotPasswordRequest, ForgotPasswordResponse>(
+  "ForgotPassword",
+  (input, ctx) => forgotPassword(ctx, input),
+);
