@@ -75,7 +75,9 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
   if (input.MessageAction !== "SUPPRESS" && mediums.length > 0 && invitations.length === 0)
     throw new InvalidParameterException(
       `User has no attribute matching desired delivery mediums: ${mediums
-        .map((m) => (m === "EMAIL" ? "EMAIL requires an email attribute" : "SMS requires a phone_number attribute"))
+        .map((m) =>
+          m === "EMAIL" ? "EMAIL requires an email attribute" : "SMS requires a phone_number attribute",
+        )
         .join(", ")}.`,
     );
 
@@ -123,7 +125,15 @@ async function sendInvitations(
   purpose: "invitation" | "resend_invitation",
 ): Promise<void> {
   for (const to of destinations)
-    await sendMessage(ctx, pool, username, to, purpose, invitationMessage(pool, to.medium, username, password), password);
+    await sendMessage(
+      ctx,
+      pool,
+      username,
+      to,
+      purpose,
+      invitationMessage(pool, to.medium, username, password),
+      password,
+    );
 }
 
 /** Runs a change on one user inside a transaction, re-reading the user there. */

@@ -9,7 +9,12 @@ import type {
 } from "../generated/types.ts";
 import type { UserRecord } from "../storage/records.ts";
 import { codeMismatch, issueCode, redeemCodeOrThrow } from "./codes.ts";
-import { deliveryDetails, recoveryDestination, recoveryIsAdminOnly, simulatedDetails } from "./destinations.ts";
+import {
+  deliveryDetails,
+  recoveryDestination,
+  recoveryIsAdminOnly,
+  simulatedDetails,
+} from "./destinations.ts";
 import { codeMessage, sendMessage } from "./messages.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
@@ -76,7 +81,7 @@ export async function confirmForgotPassword(
   // The policy first: its answer does not depend on whether the user exists.
   checkPassword(input.Password, pool.settings.Policies?.PasswordPolicy);
   const user = await findUser(ctx.services.storage, pool, input.Username);
-  if (!user || !user.enabled) {
+  if (!user?.enabled) {
     if (!hideUsers) throw user ? userDisabled() : usernameNotFound();
     await hashPassword(input.Password); // as much work as for a real user
     throw codeMismatch();

@@ -92,11 +92,12 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
   checkRequired(pool, attrs);
   // An email or phone number given at sign-up is unverified until the user confirms it.
   if (attrs.has("email") && !attrs.has("email_verified")) attrs.set("email_verified", "false");
-  if (attrs.has("phone_number") && !attrs.has("phone_number_verified")) attrs.set("phone_number_verified", "false");
+  if (attrs.has("phone_number") && !attrs.has("phone_number_verified"))
+    attrs.set("phone_number_verified", "false");
 
   let credential: PasswordCredential | undefined;
   if (input.Password === undefined) checkPasswordless(pool, attrs);
-  else credential = (await newCredential(pool, undefined, input.Password, false, ctx.now)).credential;
+  else credential = (await newCredential(pool, undefined, input.Password, false, ctx.now, username)).credential;
 
   const user: UserRecord = {
     poolId: pool.id,
@@ -164,7 +165,8 @@ export async function resendConfirmationCode(
   input: ResendConfirmationCodeRequest,
 ): Promise<ResendConfirmationCodeResponse> {
   const { pool, hideUsers } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
-  const notTurnedOn = () => new NotAuthorizedException("Cannot resend codes. Auto verification not turned on.");
+  const notTurnedOn = () =>
+    new NotAuthorizedException("Cannot resend codes. Auto verification not turned on.");
   if ((pool.settings.AutoVerifiedAttributes ?? []).length === 0) throw notTurnedOn();
 
   const user = await findUser(ctx.services.storage, pool, input.Username);
@@ -185,7 +187,9 @@ export async function resendConfirmationCode(
   }
   const to = signUpDestination(pool, user.attributes);
   if (!to) throw notTurnedOn();
-  const code = await ctx.services.storage.transaction((tx) => issueCode(tx, ctx, pool.id, user.sub, "signup"));
+  const code = await ctx.services.storage.transaction((tx) =>
+    issueCode(tx, ctx, pool.id, user.sub, "signup"),
+  );
   await sendMessage(
     ctx,
     pool,
