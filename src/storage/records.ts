@@ -137,3 +137,30 @@ export interface RefreshTokenRecord {
   replacedAt?: number;
   revokedAt?: number;
 }
+
+/** A SAML, OIDC or social identity provider of a pool. */
+export interface IdentityProviderRecord {
+  poolId: string;
+  providerName: string;
+  providerType: string;
+  providerDetails: Record<string, string>;
+  attributeMapping: Record<string, string>;
+  idpIdentifiers: string[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * A link from an external identity to a user of the pool (AdminLinkProviderForUser, or a
+ * federated sign-in). The identity is named by a provider attribute and its value; after the
+ * identity's first sign-in the attribute is `Cognito_Subject` and the value the IdP's subject.
+ */
+export interface IdentityLinkRecord {
+  poolId: string;
+  providerName: string;
+  attributeName: string;
+  attributeValue: string;
+  /** The user the identity signs in as. */
+  sub: string;
+  createdAt: number;
+}

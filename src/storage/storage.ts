@@ -21,6 +21,8 @@ import type {
   ClientSecretRecord,
   CodeRecord,
   GroupRecord,
+  IdentityLinkRecord,
+  IdentityProviderRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -101,6 +103,23 @@ export interface Reader {
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /** True when the tokens of this sign-in (origin_jti) were revoked. */
   isOriginRevoked(poolId: string, originJti: string): Promise<boolean>;
+
+  getIdentityProvider(poolId: string, providerName: string): Promise<IdentityProviderRecord | undefined>;
+  /** The provider that lists `identifier` among its IdpIdentifiers. */
+  getIdentityProviderByIdentifier(
+    poolId: string,
+    identifier: string,
+  ): Promise<IdentityProviderRecord | undefined>;
+  listIdentityProviders(poolId: string, limit: number, after?: string): Promise<Page<IdentityProviderRecord>>;
+  getIdentityLink(
+    poolId: string,
+    providerName: string,
+    attributeName: string,
+    attributeValue: string,
+  ): Promise<IdentityLinkRecord | undefined>;
+  /** Every link of one provider (to match attribute-named SAML links against an assertion's claims). */
+  identityLinksOfProvider(poolId: string, providerName: string): Promise<IdentityLinkRecord[]>;
+  identityLinksOfUser(poolId: string, sub: string): Promise<IdentityLinkRecord[]>;
 }
 
 export interface Transaction extends Reader {
@@ -176,6 +195,21 @@ export interface Transaction extends Reader {
   revokeUserTokens(poolId: string, sub: string, now: number): Promise<void>;
   /** Removes expired sessions and codes, and refresh tokens a day past expiry. */
   purgeExpired(now: number): Promise<void>;
+
+  /** Throws DuplicateKeyError when the provider name or one of its identifiers is taken in the pool. */
+  insertIdentityProvider(idp: IdentityProviderRecord): Promise<void>;
+  /** Throws DuplicateKeyError when one of its identifiers is taken by another provider. */
+  updateIdentityProvider(idp: IdentityProviderRecord): Promise<void>;
+  /** Deletes the provider and its links. */
+  deleteIdentityProvider(poolId: string, providerName: string): Promise<void>;
+  /** Throws DuplicateKeyError when the identity is linked already. */
+  insertIdentityLink(link: IdentityLinkRecord): Promise<void>;
+  deleteIdentityLink(
+    poolId: string,
+    providerName: string,
+    attributeName: string,
+    attributeValue: string,
+  ): Promise<boolean>;
 }
 
 export interface Storage extends Reader {

@@ -155,4 +155,39 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub);
   CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
   `,
+  `
+  CREATE TABLE identity_providers (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    provider_name TEXT NOT NULL,
+    provider_type TEXT NOT NULL,
+    provider_details TEXT NOT NULL,
+    attribute_mapping TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (pool_id, provider_name)
+  );
+
+  CREATE TABLE idp_identifiers (
+    pool_id TEXT NOT NULL,
+    identifier TEXT NOT NULL,
+    provider_name TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, identifier),
+    FOREIGN KEY (pool_id, provider_name) REFERENCES identity_providers (pool_id, provider_name) ON DELETE CASCADE
+  );
+  CREATE INDEX idp_identifiers_by_provider ON idp_identifiers (pool_id, provider_name, position);
+
+  CREATE TABLE identity_links (
+    pool_id TEXT NOT NULL,
+    provider_name TEXT NOT NULL,
+    attribute_name TEXT NOT NULL,
+    attribute_value TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, provider_name, attribute_name, attribute_value),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX identity_links_by_user ON identity_links (pool_id, sub);
+  `,
 ];

@@ -8,6 +8,8 @@ import type {
   ClientSecretRecord,
   CodeRecord,
   GroupRecord,
+  IdentityLinkRecord,
+  IdentityProviderRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -154,7 +156,7 @@ export class SqliteStorage implements Storage {
     await this.exclusive(() => {
       this.db.exec("BEGIN IMMEDIATE");
       this.db.exec(
-        "DELETE FROM refresh_tokens; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
+        "DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
       );
       this.db.exec("COMMIT");
     });
@@ -230,6 +232,26 @@ export class SqliteStorage implements Storage {
   }
   isOriginRevoked(poolId: string, originJti: string) {
     return this.exclusive(() => this.ops.isOriginRevoked(poolId, originJti));
+  }
+  getIdentityProvider(poolId: string, providerName: string) {
+    return this.exclusive(() => this.ops.getIdentityProvider(poolId, providerName));
+  }
+  getIdentityProviderByIdentifier(poolId: string, identifier: string) {
+    return this.exclusive(() => this.ops.getIdentityProviderByIdentifier(poolId, identifier));
+  }
+  listIdentityProviders(poolId: string, limit: number, after?: string) {
+    return this.exclusive(() => this.ops.listIdentityProviders(poolId, limit, after));
+  }
+  getIdentityLink(poolId: string, providerName: string, attributeName: string, attributeValue: string) {
+    return this.exclusive(() =>
+      this.ops.getIdentityLink(poolId, providerName, attributeName, attributeValue),
+    );
+  }
+  identityLinksOfProvider(poolId: string, providerName: string) {
+    return this.exclusive(() => this.ops.identityLinksOfProvider(poolId, providerName));
+  }
+  identityLinksOfUser(poolId: string, sub: string) {
+    return this.exclusive(() => this.ops.identityLinksOfUser(poolId, sub));
   }
 }
 
@@ -784,4 +806,151 @@ class SqliteOps implements Transaction {
     // Kept a day past expiry: access tokens (valid up to a day) check their origin's revocation here.
     this.q("DELETE FROM refresh_tokens WHERE expires_at <= ?").run(now - 86_400_000);
   }
+
+  private idpFromRow(r: Row): IdentityProviderRecord {
+    const identifiers = this.q(
+      "SELECT identifier FROM idp_identifiers WHERE pool_id = ? AND provider_name = ? ORDER BY position",
+    ).all(r.pool_id as string, r.provider_name as string) as Row[];
+    return {
+      poolId: r.pool_id as string,
+      providerName: r.provider_name as string,
+      providerType: r.provider_type as string,
+      providerDetails: JSON.parse(r.provider_details as string),
+      attributeMapping: JSON.parse(r.attribute_mapping as string),
+      idpIdentifiers: identifiers.map((i) => i.identifier as string),
+      createdAt: Number(r.created_at),
+      updatedAt: Number(r.updated_at),
+    };
+  }
+  async getIdentityProvider(poolId: string, providerName: string) {
+    const r = this.q("SELECT * FROM identity_providers WHERE pool_id = ? AND provider_name = ?").get(
+      poolId,
+      providerName,
+    ) as Row | undefined;
+    return r && this.idpFromRow(r);
+  }
+  async getIdentityProviderByIdentifier(poolId: string, identifier: string) {
+    const r = this.q(
+      "SELECT p.* FROM idp_identifiers i JOIN identity_providers p ON p.pool_id = i.pool_id AND p.provider_name = i.provider_name WHERE i.pool_id = ? AND i.identifier = ?",
+    ).get(poolId, identifier) as Row | undefined;
+    return r && this.idpFromRow(r);
+  }
+  async listIdentityProviders(poolId: string, limit: number, after?: string) {
+    const seq = after ? Number(decodeCursor(after, 1)[0]) : 0;
+    const rows = this.q(
+      "SELECT * FROM identity_providers WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?",
+    ).all(poolId, seq, limit + 1) as Row[];
+    return page(
+      rows,
+      limit,
+      (r) => this.idpFromRow(r),
+      (r) => [Number(r.seq)],
+    );
+  }
+  private writeIdentifiers(idp: IdentityProviderRecord) {
+    this.q("DELETE FROM idp_identifiers WHERE pool_id = ? AND provider_name = ?").run(
+      idp.poolId,
+      idp.providerName,
+    );
+    idp.idpIdentifiers.forEach((identifier, position) => {
+      this.q(
+        "INSERT INTO idp_identifiers (pool_id, identifier, provider_name, position) VALUES (?, ?, ?, ?)",
+      ).run(idp.poolId, identifier, idp.providerName, position);
+    });
+  }
+  async insertIdentityProvider(idp: IdentityProviderRecord) {
+    try {
+      this.q(
+        "INSERT INTO identity_providers (pool_id, provider_name, provider_type, provider_details, attribute_mapping, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      ).run(
+        idp.poolId,
+        idp.providerName,
+        idp.providerType,
+        JSON.stringify(idp.providerDetails),
+        JSON.stringify(idp.attributeMapping),
+        idp.createdAt,
+        idp.updatedAt,
+      );
+      this.writeIdentifiers(idp);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateKeyError("identity provider exists");
+      throw e;
+    }
+  }
+  async updateIdentityProvider(idp: IdentityProviderRecord) {
+    try {
+      this.q(
+        "UPDATE identity_providers SET provider_details = ?, attribute_mapping = ?, updated_at = ? WHERE pool_id = ? AND provider_name = ?",
+      ).run(
+        JSON.stringify(idp.providerDetails),
+        JSON.stringify(idp.attributeMapping),
+        idp.updatedAt,
+        idp.poolId,
+        idp.providerName,
+      );
+      this.writeIdentifiers(idp);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateKeyError("identifier taken");
+      throw e;
+    }
+  }
+  async deleteIdentityProvider(poolId: string, providerName: string) {
+    this.q("DELETE FROM identity_links WHERE pool_id = ? AND provider_name = ?").run(poolId, providerName);
+    this.q("DELETE FROM identity_providers WHERE pool_id = ? AND provider_name = ?").run(
+      poolId,
+      providerName,
+    );
+  }
+  async getIdentityLink(poolId: string, providerName: string, attributeName: string, attributeValue: string) {
+    const r = this.q(
+      "SELECT * FROM identity_links WHERE pool_id = ? AND provider_name = ? AND attribute_name = ? AND attribute_value = ?",
+    ).get(poolId, providerName, attributeName, attributeValue) as Row | undefined;
+    return r && linkFromRow(r);
+  }
+  async identityLinksOfProvider(poolId: string, providerName: string) {
+    const rows = this.q("SELECT * FROM identity_links WHERE pool_id = ? AND provider_name = ?").all(
+      poolId,
+      providerName,
+    ) as Row[];
+    return rows.map(linkFromRow);
+  }
+  async identityLinksOfUser(poolId: string, sub: string) {
+    const rows = this.q("SELECT * FROM identity_links WHERE pool_id = ? AND sub = ? ORDER BY created_at").all(
+      poolId,
+      sub,
+    ) as Row[];
+    return rows.map(linkFromRow);
+  }
+  async insertIdentityLink(l: IdentityLinkRecord) {
+    try {
+      this.q(
+        "INSERT INTO identity_links (pool_id, provider_name, attribute_name, attribute_value, sub, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(l.poolId, l.providerName, l.attributeName, l.attributeValue, l.sub, l.createdAt);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw new DuplicateKeyError("identity linked already");
+      throw e;
+    }
+  }
+  async deleteIdentityLink(
+    poolId: string,
+    providerName: string,
+    attributeName: string,
+    attributeValue: string,
+  ) {
+    const r = this.q(
+      "DELETE FROM identity_links WHERE pool_id = ? AND provider_name = ? AND attribute_name = ? AND attribute_value = ?",
+    ).run(poolId, providerName, attributeName, attributeValue);
+    return Number(r.changes) > 0;
+  }
+}
+
+function linkFromRow(r: Row): IdentityLinkRecord {
+  return {
+    poolId: r.pool_id as string,
+    providerName: r.provider_name as string,
+    attributeName: r.attribute_name as string,
+    attributeValue: r.attribute_value as string,
+    sub: r.sub as string,
+    createdAt: Number(r.created_at),
+  };
 }
