@@ -1,5 +1,6 @@
 /**
- * Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by file.
+ * Summarises a V8 .cpuprofile (node --cpu-prof): self time by function and by file, and the
+ * inclusive time of the project's own functions (src/).
  * Also runnable on its own: node bench/profile.ts FILE.cpuprofile
  */
 import { readFileSync } from "node:fs";
@@ -9,7 +10,7 @@ import { root } from "./servers.ts";
 interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  hitCount?: number;
+  children?: number[];
 }
 
 interface Profile {
@@ -25,6 +26,11 @@ function where(url: string): string {
   return path.replace(/^node_modules\//, "npm:");
 }
 
+function nameOf(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  return `${functionName || "(anonymous)"}  ${where(url)}${url ? `:${lineNumber + 1}` : ""}`;
+}
+
 function top(map: Map<string, number>, total: number, n: number): string[] {
   return [...map.entries()]
     .sort((a, b) => b[1] - a[1])
@@ -32,35 +38,51 @@ function top(map: Map<string, number>, total: number, n: number): string[] {
     .map(([k, v]) => `  ${((v / total) * 100).toFixed(1).padStart(5)}%  ${k}`);
 }
 
+function add(map: Map<string, number>, key: string, n: number): void {
+  map.set(key, (map.get(key) ?? 0) + n);
+}
+
 export function summarise(file: string, n = 20): string {
   const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const hits = new Map<number, number>();
   for (const id of profile.samples) hits.set(id, (hits.get(id) ?? 0) + 1);
-  const byFunction = new Map<string, number>();
-  const byFile = new Map<string, number>();
+  const self = new Map<string, number>();
+  const files = new Map<string, number>();
+  const inclusive = new Map<string, number>();
   let total = 0;
   let idle = 0;
-  for (const node of profile.nodes) {
+  // Depth-first from the root; a function's inclusive time counts once even when it recurses.
+  const walk = (node: ProfileNode, open: Set<string>): number => {
     const h = hits.get(node.id) ?? 0;
-    if (h === 0) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    if (functionName === "(idle)") {
-      idle += h;
-      continue;
+    const name = nameOf(node);
+    if (node.callFrame.functionName === "(idle)") idle += h;
+    else if (h > 0) {
+      total += h;
+      add(self, name, h);
+      add(files, where(node.callFrame.url), h);
     }
-    total += h;
-    const name = `${functionName || "(anonymous)"}  ${where(url)}${url ? `:${lineNumber + 1}` : ""}`;
-    byFunction.set(name, (byFunction.get(name) ?? 0) + h);
-    byFile.set(where(url), (byFile.get(where(url)) ?? 0) + h);
-  }
+    const outer = !open.has(name);
+    if (outer) open.add(name);
+    let sum = node.callFrame.functionName === "(idle)" ? 0 : h;
+    for (const child of node.children ?? []) sum += walk(byId.get(child)!, open);
+    if (outer) {
+      open.delete(name);
+      if (node.callFrame.url.includes("/src/")) add(inclusive, name, sum);
+    }
+    return sum;
+  };
+  walk(profile.nodes[0], new Set());
   const seconds = (profile.endTime - profile.startTime) / 1e6;
   const busy = total + idle === 0 ? 0 : (total / (total + idle)) * 100;
   return [
     `${file}: ${seconds.toFixed(1)} s profiled, main thread busy ${busy.toFixed(0)}%`,
     "self time by function (% of busy main-thread time):",
-    ...top(byFunction, total, n),
+    ...top(self, total, n),
     "self time by file:",
-    ...top(byFile, total, 12),
+    ...top(files, total, 12),
+    "inclusive time of src/ functions:",
+    ...top(inclusive, total, n),
   ].join("\n");
 }
 

@@ -3,8 +3,7 @@
  * either straight into Lanyard's SQLite data dir (server stopped) or through AdminCreateUser.
  */
 import { randomUUID } from "node:crypto";
-import { hashPassword } from "../src/crypto/password-hash.ts";
-import type { UserRecord } from "../src/storage/records.ts";
+import type { PasswordCredential, UserRecord } from "../src/storage/records.ts";
 import { SqliteStorage } from "../src/storage/sqlite/sqlite-storage.ts";
 import { type Call, type Client, runLoad } from "./load.ts";
 
@@ -28,9 +27,23 @@ export interface SeedResult {
   perSecond: number;
 }
 
-/** One Argon2id hash of a temporary password, shared by every seeded user. */
-export function temporaryPasswordHash(): Promise<string> {
-  return hashPassword("Bench-Temp-Pa55!");
+export const TEMPLATE_USER = "bench-template";
+
+/**
+ * The password credential (Argon2id hash, SRP salt and verifier, ...) that AdminCreateUser stored
+ * for TEMPLATE_USER, taken out of a stopped Lanyard's data dir (and the template user deleted),
+ * to be shared by every seeded user: one real hash instead of one per user.
+ */
+export async function takeTemplateCredential(dataDir: string, poolId: string): Promise<PasswordCredential> {
+  const storage = new SqliteStorage({ dir: dataDir });
+  try {
+    const user = await storage.getUser(poolId, TEMPLATE_USER);
+    if (!user?.password) throw new Error(`${TEMPLATE_USER} has no stored password credential`);
+    await storage.transaction((tx) => tx.deleteUser(poolId, user.sub));
+    return user.password;
+  } finally {
+    await storage.close();
+  }
 }
 
 /**
@@ -42,7 +55,7 @@ export async function seedLanyardDirect(
   poolId: string,
   from: number,
   to: number,
-  hash: string,
+  credential: PasswordCredential,
   batch = 10_000,
 ): Promise<SeedResult> {
   const started = performance.now();
@@ -64,7 +77,7 @@ export async function seedLanyardDirect(
             attributes: attributesOf(i),
             createdAt: now,
             updatedAt: now,
-            password: { hash, temporary: true, setAt: now },
+            password: { ...credential, setAt: now },
           };
           await tx.insertUser(user);
         }

@@ -34,6 +34,10 @@ async function main(): Promise<void> {
   await storage.migrate();
   // The test clock (opt-in, for test suites) follows the system clock plus an offset set over HTTP.
   const clock = config.enableTestClock ? new OffsetClock() : systemClock;
+  if (config.delivery === "inbox")
+    process.stderr.write(
+      "lanyard: inbox delivery: codes and temporary passwords are readable at GET /_lanyard/inbox\n",
+    );
   if (config.enableTestClock)
     process.stderr.write("lanyard: test clock enabled: POST /_lanyard/clock moves the server's time\n");
   const services = await createServices({ config, storage, clock, logger });

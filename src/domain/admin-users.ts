@@ -23,6 +23,7 @@ import { fromToken, toToken } from "./pagination.ts";
 import { generateTemporaryPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { requirePool } from "./pools.ts";
+import { endAllSessions } from "./tokens/revocation.ts";
 import {
   attributeMap,
   checkAttributes,
@@ -296,9 +297,13 @@ export async function setEnabled(
   username: string,
   enabled: boolean,
 ): Promise<void> {
-  await changeUser(ctx, poolId, username, (user) =>
-    user.enabled === enabled ? undefined : { ...user, enabled, updatedAt: ctx.now },
-  );
+  await ctx.services.storage.transaction(async (tx) => {
+    const user = await requireUser(tx, await requirePool(tx, poolId), username);
+    if (user.enabled === enabled) return;
+    const next: UserRecord = { ...user, enabled, updatedAt: ctx.now };
+    // Disabling ends every session for good: re-enabling does not bring old tokens back.
+    await tx.updateUser(enabled ? next : await endAllSessions(tx, next, ctx.now));
+  });
 }
 
 export async function adminDeleteUser(ctx: RequestContext, poolId: string, username: string): Promise<void> {

@@ -1,7 +1,7 @@
 /** Setting a user's password: policy, history, hashing. */
 import { hashPassword, verifyPassword } from "../crypto/password-hash.ts";
 import { makeVerifier } from "../crypto/srp.ts";
-import { InvalidPasswordException } from "../generated/exceptions.ts";
+import { PasswordHistoryPolicyViolationException } from "../generated/exceptions.ts";
 import type { PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
 import { checkPassword } from "./password-policy.ts";
 
@@ -27,7 +27,7 @@ export async function newCredential(
     const previous = [user.password.hash, ...(history ?? [])].slice(0, historySize);
     for (const hash of previous)
       if (await verifyPassword(password, hash))
-        throw new InvalidPasswordException("The password has been used previously.");
+        throw new PasswordHistoryPolicyViolationException("The password has been used previously.");
     history = previous;
   }
   const srp = makeVerifier(poolName(pool.id), username, password);

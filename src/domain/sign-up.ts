@@ -97,7 +97,8 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
 
   let credential: PasswordCredential | undefined;
   if (input.Password === undefined) checkPasswordless(pool, attrs);
-  else credential = (await newCredential(pool, undefined, input.Password, false, ctx.now, username)).credential;
+  else
+    credential = (await newCredential(pool, undefined, input.Password, false, ctx.now, username)).credential;
 
   const user: UserRecord = {
     poolId: pool.id,

@@ -63,7 +63,8 @@ export class AwsJsonEndpoint {
       operation = spec.name;
       const now = this.clock.now();
       let region: string | undefined;
-      if (spec.auth === "sigv4") region = verifySigV4(req, this.credentials, new Date(now)).region;
+      // Signatures are dated by the caller's real clock: check them against wall time, not the test clock.
+      if (spec.auth === "sigv4") region = verifySigV4(req, this.credentials, new Date()).region;
       const input = parseBody(req);
       const impl = this.operations.get(spec.name);
       if (!impl)

@@ -78,6 +78,11 @@ export interface UserRecord {
   lockedUntil?: number;
   /** Tokens issued before this instant (epoch ms) are void (GlobalSignOut, AdminUserGlobalSignOut). */
   tokensValidAfter?: number;
+  /**
+   * Set by AdminDisableProviderForUser with ProviderName `Cognito`: the user can no longer sign in
+   * with their password (they still can through a linked external identity).
+   */
+  passwordSignInDisabled?: boolean;
 }
 
 export interface GroupRecord {
@@ -146,6 +151,13 @@ export interface IdentityProviderRecord {
   providerDetails: Record<string, string>;
   attributeMapping: Record<string, string>;
   idpIdentifiers: string[];
+  /** AcrMapping (OIDC providers only), as the administrator gave it. */
+  acrMapping?: Record<string, string>;
+  /**
+   * SAML providers: the IdP's metadata document, from MetadataFile or as fetched from MetadataURL
+   * when the provider was created or updated (its entityID is the `issuer` of the users' identities).
+   */
+  samlMetadata?: string;
   createdAt: number;
   updatedAt: number;
 }

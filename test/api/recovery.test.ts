@@ -31,7 +31,8 @@ describe("password recovery", () => {
     extra: Partial<CreateUserPoolCommandInput> = {},
     clientExtra: Partial<CreateUserPoolClientCommandInput> = {},
   ) => {
-    const poolId = (await client.send(new CreateUserPoolCommand({ PoolName: "recovery", ...extra }))).UserPool!.Id!;
+    const poolId = (await client.send(new CreateUserPoolCommand({ PoolName: "recovery", ...extra })))
+      .UserPool!.Id!;
     const created = await client.send(
       new CreateUserPoolClientCommand({
         UserPoolId: poolId,
@@ -53,7 +54,12 @@ describe("password recovery", () => {
       }),
     );
     await client.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: OLD_PASSWORD, Permanent: true }),
+      new AdminSetUserPasswordCommand({
+        UserPoolId: poolId,
+        Username: username,
+        Password: OLD_PASSWORD,
+        Permanent: true,
+      }),
     );
   };
   const verifiedEmail = (email: string): AttributeType[] => [
@@ -118,6 +124,40 @@ describe("password recovery", () => {
     );
   });
 
+  test("ConfirmForgotPassword ends a sign-in lockout and leaves issued tokens valid", async () => {
+    const { poolId, clientId } = await setup();
+    await user(poolId, "ada", verifiedEmail("ada@example.com"));
+    const session = await signIn(clientId, "ada", OLD_PASSWORD);
+    const refreshToken = session.AuthenticationResult?.RefreshToken;
+    assert.ok(refreshToken);
+    await forgot(clientId, "ada");
+    const code = await latestCode(server, { poolId });
+    for (let i = 0; i < 5; i++)
+      await rejectsWith(signIn(clientId, "ada", "Wrong-Passw0rd"), "NotAuthorizedException", 403);
+    try {
+      // Ten minutes back, the lockout that began now lasts: no waiting on real time.
+      await setClockOffset(server, -10 * 60_000);
+      await rejectsWith(
+        signIn(clientId, "ada", OLD_PASSWORD),
+        "NotAuthorizedException",
+        403,
+        /^Password attempts exceeded$/,
+      );
+      await confirmForgot(clientId, "ada", code);
+      assert.ok((await signIn(clientId, "ada", NEW_PASSWORD)).AuthenticationResult?.AccessToken);
+    } finally {
+      await setClockOffset(server, 0);
+    }
+    const refreshed = await client.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "REFRESH_TOKEN_AUTH",
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    );
+    assert.ok(refreshed.AuthenticationResult?.AccessToken);
+  });
+
   test("a password that breaks the policy is refused and leaves the code usable", async () => {
     const { poolId, clientId } = await setup({
       Policies: { PasswordPolicy: { MinimumLength: 10, RequireNumbers: true, PasswordHistorySize: 2 } },
@@ -131,7 +171,12 @@ describe("password recovery", () => {
       }),
     );
     await client.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: "ben", Password: "first-pass-1", Permanent: true }),
+      new AdminSetUserPasswordCommand({
+        UserPoolId: poolId,
+        Username: "ben",
+        Password: "first-pass-1",
+        Permanent: true,
+      }),
     );
     await forgot(clientId, "ben");
     const code = await latestCode(server, { poolId });
@@ -147,7 +192,11 @@ describe("password recovery", () => {
       400,
       /Password must have numeric characters/,
     );
-    await rejectsWith(confirmForgot(clientId, "ben", code, "first-pass-1"), "InvalidPasswordException", 400);
+    await rejectsWith(
+      confirmForgot(clientId, "ben", code, "first-pass-1"),
+      "PasswordHistoryPolicyViolationException",
+      400,
+    );
     await confirmForgot(clientId, "ben", code, "second-pass-2");
     assert.ok((await signIn(clientId, "ben", "second-pass-2")).AuthenticationResult);
   });
@@ -212,7 +261,10 @@ describe("password recovery", () => {
       { Name: "phone_number", Value: "+447700900123" },
       { Name: "phone_number_verified", Value: "true" },
     ]);
-    await user(poolId, "fin", [...verifiedEmail("fin@example.com"), { Name: "phone_number", Value: "+447700900124" }]);
+    await user(poolId, "fin", [
+      ...verifiedEmail("fin@example.com"),
+      { Name: "phone_number", Value: "+447700900124" },
+    ]);
     await user(poolId, "gus", [{ Name: "email", Value: "gus@example.com" }]);
 
     const eli = await forgot(clientId, "eli");
@@ -231,7 +283,9 @@ describe("password recovery", () => {
       /^Cannot reset password for the user as there is no registered\/verified email or phone_number$/,
     );
 
-    const adminOnly = await setup({ AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "admin_only", Priority: 1 }] } });
+    const adminOnly = await setup({
+      AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "admin_only", Priority: 1 }] },
+    });
     await user(adminOnly.poolId, "hap", verifiedEmail("hap@example.com"));
     await rejectsWith(forgot(adminOnly.clientId, "hap"), "NotAuthorizedException", 403);
   });
@@ -277,9 +331,16 @@ describe("password recovery", () => {
       assert.equal(first.CodeDeliveryDetails?.AttributeName, "email", name);
       assert.match(first.CodeDeliveryDetails?.Destination ?? "", /^[a-z]\*\*\*@[a-z]\*\*\*$/, name);
       assert.deepEqual(again.CodeDeliveryDetails, first.CodeDeliveryDetails, name);
-      await rejectsWith(confirmForgot(clientId, name, "123456"), "CodeMismatchException", 400);
     }
-    assert.equal((await forgot(clientId, "someone@example.net")).CodeDeliveryDetails?.Destination, "s***@e***");
+    // Unknown and disabled users: CodeMismatchException. A user who was sent no code gets
+    // ExpiredCodeException, as Cognito documents.
+    await rejectsWith(confirmForgot(clientId, "nobody", "123456"), "CodeMismatchException", 400);
+    await rejectsWith(confirmForgot(clientId, "ivy", "123456"), "CodeMismatchException", 400);
+    await rejectsWith(confirmForgot(clientId, "jon", "123456"), "ExpiredCodeException", 400);
+    assert.equal(
+      (await forgot(clientId, "someone@example.net")).CodeDeliveryDetails?.Destination,
+      "s***@e***",
+    );
     // Nothing was sent to anyone, and the password policy answers first for everyone.
     assert.equal((await inbox(server, { poolId })).length, 0);
     await rejectsWith(confirmForgot(clientId, "nobody", "123456", "weak"), "InvalidPasswordException", 400);

@@ -5,8 +5,8 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
-  type CreateUserPoolClientCommandInput,
   CreateUserPoolClientCommand,
+  type CreateUserPoolClientCommandInput,
   CreateUserPoolCommand,
   type CreateUserPoolCommandInput,
   ListUsersCommand,
@@ -38,7 +38,11 @@ describe("sign-up", () => {
     const created = await client.send(
       new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "app", ...clientExtra }),
     );
-    return { poolId, clientId: created.UserPoolClient!.ClientId!, secret: created.UserPoolClient!.ClientSecret };
+    return {
+      poolId,
+      clientId: created.UserPoolClient!.ClientId!,
+      secret: created.UserPoolClient!.ClientSecret,
+    };
   };
   const getUser = (poolId: string, username: string) =>
     client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
@@ -125,7 +129,8 @@ describe("sign-up", () => {
     await signUp(clientId, "carl", "carl@example.com");
     const code = await latestCode(server, { poolId });
     const wrong = code === "000000" ? "111111" : "000000";
-    for (let i = 0; i < 5; i++) await rejectsWith(confirm(clientId, "carl", wrong), "CodeMismatchException", 400);
+    for (let i = 0; i < 5; i++)
+      await rejectsWith(confirm(clientId, "carl", wrong), "CodeMismatchException", 400);
     await rejectsWith(
       confirm(clientId, "carl", code),
       "LimitExceededException",
@@ -142,11 +147,16 @@ describe("sign-up", () => {
 
   test("ResendConfirmationCode replaces the code: the old one no longer works", async () => {
     const { poolId, clientId } = await setup({
-      VerificationMessageTemplate: { EmailSubject: "Welcome to Acme", EmailMessage: "Acme code: {####} ({username})" },
+      VerificationMessageTemplate: {
+        EmailSubject: "Welcome to Acme",
+        EmailMessage: "Acme code: {####} ({username})",
+      },
     });
     await signUp(clientId, "dora", "dora@example.com");
     const first = await latestCode(server, { poolId });
-    const resent = await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "dora" }));
+    const resent = await client.send(
+      new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "dora" }),
+    );
     assert.deepEqual(resent.CodeDeliveryDetails, {
       Destination: "d***@e***",
       DeliveryMedium: "EMAIL",
@@ -159,7 +169,8 @@ describe("sign-up", () => {
     assert.equal(newest?.subject, "Welcome to Acme");
     // {username} is no placeholder of verification messages.
     assert.equal(newest?.body, `Acme code: ${newest?.code} ({username})`);
-    if (first !== newest?.code) await rejectsWith(confirm(clientId, "dora", first), "CodeMismatchException", 400);
+    if (first !== newest?.code)
+      await rejectsWith(confirm(clientId, "dora", first), "CodeMismatchException", 400);
     await confirm(clientId, "dora", newest!.code);
     assert.equal((await getUser(poolId, "dora")).UserStatus, "CONFIRMED");
     await rejectsWith(
@@ -263,7 +274,9 @@ describe("sign-up", () => {
       /^User already exists$/,
     );
     await rejectsWith(
-      client.send(new SignUpCommand({ ClientId: "nosuchclient0000000000000a", Username: "x", Password: PASSWORD })),
+      client.send(
+        new SignUpCommand({ ClientId: "nosuchclient0000000000000a", Username: "x", Password: PASSWORD }),
+      ),
       "ResourceNotFoundException",
       404,
     );
@@ -407,8 +420,12 @@ describe("sign-up", () => {
 
     const { poolId, clientId } = await setup({}, { PreventUserExistenceErrors: "ENABLED" });
     await rejectsWith(confirm(clientId, "nobody", "123456"), "CodeMismatchException", 400);
-    const first = await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "nobody" }));
-    const again = await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "nobody" }));
+    const first = await client.send(
+      new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "nobody" }),
+    );
+    const again = await client.send(
+      new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "nobody" }),
+    );
     assert.equal(first.CodeDeliveryDetails?.DeliveryMedium, "EMAIL");
     assert.equal(first.CodeDeliveryDetails?.AttributeName, "email");
     assert.match(first.CodeDeliveryDetails?.Destination ?? "", /^[a-z]\*\*\*@[a-z]\*\*\*$/);

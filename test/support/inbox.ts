@@ -20,7 +20,9 @@ export type InboxQuery = { poolId?: string; username?: string; destination?: str
 
 /** The matching messages, newest first. */
 export async function inbox(server: TestServer, query: InboxQuery = {}): Promise<InboxMessage[]> {
-  const q = new URLSearchParams(Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined));
+  const q = new URLSearchParams(
+    Object.entries(query).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const res = await fetch(`${server.url}/_lanyard/inbox?${q}`);
   if (res.status !== 200) throw new Error(`inbox answered ${res.status}`);
   return ((await res.json()) as { messages: InboxMessage[] }).messages;

@@ -190,4 +190,8 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX identity_links_by_user ON identity_links (pool_id, sub);
   `,
+  `
+  ALTER TABLE identity_providers ADD COLUMN acr_mapping TEXT;
+  ALTER TABLE identity_providers ADD COLUMN saml_metadata TEXT;
+  `,
 ];

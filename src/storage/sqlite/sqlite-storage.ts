@@ -366,6 +366,7 @@ function userState(u: UserRecord): string | null {
   if (u.lastFailedSignIn) state.lastFailedSignIn = u.lastFailedSignIn;
   if (u.lockedUntil) state.lockedUntil = u.lockedUntil;
   if (u.tokensValidAfter) state.tokensValidAfter = u.tokensValidAfter;
+  if (u.passwordSignInDisabled) state.passwordSignInDisabled = true;
   return Object.keys(state).length ? JSON.stringify(state) : null;
 }
 
@@ -811,7 +812,7 @@ class SqliteOps implements Transaction {
     const identifiers = this.q(
       "SELECT identifier FROM idp_identifiers WHERE pool_id = ? AND provider_name = ? ORDER BY position",
     ).all(r.pool_id as string, r.provider_name as string) as Row[];
-    return {
+    const idp: IdentityProviderRecord = {
       poolId: r.pool_id as string,
       providerName: r.provider_name as string,
       providerType: r.provider_type as string,
@@ -821,6 +822,10 @@ class SqliteOps implements Transaction {
       createdAt: Number(r.created_at),
       updatedAt: Number(r.updated_at),
     };
+    if (r.acr_mapping !== null && r.acr_mapping !== undefined)
+      idp.acrMapping = JSON.parse(r.acr_mapping as string);
+    if (r.saml_metadata !== null && r.saml_metadata !== undefined) idp.samlMetadata = r.saml_metadata as string;
+    return idp;
   }
   async getIdentityProvider(poolId: string, providerName: string) {
     const r = this.q("SELECT * FROM identity_providers WHERE pool_id = ? AND provider_name = ?").get(
@@ -861,13 +866,15 @@ class SqliteOps implements Transaction {
   async insertIdentityProvider(idp: IdentityProviderRecord) {
     try {
       this.q(
-        "INSERT INTO identity_providers (pool_id, provider_name, provider_type, provider_details, attribute_mapping, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO identity_providers (pool_id, provider_name, provider_type, provider_details, attribute_mapping, acr_mapping, saml_metadata, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
       ).run(
         idp.poolId,
         idp.providerName,
         idp.providerType,
         JSON.stringify(idp.providerDetails),
         JSON.stringify(idp.attributeMapping),
+        idp.acrMapping ? JSON.stringify(idp.acrMapping) : null,
+        idp.samlMetadata ?? null,
         idp.createdAt,
         idp.updatedAt,
       );
@@ -880,10 +887,12 @@ class SqliteOps implements Transaction {
   async updateIdentityProvider(idp: IdentityProviderRecord) {
     try {
       this.q(
-        "UPDATE identity_providers SET provider_details = ?, attribute_mapping = ?, updated_at = ? WHERE pool_id = ? AND provider_name = ?",
+        "UPDATE identity_providers SET provider_details = ?, attribute_mapping = ?, acr_mapping = ?, saml_metadata = ?, updated_at = ? WHERE pool_id = ? AND provider_name = ?",
       ).run(
         JSON.stringify(idp.providerDetails),
         JSON.stringify(idp.attributeMapping),
+        idp.acrMapping ? JSON.stringify(idp.acrMapping) : null,
+        idp.samlMetadata ?? null,
         idp.updatedAt,
         idp.poolId,
         idp.providerName,

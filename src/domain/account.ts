@@ -1,0 +1,130 @@
+/**
+ * What a signed-in user does with their access token: read their profile (GetUser), delete their
+ * account (DeleteUser), change their password (ChangePassword) and sign out everywhere
+ * (GlobalSignOut); and the administrator's AdminUserGlobalSignOut.
+ */
+import type { RequestContext } from "../context.ts";
+import { verifyPassword } from "../crypto/password-hash.ts";
+import { LimitExceededException, NotAuthorizedException } from "../generated/exceptions.ts";
+import type { GetUserResponse } from "../generated/types.ts";
+import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
+import type { Transaction } from "../storage/storage.ts";
+import { readableAttributes } from "./attribute-updates.ts";
+import { afterFailure, afterSuccess } from "./auth/lockout.ts";
+import { incorrectCredentials } from "./auth/sign-in.ts";
+import { checkPassword } from "./password-policy.ts";
+import { newCredential } from "./passwords.ts";
+import { requirePool } from "./pools.ts";
+import { authenticateAccessToken } from "./tokens/access-token.ts";
+import { API_SCOPE } from "./tokens/issuer.ts";
+import { endAllSessions } from "./tokens/revocation.ts";
+import { requireUser, userNotFound, wireAttributes } from "./users.ts";
+
+/** The caller of a token-authorised operation. */
+export interface SignedInUser {
+  pool: PoolRecord;
+  client: ClientRecord;
+  user: UserRecord;
+}
+
+/**
+ * Checks the access token (signature, expiry, revocation, user enabled: see access-token.ts), that
+ * it carries the scope the user pools API requires, and that its app client still exists.
+ */
+export async function signedInUser(ctx: RequestContext, accessToken: string): Promise<SignedInUser> {
+  const caller = await authenticateAccessToken(ctx, accessToken);
+  const scopes = typeof caller.claims.scope === "string" ? caller.claims.scope.split(" ") : [];
+  if (!scopes.includes(API_SCOPE))
+    throw new NotAuthorizedException("Access Token does not have required scopes");
+  const client = await ctx.services.storage.getClient(caller.pool.id, caller.clientId);
+  if (!client) throw new NotAuthorizedException("Invalid Access Token");
+  return { pool: caller.pool, client, user: caller.user };
+}
+
+/** The signed-in user re-read inside a transaction (what `LocateUser` of attribute updates wants). */
+export function locateSignedIn(caller: SignedInUser) {
+  return async (tx: Transaction): Promise<{ pool: PoolRecord; user: UserRecord }> => {
+    const user = await tx.getUserBySub(caller.pool.id, caller.user.sub);
+    if (!user) throw userNotFound();
+    return { pool: caller.pool, user };
+  };
+}
+
+/** GetUser: the attributes the app client may read. MFA settings come with MFA support. */
+export async function getUser(ctx: RequestContext, accessToken: string): Promise<GetUserResponse> {
+  const { pool, client, user } = await signedInUser(ctx, accessToken);
+  return {
+    Username: user.username,
+    UserAttributes: wireAttributes(user, readableAttributes(pool, client, user)),
+  };
+}
+
+/** DeleteUser: the account goes, and with it every token and code (storage cascades). */
+export async function deleteSelf(ctx: RequestContext, accessToken: string): Promise<void> {
+  const { pool, user } = await signedInUser(ctx, accessToken);
+  await ctx.services.storage.transaction((tx) => tx.deleteUser(pool.id, user.sub));
+}
+
+function attemptLimitExceeded(): LimitExceededException {
+  return new LimitExceededException("Attempt limit exceeded, please try after some time.");
+}
+
+/**
+ * ChangePassword. The proposed password must meet the policy (checked first: a malformed request
+ * counts as no attempt). The previous password is checked against its Argon2id hash and counts
+ * like a sign-in for the lockout: a wrong one is NotAuthorizedException, and while the user is
+ * locked out ChangePassword answers LimitExceededException, as Cognito does. The history policy
+ * is checked once the previous password is proven. Other sessions stay signed in.
+ */
+export async function changePassword(
+  ctx: RequestContext,
+  accessToken: string,
+  previous: string | undefined,
+  proposed: string,
+): Promise<void> {
+  const { pool, user } = await signedInUser(ctx, accessToken);
+  checkPassword(proposed, pool.settings.Policies?.PasswordPolicy);
+  if (user.lockedUntil !== undefined && ctx.now < user.lockedUntil) throw attemptLimitExceeded();
+  if (user.password) {
+    if (previous === undefined) throw incorrectCredentials();
+    const ok = await verifyPassword(previous, user.password.hash);
+    await ctx.services.storage.transaction(async (tx) => {
+      const current = (await tx.getUserBySub(pool.id, user.sub)) ?? user;
+      const next = ok ? afterSuccess(current) : afterFailure(current, ctx.now);
+      if (next) await tx.updateUser(next);
+    });
+    if (!ok) throw incorrectCredentials();
+  }
+  // Hash outside the transaction: it is the slow part.
+  const { credential, history } = await newCredential(pool, user, proposed, false, ctx.now);
+  await ctx.services.storage.transaction(async (tx) => {
+    const current = await tx.getUserBySub(pool.id, user.sub);
+    if (!current) throw userNotFound();
+    const next: UserRecord = { ...current, password: credential, updatedAt: ctx.now };
+    if (history) next.passwordHistory = history;
+    await tx.updateUser(next);
+  });
+}
+
+/** GlobalSignOut: every session of the calling user ends, this one included. */
+export async function globalSignOut(ctx: RequestContext, accessToken: string): Promise<void> {
+  const { pool, user } = await signedInUser(ctx, accessToken);
+  await ctx.services.storage.transaction(async (tx) => {
+    const current = await tx.getUserBySub(pool.id, user.sub);
+    if (!current) throw userNotFound();
+    await tx.updateUser(await endAllSessions(tx, current, ctx.now));
+  });
+}
+
+/** AdminUserGlobalSignOut: the same for a user an administrator names. */
+export async function adminUserGlobalSignOut(
+  ctx: RequestContext,
+  poolId: string,
+  username: string,
+): Promise<void> {
+  await ctx.services.storage.transaction(async (tx) => {
+    const pool = await requirePool(tx, poolId);
+    const user = await requireUser(tx, pool, username);
+    await tx.updateUser(await endAllSessions(tx, user, ctx.now));
+  });
+}

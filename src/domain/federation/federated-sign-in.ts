@@ -1,0 +1,245 @@
+/**
+ * "A user of identity provider P, with claims C, signs in": the one place that turns an external
+ * identity into a user of the pool and tokens. The OAuth2 / SAML endpoints call it once they have
+ * verified the provider's response; `POST /_lanyard/federated-sign-in` (test only, opt-in) calls it
+ * directly.
+ *
+ * The claims are the provider's, by name: the ID token or user-info claims of an OIDC or social
+ * provider, the attributes of a SAML assertion. The subject (the user's id at the provider) is
+ * read from the claim Cognito reads: Facebook `id`, Google `sub`, Login with Amazon `user_id`, Sign
+ * in with Apple `sub`, OIDC `sub`, and for SAML the assertion's subject (NameID), passed as the
+ * `NameID` claim (see SAML_SUBJECT_CLAIM).
+ *
+ * The user is found as Cognito finds it (Linking federated users, Amazon Cognito Developer Guide):
+ * 1. a user the identity was linked to (AdminLinkProviderForUser), by `Cognito_Subject` and the
+ *    subject, or by another claim named in the link (a SAML attribute) whose value matches; a
+ *    link found by such a claim is rewritten to `Cognito_Subject` and the subject, so once the
+ *    identity has signed in it is named by its subject (AdminDisableProviderForUser's second SAML
+ *    scenario);
+ * 2. else the federated user `<ProviderName>_<subject>` (status EXTERNAL_PROVIDER), created at the
+ *    identity's first sign-in with an `identities` attribute naming it.
+ * Either way the provider's AttributeMapping is applied to the user's attributes.
+ */
+import type { RequestContext } from "../../context.ts";
+import {
+  InvalidParameterException,
+  NotAuthorizedException,
+  ResourceNotFoundException,
+} from "../../generated/exceptions.ts";
+import type { AuthenticationResultType } from "../../generated/types.ts";
+import type {
+  ClientRecord,
+  IdentityLinkRecord,
+  IdentityProviderRecord,
+  PoolRecord,
+  UserRecord,
+} from "../../storage/records.ts";
+import { DuplicateKeyError, type Transaction } from "../../storage/storage.ts";
+import { newSub } from "../ids.ts";
+import { checkAttribute, findAttribute } from "../schema.ts";
+import { issueTokens } from "../tokens/issuer.ts";
+import { usernameKey } from "../users.ts";
+import { type Identity, identitiesOf, sameIdentity, withIdentities } from "./identities.ts";
+import { samlIssuer, subjectClaim } from "./provider-details.ts";
+
+export const COGNITO_SUBJECT = "Cognito_Subject";
+
+export type FederatedClaims = Readonly<Record<string, unknown>>;
+
+/** A claim as an attribute value: strings as they are, booleans and numbers as text. */
+function claimText(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  if (Array.isArray(value) && value.length > 0) return value.map((v) => claimText(v) ?? "").join(",");
+  return undefined;
+}
+
+/** True when a claim (or one of the values of a multi-valued SAML attribute) equals `value`. */
+function claimHas(claim: unknown, value: string): boolean {
+  if (Array.isArray(claim)) return claim.some((c) => claimText(c) === value);
+  return claimText(claim) === value;
+}
+
+/**
+ * The username Cognito gives a federated user: `<ProviderName>_<subject>`. Pools that compare
+ * usernames case-insensitively keep it in lower case, as Cognito does.
+ */
+export function federatedUsername(pool: PoolRecord, providerName: string, subject: string): string {
+  const name = `${providerName}_${subject}`;
+  return pool.settings.UsernameConfiguration?.CaseSensitive === false ? name.toLowerCase() : name;
+}
+
+export function identityOf(idp: IdentityProviderRecord, userId: string, primary: boolean, now: number): Identity {
+  return {
+    userId,
+    providerName: idp.providerName,
+    providerType: idp.providerType,
+    issuer: idp.providerType === "SAML" ? samlIssuer(idp.samlMetadata) : null,
+    primary,
+    dateCreated: now,
+  };
+}
+
+/** The pool attributes the provider's AttributeMapping gives values to from these claims. */
+function mappedAttributes(idp: IdentityProviderRecord, claims: FederatedClaims): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [attribute, claim] of Object.entries(idp.attributeMapping)) {
+    if (attribute === "username") continue;
+    const value = claimText(claims[claim]);
+    if (value !== undefined) out.set(attribute, value);
+  }
+  return out;
+}
+
+/**
+ * Applies mapped attributes to a user. An existing user's immutable attributes keep the value they
+ * were created with.
+ */
+function applyMapping(pool: PoolRecord, user: UserRecord, mapped: ReadonlyMap<string, string>, creating: boolean) {
+  const schema = pool.settings.SchemaAttributes ?? [];
+  const attributes = { ...user.attributes };
+  for (const [name, value] of mapped) {
+    const attr = findAttribute(schema, name);
+    if (!creating && attr?.Mutable === false) continue;
+    checkAttribute(schema, name, value, "create");
+    attributes[name] = value;
+  }
+  return attributes;
+}
+
+/** Finds the link of this identity: by its subject, or by a claim named in a not-yet-used link. */
+async function findLink(
+  tx: Transaction,
+  idp: IdentityProviderRecord,
+  subject: string,
+  claims: FederatedClaims,
+  now: number,
+): Promise<IdentityLinkRecord | undefined> {
+  const direct = await tx.getIdentityLink(idp.poolId, idp.providerName, COGNITO_SUBJECT, subject);
+  if (direct) return direct;
+  const byClaim = (await tx.identityLinksOfProvider(idp.poolId, idp.providerName)).find(
+    (l) => l.attributeName !== COGNITO_SUBJECT && claimHas(claims[l.attributeName], l.attributeValue),
+  );
+  if (!byClaim) return undefined;
+  // From now on the identity is named by its subject.
+  await tx.deleteIdentityLink(idp.poolId, idp.providerName, byClaim.attributeName, byClaim.attributeValue);
+  const rewritten: IdentityLinkRecord = { ...byClaim, attributeName: COGNITO_SUBJECT, attributeValue: subject };
+  await tx.insertIdentityLink(rewritten);
+  const user = await tx.getUserBySub(idp.poolId, byClaim.sub);
+  if (user) {
+    const list = identitiesOf(user).map((i) =>
+      sameIdentity(i, idp.providerName, byClaim.attributeValue) ? { ...i, userId: subject } : i,
+    );
+    await tx.updateUser(withIdentities(user, list, now));
+  }
+  return rewritten;
+}
+
+/**
+ * Resolves the user an external identity signs in as (creating the federated user at its first
+ * sign-in) and applies the provider's attribute mapping. Throws NotAuthorizedException for a
+ * disabled user.
+ */
+export async function resolveFederatedUser(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  providerName: string,
+  claims: FederatedClaims,
+): Promise<UserRecord> {
+  let user: UserRecord;
+  try {
+    user = await resolveOnce(ctx, pool, providerName, claims);
+  } catch (e) {
+    // Two first sign-ins of one identity at once: the other created the user; sign in as it.
+    if (!(e instanceof DuplicateKeyError)) throw e;
+    user = await resolveOnce(ctx, pool, providerName, claims);
+  }
+  if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+  return user;
+}
+
+function resolveOnce(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  providerName: string,
+  claims: FederatedClaims,
+): Promise<UserRecord> {
+  return ctx.services.storage.transaction(async (tx) => {
+    const idp = await tx.getIdentityProvider(pool.id, providerName);
+    if (!idp)
+      throw new ResourceNotFoundException(`Identity provider ${providerName} for tenantId ${pool.id} does not exist.`);
+    const key = subjectClaim(idp.providerType);
+    const subject = claimText(claims[key]);
+    if (!subject) throw new InvalidParameterException(`The claims of ${providerName} have no ${key}.`);
+    const mapped = mappedAttributes(idp, claims);
+
+    const link = await findLink(tx, idp, subject, claims, ctx.now);
+    const linked = link ? await tx.getUserBySub(pool.id, link.sub) : undefined;
+    if (linked) {
+      let list = identitiesOf(linked);
+      if (!list.some((i) => sameIdentity(i, providerName, subject)))
+        list = [...list, identityOf(idp, subject, false, ctx.now)];
+      const next = withIdentities(linked, list, ctx.now);
+      next.attributes = applyMapping(pool, next, mapped, false);
+      await tx.updateUser(next);
+      return next;
+    }
+
+    const username = federatedUsername(pool, providerName, subject);
+    const existing = await tx.getUser(pool.id, usernameKey(pool, username));
+    if (existing) {
+      const next = { ...existing, attributes: applyMapping(pool, existing, mapped, false), updatedAt: ctx.now };
+      await tx.updateUser(next);
+      return next;
+    }
+    const created: UserRecord = {
+      poolId: pool.id,
+      username,
+      usernameKey: usernameKey(pool, username),
+      sub: newSub(),
+      status: "EXTERNAL_PROVIDER",
+      enabled: true,
+      attributes: {},
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    };
+    created.attributes = applyMapping(pool, created, mapped, true);
+    const missing = (pool.settings.SchemaAttributes ?? [])
+      .filter((a) => a.Required && a.Name !== "sub" && created.attributes[a.Name!] === undefined)
+      .map((a) => `${a.Name}: The attribute is required`);
+    if (missing.length > 0) throw new InvalidParameterException(`Invalid user attributes: ${missing.join(", ")}`);
+    created.attributes.identities = JSON.stringify([identityOf(idp, subject, true, ctx.now)]);
+    await tx.insertUser(created);
+    return created;
+  });
+}
+
+export interface FederatedSignInOptions {
+  /** The scope of the access token (OAuth grants); the API scope by default. */
+  scope?: string;
+}
+
+/** Resolves the user (see resolveFederatedUser) and issues their tokens. */
+export async function federatedSignIn(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  client: ClientRecord,
+  providerName: string,
+  claims: FederatedClaims,
+  options: FederatedSignInOptions = {},
+): Promise<AuthenticationResultType> {
+  if (!(client.settings.SupportedIdentityProviders ?? []).includes(providerName))
+    throw new InvalidParameterException(
+      `The provider ${providerName} is not a supported identity provider of client ${client.clientId}.`,
+    );
+  const user = await resolveFederatedUser(ctx, pool, providerName, claims);
+  const req: Parameters<typeof issueTokens>[1] = {
+    pool,
+    client,
+    user,
+    authTime: ctx.now,
+    withRefreshToken: true,
+  };
+  if (options.scope !== undefined) req.scope = options.scope;
+  return issueTokens(ctx, req);
+}

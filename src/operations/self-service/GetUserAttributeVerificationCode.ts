@@ -1,0 +1,18 @@
+import { signedInUser } from "../../domain/account.ts";
+import { getUserAttributeVerificationCode } from "../../domain/attribute-verification.ts";
+import type {
+  GetUserAttributeVerificationCodeRequest,
+  GetUserAttributeVerificationCodeResponse,
+} from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<
+  GetUserAttributeVerificationCodeRequest,
+  GetUserAttributeVerificationCodeResponse
+>("GetUserAttributeVerificationCode", async (input, ctx) => ({
+  CodeDeliveryDetails: await getUserAttributeVerificationCode(
+    ctx,
+    await signedInUser(ctx, input.AccessToken),
+    input.AttributeName,
+  ),
+}));

@@ -1,0 +1,17 @@
+import { signedInUser } from "../../domain/account.ts";
+import { verifyUserAttribute } from "../../domain/attribute-verification.ts";
+import type { VerifyUserAttributeRequest, VerifyUserAttributeResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<VerifyUserAttributeRequest, VerifyUserAttributeResponse>(
+  "VerifyUserAttribute",
+  async (input, ctx) => {
+    await verifyUserAttribute(
+      ctx,
+      await signedInUser(ctx, input.AccessToken),
+      input.AttributeName,
+      input.Code,
+    );
+    return {};
+  },
+);

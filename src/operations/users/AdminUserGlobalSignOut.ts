@@ -1,0 +1,11 @@
+import { adminUserGlobalSignOut } from "../../domain/account.ts";
+import type { AdminUserGlobalSignOutRequest, AdminUserGlobalSignOutResponse } from "../../generated/types.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation<AdminUserGlobalSignOutRequest, AdminUserGlobalSignOutResponse>(
+  "AdminUserGlobalSignOut",
+  async (input, ctx) => {
+    await adminUserGlobalSignOut(ctx, input.UserPoolId, input.Username);
+    return {};
+  },
+);

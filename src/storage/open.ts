@@ -1,0 +1,30 @@
+/**
+ * Opens the storage the configuration names: PostgreSQL for a postgres:// URL, otherwise the
+ * embedded SQLite database (in a data directory, or in memory).
+ */
+import type { Config } from "../config/config.ts";
+import { PostgresStorage } from "./postgres/postgres-storage.ts";
+import { SqliteStorage } from "./sqlite/sqlite-storage.ts";
+import type { Storage } from "./storage.ts";
+
+export type StorageConfig = Pick<Config, "storage" | "dataDir" | "memory">;
+
+/** True when the storage setting names a PostgreSQL database. */
+export function isPostgresUrl(storage: string | undefined): storage is string {
+  return storage !== undefined && /^postgres(ql)?:\/\//i.test(storage);
+}
+
+/** The storage, opened but not yet migrated. */
+export function openStorage(config: StorageConfig, onError?: (e: Error) => void): Storage {
+  if (isPostgresUrl(config.storage)) return new PostgresStorage({ url: config.storage, onError });
+  return new SqliteStorage(config.memory ? { memory: true } : { dir: config.dataDir });
+}
+
+/** Where the data lives, for the start-up line (never shows a password). */
+export function describeStorage(config: StorageConfig): string {
+  if (isPostgresUrl(config.storage)) {
+    const u = new URL(config.storage);
+    return `PostgreSQL at ${u.hostname}${u.port ? `:${u.port}` : ""}${u.pathname}`;
+  }
+  return config.memory ? "SQLite in memory" : `SQLite in ${config.dataDir}`;
+}

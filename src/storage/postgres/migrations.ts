@@ -1,0 +1,200 @@
+/**
+ * PostgreSQL schema, one entry per version, applied in order (each in its own transaction) under an
+ * advisory lock, so several instances starting at once migrate one after the other.
+ *
+ * Text keys that are compared or ordered use COLLATE "C": byte order, as SQLite compares, so both
+ * backends page in the same order and prefix ranges (cursor.ts prefixUpperBound) work whatever the
+ * database's default collation. Timestamps are epoch milliseconds in BIGINT. JSON is kept as text,
+ * byte for byte what the domain wrote (jsonb would reorder object keys).
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE pools (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    id TEXT COLLATE "C" NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    region TEXT COLLATE "C" NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    settings TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    user_count BIGINT NOT NULL DEFAULT 0
+  );
+  CREATE INDEX pools_by_region ON pools (region, seq);
+
+  CREATE TABLE clients (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    client_id TEXT COLLATE "C" NOT NULL,
+    name TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    settings TEXT NOT NULL,
+    UNIQUE (pool_id, client_id)
+  );
+  CREATE INDEX clients_by_pool ON clients (pool_id, seq);
+  CREATE UNIQUE INDEX clients_by_id ON clients (client_id);
+
+  CREATE TABLE client_secrets (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    client_id TEXT COLLATE "C" NOT NULL,
+    secret_id TEXT COLLATE "C" NOT NULL,
+    secret TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, client_id, secret_id),
+    FOREIGN KEY (pool_id, client_id) REFERENCES clients (pool_id, client_id) ON DELETE CASCADE
+  );
+
+  CREATE TABLE users (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    username TEXT COLLATE "C" NOT NULL,
+    username_key TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    status TEXT COLLATE "C" NOT NULL,
+    enabled TEXT COLLATE "C" NOT NULL,
+    email TEXT COLLATE "C",
+    email_key TEXT COLLATE "C",
+    phone_number TEXT COLLATE "C",
+    preferred_username TEXT COLLATE "C",
+    preferred_username_key TEXT COLLATE "C",
+    name TEXT COLLATE "C",
+    given_name TEXT COLLATE "C",
+    family_name TEXT COLLATE "C",
+    attributes TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    password TEXT,
+    password_history TEXT,
+    state TEXT,
+    UNIQUE (pool_id, username_key),
+    UNIQUE (pool_id, sub)
+  );
+  CREATE INDEX users_by_pool ON users (pool_id, seq);
+  CREATE INDEX users_by_username ON users (pool_id, username_key, seq);
+  CREATE INDEX users_by_email ON users (pool_id, email, seq);
+  CREATE INDEX users_by_email_key ON users (pool_id, email_key);
+  CREATE INDEX users_by_phone ON users (pool_id, phone_number, seq);
+  CREATE INDEX users_by_preferred ON users (pool_id, preferred_username, seq);
+  CREATE INDEX users_by_preferred_key ON users (pool_id, preferred_username_key);
+  CREATE INDEX users_by_name ON users (pool_id, name, seq);
+  CREATE INDEX users_by_given ON users (pool_id, given_name, seq);
+  CREATE INDEX users_by_family ON users (pool_id, family_name, seq);
+  CREATE INDEX users_by_status ON users (pool_id, status, seq);
+  CREATE INDEX users_by_enabled ON users (pool_id, enabled, seq);
+  CREATE INDEX users_by_sub ON users (pool_id, sub, seq);
+
+  CREATE TABLE groups (
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    name TEXT COLLATE "C" NOT NULL,
+    description TEXT,
+    role_arn TEXT,
+    precedence BIGINT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, name)
+  );
+
+  CREATE TABLE group_members (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    group_name TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    PRIMARY KEY (pool_id, group_name, sub),
+    FOREIGN KEY (pool_id, group_name) REFERENCES groups (pool_id, name) ON DELETE CASCADE ON UPDATE CASCADE,
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX group_members_by_user ON group_members (pool_id, sub, group_name);
+
+  CREATE TABLE meta (
+    key TEXT COLLATE "C" PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+
+  CREATE TABLE signing_keys (
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    kid TEXT COLLATE "C" NOT NULL,
+    use TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    public_jwk TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, kid)
+  );
+
+  CREATE TABLE auth_sessions (
+    id TEXT COLLATE "C" PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    expires_at BIGINT NOT NULL
+  );
+  CREATE INDEX auth_sessions_by_pool ON auth_sessions (pool_id);
+  CREATE INDEX auth_sessions_by_expiry ON auth_sessions (expires_at);
+
+  CREATE TABLE codes (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    purpose TEXT COLLATE "C" NOT NULL,
+    code_hash TEXT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, sub, purpose),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX codes_by_expiry ON codes (expires_at);
+
+  CREATE TABLE refresh_tokens (
+    token_hash TEXT COLLATE "C" PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL,
+    client_id TEXT NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    origin_jti TEXT COLLATE "C" NOT NULL,
+    auth_time BIGINT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    replaced_at BIGINT,
+    revoked_at BIGINT,
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX refresh_tokens_by_origin ON refresh_tokens (pool_id, origin_jti);
+  CREATE INDEX refresh_tokens_by_user ON refresh_tokens (pool_id, sub);
+  CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
+
+  CREATE TABLE identity_providers (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    provider_name TEXT COLLATE "C" NOT NULL,
+    provider_type TEXT NOT NULL,
+    provider_details TEXT NOT NULL,
+    attribute_mapping TEXT NOT NULL,
+    acr_mapping TEXT,
+    saml_metadata TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    UNIQUE (pool_id, provider_name)
+  );
+  CREATE INDEX identity_providers_by_pool ON identity_providers (pool_id, seq);
+
+  CREATE TABLE idp_identifiers (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    identifier TEXT COLLATE "C" NOT NULL,
+    provider_name TEXT COLLATE "C" NOT NULL,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, identifier),
+    FOREIGN KEY (pool_id, provider_name) REFERENCES identity_providers (pool_id, provider_name) ON DELETE CASCADE
+  );
+  CREATE INDEX idp_identifiers_by_provider ON idp_identifiers (pool_id, provider_name, position);
+
+  CREATE TABLE identity_links (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    provider_name TEXT COLLATE "C" NOT NULL,
+    attribute_name TEXT COLLATE "C" NOT NULL,
+    attribute_value TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, provider_name, attribute_name, attribute_value),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX identity_links_by_user ON identity_links (pool_id, sub);
+  `,
+];

@@ -1,0 +1,277 @@
+/**
+ * PostgreSQL on npm `pg`: a connection pool, reads outside transactions straight from the pool, and
+ * explicit transactions on one connection (BEGIN ... COMMIT, ROLLBACK when fn throws) at READ
+ * COMMITTED, with the row locks described in postgres-ops.ts. Several Lanyard instances can share
+ * one database: everything they share lives in it.
+ */
+import pg from "pg";
+import type { Reader, Storage, Transaction } from "../storage.ts";
+import { MIGRATIONS } from "./migrations.ts";
+import { type Db, PostgresOps } from "./postgres-ops.ts";
+import type { Param, Row } from "./rows.ts";
+
+/** Errors after which a transaction is run again from the start (it was rolled back, nothing kept). */
+const RETRYABLE = new Set(["40001", "40P01"]);
+const ATTEMPTS = 4;
+
+/** Advisory lock key (two int4 halves) that serialises migrations of one schema. */
+const MIGRATION_LOCK = 0x4c4e5944; // "LNYD"
+
+export interface PostgresOptions {
+  /** A postgres:// or postgresql:// URL. `pool_max` (Lanyard's) sets the number of connections. */
+  url: string;
+  /** Called with problems of idle connections (the server went away and the like). */
+  onError?: (e: Error) => void;
+}
+
+/** Splits Lanyard's own parameters off a connection URL; the rest goes to `pg` unchanged. */
+export function parseStorageUrl(url: string): { connectionString: string; max: number } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error("the storage URL is not a valid URL");
+  }
+  if (parsed.protocol !== "postgres:" && parsed.protocol !== "postgresql:")
+    throw new Error("the storage URL must start with postgres:// or postgresql://");
+  let max = 10;
+  const raw = parsed.searchParams.get("pool_max");
+  if (raw !== null) {
+    max = Number(raw);
+    if (!Number.isInteger(max) || max < 1 || max > 1000)
+      throw new Error("pool_max in the storage URL must be an integer from 1 to 1000");
+    parsed.searchParams.delete("pool_max");
+  }
+  return { connectionString: parsed.toString(), max };
+}
+
+/** Prepared-statement names: one per distinct SQL text. */
+const statementNames = new Map<string, string>();
+function statementName(sql: string): string {
+  let name = statementNames.get(sql);
+  if (name === undefined) {
+    name = `lanyard_${statementNames.size}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
+function db(target: pg.Pool | pg.PoolClient): Db {
+  return {
+    async query(sql: string, params: readonly Param[]) {
+      const result = await target.query<Row>({ name: statementName(sql), text: sql, values: [...params] });
+      return { rows: result.rows, rowCount: result.rowCount ?? 0 };
+    },
+  };
+}
+
+export class PostgresStorage implements Storage {
+  private readonly pool: pg.Pool;
+  private readonly reads: PostgresOps;
+
+  constructor(options: PostgresOptions) {
+    const { connectionString, max } = parseStorageUrl(options.url);
+    this.pool = new pg.Pool({
+      connectionString,
+      max,
+      application_name: "lanyard",
+      connectionTimeoutMillis: 10_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle connection that fails (the database restarted) is dropped by the pool; without a
+    // listener the error would end the process.
+    this.pool.on("error", (e) => options.onError?.(e));
+    this.reads = new PostgresOps(db(this.pool), false);
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      // One lock per schema, so instances on different schemas of one database don't wait on each other.
+      await client.query("SELECT pg_advisory_lock($1, hashtext(coalesce(current_schema(), '')))", [
+        MIGRATION_LOCK,
+      ]);
+      try {
+        await client.query(
+          "CREATE TABLE IF NOT EXISTS lanyard_migrations (version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)",
+        );
+        const { rows } = await client.query<{ v: number | null }>(
+          "SELECT MAX(version) AS v FROM lanyard_migrations",
+        );
+        const current = rows[0]?.v ?? 0;
+        if (current > MIGRATIONS.length)
+          throw new Error(
+            `the database schema is at version ${current}, newer than this Lanyard knows (${MIGRATIONS.length}): upgrade Lanyard`,
+          );
+        for (let v = current + 1; v <= MIGRATIONS.length; v++) {
+          await client.query("BEGIN");
+          try {
+            await client.query(MIGRATIONS[v - 1]!);
+            await client.query("INSERT INTO lanyard_migrations (version, applied_at) VALUES ($1, $2)", [
+              v,
+              Date.now(),
+            ]);
+            await client.query("COMMIT");
+          } catch (e) {
+            await client.query("ROLLBACK");
+            throw e;
+          }
+        }
+      } finally {
+        await client.query("SELECT pg_advisory_unlock($1, hashtext(coalesce(current_schema(), '')))", [
+          MIGRATION_LOCK,
+        ]);
+      }
+    } catch (e) {
+      broken = e as Error;
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async setting(name: string, make: () => string): Promise<string> {
+    const read = async () =>
+      (await this.pool.query<{ value: string }>("SELECT value FROM meta WHERE key = $1", [name])).rows[0]?.value;
+    const found = await read();
+    if (found !== undefined) return found;
+    await this.pool.query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", [
+      name,
+      make(),
+    ]);
+    // The first writer wins: whoever inserted, this is the value every instance now reads.
+    return (await read())!;
+  }
+
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.once(fn);
+      } catch (e) {
+        // A deadlock or serialization failure rolled everything back: run it again.
+        if (attempt >= ATTEMPTS || !RETRYABLE.has((e as { code?: string }).code ?? "")) throw e;
+        await new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
+      }
+    }
+  }
+
+  private async once<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query("BEGIN");
+      const tx = new PostgresOps(db(client), true);
+      let result: T;
+      try {
+        result = await fn(tx);
+        await client.query("COMMIT");
+      } catch (e) {
+        try {
+          await client.query("ROLLBACK");
+        } catch (rollbackError) {
+          // The connection is unusable: the pool must not hand it out again.
+          broken = rollbackError as Error;
+        }
+        throw e;
+      }
+      return result;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  async wipe(): Promise<void> {
+    await this.pool.query(
+      "TRUNCATE identity_links, idp_identifiers, identity_providers, refresh_tokens, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** The reads, straight from the pool (committed data only). */
+  private get r(): Reader {
+    return this.reads;
+  }
+
+  getPool(poolId: string) {
+    return this.r.getPool(poolId);
+  }
+  listPools(region: string, limit: number, after?: string) {
+    return this.r.listPools(region, limit, after);
+  }
+  countPools() {
+    return this.r.countPools();
+  }
+  getClient(poolId: string, clientId: string) {
+    return this.r.getClient(poolId, clientId);
+  }
+  getClientById(clientId: string) {
+    return this.r.getClientById(clientId);
+  }
+  listClients(poolId: string, limit: number, after?: string) {
+    return this.r.listClients(poolId, limit, after);
+  }
+  listClientSecrets(poolId: string, clientId: string) {
+    return this.r.listClientSecrets(poolId, clientId);
+  }
+  getUser(poolId: string, usernameKey: string) {
+    return this.r.getUser(poolId, usernameKey);
+  }
+  getUserBySub(poolId: string, sub: string) {
+    return this.r.getUserBySub(poolId, sub);
+  }
+  findUsersByAlias(poolId: string, attribute: "email" | "phone_number" | "preferred_username", value: string) {
+    return this.r.findUsersByAlias(poolId, attribute, value);
+  }
+  listUsers(poolId: string, limit: number, filter?: Parameters<Reader["listUsers"]>[2], after?: string) {
+    return this.r.listUsers(poolId, limit, filter, after);
+  }
+  getGroup(poolId: string, name: string) {
+    return this.r.getGroup(poolId, name);
+  }
+  listGroups(poolId: string, limit: number, after?: string) {
+    return this.r.listGroups(poolId, limit, after);
+  }
+  listGroupsForUser(poolId: string, userId: string, limit: number, after?: string) {
+    return this.r.listGroupsForUser(poolId, userId, limit, after);
+  }
+  groupNamesForUser(poolId: string, userId: string) {
+    return this.r.groupNamesForUser(poolId, userId);
+  }
+  listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
+    return this.r.listUsersInGroup(poolId, groupName, limit, after);
+  }
+  signingKeys(poolId: string) {
+    return this.r.signingKeys(poolId);
+  }
+  getCode(poolId: string, sub: string, purpose: string) {
+    return this.r.getCode(poolId, sub, purpose);
+  }
+  getRefreshToken(tokenHash: string) {
+    return this.r.getRefreshToken(tokenHash);
+  }
+  isOriginRevoked(poolId: string, originJti: string) {
+    return this.r.isOriginRevoked(poolId, originJti);
+  }
+  getIdentityProvider(poolId: string, providerName: string) {
+    return this.r.getIdentityProvider(poolId, providerName);
+  }
+  getIdentityProviderByIdentifier(poolId: string, identifier: string) {
+    return this.r.getIdentityProviderByIdentifier(poolId, identifier);
+  }
+  listIdentityProviders(poolId: string, limit: number, after?: string) {
+    return this.r.listIdentityProviders(poolId, limit, after);
+  }
+  getIdentityLink(poolId: string, providerName: string, attributeName: string, attributeValue: string) {
+    return this.r.getIdentityLink(poolId, providerName, attributeName, attributeValue);
+  }
+  identityLinksOfProvider(poolId: string, providerName: string) {
+    return this.r.identityLinksOfProvider(poolId, providerName);
+  }
+  identityLinksOfUser(poolId: string, sub: string) {
+    return this.r.identityLinksOfUser(poolId, sub);
+  }
+}
