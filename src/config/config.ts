@@ -38,6 +38,12 @@ export interface Config {
   /** Keep everything in memory, nothing survives a restart. `LANYARD_MEMORY=1`, `--memory`. */
   memory: boolean;
   /**
+   * Where the data lives: "sqlite" (default: the embedded database in `dataDir`, or in memory) or a
+   * PostgreSQL URL (`postgres://user:password@host:5432/database`), which several instances can
+   * share. `LANYARD_STORAGE`, `--storage`.
+   */
+  storage: string;
+  /**
    * Access keys allowed to sign admin requests. `LANYARD_ACCESS_KEY_ID` + `LANYARD_SECRET_ACCESS_KEY`
    * add one; the config file's `accessKeys` array may list several. With none, any well-formed
    * signature is accepted, and only on a loopback address.
@@ -80,6 +86,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   port: 9229,
   dataDir: ".lanyard",
   memory: false,
+  storage: "sqlite",
   accessKeys: [],
   insecure: false,
   accountId: "000000000000",
@@ -125,6 +132,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (env.LANYARD_PORT) config.port = port(env.LANYARD_PORT, "LANYARD_PORT");
   if (env.LANYARD_DATA) config.dataDir = env.LANYARD_DATA;
   config.memory = bool(env.LANYARD_MEMORY) ?? config.memory;
+  if (env.LANYARD_STORAGE) config.storage = env.LANYARD_STORAGE;
   config.insecure = bool(env.LANYARD_INSECURE) ?? config.insecure;
   config.enableReset = bool(env.LANYARD_ENABLE_RESET) ?? config.enableReset;
   if (env.LANYARD_ACCOUNT_ID) config.accountId = env.LANYARD_ACCOUNT_ID;
@@ -153,6 +161,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (flags.port !== undefined) config.port = port(flags.port, "--port");
   if (flags.data !== undefined) config.dataDir = flags.data;
   if (flags.memory) config.memory = true;
+  if (flags.storage !== undefined) config.storage = flags.storage;
   if (flags.insecure) config.insecure = true;
   if (flags.enableReset) config.enableReset = true;
   if (flags.publicUrl !== undefined) config.publicUrl = flags.publicUrl;
@@ -162,10 +171,19 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
     throw new ConfigError(
       "the smtp delivery needs an SMTP host: set LANYARD_SMTP_HOST (or smtp.host in the config file)",
     );
+  checkStorage(config);
   if (!/^\d{12}$/.test(config.accountId)) throw new ConfigError("accountId must be 12 digits");
   if (!Number.isInteger(config.maxBodyBytes) || config.maxBodyBytes < 1024)
     throw new ConfigError("maxBodyBytes must be an integer of at least 1024");
   return config;
+}
+
+function checkStorage(config: Config): void {
+  if (config.storage === "sqlite") return;
+  if (!/^postgres(ql)?:\/\/./i.test(config.storage))
+    throw new ConfigError('storage must be "sqlite" or a postgres:// URL');
+  if (config.memory)
+    throw new ConfigError("--memory keeps the embedded SQLite database in memory; it cannot be combined with a PostgreSQL storage");
 }
 
 function delivery(value: string): Config["delivery"] {
@@ -185,6 +203,7 @@ interface Flags {
   port?: string;
   data?: string;
   memory?: boolean;
+  storage?: string;
   config?: string;
   insecure?: boolean;
   enableReset?: boolean;
@@ -193,7 +212,8 @@ interface Flags {
   enableTestClock?: boolean;
 }
 
-export const USAGE = `usage: lanyard [--host 127.0.0.1] [--port 9229] [--data DIR | --memory] [--config FILE]
+export const USAGE = `usage: lanyard [--host 127.0.0.1] [--port 9229] [--data DIR | --memory | --storage postgres://...]
+               [--config FILE]
                [--public-url URL] [--enable-reset] [--insecure]
                [--delivery console|smtp|inbox] [--enable-test-clock]
 Every option can also be set by a LANYARD_* environment variable (see README).`;
@@ -220,6 +240,9 @@ function parseFlags(argv: readonly string[]): Flags {
         break;
       case "--data":
         flags.data = value();
+        break;
+      case "--storage":
+        flags.storage = value();
         break;
       case "--config":
         flags.config = value();
@@ -276,6 +299,7 @@ function applyFile(config: Config, file: string): void {
     "port",
     "data",
     "memory",
+    "storage",
     "accessKeys",
     "insecure",
     "accountId",
@@ -293,6 +317,7 @@ function applyFile(config: Config, file: string): void {
   if (o.port !== undefined) config.port = port(o.port, `${file}: port`);
   config.dataDir = str("data") ?? config.dataDir;
   config.memory = flag("memory") ?? config.memory;
+  config.storage = str("storage") ?? config.storage;
   config.insecure = flag("insecure") ?? config.insecure;
   config.enableReset = flag("enableReset") ?? config.enableReset;
   config.accountId = str("accountId") ?? config.accountId;

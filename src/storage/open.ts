@@ -10,8 +10,8 @@ import type { Storage } from "./storage.ts";
 export type StorageConfig = Pick<Config, "storage" | "dataDir" | "memory">;
 
 /** True when the storage setting names a PostgreSQL database. */
-export function isPostgresUrl(storage: string | undefined): storage is string {
-  return storage !== undefined && /^postgres(ql)?:\/\//i.test(storage);
+export function isPostgresUrl(storage: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(storage);
 }
 
 /** The storage, opened but not yet migrated. */
