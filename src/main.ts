@@ -3,7 +3,7 @@ import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
 import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
-import { SqliteStorage } from "./storage/sqlite/sqlite-storage.ts";
+import { openStorage } from "./storage/open.ts";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -30,8 +30,14 @@ async function main(): Promise<void> {
     );
   }
   const logger = createLogger(config.logLevel);
-  const storage = new SqliteStorage(config.memory ? { memory: true } : { dir: config.dataDir });
-  await storage.migrate();
+  const storage = openStorage(config, (e) => logger.warn("storage connection failed", { error: e.message }));
+  try {
+    await storage.migrate();
+  } catch (e) {
+    process.stderr.write(`lanyard: cannot open the storage: ${(e as Error).message}\n`);
+    await storage.close().catch(() => {});
+    process.exit(1);
+  }
   // The test clock (opt-in, for test suites) follows the system clock plus an offset set over HTTP.
   const clock = config.enableTestClock ? new OffsetClock() : systemClock;
   if (config.delivery === "inbox")
