@@ -5,6 +5,7 @@ import { loadOperations } from "./operations/registry.ts";
 import { AwsError } from "./protocol/aws-error.ts";
 import { AwsJsonEndpoint, errorResponse } from "./protocol/aws-json.ts";
 import { staticCredentialStore } from "./protocol/sigv4.ts";
+import { registerTestFederation } from "./test-federation.ts";
 import { registerWellKnown } from "./well-known.ts";
 
 /** Wires the routes. No Cognito logic lives here. */
@@ -78,6 +79,11 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       clock.offsetMs = offset;
       return { offsetMs: clock.offsetMs, now: clock.now() };
     });
+  }
+
+  if (config.enableTestFederation) {
+    // Test only: federated sign-in from claims given in the request (see src/test-federation.ts).
+    registerTestFederation(app, services);
   }
 
   return app;

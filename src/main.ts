@@ -46,6 +46,10 @@ async function main(): Promise<void> {
     );
   if (config.enableTestClock)
     process.stderr.write("lanyard: test clock enabled: POST /_lanyard/clock moves the server's time\n");
+  if (config.enableTestFederation)
+    process.stderr.write(
+      "lanyard: test federation enabled: POST /_lanyard/federated-sign-in signs federated users in without their provider\n",
+    );
   const services = await createServices({ config, storage, clock, logger });
   const app = await buildApp(services);
   await app.listen({ host: config.host, port: config.port });

@@ -77,6 +77,12 @@ export interface Config {
    * like) by an offset. `LANYARD_ENABLE_TEST_CLOCK=1`, `--enable-test-clock`.
    */
   enableTestClock: boolean;
+  /**
+   * Test only: enables `POST /_lanyard/federated-sign-in`, which signs a user of one of the pool's
+   * identity providers in from claims given in the request, without asking the provider.
+   * `LANYARD_ENABLE_TEST_FEDERATION=1`, `--enable-test-federation`.
+   */
+  enableTestFederation: boolean;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +111,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
     from: "no-reply@localhost",
   },
   enableTestClock: false,
+  enableTestFederation: false,
 };
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -142,6 +149,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (env.LANYARD_LOG_LEVEL) config.logLevel = logLevel(env.LANYARD_LOG_LEVEL);
   if (env.LANYARD_DELIVERY) config.delivery = delivery(env.LANYARD_DELIVERY);
   config.enableTestClock = bool(env.LANYARD_ENABLE_TEST_CLOCK) ?? config.enableTestClock;
+  config.enableTestFederation = bool(env.LANYARD_ENABLE_TEST_FEDERATION) ?? config.enableTestFederation;
   if (env.LANYARD_SMTP_HOST) config.smtp.host = env.LANYARD_SMTP_HOST;
   if (env.LANYARD_SMTP_PORT) config.smtp.port = port(env.LANYARD_SMTP_PORT, "LANYARD_SMTP_PORT");
   config.smtp.secure = bool(env.LANYARD_SMTP_SECURE) ?? config.smtp.secure;
@@ -167,6 +175,7 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (flags.publicUrl !== undefined) config.publicUrl = flags.publicUrl;
   if (flags.delivery !== undefined) config.delivery = delivery(flags.delivery);
   if (flags.enableTestClock) config.enableTestClock = true;
+  if (flags.enableTestFederation) config.enableTestFederation = true;
   if (config.delivery === "smtp" && !config.smtp.host)
     throw new ConfigError(
       "the smtp delivery needs an SMTP host: set LANYARD_SMTP_HOST (or smtp.host in the config file)",
@@ -183,7 +192,9 @@ function checkStorage(config: Config): void {
   if (!/^postgres(ql)?:\/\/./i.test(config.storage))
     throw new ConfigError('storage must be "sqlite" or a postgres:// URL');
   if (config.memory)
-    throw new ConfigError("--memory keeps the embedded SQLite database in memory; it cannot be combined with a PostgreSQL storage");
+    throw new ConfigError(
+      "--memory keeps the embedded SQLite database in memory; it cannot be combined with a PostgreSQL storage",
+    );
 }
 
 function delivery(value: string): Config["delivery"] {
@@ -210,12 +221,13 @@ interface Flags {
   publicUrl?: string;
   delivery?: string;
   enableTestClock?: boolean;
+  enableTestFederation?: boolean;
 }
 
 export const USAGE = `usage: lanyard [--host 127.0.0.1] [--port 9229] [--data DIR | --memory | --storage postgres://...]
                [--config FILE]
                [--public-url URL] [--enable-reset] [--insecure]
-               [--delivery console|smtp|inbox] [--enable-test-clock]
+               [--delivery console|smtp|inbox] [--enable-test-clock] [--enable-test-federation]
 Every option can also be set by a LANYARD_* environment variable (see README).`;
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -265,6 +277,9 @@ function parseFlags(argv: readonly string[]): Flags {
       case "--enable-test-clock":
         flags.enableTestClock = true;
         break;
+      case "--enable-test-federation":
+        flags.enableTestFederation = true;
+        break;
       default:
         throw new ConfigError(`unknown option ${arg}\n${USAGE}`);
     }
@@ -311,6 +326,7 @@ function applyFile(config: Config, file: string): void {
     "delivery",
     "smtp",
     "enableTestClock",
+    "enableTestFederation",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting ${k}`);
   config.host = str("host") ?? config.host;
@@ -329,6 +345,7 @@ function applyFile(config: Config, file: string): void {
   const deliveryName = str("delivery");
   if (deliveryName) config.delivery = delivery(deliveryName);
   config.enableTestClock = flag("enableTestClock") ?? config.enableTestClock;
+  config.enableTestFederation = flag("enableTestFederation") ?? config.enableTestFederation;
   if (o.smtp !== undefined) applySmtp(config.smtp, o.smtp, file);
   if (o.accessKeys !== undefined) {
     if (!Array.isArray(o.accessKeys)) throw new ConfigError(`${file}: accessKeys must be an array`);

@@ -14,6 +14,7 @@ import type {
 } from "../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../storage/records.ts";
 import { DuplicateKeyError } from "../storage/storage.ts";
+import { deleteUserAttributes, type LocateUser, updateUserAttributes } from "./attribute-updates.ts";
 import { issueCode } from "./codes.ts";
 import { type Destination, invitationDestinations, recoveryDestination } from "./destinations.ts";
 import { newSub } from "./ids.ts";
@@ -154,39 +155,21 @@ export async function changeUser(
   });
 }
 
+/** The user an admin call names: pool by id, user by username or alias. */
+function adminTarget(poolId: string, username: string): LocateUser {
+  return async (tx) => {
+    const pool = await requirePool(tx, poolId);
+    return { pool, user: await requireUser(tx, pool, username) };
+  };
+}
+
 export async function adminUpdateUserAttributes(
   ctx: RequestContext,
   poolId: string,
   username: string,
   list: readonly AttributeType[],
 ): Promise<void> {
-  const { storage } = ctx.services;
-  await storage.transaction(async (tx) => {
-    const pool = await requirePool(tx, poolId);
-    const user = await requireUser(tx, pool, username);
-    const attrs = attributeMap(list);
-    checkAttributes(pool, attrs, "update");
-    const usernameAttrs = pool.settings.UsernameAttributes ?? [];
-    const next: UserRecord = { ...user, attributes: { ...user.attributes }, updatedAt: ctx.now };
-    for (const [name, value] of attrs) {
-      const changed = user.attributes[name] !== value;
-      next.attributes[name] = value;
-      // A changed email or phone is unverified unless this same call says it is verified.
-      if (changed && name === "email" && !attrs.has("email_verified"))
-        next.attributes.email_verified = "false";
-      if (changed && name === "phone_number" && !attrs.has("phone_number_verified"))
-        next.attributes.phone_number_verified = "false";
-    }
-    for (const attr of usernameAttrs) {
-      const value = next.attributes[attr];
-      if (value !== undefined && value !== user.attributes[attr]) {
-        const taken = (await tx.findUsersByAlias(pool.id, attr, value)).some((u) => u.sub !== user.sub);
-        if (taken) throw new InvalidParameterException(`An account with the given ${attr} already exists.`);
-      }
-    }
-    await claimAliases(tx, pool, next, false, ctx.now);
-    await tx.updateUser(next);
-  });
+  await updateUserAttributes(ctx, adminTarget(poolId, username), list, { kind: "admin" });
 }
 
 export async function adminDeleteUserAttributes(
@@ -195,26 +178,7 @@ export async function adminDeleteUserAttributes(
   username: string,
   names: readonly string[],
 ): Promise<void> {
-  await ctx.services.storage.transaction(async (tx) => {
-    const pool = await requirePool(tx, poolId);
-    const user = await requireUser(tx, pool, username);
-    const schema = pool.settings.SchemaAttributes ?? [];
-    const next: UserRecord = { ...user, attributes: { ...user.attributes }, updatedAt: ctx.now };
-    for (const name of names) {
-      const attr = schema.find((a) => a.Name === name || a.Name === `dev:${name}`);
-      if (!attr || name === "sub" || name === "identities")
-        throw new InvalidParameterException(`Invalid attribute name: ${name}`);
-      if (attr.Required) throw new InvalidParameterException(`Cannot delete a required attribute: ${name}`);
-      if (attr.Mutable === false)
-        throw new InvalidParameterException(`Cannot modify the non-mutable attribute ${name}`);
-      if ((pool.settings.UsernameAttributes ?? []).includes(name as "email"))
-        throw new InvalidParameterException(`Cannot delete ${name}: the pool uses it as the username.`);
-      delete next.attributes[name];
-      if (name === "email") delete next.attributes.email_verified;
-      if (name === "phone_number") delete next.attributes.phone_number_verified;
-    }
-    await tx.updateUser(next);
-  });
+  await deleteUserAttributes(ctx, adminTarget(poolId, username), names, { kind: "admin" });
 }
 
 export async function adminSetUserPassword(

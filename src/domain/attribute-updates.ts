@@ -43,14 +43,8 @@ export type AttributeWriter = { kind: "admin" } | { kind: "user"; client: Client
 /** The user and their pool, found inside the transaction that changes them. */
 export type LocateUser = (tx: Transaction) => Promise<{ pool: PoolRecord; user: UserRecord }>;
 
-/**
- * A user with the values waiting for verification (AttributesRequireVerificationBeforeUpdate).
- * Kept on the user record beside its sign-in state.
- */
-export type PendingUser = UserRecord & { pendingAttributes?: Partial<Record<VerifiableAttribute, string>> };
-
 export function pendingValue(user: UserRecord, attr: VerifiableAttribute): string | undefined {
-  return (user as PendingUser).pendingAttributes?.[attr];
+  return user.pendingAttributes?.[attr];
 }
 
 /** The user with the pending value of `attr` set, or cleared when `value` is undefined. */
@@ -59,10 +53,10 @@ export function withPending(
   attr: VerifiableAttribute,
   value: string | undefined,
 ): UserRecord {
-  const pending = { ...(user as PendingUser).pendingAttributes };
+  const pending = { ...user.pendingAttributes };
   if (value === undefined) delete pending[attr];
   else pending[attr] = value;
-  const next: PendingUser = { ...user };
+  const next: UserRecord = { ...user };
   if (Object.keys(pending).length > 0) next.pendingAttributes = pending;
   else delete next.pendingAttributes;
   return next;
@@ -206,7 +200,8 @@ export async function updateUserAttributes(
       const flag = VERIFIED_FLAG[name];
       const markedVerified = attrs.get(flag) === "true";
       if (user.attributes[name] === value) {
-        // Setting the current value again cancels a change waiting for verification.
+        // Setting the current value again cancels a change waiting for verification (and its code).
+        if (pendingValue(next, name) !== undefined) changed.add(name);
         next = withPending(next, name, undefined);
         continue;
       }

@@ -52,6 +52,8 @@ export interface SettleContext {
   hasSecret: boolean;
   /** Cognito's wording in attribute errors: "...while creating a client" / "...while updating a client". */
   action: "creating" | "updating";
+  /** Names of the pool's identity providers (SupportedIdentityProviders may list them). */
+  identityProviders?: ReadonlySet<string>;
 }
 
 /** Flows a client supports when ExplicitAuthFlows is left out (API reference, UserPoolClientType). */
@@ -142,7 +144,7 @@ export function settleClientSettings(input: ClientSettingsInput, sc: SettleConte
 
   const providers = nonEmpty(input.SupportedIdentityProviders);
   if (providers) {
-    checkProviders(providers, sc.pool.id);
+    checkProviders(providers, sc);
     s.SupportedIdentityProviders = providers;
   }
 
@@ -276,11 +278,11 @@ function settleAuthFlows(
   return [...new Set(flows)];
 }
 
-/** Only COGNITO for now: identity providers cannot be created yet, so no other name exists. */
-function checkProviders(providers: readonly string[], poolId: string): void {
+/** COGNITO (the pool's own users) or one of the pool's identity providers. */
+function checkProviders(providers: readonly string[], sc: SettleContext): void {
   for (const name of providers)
-    if (name !== "COGNITO")
-      throw new InvalidParameterException(`The provider ${name} does not exist for User Pool ${poolId}`);
+    if (name !== "COGNITO" && !sc.identityProviders?.has(name))
+      throw new InvalidParameterException(`The provider ${name} does not exist for User Pool ${sc.pool.id}`);
 }
 
 const LOOPBACK_HOSTS: ReadonlySet<string> = new Set(["localhost", "127.0.0.1", "[::1]"]);

@@ -99,6 +99,7 @@ export async function createClient(
       pool,
       hasSecret: secretValue !== undefined,
       action: "creating",
+      identityProviders: await identityProviderNames(tx, pool.id),
     });
     const client: ClientRecord = {
       poolId: pool.id,
@@ -113,6 +114,18 @@ export async function createClient(
       await tx.insertClientSecret(newSecretRecord(client, secretValue, ctx.now, []));
     return toUserPoolClientType(client, secretValue);
   });
+}
+
+/** The names of every identity provider of the pool. */
+async function identityProviderNames(tx: Transaction, poolId: string): Promise<Set<string>> {
+  const names = new Set<string>();
+  let after: string | undefined;
+  do {
+    const page = await tx.listIdentityProviders(poolId, 60, after);
+    for (const idp of page.items) names.add(idp.providerName);
+    after = page.next;
+  } while (after);
+  return names;
 }
 
 async function unusedClientId(tx: Transaction, poolId: string): Promise<string> {
@@ -150,6 +163,7 @@ export async function updateClient(
       pool,
       hasSecret: secrets.length > 0,
       action: "updating",
+      identityProviders: await identityProviderNames(tx, pool.id),
     });
     const updated: ClientRecord = {
       ...client,

@@ -83,6 +83,8 @@ export interface UserRecord {
    * with their password (they still can through a linked external identity).
    */
   passwordSignInDisabled?: boolean;
+  /** New email / phone values waiting for verification (AttributesRequireVerificationBeforeUpdate). */
+  pendingAttributes?: Partial<Record<"email" | "phone_number", string>>;
 }
 
 export interface GroupRecord {

@@ -168,31 +168,6 @@ export interface Transaction extends Reader {
   revokeOrigin(poolId: string, originJti: string, now: number): Promise<void>;
   /** Revokes every refresh token of a user. */
   revokeUserTokens(poolId: string, sub: string, now: number): Promise<void>;
-  /** Removes expired sessions, codes and refresh tokens. */
-  purgeExpired(now: number): Promise<void>;
-
-  /** Ignores a key whose kid exists already. */
-  insertSigningKey(key: SigningKeyRecord): Promise<void>;
-
-  insertAuthSession(session: AuthSessionRecord): Promise<void>;
-  /** Removes and returns the session if it exists and has not expired at `now`; exactly one concurrent caller gets it. */
-  consumeAuthSession(id: string, now: number): Promise<AuthSessionRecord | undefined>;
-
-  /** Replaces any earlier code of the same user and purpose. */
-  putCode(code: CodeRecord): Promise<void>;
-  /** Removes the code if its hash matches; true for exactly one concurrent caller. */
-  consumeCode(poolId: string, sub: string, purpose: string, codeHash: string): Promise<boolean>;
-  /** Counts a wrong guess; returns the new attempt count. */
-  countCodeAttempt(poolId: string, sub: string, purpose: string): Promise<number>;
-  deleteCode(poolId: string, sub: string, purpose: string): Promise<void>;
-
-  insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
-  /** Marks a token replaced at `now` unless it already was; true for exactly one concurrent caller. */
-  replaceRefreshToken(tokenHash: string, now: number): Promise<boolean>;
-  /** Revokes every refresh token (and so every token) of one sign-in. */
-  revokeOrigin(poolId: string, originJti: string, now: number): Promise<void>;
-  /** Revokes every refresh token of a user. */
-  revokeUserTokens(poolId: string, sub: string, now: number): Promise<void>;
   /** Removes expired sessions and codes, and refresh tokens a day past expiry. */
   purgeExpired(now: number): Promise<void>;
 

@@ -33,7 +33,11 @@ describe("abuse resistance", () => {
             UserPoolId: poolId,
             ClientName: PreventUserExistenceErrors,
             PreventUserExistenceErrors,
-            ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            ExplicitAuthFlows: [
+              "ALLOW_USER_PASSWORD_AUTH",
+              "ALLOW_USER_SRP_AUTH",
+              "ALLOW_REFRESH_TOKEN_AUTH",
+            ],
           }),
         )
       ).UserPoolClient!.ClientId!;
@@ -43,17 +47,42 @@ describe("abuse resistance", () => {
   after(() => server.stop());
 
   async function user(name: string) {
-    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username: name, MessageAction: "SUPPRESS" }));
-    await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: name, Password: password, Permanent: true }));
+    await admin.send(
+      new AdminCreateUserCommand({ UserPoolId: poolId, Username: name, MessageAction: "SUPPRESS" }),
+    );
+    await admin.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: poolId,
+        Username: name,
+        Password: password,
+        Permanent: true,
+      }),
+    );
   }
   const signIn = (clientId: string, USERNAME: string, PASSWORD: string) =>
-    admin.send(new InitiateAuthCommand({ ClientId: clientId, AuthFlow: "USER_PASSWORD_AUTH", AuthParameters: { USERNAME, PASSWORD } }));
+    admin.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME, PASSWORD },
+      }),
+    );
 
   test("after five failed sign-ins the user is locked out, even with the right password", async () => {
     await user("victim");
     for (let i = 0; i < 5; i++)
-      await rejectsWith(signIn(legacy, "victim", `Wrong-${i}-password`), "NotAuthorizedException", 403, /^Incorrect username or password\.$/);
-    await rejectsWith(signIn(legacy, "victim", password), "NotAuthorizedException", 403, /^Password attempts exceeded$/);
+      await rejectsWith(
+        signIn(legacy, "victim", `Wrong-${i}-password`),
+        "NotAuthorizedException",
+        403,
+        /^Incorrect username or password\.$/,
+      );
+    await rejectsWith(
+      signIn(legacy, "victim", password),
+      "NotAuthorizedException",
+      403,
+      /^Password attempts exceeded$/,
+    );
     // The first lockout lasts one second.
     await new Promise((r) => setTimeout(r, 1100));
     const ok = await signIn(legacy, "victim", password);
@@ -68,7 +97,12 @@ describe("abuse resistance", () => {
         await p;
       } catch (e) {
         const err = e as Error & { $metadata?: { httpStatusCode?: number } };
-        return { name: err.name, message: err.message, status: err.$metadata?.httpStatusCode, ms: performance.now() - started };
+        return {
+          name: err.name,
+          message: err.message,
+          status: err.$metadata?.httpStatusCode,
+          ms: performance.now() - started,
+        };
       }
       throw new Error("expected a failure");
     };
@@ -84,7 +118,8 @@ describe("abuse resistance", () => {
       assert.equal(e.status, 403);
     }
     // Both spend one Argon2id verification: the medians are alike.
-    const median = (xs: { ms: number }[]) => xs.map((x) => x.ms).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const median = (xs: { ms: number }[]) =>
+      xs.map((x) => x.ms).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const ratio = median(unknown) / median(wrong);
     assert.ok(ratio > 0.4 && ratio < 2.5, `timing ratio ${ratio}`);
 
@@ -96,7 +131,11 @@ describe("abuse resistance", () => {
     const start = async (USERNAME: string) => {
       const srp = startClientSrp();
       const out = await admin.send(
-        new InitiateAuthCommand({ ClientId: hiding, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME, SRP_A: srp.srpA } }),
+        new InitiateAuthCommand({
+          ClientId: hiding,
+          AuthFlow: "USER_SRP_AUTH",
+          AuthParameters: { USERNAME, SRP_A: srp.srpA },
+        }),
       );
       return { srp, out };
     };
@@ -113,7 +152,13 @@ describe("abuse resistance", () => {
       challengeParameters: a.out.ChallengeParameters!,
     });
     await rejectsWith(
-      admin.send(new RespondToAuthChallengeCommand({ ClientId: hiding, ChallengeName: "PASSWORD_VERIFIER", ChallengeResponses: responses })),
+      admin.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: hiding,
+          ChallengeName: "PASSWORD_VERIFIER",
+          ChallengeResponses: responses,
+        }),
+      ),
       "NotAuthorizedException",
       403,
       /^Incorrect username or password\.$/,
@@ -124,15 +169,34 @@ describe("abuse resistance", () => {
     await user("srp-once");
     const srp = startClientSrp();
     const out = await admin.send(
-      new InitiateAuthCommand({ ClientId: legacy, AuthFlow: "USER_SRP_AUTH", AuthParameters: { USERNAME: "srp-once", SRP_A: srp.srpA } }),
+      new InitiateAuthCommand({
+        ClientId: legacy,
+        AuthFlow: "USER_SRP_AUTH",
+        AuthParameters: { USERNAME: "srp-once", SRP_A: srp.srpA },
+      }),
     );
-    const responses = passwordVerifierResponses({ poolId, password, client: srp, challengeParameters: out.ChallengeParameters! });
+    const responses = passwordVerifierResponses({
+      poolId,
+      password,
+      client: srp,
+      challengeParameters: out.ChallengeParameters!,
+    });
     const done = await admin.send(
-      new RespondToAuthChallengeCommand({ ClientId: legacy, ChallengeName: "PASSWORD_VERIFIER", ChallengeResponses: responses }),
+      new RespondToAuthChallengeCommand({
+        ClientId: legacy,
+        ChallengeName: "PASSWORD_VERIFIER",
+        ChallengeResponses: responses,
+      }),
     );
     assert.ok(done.AuthenticationResult?.IdToken);
     await rejectsWith(
-      admin.send(new RespondToAuthChallengeCommand({ ClientId: legacy, ChallengeName: "PASSWORD_VERIFIER", ChallengeResponses: responses })),
+      admin.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: legacy,
+          ChallengeName: "PASSWORD_VERIFIER",
+          ChallengeResponses: responses,
+        }),
+      ),
       "NotAuthorizedException",
       403,
     );

@@ -14,8 +14,8 @@ import {
 import {
   AuthenticationDetails,
   CognitoUser,
-  type CognitoUserSession,
   CognitoUserPool,
+  type CognitoUserSession,
 } from "amazon-cognito-identity-js";
 import { Amplify } from "aws-amplify";
 import { fetchAuthSession, getCurrentUser, signIn, signOut } from "aws-amplify/auth";
@@ -45,16 +45,19 @@ describe("Cognito client libraries", () => {
   });
   after(() => server.stop());
 
-  const userPool = () => new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: `${server.url}/` });
+  const userPool = () =>
+    new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: `${server.url}/` });
 
   function authenticate(user: CognitoUser, pw: string) {
-    return new Promise<CognitoUserSession | { newPasswordRequired: Record<string, unknown> }>((resolve, reject) => {
-      user.authenticateUser(new AuthenticationDetails({ Username: user.getUsername(), Password: pw }), {
-        onSuccess: (session) => resolve(session),
-        onFailure: (err) => reject(err),
-        newPasswordRequired: (userAttributes) => resolve({ newPasswordRequired: userAttributes }),
-      });
-    });
+    return new Promise<CognitoUserSession | { newPasswordRequired: Record<string, unknown> }>(
+      (resolve, reject) => {
+        user.authenticateUser(new AuthenticationDetails({ Username: user.getUsername(), Password: pw }), {
+          onSuccess: (session) => resolve(session),
+          onFailure: (err) => reject(err),
+          newPasswordRequired: (userAttributes) => resolve({ newPasswordRequired: userAttributes }),
+        });
+      },
+    );
   }
 
   async function createUser(username: string, permanent: boolean) {
@@ -71,7 +74,14 @@ describe("Cognito client libraries", () => {
       }),
     );
     if (permanent)
-      await admin.send(new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username: username, Password: password, Permanent: true }));
+      await admin.send(
+        new AdminSetUserPasswordCommand({
+          UserPoolId: poolId,
+          Username: username,
+          Password: password,
+          Permanent: true,
+        }),
+      );
   }
 
   test("amazon-cognito-identity-js: SRP sign-in with the right password, refused with a wrong one", async () => {
@@ -81,7 +91,10 @@ describe("Cognito client libraries", () => {
     assert.ok(session.isValid());
     const issuer = `${server.url}/${poolId}`;
     const jwks = createRemoteJWKSet(new URL(`${issuer}/.well-known/jwks.json`));
-    const { payload } = await jwtVerify(session.getIdToken().getJwtToken(), jwks, { issuer, audience: clientId });
+    const { payload } = await jwtVerify(session.getIdToken().getJwtToken(), jwks, {
+      issuer,
+      audience: clientId,
+    });
     assert.equal(payload["cognito:username"], "srp-user");
 
     const wrong = new CognitoUser({ Username: "srp-user", Pool: userPool() });
@@ -102,7 +115,9 @@ describe("Cognito client libraries", () => {
     );
     assert.ok(session.isValid());
     const refreshed = await new Promise<CognitoUserSession>((resolve, reject) =>
-      user.refreshSession(session.getRefreshToken(), (err: Error | null, s: CognitoUserSession) => (err ? reject(err) : resolve(s))),
+      user.refreshSession(session.getRefreshToken(), (err: Error | null, s: CognitoUserSession) =>
+        err ? reject(err) : resolve(s),
+      ),
     );
     assert.ok(refreshed.getAccessToken().getJwtToken());
     assert.equal(refreshed.getAccessToken().payload.origin_jti, session.getAccessToken().payload.origin_jti);

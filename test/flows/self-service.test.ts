@@ -257,9 +257,7 @@ describe("token-authorised self-service operations", () => {
       assert.deepEqual(await adminAttrs(poolId, "ann"), before);
     });
 
-    test("with AttributesRequireVerificationBeforeUpdate the original email stays until the new one is verified", {
-      todo: "needs the storage to keep UserRecord.pendingAttributes",
-    }, async () => {
+    test("with AttributesRequireVerificationBeforeUpdate the original email stays until the new one is verified", async () => {
       const { poolId, clientId, token } = await signedIn(verifiedEmail("ann@example.com"), {
         AliasAttributes: ["email"],
         AutoVerifiedAttributes: ["email"],

@@ -42,7 +42,11 @@ export async function signInUser(
   return undefined;
 }
 
-/** Checks a plain password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), lockout included. */
+/**
+ * Checks a plain password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), lockout included. A user
+ * whose password sign-in an administrator turned off (AdminDisableProviderForUser with ProviderName
+ * `Cognito`) is answered as for a wrong password, whatever the password.
+ */
 export async function checkPlainPassword(
   ctx: RequestContext,
   call: AuthCall,
@@ -50,6 +54,10 @@ export async function checkPlainPassword(
   password: string,
 ): Promise<UserRecord> {
   if (!user) {
+    await verifyPassword(password, DECOY_HASH);
+    throw incorrectCredentials();
+  }
+  if (user.passwordSignInDisabled) {
     await verifyPassword(password, DECOY_HASH);
     throw incorrectCredentials();
   }

@@ -69,7 +69,12 @@ export function federatedUsername(pool: PoolRecord, providerName: string, subjec
   return pool.settings.UsernameConfiguration?.CaseSensitive === false ? name.toLowerCase() : name;
 }
 
-export function identityOf(idp: IdentityProviderRecord, userId: string, primary: boolean, now: number): Identity {
+export function identityOf(
+  idp: IdentityProviderRecord,
+  userId: string,
+  primary: boolean,
+  now: number,
+): Identity {
   return {
     userId,
     providerName: idp.providerName,
@@ -95,7 +100,12 @@ function mappedAttributes(idp: IdentityProviderRecord, claims: FederatedClaims):
  * Applies mapped attributes to a user. An existing user's immutable attributes keep the value they
  * were created with.
  */
-function applyMapping(pool: PoolRecord, user: UserRecord, mapped: ReadonlyMap<string, string>, creating: boolean) {
+function applyMapping(
+  pool: PoolRecord,
+  user: UserRecord,
+  mapped: ReadonlyMap<string, string>,
+  creating: boolean,
+) {
   const schema = pool.settings.SchemaAttributes ?? [];
   const attributes = { ...user.attributes };
   for (const [name, value] of mapped) {
@@ -123,7 +133,11 @@ async function findLink(
   if (!byClaim) return undefined;
   // From now on the identity is named by its subject.
   await tx.deleteIdentityLink(idp.poolId, idp.providerName, byClaim.attributeName, byClaim.attributeValue);
-  const rewritten: IdentityLinkRecord = { ...byClaim, attributeName: COGNITO_SUBJECT, attributeValue: subject };
+  const rewritten: IdentityLinkRecord = {
+    ...byClaim,
+    attributeName: COGNITO_SUBJECT,
+    attributeValue: subject,
+  };
   await tx.insertIdentityLink(rewritten);
   const user = await tx.getUserBySub(idp.poolId, byClaim.sub);
   if (user) {
@@ -167,7 +181,9 @@ function resolveOnce(
   return ctx.services.storage.transaction(async (tx) => {
     const idp = await tx.getIdentityProvider(pool.id, providerName);
     if (!idp)
-      throw new ResourceNotFoundException(`Identity provider ${providerName} for tenantId ${pool.id} does not exist.`);
+      throw new ResourceNotFoundException(
+        `Identity provider ${providerName} for tenantId ${pool.id} does not exist.`,
+      );
     const key = subjectClaim(idp.providerType);
     const subject = claimText(claims[key]);
     if (!subject) throw new InvalidParameterException(`The claims of ${providerName} have no ${key}.`);
@@ -188,7 +204,11 @@ function resolveOnce(
     const username = federatedUsername(pool, providerName, subject);
     const existing = await tx.getUser(pool.id, usernameKey(pool, username));
     if (existing) {
-      const next = { ...existing, attributes: applyMapping(pool, existing, mapped, false), updatedAt: ctx.now };
+      const next = {
+        ...existing,
+        attributes: applyMapping(pool, existing, mapped, false),
+        updatedAt: ctx.now,
+      };
       await tx.updateUser(next);
       return next;
     }
@@ -207,7 +227,8 @@ function resolveOnce(
     const missing = (pool.settings.SchemaAttributes ?? [])
       .filter((a) => a.Required && a.Name !== "sub" && created.attributes[a.Name!] === undefined)
       .map((a) => `${a.Name}: The attribute is required`);
-    if (missing.length > 0) throw new InvalidParameterException(`Invalid user attributes: ${missing.join(", ")}`);
+    if (missing.length > 0)
+      throw new InvalidParameterException(`Invalid user attributes: ${missing.join(", ")}`);
     created.attributes.identities = JSON.stringify([identityOf(idp, subject, true, ctx.now)]);
     await tx.insertUser(created);
     return created;

@@ -35,6 +35,10 @@ export function withIdentities(user: UserRecord, list: readonly Identity[], now:
   return { ...user, attributes, updatedAt: now };
 }
 
-export function sameIdentity(a: Pick<Identity, "providerName" | "userId">, providerName: string, userId: string) {
+export function sameIdentity(
+  a: Pick<Identity, "providerName" | "userId">,
+  providerName: string,
+  userId: string,
+) {
   return a.providerName === providerName && a.userId === userId;
 }

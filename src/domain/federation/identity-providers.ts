@@ -106,7 +106,10 @@ async function claimIdentifiers(
 }
 
 /** The wire form. `withIdentifiers`: Describe always lists them; Create and Update only when asked. */
-export function toIdentityProviderType(idp: IdentityProviderRecord, withIdentifiers: boolean): IdentityProviderType {
+export function toIdentityProviderType(
+  idp: IdentityProviderRecord,
+  withIdentifiers: boolean,
+): IdentityProviderType {
   const out: IdentityProviderType = {
     UserPoolId: idp.poolId,
     ProviderName: idp.providerName,
@@ -134,7 +137,8 @@ export async function createIdentityProvider(
   checkAcr(input.ProviderType, input.AcrMapping);
   const identifiers = input.IdpIdentifiers ?? [];
   checkIdentifiers(identifiers);
-  if (await storage.getIdentityProvider(pool.id, input.ProviderName)) throw duplicate(input.ProviderName, pool.id);
+  if (await storage.getIdentityProvider(pool.id, input.ProviderName))
+    throw duplicate(input.ProviderName, pool.id);
   // Settled outside the transaction: a SAML MetadataURL is fetched over the network.
   const settled = await settleDetails(input.ProviderType, input.ProviderDetails, fetcher);
   const idp: IdentityProviderRecord = {
@@ -231,7 +235,11 @@ function updateNotFound(name: string, poolId: string): ResourceNotFoundException
  * Deletes the provider and every link to it. App clients that listed it among their
  * SupportedIdentityProviders stop listing it.
  */
-export async function deleteIdentityProvider(ctx: RequestContext, poolId: string, name: string): Promise<void> {
+export async function deleteIdentityProvider(
+  ctx: RequestContext,
+  poolId: string,
+  name: string,
+): Promise<void> {
   await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
     await requireProvider(tx, pool, name);

@@ -36,7 +36,11 @@ interface Named {
   attributeValue: string;
 }
 
-function named(who: "SourceUser" | "DestinationUser" | "User", u: ProviderUserIdentifierType, needName: boolean): Named {
+function named(
+  who: "SourceUser" | "DestinationUser" | "User",
+  u: ProviderUserIdentifierType,
+  needName: boolean,
+): Named {
   if (!u.ProviderName) throw new InvalidParameterException(`Invalid ${who}: ProviderName is required.`);
   if (needName && !u.ProviderAttributeName)
     throw new InvalidParameterException(`Invalid ${who}: ProviderAttributeName is required.`);
@@ -56,7 +60,10 @@ async function requireExternalProvider(
   name: string,
 ): Promise<IdentityProviderRecord> {
   const idp = await tx.getIdentityProvider(pool.id, name);
-  if (!idp) throw new InvalidParameterException(`Invalid ${who}: the provider ${name} does not exist for User Pool ${pool.id}`);
+  if (!idp)
+    throw new InvalidParameterException(
+      `Invalid ${who}: the provider ${name} does not exist for User Pool ${pool.id}`,
+    );
   return idp;
 }
 
@@ -74,7 +81,10 @@ function checkSocialSubject(who: string, idp: IdentityProviderRecord, attributeN
 async function destinationUser(tx: Transaction, pool: PoolRecord, d: Named): Promise<UserRecord> {
   if (d.providerName === COGNITO_PROVIDER) return requireUser(tx, pool, d.attributeValue);
   await requireExternalProvider(tx, pool, "DestinationUser", d.providerName);
-  const user = await tx.getUser(pool.id, usernameKey(pool, federatedUsername(pool, d.providerName, d.attributeValue)));
+  const user = await tx.getUser(
+    pool.id,
+    usernameKey(pool, federatedUsername(pool, d.providerName, d.attributeValue)),
+  );
   if (!user) throw userNotFound();
   return user;
 }
@@ -106,7 +116,8 @@ export async function adminLinkProviderForUser(
       );
 
     const existing = await tx.getIdentityLink(pool.id, s.providerName, s.attributeName, s.attributeValue);
-    if (existing?.sub === user.sub) throw new InvalidParameterException("SourceUser is already linked to DestinationUser");
+    if (existing?.sub === user.sub)
+      throw new InvalidParameterException("SourceUser is already linked to DestinationUser");
     if (existing) throw new AliasExistsException("SourceUser is already linked to another user.");
     if (s.attributeName === COGNITO_SUBJECT) {
       const signedUp = await tx.getUser(
@@ -136,7 +147,8 @@ export async function adminLinkProviderForUser(
         createdAt: ctx.now,
       });
     } catch (e) {
-      if (e instanceof DuplicateKeyError) throw new AliasExistsException("SourceUser is already linked to another user.");
+      if (e instanceof DuplicateKeyError)
+        throw new AliasExistsException("SourceUser is already linked to another user.");
       throw e;
     }
     const list = identitiesOf(user).filter((i) => !sameIdentity(i, s.providerName, s.attributeValue));

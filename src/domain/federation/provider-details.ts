@@ -150,7 +150,9 @@ export async function settleDetails(
         !has(details, "team_id") ||
         !has(details, "key_id")
       )
-        throw new InvalidParameterException("clientId, privateKey, teamId, and keyId are all required idp details.");
+        throw new InvalidParameterException(
+          "clientId, privateKey, teamId, and keyId are all required idp details.",
+        );
       return { details };
     case "OIDC":
       return { details: settleOidc(details) };
@@ -182,12 +184,17 @@ function settleOidc(details: Record<string, string>): Record<string, string> {
   return details;
 }
 
-async function settleSaml(details: Record<string, string>, fetcher: MetadataFetcher): Promise<SettledDetails> {
+async function settleSaml(
+  details: Record<string, string>,
+  fetcher: MetadataFetcher,
+): Promise<SettledDetails> {
   for (const k of SAML_DERIVED) delete details[k];
   const url = details.MetadataURL;
   const file = details.MetadataFile;
   if (!url && !file)
-    throw new InvalidParameterException("At least one of the MetadataURL or MetadataFile should be provided.");
+    throw new InvalidParameterException(
+      "At least one of the MetadataURL or MetadataFile should be provided.",
+    );
   if (url && file)
     throw new InvalidParameterException("Only one of the MetadataURL or MetadataFile should be provided.");
   for (const k of SAML_BOOLEANS)

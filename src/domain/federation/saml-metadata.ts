@@ -65,13 +65,13 @@ export function parseSamlMetadata(xml: string): SamlMetadata {
     if (binding === REDIRECT) out.ssoRedirectUri ??= location;
     if (binding === POST) out.ssoPostUri ??= location;
   }
-  if (!out.ssoRedirectUri && !out.ssoPostUri) throw invalid("the IDPSSODescriptor has no SingleSignOnService.");
+  if (!out.ssoRedirectUri && !out.ssoPostUri)
+    throw invalid("the IDPSSODescriptor has no SingleSignOnService.");
   for (const slo of tags(idp, "SingleLogoutService")) {
     const location = attribute(slo, "Location");
     if (location && attribute(slo, "Binding") === REDIRECT) out.sloRedirectUri ??= location;
   }
-  const keyRe =
-    /<(?:[\w.-]+:)?KeyDescriptor(\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?KeyDescriptor\s*>/g;
+  const keyRe = /<(?:[\w.-]+:)?KeyDescriptor(\s[^>]*)?>([\s\S]*?)<\/(?:[\w.-]+:)?KeyDescriptor\s*>/g;
   for (const m of idp.matchAll(keyRe)) {
     const use = attribute(m[1] ?? "", "use");
     if (use !== undefined && use !== "signing") continue;

@@ -32,7 +32,7 @@ export async function authenticateAccessToken(
   const key = await ctx.services.keys
     .verificationKey(poolId, String(jwt.header.kid), ctx.now)
     .catch(() => undefined);
-  if (!key || key.use !== "access" || !verifySignature(jwt, key.publicKey))
+  if (key?.use !== "access" || !verifySignature(jwt, key.publicKey))
     throw new NotAuthorizedException(INVALID);
   if (claims.token_use !== "access") throw new NotAuthorizedException(INVALID);
   if (typeof claims.exp !== "number" || claims.exp * 1000 <= ctx.now)

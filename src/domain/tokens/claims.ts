@@ -39,14 +39,29 @@ function groupClaims(groups: readonly GroupRecord[]): Record<string, unknown> {
 function attributeClaim(name: string, value: string): unknown {
   if (name === "email_verified" || name === "phone_number_verified") return value === "true";
   if (name === "updated_at") return Number(value);
-  if (name === "identities") {
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  }
+  if (name === "identities") return identitiesClaim(value);
   return value;
+}
+
+/**
+ * The `identities` claim: the attribute's JSON array, where (as in Cognito's ID tokens) `primary`
+ * and `dateCreated` are strings ("true", "1682704282933"), unlike in the attribute itself.
+ */
+function identitiesClaim(value: string): unknown {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return value;
+  }
+  if (!Array.isArray(parsed)) return parsed;
+  return parsed.map((i: unknown) => {
+    if (typeof i !== "object" || i === null) return i;
+    const o = { ...(i as Record<string, unknown>) };
+    if (typeof o.primary === "boolean") o.primary = String(o.primary);
+    if (typeof o.dateCreated === "number") o.dateCreated = String(o.dateCreated);
+    return o;
+  });
 }
 
 export function idTokenClaims(

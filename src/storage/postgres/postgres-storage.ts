@@ -22,6 +22,8 @@ export interface PostgresOptions {
   url: string;
   /** Called with problems of idle connections (the server went away and the like). */
   onError?: (e: Error) => void;
+  /** Called with every statement the storage's operations run (tests look at their plans). */
+  onQuery?: (sql: string, params: readonly Param[]) => void;
 }
 
 /** Splits Lanyard's own parameters off a connection URL; the rest goes to `pg` unchanged. */
@@ -56,9 +58,10 @@ function statementName(sql: string): string {
   return name;
 }
 
-function db(target: pg.Pool | pg.PoolClient): Db {
+function db(target: pg.Pool | pg.PoolClient, onQuery?: PostgresOptions["onQuery"]): Db {
   return {
     async query(sql: string, params: readonly Param[]) {
+      onQuery?.(sql, params);
       const result = await target.query<Row>({ name: statementName(sql), text: sql, values: [...params] });
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
@@ -68,6 +71,7 @@ function db(target: pg.Pool | pg.PoolClient): Db {
 export class PostgresStorage implements Storage {
   private readonly pool: pg.Pool;
   private readonly reads: PostgresOps;
+  private readonly onQuery: PostgresOptions["onQuery"];
 
   constructor(options: PostgresOptions) {
     const { connectionString, max } = parseStorageUrl(options.url);
@@ -81,7 +85,8 @@ export class PostgresStorage implements Storage {
     // An idle connection that fails (the database restarted) is dropped by the pool; without a
     // listener the error would end the process.
     this.pool.on("error", (e) => options.onError?.(e));
-    this.reads = new PostgresOps(db(this.pool), false);
+    this.onQuery = options.onQuery;
+    this.reads = new PostgresOps(db(this.pool, this.onQuery), false);
   }
 
   async migrate(): Promise<void> {
@@ -161,7 +166,7 @@ export class PostgresStorage implements Storage {
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
-      const tx = new PostgresOps(db(client), true);
+      const tx = new PostgresOps(db(client, this.onQuery), true);
       let result: T;
       try {
         result = await fn(tx);

@@ -78,6 +78,7 @@ const USER_FIELD_HOMES: Record<keyof UserRecord, "column" | "state"> = {
   lockedUntil: "state",
   tokensValidAfter: "state",
   passwordSignInDisabled: "state",
+  pendingAttributes: "state",
 };
 const STATE_FIELDS = (Object.keys(USER_FIELD_HOMES) as (keyof UserRecord)[]).filter(
   (k) => USER_FIELD_HOMES[k] === "state",

@@ -367,6 +367,7 @@ function userState(u: UserRecord): string | null {
   if (u.lockedUntil) state.lockedUntil = u.lockedUntil;
   if (u.tokensValidAfter) state.tokensValidAfter = u.tokensValidAfter;
   if (u.passwordSignInDisabled) state.passwordSignInDisabled = true;
+  if (u.pendingAttributes) state.pendingAttributes = u.pendingAttributes;
   return Object.keys(state).length ? JSON.stringify(state) : null;
 }
 
@@ -824,7 +825,8 @@ class SqliteOps implements Transaction {
     };
     if (r.acr_mapping !== null && r.acr_mapping !== undefined)
       idp.acrMapping = JSON.parse(r.acr_mapping as string);
-    if (r.saml_metadata !== null && r.saml_metadata !== undefined) idp.samlMetadata = r.saml_metadata as string;
+    if (r.saml_metadata !== null && r.saml_metadata !== undefined)
+      idp.samlMetadata = r.saml_metadata as string;
     return idp;
   }
   async getIdentityProvider(poolId: string, providerName: string) {

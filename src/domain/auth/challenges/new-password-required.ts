@@ -22,7 +22,7 @@ export async function newPasswordRequired(
   if (state.challenge !== "NEW_PASSWORD_REQUIRED") throw sessionExpired();
   const { storage } = ctx.services;
   const user = await storage.getUserBySub(call.pool.id, String(state.sub));
-  if (!user || user.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
+  if (user?.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
 
   const attrs = new Map<string, string>();
   for (const [key, value] of Object.entries(responses ?? {}))
@@ -44,7 +44,7 @@ export async function newPasswordRequired(
   const { credential, history } = await newCredential(call.pool, user, newPassword, false, ctx.now);
   const updated = await storage.transaction(async (tx) => {
     const current = await tx.getUserBySub(call.pool.id, user.sub);
-    if (!current || current.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
+    if (current?.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
     const next = {
       ...current,
       attributes: { ...current.attributes, ...Object.fromEntries(attrs) },

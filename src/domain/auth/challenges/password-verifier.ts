@@ -42,6 +42,8 @@ export async function passwordVerifier(
       signature,
     });
   if (!user) throw incorrectCredentials();
+  // Password sign-in turned off by AdminDisableProviderForUser (ProviderName Cognito).
+  if (user.passwordSignInDisabled) throw incorrectCredentials();
   checkLockout(user, ctx.now);
   const checked = await settleAttempt(ctx, call, user, claimOk);
   return completeSignIn(ctx, call, checked);

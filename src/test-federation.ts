@@ -1,0 +1,62 @@
+/**
+ * Test only (`--enable-test-federation`): `POST /_lanyard/federated-sign-in` signs a user of one of
+ * a pool's identity providers in from claims given in the request, as if the provider had just
+ * vouched for them, and answers with the tokens. It runs the same domain function the OAuth2 and
+ * SAML endpoints run after checking a provider's response (domain/federation/federated-sign-in.ts),
+ * so test suites can exercise federated users and account linking without a real IdP.
+ *
+ * Request: `{"ClientId": "...", "ProviderName": "Google", "Claims": {"sub": "1234", "email": "..."}}`
+ * (for SAML, the assertion's subject goes in the `NameID` claim, its attributes beside it).
+ * Response: `{"AuthenticationResult": {...}}`, or an error as the API renders it.
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyInstance } from "fastify";
+import type { RequestContext, Services } from "./context.ts";
+import { federatedSignIn } from "./domain/federation/federated-sign-in.ts";
+import { requirePool } from "./domain/pools.ts";
+import { InvalidParameterException, ResourceNotFoundException } from "./generated/exceptions.ts";
+import { AwsError } from "./protocol/aws-error.ts";
+import { errorResponse } from "./protocol/aws-json.ts";
+
+interface Body {
+  ClientId?: unknown;
+  ProviderName?: unknown;
+  Claims?: unknown;
+}
+
+function parse(raw: unknown): { clientId: string; providerName: string; claims: Record<string, unknown> } {
+  let body: Body;
+  try {
+    body = JSON.parse(Buffer.isBuffer(raw) ? raw.toString("utf8") : "") as Body;
+  } catch {
+    throw new InvalidParameterException("The body must be JSON.");
+  }
+  if (typeof body?.ClientId !== "string" || typeof body.ProviderName !== "string")
+    throw new InvalidParameterException("ClientId and ProviderName are required strings.");
+  if (typeof body.Claims !== "object" || body.Claims === null || Array.isArray(body.Claims))
+    throw new InvalidParameterException("Claims must be an object.");
+  return {
+    clientId: body.ClientId,
+    providerName: body.ProviderName,
+    claims: body.Claims as Record<string, unknown>,
+  };
+}
+
+export function registerTestFederation(app: FastifyInstance, services: Services): void {
+  app.post("/_lanyard/federated-sign-in", async (req, reply) => {
+    const requestId = randomUUID();
+    try {
+      const { clientId, providerName, claims } = parse(req.body);
+      const client = await services.storage.getClientById(clientId);
+      if (!client) throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
+      const pool = await requirePool(services.storage, client.poolId);
+      const ctx: RequestContext = { services, requestId, region: pool.region, now: services.clock.now() };
+      const AuthenticationResult = await federatedSignIn(ctx, pool, client, providerName, claims);
+      return reply.header("x-amzn-requestid", requestId).send({ AuthenticationResult });
+    } catch (e) {
+      if (!(e instanceof AwsError)) throw e;
+      const res = errorResponse(e, requestId);
+      return reply.code(res.status).headers(res.headers).send(res.body);
+    }
+  });
+}
