@@ -1,6 +1,6 @@
 /** Runs the workloads against one server at one size and records what it measured. */
 import { type Client, type LoadOptions, runLoad } from "./load.ts";
-import type { Measurement, ServerName } from "./report.ts";
+import { type Measurement, NOISY_CPU, type ServerName } from "./report.ts";
 import { machineBusySeconds, type RunningServer, waitForQuiet } from "./servers.ts";
 import { collectLaterPages, prefixesFor, type Target, type Workload } from "./workloads.ts";
 
@@ -15,6 +15,10 @@ export interface MeasureSettings {
   quietWaitMs: number;
   /** ...and the most all those waits may take together. */
   quietBudgetMs: number;
+  /** Runs of one workload at most, while other processes disturb it (the least disturbed is kept)... */
+  attempts: number;
+  /** ...and the most all those extra runs may take together. */
+  retryBudgetMs: number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -25,6 +29,7 @@ export class Bench {
   private readonly order: Workload[];
   private readonly log: (line: string) => void;
   private quietLeftMs: number;
+  private retryLeftMs: number;
 
   constructor(settings: MeasureSettings, workloads: Workload[], log: (line: string) => void) {
     this.settings = settings;
@@ -32,6 +37,7 @@ export class Bench {
     this.order = [...workloads.filter((w) => !w.counted), ...workloads.filter((w) => w.counted)];
     this.log = log;
     this.quietLeftMs = settings.quietBudgetMs;
+    this.retryLeftMs = settings.retryBudgetMs;
   }
 
   async runAll(server: RunningServer, client: Client, poolId: string, users: number): Promise<void> {
@@ -43,6 +49,38 @@ export class Bench {
   }
 
   private async measure(server: RunningServer, client: Client, w: Workload, target: Target): Promise<void> {
+    let best: Measurement | undefined;
+    const discarded: Measurement[] = [];
+    for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
+      const started = Date.now();
+      const m = await this.attempt(server, client, w, target);
+      if (attempt > 1) this.retryLeftMs -= Date.now() - started;
+      if (!best || m.otherCpu < best.otherCpu) {
+        if (best) discarded.push(best);
+        best = m;
+      } else discarded.push(m);
+      if (best.otherCpu <= NOISY_CPU || this.retryLeftMs <= 0) break;
+      this.log(`    (other processes took ${fmt(m.otherCpu)}% of a core: measuring ${w.key} again)`);
+    }
+    const kept = best!;
+    // A wrong answer in a discarded run still fails the benchmark.
+    for (const d of discarded) {
+      for (const [kind, n] of Object.entries(d.result.errors))
+        kept.result.errors[`discarded run: ${kind}`] =
+          (kept.result.errors[`discarded run: ${kind}`] ?? 0) + n;
+      kept.result.requests += d.result.requests - d.result.ok;
+      kept.result.examples.push(...d.result.examples);
+    }
+    kept.attempts = discarded.length + 1;
+    this.measurements.push(kept);
+  }
+
+  private async attempt(
+    server: RunningServer,
+    client: Client,
+    w: Workload,
+    target: Target,
+  ): Promise<Measurement> {
     const { concurrency, warmupMs, durationMs, creates, createWarmup, quietWaitMs } = this.settings;
     const next = w.make(target);
     const waitStarted = Date.now();
@@ -69,9 +107,9 @@ export class Bench {
       result.requests += n;
     }
     result.examples.push(...warm.examples);
-    const server_ = server.name as ServerName;
+    const name = server.name as ServerName;
     const m: Measurement = {
-      server: server_,
+      server: name,
       users: target.users,
       workload: w.key,
       result,
@@ -79,12 +117,12 @@ export class Bench {
       otherCpu,
     };
     if (w.key === "list-later") m.note = target.laterLabel;
-    this.measurements.push(m);
     this.log(
       `  ${w.key.padEnd(13)} ${fmt(result.rps).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  ` +
         `p99 ${result.p99.toFixed(2)} ms  ${fmt(result.requests)} requests, ${result.requests - result.ok} errors, ` +
         `cpu server ${fmt(serverCpu)}% / load ${fmt(result.loadCpu)}% / other ${fmt(otherCpu)}%`,
     );
     for (const e of result.examples) this.log(`    ! ${e}`);
+    return m;
   }
 }

@@ -15,6 +15,8 @@ export interface Measurement {
   serverCpu: number;
   /** CPU used meanwhile by everything else on the machine, in % of one core. */
   otherCpu: number;
+  /** How many times it was measured (other processes disturbing it); the least disturbed run is kept. */
+  attempts?: number;
 }
 
 export interface Skip {

@@ -37,7 +37,9 @@ const settings = {
   motoSeedConcurrency: 16,
   /** Longest wait, before each workload, for other processes to leave the CPUs alone, and in all. */
   quietWaitMs: quick ? 3_000 : 10_000,
-  quietBudgetMs: quick ? 20_000 : 90_000,
+  quietBudgetMs: quick ? 20_000 : 60_000,
+  attempts: 3,
+  retryBudgetMs: quick ? 30_000 : 120_000,
   /** Longest moto may take to reach one size through AdminCreateUser before it is skipped there. */
   motoSeedBudgetMs: quick ? 60_000 : 150_000,
 };

@@ -1,6 +1,8 @@
 /**
  * Starts a real Lanyard process for black-box tests and hands out real clients for it.
  * Every server binds 127.0.0.1 on a free port and keeps its data in memory unless told otherwise.
+ * When the tests run on PostgreSQL (LANYARD_TEST_POSTGRES_URL), each server gets a fresh schema
+ * there instead of `--memory`, and one kept for the test file's life instead of `--data DIR`.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { dirname, join } from "node:path";
@@ -8,6 +10,7 @@ import { fileURLToPath } from "node:url";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { createTestDatabase, type TestDatabase, testPostgresUrl } from "./postgres.ts";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -30,8 +33,38 @@ export interface StartOptions {
   env?: Record<string, string>;
 }
 
+/** Schemas standing in for `--data DIR`, one per directory, so a restarted server finds its data. */
+const dataDirSchemas = new Map<string, Promise<TestDatabase>>();
+process.once("beforeExit", () => {
+  for (const db of dataDirSchemas.values()) void db.then((d) => d.drop()).catch(() => {});
+});
+
+/** On PostgreSQL: the arguments with `--memory` / `--data DIR` replaced by `--storage URL`. */
+async function storageArgs(args: string[]): Promise<{ args: string[]; db?: TestDatabase }> {
+  if (!testPostgresUrl() || args.some((a) => a === "--storage" || a.startsWith("--storage="))) return { args };
+  const out: string[] = [];
+  let dataDir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--memory") continue;
+    if (a === "--data") dataDir = args[++i];
+    else if (a.startsWith("--data=")) dataDir = a.slice("--data=".length);
+    else out.push(a);
+  }
+  if (dataDir !== undefined) {
+    let db = dataDirSchemas.get(dataDir);
+    if (!db) {
+      db = createTestDatabase();
+      dataDirSchemas.set(dataDir, db);
+    }
+    return { args: [...out, "--storage", (await db).url] };
+  }
+  const db = await createTestDatabase();
+  return { args: [...out, "--storage", db.url], db };
+}
+
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
-  const args = options.args ?? ["--memory"];
+  const { args, db } = await storageArgs(options.args ?? ["--memory"]);
   const child = spawn(
     process.execPath,
     [join(root, "src", "main.ts"), "--host", "127.0.0.1", "--port", "0", ...args],
@@ -60,6 +93,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
       clearTimeout(timer);
       reject(new Error(`server exited with ${code}: ${stderr}`));
     });
+  }).catch(async (e) => {
+    await db?.drop().catch(() => {});
+    throw e;
   });
   const url = `http://127.0.0.1:${port}`;
   const clients: CognitoIdentityProviderClient[] = [];
@@ -75,10 +111,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     },
     async stop() {
       for (const c of clients) c.destroy();
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once("exit", r));
-      child.kill("SIGTERM");
-      await exited;
+      if (child.exitCode === null) {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        await exited;
+      }
+      await db?.drop();
     },
   };
 }
