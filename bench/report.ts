@@ -109,6 +109,12 @@ export function table(all: Measurement[], skips: Skip[], list: Workload[], sizes
   return [title, line(head), rule, ...rows.map(line)].join("\n");
 }
 
+/** " [disturbed: ...]" when other processes took more than NOISY_CPU during any of these runs. */
+function disturbed(...runs: (Measurement | undefined)[]): string {
+  const worst = Math.max(0, ...runs.map((m) => m?.otherCpu ?? 0));
+  return worst > NOISY_CPU ? ` [disturbed: other processes took up to ${int(worst)}% of a core]` : "";
+}
+
 export function checks(all: Measurement[], skips: Skip[], sizes: number[], motoEnabled: boolean): Check[] {
   const out: Check[] = [];
   for (const users of sizes) {
@@ -118,7 +124,7 @@ export function checks(all: Measurement[], skips: Skip[], sizes: number[], motoE
     out.push({
       name: `Lanyard AdminGetUser >= ${int(TARGET_GET_RPS)} req/s at ${int(users)} users`,
       status: rps >= TARGET_GET_RPS ? "PASS" : "FAIL",
-      detail: `${int(rps)} req/s`,
+      detail: `${int(rps)} req/s${disturbed(l)}`,
     });
     const m = find(all, "moto", users, "get");
     const skip = skips.find((s) => s.server === "moto" && s.users === users);
@@ -126,7 +132,7 @@ export function checks(all: Measurement[], skips: Skip[], sizes: number[], motoE
       name: `Lanyard AdminGetUser >= ${TARGET_VS_MOTO}x moto_server at ${int(users)} users`,
       status: m ? (rps >= TARGET_VS_MOTO * m.result.rps ? "PASS" : "FAIL") : "SKIP",
       detail: m
-        ? `${(rps / m.result.rps).toFixed(1)}x (${int(rps)} vs ${int(m.result.rps)} req/s)`
+        ? `${(rps / m.result.rps).toFixed(1)}x (${int(rps)} vs ${int(m.result.rps)} req/s)${disturbed(l, m)}`
         : motoEnabled
           ? (skip?.reason ?? "moto not measured")
           : "--no-moto",
@@ -143,7 +149,7 @@ export function checks(all: Measurement[], skips: Skip[], sizes: number[], motoE
     out.push({
       name: `Lanyard ${key} within ${TARGET_SCALING}x from ${int(small)} to ${int(big)} users`,
       status: ok ? "PASS" : "FAIL",
-      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}`,
+      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}${disturbed(a, b)}`,
     });
   }
   for (const server of ["lanyard", "moto"] as const) {

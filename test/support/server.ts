@@ -111,7 +111,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     },
     async stop() {
       for (const c of clients) c.destroy();
-      if (child.exitCode === null) {
+      if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once("exit", r));
         child.kill("SIGTERM");
         await exited;

@@ -54,12 +54,6 @@ function claimText(value: unknown): string | undefined {
   return undefined;
 }
 
-/** True when a claim (or one of the values of a multi-valued SAML attribute) equals `value`. */
-function claimHas(claim: unknown, value: string): boolean {
-  if (Array.isArray(claim)) return claim.some((c) => claimText(c) === value);
-  return claimText(claim) === value;
-}
-
 /**
  * The username Cognito gives a federated user: `<ProviderName>_<subject>`. Pools that compare
  * usernames case-insensitively keep it in lower case, as Cognito does.
@@ -117,7 +111,17 @@ function applyMapping(
   return attributes;
 }
 
-/** Finds the link of this identity: by its subject, or by a claim named in a not-yet-used link. */
+/** The values of a claim (a SAML attribute may have several). */
+function claimValues(claim: unknown): string[] {
+  const values = Array.isArray(claim) ? claim.map(claimText) : [claimText(claim)];
+  return values.filter((v): v is string => v !== undefined);
+}
+
+/**
+ * Finds the link of this identity: by its subject, or by one of its claims named in a link not
+ * yet used (AdminLinkProviderForUser with a SAML attribute). Each is one keyed lookup, whatever
+ * the number of links.
+ */
 async function findLink(
   tx: Transaction,
   idp: IdentityProviderRecord,
@@ -127,9 +131,14 @@ async function findLink(
 ): Promise<IdentityLinkRecord | undefined> {
   const direct = await tx.getIdentityLink(idp.poolId, idp.providerName, COGNITO_SUBJECT, subject);
   if (direct) return direct;
-  const byClaim = (await tx.identityLinksOfProvider(idp.poolId, idp.providerName)).find(
-    (l) => l.attributeName !== COGNITO_SUBJECT && claimHas(claims[l.attributeName], l.attributeValue),
-  );
+  let byClaim: IdentityLinkRecord | undefined;
+  search: for (const [name, claim] of Object.entries(claims)) {
+    if (name === COGNITO_SUBJECT) continue;
+    for (const value of claimValues(claim)) {
+      byClaim = await tx.getIdentityLink(idp.poolId, idp.providerName, name, value);
+      if (byClaim) break search;
+    }
+  }
   if (!byClaim) return undefined;
   // From now on the identity is named by its subject.
   await tx.deleteIdentityLink(idp.poolId, idp.providerName, byClaim.attributeName, byClaim.attributeValue);

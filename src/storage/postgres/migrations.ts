@@ -6,12 +6,15 @@
  * backends page in the same order and prefix ranges (cursor.ts prefixUpperBound) work whatever the
  * database's default collation. Timestamps are epoch milliseconds in BIGINT. JSON is kept as text,
  * byte for byte what the domain wrote (jsonb would reorder object keys).
+ *
+ * `seq` (insertion order, the key of list pages) is indexed only together with its pool, so the
+ * planner can only page a pool through that pool's rows, never by walking every pool's.
  */
 export const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE pools (
-    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    id TEXT COLLATE "C" NOT NULL UNIQUE,
+    id TEXT COLLATE "C" PRIMARY KEY,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
     name TEXT NOT NULL,
     region TEXT COLLATE "C" NOT NULL,
     created_at BIGINT NOT NULL,
@@ -23,14 +26,14 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX pools_by_region ON pools (region, seq);
 
   CREATE TABLE clients (
-    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
     client_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
     name TEXT NOT NULL,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
     settings TEXT NOT NULL,
-    UNIQUE (pool_id, client_id)
+    PRIMARY KEY (pool_id, client_id)
   );
   CREATE INDEX clients_by_pool ON clients (pool_id, seq);
   CREATE UNIQUE INDEX clients_by_id ON clients (client_id);
@@ -46,8 +49,8 @@ export const MIGRATIONS: readonly string[] = [
   );
 
   CREATE TABLE users (
-    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
     username TEXT COLLATE "C" NOT NULL,
     username_key TEXT COLLATE "C" NOT NULL,
     sub TEXT COLLATE "C" NOT NULL,
@@ -67,16 +70,16 @@ export const MIGRATIONS: readonly string[] = [
     password TEXT,
     password_history TEXT,
     state TEXT,
-    UNIQUE (pool_id, username_key),
-    UNIQUE (pool_id, sub)
+    PRIMARY KEY (pool_id, sub),
+    UNIQUE (pool_id, username_key)
   );
   CREATE INDEX users_by_pool ON users (pool_id, seq);
   CREATE INDEX users_by_username ON users (pool_id, username_key, seq);
   CREATE INDEX users_by_email ON users (pool_id, email, seq);
-  CREATE INDEX users_by_email_key ON users (pool_id, email_key);
+  CREATE INDEX users_by_email_key ON users (pool_id, email_key, seq);
   CREATE INDEX users_by_phone ON users (pool_id, phone_number, seq);
   CREATE INDEX users_by_preferred ON users (pool_id, preferred_username, seq);
-  CREATE INDEX users_by_preferred_key ON users (pool_id, preferred_username_key);
+  CREATE INDEX users_by_preferred_key ON users (pool_id, preferred_username_key, seq);
   CREATE INDEX users_by_name ON users (pool_id, name, seq);
   CREATE INDEX users_by_given ON users (pool_id, given_name, seq);
   CREATE INDEX users_by_family ON users (pool_id, family_name, seq);
@@ -161,9 +164,9 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX refresh_tokens_by_expiry ON refresh_tokens (expires_at);
 
   CREATE TABLE identity_providers (
-    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
     provider_name TEXT COLLATE "C" NOT NULL,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
     provider_type TEXT NOT NULL,
     provider_details TEXT NOT NULL,
     attribute_mapping TEXT NOT NULL,
@@ -171,7 +174,7 @@ export const MIGRATIONS: readonly string[] = [
     saml_metadata TEXT,
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL,
-    UNIQUE (pool_id, provider_name)
+    PRIMARY KEY (pool_id, provider_name)
   );
   CREATE INDEX identity_providers_by_pool ON identity_providers (pool_id, seq);
 

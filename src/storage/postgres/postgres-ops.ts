@@ -44,7 +44,16 @@ import {
 
 /** Something that runs one statement: the pool (reads) or one connection (a transaction). */
 export interface Db {
-  query(sql: string, params: readonly Param[]): Promise<{ rows: Row[]; rowCount: number }>;
+  /**
+   * Runs one statement, prepared once per connection (its plan reused), unless `planEachTime`:
+   * statements whose best plan depends on the values (how many users a filter matches) are
+   * planned for the values at hand every time.
+   */
+  query(
+    sql: string,
+    params: readonly Param[],
+    planEachTime?: boolean,
+  ): Promise<{ rows: Row[]; rowCount: number }>;
 }
 
 /** The column each searchable attribute lives in (as on SQLite). */
@@ -79,14 +88,15 @@ const seqOf = (after: string | undefined): number => (after ? Number(decodeCurso
 const nameOf = (after: string | undefined): string => (after ? String(decodeCursor(after, 1)[0]) : "");
 
 const USER_INSERT = `INSERT INTO users (${USER_COLUMNS.join(", ")}) VALUES (${USER_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT DO NOTHING`;
-const USER_UPDATE = (() => {
-  const set = USER_COLUMNS.map((c, i) => [c, i + 1] as const)
-    .filter(([c]) => c !== "pool_id" && c !== "sub" && c !== "created_at")
-    .map(([c, i]) => `${c} = $${i}`)
-    .join(", ");
-  const at = (c: string) => USER_COLUMNS.indexOf(c as (typeof USER_COLUMNS)[number]) + 1;
-  return `UPDATE users SET ${set} WHERE pool_id = $${at("pool_id")} AND sub = $${at("sub")}`;
-})();
+/** UPDATE of every users column but the keys and created_at; parameters from userUpdateParams. */
+const USER_UPDATED_COLUMNS = USER_COLUMNS.filter((c) => c !== "pool_id" && c !== "sub" && c !== "created_at");
+const USER_UPDATE = `UPDATE users SET ${USER_UPDATED_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")} WHERE pool_id = $${USER_UPDATED_COLUMNS.length + 1} AND sub = $${USER_UPDATED_COLUMNS.length + 2}`;
+
+function userUpdateParams(u: UserRecord): Param[] {
+  const all = userParams(u);
+  const value = (c: (typeof USER_COLUMNS)[number]) => all[USER_COLUMNS.indexOf(c)]!;
+  return [...USER_UPDATED_COLUMNS.map(value), u.poolId, u.sub];
+}
 
 /** Identity providers with their identifiers, in position order. */
 const IDP_SELECT =
@@ -102,8 +112,8 @@ export class PostgresOps implements Transaction {
     this.lock = inTransaction ? " FOR NO KEY UPDATE" : "";
   }
 
-  private async rows(sql: string, params: readonly Param[]): Promise<Row[]> {
-    return (await this.db.query(sql, params)).rows;
+  private async rows(sql: string, params: readonly Param[], planEachTime = false): Promise<Row[]> {
+    return (await this.db.query(sql, params, planEachTime)).rows;
   }
   private async one(sql: string, params: readonly Param[]): Promise<Row | undefined> {
     return (await this.db.query(sql, params)).rows[0];
@@ -254,6 +264,7 @@ export class PostgresOps implements Transaction {
     const rows = await this.rows(
       `SELECT * FROM users WHERE pool_id = $1 AND ${where} ORDER BY ${col}, seq LIMIT $2`,
       params,
+      true,
     );
     return page(rows, limit, userFromRow, (r) => [r[col] as string, Number(r.seq)]);
   }
@@ -266,7 +277,7 @@ export class PostgresOps implements Transaction {
   }
   async updateUser(u: UserRecord) {
     try {
-      await this.run(USER_UPDATE, userParams(u));
+      await this.run(USER_UPDATE, userUpdateParams(u));
     } catch (e) {
       if (isUniqueViolation(e)) throw new DuplicateKeyError("user exists");
       throw e;
@@ -306,6 +317,7 @@ export class PostgresOps implements Transaction {
     const rows = await this.rows(
       "SELECT u.* FROM group_members m JOIN users u ON u.pool_id = m.pool_id AND u.sub = m.sub WHERE m.pool_id = $1 AND m.group_name = $2 AND m.sub > $3 ORDER BY m.sub LIMIT $4",
       [poolId, groupName, nameOf(after), limit + 1],
+      true,
     );
     return page(rows, limit, userFromRow, (r) => [r.sub as string]);
   }

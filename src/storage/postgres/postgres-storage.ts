@@ -23,7 +23,7 @@ export interface PostgresOptions {
   /** Called with problems of idle connections (the server went away and the like). */
   onError?: (e: Error) => void;
   /** Called with every statement the storage's operations run (tests look at their plans). */
-  onQuery?: (sql: string, params: readonly Param[]) => void;
+  onQuery?: (sql: string, params: readonly Param[], planEachTime: boolean) => void;
 }
 
 /** Splits Lanyard's own parameters off a connection URL; the rest goes to `pg` unchanged. */
@@ -60,9 +60,13 @@ function statementName(sql: string): string {
 
 function db(target: pg.Pool | pg.PoolClient, onQuery?: PostgresOptions["onQuery"]): Db {
   return {
-    async query(sql: string, params: readonly Param[]) {
-      onQuery?.(sql, params);
-      const result = await target.query<Row>({ name: statementName(sql), text: sql, values: [...params] });
+    async query(sql: string, params: readonly Param[], planEachTime = false) {
+      onQuery?.(sql, params, planEachTime);
+      const result = await target.query<Row>({
+        name: planEachTime ? undefined : statementName(sql),
+        text: sql,
+        values: [...params],
+      });
       return { rows: result.rows, rowCount: result.rowCount ?? 0 };
     },
   };
