@@ -13,26 +13,33 @@ export interface MeasureSettings {
   createWarmup: number;
   /** Longest wait, before each workload, for other processes to leave the CPUs alone... */
   quietWaitMs: number;
-  /** ...and the most all those waits may take together. */
+  /** ...and the most all those waits may take together (per server). */
   quietBudgetMs: number;
   /** Runs of one workload at most, while other processes disturb it (the least disturbed is kept)... */
   attempts: number;
-  /** ...and the most all those extra runs may take together. */
+  /** ...and the most all those extra runs may take together (per server). */
   retryBudgetMs: number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 
 export class Bench {
-  readonly measurements: Measurement[] = [];
+  private readonly measurements: Measurement[];
   private readonly settings: MeasureSettings;
   private readonly order: Workload[];
   private readonly log: (line: string) => void;
   private quietLeftMs: number;
   private retryLeftMs: number;
 
-  constructor(settings: MeasureSettings, workloads: Workload[], log: (line: string) => void) {
+  /** One per server: the wait and retry budgets are each server's own. Results go to `measurements`. */
+  constructor(
+    settings: MeasureSettings,
+    workloads: Workload[],
+    measurements: Measurement[],
+    log: (line: string) => void,
+  ) {
     this.settings = settings;
+    this.measurements = measurements;
     // Creations run last, so every other workload sees exactly the seeded users.
     this.order = [...workloads.filter((w) => !w.counted), ...workloads.filter((w) => w.counted)];
     this.log = log;
@@ -59,7 +66,7 @@ export class Bench {
         if (best) discarded.push(best);
         best = m;
       } else discarded.push(m);
-      if (best.otherCpu <= NOISY_CPU || this.retryLeftMs <= 0) break;
+      if (best.otherCpu <= NOISY_CPU || this.retryLeftMs <= 0 || attempt === this.settings.attempts) break;
       this.log(`    (other processes took ${fmt(m.otherCpu)}% of a core: measuring ${w.key} again)`);
     }
     const kept = best!;

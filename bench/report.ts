@@ -2,7 +2,8 @@
 import type { LoadResult } from "./load.ts";
 import type { Workload } from "./workloads.ts";
 
-export type ServerName = "lanyard" | "moto";
+/** "lanyard-pg": Lanyard on PostgreSQL (npm run bench -- --postgres). */
+export type ServerName = "lanyard" | "moto" | "lanyard-pg";
 
 export interface Measurement {
   server: ServerName;
@@ -37,12 +38,12 @@ export const TARGET_SCALING = 1.5;
 /** Above this much CPU (% of one core) used by other processes, a measurement is marked "!". */
 export const NOISY_CPU = 25;
 
-const int = (n: number) => Math.round(n).toLocaleString("en-US");
+export const int = (n: number) => Math.round(n).toLocaleString("en-US");
 const ms = (n: number) =>
   Number.isNaN(n) ? "-" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
 const errorCount = (r: LoadResult) => r.requests - r.ok;
 
-function find(
+export function find(
   all: Measurement[],
   server: ServerName,
   users: number,
@@ -51,7 +52,7 @@ function find(
   return all.find((m) => m.server === server && m.users === users && m.workload === workload);
 }
 
-function cells(m: Measurement | undefined, skip: Skip | undefined): string[] {
+export function cells(m: Measurement | undefined, skip: Skip | undefined): string[] {
   if (!m) return [skip ? "skipped" : "-", "", "", "", ""];
   const r = m.result;
   const noisy = m.otherCpu > NOISY_CPU ? "!" : "";

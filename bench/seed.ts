@@ -1,10 +1,13 @@
 /**
  * Fills a pool with users user0..userN-1 (email userI@example.com, given_name, email_verified),
- * either straight into Lanyard's SQLite data dir (server stopped) or through AdminCreateUser.
+ * either straight into Lanyard's storage (its SQLite data dir with the server stopped, or its
+ * PostgreSQL database) or through AdminCreateUser.
  */
 import { randomUUID } from "node:crypto";
+import { PostgresStorage } from "../src/storage/postgres/postgres-storage.ts";
 import type { PasswordCredential, UserRecord } from "../src/storage/records.ts";
 import { SqliteStorage } from "../src/storage/sqlite/sqlite-storage.ts";
+import type { Storage } from "../src/storage/storage.ts";
 import { type Call, type Client, runLoad } from "./load.ts";
 
 const NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim"];
@@ -29,13 +32,22 @@ export interface SeedResult {
 
 export const TEMPLATE_USER = "bench-template";
 
+/** Where a Lanyard keeps its data: a SQLite data dir, or a PostgreSQL database. */
+export type LanyardData = string | { postgres: string };
+
+function openData(data: LanyardData): Storage {
+  return typeof data === "string"
+    ? new SqliteStorage({ dir: data })
+    : new PostgresStorage({ url: data.postgres });
+}
+
 /**
  * The password credential (Argon2id hash, SRP salt and verifier, ...) that AdminCreateUser stored
  * for TEMPLATE_USER, taken out of a stopped Lanyard's data dir (and the template user deleted),
  * to be shared by every seeded user: one real hash instead of one per user.
  */
-export async function takeTemplateCredential(dataDir: string, poolId: string): Promise<PasswordCredential> {
-  const storage = new SqliteStorage({ dir: dataDir });
+export async function takeTemplateCredential(data: LanyardData, poolId: string): Promise<PasswordCredential> {
+  const storage = openData(data);
   try {
     const user = await storage.getUser(poolId, TEMPLATE_USER);
     if (!user?.password) throw new Error(`${TEMPLATE_USER} has no stored password credential`);
@@ -47,11 +59,11 @@ export async function takeTemplateCredential(dataDir: string, poolId: string): P
 }
 
 /**
- * Inserts users [from, to) through SqliteStorage into the data dir of a stopped Lanyard, in
+ * Inserts users [from, to) through the storage (SQLite: the data dir of a stopped Lanyard), in
  * transactions of `batch` users, as AdminCreateUser would have stored them.
  */
 export async function seedLanyardDirect(
-  dataDir: string,
+  data: LanyardData,
   poolId: string,
   from: number,
   to: number,
@@ -59,7 +71,7 @@ export async function seedLanyardDirect(
   batch = 10_000,
 ): Promise<SeedResult> {
   const started = performance.now();
-  const storage = new SqliteStorage({ dir: dataDir });
+  const storage = openData(data);
   try {
     await storage.migrate();
     for (let start = from; start < to; start += batch) {

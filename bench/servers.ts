@@ -1,6 +1,6 @@
 /** Starts and stops the servers under test: Lanyard (its own process, file-backed) and moto_server. */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { dirname, join } from "node:path";
@@ -86,11 +86,45 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export async function startLanyard(dataDir: string, cpuProfDir?: string): Promise<RunningServer> {
+/** CPU seconds of a process and all its children (a PostgreSQL postmaster and its backends). */
+export function treeCpuSeconds(rootPid: number): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      // Field 4 (ppid) is fields[1] here.
+      if (Number(entry) === rootPid || Number(fields[1]) === rootPid)
+        total += (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return total;
+}
+
+/** Lanyard on PostgreSQL instead of its data dir; the database server's CPU counts as the server's. */
+export interface LanyardOnPostgres {
+  url: string;
+  /** The postmaster's pid. */
+  pid: number;
+}
+
+/**
+ * Lanyard on a data dir (SQLite), or with `postgres` on that database: then it is named
+ * "lanyard-pg" and its CPU includes the PostgreSQL processes'.
+ */
+export async function startLanyard(
+  dataDir: string,
+  cpuProfDir?: string,
+  postgres?: LanyardOnPostgres,
+): Promise<RunningServer> {
   const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
+  const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(root, "src", "main.ts"), "--host", "127.0.0.1", "--port", "0", "--data", dataDir],
+    [...nodeArgs, join(root, "src", "main.ts"), "--host", "127.0.0.1", "--port", "0", ...storageArgs],
     { cwd: root, env: cleanEnv({ LANYARD_LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -113,7 +147,10 @@ export async function startLanyard(dataDir: string, cpuProfDir?: string): Promis
       reject(new Error(`lanyard exited with ${code}:\n${out}`));
     });
   });
-  return wrap("lanyard", child, port, () => out);
+  if (!postgres) return wrap("lanyard", child, port, () => out);
+  const server = wrap("lanyard-pg", child, port, () => out);
+  const lanyardCpu = server.cpuSeconds;
+  return { ...server, cpuSeconds: () => lanyardCpu() + treeCpuSeconds(postgres.pid) };
 }
 
 function freePort(): Promise<number> {

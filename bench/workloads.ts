@@ -132,17 +132,16 @@ export function workloads(createCount: number): Workload[] {
 }
 
 /**
- * Walks ListUsers from the first page, following PaginationToken, through up to `maxPages` pages,
- * and keeps the tokens of the second half of the walk (pages 51-100 of a big pool).
+ * Walks ListUsers from the first page, following PaginationToken, to the middle of the pool, and
+ * keeps the tokens of the last (up to) 50 pages walked: pages 784-833 of a 100,000-user pool.
  */
 export async function collectLaterPages(
   client: Client,
   poolId: string,
   users: number,
-  maxPages = 100,
   budgetMs = 60_000,
 ): Promise<{ laterPages: Target["laterPages"]; laterLabel: string }> {
-  const pages = Math.max(2, Math.min(maxPages, Math.floor(users / PAGE)));
+  const pages = Math.max(2, Math.floor(users / PAGE / 2));
   const deadline = performance.now() + budgetMs;
   const walked: { page: number; token: string; count: number }[] = [];
   let token: string | undefined;
@@ -157,7 +156,7 @@ export async function collectLaterPages(
     token = out.PaginationToken;
   }
   if (walked.length === 0) throw new Error("ListUsers returned a single page: no later page to measure");
-  const later = walked.slice(Math.floor(walked.length / 2));
+  const later = walked.slice(-Math.min(50, Math.ceil(walked.length / 2)));
   return {
     laterPages: later.map(({ token, count }) => ({ token, count })),
     laterLabel: `pages ${later[0].page}-${later[later.length - 1].page}`,

@@ -1,7 +1,8 @@
 /**
  * A throwaway PostgreSQL cluster for the test runner and the benchmarks: initdb into a temp dir,
  * a postgres server on 127.0.0.1 on a free port (no Unix socket), trust authentication, durability
- * off (fsync, synchronous_commit, full_page_writes: nothing here must survive a crash). Run as
+ * off unless asked for (fsync, synchronous_commit, full_page_writes: nothing here must survive a
+ * crash). Run as
  * root, the server runs as the `postgres` user (PostgreSQL refuses to run as root).
  * `stop()` shuts it down and removes the directory; so does the exit of this process.
  */
@@ -17,13 +18,16 @@ export interface PgCluster {
   url: string;
   /** PostgreSQL server version, e.g. "15.18". */
   version: string;
+  /** The postmaster's process id (its children are the backends). */
+  pid: number;
   stop(): Promise<void>;
 }
 
 /** The directory holding initdb and postgres, or undefined when PostgreSQL is not installed. */
 export function findPostgresBin(): string | undefined {
   const has = (dir: string) => existsSync(join(dir, "initdb")) && existsSync(join(dir, "postgres"));
-  if (process.env.LANYARD_PG_BIN) return has(process.env.LANYARD_PG_BIN) ? process.env.LANYARD_PG_BIN : undefined;
+  if (process.env.LANYARD_PG_BIN)
+    return has(process.env.LANYARD_PG_BIN) ? process.env.LANYARD_PG_BIN : undefined;
   // Debian and Ubuntu: /usr/lib/postgresql/<major>/bin, newest first.
   const debian = "/usr/lib/postgresql";
   if (existsSync(debian)) {
@@ -95,15 +99,26 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
   }
 }
 
-export async function startCluster(bin = findPostgresBin()): Promise<PgCluster> {
+export interface ClusterOptions {
+  /** Keep fsync and synchronous commit on (benchmarks of writes); off by default (tests). */
+  durable?: boolean;
+}
+
+export async function startCluster(
+  bin = findPostgresBin(),
+  options: ClusterOptions = {},
+): Promise<PgCluster> {
   if (!bin) throw new Error("PostgreSQL server binaries (initdb, postgres) not found");
   const user = runAs();
-  const dir = mkdtempSync(join(tmpdir(), "lanyard-pg-"));
+  // Run as another user, the server must reach its directory: /tmp is open to every user, a
+  // TMPDIR of root's own may not be.
+  const dir = mkdtempSync(join(user ? "/tmp" : tmpdir(), "lanyard-pg-"));
   const data = join(dir, "data");
   let child: ChildProcess | undefined;
   let out = "";
   const cleanup = () => {
-    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    // Immediate shutdown: the server ends at once, without waiting for anything.
+    if (child && child.exitCode === null && child.signalCode === null) child.kill("SIGQUIT");
     rmSync(dir, { recursive: true, force: true });
   };
   // If this process ends without stop() (a crash, process.exit), the cluster goes with it.
@@ -127,12 +142,9 @@ export async function startCluster(bin = findPostgresBin()): Promise<PgCluster> 
         "listen_addresses=127.0.0.1",
         "-c",
         "unix_socket_directories=",
-        "-c",
-        "fsync=off",
-        "-c",
-        "synchronous_commit=off",
-        "-c",
-        "full_page_writes=off",
+        ...(options.durable
+          ? []
+          : ["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]),
         "-c",
         "max_connections=400",
         "-c",
@@ -153,6 +165,7 @@ export async function startCluster(bin = findPostgresBin()): Promise<PgCluster> 
     return {
       url,
       version,
+      pid: running.pid!,
       async stop() {
         process.removeListener("exit", cleanup);
         if (running.exitCode === null && running.signalCode === null) {

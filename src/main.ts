@@ -3,7 +3,7 @@ import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
 import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
-import { openStorage } from "./storage/open.ts";
+import { describeStorage, openStorage } from "./storage/open.ts";
 
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     await storage.close().catch(() => {});
     process.exit(1);
   }
+  if (config.storage !== "sqlite") process.stderr.write(`lanyard: storage: ${describeStorage(config)}\n`);
   // The test clock (opt-in, for test suites) follows the system clock plus an offset set over HTTP.
   const clock = config.enableTestClock ? new OffsetClock() : systemClock;
   if (config.delivery === "inbox")

@@ -1,10 +1,17 @@
 /**
  * The storage contract. Two implementations keep it: SQLite (embedded default, src/storage/sqlite)
- * and, later, PostgreSQL. Nothing here names a backend.
+ * and PostgreSQL (src/storage/postgres, which several instances can share). Nothing here names a
+ * backend.
  *
  * Written contracts (tested by test/storage on every backend):
  * - Every write happens inside `transaction()`. A transaction is all-or-nothing and isolated: a
  *   concurrent reader never sees half of it, and a thrown error rolls it back.
+ * - A record read inside a transaction (a pool, client, user, group or code) and written back in it
+ *   is not changed by anyone else meanwhile: a concurrent transaction that reads it waits for the
+ *   commit, then sees the new version (no lost updates, also across instances).
+ * - `fn` of `transaction(fn)` may run more than once: a backend may roll back a transaction that
+ *   deadlocked and run it again. Keep side effects (messages, outside calls) out of it: do them
+ *   after it resolves.
  * - Reads outside a transaction see only committed data.
  * - `(poolId, usernameKey)` and `(poolId, sub)` are unique: of two concurrent inserts of one
  *   username exactly one succeeds; the other gets `DuplicateKeyError`.

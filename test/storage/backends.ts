@@ -28,7 +28,7 @@ export interface Opened {
   peer: Storage;
   /** The plans of the read statements `call` runs. */
   plans(call: () => Promise<unknown>): Promise<Plan[]>;
-  /** Brings the planner's statistics to where they are in production (PostgreSQL: autovacuum's ANALYZE). */
+  /** Brings the tables to where they settle in production (PostgreSQL: autovacuum's VACUUM ANALYZE). */
   analyze(): Promise<void>;
   close(): Promise<void>;
 }
@@ -90,9 +90,10 @@ function describePlan(node: PgPlanNode, depth = 0): string {
   if (node.Filter) parts.push(`filter [${node.Filter}]`);
   const blocks = (node["Shared Hit Blocks"] ?? 0) + (node["Shared Read Blocks"] ?? 0);
   parts.push(`(${blocks} buffers)`);
-  return [`${"  ".repeat(depth)}${parts.join(" ")}`, ...(node.Plans ?? []).map((c) => describePlan(c, depth + 1))].join(
-    "\n",
-  );
+  return [
+    `${"  ".repeat(depth)}${parts.join(" ")}`,
+    ...(node.Plans ?? []).map((c) => describePlan(c, depth + 1)),
+  ].join("\n");
 }
 
 function walk(node: PgPlanNode, visit: (n: PgPlanNode) => void): void {
@@ -130,7 +131,9 @@ const postgres: Backend = {
         return out;
       },
       async analyze() {
-        await client.query("ANALYZE");
+        // What autovacuum does in the background: prunes dead row versions (the pool row's user
+        // count was updated once per inserted user) and gathers statistics.
+        await client.query("VACUUM ANALYZE");
       },
       async close() {
         await client.end();
@@ -157,7 +160,15 @@ async function explain(client: pg.Client, { sql, params, planEachTime }: Recorde
     try {
       await client.query(`SET LOCAL plan_cache_mode = ${mode}`);
       await client.query(`PREPARE conformance_plan AS ${sql}`);
-      const values = params.map((p) => (p === null ? "NULL" : typeof p === "number" ? String(p) : literal(p)));
+      const values = params.map((p) =>
+        p === null
+          ? "NULL"
+          : typeof p === "number"
+            ? String(p)
+            : typeof p === "string"
+              ? literal(p)
+              : `ARRAY[${p.map(literal).join(", ")}]::text[]`,
+      );
       const { rows } = await client.query<{ "QUERY PLAN": { Plan: PgPlanNode }[] }>(
         `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE conformance_plan${values.length ? `(${values.join(", ")})` : ""}`,
       );

@@ -27,7 +27,7 @@ export function pool(overrides: Partial<PoolRecord> = {}): PoolRecord {
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_001,
     settings: { MfaConfiguration: "OFF", Policies: { PasswordPolicy: { MinimumLength: 8 } } },
-    tags: { team: "identity", "ünïcode": "välue" },
+    tags: { team: "identity", ünïcode: "välue" },
     userCount: 0,
     ...overrides,
   };
@@ -40,7 +40,10 @@ export function client(poolId: string, overrides: Partial<ClientRecord> = {}): C
     name: "app",
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_002,
-    settings: { ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], RefreshTokenValidity: 30 },
+    settings: {
+      ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      RefreshTokenValidity: 30,
+    },
     ...overrides,
   };
 }
@@ -133,7 +136,13 @@ export function authSession(poolId: string, clientId: string, expiresAt: number)
   };
 }
 
-export function code(poolId: string, sub: string, purpose: string, codeHash: string, expiresAt: number): CodeRecord {
+export function code(
+  poolId: string,
+  sub: string,
+  purpose: string,
+  codeHash: string,
+  expiresAt: number,
+): CodeRecord {
   return { poolId, sub, purpose, codeHash, expiresAt, attempts: 0, createdAt: 1_700_000_000_000 };
 }
 

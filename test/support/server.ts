@@ -41,7 +41,8 @@ process.once("beforeExit", () => {
 
 /** On PostgreSQL: the arguments with `--memory` / `--data DIR` replaced by `--storage URL`. */
 async function storageArgs(args: string[]): Promise<{ args: string[]; db?: TestDatabase }> {
-  if (!testPostgresUrl() || args.some((a) => a === "--storage" || a.startsWith("--storage="))) return { args };
+  if (!testPostgresUrl() || args.some((a) => a === "--storage" || a.startsWith("--storage=")))
+    return { args };
   const out: string[] = [];
   let dataDir: string | undefined;
   for (let i = 0; i < args.length; i++) {

@@ -1,6 +1,7 @@
 /**
  * The statements of the PostgreSQL backend: reads for the pool, reads and writes for a transaction.
- * Every statement is a named prepared statement (parsed and planned once per connection).
+ * Statements are prepared once per connection (parsed and planned once), except the list queries
+ * whose best plan depends on the values (planned each time).
  *
  * Inside a transaction, reads of one pool, client, user, group or code lock that row
  * (FOR NO KEY UPDATE) until commit: the domain reads a record and writes it back changed, and under
@@ -23,7 +24,14 @@ import type {
   SigningKeyRecord,
   UserRecord,
 } from "../records.ts";
-import { DuplicateKeyError, type Page, type SearchableAttribute, type Transaction, type UserFilter } from "../storage.ts";
+import {
+  DuplicateKeyError,
+  type Page,
+  type SearchableAttribute,
+  type Transaction,
+  type UserFilter,
+} from "../storage.ts";
+import { ReadBatcher } from "./batch.ts";
 import {
   authSessionFromRow,
   clientFromRow,
@@ -76,7 +84,12 @@ export function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: unknown }).code === UNIQUE_VIOLATION;
 }
 
-function page<T>(rows: Row[], limit: number, map: (r: Row) => T, key: (r: Row) => (string | number)[]): Page<T> {
+function page<T>(
+  rows: Row[],
+  limit: number,
+  map: (r: Row) => T,
+  key: (r: Row) => (string | number)[],
+): Page<T> {
   const more = rows.length > limit;
   const kept = more ? rows.slice(0, limit) : rows;
   const result: Page<T> = { items: kept.map(map) };
@@ -102,14 +115,65 @@ function userUpdateParams(u: UserRecord): Param[] {
 const IDP_SELECT =
   "SELECT p.*, ARRAY(SELECT i.identifier FROM idp_identifiers i WHERE i.pool_id = p.pool_id AND i.provider_name = p.provider_name ORDER BY i.position) AS identifiers FROM identity_providers p";
 
+/** Point reads outside transactions, batched (batch.ts). */
+interface Batchers {
+  pool: ReadBatcher<string>;
+  client: ReadBatcher<string>;
+  user: ReadBatcher<[string, string]>;
+  userBySub: ReadBatcher<[string, string]>;
+}
+
+const NUL = "\u0000";
+
+/**
+ * A batcher of lookups by (pool_id, column): one key alone goes through `single` (its own prepared
+ * statement); several, through one statement joining the keys (an unnest of two arrays).
+ */
+function pairBatcher(db: Db, table: string, column: string, single: string): ReadBatcher<[string, string]> {
+  const many = `SELECT t.* FROM unnest($1::text[], $2::text[]) AS k(pool_id, value) JOIN ${table} t ON t.pool_id = k.pool_id AND t.${column} = k.value`;
+  return new ReadBatcher<[string, string]>({
+    id: ([a, b]) => a + NUL + b,
+    rowId: (r) => `${r.pool_id as string}${NUL}${r[column] as string}`,
+    fetch: async (keys) =>
+      keys.length === 1
+        ? (await db.query(single, keys[0]!)).rows
+        : (await db.query(many, [keys.map((k) => k[0]), keys.map((k) => k[1])])).rows,
+  });
+}
+
+function singleBatcher(db: Db, table: string, column: string, single: string): ReadBatcher<string> {
+  const many = `SELECT * FROM ${table} WHERE ${column} = ANY($1::text[])`;
+  return new ReadBatcher<string>({
+    id: (k) => k,
+    rowId: (r) => r[column] as string,
+    fetch: async (keys) =>
+      keys.length === 1 ? (await db.query(single, [keys[0]!])).rows : (await db.query(many, [keys])).rows,
+  });
+}
+
+const POOL_BY_ID = "SELECT * FROM pools WHERE id = $1";
+const CLIENT_BY_ID = "SELECT * FROM clients WHERE client_id = $1";
+const USER_BY_NAME = "SELECT * FROM users WHERE pool_id = $1 AND username_key = $2";
+const USER_BY_SUB = "SELECT * FROM users WHERE pool_id = $1 AND sub = $2";
+
 export class PostgresOps implements Transaction {
   private readonly db: Db;
   /** " FOR NO KEY UPDATE" inside a transaction, "" for reads outside one. */
   private readonly lock: string;
+  private readonly batch: Batchers | undefined;
 
+  /** Outside a transaction, point reads are batched; inside one, each runs (and locks) on its own. */
   constructor(db: Db, inTransaction: boolean) {
     this.db = db;
     this.lock = inTransaction ? " FOR NO KEY UPDATE" : "";
+    this.batch = inTransaction
+      ? undefined
+      : {
+          pool: singleBatcher(db, "pools", "id", POOL_BY_ID),
+          client: singleBatcher(db, "clients", "client_id", CLIENT_BY_ID),
+          user: pairBatcher(db, "users", "username_key", USER_BY_NAME),
+          userBySub: pairBatcher(db, "users", "sub", USER_BY_SUB),
+        };
   }
 
   private async rows(sql: string, params: readonly Param[], planEachTime = false): Promise<Row[]> {
@@ -123,7 +187,9 @@ export class PostgresOps implements Transaction {
   }
 
   async getPool(poolId: string) {
-    const r = await this.one(`SELECT * FROM pools WHERE id = $1${this.lock}`, [poolId]);
+    const r = this.batch
+      ? await this.batch.pool.load(poolId)
+      : await this.one(`${POOL_BY_ID}${this.lock}`, [poolId]);
     return r && poolFromRow(r);
   }
   async listPools(region: string, limit: number, after?: string) {
@@ -159,6 +225,11 @@ export class PostgresOps implements Transaction {
   }
 
   async getClient(poolId: string, clientId: string) {
+    if (this.batch) {
+      // Client ids are unique across pools: one batched lookup by id, then the pool must match.
+      const r = await this.batch.client.load(clientId);
+      return r && r.pool_id === poolId ? clientFromRow(r) : undefined;
+    }
     const r = await this.one(`SELECT * FROM clients WHERE pool_id = $1 AND client_id = $2${this.lock}`, [
       poolId,
       clientId,
@@ -166,7 +237,7 @@ export class PostgresOps implements Transaction {
     return r && clientFromRow(r);
   }
   async getClientById(clientId: string) {
-    const r = await this.one("SELECT * FROM clients WHERE client_id = $1", [clientId]);
+    const r = this.batch ? await this.batch.client.load(clientId) : await this.one(CLIENT_BY_ID, [clientId]);
     return r && clientFromRow(r);
   }
   async listClients(poolId: string, limit: number, after?: string) {
@@ -215,14 +286,15 @@ export class PostgresOps implements Transaction {
   }
 
   async getUser(poolId: string, usernameKey: string) {
-    const r = await this.one(`SELECT * FROM users WHERE pool_id = $1 AND username_key = $2${this.lock}`, [
-      poolId,
-      usernameKey,
-    ]);
+    const r = this.batch
+      ? await this.batch.user.load([poolId, usernameKey])
+      : await this.one(`${USER_BY_NAME}${this.lock}`, [poolId, usernameKey]);
     return r && userFromRow(r);
   }
   async getUserBySub(poolId: string, sub: string) {
-    const r = await this.one(`SELECT * FROM users WHERE pool_id = $1 AND sub = $2${this.lock}`, [poolId, sub]);
+    const r = this.batch
+      ? await this.batch.userBySub.load([poolId, sub])
+      : await this.one(`${USER_BY_SUB}${this.lock}`, [poolId, sub]);
     return r && userFromRow(r);
   }
   async findUsersByAlias(
@@ -237,19 +309,18 @@ export class PostgresOps implements Transaction {
           ? "preferred_username_key"
           : "phone_number";
     const v = attribute === "phone_number" ? value : value.toLowerCase();
-    const rows = await this.rows(`SELECT * FROM users WHERE pool_id = $1 AND ${column} = $2 ORDER BY seq LIMIT 10`, [
-      poolId,
-      v,
-    ]);
+    const rows = await this.rows(
+      `SELECT * FROM users WHERE pool_id = $1 AND ${column} = $2 ORDER BY seq LIMIT 10`,
+      [poolId, v],
+    );
     return rows.map(userFromRow);
   }
   async listUsers(poolId: string, limit: number, filter?: UserFilter, after?: string) {
     if (!filter) {
-      const rows = await this.rows("SELECT * FROM users WHERE pool_id = $1 AND seq > $2 ORDER BY seq LIMIT $3", [
-        poolId,
-        seqOf(after),
-        limit + 1,
-      ]);
+      const rows = await this.rows(
+        "SELECT * FROM users WHERE pool_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
+        [poolId, seqOf(after), limit + 1],
+      );
       return page(rows, limit, userFromRow, (r) => [Number(r.seq)]);
     }
     const col = FILTER_COLUMNS[filter.attribute];
@@ -289,7 +360,10 @@ export class PostgresOps implements Transaction {
   }
 
   async getGroup(poolId: string, name: string) {
-    const r = await this.one(`SELECT * FROM groups WHERE pool_id = $1 AND name = $2${this.lock}`, [poolId, name]);
+    const r = await this.one(`SELECT * FROM groups WHERE pool_id = $1 AND name = $2${this.lock}`, [
+      poolId,
+      name,
+    ]);
     return r && groupFromRow(r);
   }
   async listGroups(poolId: string, limit: number, after?: string) {
@@ -324,7 +398,15 @@ export class PostgresOps implements Transaction {
   async insertGroup(g: GroupRecord) {
     const n = await this.run(
       "INSERT INTO groups (pool_id, name, description, role_arn, precedence, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING",
-      [g.poolId, g.name, g.description ?? null, g.roleArn ?? null, g.precedence ?? null, g.createdAt, g.updatedAt],
+      [
+        g.poolId,
+        g.name,
+        g.description ?? null,
+        g.roleArn ?? null,
+        g.precedence ?? null,
+        g.createdAt,
+        g.updatedAt,
+      ],
     );
     if (n === 0) throw new DuplicateKeyError("group exists");
   }
@@ -345,11 +427,10 @@ export class PostgresOps implements Transaction {
     return n > 0;
   }
   async removeUserFromGroup(poolId: string, groupName: string, sub: string) {
-    const n = await this.run("DELETE FROM group_members WHERE pool_id = $1 AND group_name = $2 AND sub = $3", [
-      poolId,
-      groupName,
-      sub,
-    ]);
+    const n = await this.run(
+      "DELETE FROM group_members WHERE pool_id = $1 AND group_name = $2 AND sub = $3",
+      [poolId, groupName, sub],
+    );
     return n > 0;
   }
 
@@ -357,7 +438,9 @@ export class PostgresOps implements Transaction {
     // In a transaction, the pool row is locked first: two instances that both find a pool without
     // keys then create them one after the other, and the second sees the first one's keys.
     if (this.lock) await this.run(`SELECT 1 FROM pools WHERE id = $1${this.lock}`, [poolId]);
-    const rows = await this.rows("SELECT * FROM signing_keys WHERE pool_id = $1 ORDER BY created_at, kid", [poolId]);
+    const rows = await this.rows("SELECT * FROM signing_keys WHERE pool_id = $1 ORDER BY created_at, kid", [
+      poolId,
+    ]);
     return rows.map(signingKeyFromRow);
   }
   async insertSigningKey(k: SigningKeyRecord) {
@@ -381,11 +464,10 @@ export class PostgresOps implements Transaction {
   }
 
   async getCode(poolId: string, sub: string, purpose: string) {
-    const r = await this.one(`SELECT * FROM codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3${this.lock}`, [
-      poolId,
-      sub,
-      purpose,
-    ]);
+    const r = await this.one(
+      `SELECT * FROM codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3${this.lock}`,
+      [poolId, sub, purpose],
+    );
     return r && codeFromRow(r);
   }
   async putCode(c: CodeRecord) {
@@ -409,7 +491,11 @@ export class PostgresOps implements Transaction {
     return r ? Number(r.attempts) : 0;
   }
   async deleteCode(poolId: string, sub: string, purpose: string) {
-    await this.run("DELETE FROM codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3", [poolId, sub, purpose]);
+    await this.run("DELETE FROM codes WHERE pool_id = $1 AND sub = $2 AND purpose = $3", [
+      poolId,
+      sub,
+      purpose,
+    ]);
   }
 
   async getRefreshToken(tokenHash: string) {
@@ -497,11 +583,10 @@ export class PostgresOps implements Transaction {
     return r && identityProviderFromRow(r);
   }
   async listIdentityProviders(poolId: string, limit: number, after?: string) {
-    const rows = await this.rows(`${IDP_SELECT} WHERE p.pool_id = $1 AND p.seq > $2 ORDER BY p.seq LIMIT $3`, [
-      poolId,
-      seqOf(after),
-      limit + 1,
-    ]);
+    const rows = await this.rows(
+      `${IDP_SELECT} WHERE p.pool_id = $1 AND p.seq > $2 ORDER BY p.seq LIMIT $3`,
+      [poolId, seqOf(after), limit + 1],
+    );
     return page(rows, limit, identityProviderFromRow, (r) => [Number(r.seq)]);
   }
   private async writeIdentifiers(idp: IdentityProviderRecord) {
@@ -552,7 +637,10 @@ export class PostgresOps implements Transaction {
     });
   }
   async deleteIdentityProvider(poolId: string, providerName: string) {
-    await this.run("DELETE FROM identity_links WHERE pool_id = $1 AND provider_name = $2", [poolId, providerName]);
+    await this.run("DELETE FROM identity_links WHERE pool_id = $1 AND provider_name = $2", [
+      poolId,
+      providerName,
+    ]);
     await this.run("DELETE FROM identity_providers WHERE pool_id = $1 AND provider_name = $2", [
       poolId,
       providerName,
@@ -586,7 +674,12 @@ export class PostgresOps implements Transaction {
     );
     if (n === 0) throw new DuplicateKeyError("identity linked already");
   }
-  async deleteIdentityLink(poolId: string, providerName: string, attributeName: string, attributeValue: string) {
+  async deleteIdentityLink(
+    poolId: string,
+    providerName: string,
+    attributeName: string,
+    attributeValue: string,
+  ) {
     const n = await this.run(
       "DELETE FROM identity_links WHERE pool_id = $1 AND provider_name = $2 AND attribute_name = $3 AND attribute_value = $4",
       [poolId, providerName, attributeName, attributeValue],

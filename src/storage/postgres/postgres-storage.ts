@@ -1,8 +1,9 @@
 /**
- * PostgreSQL on npm `pg`: a connection pool, reads outside transactions straight from the pool, and
- * explicit transactions on one connection (BEGIN ... COMMIT, ROLLBACK when fn throws) at READ
- * COMMITTED, with the row locks described in postgres-ops.ts. Several Lanyard instances can share
- * one database: everything they share lives in it.
+ * PostgreSQL on npm `pg`: a connection pool, reads outside transactions straight from the pool
+ * (point lookups batched, batch.ts), and explicit transactions on one connection (BEGIN ... COMMIT,
+ * ROLLBACK when fn throws, run again after a deadlock) at READ COMMITTED, with the row locks
+ * described in postgres-ops.ts. Several Lanyard instances can share one database: everything they
+ * share lives in it.
  */
 import pg from "pg";
 import type { Reader, Storage, Transaction } from "../storage.ts";
@@ -85,6 +86,10 @@ export class PostgresStorage implements Storage {
       application_name: "lanyard",
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      // Lanyard's transactions last milliseconds: one left open this long belongs to a stuck or
+      // cut-off instance, and the server ends it, so its row locks stop blocking the others.
+      idle_in_transaction_session_timeout: 60_000,
     });
     // An idle connection that fails (the database restarted) is dropped by the pool; without a
     // listener the error would end the process.
@@ -142,7 +147,8 @@ export class PostgresStorage implements Storage {
 
   async setting(name: string, make: () => string): Promise<string> {
     const read = async () =>
-      (await this.pool.query<{ value: string }>("SELECT value FROM meta WHERE key = $1", [name])).rows[0]?.value;
+      (await this.pool.query<{ value: string }>("SELECT value FROM meta WHERE key = $1", [name])).rows[0]
+        ?.value;
     const found = await read();
     if (found !== undefined) return found;
     await this.pool.query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING", [
@@ -232,7 +238,11 @@ export class PostgresStorage implements Storage {
   getUserBySub(poolId: string, sub: string) {
     return this.r.getUserBySub(poolId, sub);
   }
-  findUsersByAlias(poolId: string, attribute: "email" | "phone_number" | "preferred_username", value: string) {
+  findUsersByAlias(
+    poolId: string,
+    attribute: "email" | "phone_number" | "preferred_username",
+    value: string,
+  ) {
     return this.r.findUsersByAlias(poolId, attribute, value);
   }
   listUsers(poolId: string, limit: number, filter?: Parameters<Reader["listUsers"]>[2], after?: string) {

@@ -18,7 +18,7 @@ import type {
 } from "../records.ts";
 
 export type Row = Record<string, unknown>;
-export type Param = string | number | null;
+export type Param = string | number | null | readonly string[];
 
 const str = (v: unknown): string => v as string;
 const num = (v: unknown): number => Number(v);
