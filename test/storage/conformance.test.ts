@@ -583,6 +583,22 @@ for (const backend of backends()) {
           if (r.status === "rejected") assert.ok(r.reason instanceof DuplicateKeyError, String(r.reason));
       });
 
+      test("a pool's signing keys are created once when several instances find none at once", async () => {
+        const { poolId } = await newPool();
+        // The key ring's check-then-insert (src/domain/tokens/keys.ts), on both instances at once.
+        values(
+          await race((st) =>
+            st.transaction(async (tx) => {
+              if ((await tx.signingKeys(poolId)).length > 0) return;
+              await new Promise((r) => setTimeout(r, 5));
+              await tx.insertSigningKey(f.signingKey(poolId, "id"));
+              await tx.insertSigningKey(f.signingKey(poolId, "access"));
+            }),
+          ),
+        );
+        assert.equal((await s.signingKeys(poolId)).length, 2);
+      });
+
       test("concurrent read-modify-write transactions of one user lose no update", async () => {
         const { poolId } = await newPool();
         const u = f.user(poolId, "counted");

@@ -55,6 +55,12 @@ export class SqliteStorage implements Storage {
   private lock: Promise<void> = Promise.resolve();
   private locked = false;
   private readonly ops: SqliteOps;
+  /**
+   * Parsed pools, read on nearly every request. Filled only by reads outside transactions (so
+   * never with uncommitted data) and dropped by every write that changes a pool row. This process
+   * is the database's only writer (SQLite is the single-instance backend), so the cache is exact.
+   */
+  private readonly pools = new Map<string, PoolRecord>();
 
   constructor(location: { memory: true } | { dir: string }) {
     let path = ":memory:";
@@ -65,7 +71,10 @@ export class SqliteStorage implements Storage {
     this.db = new DatabaseSync(path);
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");
     this.db.exec("PRAGMA busy_timeout = 5000; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
-    this.ops = new SqliteOps((sql) => this.statement(sql));
+    this.ops = new SqliteOps(
+      (sql) => this.statement(sql),
+      (poolId) => this.pools.delete(poolId),
+    );
   }
 
   private statement(sql: string): StatementSync {
@@ -159,6 +168,7 @@ export class SqliteStorage implements Storage {
         "DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
       );
       this.db.exec("COMMIT");
+      this.pools.clear();
     });
   }
 
@@ -170,7 +180,14 @@ export class SqliteStorage implements Storage {
   }
 
   getPool(poolId: string) {
-    return this.exclusive(() => this.ops.getPool(poolId));
+    const cached = this.pools.get(poolId);
+    if (cached && !this.locked) return Promise.resolve(cached);
+    return this.exclusive(async () => {
+      const pool = await this.ops.getPool(poolId);
+      // Frozen: callers share the cached object, so none may change it in place.
+      if (pool && !this.db.isTransaction) this.pools.set(poolId, deepFreeze(pool));
+      return pool;
+    });
   }
   listPools(region: string, limit: number, after?: string) {
     return this.exclusive(() => this.ops.listPools(region, limit, after));
@@ -297,6 +314,30 @@ function clientFromRow(r: Row): ClientRecord {
   };
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/** Defines `key` on target as JSON parsed on first read (an ordinary property once assigned). */
+function lazyJson(target: object, key: string, raw: string): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value: unknown = JSON.parse(raw);
+      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+      return value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}
+
 function userFromRow(r: Row): UserRecord {
   const user: UserRecord = {
     poolId: r.pool_id as string,
@@ -309,8 +350,10 @@ function userFromRow(r: Row): UserRecord {
     createdAt: Number(r.created_at),
     updatedAt: Number(r.updated_at),
   };
-  if (r.password) user.password = JSON.parse(r.password as string);
-  if (r.password_history) user.passwordHistory = JSON.parse(r.password_history as string);
+  // Credentials are parsed only when a sign-in or password change reads them: lists and lookups
+  // never do, and the parse is a large share of their cost.
+  if (r.password) lazyJson(user, "password", r.password as string);
+  if (r.password_history) lazyJson(user, "passwordHistory", r.password_history as string);
   if (r.state) Object.assign(user, JSON.parse(r.state as string));
   return user;
 }
@@ -384,8 +427,11 @@ const USER_SET = USER_COLUMNS.split(", ")
 /** The statements themselves, used by the storage for reads and handed to transactions. */
 class SqliteOps implements Transaction {
   private readonly q: (sql: string) => StatementSync;
-  constructor(q: (sql: string) => StatementSync) {
+  /** Called whenever a pool row changes (settings, tags, user count, deletion). */
+  private readonly poolChanged: (poolId: string) => void;
+  constructor(q: (sql: string) => StatementSync, poolChanged: (poolId: string) => void) {
     this.q = q;
+    this.poolChanged = poolChanged;
   }
 
   async getPool(poolId: string) {
@@ -430,10 +476,12 @@ class SqliteOps implements Transaction {
       JSON.stringify(p.tags),
       p.id,
     );
+    this.poolChanged(p.id);
   }
   async deletePool(poolId: string) {
     this.q("DELETE FROM group_members WHERE pool_id = ?").run(poolId);
     this.q("DELETE FROM pools WHERE id = ?").run(poolId);
+    this.poolChanged(poolId);
   }
 
   async getClient(poolId: string, clientId: string) {
@@ -568,6 +616,7 @@ class SqliteOps implements Transaction {
       throw e;
     }
     this.q("UPDATE pools SET user_count = user_count + 1 WHERE id = ?").run(u.poolId);
+    this.poolChanged(u.poolId);
   }
   async updateUser(u: UserRecord) {
     const all = userParams(u);
@@ -582,8 +631,10 @@ class SqliteOps implements Transaction {
   }
   async deleteUser(poolId: string, sub: string) {
     const r = this.q("DELETE FROM users WHERE pool_id = ? AND sub = ?").run(poolId, sub);
-    if (Number(r.changes) > 0)
+    if (Number(r.changes) > 0) {
       this.q("UPDATE pools SET user_count = user_count - 1 WHERE id = ?").run(poolId);
+      this.poolChanged(poolId);
+    }
   }
 
   async getGroup(poolId: string, name: string) {
