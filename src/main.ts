@@ -5,6 +5,8 @@ import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
 import { describeStorage, openStorage } from "./storage/open.ts";
 
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
@@ -60,10 +62,20 @@ async function main(): Promise<void> {
   const shown = config.host.includes(":") ? `[${config.host}]` : config.host;
   process.stdout.write(`listening on http://${shown}:${port}\n`);
 
+  // Expired sessions, codes and refresh tokens are removed every ten minutes (by every instance:
+  // the deletes are idempotent).
+  const purge = setInterval(() => {
+    storage
+      .transaction((tx) => tx.purgeExpired(clock.now()))
+      .catch((e: Error) => logger.warn("purging expired records failed", { error: e.message }));
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    clearInterval(purge);
     await app.close();
     await services.delivery.close?.();
     await storage.close();

@@ -108,7 +108,7 @@ describe("abuse resistance", () => {
     };
     const unknown = [];
     const wrong = [];
-    for (let i = 0; i < 4; i++) {
+    for (let i = 0; i < 6; i++) {
       unknown.push(await errorOf(signIn(hiding, `nobody-${i}`, "Some-passw0rd!")));
       wrong.push(await errorOf(signIn(hiding, "known", "Some-passw0rd!")));
     }
@@ -117,11 +117,11 @@ describe("abuse resistance", () => {
       assert.equal(e.message, "Incorrect username or password.");
       assert.equal(e.status, 403);
     }
-    // Both spend one Argon2id verification: the medians are alike.
-    const median = (xs: { ms: number }[]) =>
-      xs.map((x) => x.ms).sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    const ratio = median(unknown) / median(wrong);
-    assert.ok(ratio > 0.4 && ratio < 2.5, `timing ratio ${ratio}`);
+    // Both spend one Argon2id verification. The fastest of several tries is the least disturbed by
+    // whatever else the machine does, so those are compared.
+    const fastest = (xs: { ms: number }[]) => Math.min(...xs.map((x) => x.ms));
+    const ratio = fastest(unknown) / fastest(wrong);
+    assert.ok(ratio > 0.5 && ratio < 2, `timing ratio ${ratio}`);
 
     // LEGACY clients say the user does not exist.
     await rejectsWith(signIn(legacy, "nobody", "Some-passw0rd!"), "UserNotFoundException", 404);
