@@ -153,7 +153,9 @@ export function loadModel(): Model {
     try {
       new RegExp(toJsRegExpSource(shape.pattern), "u");
     } catch (error) {
-      throw new Error(`${name}: pattern does not compile, add a correction to model/patches.json: ${error}`);
+      throw new Error(`${name}: pattern does not compile, add a correction to model/patches.json: ${error}`, {
+        cause: error,
+      });
     }
   }
   return model;

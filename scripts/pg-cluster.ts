@@ -93,7 +93,9 @@ async function waitReady(url: string, child: ChildProcess, output: () => string)
     } catch (e) {
       await client.end().catch(() => {});
       if (Date.now() > deadline)
-        throw new Error(`postgres did not accept connections (${(e as Error).message}):\n${output()}`);
+        throw new Error(`postgres did not accept connections (${(e as Error).message}):\n${output()}`, {
+          cause: e,
+        });
       await new Promise((r) => setTimeout(r, 100));
     }
   }

@@ -16,11 +16,7 @@ export interface MessageContent {
 
 /** Why a code is sent (the Cognito custom-message trigger sources, in Lanyard's words). */
 export type CodeMessagePurpose =
-  | "signup"
-  | "resend_code"
-  | "forgot_password"
-  | "verify_attribute"
-  | "update_attribute";
+  "signup" | "resend_code" | "forgot_password" | "verify_attribute" | "update_attribute";
 
 /** Cognito's verification texts when the pool sets none. */
 const VERIFICATION_DEFAULTS = {

@@ -16,11 +16,15 @@ before(async () => {
 });
 after(() => server.stop());
 
-test("a boto3 scenario: pools, clients, users, groups, tags, admin sign-in", {
-  skip: !hasBoto3 && "boto3 is not installed",
-}, async () => {
-  const { stdout } = await run("python3", [script, server.url], {
-    env: { ...process.env, AWS_MAX_ATTEMPTS: "1" },
-  });
-  assert.match(stdout, /boto3 scenario ok/);
-});
+test(
+  "a boto3 scenario: pools, clients, users, groups, tags, admin sign-in",
+  {
+    skip: !hasBoto3 && "boto3 is not installed",
+  },
+  async () => {
+    const { stdout } = await run("python3", [script, server.url], {
+      env: { ...process.env, AWS_MAX_ATTEMPTS: "1" },
+    });
+    assert.match(stdout, /boto3 scenario ok/);
+  },
+);

@@ -819,7 +819,7 @@ for (const backend of backends()) {
           pools[label] = { poolId, users };
           // A cursor in the middle of the pool, for a later page.
           let after: string | undefined;
-          for (let seen = 0; seen < size / 2; ) {
+          for (let seen = 0; seen < size / 2;) {
             const page = await s.listUsers(poolId, 60, undefined, after);
             seen += page.items.length;
             after = page.next;

@@ -72,10 +72,7 @@ interface Library {
 const require = createRequire(import.meta.url);
 const lib = require("amazon-cognito-identity-js") as Library;
 const LibBigInt = (require("amazon-cognito-identity-js/lib/BigInteger.js") as { default: unknown })
-  .default as new (
-  hex: string,
-  radix: number,
-) => LibBigInteger;
+  .default as new (hex: string, radix: number) => LibBigInteger;
 
 const toLib = (n: bigint) => new LibBigInt(n.toString(16), 16);
 const fromLib = (n: LibBigInteger) => BigInt(`0x${n.toString(16)}`);

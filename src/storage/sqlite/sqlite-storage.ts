@@ -486,8 +486,7 @@ class SqliteOps implements Transaction {
 
   async getClient(poolId: string, clientId: string) {
     const r = this.q("SELECT * FROM clients WHERE pool_id = ? AND client_id = ?").get(poolId, clientId) as
-      | Row
-      | undefined;
+      Row | undefined;
     return r && clientFromRow(r);
   }
   async getClientById(clientId: string) {
@@ -525,15 +524,13 @@ class SqliteOps implements Transaction {
     const rows = this.q(
       "SELECT * FROM client_secrets WHERE pool_id = ? AND client_id = ? ORDER BY created_at, secret_id",
     ).all(poolId, clientId) as Row[];
-    return rows.map(
-      (r): ClientSecretRecord => ({
-        poolId: r.pool_id as string,
-        clientId: r.client_id as string,
-        secretId: r.secret_id as string,
-        secret: r.secret as string,
-        createdAt: Number(r.created_at),
-      }),
-    );
+    return rows.map((r): ClientSecretRecord => ({
+      poolId: r.pool_id as string,
+      clientId: r.client_id as string,
+      secretId: r.secret_id as string,
+      secret: r.secret as string,
+      createdAt: Number(r.created_at),
+    }));
   }
   async insertClientSecret(s: ClientSecretRecord) {
     this.q(
@@ -550,9 +547,10 @@ class SqliteOps implements Transaction {
   }
 
   async getUser(poolId: string, usernameKey: string) {
-    const r = this.q("SELECT * FROM users WHERE pool_id = ? AND username_key = ?").get(poolId, usernameKey) as
-      | Row
-      | undefined;
+    const r = this.q("SELECT * FROM users WHERE pool_id = ? AND username_key = ?").get(
+      poolId,
+      usernameKey,
+    ) as Row | undefined;
     return r && userFromRow(r);
   }
   async getUserBySub(poolId: string, sub: string) {
@@ -639,8 +637,7 @@ class SqliteOps implements Transaction {
 
   async getGroup(poolId: string, name: string) {
     const r = this.q("SELECT * FROM groups WHERE pool_id = ? AND name = ?").get(poolId, name) as
-      | Row
-      | undefined;
+      Row | undefined;
     return r && groupFromRow(r);
   }
   async listGroups(poolId: string, limit: number, after?: string) {
@@ -719,16 +716,14 @@ class SqliteOps implements Transaction {
     const rows = this.q("SELECT * FROM signing_keys WHERE pool_id = ? ORDER BY created_at, kid").all(
       poolId,
     ) as Row[];
-    return rows.map(
-      (r): SigningKeyRecord => ({
-        poolId: r.pool_id as string,
-        kid: r.kid as string,
-        use: r.use as "id" | "access",
-        privateKeyPem: r.private_key as string,
-        publicJwk: JSON.parse(r.public_jwk as string),
-        createdAt: Number(r.created_at),
-      }),
-    );
+    return rows.map((r): SigningKeyRecord => ({
+      poolId: r.pool_id as string,
+      kid: r.kid as string,
+      use: r.use as "id" | "access",
+      privateKeyPem: r.private_key as string,
+      publicJwk: JSON.parse(r.public_jwk as string),
+      createdAt: Number(r.created_at),
+    }));
   }
   async insertSigningKey(k: SigningKeyRecord) {
     this.q(
