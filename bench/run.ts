@@ -1,6 +1,9 @@
 /**
  * npm run bench [-- --quick] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
+ *                 [--sign-in-only | --no-sign-in]
  *
+ * The sign-in workloads (bench/sign-in.ts: USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH,
+ * GetUser) run after the user-management ones; --sign-in-only runs just them.
  * --postgres: the Lanyard workloads once more with Lanyard on PostgreSQL (a throwaway cluster,
  * see bench/postgres.ts), shown next to Lanyard on SQLite.
  * Lanyard (own process, file-backed data dir in a temp folder, log level warn) against
@@ -18,6 +21,7 @@ import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
 import { seedLanyardDirect, seedViaApi, TEMPLATE_USER, takeTemplateCredential } from "./seed.ts";
 import { motoVersion, root, startLanyard, startMoto } from "./servers.ts";
+import { runSignInBench } from "./sign-in.ts";
 import { checkSigner, Signer } from "./sign.ts";
 import { workloads } from "./workloads.ts";
 
@@ -28,6 +32,8 @@ const { values: flags } = parseArgs({
     postgres: { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
     only: { type: "string" },
+    "sign-in-only": { type: "boolean", default: false },
+    "no-sign-in": { type: "boolean", default: false },
   },
 });
 const quick = flags.quick;
@@ -259,4 +265,9 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-process.exitCode = await main();
+let exitCode = flags["sign-in-only"] ? 0 : await main();
+if (!flags["no-sign-in"] && !flags.only) {
+  const signInPassed = await runSignInBench({ quick, moto: !flags["no-moto"] });
+  if (!signInPassed) exitCode = 1;
+}
+process.exitCode = exitCode;
