@@ -16,6 +16,7 @@ import type {
   SigningKeyRecord,
   UserRecord,
 } from "../records.ts";
+import { USER_COLUMNS, type UserColumn, userColumnValues, userFromColumns } from "../user-row.ts";
 
 export type Row = Record<string, unknown>;
 export type Param = string | number | null | readonly string[];
@@ -57,111 +58,14 @@ export function clientSecretFromRow(r: Row): ClientSecretRecord {
   };
 }
 
-/**
- * Where each field of UserRecord is kept. Adding a field to UserRecord fails to compile here until
- * it has a place: "state" fields live in the JSON `state` column.
- */
-const USER_FIELD_HOMES: Record<keyof UserRecord, "column" | "state"> = {
-  poolId: "column",
-  username: "column",
-  usernameKey: "column",
-  sub: "column",
-  status: "column",
-  enabled: "column",
-  attributes: "column",
-  createdAt: "column",
-  updatedAt: "column",
-  password: "column",
-  passwordHistory: "column",
-  failedSignIns: "state",
-  lastFailedSignIn: "state",
-  lockedUntil: "state",
-  tokensValidAfter: "state",
-  passwordSignInDisabled: "state",
-  pendingAttributes: "state",
-};
-const STATE_FIELDS = (Object.keys(USER_FIELD_HOMES) as (keyof UserRecord)[]).filter(
-  (k) => USER_FIELD_HOMES[k] === "state",
-);
-
 export function userFromRow(r: Row): UserRecord {
-  const user: UserRecord = {
-    poolId: str(r.pool_id),
-    username: str(r.username),
-    usernameKey: str(r.username_key),
-    sub: str(r.sub),
-    status: str(r.status),
-    enabled: r.enabled === "Enabled",
-    attributes: JSON.parse(str(r.attributes)),
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-  };
-  if (r.password) user.password = JSON.parse(str(r.password));
-  if (r.password_history) user.passwordHistory = JSON.parse(str(r.password_history));
-  if (r.state) Object.assign(user, JSON.parse(str(r.state)));
-  return user;
+  return userFromColumns(r as Record<UserColumn, unknown>);
 }
 
-/** The sign-in state kept beside a user, as one JSON column. */
-function userState(u: UserRecord): string | null {
-  const state: Record<string, unknown> = {};
-  for (const k of STATE_FIELDS) if (u[k]) state[k] = u[k];
-  return Object.keys(state).length ? JSON.stringify(state) : null;
-}
-
-/** Lower-cased value used to find users by an email or preferred_username alias. */
-function aliasKey(value: string | undefined): string | null {
-  return value === undefined ? null : value.toLowerCase();
-}
-
-/** The users columns, in the order of userParams. */
-export const USER_COLUMNS = [
-  "pool_id",
-  "username",
-  "username_key",
-  "sub",
-  "status",
-  "enabled",
-  "email",
-  "email_key",
-  "phone_number",
-  "preferred_username",
-  "preferred_username_key",
-  "name",
-  "given_name",
-  "family_name",
-  "attributes",
-  "created_at",
-  "updated_at",
-  "password",
-  "password_history",
-  "state",
-] as const;
+export { USER_COLUMNS };
 
 export function userParams(u: UserRecord): Param[] {
-  const a = u.attributes;
-  const values: Record<(typeof USER_COLUMNS)[number], Param> = {
-    pool_id: u.poolId,
-    username: u.username,
-    username_key: u.usernameKey,
-    sub: u.sub,
-    status: u.status,
-    enabled: u.enabled ? "Enabled" : "Disabled",
-    email: a.email ?? null,
-    email_key: aliasKey(a.email),
-    phone_number: a.phone_number ?? null,
-    preferred_username: a.preferred_username ?? null,
-    preferred_username_key: aliasKey(a.preferred_username),
-    name: a.name ?? null,
-    given_name: a.given_name ?? null,
-    family_name: a.family_name ?? null,
-    attributes: JSON.stringify(a),
-    created_at: u.createdAt,
-    updated_at: u.updatedAt,
-    password: u.password ? JSON.stringify(u.password) : null,
-    password_history: u.passwordHistory ? JSON.stringify(u.passwordHistory) : null,
-    state: userState(u),
-  };
+  const values = userColumnValues(u);
   return USER_COLUMNS.map((c) => values[c]);
 }
 

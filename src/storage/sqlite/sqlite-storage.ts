@@ -23,6 +23,7 @@ import {
   type Transaction,
   type UserFilter,
 } from "../storage.ts";
+import { USER_COLUMNS, type UserColumn, userColumnValues, userFromColumns } from "../user-row.ts";
 import { MIGRATIONS } from "./migrations.ts";
 
 type Row = Record<string, SQLInputValue>;
@@ -322,40 +323,8 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Defines `key` on target as JSON parsed on first read (an ordinary property once assigned). */
-function lazyJson(target: object, key: string, raw: string): void {
-  Object.defineProperty(target, key, {
-    enumerable: true,
-    configurable: true,
-    get() {
-      const value: unknown = JSON.parse(raw);
-      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-      return value;
-    },
-    set(value: unknown) {
-      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-    },
-  });
-}
-
 function userFromRow(r: Row): UserRecord {
-  const user: UserRecord = {
-    poolId: r.pool_id as string,
-    username: r.username as string,
-    usernameKey: r.username_key as string,
-    sub: r.sub as string,
-    status: r.status as string,
-    enabled: r.enabled === "Enabled",
-    attributes: JSON.parse(r.attributes as string),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
-  };
-  // Credentials are parsed only when a sign-in or password change reads them: lists and lookups
-  // never do, and the parse is a large share of their cost.
-  if (r.password) lazyJson(user, "password", r.password as string);
-  if (r.password_history) lazyJson(user, "passwordHistory", r.password_history as string);
-  if (r.state) Object.assign(user, JSON.parse(r.state as string));
-  return user;
+  return userFromColumns(r as Record<UserColumn, unknown>);
 }
 
 function groupFromRow(r: Row): GroupRecord {
@@ -371,56 +340,13 @@ function groupFromRow(r: Row): GroupRecord {
   return g;
 }
 
-/** Lower-cased value used to find users by an email or preferred_username alias. */
-function aliasKey(value: string | undefined): string | null {
-  return value === undefined ? null : value.toLowerCase();
-}
-
 function userParams(u: UserRecord): Row {
-  const a = u.attributes;
-  return {
-    pool_id: u.poolId,
-    username: u.username,
-    username_key: u.usernameKey,
-    sub: u.sub,
-    status: u.status,
-    enabled: u.enabled ? "Enabled" : "Disabled",
-    email: a.email ?? null,
-    email_key: aliasKey(a.email),
-    phone_number: a.phone_number ?? null,
-    preferred_username: a.preferred_username ?? null,
-    preferred_username_key: aliasKey(a.preferred_username),
-    name: a.name ?? null,
-    given_name: a.given_name ?? null,
-    family_name: a.family_name ?? null,
-    attributes: JSON.stringify(a),
-    created_at: u.createdAt,
-    updated_at: u.updatedAt,
-    password: u.password ? JSON.stringify(u.password) : null,
-    password_history: u.passwordHistory ? JSON.stringify(u.passwordHistory) : null,
-    state: userState(u),
-  };
+  return userColumnValues(u);
 }
 
-/** The sign-in state kept beside a user, as one JSON column. */
-function userState(u: UserRecord): string | null {
-  const state: Partial<UserRecord> = {};
-  if (u.failedSignIns) state.failedSignIns = u.failedSignIns;
-  if (u.lastFailedSignIn) state.lastFailedSignIn = u.lastFailedSignIn;
-  if (u.lockedUntil) state.lockedUntil = u.lockedUntil;
-  if (u.tokensValidAfter) state.tokensValidAfter = u.tokensValidAfter;
-  if (u.passwordSignInDisabled) state.passwordSignInDisabled = true;
-  if (u.pendingAttributes) state.pendingAttributes = u.pendingAttributes;
-  return Object.keys(state).length ? JSON.stringify(state) : null;
-}
-
-const USER_COLUMNS =
-  "pool_id, username, username_key, sub, status, enabled, email, email_key, phone_number, preferred_username, preferred_username_key, name, given_name, family_name, attributes, created_at, updated_at, password, password_history, state";
-const USER_VALUES = USER_COLUMNS.split(", ")
-  .map((c) => `$${c}`)
-  .join(", ");
-const USER_SET = USER_COLUMNS.split(", ")
-  .filter((c) => c !== "pool_id" && c !== "sub" && c !== "created_at")
+const USER_COLUMN_LIST = USER_COLUMNS.join(", ");
+const USER_VALUES = USER_COLUMNS.map((c) => `$${c}`).join(", ");
+const USER_SET = USER_COLUMNS.filter((c) => c !== "pool_id" && c !== "sub" && c !== "created_at")
   .map((c) => `${c} = $${c}`)
   .join(", ");
 
@@ -608,7 +534,7 @@ class SqliteOps implements Transaction {
   async insertUser(u: UserRecord) {
     const params = Object.fromEntries(Object.entries(userParams(u)).map(([k, v]) => [`$${k}`, v]));
     try {
-      this.q(`INSERT INTO users (${USER_COLUMNS}) VALUES (${USER_VALUES})`).run(params);
+      this.q(`INSERT INTO users (${USER_COLUMN_LIST}) VALUES (${USER_VALUES})`).run(params);
     } catch (e) {
       if (isUniqueViolation(e)) throw new DuplicateKeyError("user exists");
       throw e;

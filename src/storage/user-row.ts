@@ -1,0 +1,134 @@
+/**
+ * How a UserRecord maps onto the `users` table, shared by both backends: the indexed columns, the
+ * JSON columns, and the sign-in state kept as one JSON `state` column.
+ */
+import type { UserRecord } from "./records.ts";
+
+/**
+ * Where each field of UserRecord is kept. Adding a field to UserRecord fails to compile here until
+ * it has a place: "state" fields live in the JSON `state` column.
+ */
+const USER_FIELD_HOMES: Record<keyof UserRecord, "column" | "state"> = {
+  poolId: "column",
+  username: "column",
+  usernameKey: "column",
+  sub: "column",
+  status: "column",
+  enabled: "column",
+  attributes: "column",
+  createdAt: "column",
+  updatedAt: "column",
+  password: "column",
+  passwordHistory: "column",
+  failedSignIns: "state",
+  lastFailedSignIn: "state",
+  lockedUntil: "state",
+  tokensValidAfter: "state",
+  passwordSignInDisabled: "state",
+  pendingAttributes: "state",
+};
+const STATE_FIELDS = (Object.keys(USER_FIELD_HOMES) as (keyof UserRecord)[]).filter(
+  (k) => USER_FIELD_HOMES[k] === "state",
+);
+
+/** The users columns a record is written to, in a fixed order. */
+export const USER_COLUMNS = [
+  "pool_id",
+  "username",
+  "username_key",
+  "sub",
+  "status",
+  "enabled",
+  "email",
+  "email_key",
+  "phone_number",
+  "preferred_username",
+  "preferred_username_key",
+  "name",
+  "given_name",
+  "family_name",
+  "attributes",
+  "created_at",
+  "updated_at",
+  "password",
+  "password_history",
+  "state",
+] as const;
+
+export type UserColumn = (typeof USER_COLUMNS)[number];
+
+/** Lower-cased value used to find users by an email or preferred_username alias. */
+function aliasKey(value: string | undefined): string | null {
+  return value === undefined ? null : value.toLowerCase();
+}
+
+/** The sign-in state kept beside a user, as one JSON column. */
+function userState(u: UserRecord): string | null {
+  const state: Record<string, unknown> = {};
+  for (const k of STATE_FIELDS) if (u[k]) state[k] = u[k];
+  return Object.keys(state).length ? JSON.stringify(state) : null;
+}
+
+/** The value of every users column for a record. */
+export function userColumnValues(u: UserRecord): Record<UserColumn, string | number | null> {
+  const a = u.attributes;
+  return {
+    pool_id: u.poolId,
+    username: u.username,
+    username_key: u.usernameKey,
+    sub: u.sub,
+    status: u.status,
+    enabled: u.enabled ? "Enabled" : "Disabled",
+    email: a.email ?? null,
+    email_key: aliasKey(a.email),
+    phone_number: a.phone_number ?? null,
+    preferred_username: a.preferred_username ?? null,
+    preferred_username_key: aliasKey(a.preferred_username),
+    name: a.name ?? null,
+    given_name: a.given_name ?? null,
+    family_name: a.family_name ?? null,
+    attributes: JSON.stringify(a),
+    created_at: u.createdAt,
+    updated_at: u.updatedAt,
+    password: u.password ? JSON.stringify(u.password) : null,
+    password_history: u.passwordHistory ? JSON.stringify(u.passwordHistory) : null,
+    state: userState(u),
+  };
+}
+
+/** Defines `key` on target as JSON parsed on first read (an ordinary property once assigned). */
+function lazyJson(target: object, key: string, raw: string): void {
+  Object.defineProperty(target, key, {
+    enumerable: true,
+    configurable: true,
+    get() {
+      const value: unknown = JSON.parse(raw);
+      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+      return value;
+    },
+    set(value: unknown) {
+      Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+    },
+  });
+}
+
+/** A users row (as either backend returns it) back to a record. */
+export function userFromColumns(r: Record<UserColumn, unknown>): UserRecord {
+  const user: UserRecord = {
+    poolId: String(r.pool_id),
+    username: String(r.username),
+    usernameKey: String(r.username_key),
+    sub: String(r.sub),
+    status: String(r.status),
+    enabled: r.enabled === "Enabled",
+    attributes: JSON.parse(String(r.attributes)),
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
+  };
+  // Credentials are parsed only when a sign-in or password change reads them: lists and lookups
+  // never do, and the parse is a large share of their cost.
+  if (r.password) lazyJson(user, "password", String(r.password));
+  if (r.password_history) lazyJson(user, "passwordHistory", String(r.password_history));
+  if (r.state) Object.assign(user, JSON.parse(String(r.state)));
+  return user;
+}
