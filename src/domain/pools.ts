@@ -12,6 +12,7 @@ import type { PoolRecord, PoolSettings } from "../storage/records.ts";
 import type { Reader } from "../storage/storage.ts";
 import { newPoolId, poolArn, wireTime } from "./ids.ts";
 import { addCustom, buildSchema } from "./schema.ts";
+import { checkNewTagKeys, checkTags } from "./tags.ts";
 import { newPoolKeys, storePoolKeys } from "./tokens/keys.ts";
 
 /** Settings an UpdateUserPool call replaces (with their defaults when left out). */
@@ -143,6 +144,10 @@ function check(s: PoolSettings): void {
 }
 
 export async function createPool(ctx: RequestContext, input: CreateUserPoolRequest): Promise<PoolRecord> {
+  if (input.UserPoolTags) {
+    checkNewTagKeys(Object.keys(input.UserPoolTags));
+    checkTags(input.UserPoolTags);
+  }
   const schema = buildSchema(input.Schema);
   const settings = settle(input);
   settings.SchemaAttributes = schema;
@@ -165,6 +170,10 @@ export async function createPool(ctx: RequestContext, input: CreateUserPoolReque
 }
 
 export async function updatePool(ctx: RequestContext, input: UpdateUserPoolRequest): Promise<void> {
+  if (input.UserPoolTags) {
+    checkNewTagKeys(Object.keys(input.UserPoolTags));
+    checkTags(input.UserPoolTags);
+  }
   await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, input.UserPoolId);
     const keep: Input = {};

@@ -157,6 +157,17 @@ describe("user pools", () => {
     );
   });
 
+  test("pool tags keep AWS's rules: no reserved aws: keys", async () => {
+    await rejectsWith(
+      client.send(new CreateUserPoolCommand({ PoolName: "reserved", UserPoolTags: { "aws:owner": "x" } })),
+      "InvalidParameterException",
+      400,
+      /reserved/,
+    );
+    const { UserPools } = await client.send(new ListUserPoolsCommand({ MaxResults: 60 }));
+    assert.ok(!UserPools?.some((p) => p.Name === "reserved"));
+  });
+
   test("an invalid pool name is a validation error", async () => {
     await rejectsWith(
       client.send(new CreateUserPoolCommand({ PoolName: "" })),
