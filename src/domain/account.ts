@@ -10,8 +10,8 @@ import type { GetUserResponse } from "../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
 import type { Transaction } from "../storage/storage.ts";
 import { readableAttributes } from "./attribute-updates.ts";
-import { afterFailure, afterSuccess } from "./auth/lockout.ts";
-import { incorrectCredentials } from "./auth/sign-in.ts";
+import { isLockedOut } from "./auth/lockout.ts";
+import { incorrectCredentials, recordPasswordAttempt } from "./auth/sign-in.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { requirePool } from "./pools.ts";
@@ -84,15 +84,11 @@ export async function changePassword(
 ): Promise<void> {
   const { pool, user } = await signedInUser(ctx, accessToken);
   checkPassword(proposed, pool.settings.Policies?.PasswordPolicy);
-  if (user.lockedUntil !== undefined && ctx.now < user.lockedUntil) throw attemptLimitExceeded();
+  if (isLockedOut(user, ctx.now)) throw attemptLimitExceeded();
   if (user.password) {
     if (previous === undefined) throw incorrectCredentials();
     const ok = await verifyPassword(previous, user.password.hash);
-    await ctx.services.storage.transaction(async (tx) => {
-      const current = (await tx.getUserBySub(pool.id, user.sub)) ?? user;
-      const next = ok ? afterSuccess(current) : afterFailure(current, ctx.now);
-      if (next) await tx.updateUser(next);
-    });
+    await recordPasswordAttempt(ctx, user, ok);
     if (!ok) throw incorrectCredentials();
   }
   // Hash outside the transaction: it is the slow part.

@@ -32,7 +32,6 @@ import {
   claimAliases,
   requireUser,
   toUserType,
-  userNotFound,
   usernameAttributeOf,
   usernameKey,
 } from "./users.ts";
@@ -286,14 +285,13 @@ export async function listUsers(
   const pool = await requirePool(storage, input.UserPoolId);
   const filter = parseFilter(pool, input.Filter);
   const limit = input.Limit || 60;
-  const after = fromToken(input.PaginationToken, `users:${pool.id}:${input.Filter ?? ""}`);
+  const scope = `users:${pool.id}:${input.Filter ?? ""}`;
+  const after = fromToken(input.PaginationToken, scope);
   const page = await storage.listUsers(pool.id, limit, filter, after);
   const only = input.AttributesToGet ? new Set(input.AttributesToGet) : undefined;
   const out: { Users: UserType[]; PaginationToken?: string } = {
     Users: page.items.map((u) => toUserType(u, only)),
   };
-  if (page.next) out.PaginationToken = toToken(page.next, `users:${pool.id}:${input.Filter ?? ""}`);
+  if (page.next) out.PaginationToken = toToken(page.next, scope);
   return out;
 }
-
-export { userNotFound };

@@ -22,12 +22,13 @@ export async function requireAppClient(db: Reader, clientId: string): Promise<Cl
 
 /**
  * Checks SECRET_HASH for clients that have a secret (any of the client's secrets, so secrets can
- * be rotated). Clients without a secret ignore it.
+ * be rotated). Clients without a secret ignore it. `username` may list several names the hash may
+ * have been computed with.
  */
 export async function checkSecretHash(
   db: Reader,
   client: ClientRecord,
-  username: string | undefined,
+  username: string | readonly string[] | undefined,
   given: string | undefined,
 ): Promise<void> {
   const secrets = await db.listClientSecrets(client.poolId, client.clientId);
@@ -36,7 +37,10 @@ export async function checkSecretHash(
     throw new NotAuthorizedException(
       `Client ${client.clientId} is configured for secret but secret was not received`,
     );
-  const ok = secrets.some((s) => safeEqual(secretHash(s.secret, username ?? "", client.clientId), given));
+  const names = typeof username === "string" || username === undefined ? [username ?? ""] : username;
+  const ok = secrets.some((s) =>
+    names.some((name) => safeEqual(secretHash(s.secret, name, client.clientId), given)),
+  );
   if (!ok) throw new NotAuthorizedException(`Unable to verify secret hash for client ${client.clientId}`);
 }
 

@@ -16,9 +16,13 @@ export function passwordAttemptsExceeded(): NotAuthorizedException {
   return new NotAuthorizedException("Password attempts exceeded");
 }
 
+export function isLockedOut(user: UserRecord, now: number): boolean {
+  return user.lockedUntil !== undefined && now < user.lockedUntil;
+}
+
 /** Throws while the user is locked out. */
 export function checkLockout(user: UserRecord, now: number): void {
-  if (user.lockedUntil !== undefined && now < user.lockedUntil) throw passwordAttemptsExceeded();
+  if (isLockedOut(user, now)) throw passwordAttemptsExceeded();
 }
 
 /** The user after one more failed attempt at `now`. */

@@ -63,23 +63,29 @@ export async function checkPlainPassword(
   }
   checkLockout(user, ctx.now);
   const ok = user.password !== undefined && (await verifyPassword(password, user.password.hash));
-  return settleAttempt(ctx, call, user, ok);
+  return settleAttempt(ctx, user, ok);
 }
 
-/** Records the outcome of a password check; throws for a wrong password. */
-export async function settleAttempt(
+/**
+ * Counts a password check for the lockout (a failure, or a success that starts the count afresh)
+ * and returns the user as stored afterwards. Sign-in and ChangePassword both count this way.
+ */
+export async function recordPasswordAttempt(
   ctx: RequestContext,
-  _call: AuthCall,
   user: UserRecord,
   ok: boolean,
 ): Promise<UserRecord> {
-  const { storage } = ctx.services;
-  const latest = await storage.transaction(async (tx) => {
+  return ctx.services.storage.transaction(async (tx) => {
     const current = (await tx.getUserBySub(user.poolId, user.sub)) ?? user;
     const next = ok ? afterSuccess(current) : afterFailure(current, ctx.now);
     if (next) await tx.updateUser(next);
     return next ?? current;
   });
+}
+
+/** Records the outcome of a sign-in's password check; throws for a wrong password. */
+export async function settleAttempt(ctx: RequestContext, user: UserRecord, ok: boolean): Promise<UserRecord> {
+  const latest = await recordPasswordAttempt(ctx, user, ok);
   if (!ok) throw incorrectCredentials();
   return latest;
 }

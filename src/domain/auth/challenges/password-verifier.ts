@@ -45,6 +45,6 @@ export async function passwordVerifier(
   // Password sign-in turned off by AdminDisableProviderForUser (ProviderName Cognito).
   if (user.passwordSignInDisabled) throw incorrectCredentials();
   checkLockout(user, ctx.now);
-  const checked = await settleAttempt(ctx, call, user, claimOk);
+  const checked = await settleAttempt(ctx, user, claimOk);
   return completeSignIn(ctx, call, checked);
 }

@@ -34,19 +34,12 @@ export async function refreshTokens(
   if (!req.secretChecked) {
     // Clients compute SECRET_HASH for a refresh with the username, or with the sub in pools that
     // sign in by email or phone: accept either.
-    const names = user ? [user.username, user.sub] : [record.sub];
-    let lastError: unknown;
-    let ok = false;
-    for (const name of names) {
-      try {
-        await checkSecretHash(storage, call.client, name, req.secretHash);
-        ok = true;
-        break;
-      } catch (e) {
-        lastError = e;
-      }
-    }
-    if (!ok) throw lastError;
+    await checkSecretHash(
+      storage,
+      call.client,
+      user ? [user.username, user.sub] : [record.sub],
+      req.secretHash,
+    );
   }
   if (record.revokedAt !== undefined) throw new NotAuthorizedException("Refresh Token has been revoked");
   if (record.expiresAt <= ctx.now) throw new NotAuthorizedException("Refresh Token has expired");
@@ -57,8 +50,8 @@ export async function refreshTokens(
 
   const rotation = call.client.settings.RefreshTokenRotation;
   const rotate = rotation?.Feature === "ENABLED";
+  const grace = (rotation?.RetryGracePeriodSeconds ?? 0) * 1000;
   if (record.replacedAt !== undefined) {
-    const grace = (rotation?.RetryGracePeriodSeconds ?? 0) * 1000;
     if (ctx.now > record.replacedAt + grace) throw invalidRefreshToken();
   } else if (
     rotate &&
@@ -66,7 +59,6 @@ export async function refreshTokens(
   ) {
     // Another request rotated this token a moment ago; only the grace period lets this one through.
     const again = await storage.getRefreshToken(record.tokenHash);
-    const grace = (rotation?.RetryGracePeriodSeconds ?? 0) * 1000;
     if (!again?.replacedAt || ctx.now > again.replacedAt + grace) throw invalidRefreshToken();
   }
   return issueTokens(ctx, {
