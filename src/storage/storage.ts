@@ -68,7 +68,6 @@ export interface Reader {
   getPool(poolId: string): Promise<PoolRecord | undefined>;
   /** Pools of one region. */
   listPools(region: string, limit: number, after?: string): Promise<Page<PoolRecord>>;
-  countPools(): Promise<number>;
 
   getClient(poolId: string, clientId: string): Promise<ClientRecord | undefined>;
   /** By client id alone (unauthenticated operations name only the client). */
@@ -96,8 +95,6 @@ export interface Reader {
     limit: number,
     after?: string,
   ): Promise<Page<GroupRecord>>;
-  /** Group names of one user, all of them (for tokens). */
-  groupNamesForUser(poolId: string, userId: string): Promise<string[]>;
   listUsersInGroup(
     poolId: string,
     groupName: string,
@@ -124,8 +121,6 @@ export interface Reader {
     attributeName: string,
     attributeValue: string,
   ): Promise<IdentityLinkRecord | undefined>;
-  /** Every link of one provider (to match attribute-named SAML links against an assertion's claims). */
-  identityLinksOfProvider(poolId: string, providerName: string): Promise<IdentityLinkRecord[]>;
   identityLinksOfUser(poolId: string, sub: string): Promise<IdentityLinkRecord[]>;
 }
 

@@ -59,16 +59,15 @@ for (const backend of backends()) {
     }
 
     describe("round trips", () => {
-      test("pools: insert, get, update, list by region, count, delete", async () => {
+      test("pools: insert, get, update, list by region, delete", async () => {
         const a = f.pool();
         const b = f.pool({ region: "eu-west-1" });
-        const before = await s.countPools();
         await s.transaction(async (tx) => {
           await tx.insertPool(a);
           await tx.insertPool(b);
         });
         assert.deepEqual(await s.getPool(a.id), a);
-        assert.equal(await s.countPools(), before + 2);
+        assert.deepEqual(await s.getPool(b.id), b);
         const updated = { ...a, name: "renamed", updatedAt: a.updatedAt + 1, tags: { x: "y" } };
         await s.transaction((tx) => tx.updatePool(updated));
         assert.deepEqual(await s.getPool(a.id), updated);
@@ -183,7 +182,6 @@ for (const backend of backends()) {
           (await all((after) => s.listGroups(poolId, 1, after))).map((g) => g.name),
           ["admins", "readers"],
         );
-        assert.deepEqual(await s.groupNamesForUser(poolId, a.sub), ["admins", "readers"]);
         assert.deepEqual(
           (await all((after) => s.listGroupsForUser(poolId, a.sub, 1, after))).map((g) => g.name),
           ["admins", "readers"],
@@ -201,7 +199,7 @@ for (const backend of backends()) {
         assert.equal(await s.transaction((tx) => tx.removeUserFromGroup(poolId, "readers", a.sub)), true);
         assert.equal(await s.transaction((tx) => tx.removeUserFromGroup(poolId, "readers", a.sub)), false);
         await s.transaction((tx) => tx.deleteGroup(poolId, "admins"));
-        assert.deepEqual(await s.groupNamesForUser(poolId, a.sub), []);
+        assert.deepEqual(await s.listGroupsForUser(poolId, a.sub, 10), { items: [] });
         await s.transaction((tx) => tx.deleteUser(poolId, b.sub));
         assert.deepEqual(await s.listUsersInGroup(poolId, "readers", 10), { items: [] });
       });
@@ -357,7 +355,6 @@ for (const backend of backends()) {
           DuplicateKeyError,
         );
         assert.deepEqual(await s.getIdentityLink(poolId, "Corp", "Cognito_Subject", "idp-sub-1"), link);
-        assert.deepEqual(await s.identityLinksOfProvider(poolId, "Corp"), [link]);
         assert.deepEqual(await s.identityLinksOfUser(poolId, u.sub), [link]);
         assert.equal(
           await s.transaction((tx) => tx.deleteIdentityLink(poolId, "Corp", "Cognito_Subject", "idp-sub-1")),
@@ -895,7 +892,7 @@ for (const backend of backends()) {
           call: (st, p) =>
             st.listUsers(p.poolId, 60, { attribute: "cognito:user_status", op: "=", value: "UNCONFIRMED" }),
         },
-        { label: "groups of a user", call: (st, p) => st.groupNamesForUser(p.poolId, p.users[3]!.sub) },
+        { label: "groups of a user", call: (st, p) => st.listGroupsForUser(p.poolId, p.users[3]!.sub, 60) },
       ];
 
       for (const c of calls)

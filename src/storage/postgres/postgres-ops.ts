@@ -200,9 +200,6 @@ export class PostgresOps implements Transaction {
     ]);
     return page(rows, limit, poolFromRow, (r) => [Number(r.seq)]);
   }
-  async countPools() {
-    return Number((await this.one("SELECT COUNT(*) AS n FROM pools", []))!.n);
-  }
   async insertPool(p: PoolRecord) {
     const n = await this.run(
       "INSERT INTO pools (id, name, region, created_at, updated_at, settings, tags, user_count) VALUES ($1, $2, $3, $4, $5, $6, $7, 0) ON CONFLICT DO NOTHING",
@@ -379,13 +376,6 @@ export class PostgresOps implements Transaction {
       [poolId, sub, nameOf(after), limit + 1],
     );
     return page(rows, limit, groupFromRow, (r) => [r.name as string]);
-  }
-  async groupNamesForUser(poolId: string, sub: string) {
-    const rows = await this.rows(
-      "SELECT group_name FROM group_members WHERE pool_id = $1 AND sub = $2 ORDER BY group_name",
-      [poolId, sub],
-    );
-    return rows.map((r) => r.group_name as string);
   }
   async listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
     const rows = await this.rows(
@@ -652,13 +642,6 @@ export class PostgresOps implements Transaction {
       [poolId, providerName, attributeName, attributeValue],
     );
     return r && identityLinkFromRow(r);
-  }
-  async identityLinksOfProvider(poolId: string, providerName: string) {
-    const rows = await this.rows(
-      "SELECT * FROM identity_links WHERE pool_id = $1 AND provider_name = $2 ORDER BY attribute_name, attribute_value",
-      [poolId, providerName],
-    );
-    return rows.map(identityLinkFromRow);
   }
   async identityLinksOfUser(poolId: string, sub: string) {
     const rows = await this.rows(

@@ -217,9 +217,6 @@ export class PostgresStorage implements Storage {
   listPools(region: string, limit: number, after?: string) {
     return this.r.listPools(region, limit, after);
   }
-  countPools() {
-    return this.r.countPools();
-  }
   getClient(poolId: string, clientId: string) {
     return this.r.getClient(poolId, clientId);
   }
@@ -257,9 +254,6 @@ export class PostgresStorage implements Storage {
   listGroupsForUser(poolId: string, userId: string, limit: number, after?: string) {
     return this.r.listGroupsForUser(poolId, userId, limit, after);
   }
-  groupNamesForUser(poolId: string, userId: string) {
-    return this.r.groupNamesForUser(poolId, userId);
-  }
   listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
     return this.r.listUsersInGroup(poolId, groupName, limit, after);
   }
@@ -286,9 +280,6 @@ export class PostgresStorage implements Storage {
   }
   getIdentityLink(poolId: string, providerName: string, attributeName: string, attributeValue: string) {
     return this.r.getIdentityLink(poolId, providerName, attributeName, attributeValue);
-  }
-  identityLinksOfProvider(poolId: string, providerName: string) {
-    return this.r.identityLinksOfProvider(poolId, providerName);
   }
   identityLinksOfUser(poolId: string, sub: string) {
     return this.r.identityLinksOfUser(poolId, sub);

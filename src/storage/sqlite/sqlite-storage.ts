@@ -193,9 +193,6 @@ export class SqliteStorage implements Storage {
   listPools(region: string, limit: number, after?: string) {
     return this.exclusive(() => this.ops.listPools(region, limit, after));
   }
-  countPools() {
-    return this.exclusive(() => this.ops.countPools());
-  }
   getClient(poolId: string, clientId: string) {
     return this.exclusive(() => this.ops.getClient(poolId, clientId));
   }
@@ -233,9 +230,6 @@ export class SqliteStorage implements Storage {
   listGroupsForUser(poolId: string, userId: string, limit: number, after?: string) {
     return this.exclusive(() => this.ops.listGroupsForUser(poolId, userId, limit, after));
   }
-  groupNamesForUser(poolId: string, userId: string) {
-    return this.exclusive(() => this.ops.groupNamesForUser(poolId, userId));
-  }
   listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
     return this.exclusive(() => this.ops.listUsersInGroup(poolId, groupName, limit, after));
   }
@@ -264,9 +258,6 @@ export class SqliteStorage implements Storage {
     return this.exclusive(() =>
       this.ops.getIdentityLink(poolId, providerName, attributeName, attributeValue),
     );
-  }
-  identityLinksOfProvider(poolId: string, providerName: string) {
-    return this.exclusive(() => this.ops.identityLinksOfProvider(poolId, providerName));
   }
   identityLinksOfUser(poolId: string, sub: string) {
     return this.exclusive(() => this.ops.identityLinksOfUser(poolId, sub));
@@ -372,9 +363,6 @@ class SqliteOps implements Transaction {
       limit + 1,
     ) as Row[];
     return page(rows, limit, poolFromRow, (r) => [Number(r.seq)]);
-  }
-  async countPools() {
-    return Number((this.q("SELECT COUNT(*) AS n FROM pools").get() as Row).n);
   }
   async insertPool(p: PoolRecord) {
     try {
@@ -581,12 +569,6 @@ class SqliteOps implements Transaction {
       "SELECT g.* FROM group_members m JOIN groups g ON g.pool_id = m.pool_id AND g.name = m.group_name WHERE m.pool_id = ? AND m.sub = ? AND m.group_name > ? ORDER BY m.group_name LIMIT ?",
     ).all(poolId, sub, last, limit + 1) as Row[];
     return page(rows, limit, groupFromRow, (r) => [r.name as string]);
-  }
-  async groupNamesForUser(poolId: string, sub: string) {
-    const rows = this.q(
-      "SELECT group_name FROM group_members WHERE pool_id = ? AND sub = ? ORDER BY group_name",
-    ).all(poolId, sub) as Row[];
-    return rows.map((r) => r.group_name as string);
   }
   async listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
     const last = after ? String(decodeCursor(after, 1)[0]) : "";
@@ -889,13 +871,6 @@ class SqliteOps implements Transaction {
       "SELECT * FROM identity_links WHERE pool_id = ? AND provider_name = ? AND attribute_name = ? AND attribute_value = ?",
     ).get(poolId, providerName, attributeName, attributeValue) as Row | undefined;
     return r && linkFromRow(r);
-  }
-  async identityLinksOfProvider(poolId: string, providerName: string) {
-    const rows = this.q("SELECT * FROM identity_links WHERE pool_id = ? AND provider_name = ?").all(
-      poolId,
-      providerName,
-    ) as Row[];
-    return rows.map(linkFromRow);
   }
   async identityLinksOfUser(poolId: string, sub: string) {
     const rows = this.q("SELECT * FROM identity_links WHERE pool_id = ? AND sub = ? ORDER BY created_at").all(
