@@ -40,6 +40,8 @@ export const N = BigInt(
     "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
 );
 export const g = 2n;
+/** Bytes of N (3072 bits). */
+const N_BYTES = 384;
 
 const INFO = Buffer.from("Caldera Derived Key", "utf8");
 const KEY_BYTES = 16;
@@ -183,15 +185,26 @@ export function makeVerifier(poolName: string, username: string, password: strin
  * form from a real one: the salt, and B computed from it by `startSrp`, look like a real user's.
  * Used to answer USER_SRP_AUTH for unknown users when PreventUserExistenceErrors is ENABLED.
  * Pass the username as it would be stored (after any case folding the pool applies).
+ *
+ * The verifier is a pseudo-random element of the group, derived without an exponentiation: a real
+ * user's stored verifier costs nothing to read, so the fake one must cost (next to) nothing to make,
+ * or the time of the answer would tell the two apart. The client never sees v, only B = k·v + g^b.
  */
 export function fakeVerifier(poolId: string, username: string, serverSecret: Buffer): SrpVerifier {
-  const derive = (label: string) =>
-    createHmac("sha256", serverSecret)
-      .update(`lanyard-srp-${label}\0${poolId}\0${username}`, "utf8")
-      .digest();
-  const salt = bytesToBigInt(derive("salt").subarray(0, SALT_BYTES)).toString(16);
-  const verifier = modPow(g, bytesToBigInt(derive("verifier"))).toString(16);
-  return { salt, verifier };
+  const derive = (label: string, bytes: number) =>
+    Buffer.from(
+      hkdfSync(
+        "sha256",
+        serverSecret,
+        Buffer.alloc(0),
+        `lanyard-srp-${label}\0${poolId}\0${username}`,
+        bytes,
+      ),
+    );
+  const salt = bytesToBigInt(derive("salt", SALT_BYTES)).toString(16);
+  // 64 bits more than N, so that reducing mod N leaves no visible bias.
+  const v = bytesToBigInt(derive("verifier", N_BYTES + 8)) % N;
+  return { salt, verifier: (v === 0n ? 1n : v).toString(16) };
 }
 
 export interface SrpServerStart {

@@ -10,8 +10,8 @@ import type { GetUserResponse } from "../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
 import type { Transaction } from "../storage/storage.ts";
 import { readableAttributes } from "./attribute-updates.ts";
-import { isLockedOut } from "./auth/lockout.ts";
-import { incorrectCredentials, recordPasswordAttempt } from "./auth/sign-in.ts";
+import { reservePasswordCheck, settlePasswordCheck } from "./auth/lockout.ts";
+import { incorrectCredentials } from "./auth/sign-in.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { requirePool } from "./pools.ts";
@@ -72,8 +72,9 @@ function attemptLimitExceeded(): LimitExceededException {
 /**
  * ChangePassword. The proposed password must meet the policy (checked first: a malformed request
  * counts as no attempt). The previous password is checked against its Argon2id hash and counts
- * like a sign-in for the lockout: a wrong one is NotAuthorizedException, and while the user is
- * locked out ChangePassword answers LimitExceededException, as Cognito does. The history policy
+ * like a sign-in for the lockout (reserved before it is verified, see auth/lockout.ts): a wrong one
+ * is NotAuthorizedException, and while the user is locked out ChangePassword answers
+ * LimitExceededException, as Cognito does. The history policy
  * is checked once the previous password is proven. Other sessions stay signed in.
  */
 export async function changePassword(
@@ -84,11 +85,11 @@ export async function changePassword(
 ): Promise<void> {
   const { pool, user } = await signedInUser(ctx, accessToken);
   checkPassword(proposed, pool.settings.Policies?.PasswordPolicy);
-  if (isLockedOut(user, ctx.now)) throw attemptLimitExceeded();
   if (user.password) {
-    if (previous === undefined) throw incorrectCredentials();
-    const ok = await verifyPassword(previous, user.password.hash);
-    await recordPasswordAttempt(ctx, user, ok);
+    const subject = { sub: user.sub };
+    await reservePasswordCheck(ctx, pool.id, subject, attemptLimitExceeded);
+    const ok = previous !== undefined && (await verifyPassword(previous, user.password.hash));
+    await settlePasswordCheck(ctx, pool.id, subject, ok);
     if (!ok) throw incorrectCredentials();
   }
   // Hash outside the transaction: it is the slow part.

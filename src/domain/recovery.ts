@@ -8,6 +8,7 @@ import type {
   ForgotPasswordResponse,
 } from "../generated/types.ts";
 import type { UserRecord } from "../storage/records.ts";
+import { signInCounterKey } from "./auth/lockout.ts";
 import { codeMismatch, issueCode, redeemCodeOrThrow } from "./codes.ts";
 import {
   deliveryDetails,
@@ -99,10 +100,8 @@ export async function confirmForgotPassword(
       updatedAt: ctx.now,
     };
     if (history) next.passwordHistory = history;
-    // A new password starts the failed sign-in count afresh; issued tokens stay valid.
-    delete next.failedSignIns;
-    delete next.lastFailedSignIn;
-    delete next.lockedUntil;
     await tx.updateUser(next);
+    // A new password starts the failed sign-in count afresh; issued tokens stay valid.
+    await tx.deleteCounter(pool.id, signInCounterKey({ sub: user.sub }));
   });
 }

@@ -72,10 +72,6 @@ export interface UserRecord {
   password?: PasswordCredential;
   /** Hashes of earlier passwords, newest first, for the pool's password history. */
   passwordHistory?: string[];
-  /** Consecutive failed sign-ins, and until when (epoch ms) sign-in is locked. */
-  failedSignIns?: number;
-  lastFailedSignIn?: number;
-  lockedUntil?: number;
   /** Tokens issued before this instant (epoch ms) are void (GlobalSignOut, AdminUserGlobalSignOut). */
   tokensValidAfter?: number;
   /**
@@ -128,6 +124,25 @@ export interface CodeRecord {
   expiresAt: number;
   attempts: number;
   createdAt: number;
+}
+
+/**
+ * A counter of events for one subject of a pool: failed sign-ins (with the lockout they caused),
+ * codes sent, wrong codes guessed. Kept apart from the user so that names with no user behind them
+ * are counted exactly like real users (PreventUserExistenceErrors), and so that a check and its
+ * count are one atomic step. A counter past `expiresAt` counts as none.
+ */
+export interface CounterRecord {
+  poolId: string;
+  /** What is counted and for whom, e.g. `sign-in:<sub>` or `sign-in:name:<username key>`. */
+  key: string;
+  count: number;
+  /** When the count started (fixed windows) or when the last event was (lockouts). */
+  since: number;
+  /** Until when the subject is locked out (epoch ms), if it is. */
+  lockedUntil?: number;
+  /** After this the counter is void and may be purged. */
+  expiresAt: number;
 }
 
 /** A refresh token, stored as a hash. Tokens of one sign-in share an origin (origin_jti). */

@@ -19,6 +19,9 @@
  *   cost the same whatever the number of users in the pool (indexed, keyset pagination).
  * - An auth session, a code and a refresh-token rotation are consumed by exactly one of several
  *   concurrent callers (consumeAuthSession, consumeCode, replaceRefreshToken).
+ * - A counter read with `lockCounter` is the caller's until its transaction ends: of concurrent
+ *   transactions that lock one counter, each sees the count the previous one wrote (also across
+ *   instances, also for a counter that did not exist yet).
  * - List pages come in a stable order; the `after` cursor of a page is opaque to callers and stays
  *   valid while other rows are added or removed.
  */
@@ -27,6 +30,7 @@ import type {
   ClientRecord,
   ClientSecretRecord,
   CodeRecord,
+  CounterRecord,
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
@@ -163,6 +167,14 @@ export interface Transaction extends Reader {
   countCodeAttempt(poolId: string, sub: string, purpose: string): Promise<number>;
   deleteCode(poolId: string, sub: string, purpose: string): Promise<void>;
 
+  /**
+   * The counter, locked until the transaction ends (it exists from now on: a counter never written
+   * reads as count 0, expired). See the contract above.
+   */
+  lockCounter(poolId: string, key: string): Promise<CounterRecord>;
+  putCounter(counter: CounterRecord): Promise<void>;
+  deleteCounter(poolId: string, key: string): Promise<void>;
+
   insertRefreshToken(token: RefreshTokenRecord): Promise<void>;
   /** Marks a token replaced at `now` unless it already was; true for exactly one concurrent caller. */
   replaceRefreshToken(tokenHash: string, now: number): Promise<boolean>;
@@ -170,7 +182,7 @@ export interface Transaction extends Reader {
   revokeOrigin(poolId: string, originJti: string, now: number): Promise<void>;
   /** Revokes every refresh token of a user. */
   revokeUserTokens(poolId: string, sub: string, now: number): Promise<void>;
-  /** Removes expired sessions and codes, and refresh tokens a day past expiry. */
+  /** Removes expired sessions, codes and counters, and refresh tokens a day past expiry. */
   purgeExpired(now: number): Promise<void>;
 
   /** Throws DuplicateKeyError when the provider name or one of its identifiers is taken in the pool. */

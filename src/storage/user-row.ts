@@ -20,9 +20,6 @@ const USER_FIELD_HOMES: Record<keyof UserRecord, "column" | "state"> = {
   updatedAt: "column",
   password: "column",
   passwordHistory: "column",
-  failedSignIns: "state",
-  lastFailedSignIn: "state",
-  lockedUntil: "state",
   tokensValidAfter: "state",
   passwordSignInDisabled: "state",
   pendingAttributes: "state",
@@ -129,6 +126,10 @@ export function userFromColumns(r: Record<UserColumn, unknown>): UserRecord {
   // never do, and the parse is a large share of their cost.
   if (r.password) lazyJson(user, "password", String(r.password));
   if (r.password_history) lazyJson(user, "passwordHistory", String(r.password_history));
-  if (r.state) Object.assign(user, JSON.parse(String(r.state)));
+  if (r.state) {
+    // Only the fields that live there now: rows written by older versions may hold others.
+    const state = JSON.parse(String(r.state)) as Record<string, unknown>;
+    for (const k of STATE_FIELDS) if (state[k] !== undefined) Object.assign(user, { [k]: state[k] });
+  }
   return user;
 }

@@ -141,8 +141,7 @@ for (const backend of backends()) {
           attributes: { email: "new@example.com", given_name: "Alicia" },
           updatedAt: u.updatedAt + 10,
         };
-        delete changed.failedSignIns;
-        delete changed.lockedUntil;
+        delete changed.tokensValidAfter;
         delete changed.passwordHistory;
         await s.transaction((tx) => tx.updateUser(changed));
         assert.deepEqual(await s.getUserBySub(poolId, u.sub), changed);
@@ -455,6 +454,25 @@ for (const backend of backends()) {
       });
     });
 
+    describe("counters", () => {
+      test("a counter never written reads as none; written, it reads back; purged after expiry", async () => {
+        const { poolId } = await newPool();
+        const none = await s.transaction((tx) => tx.lockCounter(poolId, "k"));
+        assert.deepEqual(none, { poolId, key: "k", count: 0, since: 0, expiresAt: 0 });
+        const c = { poolId, key: "k", count: 3, since: 10, lockedUntil: 20, expiresAt: 30 };
+        await s.transaction((tx) => tx.putCounter(c));
+        assert.deepEqual(await s.transaction((tx) => tx.lockCounter(poolId, "k")), c);
+        const { lockedUntil: _, ...unlocked } = c;
+        await s.transaction((tx) => tx.putCounter({ ...unlocked, count: 4 }));
+        assert.deepEqual(await s.transaction((tx) => tx.lockCounter(poolId, "k")), { ...unlocked, count: 4 });
+        await s.transaction((tx) => tx.purgeExpired(30));
+        assert.equal((await s.transaction((tx) => tx.lockCounter(poolId, "k"))).count, 0);
+        await s.transaction((tx) => tx.putCounter(c));
+        await s.transaction((tx) => tx.deleteCounter(poolId, "k"));
+        assert.equal((await s.transaction((tx) => tx.lockCounter(poolId, "k"))).count, 0);
+      });
+    });
+
     describe("transactions", () => {
       test("a transaction that throws leaves nothing behind", async () => {
         const p = f.pool();
@@ -540,6 +558,21 @@ for (const backend of backends()) {
         assert.equal(won.filter(Boolean).length, 1);
       });
 
+      test("concurrent counts of one counter lose none, the very first included", async () => {
+        const { poolId } = await newPool();
+        values(
+          await race((st) =>
+            st.transaction(async (tx) => {
+              const c = await tx.lockCounter(poolId, "sign-in:name:nobody");
+              await new Promise((r) => setTimeout(r, 5));
+              await tx.putCounter({ ...c, count: c.count + 1, expiresAt: Number.MAX_SAFE_INTEGER });
+            }),
+          ),
+        );
+        const after = await s.transaction((tx) => tx.lockCounter(poolId, "sign-in:name:nobody"));
+        assert.equal(after.count, N);
+      });
+
       test("an auth session is consumed by exactly one of several concurrent callers", async () => {
         const { poolId, clientId } = await newPool();
         const session = f.authSession(poolId, clientId, Number.MAX_SAFE_INTEGER);
@@ -603,11 +636,11 @@ for (const backend of backends()) {
             st.transaction(async (tx) => {
               const current = (await tx.getUserBySub(poolId, u.sub))!;
               await new Promise((r) => setTimeout(r, 5));
-              await tx.updateUser({ ...current, failedSignIns: (current.failedSignIns ?? 0) + 1 });
+              await tx.updateUser({ ...current, tokensValidAfter: (current.tokensValidAfter ?? 0) + 1 });
             }),
           ),
         );
-        assert.equal((await s.getUserBySub(poolId, u.sub))!.failedSignIns, N);
+        assert.equal((await s.getUserBySub(poolId, u.sub))!.tokensValidAfter, N);
       });
     });
 

@@ -1,6 +1,6 @@
 /**
- * What happens once a password (plain or SRP) has been checked: lockout bookkeeping, the user's
- * state, then tokens or the next challenge. Shared by every password flow.
+ * What every password flow (plain or SRP) shares: whom the USERNAME names, the password check with
+ * its lockout, then the user's state decides between tokens and the next challenge.
  */
 
 import type { RequestContext } from "../../context.ts";
@@ -12,8 +12,8 @@ import {
 } from "../../generated/exceptions.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { issueTokens } from "../tokens/issuer.ts";
-import { findUser, userNotFound } from "../users.ts";
-import { afterFailure, afterSuccess, checkLockout } from "./lockout.ts";
+import { findUser, userNotFound, usernameKey } from "../users.ts";
+import { reservePasswordCheck, type SignInSubject, settlePasswordCheck } from "./lockout.ts";
 import { openSession } from "./sessions.ts";
 import type { AuthCall, AuthOutcome } from "./types.ts";
 
@@ -30,64 +30,47 @@ export function hidesUsers(call: AuthCall): boolean {
 const DECOY_HASH =
   "$argon2id$v=19$m=19456,t=2,p=1$bGFueWFyZC1kZWNveS1zYWx0$Jq2QpR9B2fJ0wO7r7S8Yk3m3oG6o9w3e2m0Y6mXx0xY";
 
-/** The user a USERNAME names (aliases included), or the error Cognito gives for an unknown one. */
+/**
+ * Whom a sign-in names: the user a USERNAME names (aliases included), and what its attempts count
+ * against. An unknown name gets Cognito's error, unless the client hides which users exist: then
+ * it is signed in like a user who gets every password wrong, and counted under its name.
+ */
+export interface SignInTarget {
+  user: UserRecord | undefined;
+  subject: SignInSubject;
+}
+
 export async function signInUser(
   ctx: RequestContext,
   call: AuthCall,
   username: string,
-): Promise<UserRecord | undefined> {
+): Promise<SignInTarget> {
   const user = await findUser(ctx.services.storage, call.pool, username);
-  if (user) return user;
+  if (user) return { user, subject: { sub: user.sub } };
   if (!hidesUsers(call)) throw userNotFound();
-  return undefined;
+  return { user: undefined, subject: { unknownName: usernameKey(call.pool, username) } };
 }
 
 /**
- * Checks a plain password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), lockout included. A user
- * whose password sign-in an administrator turned off (AdminDisableProviderForUser with ProviderName
- * `Cognito`) is answered as for a wrong password, whatever the password.
+ * Checks a plain password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH), lockout included: the
+ * check is reserved first, so concurrent guesses never get more checks than the lockout allows. A
+ * user whose password sign-in an administrator turned off (AdminDisableProviderForUser with
+ * ProviderName `Cognito`) is answered as for a wrong password, whatever the password; so is an
+ * unknown name (same work: one Argon2id verification).
  */
 export async function checkPlainPassword(
   ctx: RequestContext,
   call: AuthCall,
-  user: UserRecord | undefined,
+  target: SignInTarget,
   password: string,
 ): Promise<UserRecord> {
-  if (!user) {
-    await verifyPassword(password, DECOY_HASH);
-    throw incorrectCredentials();
-  }
-  if (user.passwordSignInDisabled) {
-    await verifyPassword(password, DECOY_HASH);
-    throw incorrectCredentials();
-  }
-  checkLockout(user, ctx.now);
-  const ok = user.password !== undefined && (await verifyPassword(password, user.password.hash));
-  return settleAttempt(ctx, user, ok);
-}
-
-/**
- * Counts a password check for the lockout (a failure, or a success that starts the count afresh)
- * and returns the user as stored afterwards. Sign-in and ChangePassword both count this way.
- */
-export async function recordPasswordAttempt(
-  ctx: RequestContext,
-  user: UserRecord,
-  ok: boolean,
-): Promise<UserRecord> {
-  return ctx.services.storage.transaction(async (tx) => {
-    const current = (await tx.getUserBySub(user.poolId, user.sub)) ?? user;
-    const next = ok ? afterSuccess(current) : afterFailure(current, ctx.now);
-    if (next) await tx.updateUser(next);
-    return next ?? current;
-  });
-}
-
-/** Records the outcome of a sign-in's password check; throws for a wrong password. */
-export async function settleAttempt(ctx: RequestContext, user: UserRecord, ok: boolean): Promise<UserRecord> {
-  const latest = await recordPasswordAttempt(ctx, user, ok);
-  if (!ok) throw incorrectCredentials();
-  return latest;
+  const { user, subject } = target;
+  await reservePasswordCheck(ctx, call.pool.id, subject);
+  const hash = user && !user.passwordSignInDisabled ? user.password?.hash : undefined;
+  const ok = (await verifyPassword(password, hash ?? DECOY_HASH)) && hash !== undefined;
+  await settlePasswordCheck(ctx, call.pool.id, subject, ok);
+  if (!ok || !user) throw incorrectCredentials();
+  return user;
 }
 
 /** After a correct password: the user's state decides between tokens and a challenge. */

@@ -200,4 +200,16 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX identity_links_by_user ON identity_links (pool_id, sub);
   `,
+  `
+  CREATE TABLE counters (
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    key TEXT COLLATE "C" NOT NULL,
+    count INTEGER NOT NULL,
+    since BIGINT NOT NULL,
+    locked_until BIGINT,
+    expires_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, key)
+  );
+  CREATE INDEX counters_by_expiry ON counters (expires_at);
+  `,
 ];

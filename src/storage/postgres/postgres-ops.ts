@@ -16,6 +16,7 @@ import type {
   ClientRecord,
   ClientSecretRecord,
   CodeRecord,
+  CounterRecord,
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
@@ -31,6 +32,7 @@ import {
   type Transaction,
   type UserFilter,
 } from "../storage.ts";
+import { counterFromRow } from "../counter-row.ts";
 import { ReadBatcher } from "./batch.ts";
 import {
   authSessionFromRow,
@@ -488,6 +490,29 @@ export class PostgresOps implements Transaction {
     ]);
   }
 
+  async lockCounter(poolId: string, key: string): Promise<CounterRecord> {
+    // The row is made first (a concurrent maker waits for the other's commit, then does nothing),
+    // so that the lock below always has a row to hold, even for a counter's first event.
+    await this.run(
+      "INSERT INTO counters (pool_id, key, count, since, expires_at) VALUES ($1, $2, 0, 0, 0) ON CONFLICT DO NOTHING",
+      [poolId, key],
+    );
+    const r = await this.one("SELECT * FROM counters WHERE pool_id = $1 AND key = $2 FOR UPDATE", [
+      poolId,
+      key,
+    ]);
+    return counterFromRow(r!);
+  }
+  async putCounter(c: CounterRecord) {
+    await this.run(
+      "INSERT INTO counters (pool_id, key, count, since, locked_until, expires_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (pool_id, key) DO UPDATE SET count = EXCLUDED.count, since = EXCLUDED.since, locked_until = EXCLUDED.locked_until, expires_at = EXCLUDED.expires_at",
+      [c.poolId, c.key, c.count, c.since, c.lockedUntil ?? null, c.expiresAt],
+    );
+  }
+  async deleteCounter(poolId: string, key: string) {
+    await this.run("DELETE FROM counters WHERE pool_id = $1 AND key = $2", [poolId, key]);
+  }
+
   async getRefreshToken(tokenHash: string) {
     const r = await this.one("SELECT * FROM refresh_tokens WHERE token_hash = $1", [tokenHash]);
     return r && refreshTokenFromRow(r);
@@ -539,6 +564,7 @@ export class PostgresOps implements Transaction {
   async purgeExpired(now: number) {
     await this.run("DELETE FROM auth_sessions WHERE expires_at <= $1", [now]);
     await this.run("DELETE FROM codes WHERE expires_at <= $1", [now]);
+    await this.run("DELETE FROM counters WHERE expires_at <= $1", [now]);
     // Kept a day past expiry: access tokens (valid up to a day) check their origin's revocation here.
     await this.run("DELETE FROM refresh_tokens WHERE expires_at <= $1", [now - 86_400_000]);
   }

@@ -198,7 +198,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE identity_links, idp_identifiers, identity_providers, refresh_tokens, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

@@ -194,4 +194,16 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE identity_providers ADD COLUMN acr_mapping TEXT;
   ALTER TABLE identity_providers ADD COLUMN saml_metadata TEXT;
   `,
+  `
+  CREATE TABLE counters (
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    since INTEGER NOT NULL,
+    locked_until INTEGER,
+    expires_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, key)
+  );
+  CREATE INDEX counters_by_expiry ON counters (expires_at);
+  `,
 ];

@@ -7,6 +7,7 @@ import type {
   ClientRecord,
   ClientSecretRecord,
   CodeRecord,
+  CounterRecord,
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
@@ -23,6 +24,7 @@ import {
   type Transaction,
   type UserFilter,
 } from "../storage.ts";
+import { counterFromRow } from "../counter-row.ts";
 import { USER_COLUMNS, type UserColumn, userColumnValues, userFromColumns } from "../user-row.ts";
 import { MIGRATIONS } from "./migrations.ts";
 
@@ -166,7 +168,7 @@ export class SqliteStorage implements Storage {
     await this.exclusive(() => {
       this.db.exec("BEGIN IMMEDIATE");
       this.db.exec(
-        "DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
+        "DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
       );
       this.db.exec("COMMIT");
       this.pools.clear();
@@ -701,6 +703,21 @@ class SqliteOps implements Transaction {
     this.q("DELETE FROM codes WHERE pool_id = ? AND sub = ? AND purpose = ?").run(poolId, sub, purpose);
   }
 
+  async lockCounter(poolId: string, key: string): Promise<CounterRecord> {
+    // One connection, transactions one at a time: the row needs no lock of its own.
+    const r = this.q("SELECT * FROM counters WHERE pool_id = ? AND key = ?").get(poolId, key) as
+      Row | undefined;
+    return r ? counterFromRow(r) : { poolId, key, count: 0, since: 0, expiresAt: 0 };
+  }
+  async putCounter(c: CounterRecord) {
+    this.q(
+      "INSERT OR REPLACE INTO counters (pool_id, key, count, since, locked_until, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(c.poolId, c.key, c.count, c.since, c.lockedUntil ?? null, c.expiresAt);
+  }
+  async deleteCounter(poolId: string, key: string) {
+    this.q("DELETE FROM counters WHERE pool_id = ? AND key = ?").run(poolId, key);
+  }
+
   async getRefreshToken(tokenHash: string) {
     const r = this.q("SELECT * FROM refresh_tokens WHERE token_hash = ?").get(tokenHash) as Row | undefined;
     if (!r) return undefined;
@@ -759,6 +776,7 @@ class SqliteOps implements Transaction {
   async purgeExpired(now: number) {
     this.q("DELETE FROM auth_sessions WHERE expires_at <= ?").run(now);
     this.q("DELETE FROM codes WHERE expires_at <= ?").run(now);
+    this.q("DELETE FROM counters WHERE expires_at <= ?").run(now);
     // Kept a day past expiry: access tokens (valid up to a day) check their origin's revocation here.
     this.q("DELETE FROM refresh_tokens WHERE expires_at <= ?").run(now - 86_400_000);
   }

@@ -4,10 +4,10 @@ import { checkTimestamp, verifySrpClaim } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
 import { poolName } from "../../passwords.ts";
 import { checkSecretHash } from "../app-client.ts";
-import { checkLockout } from "../lockout.ts";
+import { reservePasswordCheck, type SignInSubject, settlePasswordCheck } from "../lockout.ts";
 import { required } from "../params.ts";
 import { takeSession } from "../sessions.ts";
-import { completeSignIn, incorrectCredentials, settleAttempt } from "../sign-in.ts";
+import { completeSignIn, incorrectCredentials } from "../sign-in.ts";
 import type { AuthCall, AuthOutcome } from "../types.ts";
 
 export async function passwordVerifier(
@@ -25,6 +25,9 @@ export async function passwordVerifier(
   const when = checkTimestamp(timestamp, new Date(ctx.now));
   if (when === "malformed")
     throw new InvalidParameterException("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.");
+  const subject = state.subject as SignInSubject;
+  // The check is reserved before the claim is verified (see lockout.ts).
+  await reservePasswordCheck(ctx, call.pool.id, subject);
   const sub = typeof state.sub === "string" ? state.sub : undefined;
   const user = sub ? await ctx.services.storage.getUserBySub(call.pool.id, sub) : undefined;
   const claimOk =
@@ -41,10 +44,9 @@ export async function passwordVerifier(
       timestamp,
       signature,
     });
-  if (!user) throw incorrectCredentials();
-  // Password sign-in turned off by AdminDisableProviderForUser (ProviderName Cognito).
-  if (user.passwordSignInDisabled) throw incorrectCredentials();
-  checkLockout(user, ctx.now);
-  const checked = await settleAttempt(ctx, user, claimOk);
-  return completeSignIn(ctx, call, checked);
+  // Password sign-in turned off by AdminDisableProviderForUser (ProviderName Cognito) fails too.
+  const ok = claimOk && user !== undefined && !user.passwordSignInDisabled;
+  await settlePasswordCheck(ctx, call.pool.id, subject, ok);
+  if (!ok || !user) throw incorrectCredentials();
+  return completeSignIn(ctx, call, user);
 }

@@ -13,7 +13,7 @@ export async function passwordFlow(
   const username = required(params, "USERNAME");
   await checkSecretHash(ctx.services.storage, call.client, username, params?.SECRET_HASH);
   const password = required(params, "PASSWORD");
-  const user = await signInUser(ctx, call, username);
-  const checked = await checkPlainPassword(ctx, call, user, password);
+  const target = await signInUser(ctx, call, username);
+  const checked = await checkPlainPassword(ctx, call, target, password);
   return completeSignIn(ctx, call, checked);
 }

@@ -1,8 +1,9 @@
 /** USER_SRP_AUTH: the first round trip, answered with a PASSWORD_VERIFIER challenge. */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
 import type { RequestContext } from "../../../context.ts";
 import { fakeVerifier, isValidSrpA, startSrp } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
+import type { PoolRecord } from "../../../storage/records.ts";
 import { usernameKey } from "../../users.ts";
 import { checkSecretHash } from "../app-client.ts";
 import { checkLockout } from "../lockout.ts";
@@ -20,11 +21,12 @@ export async function srpFlow(
   await checkSecretHash(ctx.services.storage, call.client, username, params?.SECRET_HASH);
   const A = required(params, "SRP_A");
   if (!isValidSrpA(A)) throw new InvalidParameterException("Invalid SRP_A value.");
-  const user = await signInUser(ctx, call, username);
-  if (user) checkLockout(user, ctx.now);
-  // An unknown user (only reached when the client hides user existence) gets a stable fake salt
-  // and a real-looking B; the claim that follows fails like a wrong password.
-  const id = user?.username ?? username;
+  const { user, subject } = await signInUser(ctx, call, username);
+  await checkLockout(ctx, call.pool.id, subject);
+  // An unknown user (only reached when the client hides user existence) gets a stable simulated
+  // id, a stable fake salt and a real-looking B, at the cost of a real user's challenge; the claim
+  // that follows fails like a wrong password.
+  const id = user?.username ?? simulatedUserId(ctx, call.pool, username);
   const material =
     user?.password?.srpVerifier && user.password.srpSalt
       ? { salt: user.password.srpSalt, verifier: user.password.srpVerifier }
@@ -38,6 +40,7 @@ export async function srpFlow(
     {
       challenge: "PASSWORD_VERIFIER",
       sub: user?.sub ?? null,
+      subject,
       username: id,
       A,
       b,
@@ -57,4 +60,23 @@ export async function srpFlow(
       USER_ID_FOR_SRP: id,
     },
   };
+}
+
+/**
+ * USER_ID_FOR_SRP for a name no user has. A real user's is their username: in pools that sign in
+ * with email or phone as the username that is a generated UUID, and in alias pools a name in email
+ * or phone form is an alias, never a username. There the unknown name gets a UUID derived from the
+ * server secret (stable, so a repeated attempt sees the same); elsewhere the name itself, as a real
+ * user who typed their username sees it.
+ */
+function simulatedUserId(ctx: RequestContext, pool: PoolRecord, name: string): string {
+  const s = pool.settings;
+  const aliasForm = (s.AliasAttributes ?? []).length > 0 && /^\+|@/.test(name);
+  if ((s.UsernameAttributes ?? []).length === 0 && !aliasForm) return name;
+  const h = createHmac("sha256", ctx.services.serverSecret)
+    .update(`lanyard-srp-user-id\0${pool.id}\0${usernameKey(pool, name)}`)
+    .digest("hex");
+  // Formatted as a version 4 UUID, like a generated username.
+  const variant = ((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
