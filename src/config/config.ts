@@ -18,6 +18,19 @@ export interface SmtpConfig {
 
 export const DELIVERIES = ["console", "smtp", "inbox"] as const;
 
+/**
+ * Per-user limits on codes (confirmation, verification, forgot-password), counted per user, and
+ * per name where the app client hides which users exist. Config file key `codeLimits`.
+ */
+export interface CodeLimits {
+  /** Codes sent to one user per window. `LANYARD_CODE_SEND_LIMIT`. Default 5. */
+  sends: number;
+  /** Wrong codes one user may enter per window, across all their codes. `LANYARD_CODE_GUESS_LIMIT`. Default 10. */
+  wrongGuesses: number;
+  /** The window, in seconds. `LANYARD_CODE_LIMIT_WINDOW`. Default 3600. */
+  windowSeconds: number;
+}
+
 /** One access key that may sign admin (SigV4) requests. */
 export interface AccessKey {
   accessKeyId: string;
@@ -72,6 +85,8 @@ export interface Config {
   delivery: (typeof DELIVERIES)[number];
   /** SMTP settings for the "smtp" delivery. `LANYARD_SMTP_*`, config file key `smtp`. */
   smtp: SmtpConfig;
+  /** Limits on codes sent and wrong codes entered, per user. */
+  codeLimits: CodeLimits;
   /**
    * Test only: enables `POST /_lanyard/clock`, which moves the server's clock (code expiry and the
    * like) by an offset. `LANYARD_ENABLE_TEST_CLOCK=1`, `--enable-test-clock`.
@@ -110,6 +125,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
     pass: undefined,
     from: "no-reply@localhost",
   },
+  codeLimits: { sends: 5, wrongGuesses: 10, windowSeconds: 3600 },
   enableTestClock: false,
   enableTestFederation: false,
 };
@@ -128,10 +144,22 @@ function port(value: unknown, from: string): number {
   return n;
 }
 
+/** A positive integer setting. */
+function count(value: unknown, from: string): number {
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isSafeInteger(n) || n < 1) throw new ConfigError(`${from}: not a positive integer: ${value}`);
+  return n;
+}
+
 /** Merges file, environment and flags, in that order of precedence (flags win). */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
   const flags = parseFlags(argv);
-  const config: Config = { ...DEFAULT_CONFIG, accessKeys: [], smtp: { ...DEFAULT_CONFIG.smtp } };
+  const config: Config = {
+    ...DEFAULT_CONFIG,
+    accessKeys: [],
+    smtp: { ...DEFAULT_CONFIG.smtp },
+    codeLimits: { ...DEFAULT_CONFIG.codeLimits },
+  };
   const file = flags.config ?? env.LANYARD_CONFIG;
   if (file) applyFile(config, file);
 
@@ -156,6 +184,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (env.LANYARD_SMTP_USER) config.smtp.user = env.LANYARD_SMTP_USER;
   if (env.LANYARD_SMTP_PASS) config.smtp.pass = env.LANYARD_SMTP_PASS;
   if (env.LANYARD_SMTP_FROM) config.smtp.from = env.LANYARD_SMTP_FROM;
+  const limits = config.codeLimits;
+  if (env.LANYARD_CODE_SEND_LIMIT)
+    limits.sends = count(env.LANYARD_CODE_SEND_LIMIT, "LANYARD_CODE_SEND_LIMIT");
+  if (env.LANYARD_CODE_GUESS_LIMIT)
+    limits.wrongGuesses = count(env.LANYARD_CODE_GUESS_LIMIT, "LANYARD_CODE_GUESS_LIMIT");
+  if (env.LANYARD_CODE_LIMIT_WINDOW)
+    limits.windowSeconds = count(env.LANYARD_CODE_LIMIT_WINDOW, "LANYARD_CODE_LIMIT_WINDOW");
   if (env.LANYARD_ACCESS_KEY_ID || env.LANYARD_SECRET_ACCESS_KEY) {
     if (!env.LANYARD_ACCESS_KEY_ID || !env.LANYARD_SECRET_ACCESS_KEY)
       throw new ConfigError("LANYARD_ACCESS_KEY_ID and LANYARD_SECRET_ACCESS_KEY must be set together");
@@ -327,6 +362,7 @@ function applyFile(config: Config, file: string): void {
     "smtp",
     "enableTestClock",
     "enableTestFederation",
+    "codeLimits",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting ${k}`);
   config.host = str("host") ?? config.host;
@@ -347,6 +383,7 @@ function applyFile(config: Config, file: string): void {
   config.enableTestClock = flag("enableTestClock") ?? config.enableTestClock;
   config.enableTestFederation = flag("enableTestFederation") ?? config.enableTestFederation;
   if (o.smtp !== undefined) applySmtp(config.smtp, o.smtp, file);
+  if (o.codeLimits !== undefined) applyCodeLimits(config.codeLimits, o.codeLimits, file);
   if (o.accessKeys !== undefined) {
     if (!Array.isArray(o.accessKeys)) throw new ConfigError(`${file}: accessKeys must be an array`);
     for (const k of o.accessKeys as unknown[]) {
@@ -375,6 +412,16 @@ function applySmtp(smtp: SmtpConfig, raw: unknown, file: string): void {
   if (o.secure !== undefined) {
     if (typeof o.secure !== "boolean") throw new ConfigError(`${file}: smtp.secure must be true or false`);
     smtp.secure = o.secure;
+  }
+}
+
+function applyCodeLimits(limits: CodeLimits, raw: unknown, file: string): void {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${file}: codeLimits must be an object`);
+  for (const [k, v] of Object.entries(raw)) {
+    if (k !== "sends" && k !== "wrongGuesses" && k !== "windowSeconds")
+      throw new ConfigError(`${file}: unknown setting codeLimits.${k}`);
+    limits[k] = count(v, `${file}: codeLimits.${k}`);
   }
 }
 

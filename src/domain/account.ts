@@ -5,13 +5,14 @@
  */
 import type { RequestContext } from "../context.ts";
 import { verifyPassword } from "../crypto/password-hash.ts";
-import { LimitExceededException, NotAuthorizedException } from "../generated/exceptions.ts";
+import { NotAuthorizedException } from "../generated/exceptions.ts";
 import type { GetUserResponse } from "../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
 import type { Transaction } from "../storage/storage.ts";
 import { readableAttributes } from "./attribute-updates.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./auth/lockout.ts";
 import { incorrectCredentials } from "./auth/sign-in.ts";
+import { attemptLimitExceeded } from "./codes.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { requirePool } from "./pools.ts";
@@ -63,10 +64,6 @@ export async function getUser(ctx: RequestContext, accessToken: string): Promise
 export async function deleteSelf(ctx: RequestContext, accessToken: string): Promise<void> {
   const { pool, user } = await signedInUser(ctx, accessToken);
   await ctx.services.storage.transaction((tx) => tx.deleteUser(pool.id, user.sub));
-}
-
-function attemptLimitExceeded(): LimitExceededException {
-  return new LimitExceededException("Attempt limit exceeded, please try after some time.");
 }
 
 /**

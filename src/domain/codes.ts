@@ -2,6 +2,11 @@
  * Confirmation and verification codes: six random digits, kept only as an HMAC keyed with the
  * server secret (a database dump reveals no code), single use, replaced by the next code of the
  * same user and purpose, void after expiry or after too many wrong guesses.
+ *
+ * Two per-user limits bound guessing whatever the caller does (Cognito documents none; these are
+ * Lanyard's, configurable as `codeLimits`): codes sent per window, and wrong codes entered per
+ * window across all of a user's codes. Where the app client hides which users exist, a name no
+ * user has is counted the same way, so the answers match.
  */
 import { createHmac, randomInt } from "node:crypto";
 import type { RequestContext } from "../context.ts";
@@ -13,6 +18,7 @@ import {
 } from "../generated/exceptions.ts";
 import type { AwsError } from "../protocol/aws-error.ts";
 import type { Transaction } from "../storage/storage.ts";
+import type { SignInSubject } from "./auth/lockout.ts";
 
 /** What a code is for: "signup", "forgot_password", or "verify:<attribute>". */
 export type CodePurpose = "signup" | "forgot_password" | `verify:${"email" | "phone_number"}`;
@@ -44,7 +50,77 @@ export function hashCode(
   return createHmac("sha256", secret).update(`${poolId}\0${sub}\0${purpose}\0${code}`).digest("base64url");
 }
 
-/** Stores a new code for the user and purpose (replacing any earlier one) and returns it in clear. */
+export function attemptLimitExceeded(): LimitExceededException {
+  return new LimitExceededException("Attempt limit exceeded, please try after some time.");
+}
+
+/**
+ * Counts one event against a fixed-window counter; false (and nothing counted) when the window
+ * already holds `limit` events.
+ */
+async function countInWindow(
+  tx: Transaction,
+  ctx: RequestContext,
+  poolId: string,
+  key: string,
+  limit: number,
+): Promise<boolean> {
+  const windowMs = ctx.services.config.codeLimits.windowSeconds * 1000;
+  const c = await tx.lockCounter(poolId, key);
+  const live = c.expiresAt > ctx.now;
+  if (live && c.count >= limit) return false;
+  await tx.putCounter(
+    live
+      ? { ...c, count: c.count + 1 }
+      : { poolId, key, count: 1, since: ctx.now, expiresAt: ctx.now + windowMs },
+  );
+  return true;
+}
+
+/** True while the window of `key` holds `limit` events. */
+async function windowFull(tx: Transaction, ctx: RequestContext, poolId: string, key: string, limit: number) {
+  const c = await tx.lockCounter(poolId, key);
+  return c.expiresAt > ctx.now && c.count >= limit;
+}
+
+const subjectKey = (what: string, s: SignInSubject) =>
+  "sub" in s ? `${what}:${s.sub}` : `${what}:name:${s.unknownName}`;
+
+/** Counts a code sent to `subject`; throws LimitExceededException past the limit. */
+async function countCodeSend(tx: Transaction, ctx: RequestContext, poolId: string, subject: SignInSubject) {
+  const limit = ctx.services.config.codeLimits.sends;
+  if (!(await countInWindow(tx, ctx, poolId, subjectKey("code-send", subject), limit)))
+    throw attemptLimitExceeded();
+}
+
+/**
+ * What a simulated code send costs and answers (PreventUserExistenceErrors, for a name no user has
+ * or a user who gets no code): counted like a real one, so the limit is reached alike.
+ */
+export async function simulateCodeSend(ctx: RequestContext, poolId: string, subject: SignInSubject) {
+  await ctx.services.storage.transaction((tx) => countCodeSend(tx, ctx, poolId, subject));
+}
+
+/**
+ * What a code entered for a name no user has answers (PreventUserExistenceErrors): a wrong code,
+ * counted like a real user's, so it reaches LimitExceededException alike.
+ */
+export async function simulateWrongCode(
+  ctx: RequestContext,
+  poolId: string,
+  subject: SignInSubject,
+): Promise<never> {
+  const limit = ctx.services.config.codeLimits.wrongGuesses;
+  const counted = await ctx.services.storage.transaction((tx) =>
+    countInWindow(tx, ctx, poolId, subjectKey("code-guess", subject), limit),
+  );
+  throw counted ? codeMismatch() : attemptLimitExceeded();
+}
+
+/**
+ * Stores a new code for the user and purpose (replacing any earlier one) and returns it in clear.
+ * Throws LimitExceededException once the user was sent the most codes a window allows.
+ */
 export async function issueCode(
   tx: Transaction,
   ctx: RequestContext,
@@ -52,6 +128,7 @@ export async function issueCode(
   sub: string,
   purpose: CodePurpose,
 ): Promise<string> {
+  await countCodeSend(tx, ctx, poolId, { sub });
   const code = generateCode();
   await tx.putCode({
     poolId,
@@ -80,13 +157,21 @@ export async function redeemCode(
   purpose: CodePurpose,
   given: string,
 ): Promise<CodeOutcome> {
+  const guesses = subjectKey("code-guess", { sub });
+  const limit = ctx.services.config.codeLimits.wrongGuesses;
+  if (await windowFull(tx, ctx, poolId, guesses, limit)) return "exhausted";
   const stored = await tx.getCode(poolId, sub, purpose);
-  if (!stored) return "missing";
+  if (!stored) {
+    // A code entered where none was sent is a guess too.
+    await countInWindow(tx, ctx, poolId, guesses, limit);
+    return "missing";
+  }
   if (stored.expiresAt <= ctx.now) return "expired";
   if (stored.attempts >= MAX_WRONG_GUESSES) return "exhausted";
   const hash = hashCode(ctx.services.serverSecret, poolId, sub, purpose, given);
   if (!safeEqual(hash, stored.codeHash)) {
     await tx.countCodeAttempt(poolId, sub, purpose);
+    await countInWindow(tx, ctx, poolId, guesses, limit);
     return "mismatch";
   }
   return (await tx.consumeCode(poolId, sub, purpose, hash)) ? "ok" : "missing";
@@ -105,7 +190,7 @@ export function codeError(outcome: Exclude<CodeOutcome, "ok">): AwsError {
     case "mismatch":
       return codeMismatch();
     case "exhausted":
-      return new LimitExceededException("Attempt limit exceeded, please try after some time.");
+      return attemptLimitExceeded();
     default:
       return new ExpiredCodeException("Invalid code provided, please request a code again.");
   }
@@ -114,6 +199,8 @@ export function codeError(outcome: Exclude<CodeOutcome, "ok">): AwsError {
 /**
  * Redeems a code and, when it is right, runs `apply` in the same transaction (so a failure there
  * leaves the code unused). A wrong code is counted (committed) and then thrown as Cognito does.
+ * With `hideUsers` (PreventUserExistenceErrors), no code at all is answered as a wrong code, as for a
+ * name no user has.
  */
 export async function redeemCodeOrThrow<T>(
   ctx: RequestContext,
@@ -122,6 +209,7 @@ export async function redeemCodeOrThrow<T>(
   purpose: CodePurpose,
   given: string,
   apply: (tx: Transaction) => Promise<T>,
+  hideUsers = false,
 ): Promise<T> {
   const result = await ctx.services.storage.transaction(
     async (tx): Promise<{ outcome: "ok"; value: T } | { outcome: Exclude<CodeOutcome, "ok"> }> => {
@@ -130,6 +218,7 @@ export async function redeemCodeOrThrow<T>(
       return { outcome, value: await apply(tx) };
     },
   );
+  if (result.outcome === "missing" && hideUsers) throw codeMismatch();
   if (result.outcome !== "ok") throw codeError(result.outcome);
   return result.value;
 }

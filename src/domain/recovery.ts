@@ -1,6 +1,5 @@
 /** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
 import type { RequestContext } from "../context.ts";
-import { hashPassword } from "../crypto/password-hash.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../generated/exceptions.ts";
 import type {
   ConfirmForgotPasswordRequest,
@@ -9,7 +8,7 @@ import type {
 } from "../generated/types.ts";
 import type { UserRecord } from "../storage/records.ts";
 import { signInCounterKey } from "./auth/lockout.ts";
-import { codeMismatch, issueCode, redeemCodeOrThrow } from "./codes.ts";
+import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "./codes.ts";
 import {
   deliveryDetails,
   recoveryDestination,
@@ -20,7 +19,7 @@ import { codeMessage, sendMessage } from "./messages.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { publicCaller, userDisabled, usernameNotFound } from "./self-service.ts";
-import { findUser } from "./users.ts";
+import { findUser, usernameKey } from "./users.ts";
 
 /** Statuses whose password the user cannot reset themselves. */
 const NOT_RESETTABLE = new Set(["FORCE_CHANGE_PASSWORD", "EXTERNAL_PROVIDER"]);
@@ -40,8 +39,15 @@ export async function forgotPassword(
 
   const user = await findUser(ctx.services.storage, pool, input.Username);
   // With PreventUserExistenceErrors, users that are unknown, disabled, or have nowhere to receive a
-  // code get a simulated CodeDeliveryDetails (and no message).
-  const simulated = () => ({ CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "recovery") });
+  // code get a simulated CodeDeliveryDetails (and no message), counted like a code sent.
+  const simulated = async () => {
+    await simulateCodeSend(
+      ctx,
+      pool.id,
+      user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
+    );
+    return { CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "recovery") };
+  };
   if (!user) {
     if (hideUsers) return simulated();
     throw usernameNotFound();
@@ -84,24 +90,37 @@ export async function confirmForgotPassword(
   const user = await findUser(ctx.services.storage, pool, input.Username);
   if (!user?.enabled) {
     if (!hideUsers) throw user ? userDisabled() : usernameNotFound();
-    await hashPassword(input.Password); // as much work as for a real user
-    throw codeMismatch();
+    // As much work as for a real user (the new credential, then a counted wrong code).
+    await newCredential(pool, undefined, input.Password, false, ctx.now, input.Username);
+    return simulateWrongCode(
+      ctx,
+      pool.id,
+      user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
+    );
   }
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, input.Password, false, ctx.now);
 
-  await redeemCodeOrThrow(ctx, pool.id, user.sub, "forgot_password", input.ConfirmationCode, async (tx) => {
-    const current = await tx.getUserBySub(pool.id, user.sub);
-    if (!current) throw hideUsers ? codeMismatch() : usernameNotFound();
-    const next: UserRecord = {
-      ...current,
-      password: credential,
-      status: "CONFIRMED",
-      updatedAt: ctx.now,
-    };
-    if (history) next.passwordHistory = history;
-    await tx.updateUser(next);
-    // A new password starts the failed sign-in count afresh; issued tokens stay valid.
-    await tx.deleteCounter(pool.id, signInCounterKey({ sub: user.sub }));
-  });
+  await redeemCodeOrThrow(
+    ctx,
+    pool.id,
+    user.sub,
+    "forgot_password",
+    input.ConfirmationCode,
+    async (tx) => {
+      const current = await tx.getUserBySub(pool.id, user.sub);
+      if (!current) throw usernameNotFound();
+      const next: UserRecord = {
+        ...current,
+        password: credential,
+        status: "CONFIRMED",
+        updatedAt: ctx.now,
+      };
+      if (history) next.passwordHistory = history;
+      await tx.updateUser(next);
+      // A new password starts the failed sign-in count afresh; issued tokens stay valid.
+      await tx.deleteCounter(pool.id, signInCounterKey({ sub: user.sub }));
+    },
+    hideUsers,
+  );
 }

@@ -14,7 +14,7 @@ import type {
 } from "../generated/types.ts";
 import type { ClientRecord, PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
 import { DuplicateKeyError } from "../storage/storage.ts";
-import { codeMismatch, issueCode, redeemCodeOrThrow } from "./codes.ts";
+import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "./codes.ts";
 import { deliveryDetails, signUpDestination, simulatedDetails } from "./destinations.ts";
 import { newSub } from "./ids.ts";
 import { codeMessage, sendMessage } from "./messages.ts";
@@ -138,27 +138,42 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
 export async function confirmSignUp(ctx: RequestContext, input: ConfirmSignUpRequest): Promise<void> {
   const { pool, hideUsers } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
   const user = await findUser(ctx.services.storage, pool, input.Username);
-  if (!user) throw hideUsers ? codeMismatch() : usernameNotFound();
-  if (user.status !== "UNCONFIRMED")
+  // With PreventUserExistenceErrors, an unknown name, or a user with nothing to confirm, is
+  // answered as a wrong code (and counted as one), like a user who is waiting for their code.
+  if (!user) {
+    if (hideUsers) await simulateWrongCode(ctx, pool.id, { unknownName: usernameKey(pool, input.Username) });
+    throw usernameNotFound();
+  }
+  if (user.status !== "UNCONFIRMED") {
+    if (hideUsers) await simulateWrongCode(ctx, pool.id, { sub: user.sub });
     throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
+  }
 
-  await redeemCodeOrThrow(ctx, pool.id, user.sub, "signup", input.ConfirmationCode, async (tx) => {
-    const current = await tx.getUserBySub(pool.id, user.sub);
-    if (!current) throw usernameNotFound();
-    if (current.status !== "UNCONFIRMED")
-      throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${current.status}`);
-    const next: UserRecord = {
-      ...current,
-      attributes: { ...current.attributes },
-      status: "CONFIRMED",
-      updatedAt: ctx.now,
-    };
-    // The code went to this attribute: confirming it proves the user receives there.
-    const to = signUpDestination(pool, current.attributes);
-    if (to) next.attributes[`${to.attribute}_verified`] = "true";
-    await claimAliases(tx, pool, next, input.ForceAliasCreation === true, ctx.now);
-    await tx.updateUser(next);
-  });
+  await redeemCodeOrThrow(
+    ctx,
+    pool.id,
+    user.sub,
+    "signup",
+    input.ConfirmationCode,
+    async (tx) => {
+      const current = await tx.getUserBySub(pool.id, user.sub);
+      if (!current) throw usernameNotFound();
+      if (current.status !== "UNCONFIRMED")
+        throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${current.status}`);
+      const next: UserRecord = {
+        ...current,
+        attributes: { ...current.attributes },
+        status: "CONFIRMED",
+        updatedAt: ctx.now,
+      };
+      // The code went to this attribute: confirming it proves the user receives there.
+      const to = signUpDestination(pool, current.attributes);
+      if (to) next.attributes[`${to.attribute}_verified`] = "true";
+      await claimAliases(tx, pool, next, input.ForceAliasCreation === true, ctx.now);
+      await tx.updateUser(next);
+    },
+    hideUsers,
+  );
 }
 
 export async function resendConfirmationCode(
@@ -173,7 +188,14 @@ export async function resendConfirmationCode(
   const user = await findUser(ctx.services.storage, pool, input.Username);
   // With PreventUserExistenceErrors, unknown, disabled and confirmed users get a simulated answer
   // (and no message), like the one a real user would get.
-  const simulated = () => ({ CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "signup") });
+  const simulated = async () => {
+    await simulateCodeSend(
+      ctx,
+      pool.id,
+      user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
+    );
+    return { CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "signup") };
+  };
   if (!user) {
     if (hideUsers) return simulated();
     throw usernameNotFound();
