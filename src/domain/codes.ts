@@ -94,27 +94,66 @@ async function countCodeSend(tx: Transaction, ctx: RequestContext, poolId: strin
 }
 
 /**
- * What a simulated code send costs and answers (PreventUserExistenceErrors, for a name no user has
- * or a user who gets no code): counted like a real one, so the limit is reached alike.
+ * A simulated code send (PreventUserExistenceErrors, for a name no user has or a user who gets no
+ * code): counted like a real one, and it leaves a simulated code behind, whose wrong guesses are
+ * counted like a real code's, so that every limit is reached alike.
  */
-export async function simulateCodeSend(ctx: RequestContext, poolId: string, subject: SignInSubject) {
-  await ctx.services.storage.transaction((tx) => countCodeSend(tx, ctx, poolId, subject));
+export async function simulateCodeSend(
+  ctx: RequestContext,
+  poolId: string,
+  subject: SignInSubject,
+  purpose: CodePurpose,
+): Promise<void> {
+  await ctx.services.storage.transaction(async (tx) => {
+    await countCodeSend(tx, ctx, poolId, subject);
+    const key = subjectKey(`code-simulated:${purpose}`, subject);
+    await tx.putCounter({
+      poolId,
+      key,
+      count: 0,
+      since: ctx.now,
+      expiresAt: ctx.now + codeValidityMs(purpose),
+    });
+  });
 }
 
 /**
- * What a code entered for a name no user has answers (PreventUserExistenceErrors): a wrong code,
- * counted like a real user's, so it reaches LimitExceededException alike.
+ * A code entered where no real code is pending: wrong, and counted as a guess (against the
+ * simulated code, if one was "sent", and against the user's or name's window).
+ */
+async function guessWithoutCode(
+  tx: Transaction,
+  ctx: RequestContext,
+  poolId: string,
+  subject: SignInSubject,
+  purpose: CodePurpose,
+): Promise<"mismatch" | "exhausted"> {
+  const guesses = subjectKey("code-guess", subject);
+  const limit = ctx.services.config.codeLimits.wrongGuesses;
+  if (await windowFull(tx, ctx, poolId, guesses, limit)) return "exhausted";
+  const simulated = await tx.lockCounter(poolId, subjectKey(`code-simulated:${purpose}`, subject));
+  if (simulated.expiresAt > ctx.now) {
+    if (simulated.count >= MAX_WRONG_GUESSES) return "exhausted";
+    await tx.putCounter({ ...simulated, count: simulated.count + 1 });
+  }
+  await countInWindow(tx, ctx, poolId, guesses, limit);
+  return "mismatch";
+}
+
+/**
+ * What a code entered for a name no user has, or for a user who must not be told apart from one,
+ * answers (PreventUserExistenceErrors): a wrong code, counted like a real user's.
  */
 export async function simulateWrongCode(
   ctx: RequestContext,
   poolId: string,
   subject: SignInSubject,
+  purpose: CodePurpose,
 ): Promise<never> {
-  const limit = ctx.services.config.codeLimits.wrongGuesses;
-  const counted = await ctx.services.storage.transaction((tx) =>
-    countInWindow(tx, ctx, poolId, subjectKey("code-guess", subject), limit),
+  const outcome = await ctx.services.storage.transaction((tx) =>
+    guessWithoutCode(tx, ctx, poolId, subject, purpose),
   );
-  throw counted ? codeMismatch() : attemptLimitExceeded();
+  throw codeError(outcome);
 }
 
 /**
@@ -161,11 +200,11 @@ export async function redeemCode(
   const limit = ctx.services.config.codeLimits.wrongGuesses;
   if (await windowFull(tx, ctx, poolId, guesses, limit)) return "exhausted";
   const stored = await tx.getCode(poolId, sub, purpose);
-  if (!stored) {
-    // A code entered where none was sent is a guess too.
-    await countInWindow(tx, ctx, poolId, guesses, limit);
-    return "missing";
-  }
+  // A code entered where none was sent is a guess too.
+  if (!stored)
+    return (await guessWithoutCode(tx, ctx, poolId, { sub }, purpose)) === "exhausted"
+      ? "exhausted"
+      : "missing";
   if (stored.expiresAt <= ctx.now) return "expired";
   if (stored.attempts >= MAX_WRONG_GUESSES) return "exhausted";
   const hash = hashCode(ctx.services.serverSecret, poolId, sub, purpose, given);

@@ -45,6 +45,7 @@ export async function forgotPassword(
       ctx,
       pool.id,
       user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
+      "forgot_password",
     );
     return { CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "recovery") };
   };
@@ -96,6 +97,7 @@ export async function confirmForgotPassword(
       ctx,
       pool.id,
       user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
+      "forgot_password",
     );
   }
   // Hash outside the transaction: it is the slow part.

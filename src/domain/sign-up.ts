@@ -141,11 +141,12 @@ export async function confirmSignUp(ctx: RequestContext, input: ConfirmSignUpReq
   // With PreventUserExistenceErrors, an unknown name, or a user with nothing to confirm, is
   // answered as a wrong code (and counted as one), like a user who is waiting for their code.
   if (!user) {
-    if (hideUsers) await simulateWrongCode(ctx, pool.id, { unknownName: usernameKey(pool, input.Username) });
+    if (hideUsers)
+      await simulateWrongCode(ctx, pool.id, { unknownName: usernameKey(pool, input.Username) }, "signup");
     throw usernameNotFound();
   }
   if (user.status !== "UNCONFIRMED") {
-    if (hideUsers) await simulateWrongCode(ctx, pool.id, { sub: user.sub });
+    if (hideUsers) await simulateWrongCode(ctx, pool.id, { sub: user.sub }, "signup");
     throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
   }
 
@@ -193,6 +194,7 @@ export async function resendConfirmationCode(
       ctx,
       pool.id,
       user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
+      "signup",
     );
     return { CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "signup") };
   };
