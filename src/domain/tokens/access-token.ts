@@ -7,7 +7,6 @@ import type { RequestContext } from "../../context.ts";
 import { decodeJwt, verifySignature } from "../../crypto/jwt.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
-import { requirePool } from "../pools.ts";
 import { userNotFound } from "../users.ts";
 
 export interface AccessTokenCaller {
@@ -29,19 +28,19 @@ export async function authenticateAccessToken(
   const iss = typeof claims.iss === "string" ? claims.iss : "";
   const poolId = iss.slice(iss.lastIndexOf("/") + 1);
   if (!poolId || iss !== `${ctx.services.publicUrl()}/${poolId}`) throw new NotAuthorizedException(INVALID);
-  const key = await ctx.services.keys
-    .verificationKey(poolId, String(jwt.header.kid), ctx.now)
-    .catch(() => undefined);
+  const { storage } = ctx.services;
+  // The pool first: a token naming no pool costs one lookup, and never touches keys.
+  const pool = await storage.getPool(poolId);
+  if (!pool) throw new NotAuthorizedException(INVALID);
+  const key = await ctx.services.keys.verificationKey(poolId, String(jwt.header.kid)).catch(() => undefined);
   if (key?.use !== "access" || !verifySignature(jwt, key.publicKey))
     throw new NotAuthorizedException(INVALID);
   if (claims.token_use !== "access") throw new NotAuthorizedException(INVALID);
   if (typeof claims.exp !== "number" || claims.exp * 1000 <= ctx.now)
     throw new NotAuthorizedException("Access Token has expired");
-  const { storage } = ctx.services;
   const originJti = typeof claims.origin_jti === "string" ? claims.origin_jti : "";
   if (originJti && (await storage.isOriginRevoked(poolId, originJti)))
     throw new NotAuthorizedException("Access Token has been revoked");
-  const pool = await requirePool(storage, poolId);
   const user = await storage.getUserBySub(poolId, String(claims.sub));
   if (!user) throw userNotFound();
   if (user.tokensValidAfter !== undefined && Number(claims.iat) * 1000 < user.tokensValidAfter)

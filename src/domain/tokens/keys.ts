@@ -59,7 +59,11 @@ export class KeyRing {
     this.storage = storage;
   }
 
-  /** The pool's keys, creating them if the pool has none (pools made before keys existed). */
+  /**
+   * The keys of an existing pool, creating them if it has none (pools made before keys existed).
+   * Callers name a pool they have looked up; nothing that only verifies may come here with a pool
+   * id taken from a token (see `verificationKey`).
+   */
   async keys(poolId: string, now: number, db: Reader = this.storage): Promise<PoolKey[]> {
     const cached = this.cache.get(poolId);
     if (cached) return cached;
@@ -71,6 +75,10 @@ export class KeyRing {
       });
       records = await this.storage.signingKeys(poolId);
     }
+    return this.remember(poolId, records);
+  }
+
+  private remember(poolId: string, records: readonly SigningKeyRecord[]): PoolKey[] {
     const keys = records.map((r) => ({
       kid: r.kid,
       use: r.use,
@@ -87,8 +95,18 @@ export class KeyRing {
     return keys.find((k) => k.use === use) ?? keys[0]!;
   }
 
-  async verificationKey(poolId: string, kid: string, now: number): Promise<PoolKey | undefined> {
-    return (await this.keys(poolId, now)).find((k) => k.kid === kid);
+  /**
+   * The key a token names, if the pool has it. Never makes keys: a token is untrusted input, and a
+   * pool id in it must cost no more than a lookup.
+   */
+  async verificationKey(poolId: string, kid: string): Promise<PoolKey | undefined> {
+    let keys = this.cache.get(poolId);
+    if (!keys) {
+      const records = await this.storage.signingKeys(poolId);
+      if (records.length === 0) return undefined;
+      keys = this.remember(poolId, records);
+    }
+    return keys.find((k) => k.kid === kid);
   }
 
   /** Forgets a deleted pool's keys. */
