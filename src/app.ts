@@ -45,6 +45,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       query: q >= 0 ? raw.url!.slice(q + 1) : "",
       headers: req.headers,
       body: Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),
+      clientIp: req.ip,
     });
     reply.code(res.status).headers(res.headers).send(res.body);
   });

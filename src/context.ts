@@ -49,4 +49,6 @@ export interface RequestContext {
   readonly region: string;
   /** Epoch milliseconds at the start of the request. */
   readonly now: number;
+  /** The address the request came from (for the security log), when it came over HTTP. */
+  readonly clientIp?: string;
 }

@@ -84,9 +84,9 @@ export async function changePassword(
   checkPassword(proposed, pool.settings.Policies?.PasswordPolicy);
   if (user.password) {
     const subject = { sub: user.sub };
-    await reservePasswordCheck(ctx, pool.id, subject, attemptLimitExceeded);
+    await reservePasswordCheck(ctx, pool.id, subject, user.username, attemptLimitExceeded);
     const ok = previous !== undefined && (await verifyPassword(previous, user.password.hash));
-    await settlePasswordCheck(ctx, pool.id, subject, ok);
+    await settlePasswordCheck(ctx, pool.id, subject, user.username, ok);
     if (!ok) throw incorrectCredentials();
   }
   // Hash outside the transaction: it is the slow part.

@@ -18,6 +18,7 @@ import {
 } from "../generated/exceptions.ts";
 import type { AwsError } from "../protocol/aws-error.ts";
 import type { Transaction } from "../storage/storage.ts";
+import { audit } from "./audit.ts";
 import type { SignInSubject } from "./auth/lockout.ts";
 
 /** What a code is for: "signup", "forgot_password", or "verify:<attribute>". */
@@ -89,8 +90,10 @@ const subjectKey = (what: string, s: SignInSubject) =>
 /** Counts a code sent to `subject`; throws LimitExceededException past the limit. */
 async function countCodeSend(tx: Transaction, ctx: RequestContext, poolId: string, subject: SignInSubject) {
   const limit = ctx.services.config.codeLimits.sends;
-  if (!(await countInWindow(tx, ctx, poolId, subjectKey("code-send", subject), limit)))
+  if (!(await countInWindow(tx, ctx, poolId, subjectKey("code-send", subject), limit))) {
+    audit(ctx, "code send refused: limit reached", { poolId, ...subject });
     throw attemptLimitExceeded();
+  }
 }
 
 /**

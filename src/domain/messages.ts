@@ -2,6 +2,7 @@
  * The messages Lanyard sends, composed from the pool's templates (or Cognito's default texts), and
  * their hand-over to the configured delivery. Messages never go to the logger.
  */
+import { audit } from "./audit.ts";
 import type { RequestContext } from "../context.ts";
 import type { OutgoingMessage } from "../delivery/delivery.ts";
 import { CodeDeliveryFailureException } from "../generated/exceptions.ts";
@@ -112,6 +113,7 @@ export async function sendMessage(
   if (to.medium === "EMAIL" && emailConfig?.From) message.from = emailConfig.From;
   if (to.medium === "EMAIL" && emailConfig?.ReplyToEmailAddress)
     message.replyTo = emailConfig.ReplyToEmailAddress;
+  audit(ctx, "message sent", { poolId: pool.id, username, purpose, channel: to.medium });
   try {
     await ctx.services.delivery.send(message);
   } catch (e) {

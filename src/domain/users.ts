@@ -16,9 +16,13 @@ export function caseSensitive(pool: PoolRecord): boolean {
   return pool.settings.UsernameConfiguration?.CaseSensitive ?? true;
 }
 
-/** The key the pool compares usernames by. */
+/**
+ * The key the pool compares usernames by: Unicode NFC (so that "José" typed precomposed or with a
+ * combining accent names one user, never two look-alikes), lower-cased in a case-insensitive pool.
+ */
 export function usernameKey(pool: PoolRecord, username: string): string {
-  return caseSensitive(pool) ? username : username.toLowerCase();
+  const nfc = username.normalize("NFC");
+  return caseSensitive(pool) ? nfc : nfc.toLowerCase();
 }
 
 export function userNotFound(): UserNotFoundException {

@@ -25,6 +25,8 @@ export interface AwsJsonRequest {
   query: string;
   headers: Readonly<Record<string, string | string[] | undefined>>;
   body: Buffer;
+  /** The peer's address. */
+  clientIp?: string;
 }
 
 export interface AwsJsonResponse {
@@ -77,6 +79,7 @@ export class AwsJsonEndpoint {
         requestId,
         region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
         now,
+        ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
       };
       const output = await impl.handle(input, ctx);
       this.logger.debug("request", { requestId, operation, status: 200, ms: elapsed(started) });

@@ -15,6 +15,7 @@ import type { RequestContext } from "../../context.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { AwsError } from "../../protocol/aws-error.ts";
 import type { CounterRecord } from "../../storage/records.ts";
+import { audit } from "../audit.ts";
 
 export const FREE_ATTEMPTS = 5;
 const FIRST_LOCK_MS = 1000;
@@ -64,6 +65,7 @@ export async function reservePasswordCheck(
   ctx: RequestContext,
   poolId: string,
   subject: SignInSubject,
+  username: string,
   locked: () => AwsError = passwordAttemptsExceeded,
 ): Promise<void> {
   const key = signInCounterKey(subject);
@@ -73,7 +75,10 @@ export async function reservePasswordCheck(
     await tx.putCounter(afterFailure(counter, ctx.now));
     return false;
   });
-  if (refused) throw locked();
+  if (refused) {
+    audit(ctx, "password check refused: locked out", { poolId, username, ...subject });
+    throw locked();
+  }
 }
 
 /** Throws `passwordAttemptsExceeded()` while the subject is locked out (nothing is counted). */
@@ -92,9 +97,11 @@ export async function settlePasswordCheck(
   ctx: RequestContext,
   poolId: string,
   subject: SignInSubject,
+  username: string,
   ok: boolean,
 ): Promise<void> {
   if (ok) await clearLockout(ctx, poolId, subject);
+  else audit(ctx, "password check failed", { poolId, username, ...subject });
 }
 
 /** Forgets the failed sign-ins of a subject (a correct password, a password reset). */

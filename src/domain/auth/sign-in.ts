@@ -36,6 +36,8 @@ const DECOY_HASH =
  * it is signed in like a user who gets every password wrong, and counted under its name.
  */
 export interface SignInTarget {
+  /** The USERNAME as given. */
+  name: string;
   user: UserRecord | undefined;
   subject: SignInSubject;
 }
@@ -46,9 +48,9 @@ export async function signInUser(
   username: string,
 ): Promise<SignInTarget> {
   const user = await findUser(ctx.services.storage, call.pool, username);
-  if (user) return { user, subject: { sub: user.sub } };
+  if (user) return { name: username, user, subject: { sub: user.sub } };
   if (!hidesUsers(call)) throw userNotFound();
-  return { user: undefined, subject: { unknownName: usernameKey(call.pool, username) } };
+  return { name: username, user: undefined, subject: { unknownName: usernameKey(call.pool, username) } };
 }
 
 /**
@@ -64,11 +66,11 @@ export async function checkPlainPassword(
   target: SignInTarget,
   password: string,
 ): Promise<UserRecord> {
-  const { user, subject } = target;
-  await reservePasswordCheck(ctx, call.pool.id, subject);
+  const { name, user, subject } = target;
+  await reservePasswordCheck(ctx, call.pool.id, subject, name);
   const hash = user && !user.passwordSignInDisabled ? user.password?.hash : undefined;
   const ok = (await verifyPassword(password, hash ?? DECOY_HASH)) && hash !== undefined;
-  await settlePasswordCheck(ctx, call.pool.id, subject, ok);
+  await settlePasswordCheck(ctx, call.pool.id, subject, name, ok);
   if (!ok || !user) throw incorrectCredentials();
   return user;
 }

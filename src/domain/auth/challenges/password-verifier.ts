@@ -27,7 +27,7 @@ export async function passwordVerifier(
     throw new InvalidParameterException("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.");
   const subject = state.subject as SignInSubject;
   // The check is reserved before the claim is verified (see lockout.ts).
-  await reservePasswordCheck(ctx, call.pool.id, subject);
+  await reservePasswordCheck(ctx, call.pool.id, subject, username);
   const sub = typeof state.sub === "string" ? state.sub : undefined;
   const user = sub ? await ctx.services.storage.getUserBySub(call.pool.id, sub) : undefined;
   const claimOk =
@@ -46,7 +46,7 @@ export async function passwordVerifier(
     });
   // Password sign-in turned off by AdminDisableProviderForUser (ProviderName Cognito) fails too.
   const ok = claimOk && user !== undefined && !user.passwordSignInDisabled;
-  await settlePasswordCheck(ctx, call.pool.id, subject, ok);
+  await settlePasswordCheck(ctx, call.pool.id, subject, username, ok);
   if (!ok || !user) throw incorrectCredentials();
   return completeSignIn(ctx, call, user);
 }
