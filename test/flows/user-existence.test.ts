@@ -1,0 +1,210 @@
+/**
+ * With PreventUserExistenceErrors ENABLED nothing tells a real user from a name no user has: not
+ * the answer (SRP's ids, codes, lockouts, limits), and not the time it takes (medians of 30 tries
+ * each, taken in alternation, within 15%). The security log records the failures, with no secret.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
+  type CognitoIdentityProviderClient,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { rawRequest, startServer, type TestServer } from "../support/server.ts";
+import { startClientSrp } from "../support/srp-client.ts";
+
+const PASSWORD = "Ex1stence-test!";
+const TRIES = 30;
+
+describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
+  let server: TestServer;
+  let admin: CognitoIdentityProviderClient;
+  let users = 0;
+
+  before(async () => {
+    server = await startServer({
+      args: ["--memory"],
+      // Timing runs make many attempts: limits high enough not to be reached by them.
+      env: {
+        LANYARD_LOG_LEVEL: "info",
+        LANYARD_CODE_GUESS_LIMIT: "100000",
+        LANYARD_CODE_SEND_LIMIT: "100000",
+      },
+    });
+    admin = server.client();
+  });
+  after(() => server.stop());
+
+  /** A pool (optionally signing in by email) with a hiding client and one confirmed user. */
+  async function setup(usernameAttributes = false) {
+    const UserPoolId = (
+      await admin.send(
+        new CreateUserPoolCommand({
+          PoolName: "existence",
+          ...(usernameAttributes ? { UsernameAttributes: ["email"] } : {}),
+          AutoVerifiedAttributes: ["email"],
+        }),
+      )
+    ).UserPool!.Id!;
+    const ClientId = (
+      await admin.send(
+        new CreateUserPoolClientCommand({
+          UserPoolId,
+          ClientName: "app",
+          PreventUserExistenceErrors: "ENABLED",
+          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        }),
+      )
+    ).UserPoolClient!.ClientId!;
+    const n = ++users;
+    const Username = usernameAttributes ? `person${n}@example.com` : `person${n}`;
+    await admin.send(
+      new AdminCreateUserCommand({
+        UserPoolId,
+        Username,
+        MessageAction: "SUPPRESS",
+        UserAttributes: [
+          { Name: "email", Value: `person${n}@example.com` },
+          { Name: "email_verified", Value: "true" },
+        ],
+      }),
+    );
+    await admin.send(
+      new AdminSetUserPasswordCommand({ UserPoolId, Username, Password: PASSWORD, Permanent: true }),
+    );
+    return { UserPoolId, ClientId, Username };
+  }
+
+  const call = async (target: string, body: unknown) => {
+    const res = await rawRequest(server.url, target, JSON.stringify(body), {}, false);
+    return { status: res.status, json: res.json };
+  };
+  const srpStart = (ClientId: string, USERNAME: string) =>
+    call("InitiateAuth", {
+      ClientId,
+      AuthFlow: "USER_SRP_AUTH",
+      AuthParameters: { USERNAME, SRP_A: startClientSrp().srpA },
+    });
+
+  /** Median milliseconds of `TRIES` runs of a and of b, run in alternation. */
+  async function medians(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+    const ta: number[] = [];
+    const tb: number[] = [];
+    const time = async (fn: () => Promise<unknown>, into: number[]) => {
+      const started = performance.now();
+      await fn();
+      into.push(performance.now() - started);
+    };
+    for (let i = 0; i < 3; i++) await Promise.all([a(), b()]); // warm-up
+    for (let i = 0; i < TRIES; i++) {
+      if (i % 2) {
+        await time(a, ta);
+        await time(b, tb);
+      } else {
+        await time(b, tb);
+        await time(a, ta);
+      }
+    }
+    const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
+    return [median(ta), median(tb)];
+  }
+  const within15 = ([a, b]: [number, number], what: string) =>
+    assert.ok(Math.abs(a - b) <= 0.15 * Math.max(a, b), `${what}: ${a.toFixed(2)} ms vs ${b.toFixed(2)} ms`);
+
+  test("USER_SRP_AUTH: a stable simulated id for unknown names where usernames are generated", async () => {
+    const { ClientId, Username } = await setup(true);
+    const real = await srpStart(ClientId, Username);
+    const unknown = await srpStart(ClientId, "nobody@example.com");
+    const again = await srpStart(ClientId, "nobody@example.com");
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const cp = (r: { json: Record<string, unknown> }) => r.json.ChallengeParameters as Record<string, string>;
+    // The real user's id is the generated username (a UUID); an unknown name's looks the same,
+    // and stays the same from one attempt to the next (as do its salt).
+    assert.match(cp(real).USER_ID_FOR_SRP!, uuid);
+    assert.match(cp(unknown).USER_ID_FOR_SRP!, uuid);
+    assert.notEqual(cp(unknown).USER_ID_FOR_SRP, "nobody@example.com");
+    assert.equal(cp(again).USER_ID_FOR_SRP, cp(unknown).USER_ID_FOR_SRP);
+    assert.equal(cp(again).SALT, cp(unknown).SALT);
+    assert.equal(cp(unknown).USERNAME, cp(unknown).USER_ID_FOR_SRP);
+  });
+
+  test("USER_SRP_AUTH takes as long for an unknown name as for a real user", async () => {
+    const { ClientId, Username } = await setup();
+    within15(
+      await medians(
+        () => srpStart(ClientId, Username),
+        () => srpStart(ClientId, `unknown-${Math.random()}`),
+      ),
+      "SRP start, real vs unknown",
+    );
+  });
+
+  test("ConfirmForgotPassword: no pending code reads as a wrong code, in the same time", async () => {
+    const { ClientId, Username } = await setup();
+    const confirm = (name: string) =>
+      call("ConfirmForgotPassword", {
+        ClientId,
+        Username: name,
+        ConfirmationCode: "123456",
+        Password: "Brand-n3w-password!",
+      });
+    const real = await confirm(Username);
+    const unknown = await confirm("nobody-here");
+    assert.deepEqual(real, unknown);
+    assert.equal(real.json.__type, "CodeMismatchException");
+    within15(
+      await medians(
+        () => confirm(Username),
+        () => confirm(`unknown-${Math.random()}`),
+      ),
+      "ConfirmForgotPassword, real vs unknown",
+    );
+  });
+
+  test("ConfirmSignUp of a confirmed user answers as for an unknown name", async () => {
+    const { ClientId, Username } = await setup();
+    const confirm = (name: string) =>
+      call("ConfirmSignUp", { ClientId, Username: name, ConfirmationCode: "123456" });
+    const real = await confirm(Username);
+    assert.deepEqual(real, await confirm("nobody-here"));
+    assert.equal(real.json.__type, "CodeMismatchException");
+    assert.equal(real.json.message, "Invalid verification code provided, please try again.");
+  });
+
+  test("an unknown name locks out after five wrong passwords, like a real user", async () => {
+    const { ClientId, Username } = await setup();
+    for (const name of [Username, "nobody-locked"]) {
+      const answers = [];
+      for (let i = 0; i < 6; i++) {
+        const res = await call("InitiateAuth", {
+          ClientId,
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: name, PASSWORD: `Wrong-${i}-password!` },
+        });
+        answers.push(`${String(res.json.__type)}: ${String(res.json.message)}`);
+      }
+      assert.deepEqual(
+        answers,
+        [
+          ...Array<string>(5).fill("NotAuthorizedException: Incorrect username or password."),
+          "NotAuthorizedException: Password attempts exceeded",
+        ],
+        name,
+      );
+    }
+    // The attempts left a trace, with the client's address, and no password in it.
+    const lines = server
+      .logs()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const failed = lines.filter((l) => l.msg === "password check failed" && l.username === "nobody-locked");
+    assert.equal(failed.length, 5);
+    assert.equal(failed[0]!.clientIp, "127.0.0.1");
+    assert.ok(lines.some((l) => l.msg === "password check refused: locked out" && l.username === Username));
+    assert.doesNotMatch(server.logs(), /Wrong-\d-password/);
+    assert.doesNotMatch(server.logs(), new RegExp(PASSWORD));
+  });
+});
