@@ -141,7 +141,9 @@ export function readPatches(): Patches {
 }
 
 export function readWireStatuses(): Record<string, WireStatus> {
-  const raw = JSON.parse(fs.readFileSync(WIRE_STATUS_FILE, "utf8")) as { statuses?: Record<string, WireStatus> };
+  const raw = JSON.parse(fs.readFileSync(WIRE_STATUS_FILE, "utf8")) as {
+    statuses?: Record<string, WireStatus>;
+  };
   return raw.statuses ?? {};
 }
 
