@@ -26,7 +26,11 @@ const SDK_HEADER = /^amz-sdk-[a-z0-9-]+$/;
 /** Response headers a page may read (the SDKs read the request id and error type). */
 const EXPOSED_HEADERS = "x-amzn-RequestId,x-amzn-ErrorType,x-amzn-ErrorMessage,Date";
 
-/** How long a browser may cache a preflight answer: two days, as AWS's JSON endpoints say. */
+/**
+ * How long a browser may cache a preflight answer: two days, the value browsers report from
+ * Cognito's endpoints (Edge capping cognito-identity's `Access-Control-Max-Age` of 172800,
+ * aws-amplify/amplify-js#4346).
+ */
 const MAX_AGE_SECONDS = "172800";
 
 const WELL_KNOWN = /^\/[^/]+\/\.well-known\/(?:jwks\.json|openid-configuration)$/;
