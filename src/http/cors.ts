@@ -35,11 +35,12 @@ const MAX_AGE_SECONDS = "172800";
 
 const WELL_KNOWN = /^\/[^/]+\/\.well-known\/(?:jwks\.json|openid-configuration)$/;
 
-/** The methods a page may use on `path`, or undefined when the path is not open to other origins. */
-function methodsFor(path: string): string | undefined {
-  if (path === "/") return "POST";
-  if (WELL_KNOWN.test(path)) return "GET,HEAD";
-  return undefined;
+const API_METHODS = "POST";
+const WELL_KNOWN_METHODS = "GET,HEAD";
+
+/** Whether `path` is open to other origins. */
+function crossOrigin(path: string): boolean {
+  return path === "/" || WELL_KNOWN.test(path);
 }
 
 function pathOf(url: string): string {
@@ -65,23 +66,20 @@ function simpleHeaders(reply: FastifyReply): void {
 export function registerCors(app: FastifyInstance): void {
   app.addHook("onRequest", async (req, reply) => {
     if (req.method === "OPTIONS") return;
-    if (methodsFor(pathOf(req.url)) !== undefined) simpleHeaders(reply);
+    if (crossOrigin(pathOf(req.url))) simpleHeaders(reply);
   });
 
-  const preflight = async (
-    req: { url: string; headers: Record<string, string | string[] | undefined> },
-    reply: FastifyReply,
-  ) => {
-    const methods = methodsFor(pathOf(req.url));
-    if (methods === undefined) return reply.code(404).send();
-    simpleHeaders(reply);
-    reply.header("access-control-allow-methods", methods);
-    const headers = allowedHeaders(req.headers["access-control-request-headers"]);
-    if (headers !== "") reply.header("access-control-allow-headers", headers);
-    reply.header("access-control-max-age", MAX_AGE_SECONDS);
-    return reply.code(200).send();
-  };
-  app.options("/", preflight);
-  app.options("/:poolId/.well-known/jwks.json", preflight);
-  app.options("/:poolId/.well-known/openid-configuration", preflight);
+  const preflight =
+    (methods: string) =>
+    async (req: { headers: Record<string, string | string[] | undefined> }, reply: FastifyReply) => {
+      simpleHeaders(reply);
+      reply.header("access-control-allow-methods", methods);
+      const headers = allowedHeaders(req.headers["access-control-request-headers"]);
+      if (headers !== "") reply.header("access-control-allow-headers", headers);
+      reply.header("access-control-max-age", MAX_AGE_SECONDS);
+      return reply.code(200).send();
+    };
+  app.options("/", preflight(API_METHODS));
+  app.options("/:poolId/.well-known/jwks.json", preflight(WELL_KNOWN_METHODS));
+  app.options("/:poolId/.well-known/openid-configuration", preflight(WELL_KNOWN_METHODS));
 }
