@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import { OffsetClock, type Services } from "./context.ts";
 import { InboxDelivery, inboxFilter } from "./delivery/inbox.ts";
+import { registerCors } from "./http/cors.ts";
 import { loadOperations } from "./operations/registry.ts";
 import { AwsError } from "./protocol/aws-error.ts";
 import { AwsJsonEndpoint, errorResponse } from "./protocol/aws-json.ts";
@@ -35,6 +36,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     const res = errorResponse(error, crypto.randomUUID());
     reply.code(res.status).headers(res.headers).send(res.body);
   });
+
+  registerCors(app);
 
   app.post("/", async (req, reply) => {
     const raw = req.raw;

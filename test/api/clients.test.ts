@@ -84,12 +84,7 @@ describe("app clients and client secrets", () => {
     pool = poolId,
   ): Promise<void> {
     const before_ = await clientIds(pool);
-    await rejectsWith(
-      newClient(extra, pool),
-      name,
-      name === "FeatureUnavailableInTierException" ? 403 : 400,
-      message,
-    );
+    await rejectsWith(newClient(extra, pool), name, 400, message);
     assert.deepEqual(await clientIds(pool), before_);
   }
 
@@ -205,13 +200,13 @@ describe("app clients and client secrets", () => {
       await rejectsWith(
         newClient({}, "us-east-1_NoSuchOne"),
         "ResourceNotFoundException",
-        404,
+        400,
         /^User pool us-east-1_NoSuchOne does not exist\.$/,
       );
       await rejectsWith(
         describe_("abcdefghijklmnopqrstuvwxyz", "us-east-1_NoSuchOne"),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     });
 
@@ -219,7 +214,7 @@ describe("app clients and client secrets", () => {
       await rejectsWith(
         describe_("abcdefghijklmnopqrstuvwxyz"),
         "ResourceNotFoundException",
-        404,
+        400,
         /^User pool client abcdefghijklmnopqrstuvwxyz does not exist\.$/,
       );
     });
@@ -227,7 +222,7 @@ describe("app clients and client secrets", () => {
     test("a client of another pool is not found through this pool", async () => {
       const other = await newPool();
       const c = await newClient({}, other);
-      await rejectsWith(describe_(c.ClientId!), "ResourceNotFoundException", 404);
+      await rejectsWith(describe_(c.ClientId!), "ResourceNotFoundException", 400);
     });
   });
 
@@ -645,13 +640,13 @@ describe("app clients and client secrets", () => {
           new UpdateUserPoolClientCommand({ UserPoolId: poolId, ClientId: "abcdefghijklmnopqrstuvwxyz" }),
         ),
         "ResourceNotFoundException",
-        404,
+        400,
         /^User pool client abcdefghijklmnopqrstuvwxyz does not exist\.$/,
       );
       await rejectsWith(
         cognito.send(new UpdateUserPoolClientCommand({ UserPoolId: "us-east-1_NoSuchOne", ClientId: "abc" })),
         "ResourceNotFoundException",
-        404,
+        400,
         /^User pool us-east-1_NoSuchOne does not exist\.$/,
       );
     });
@@ -661,13 +656,13 @@ describe("app clients and client secrets", () => {
     test("the client and its secrets are gone", async () => {
       const c = await newClient({ GenerateSecret: true });
       await cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: poolId, ClientId: c.ClientId }));
-      await rejectsWith(describe_(c.ClientId!), "ResourceNotFoundException", 404);
+      await rejectsWith(describe_(c.ClientId!), "ResourceNotFoundException", 400);
       assert.ok(!(await clientIds(poolId)).includes(c.ClientId!));
-      await rejectsWith(secretIds(c.ClientId!), "ResourceNotFoundException", 404);
+      await rejectsWith(secretIds(c.ClientId!), "ResourceNotFoundException", 400);
       await rejectsWith(
         cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: poolId, ClientId: c.ClientId })),
         "ResourceNotFoundException",
-        404,
+        400,
         /^User pool client \w+ does not exist\.$/,
       );
     });
@@ -676,7 +671,7 @@ describe("app clients and client secrets", () => {
       await rejectsWith(
         cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: "us-east-1_NoSuchOne", ClientId: "abc" })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     });
   });
@@ -746,7 +741,7 @@ describe("app clients and client secrets", () => {
       await rejectsWith(
         cognito.send(new ListUserPoolClientsCommand({ UserPoolId: "us-east-1_NoSuchOne" })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     });
   });
@@ -873,7 +868,7 @@ describe("app clients and client secrets", () => {
           }),
         ),
         "ResourceNotFoundException",
-        404,
+        400,
         /does not exist/,
       );
       assert.deepEqual(await secretIds(c.ClientId!), before_);
@@ -888,10 +883,10 @@ describe("app clients and client secrets", () => {
         await rejectsWith(
           cognito.send(new AddUserPoolClientSecretCommand({ UserPoolId: pool, ClientId: missing })),
           "ResourceNotFoundException",
-          404,
+          400,
           message,
         );
-        await rejectsWith(secretIds(missing, pool), "ResourceNotFoundException", 404, message);
+        await rejectsWith(secretIds(missing, pool), "ResourceNotFoundException", 400, message);
         await rejectsWith(
           cognito.send(
             new DeleteUserPoolClientSecretCommand({
@@ -901,7 +896,7 @@ describe("app clients and client secrets", () => {
             }),
           ),
           "ResourceNotFoundException",
-          404,
+          400,
           message,
         );
       }

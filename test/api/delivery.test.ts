@@ -167,7 +167,7 @@ describe("invitations and the inbox", () => {
     await rejectsWith(
       client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "hank" })),
       "UserNotFoundException",
-      404,
+      400,
     );
     assert.equal((await inbox(server, { poolId })).length, 0);
   });

@@ -152,7 +152,7 @@ describe("groups", () => {
         "InvalidParameterException",
         400,
       );
-      await rejectsWith(getGroup(poolId, "toobig"), "ResourceNotFoundException", 404);
+      await rejectsWith(getGroup(poolId, "toobig"), "ResourceNotFoundException", 400);
     });
 
     test("a second group with the same name is refused and the first is unchanged", async () => {
@@ -183,9 +183,9 @@ describe("groups", () => {
 
     test("a missing pool or group is ResourceNotFoundException", async () => {
       const poolId = await newPool();
-      await rejectsWith(newGroup(MISSING_POOL, "g"), "ResourceNotFoundException", 404);
-      await rejectsWith(getGroup(MISSING_POOL, "g"), "ResourceNotFoundException", 404);
-      await rejectsWith(getGroup(poolId, "nope"), "ResourceNotFoundException", 404, /^Group not found\.$/);
+      await rejectsWith(newGroup(MISSING_POOL, "g"), "ResourceNotFoundException", 400);
+      await rejectsWith(getGroup(MISSING_POOL, "g"), "ResourceNotFoundException", 400);
+      await rejectsWith(getGroup(poolId, "nope"), "ResourceNotFoundException", 400, /^Group not found\.$/);
     });
   });
 
@@ -227,13 +227,13 @@ describe("groups", () => {
       await rejectsWith(
         client.send(new UpdateGroupCommand({ UserPoolId: poolId, GroupName: "nope", Precedence: 1 })),
         "ResourceNotFoundException",
-        404,
+        400,
         /^Group not found\.$/,
       );
       await rejectsWith(
         client.send(new UpdateGroupCommand({ UserPoolId: MISSING_POOL, GroupName: "g" })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
       await rejectsWith(
         client.send(new UpdateGroupCommand({ UserPoolId: poolId, GroupName: "g", Precedence: 2 ** 31 })),
@@ -255,7 +255,7 @@ describe("groups", () => {
           new AdminAddUserToGroupCommand({ UserPoolId: poolId, GroupName: g, Username: "alice" }),
         );
       await client.send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName: "doomed" }));
-      await rejectsWith(getGroup(poolId, "doomed"), "ResourceNotFoundException", 404);
+      await rejectsWith(getGroup(poolId, "doomed"), "ResourceNotFoundException", 400);
       assert.deepEqual(await groupsOf(poolId, "alice"), ["kept"]);
       assert.deepEqual(
         (await client.send(new ListGroupsCommand({ UserPoolId: poolId }))).Groups?.map((g) => g.GroupName),
@@ -271,13 +271,13 @@ describe("groups", () => {
       await rejectsWith(
         client.send(new DeleteGroupCommand({ UserPoolId: poolId, GroupName: "nope" })),
         "ResourceNotFoundException",
-        404,
+        400,
         /^Group not found\.$/,
       );
       await rejectsWith(
         client.send(new DeleteGroupCommand({ UserPoolId: MISSING_POOL, GroupName: "g" })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     });
   });
@@ -350,7 +350,7 @@ describe("groups", () => {
       await rejectsWith(
         client.send(new ListGroupsCommand({ UserPoolId: MISSING_POOL })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     });
   });
@@ -420,14 +420,14 @@ describe("groups", () => {
         client.send(
           new AdminRemoveUserFromGroupCommand({ UserPoolId: pool, GroupName: group, Username: user }),
         );
-      await rejectsWith(add("team", "ghost"), "UserNotFoundException", 404, /^User does not exist\.$/);
-      await rejectsWith(add("nope", "dave"), "ResourceNotFoundException", 404, /^Group not found\.$/);
-      await rejectsWith(add("team", "dave", MISSING_POOL), "ResourceNotFoundException", 404);
+      await rejectsWith(add("team", "ghost"), "UserNotFoundException", 400, /^User does not exist\.$/);
+      await rejectsWith(add("nope", "dave"), "ResourceNotFoundException", 400, /^Group not found\.$/);
+      await rejectsWith(add("team", "dave", MISSING_POOL), "ResourceNotFoundException", 400);
       assert.deepEqual(await membersOf(poolId, "team"), []);
       assert.deepEqual(await groupsOf(poolId, "dave"), []);
-      await rejectsWith(remove("team", "ghost"), "UserNotFoundException", 404, /^User does not exist\.$/);
-      await rejectsWith(remove("nope", "dave"), "ResourceNotFoundException", 404, /^Group not found\.$/);
-      await rejectsWith(remove("team", "dave", MISSING_POOL), "ResourceNotFoundException", 404);
+      await rejectsWith(remove("team", "ghost"), "UserNotFoundException", 400, /^User does not exist\.$/);
+      await rejectsWith(remove("nope", "dave"), "ResourceNotFoundException", 400, /^Group not found\.$/);
+      await rejectsWith(remove("team", "dave", MISSING_POOL), "ResourceNotFoundException", 400);
     });
 
     test("deleting a user removes their memberships", async () => {
@@ -495,13 +495,13 @@ describe("groups", () => {
       await rejectsWith(
         client.send(new AdminListGroupsForUserCommand({ UserPoolId: poolId, Username: "ghost" })),
         "UserNotFoundException",
-        404,
+        400,
         /^User does not exist\.$/,
       );
       await rejectsWith(
         client.send(new AdminListGroupsForUserCommand({ UserPoolId: MISSING_POOL, Username: "ghost" })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     });
   });
@@ -549,13 +549,13 @@ describe("groups", () => {
       await rejectsWith(
         client.send(new ListUsersInGroupCommand({ UserPoolId: poolId, GroupName: "nope" })),
         "ResourceNotFoundException",
-        404,
+        400,
         /^Group not found\.$/,
       );
       await rejectsWith(
         client.send(new ListUsersInGroupCommand({ UserPoolId: MISSING_POOL, GroupName: "nope" })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     });
   });

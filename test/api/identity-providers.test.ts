@@ -335,7 +335,7 @@ describe("identity providers", () => {
     await rejectsWith(
       cognito.send(new GetIdentityProviderByIdentifierCommand({ UserPoolId: poolId, IdpIdentifier: "nope" })),
       "ResourceNotFoundException",
-      404,
+      400,
     );
     await rejectsWith(
       create(poolId, {
@@ -428,7 +428,7 @@ describe("identity providers", () => {
         new UpdateIdentityProviderCommand({ UserPoolId: poolId, ProviderName: "Nope", AttributeMapping: {} }),
       ),
       "ResourceNotFoundException",
-      404,
+      400,
       new RegExp(`^Identity provider Nope in User Pool ${poolId} does not exist\\.$`),
     );
     await rejectsWith(
@@ -463,13 +463,13 @@ describe("identity providers", () => {
     await rejectsWith(
       describeIdp(poolId, "Nope"),
       "ResourceNotFoundException",
-      404,
+      400,
       new RegExp(`^Identity provider Nope for tenantId ${poolId} does not exist\\.$`),
     );
     await rejectsWith(
       describeIdp("us-east-1_missing00", "Nope"),
       "ResourceNotFoundException",
-      404,
+      400,
       /User pool/,
     );
   });
@@ -541,7 +541,7 @@ describe("identity providers", () => {
     await rejectsWith(
       cognito.send(new DeleteIdentityProviderCommand({ UserPoolId: poolId, ProviderName: "Google" })),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 

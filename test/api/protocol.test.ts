@@ -29,7 +29,7 @@ describe("AWS JSON 1.1 protocol", () => {
       "DescribeUserPool",
       JSON.stringify({ UserPoolId: "us-east-1_nothere00" }),
     );
-    assert.equal(bad.status, 404);
+    assert.equal(bad.status, 400);
     assert.equal(bad.headers.get("x-amzn-errortype"), "ResourceNotFoundException");
     assert.match(bad.headers.get("x-amzn-requestid") ?? "", /^[0-9a-f-]{36}$/);
     assert.equal(bad.json.__type, "ResourceNotFoundException");

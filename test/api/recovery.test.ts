@@ -113,7 +113,7 @@ describe("password recovery", () => {
     await confirmForgot(clientId, "amy", message!.code);
     assert.equal(await status(poolId, "amy"), "CONFIRMED");
     assert.ok((await signIn(clientId, "amy", NEW_PASSWORD)).AuthenticationResult?.AccessToken);
-    await rejectsWith(signIn(clientId, "amy", OLD_PASSWORD), "NotAuthorizedException", 403);
+    await rejectsWith(signIn(clientId, "amy", OLD_PASSWORD), "NotAuthorizedException", 400);
 
     // Single use.
     await rejectsWith(
@@ -133,14 +133,14 @@ describe("password recovery", () => {
     await forgot(clientId, "ada");
     const code = await latestCode(server, { poolId });
     for (let i = 0; i < 5; i++)
-      await rejectsWith(signIn(clientId, "ada", "Wrong-Passw0rd"), "NotAuthorizedException", 403);
+      await rejectsWith(signIn(clientId, "ada", "Wrong-Passw0rd"), "NotAuthorizedException", 400);
     try {
       // Ten minutes back, the lockout that began now lasts: no waiting on real time.
       await setClockOffset(server, -10 * 60_000);
       await rejectsWith(
         signIn(clientId, "ada", OLD_PASSWORD),
         "NotAuthorizedException",
-        403,
+        400,
         /^Password attempts exceeded$/,
       );
       await confirmForgot(clientId, "ada", code);
@@ -287,7 +287,7 @@ describe("password recovery", () => {
       AccountRecoverySetting: { RecoveryMechanisms: [{ Name: "admin_only", Priority: 1 }] },
     });
     await user(adminOnly.poolId, "hap", verifiedEmail("hap@example.com"));
-    await rejectsWith(forgot(adminOnly.clientId, "hap"), "NotAuthorizedException", 403);
+    await rejectsWith(forgot(adminOnly.clientId, "hap"), "NotAuthorizedException", 400);
   });
 
   test("LEGACY clients say why; PreventUserExistenceErrors clients answer alike for everyone", async () => {
@@ -306,19 +306,19 @@ describe("password recovery", () => {
     await rejectsWith(
       forgot(legacy.clientId, "nobody"),
       "UserNotFoundException",
-      404,
+      400,
       /^Username\/client id combination not found\.$/,
     );
-    await rejectsWith(forgot(legacy.clientId, "ivy"), "NotAuthorizedException", 403, /^User is disabled\.$/);
+    await rejectsWith(forgot(legacy.clientId, "ivy"), "NotAuthorizedException", 400, /^User is disabled\.$/);
     await rejectsWith(forgot(legacy.clientId, "jon"), "InvalidParameterException", 400);
     await rejectsWith(
       forgot(legacy.clientId, "kit"),
       "NotAuthorizedException",
-      403,
+      400,
       /^User password cannot be reset in the current state\.$/,
     );
-    await rejectsWith(confirmForgot(legacy.clientId, "nobody", "123456"), "UserNotFoundException", 404);
-    await rejectsWith(confirmForgot(legacy.clientId, "ivy", "123456"), "NotAuthorizedException", 403);
+    await rejectsWith(confirmForgot(legacy.clientId, "nobody", "123456"), "UserNotFoundException", 400);
+    await rejectsWith(confirmForgot(legacy.clientId, "ivy", "123456"), "NotAuthorizedException", 400);
 
     const { poolId, clientId } = await setup({}, { PreventUserExistenceErrors: "ENABLED" });
     await user(poolId, "ivy", verifiedEmail("ivy@example.com"));

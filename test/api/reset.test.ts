@@ -14,7 +14,7 @@ test("POST /_lanyard/reset wipes all state when enabled", async () => {
     await rejectsWith(
       c.send(new DescribeUserPoolCommand({ UserPoolId: id })),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   } finally {
     await server.stop();

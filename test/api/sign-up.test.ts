@@ -103,7 +103,7 @@ describe("sign-up", () => {
     await rejectsWith(
       confirm(clientId, "alice", message!.code),
       "NotAuthorizedException",
-      403,
+      400,
       /^User cannot be confirmed\. Current status is CONFIRMED$/,
     );
   });
@@ -243,7 +243,7 @@ describe("sign-up", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
       /^A client attempted to write unauthorized attribute$/,
     );
     assert.equal((await client.send(new ListUsersCommand({ UserPoolId: poolId }))).Users?.length, 0);
@@ -278,7 +278,7 @@ describe("sign-up", () => {
         new SignUpCommand({ ClientId: "nosuchclient0000000000000a", Username: "x", Password: PASSWORD }),
       ),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -287,7 +287,7 @@ describe("sign-up", () => {
     await rejectsWith(
       signUp(clientId, "hal", "hal@example.com"),
       "NotAuthorizedException",
-      403,
+      400,
       /^SignUp is not permitted for this user pool$/,
     );
   });
@@ -297,7 +297,7 @@ describe("sign-up", () => {
     await rejectsWith(
       signUp(clientId, "ida", "ida@example.com"),
       "NotAuthorizedException",
-      403,
+      400,
       /is configured for secret but secret was not received/,
     );
     await client.send(
@@ -313,7 +313,7 @@ describe("sign-up", () => {
     await rejectsWith(
       client.send(new ConfirmSignUpCommand({ ClientId: clientId, Username: "ida", ConfirmationCode: code })),
       "NotAuthorizedException",
-      403,
+      400,
     );
     await client.send(
       new ConfirmSignUpCommand({
@@ -384,7 +384,7 @@ describe("sign-up", () => {
     await rejectsWith(
       client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "lea" })),
       "NotAuthorizedException",
-      403,
+      400,
       /^Cannot resend codes\. Auto verification not turned on\.$/,
     );
   });
@@ -409,13 +409,13 @@ describe("sign-up", () => {
     await rejectsWith(
       confirm(legacy.clientId, "nobody", "123456"),
       "UserNotFoundException",
-      404,
+      400,
       /^Username\/client id combination not found\.$/,
     );
     await rejectsWith(
       client.send(new ResendConfirmationCodeCommand({ ClientId: legacy.clientId, Username: "nobody" })),
       "UserNotFoundException",
-      404,
+      400,
     );
 
     const { poolId, clientId } = await setup({}, { PreventUserExistenceErrors: "ENABLED" });

@@ -171,17 +171,17 @@ describe("tags", () => {
       await rejectsWith(
         client.send(new ListTagsForResourceCommand({ ResourceArn: resourceArn })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
       await rejectsWith(
         client.send(new TagResourceCommand({ ResourceArn: resourceArn, Tags: { x: "y" } })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
       await rejectsWith(
         client.send(new UntagResourceCommand({ ResourceArn: resourceArn, TagKeys: ["keep"] })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     }
     assert.deepEqual(await tagsOf(arn), { keep: "me" });

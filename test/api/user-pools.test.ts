@@ -204,7 +204,7 @@ describe("user pools", () => {
     await rejectsWith(
       client.send(new UpdateUserPoolCommand({ UserPoolId: "us-east-1_missing00" })),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -236,7 +236,7 @@ describe("user pools", () => {
         }),
       ),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -255,12 +255,12 @@ describe("user pools", () => {
     await rejectsWith(
       client.send(new DescribeUserPoolCommand({ UserPoolId: p!.Id })),
       "ResourceNotFoundException",
-      404,
+      400,
     );
     await rejectsWith(
       client.send(new DeleteUserPoolCommand({ UserPoolId: p!.Id })),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 

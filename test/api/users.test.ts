@@ -85,7 +85,7 @@ describe("users", () => {
     await rejectsWith(
       client.send(new AdminGetUserCommand({ UserPoolId: sensitive, Username: "CAROL" })),
       "UserNotFoundException",
-      404,
+      400,
     );
 
     const insensitive = await pool({ UsernameConfiguration: { CaseSensitive: false } });
@@ -120,7 +120,7 @@ describe("users", () => {
     await rejectsWith(
       client.send(new AdminGetUserCommand({ UserPoolId: id, Username: "weak" })),
       "UserNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -252,12 +252,12 @@ describe("users", () => {
     await rejectsWith(
       client.send(new AdminDisableUserCommand({ UserPoolId: id, Username: "nobody" })),
       "UserNotFoundException",
-      404,
+      400,
     );
     await rejectsWith(
       client.send(new AdminDisableUserCommand({ UserPoolId: "us-east-1_missing00", Username: "henry" })),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -405,7 +405,7 @@ describe("users", () => {
     await rejectsWith(
       client.send(new AdminConfirmSignUpCommand({ UserPoolId: id, Username: "kim" })),
       "NotAuthorizedException",
-      403,
+      400,
       /Current status is RESET_REQUIRED/,
     );
   });
@@ -419,12 +419,12 @@ describe("users", () => {
     await rejectsWith(
       client.send(new AdminGetUserCommand({ UserPoolId: id, Username: "leo" })),
       "UserNotFoundException",
-      404,
+      400,
     );
     await rejectsWith(
       client.send(new AdminDeleteUserCommand({ UserPoolId: id, Username: "leo" })),
       "UserNotFoundException",
-      404,
+      400,
     );
     const { UserPool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: id }));
     assert.equal(UserPool?.EstimatedNumberOfUsers, 0);
@@ -497,7 +497,7 @@ describe("users", () => {
     await rejectsWith(
       client.send(new ListUsersCommand({ UserPoolId: "us-east-1_missing00" })),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 });

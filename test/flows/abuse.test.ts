@@ -74,13 +74,13 @@ describe("abuse resistance", () => {
       await rejectsWith(
         signIn(legacy, "victim", `Wrong-${i}-password`),
         "NotAuthorizedException",
-        403,
+        400,
         /^Incorrect username or password\.$/,
       );
     await rejectsWith(
       signIn(legacy, "victim", password),
       "NotAuthorizedException",
-      403,
+      400,
       /^Password attempts exceeded$/,
     );
     // The first lockout lasts one second.
@@ -115,7 +115,7 @@ describe("abuse resistance", () => {
     for (const e of [...unknown, ...wrong]) {
       assert.equal(e.name, "NotAuthorizedException");
       assert.equal(e.message, "Incorrect username or password.");
-      assert.equal(e.status, 403);
+      assert.equal(e.status, 400);
     }
     // Both spend one Argon2id verification. The fastest of several tries is the least disturbed by
     // whatever else the machine does, so those are compared.
@@ -124,7 +124,7 @@ describe("abuse resistance", () => {
     assert.ok(ratio > 0.5 && ratio < 2, `timing ratio ${ratio}`);
 
     // LEGACY clients say the user does not exist.
-    await rejectsWith(signIn(legacy, "nobody", "Some-passw0rd!"), "UserNotFoundException", 404);
+    await rejectsWith(signIn(legacy, "nobody", "Some-passw0rd!"), "UserNotFoundException", 400);
   });
 
   test("PreventUserExistenceErrors ENABLED: SRP for an unknown user gets a stable salt and fails like a wrong password", async () => {
@@ -160,7 +160,7 @@ describe("abuse resistance", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
       /^Incorrect username or password\.$/,
     );
   });
@@ -198,7 +198,7 @@ describe("abuse resistance", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
     );
   });
 });

@@ -321,12 +321,12 @@ describe("federated users and account linking", () => {
     await rejectsWith(
       link(native("nobody-here"), social("Google", unique("g"))),
       "UserNotFoundException",
-      404,
+      400,
     );
     await rejectsWith(
       link({ ProviderName: "Facebook", ProviderAttributeValue: "404" }, social("Google", unique("g"))),
       "UserNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -483,7 +483,7 @@ describe("federated users and account linking", () => {
         }),
       ),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -510,7 +510,7 @@ describe("federated users and account linking", () => {
     await rejectsWith(
       passwordSignIn(username),
       "NotAuthorizedException",
-      403,
+      400,
       /^Incorrect username or password\.$/,
     );
     await rejectsWith(
@@ -523,7 +523,7 @@ describe("federated users and account linking", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
     );
     // Nor with SRP.
     const srp = startClientSrp();
@@ -548,7 +548,7 @@ describe("federated users and account linking", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
     );
     // The user is still there, enabled, and still signs in through the linked identity.
     const user = await getUser(username);
@@ -576,7 +576,7 @@ describe("federated users and account linking", () => {
         ProviderAttributeValue: "nobody",
       }),
       "UserNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -618,8 +618,8 @@ describe("federated users and account linking", () => {
     const username = await nativeUser();
     const sub = unique("g");
     await link(native(username), social("Google", sub));
-    await rejectsWith(disable(social("Google", `${sub}-other`)), "UserNotFoundException", 404);
-    await rejectsWith(disable(social("Google", sub.toUpperCase())), "UserNotFoundException", 404);
+    await rejectsWith(disable(social("Google", `${sub}-other`)), "UserNotFoundException", 400);
+    await rejectsWith(disable(social("Google", sub.toUpperCase())), "UserNotFoundException", 400);
     const tokens = await federatedTokens(server, clientId, "Google", { sub });
     assert.equal(jwtClaims(tokens.IdToken!)["cognito:username"], username, "still linked");
   });
@@ -654,7 +654,7 @@ describe("federated users and account linking", () => {
     assert.equal(jwtClaims(first.IdToken!)["cognito:username"], username);
     assert.equal((await getUser(username)).identities[0]!.userId, nameId, "now named by its subject");
     // The original attribute no longer names it...
-    await rejectsWith(disable(source), "UserNotFoundException", 404);
+    await rejectsWith(disable(source), "UserNotFoundException", 400);
     // ...its subject does.
     await disable(social("Corp", nameId));
     const next = await federatedTokens(server, clientId, "Corp", { NameID: nameId, [SAML_EMAIL]: email });
@@ -668,7 +668,7 @@ describe("federated users and account linking", () => {
     const sub = unique("g");
     await link(native(username), social("Google", sub));
     await cognito.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: username }));
-    await rejectsWith(passwordSignIn(username), "NotAuthorizedException", 403, /^User is disabled\.$/);
+    await rejectsWith(passwordSignIn(username), "NotAuthorizedException", 400, /^User is disabled\.$/);
     const answer = await federatedSignIn(server, clientId, "Google", { sub });
     assert.equal(answer.__type, "NotAuthorizedException");
     assert.equal(answer.message, "User is disabled.");
@@ -689,7 +689,7 @@ describe("federated users and account linking", () => {
     await rejectsWith(
       cognito.send(new GetUserCommand({ AccessToken: tokens.AccessToken })),
       "NotAuthorizedException",
-      403,
+      400,
     );
     await rejectsWith(
       cognito.send(
@@ -700,7 +700,7 @@ describe("federated users and account linking", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
     );
   });
 
@@ -727,7 +727,7 @@ describe("federated users and account linking", () => {
     await rejectsWith(
       cognito.send(new GetUserCommand({ AccessToken: old.AccessToken })),
       "NotAuthorizedException",
-      403,
+      400,
     );
     await rejectsWith(
       cognito.send(
@@ -738,7 +738,7 @@ describe("federated users and account linking", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
     );
   });
 
@@ -746,7 +746,7 @@ describe("federated users and account linking", () => {
     await rejectsWith(
       cognito.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: "nobody-here" })),
       "UserNotFoundException",
-      404,
+      400,
     );
   });
 });

@@ -94,13 +94,13 @@ describe("signing out and revoking tokens", () => {
     await rejectsWith(
       getUser(tokens.AccessToken!),
       "NotAuthorizedException",
-      403,
+      400,
       /^Access Token has been revoked$/,
     );
     await rejectsWith(
       refresh(tokens.RefreshToken!),
       "NotAuthorizedException",
-      403,
+      400,
       /^Refresh Token has been revoked$/,
     );
   };
@@ -116,7 +116,7 @@ describe("signing out and revoking tokens", () => {
       await client.send(new GlobalSignOutCommand({ AccessToken: first.AccessToken }));
       await revoked(first);
       await revoked(second);
-      await rejectsWith(getUser(refreshed.AccessToken!), "NotAuthorizedException", 403, /revoked/);
+      await rejectsWith(getUser(refreshed.AccessToken!), "NotAuthorizedException", 400, /revoked/);
       // Other users keep their sessions; the user can sign in again at once.
       await works(other);
       await works(await signIn(username));
@@ -129,7 +129,7 @@ describe("signing out and revoking tokens", () => {
       await rejectsWith(
         client.send(new GlobalSignOutCommand({ AccessToken: tokens.AccessToken })),
         "NotAuthorizedException",
-        403,
+        400,
         /^Access Token has been revoked$/,
       );
       const fresh = await signIn(username);
@@ -138,7 +138,7 @@ describe("signing out and revoking tokens", () => {
         await rejectsWith(
           client.send(new GlobalSignOutCommand({ AccessToken: fresh.AccessToken })),
           "NotAuthorizedException",
-          403,
+          400,
           /^Access Token has expired$/,
         );
       } finally {
@@ -163,13 +163,13 @@ describe("signing out and revoking tokens", () => {
       await rejectsWith(
         client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: poolId, Username: "nobody" })),
         "UserNotFoundException",
-        404,
+        400,
         /^User does not exist\.$/,
       );
       await rejectsWith(
         client.send(new AdminUserGlobalSignOutCommand({ UserPoolId: "us-east-1_nopenope1", Username: "x" })),
         "ResourceNotFoundException",
-        404,
+        400,
       );
     });
   });
@@ -189,7 +189,7 @@ describe("signing out and revoking tokens", () => {
       await rejectsWith(
         getUser(refreshed.AccessToken!),
         "NotAuthorizedException",
-        403,
+        400,
         /^Access Token has been revoked$/,
       );
       await rejectsWith(
@@ -197,7 +197,7 @@ describe("signing out and revoking tokens", () => {
           new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: target.RefreshToken }),
         ),
         "NotAuthorizedException",
-        403,
+        400,
         /^Refresh Token has been revoked$/,
       );
       await works(kept);
@@ -253,7 +253,7 @@ describe("signing out and revoking tokens", () => {
       await rejectsWith(
         getUser(theirs.AccessToken!),
         "NotAuthorizedException",
-        403,
+        400,
         /^Access Token has been revoked$/,
       );
       await works(tokens);
@@ -279,7 +279,7 @@ describe("signing out and revoking tokens", () => {
           }),
         ),
         "NotAuthorizedException",
-        403,
+        400,
         /^User is disabled\.$/,
       );
 

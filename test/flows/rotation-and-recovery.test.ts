@@ -90,7 +90,7 @@ describe("refresh-token rotation and account recovery", () => {
       await rejectsWith(
         admin.send(new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: first })),
         "NotAuthorizedException",
-        403,
+        400,
       );
       const third = await admin.send(
         new GetTokensFromRefreshTokenCommand({ ClientId: clientId, RefreshToken: second }),

@@ -136,9 +136,9 @@ describe("token-authorised self-service operations", () => {
 
     test("refuses tokens that are not valid access tokens", async () => {
       const { clientId } = await signedIn();
-      await rejectsWith(getUser("not-a-token"), "NotAuthorizedException", 403, /^Invalid Access Token$/);
+      await rejectsWith(getUser("not-a-token"), "NotAuthorizedException", 400, /^Invalid Access Token$/);
       const result = (await signIn(clientId, "ann")).AuthenticationResult!;
-      await rejectsWith(getUser(result.IdToken!), "NotAuthorizedException", 403, /^Invalid Access Token$/);
+      await rejectsWith(getUser(result.IdToken!), "NotAuthorizedException", 400, /^Invalid Access Token$/);
       const [header, payload, signature] = result.AccessToken!.split(".");
       const claims = JSON.parse(Buffer.from(payload!, "base64url").toString()) as Record<string, unknown>;
       const forged = Buffer.from(JSON.stringify({ ...claims, username: "someone-else" })).toString(
@@ -147,7 +147,7 @@ describe("token-authorised self-service operations", () => {
       await rejectsWith(
         getUser(`${header}.${forged}.${signature}`),
         "NotAuthorizedException",
-        403,
+        400,
         /^Invalid Access Token$/,
       );
     });
@@ -158,7 +158,7 @@ describe("token-authorised self-service operations", () => {
         await setClockOffset(server, 3_590_000);
         assert.equal((await getUser(token)).Username, "ann");
         await setClockOffset(server, 3_601_000);
-        await rejectsWith(getUser(token), "NotAuthorizedException", 403, /^Access Token has expired$/);
+        await rejectsWith(getUser(token), "NotAuthorizedException", 400, /^Access Token has expired$/);
       } finally {
         await setClockOffset(server, 0);
       }
@@ -221,13 +221,13 @@ describe("token-authorised self-service operations", () => {
           { Name: "email_verified", Value: "true" },
         ]),
         "NotAuthorizedException",
-        403,
+        400,
         /^A client attempted to write unauthorized attribute$/,
       );
       await rejectsWith(
         update(await accessToken(narrow, "ann"), [{ Name: "custom:team", Value: "red" }]),
         "NotAuthorizedException",
-        403,
+        400,
         /^A client attempted to write unauthorized attribute$/,
       );
       // Bad input changes nothing.
@@ -329,7 +329,7 @@ describe("token-authorised self-service operations", () => {
       await rejectsWith(
         del(["family_name"], await accessToken(narrow, "ann")),
         "NotAuthorizedException",
-        403,
+        400,
         /^A client attempted to write unauthorized attribute$/,
       );
       assert.deepEqual(await adminAttrs(poolId, "ann"), before);
@@ -436,7 +436,7 @@ describe("token-authorised self-service operations", () => {
       await rejectsWith(
         signIn(clientId, "ann", PASSWORD),
         "NotAuthorizedException",
-        403,
+        400,
         /^Incorrect username or password\.$/,
       );
       // The session that changed the password stays signed in.
@@ -448,7 +448,7 @@ describe("token-authorised self-service operations", () => {
       await rejectsWith(
         change(token, "Wrong-passw0rd!", "Brand-n3w-pass!"),
         "NotAuthorizedException",
-        403,
+        400,
         /^Incorrect username or password\.$/,
       );
       await rejectsWith(
@@ -480,7 +480,7 @@ describe("token-authorised self-service operations", () => {
         await rejectsWith(
           change(token, `Wrong-pass-${i}!`, "Brand-n3w-pass!"),
           "NotAuthorizedException",
-          403,
+          400,
         );
       await rejectsWith(
         change(token, PASSWORD, "Brand-n3w-pass!"),
@@ -491,7 +491,7 @@ describe("token-authorised self-service operations", () => {
       await rejectsWith(
         signIn(clientId, "ann"),
         "NotAuthorizedException",
-        403,
+        400,
         /^Password attempts exceeded$/,
       );
       try {
@@ -511,7 +511,7 @@ describe("token-authorised self-service operations", () => {
       await rejectsWith(
         client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "ann" })),
         "UserNotFoundException",
-        404,
+        400,
       );
       await assert.rejects(getUser(token));
       await assert.rejects(signIn(clientId, "ann"));

@@ -124,7 +124,7 @@ describe("sign-in through the AWS SDK", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
       /session is expired/,
     );
   });
@@ -202,7 +202,7 @@ describe("sign-in through the AWS SDK", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
       /Invalid Refresh Token/,
     );
   });
@@ -220,12 +220,12 @@ describe("sign-in through the AWS SDK", () => {
     await rejectsWith(
       attempt("errors", "Wr0ng-password"),
       "NotAuthorizedException",
-      403,
+      400,
       /^Incorrect username or password\.$/,
     );
-    await rejectsWith(attempt("ghost", password), "UserNotFoundException", 404, /User does not exist/);
+    await rejectsWith(attempt("ghost", password), "UserNotFoundException", 400, /User does not exist/);
     await client.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: "errors" }));
-    await rejectsWith(attempt("errors", password), "NotAuthorizedException", 403, /User is disabled/);
+    await rejectsWith(attempt("errors", password), "NotAuthorizedException", 400, /User is disabled/);
     await client.send(new AdminEnableUserCommand({ UserPoolId: poolId, Username: "errors" }));
     assert.ok((await attempt("errors", password)).AuthenticationResult);
     await rejectsWith(
@@ -249,7 +249,7 @@ describe("sign-in through the AWS SDK", () => {
         }),
       ),
       "ResourceNotFoundException",
-      404,
+      400,
     );
   });
 
@@ -299,7 +299,7 @@ describe("sign-in through the AWS SDK", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
       /configured for secret/,
     );
     await rejectsWith(
@@ -311,7 +311,7 @@ describe("sign-in through the AWS SDK", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
       /Unable to verify secret hash/,
     );
     const ok = await client.send(
@@ -339,7 +339,7 @@ describe("sign-in through the AWS SDK", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
     );
   });
 
@@ -361,7 +361,7 @@ describe("sign-in through the AWS SDK", () => {
         }),
       ),
       "NotAuthorizedException",
-      403,
+      400,
     );
   });
 });

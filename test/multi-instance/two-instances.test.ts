@@ -170,10 +170,10 @@ describe(
         await rejectsWith(
           via.send(new GetUserCommand({ AccessToken: tokens.AccessToken })),
           "NotAuthorizedException",
-          403,
+          400,
           /revoked/,
         );
-        await rejectsWith(refresh(via, tokens.RefreshToken!), "NotAuthorizedException", 403, /revoked/);
+        await rejectsWith(refresh(via, tokens.RefreshToken!), "NotAuthorizedException", 400, /revoked/);
       };
       // RevokeToken through one: the refresh token and its access tokens are refused by two.
       const username = await newUser();
@@ -191,7 +191,7 @@ describe(
 
       // AdminDisableUser through one: two refuses the next sign-in.
       await a.send(new AdminDisableUserCommand({ UserPoolId: poolId, Username: username }));
-      await rejectsWith(signIn(b, username), "NotAuthorizedException", 403, /disabled/);
+      await rejectsWith(signIn(b, username), "NotAuthorizedException", 400, /disabled/);
       await b.send(new AdminEnableUserCommand({ UserPoolId: poolId, Username: username }));
       assert.ok((await signIn(a, username)).AccessToken);
     });
@@ -202,12 +202,12 @@ describe(
         await rejectsWith(
           signIn(i % 2 ? a : b, username, "Wrong-passw0rd!"),
           "NotAuthorizedException",
-          403,
+          400,
           /Incorrect username or password/,
         );
       // Five failures, counted in the database: locked out on either instance.
-      await rejectsWith(signIn(a, username), "NotAuthorizedException", 403, /Password attempts exceeded/);
-      await rejectsWith(signIn(b, username), "NotAuthorizedException", 403, /Password attempts exceeded/);
+      await rejectsWith(signIn(a, username), "NotAuthorizedException", 400, /Password attempts exceeded/);
+      await rejectsWith(signIn(b, username), "NotAuthorizedException", 400, /Password attempts exceeded/);
     });
 
     test("concurrent sign-ups of one username on both instances: exactly one wins", async () => {

@@ -54,14 +54,14 @@ test("optional members are not marked required", () => {
   assert.equal(shape.members.Session.required, undefined);
 });
 
-test("exceptions carry the HTTP status of the model", () => {
+test("exceptions carry the HTTP status Cognito sends (the model's, corrected by model/wire-status.json)", () => {
   const expected: Array<[new (message: string) => AwsError, string, number]> = [
-    [UserNotFoundException, "UserNotFoundException", 404],
+    [UserNotFoundException, "UserNotFoundException", 400],
     [InvalidParameterException, "InvalidParameterException", 400],
     [InternalErrorException, "InternalErrorException", 500],
-    [TooManyRequestsException, "TooManyRequestsException", 429],
-    [NotAuthorizedException, "NotAuthorizedException", 403],
-    [ResourceNotFoundException, "ResourceNotFoundException", 404],
+    [TooManyRequestsException, "TooManyRequestsException", 400],
+    [NotAuthorizedException, "NotAuthorizedException", 400],
+    [ResourceNotFoundException, "ResourceNotFoundException", 400],
   ];
   for (const [Exception, type, status] of expected) {
     const error = new Exception("message text");

@@ -58,6 +58,8 @@ try:
     raise AssertionError("expected UserNotFoundException")
 except ClientError as e:
     assert e.response["Error"]["Code"] == "UserNotFoundException", e.response
+    # Cognito sends 400 here, not the 404 of the model's trait.
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400, e.response
 
 c.admin_delete_user(UserPoolId=pool_id, Username="py-user")
 c.delete_user_pool(UserPoolId=pool_id)
