@@ -49,8 +49,8 @@ export function poolNotFound(poolId: string): ResourceNotFoundException {
  * credential scope or regional endpoint) does not find it, as in Cognito, whatever the operation.
  */
 export function checkPoolRegion(poolId: string, region: string): void {
-  const prefix = poolId.slice(0, poolId.indexOf("_"));
-  if (prefix && prefix !== region) throw poolNotFound(poolId);
+  const at = poolId.indexOf("_");
+  if (at > 0 && poolId.slice(0, at) !== region) throw poolNotFound(poolId);
 }
 
 export async function requirePool(db: Reader, poolId: string): Promise<PoolRecord> {
