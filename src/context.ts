@@ -47,6 +47,12 @@ export interface RequestContext {
   readonly requestId: string;
   /** From the SigV4 credential scope, else the pool id's prefix, else the configured default. */
   readonly region: string;
+  /**
+   * The region the request itself names: its SigV4 credential scope, or for unsigned operations the
+   * regional endpoint it was sent to (`cognito-idp.<region>.amazonaws.com`). Undefined when it names
+   * none. Pools and app clients of another region are not found, as in Cognito.
+   */
+  readonly requestRegion?: string;
   /** Epoch milliseconds at the start of the request. */
   readonly now: number;
   /** The address the request came from (for the security log), when it came over HTTP. */

@@ -24,6 +24,7 @@ import { fromToken, toToken } from "./pagination.ts";
 import { generateTemporaryPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { requirePool } from "./pools.ts";
+import { isTrue } from "./schema.ts";
 import { endAllSessions } from "./tokens/revocation.ts";
 import {
   attributeMap,
@@ -206,6 +207,7 @@ export async function adminSetUserPassword(
 /**
  * Marks the password for reset (RESET_REQUIRED) and, when the user has a verified email or phone
  * number (in the pool's recovery order), sends a forgot-password code there for ConfirmForgotPassword.
+ * A disabled user is refused, as Cognito refuses them.
  */
 export async function adminResetUserPassword(
   ctx: RequestContext,
@@ -215,11 +217,12 @@ export async function adminResetUserPassword(
   const sent = await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
     const user = await requireUser(tx, pool, username);
+    if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
     if (user.status === "EXTERNAL_PROVIDER" || user.status === "FORCE_CHANGE_PASSWORD")
       throw new NotAuthorizedException("User password cannot be reset in the current state.");
     const a = user.attributes;
     const canReceive =
-      a.email_verified === "true" || a.phone_number_verified === "true" || a.email || a.phone_number;
+      isTrue(a.email_verified) || isTrue(a.phone_number_verified) || a.email || a.phone_number;
     if (!canReceive)
       throw new InvalidParameterException(
         "Cannot reset password for the user as there is no registered/verified email or phone_number",
@@ -289,6 +292,11 @@ export async function listUsers(
   const after = fromToken(input.PaginationToken, scope);
   const page = await storage.listUsers(pool.id, limit, filter, after);
   const only = input.AttributesToGet ? new Set(input.AttributesToGet) : undefined;
+  // Cognito answers an error, not a partial list, when a listed user has no value for an attribute
+  // asked for: narrow the list with a Filter, or ask for attributes every user has.
+  for (const name of only ?? [])
+    if (name !== "sub" && page.items.some((u) => u.attributes[name] === undefined))
+      throw new InvalidParameterException("One or more requested attributes do not exist.");
   const out: { Users: UserType[]; PaginationToken?: string } = {
     Users: page.items.map((u) => toUserType(u, only)),
   };

@@ -16,14 +16,18 @@
  *   verified flag to true); until then the new value is pending.
  */
 import type { RequestContext } from "../context.ts";
-import { InvalidParameterException, NotAuthorizedException } from "../generated/exceptions.ts";
+import {
+  AliasExistsException,
+  InvalidParameterException,
+  NotAuthorizedException,
+} from "../generated/exceptions.ts";
 import type { AttributeType, CodeDeliveryDetailsType } from "../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
 import type { Transaction } from "../storage/storage.ts";
 import { issueCode } from "./codes.ts";
 import { type Destination, deliveryDetails } from "./destinations.ts";
 import { type CodeMessagePurpose, codeMessage, sendMessage } from "./messages.ts";
-import { findAttribute } from "./schema.ts";
+import { findAttribute, isTrue } from "./schema.ts";
 import { attributeMap, checkAttributes, claimAliases } from "./users.ts";
 
 export type VerifiableAttribute = "email" | "phone_number";
@@ -198,7 +202,7 @@ export async function updateUserAttributes(
         continue;
       }
       const flag = VERIFIED_FLAG[name];
-      const markedVerified = attrs.get(flag) === "true";
+      const markedVerified = isTrue(attrs.get(flag));
       if (user.attributes[name] === value) {
         // Setting the current value again cancels a change waiting for verification (and its code).
         if (pendingValue(next, name) !== undefined) changed.add(name);
@@ -219,7 +223,7 @@ export async function updateUserAttributes(
     // An administrator confirming a pending value by setting its flag to true puts it in place.
     for (const attr of ["email", "phone_number"] as const) {
       const pending = pendingValue(next, attr);
-      if (pending !== undefined && !attrs.has(attr) && attrs.get(VERIFIED_FLAG[attr]) === "true") {
+      if (pending !== undefined && !attrs.has(attr) && isTrue(attrs.get(VERIFIED_FLAG[attr]))) {
         next = withPending(next, attr, undefined);
         next.attributes[attr] = pending;
         changed.add(attr);
@@ -246,7 +250,7 @@ async function checkUsernameAttributes(
     const value = next.attributes[attr];
     if (value === undefined || value === before.attributes[attr]) continue;
     const taken = (await tx.findUsersByAlias(pool.id, attr, value)).some((u) => u.sub !== before.sub);
-    if (taken) throw new InvalidParameterException(`An account with the given ${attr} already exists.`);
+    if (taken) throw new AliasExistsException(`An account with the given ${attr} already exists.`);
   }
 }
 

@@ -6,6 +6,7 @@ import { createHmac } from "node:crypto";
 import type { RequestContext } from "../context.ts";
 import type { CodeDeliveryDetailsType, DeliveryMediumType } from "../generated/types.ts";
 import type { PoolRecord } from "../storage/records.ts";
+import { isTrue } from "./schema.ts";
 import { usernameKey } from "./users.ts";
 
 export interface Destination {
@@ -83,9 +84,8 @@ function recoveryOrder(pool: PoolRecord): string[] {
  */
 export function recoveryDestination(pool: PoolRecord, attrs: Attributes): Destination | undefined {
   for (const name of recoveryOrder(pool)) {
-    if (name === "verified_email" && attrs.email && attrs.email_verified === "true")
-      return email(attrs.email);
-    if (name === "verified_phone_number" && attrs.phone_number && attrs.phone_number_verified === "true")
+    if (name === "verified_email" && attrs.email && isTrue(attrs.email_verified)) return email(attrs.email);
+    if (name === "verified_phone_number" && attrs.phone_number && isTrue(attrs.phone_number_verified))
       return sms(attrs.phone_number);
   }
   return undefined;

@@ -14,10 +14,24 @@ const DEFAULT_POLICY: PasswordPolicyType = {
   RequireSymbols: true,
 };
 
+/**
+ * How an operation words a password that breaks the policy. Cognito's SignUp says "Password did not
+ * conform with policy: …" (apps match that text); the administrator operations, ChangePassword,
+ * ConfirmForgotPassword and the NEW_PASSWORD_REQUIRED challenge say "Password does not conform to
+ * policy: …".
+ */
+export type PolicyWording = "Password does not conform to policy" | "Password did not conform with policy";
+
+export const SIGN_UP_WORDING: PolicyWording = "Password did not conform with policy";
+
 /** Throws InvalidPasswordException with Cognito's wording when the password breaks the policy. */
-export function checkPassword(password: string, policy: PasswordPolicyType | undefined): void {
+export function checkPassword(
+  password: string,
+  policy: PasswordPolicyType | undefined,
+  wording: PolicyWording = "Password does not conform to policy",
+): void {
   const p = policy ?? DEFAULT_POLICY;
-  const fail = (why: string) => new InvalidPasswordException(`Password does not conform to policy: ${why}`);
+  const fail = (why: string) => new InvalidPasswordException(`${wording}: ${why}`);
   if (password.length < (p.MinimumLength ?? 8)) throw fail("Password not long enough");
   if (p.RequireLowercase && !/[a-z]/.test(password)) throw fail("Password must have lowercase characters");
   if (p.RequireUppercase && !/[A-Z]/.test(password)) throw fail("Password must have uppercase characters");

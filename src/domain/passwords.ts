@@ -3,12 +3,13 @@ import { hashPassword, verifyPassword } from "../crypto/password-hash.ts";
 import { makeVerifier } from "../crypto/srp.ts";
 import { PasswordHistoryPolicyViolationException } from "../generated/exceptions.ts";
 import type { PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
-import { checkPassword } from "./password-policy.ts";
+import { checkPassword, type PolicyWording } from "./password-policy.ts";
 
 /**
  * Checks the policy (and, for permanent passwords, the history), hashes the new password with
  * Argon2id for the password flows and derives the SRP salt and verifier for USER_SRP_AUTH. The
- * verifier is bound to the username: pass `username` when `user` does not exist yet.
+ * verifier is bound to the username: pass `username` when `user` does not exist yet. `wording` is
+ * the operation's phrasing of a policy failure (see PolicyWording).
  */
 export async function newCredential(
   pool: PoolRecord,
@@ -17,10 +18,11 @@ export async function newCredential(
   temporary: boolean,
   now: number,
   username: string | undefined = user?.username,
+  wording?: PolicyWording,
 ): Promise<{ credential: PasswordCredential; history: string[] | undefined }> {
   if (username === undefined) throw new Error("newCredential needs the username the password belongs to");
   const policy = pool.settings.Policies?.PasswordPolicy;
-  checkPassword(password, policy);
+  checkPassword(password, policy, wording);
   const historySize = policy?.PasswordHistorySize ?? 0;
   let history = user?.passwordHistory;
   if (historySize > 0 && user?.password && !temporary) {

@@ -44,6 +44,15 @@ export function poolNotFound(poolId: string): ResourceNotFoundException {
   return new ResourceNotFoundException(`User pool ${poolId} does not exist.`);
 }
 
+/**
+ * A pool id begins with its pool's region (`us-east-1_…`): a request for another region (its
+ * credential scope or regional endpoint) does not find it, as in Cognito, whatever the operation.
+ */
+export function checkPoolRegion(poolId: string, region: string): void {
+  const at = poolId.indexOf("_");
+  if (at > 0 && poolId.slice(0, at) !== region) throw poolNotFound(poolId);
+}
+
 export async function requirePool(db: Reader, poolId: string): Promise<PoolRecord> {
   const pool = await db.getPool(poolId);
   if (!pool) throw poolNotFound(poolId);

@@ -58,6 +58,44 @@ function standardEntry(name: string, std: Std): SchemaAttributeType {
 }
 
 const MAX_CUSTOM = 50;
+const MAX_STRING_LENGTH = 2048;
+
+/** A constraint bound as Cognito reads it: a whole number written in decimal, or undefined. */
+function bound(value: string | undefined, allowNegative: boolean): number | undefined | "invalid" {
+  if (value === undefined) return undefined;
+  const pattern = allowNegative ? /^-?[0-9]+$/ : /^[0-9]+$/;
+  return pattern.test(value.trim()) ? Number(value) : "invalid";
+}
+
+/**
+ * Refuses constraints Cognito refuses: bounds that are not whole numbers (lengths not negative),
+ * string lengths over 2048, and a minimum over the maximum. `name` is the attribute's name in the
+ * schema (custom:x, dev:custom:x, or the standard name).
+ */
+function checkConstraints(name: string, a: SchemaAttributeType): void {
+  const s = a.StringAttributeConstraints;
+  if (s) {
+    const min = bound(s.MinLength, false);
+    const max = bound(s.MaxLength, false);
+    if (min === "invalid" || max === "invalid")
+      throw new InvalidParameterException(`Invalid StringAttributeConstraints for schema attribute ${name}`);
+    if ((min ?? 0) > MAX_STRING_LENGTH || (max ?? 0) > MAX_STRING_LENGTH)
+      throw new InvalidParameterException(
+        `user.${name}: String attributes cannot have a length of more than ${MAX_STRING_LENGTH}`,
+      );
+    if (min !== undefined && max !== undefined && min > max)
+      throw new InvalidParameterException(`user.${name}: Max length cannot be less than min length.`);
+  }
+  const n = a.NumberAttributeConstraints;
+  if (n) {
+    const min = bound(n.MinValue, true);
+    const max = bound(n.MaxValue, true);
+    if (min === "invalid" || max === "invalid")
+      throw new InvalidParameterException(`Invalid NumberAttributeConstraints for schema attribute ${name}`);
+    if (min !== undefined && max !== undefined && min > max)
+      throw new InvalidParameterException(`user.${name}: Max value cannot be less than min value.`);
+  }
+}
 
 /**
  * The pool's schema from CreateUserPool's Schema: the standard attributes (with the requested
@@ -99,6 +137,7 @@ export function buildSchema(requested: readonly SchemaAttributeType[] | undefine
           ...base.NumberAttributeConstraints,
           ...req.NumberAttributeConstraints,
         };
+      checkConstraints(name, base);
     }
     schema.push(base);
   }
@@ -131,7 +170,7 @@ export function addCustom(schema: SchemaAttributeType[], attrs: readonly SchemaA
       throw new InvalidParameterException(`Custom attribute name ${bare} must be 1 to 20 characters.`);
     const name = customName(a);
     if (existing.has(name) || existing.has(`custom:${bare}`) || existing.has(`dev:custom:${bare}`))
-      throw new InvalidParameterException(`Existing attribute already has name ${name}.`);
+      throw new InvalidParameterException(`custom:${bare}: Existing attribute already has name ${name}.`);
     existing.add(name);
     const entry: SchemaAttributeType = {
       Name: name,
@@ -144,8 +183,22 @@ export function addCustom(schema: SchemaAttributeType[], attrs: readonly SchemaA
       entry.StringAttributeConstraints = a.StringAttributeConstraints ?? {};
     if (a.AttributeDataType === "Number")
       entry.NumberAttributeConstraints = a.NumberAttributeConstraints ?? {};
+    checkConstraints(name, entry);
     schema.push(entry);
   }
+}
+
+/**
+ * A Boolean attribute's value as Cognito reads it: "true" or "false" in any letter case ("True" is
+ * what AWS's own documentation and many apps send). The value is kept as sent.
+ */
+export function isTrue(value: string | undefined): boolean {
+  return value?.toLowerCase() === "true";
+}
+
+function isBoolean(value: string): boolean {
+  const v = value.toLowerCase();
+  return v === "true" || v === "false";
 }
 
 export function findAttribute(
@@ -177,7 +230,7 @@ export function checkAttribute(
     throw new InvalidParameterException(`Cannot modify the non-mutable attribute ${name}`);
   switch (attr.AttributeDataType) {
     case "Boolean":
-      if (value !== "true" && value !== "false") throw conform("Boolean must be either true or false.");
+      if (!isBoolean(value)) throw conform("Boolean must be either true or false.");
       break;
     case "Number": {
       if (value.trim() === "" || !Number.isFinite(Number(value)))

@@ -23,7 +23,7 @@ export async function publicCaller(
   secretHash: string | undefined,
 ): Promise<PublicCaller> {
   const { storage } = ctx.services;
-  const { pool, client } = await requireAppClient(storage, clientId);
+  const { pool, client } = await requireAppClient(storage, clientId, ctx.requestRegion);
   await checkSecretHash(storage, client, username, secretHash);
   return { pool, client, hideUsers: client.settings.PreventUserExistenceErrors === "ENABLED" };
 }

@@ -18,6 +18,7 @@ import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } fro
 import { deliveryDetails, signUpDestination, simulatedDetails } from "./destinations.ts";
 import { newSub } from "./ids.ts";
 import { codeMessage, sendMessage } from "./messages.ts";
+import { SIGN_UP_WORDING } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { publicCaller, userDisabled, usernameNotFound } from "./self-service.ts";
 import {
@@ -98,7 +99,9 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
   let credential: PasswordCredential | undefined;
   if (input.Password === undefined) checkPasswordless(pool, attrs);
   else
-    credential = (await newCredential(pool, undefined, input.Password, false, ctx.now, username)).credential;
+    credential = (
+      await newCredential(pool, undefined, input.Password, false, ctx.now, username, SIGN_UP_WORDING)
+    ).credential;
 
   const user: UserRecord = {
     poolId: pool.id,

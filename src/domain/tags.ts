@@ -24,6 +24,8 @@ async function poolOfArn(db: Reader, ctx: RequestContext, arn: string): Promise<
     );
   // A well-formed ARN of another account or region names a pool this service does not hold.
   if (parsed.accountId !== ctx.services.config.accountId) throw poolNotFound(parsed.poolId);
+  if (ctx.requestRegion !== undefined && parsed.region !== ctx.requestRegion)
+    throw poolNotFound(parsed.poolId);
   const pool = await requirePool(db, parsed.poolId);
   if (pool.region !== parsed.region) throw poolNotFound(parsed.poolId);
   return pool;

@@ -8,7 +8,7 @@ import type { AttributeType, UserType } from "../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../storage/records.ts";
 import type { Reader, Transaction } from "../storage/storage.ts";
 import { wireTime } from "./ids.ts";
-import { checkAttribute } from "./schema.ts";
+import { checkAttribute, isTrue } from "./schema.ts";
 
 export type AliasAttribute = "email" | "phone_number" | "preferred_username";
 
@@ -54,7 +54,7 @@ export async function findUser(db: Reader, pool: PoolRecord, name: string): Prom
     const candidates = await db.findUsersByAlias(pool.id, attr, name);
     const flag = verifiedFlag(attr);
     const found = candidates.find(
-      (u) => usernameAttrs.has(attr) || flag === undefined || u.attributes[flag] === "true",
+      (u) => usernameAttrs.has(attr) || flag === undefined || isTrue(u.attributes[flag]),
     );
     if (found) return found;
   }
@@ -132,11 +132,11 @@ export async function claimAliases(
     const value = user.attributes[attr];
     if (value === undefined) continue;
     const flag = verifiedFlag(attr);
-    const counts = usernameAttrs.has(attr) || flag === undefined || user.attributes[flag] === "true";
+    const counts = usernameAttrs.has(attr) || flag === undefined || isTrue(user.attributes[flag]);
     if (!counts) continue;
     const others = (await tx.findUsersByAlias(pool.id, attr, value)).filter((u) => u.sub !== user.sub);
     for (const other of others) {
-      const claimed = usernameAttrs.has(attr) || flag === undefined || other.attributes[flag] === "true";
+      const claimed = usernameAttrs.has(attr) || flag === undefined || isTrue(other.attributes[flag]);
       if (!claimed) continue;
       if (usernameAttrs.has(attr))
         throw new AliasExistsException(

@@ -10,6 +10,7 @@ import {
   UnsupportedOperationException,
 } from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
+import { checkPoolRegion } from "../domain/pools.ts";
 import type { OperationModule } from "../operations/define.ts";
 import { InvalidCursorError } from "../storage/cursor.ts";
 import { AwsError } from "./aws-error.ts";
@@ -36,6 +37,9 @@ export interface AwsJsonResponse {
 }
 
 const POOL_REGION = /^([a-z]{2}(?:-[a-z]+)+-\d+)_/;
+/** cognito-idp.<region>.amazonaws.com (FIPS, China and dual-stack names too), with or without a port. */
+const REGIONAL_ENDPOINT =
+  /^cognito-idp(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|api\.aws)(?::\d+)?$/;
 
 export class AwsJsonEndpoint {
   private readonly services: Services;
@@ -64,9 +68,11 @@ export class AwsJsonEndpoint {
       const spec = this.route(req);
       operation = spec.name;
       const now = this.clock.now();
-      let region: string | undefined;
       // Signatures are dated by the caller's real clock: check them against wall time, not the test clock.
-      if (spec.auth === "sigv4") region = verifySigV4(req, this.credentials, new Date()).region;
+      const region =
+        spec.auth === "sigv4"
+          ? verifySigV4(req, this.credentials, new Date()).region
+          : endpointRegion(req.headers);
       const input = parseBody(req);
       const impl = this.operations.get(spec.name);
       if (!impl)
@@ -74,10 +80,14 @@ export class AwsJsonEndpoint {
           `${spec.name} is not implemented by Lanyard yet (see docs/compatibility.md).`,
         );
       validateInput(input, spec.input);
+      // A pool id carries its pool's region: one of another region names no pool here.
+      const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
+      if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
       const ctx: RequestContext = {
         services: this.services,
         requestId,
         region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
+        ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
       };
@@ -146,6 +156,12 @@ function parseBody(req: AwsJsonRequest): unknown {
   if (typeof input !== "object" || input === null || Array.isArray(input))
     throw new AwsError("SerializationException", 400, "The request body must be a JSON object.");
   return input;
+}
+
+/** The region of a regional Cognito endpoint the request was sent to (its Host), if it names one. */
+function endpointRegion(headers: AwsJsonRequest["headers"]): string | undefined {
+  const host = header(headers, "host") ?? header(headers, ":authority");
+  return host ? REGIONAL_ENDPOINT.exec(host.toLowerCase())?.[1] : undefined;
 }
 
 /** Unsigned operations carry no credential scope: take the region from the pool id when there is one. */

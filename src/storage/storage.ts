@@ -107,6 +107,8 @@ export interface Reader {
   ): Promise<Page<UserRecord>>;
 
   signingKeys(poolId: string): Promise<SigningKeyRecord[]>;
+  /** The session if it exists and has not expired at `now`, left in place (see consumeAuthSession). */
+  getAuthSession(id: string, now: number): Promise<AuthSessionRecord | undefined>;
   getCode(poolId: string, sub: string, purpose: string): Promise<CodeRecord | undefined>;
   getRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /** True when the tokens of this sign-in (origin_jti) were revoked. */

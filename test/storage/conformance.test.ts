@@ -219,7 +219,7 @@ for (const backend of backends()) {
         );
       });
 
-      test("auth sessions: consumed once, expired ones are not handed out", async () => {
+      test("auth sessions: read without consuming, consumed once, expired ones are not handed out", async () => {
         const { poolId, clientId } = await newPool();
         const live = f.authSession(poolId, clientId, 2_000);
         const stale = f.authSession(poolId, clientId, 1_000);
@@ -227,8 +227,14 @@ for (const backend of backends()) {
           await tx.insertAuthSession(live);
           await tx.insertAuthSession(stale);
         });
+        // Reading a session leaves it in place; an expired one is not handed out.
+        assert.deepEqual(await s.getAuthSession(live.id, 1_500), live);
+        assert.deepEqual(await s.transaction((tx) => tx.getAuthSession(live.id, 1_500)), live);
+        assert.equal(await s.getAuthSession(live.id, 2_000), undefined);
+        assert.equal(await s.getAuthSession(stale.id, 1_500), undefined);
         assert.deepEqual(await s.transaction((tx) => tx.consumeAuthSession(live.id, 1_500)), live);
         assert.equal(await s.transaction((tx) => tx.consumeAuthSession(live.id, 1_500)), undefined);
+        assert.equal(await s.getAuthSession(live.id, 1_500), undefined);
         assert.equal(await s.transaction((tx) => tx.consumeAuthSession(stale.id, 1_500)), undefined);
         assert.equal(await s.transaction((tx) => tx.consumeAuthSession(stale.id, 500)), undefined, "gone");
       });

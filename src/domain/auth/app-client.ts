@@ -12,11 +12,20 @@ export interface ClientContext {
   client: ClientRecord;
 }
 
-/** The client and its pool, or ResourceNotFoundException as Cognito words it. */
-export async function requireAppClient(db: Reader, clientId: string): Promise<ClientContext> {
+/**
+ * The client and its pool, or ResourceNotFoundException as Cognito words it. `region` is the region
+ * the request names (RequestContext.requestRegion): a client of another region's pool is not found.
+ */
+export async function requireAppClient(
+  db: Reader,
+  clientId: string,
+  region: string | undefined,
+): Promise<ClientContext> {
+  const notFound = () => new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
   const client = await db.getClientById(clientId);
-  if (!client) throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
+  if (!client) throw notFound();
   const pool = await requirePool(db, client.poolId);
+  if (region !== undefined && pool.region !== region) throw notFound();
   return { pool, client };
 }
 

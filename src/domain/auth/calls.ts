@@ -6,7 +6,7 @@ import { requireAppClient } from "./app-client.ts";
 import type { AuthCall } from "./types.ts";
 
 export async function publicCall(ctx: RequestContext, clientId: string): Promise<AuthCall> {
-  const { pool, client } = await requireAppClient(ctx.services.storage, clientId);
+  const { pool, client } = await requireAppClient(ctx.services.storage, clientId, ctx.requestRegion);
   return { pool, client, admin: false };
 }
 

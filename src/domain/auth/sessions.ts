@@ -1,12 +1,16 @@
 /**
  * Auth sessions: the state of a sign-in between its challenges. The client holds an opaque random
  * value; storage holds its hash, the state, and an expiry from the client's AuthSessionValidity.
- * A session is answered once.
+ * A session is answered successfully once. An answer refused for bad input (a password the policy
+ * refuses, attributes missing or malformed) leaves it usable until it expires, as in Cognito: the
+ * challenge reads the session, checks the answer, and consumes the session only in the transaction
+ * that records the success.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestContext } from "../../context.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { ClientRecord } from "../../storage/records.ts";
+import type { Transaction } from "../../storage/storage.ts";
 
 export function newSessionValue(): string {
   return randomBytes(96).toString("base64");
@@ -51,4 +55,31 @@ export async function takeSession(
   );
   if (!record || record.clientId !== client.clientId) throw sessionExpired();
   return record.data;
+}
+
+/** The session's state, left in place for a later answer; NotAuthorizedException when it is gone. */
+export async function readSession(
+  ctx: RequestContext,
+  client: ClientRecord,
+  value: string | undefined,
+): Promise<Record<string, unknown>> {
+  if (!value) throw sessionExpired();
+  const record = await ctx.services.storage.getAuthSession(sessionId(value), ctx.now);
+  if (!record || record.clientId !== client.clientId) throw sessionExpired();
+  return record.data;
+}
+
+/**
+ * Consumes a session read with readSession, inside the transaction that records the answer's
+ * success: of concurrent answers exactly one gets past this; if the transaction fails, the session
+ * stays.
+ */
+export async function consumeSession(
+  tx: Transaction,
+  ctx: RequestContext,
+  client: ClientRecord,
+  value: string,
+): Promise<void> {
+  const record = await tx.consumeAuthSession(sessionId(value), ctx.now);
+  if (!record || record.clientId !== client.clientId) throw sessionExpired();
 }

@@ -1,5 +1,6 @@
 /** The claims Cognito puts in ID and access tokens. */
 import type { ClientRecord, GroupRecord, UserRecord } from "../../storage/records.ts";
+import { isTrue } from "../schema.ts";
 
 export interface TokenEvent {
   /** Epoch seconds of the sign-in these tokens descend from. */
@@ -37,7 +38,7 @@ function groupClaims(groups: readonly GroupRecord[]): Record<string, unknown> {
 
 /** Attribute values as typed claims: *_verified are booleans, updated_at a number, identities JSON. */
 function attributeClaim(name: string, value: string): unknown {
-  if (name === "email_verified" || name === "phone_number_verified") return value === "true";
+  if (name === "email_verified" || name === "phone_number_verified") return isTrue(value);
   if (name === "updated_at") return Number(value);
   if (name === "identities") return identitiesClaim(value);
   return value;

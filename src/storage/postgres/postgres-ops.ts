@@ -448,6 +448,10 @@ export class PostgresOps implements Transaction {
       [a.id, a.poolId, a.clientId, JSON.stringify(a.data), a.expiresAt],
     );
   }
+  async getAuthSession(id: string, now: number) {
+    const r = await this.one("SELECT * FROM auth_sessions WHERE id = $1", [id]);
+    return r && Number(r.expires_at) > now ? authSessionFromRow(r) : undefined;
+  }
   async consumeAuthSession(id: string, now: number) {
     // Of concurrent DELETEs of one row, the first deletes it; the others wait for it and find nothing.
     const r = await this.one("DELETE FROM auth_sessions WHERE id = $1 RETURNING *", [id]);

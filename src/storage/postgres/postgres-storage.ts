@@ -260,6 +260,9 @@ export class PostgresStorage implements Storage {
   signingKeys(poolId: string) {
     return this.r.signingKeys(poolId);
   }
+  getAuthSession(id: string, now: number) {
+    return this.r.getAuthSession(id, now);
+  }
   getCode(poolId: string, sub: string, purpose: string) {
     return this.r.getCode(poolId, sub, purpose);
   }

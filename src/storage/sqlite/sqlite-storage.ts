@@ -238,6 +238,9 @@ export class SqliteStorage implements Storage {
   signingKeys(poolId: string) {
     return this.exclusive(() => this.ops.signingKeys(poolId));
   }
+  getAuthSession(id: string, now: number) {
+    return this.exclusive(() => this.ops.getAuthSession(id, now));
+  }
   getCode(poolId: string, sub: string, purpose: string) {
     return this.exclusive(() => this.ops.getCode(poolId, sub, purpose));
   }
@@ -650,16 +653,13 @@ class SqliteOps implements Transaction {
       a.expiresAt,
     );
   }
+  async getAuthSession(id: string, now: number) {
+    const r = this.q("SELECT * FROM auth_sessions WHERE id = ?").get(id) as Row | undefined;
+    return r && Number(r.expires_at) > now ? authSessionFromRow(r) : undefined;
+  }
   async consumeAuthSession(id: string, now: number) {
     const r = this.q("DELETE FROM auth_sessions WHERE id = ? RETURNING *").get(id) as Row | undefined;
-    if (!r || Number(r.expires_at) <= now) return undefined;
-    return {
-      id: r.id as string,
-      poolId: r.pool_id as string,
-      clientId: r.client_id as string,
-      data: JSON.parse(r.data as string),
-      expiresAt: Number(r.expires_at),
-    };
+    return r && Number(r.expires_at) > now ? authSessionFromRow(r) : undefined;
   }
 
   async getCode(poolId: string, sub: string, purpose: string) {
@@ -928,5 +928,15 @@ function linkFromRow(r: Row): IdentityLinkRecord {
     attributeValue: r.attribute_value as string,
     sub: r.sub as string,
     createdAt: Number(r.created_at),
+  };
+}
+
+function authSessionFromRow(r: Row): AuthSessionRecord {
+  return {
+    id: r.id as string,
+    poolId: r.pool_id as string,
+    clientId: r.client_id as string,
+    data: JSON.parse(r.data as string),
+    expiresAt: Number(r.expires_at),
   };
 }

@@ -1,11 +1,17 @@
-/** NEW_PASSWORD_REQUIRED: a user with a temporary password chooses their own. */
+/**
+ * NEW_PASSWORD_REQUIRED: a user with a temporary password chooses their own. An answer refused for
+ * its content (the password policy or history, missing, unknown or malformed attributes, attributes
+ * the client may not write, an alias another user holds) leaves the session usable, so the user
+ * answers again on it, as Amplify's UI and amazon-cognito-identity-js do; the session is consumed in
+ * the transaction that sets the password.
+ */
 import type { RequestContext } from "../../../context.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../../generated/exceptions.ts";
 import { newCredential } from "../../passwords.ts";
 import { checkAttributes, claimAliases } from "../../users.ts";
 import { checkSecretHash } from "../app-client.ts";
 import { required } from "../params.ts";
-import { sessionExpired, takeSession } from "../sessions.ts";
+import { consumeSession, readSession, sessionExpired } from "../sessions.ts";
 import { completeSignIn, missingRequiredAttributes } from "../sign-in.ts";
 import type { AuthCall, AuthOutcome } from "../types.ts";
 
@@ -18,7 +24,8 @@ export async function newPasswordRequired(
   const username = required(responses, "USERNAME");
   await checkSecretHash(ctx.services.storage, call.client, username, responses?.SECRET_HASH);
   const newPassword = required(responses, "NEW_PASSWORD");
-  const state = await takeSession(ctx, call.client, session);
+  if (!session) throw sessionExpired();
+  const state = await readSession(ctx, call.client, session);
   if (state.challenge !== "NEW_PASSWORD_REQUIRED") throw sessionExpired();
   const { storage } = ctx.services;
   const user = await storage.getUserBySub(call.pool.id, String(state.sub));
@@ -43,6 +50,7 @@ export async function newPasswordRequired(
 
   const { credential, history } = await newCredential(call.pool, user, newPassword, false, ctx.now);
   const updated = await storage.transaction(async (tx) => {
+    await consumeSession(tx, ctx, call.client, session);
     const current = await tx.getUserBySub(call.pool.id, user.sub);
     if (current?.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
     const next = {
