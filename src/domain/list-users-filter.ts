@@ -7,7 +7,7 @@
 import { InvalidParameterException } from "../generated/exceptions.ts";
 import type { PoolRecord } from "../storage/records.ts";
 import type { SearchableAttribute, UserFilter } from "../storage/storage.ts";
-import { caseSensitive } from "./users.ts";
+import { usernameKey } from "./users.ts";
 
 const SEARCHABLE: ReadonlySet<string> = new Set<SearchableAttribute>([
   "username",
@@ -32,7 +32,7 @@ export function parseFilter(pool: PoolRecord, filter: string | undefined): UserF
   if (!SEARCHABLE.has(attribute))
     throw new InvalidParameterException(`Invalid search attribute: ${attribute}`);
   let value = m[4]!.replace(/\\(.)/gs, "$1");
-  if (attribute === "username" && !caseSensitive(pool)) value = value.toLowerCase();
+  if (attribute === "username") value = usernameKey(pool, value);
   if (attribute === "cognito:user_status") value = value.toUpperCase();
   return { attribute: attribute as SearchableAttribute, op: m[3] as "=" | "^=", value };
 }

@@ -305,7 +305,7 @@ describe("fidelity to Cognito", () => {
     await rejectsWith(
       client.send(new AdminResetUserPasswordCommand({ UserPoolId: poolId, Username: "dora" })),
       "NotAuthorizedException",
-      403,
+      400,
       /^User is disabled\.$/,
     );
     const user = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "dora" }));

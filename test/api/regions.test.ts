@@ -82,25 +82,25 @@ describe("regions", () => {
     await rejectsWith(
       west.send(new DescribeUserPoolCommand({ UserPoolId: poolId })),
       "ResourceNotFoundException",
-      404,
+      400,
       notFound,
     );
     await rejectsWith(
       west.send(new ListUsersCommand({ UserPoolId: poolId })),
       "ResourceNotFoundException",
-      404,
+      400,
       notFound,
     );
     await rejectsWith(
       west.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "ed" })),
       "ResourceNotFoundException",
-      404,
+      400,
       notFound,
     );
     await rejectsWith(
       west.send(new DescribeUserPoolClientCommand({ UserPoolId: poolId, ClientId: clientId })),
       "ResourceNotFoundException",
-      404,
+      400,
       notFound,
     );
     // The same requests signed for the pool's own region succeed.
@@ -113,7 +113,7 @@ describe("regions", () => {
     await rejectsWith(
       west.send(new TagResourceCommand({ ResourceArn: UserPool!.Arn!, Tags: { team: "blue" } })),
       "ResourceNotFoundException",
-      404,
+      400,
       new RegExp(`^User pool ${poolId} does not exist\\.$`),
     );
   });
@@ -125,7 +125,7 @@ describe("regions", () => {
       AuthParameters: { USERNAME: "ed", PASSWORD: "whatever-Passw0rd!" },
     };
     const wrong = await unsigned(server, "cognito-idp.eu-west-1.amazonaws.com", "InitiateAuth", body);
-    assert.equal(wrong.status, 404);
+    assert.equal(wrong.status, 400);
     assert.deepEqual(wrong.json, {
       __type: "ResourceNotFoundException",
       message: `User pool client ${clientId} does not exist.`,

@@ -7,6 +7,7 @@ import {
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  ListUsersCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../support/assert.ts";
@@ -47,6 +48,11 @@ describe("Unicode normalisation of usernames", () => {
       );
       const found = await client.send(new AdminGetUserCommand({ UserPoolId, Username: NFD }));
       assert.equal(found.Username, NFC);
+      const listed = await client.send(new ListUsersCommand({ UserPoolId, Filter: `username = "${NFD}"` }));
+      assert.deepEqual(
+        listed.Users?.map((u) => u.Username),
+        [NFC],
+      );
     });
   }
 });

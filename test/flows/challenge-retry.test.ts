@@ -126,7 +126,7 @@ describe("challenge answers refused for bad input keep the session", () => {
         "userAttributes.given_name": "Rita",
       }),
       "NotAuthorizedException",
-      403,
+      400,
       /^Invalid session for the user, session is expired\.$/,
     );
   });
