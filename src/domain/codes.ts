@@ -19,7 +19,7 @@ import {
 import type { AwsError } from "../protocol/aws-error.ts";
 import type { Transaction } from "../storage/storage.ts";
 import { audit } from "./audit.ts";
-import type { SignInSubject } from "./auth/lockout.ts";
+import { counterKey, countInWindow, type Subject, windowFull } from "./counters.ts";
 
 /** What a code is for: "signup", "forgot_password", or "verify:<attribute>". */
 export type CodePurpose = "signup" | "forgot_password" | `verify:${"email" | "phone_number"}`;
@@ -55,42 +55,14 @@ export function attemptLimitExceeded(): LimitExceededException {
   return new LimitExceededException("Attempt limit exceeded, please try after some time.");
 }
 
-/**
- * Counts one event against a fixed-window counter; false (and nothing counted) when the window
- * already holds `limit` events.
- */
-async function countInWindow(
-  tx: Transaction,
-  ctx: RequestContext,
-  poolId: string,
-  key: string,
-  limit: number,
-): Promise<boolean> {
-  const windowMs = ctx.services.config.codeLimits.windowSeconds * 1000;
-  const c = await tx.lockCounter(poolId, key);
-  const live = c.expiresAt > ctx.now;
-  if (live && c.count >= limit) return false;
-  await tx.putCounter(
-    live
-      ? { ...c, count: c.count + 1 }
-      : { poolId, key, count: 1, since: ctx.now, expiresAt: ctx.now + windowMs },
-  );
-  return true;
-}
-
-/** True while the window of `key` holds `limit` events. */
-async function windowFull(tx: Transaction, ctx: RequestContext, poolId: string, key: string, limit: number) {
-  const c = await tx.lockCounter(poolId, key);
-  return c.expiresAt > ctx.now && c.count >= limit;
-}
-
-const subjectKey = (what: string, s: SignInSubject) =>
-  "sub" in s ? `${what}:${s.sub}` : `${what}:name:${s.unknownName}`;
+/** Counts one event in the window of the code limits. */
+const countCode = (tx: Transaction, ctx: RequestContext, poolId: string, key: string, limit: number) =>
+  countInWindow(tx, ctx.now, poolId, key, limit, ctx.services.config.codeLimits.windowSeconds * 1000);
 
 /** Counts a code sent to `subject`; throws LimitExceededException past the limit. */
-async function countCodeSend(tx: Transaction, ctx: RequestContext, poolId: string, subject: SignInSubject) {
+async function countCodeSend(tx: Transaction, ctx: RequestContext, poolId: string, subject: Subject) {
   const limit = ctx.services.config.codeLimits.sends;
-  if (!(await countInWindow(tx, ctx, poolId, subjectKey("code-send", subject), limit))) {
+  if (!(await countCode(tx, ctx, poolId, counterKey("code-send", subject), limit))) {
     audit(ctx, "code send refused: limit reached", { poolId, ...subject });
     throw attemptLimitExceeded();
   }
@@ -104,12 +76,12 @@ async function countCodeSend(tx: Transaction, ctx: RequestContext, poolId: strin
 export async function simulateCodeSend(
   ctx: RequestContext,
   poolId: string,
-  subject: SignInSubject,
+  subject: Subject,
   purpose: CodePurpose,
 ): Promise<void> {
   await ctx.services.storage.transaction(async (tx) => {
     await countCodeSend(tx, ctx, poolId, subject);
-    const key = subjectKey(`code-simulated:${purpose}`, subject);
+    const key = counterKey(`code-simulated:${purpose}`, subject);
     await tx.putCounter({
       poolId,
       key,
@@ -128,18 +100,18 @@ async function guessWithoutCode(
   tx: Transaction,
   ctx: RequestContext,
   poolId: string,
-  subject: SignInSubject,
+  subject: Subject,
   purpose: CodePurpose,
 ): Promise<"mismatch" | "exhausted"> {
-  const guesses = subjectKey("code-guess", subject);
+  const guesses = counterKey("code-guess", subject);
   const limit = ctx.services.config.codeLimits.wrongGuesses;
-  if (await windowFull(tx, ctx, poolId, guesses, limit)) return "exhausted";
-  const simulated = await tx.lockCounter(poolId, subjectKey(`code-simulated:${purpose}`, subject));
+  if (await windowFull(tx, ctx.now, poolId, guesses, limit)) return "exhausted";
+  const simulated = await tx.lockCounter(poolId, counterKey(`code-simulated:${purpose}`, subject));
   if (simulated.expiresAt > ctx.now) {
     if (simulated.count >= MAX_WRONG_GUESSES) return "exhausted";
     await tx.putCounter({ ...simulated, count: simulated.count + 1 });
   }
-  await countInWindow(tx, ctx, poolId, guesses, limit);
+  await countCode(tx, ctx, poolId, guesses, limit);
   return "mismatch";
 }
 
@@ -150,7 +122,7 @@ async function guessWithoutCode(
 export async function simulateWrongCode(
   ctx: RequestContext,
   poolId: string,
-  subject: SignInSubject,
+  subject: Subject,
   purpose: CodePurpose,
 ): Promise<never> {
   const outcome = await ctx.services.storage.transaction((tx) =>
@@ -199,9 +171,9 @@ export async function redeemCode(
   purpose: CodePurpose,
   given: string,
 ): Promise<CodeOutcome> {
-  const guesses = subjectKey("code-guess", { sub });
+  const guesses = counterKey("code-guess", { sub });
   const limit = ctx.services.config.codeLimits.wrongGuesses;
-  if (await windowFull(tx, ctx, poolId, guesses, limit)) return "exhausted";
+  if (await windowFull(tx, ctx.now, poolId, guesses, limit)) return "exhausted";
   const stored = await tx.getCode(poolId, sub, purpose);
   // A code entered where none was sent is a guess too.
   if (!stored)
@@ -213,7 +185,7 @@ export async function redeemCode(
   const hash = hashCode(ctx.services.serverSecret, poolId, sub, purpose, given);
   if (!safeEqual(hash, stored.codeHash)) {
     await tx.countCodeAttempt(poolId, sub, purpose);
-    await countInWindow(tx, ctx, poolId, guesses, limit);
+    await countCode(tx, ctx, poolId, guesses, limit);
     return "mismatch";
   }
   return (await tx.consumeCode(poolId, sub, purpose, hash)) ? "ok" : "missing";

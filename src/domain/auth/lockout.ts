@@ -16,6 +16,7 @@ import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { AwsError } from "../../protocol/aws-error.ts";
 import type { CounterRecord } from "../../storage/records.ts";
 import { audit } from "../audit.ts";
+import { counterKey, type Subject } from "../counters.ts";
 
 export const FREE_ATTEMPTS = 5;
 const FIRST_LOCK_MS = 1000;
@@ -26,11 +27,8 @@ export function passwordAttemptsExceeded(): NotAuthorizedException {
   return new NotAuthorizedException("Password attempts exceeded");
 }
 
-/** Who a sign-in counts against: a user, or (users hidden) a name no user has. */
-export type SignInSubject = { sub: string } | { unknownName: string };
-
-export function signInCounterKey(subject: SignInSubject): string {
-  return "sub" in subject ? `sign-in:${subject.sub}` : `sign-in:name:${subject.unknownName}`;
+export function signInCounterKey(subject: Subject): string {
+  return counterKey("sign-in", subject);
 }
 
 export function isLockedOut(counter: CounterRecord, now: number): boolean {
@@ -64,7 +62,7 @@ export function afterFailure(counter: CounterRecord, now: number): CounterRecord
 export async function reservePasswordCheck(
   ctx: RequestContext,
   poolId: string,
-  subject: SignInSubject,
+  subject: Subject,
   username: string,
   locked: () => AwsError = passwordAttemptsExceeded,
 ): Promise<void> {
@@ -82,11 +80,7 @@ export async function reservePasswordCheck(
 }
 
 /** Throws `passwordAttemptsExceeded()` while the subject is locked out (nothing is counted). */
-export async function checkLockout(
-  ctx: RequestContext,
-  poolId: string,
-  subject: SignInSubject,
-): Promise<void> {
+export async function checkLockout(ctx: RequestContext, poolId: string, subject: Subject): Promise<void> {
   const key = signInCounterKey(subject);
   const counter = await ctx.services.storage.transaction((tx) => tx.lockCounter(poolId, key));
   if (isLockedOut(counter, ctx.now)) throw passwordAttemptsExceeded();
@@ -96,7 +90,7 @@ export async function checkLockout(
 export async function settlePasswordCheck(
   ctx: RequestContext,
   poolId: string,
-  subject: SignInSubject,
+  subject: Subject,
   username: string,
   ok: boolean,
 ): Promise<void> {
@@ -105,10 +99,6 @@ export async function settlePasswordCheck(
 }
 
 /** Forgets the failed sign-ins of a subject (a correct password, a password reset). */
-export async function clearLockout(
-  ctx: RequestContext,
-  poolId: string,
-  subject: SignInSubject,
-): Promise<void> {
+export async function clearLockout(ctx: RequestContext, poolId: string, subject: Subject): Promise<void> {
   await ctx.services.storage.transaction((tx) => tx.deleteCounter(poolId, signInCounterKey(subject)));
 }

@@ -13,7 +13,8 @@ import {
 import type { UserRecord } from "../../storage/records.ts";
 import { issueTokens } from "../tokens/issuer.ts";
 import { findUser, userNotFound, usernameKey } from "../users.ts";
-import { reservePasswordCheck, type SignInSubject, settlePasswordCheck } from "./lockout.ts";
+import type { Subject } from "../counters.ts";
+import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { openSession } from "./sessions.ts";
 import type { AuthCall, AuthOutcome } from "./types.ts";
 
@@ -39,7 +40,7 @@ export interface SignInTarget {
   /** The USERNAME as given. */
   name: string;
   user: UserRecord | undefined;
-  subject: SignInSubject;
+  subject: Subject;
 }
 
 export async function signInUser(

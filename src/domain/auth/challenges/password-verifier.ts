@@ -4,7 +4,8 @@ import { checkTimestamp, verifySrpClaim } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
 import { poolName } from "../../passwords.ts";
 import { checkSecretHash } from "../app-client.ts";
-import { reservePasswordCheck, type SignInSubject, settlePasswordCheck } from "../lockout.ts";
+import type { Subject } from "../../counters.ts";
+import { reservePasswordCheck, settlePasswordCheck } from "../lockout.ts";
 import { required } from "../params.ts";
 import { takeSession } from "../sessions.ts";
 import { completeSignIn, incorrectCredentials } from "../sign-in.ts";
@@ -25,7 +26,7 @@ export async function passwordVerifier(
   const when = checkTimestamp(timestamp, new Date(ctx.now));
   if (when === "malformed")
     throw new InvalidParameterException("TIMESTAMP format should be EEE MMM d HH:mm:ss z yyyy in english.");
-  const subject = state.subject as SignInSubject;
+  const subject = state.subject as Subject;
   // The check is reserved before the claim is verified (see lockout.ts).
   await reservePasswordCheck(ctx, call.pool.id, subject, username);
   const sub = typeof state.sub === "string" ? state.sub : undefined;
