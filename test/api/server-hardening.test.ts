@@ -344,15 +344,18 @@ describe("request bodies and connections", { timeout: 60_000 }, () => {
     await new Promise((r) => socket.once("connect", r));
     socket.write(
       `POST / HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/x-amz-json-1.1\r\n` +
-        "X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth\r\nContent-Length: 100000\r\n\r\n",
+        "X-Amz-Target: AWSCognitoIdentityProviderService.InitiateAuth\r\nContent-Length: 60000\r\n\r\n",
     );
     const started = Date.now();
+    let received = "";
+    socket.on("data", (d: Buffer) => (received += d.toString()));
     const drip = setInterval(() => socket.writable && socket.write("a"), 100);
     try {
       const closed = await closedWithin(socket, 6000);
       assert.ok(closed, "the connection was still open after 6 s");
       const elapsed = Date.now() - started;
       assert.ok(elapsed >= 1000, `cut too early: ${elapsed} ms`);
+      assert.match(received, /^HTTP\/1\.1 408 /);
     } finally {
       clearInterval(drip);
       socket.destroy();
