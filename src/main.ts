@@ -57,7 +57,15 @@ async function main(): Promise<void> {
   // The test clock (opt-in, for test suites) follows the system clock plus an offset set over HTTP.
   const clock = config.enableTestClock ? new OffsetClock() : systemClock;
   for (const warning of aids.warnings) process.stderr.write(`lanyard: ${warning}\n`);
-  const services = await createServices({ config, storage, clock, logger });
+  let services: Awaited<ReturnType<typeof createServices>>;
+  try {
+    services = await createServices({ config, storage, clock, logger });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`lanyard: ${e.message}\n`);
+    await storage.close().catch(() => {});
+    process.exit(2);
+  }
   const app = await buildApp(services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
+import { decodeKeyEncryptionKey } from "../crypto/key-wrap.ts";
 
 /** The SMTP server that carries email when `delivery` is "smtp". */
 export interface SmtpConfig {
@@ -75,6 +76,11 @@ export interface Config {
    * server on the same machine or network). Off: such URLs are refused. `LANYARD_ALLOW_PRIVATE_METADATA_URLS=1`.
    */
   allowPrivateMetadataUrls: boolean;
+  /**
+   * 32 bytes (base64 or hex) that encrypt the pools' private signing keys in the database
+   * (AES-256-GCM). Environment only: `LANYARD_KEY_ENCRYPTION_KEY`. Unset: keys are stored in clear.
+   */
+  keyEncryptionKey: string | undefined;
   /** Request logging: "info" logs one line per request (never bodies), "warn" only problems. `LANYARD_LOG_LEVEL`. */
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /**
@@ -118,6 +124,7 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   headersTimeoutMs: 10_000,
   maxConnections: 1024,
   allowPrivateMetadataUrls: false,
+  keyEncryptionKey: undefined,
   logLevel: "warn",
   delivery: "console",
   smtp: {
@@ -169,6 +176,13 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (env.LANYARD_MAX_CONNECTIONS) config.maxConnections = Number(env.LANYARD_MAX_CONNECTIONS);
   config.allowPrivateMetadataUrls =
     bool(env.LANYARD_ALLOW_PRIVATE_METADATA_URLS) ?? config.allowPrivateMetadataUrls;
+  if (env.LANYARD_KEY_ENCRYPTION_KEY !== undefined) {
+    if (!decodeKeyEncryptionKey(env.LANYARD_KEY_ENCRYPTION_KEY))
+      throw new ConfigError(
+        "LANYARD_KEY_ENCRYPTION_KEY must be 32 bytes in base64 (44 characters) or hex (64 digits), e.g. from `openssl rand -base64 32`",
+      );
+    config.keyEncryptionKey = env.LANYARD_KEY_ENCRYPTION_KEY.trim();
+  }
   if (env.LANYARD_LOG_LEVEL) config.logLevel = logLevel(env.LANYARD_LOG_LEVEL);
   if (env.LANYARD_DELIVERY) config.delivery = delivery(env.LANYARD_DELIVERY);
   config.enableTestClock = bool(env.LANYARD_ENABLE_TEST_CLOCK) ?? config.enableTestClock;
