@@ -166,9 +166,21 @@ export async function fetchSamlMetadata(url: string, options: MetadataFetchOptio
   throw new MetadataFetchError("the metadata could not be fetched");
 }
 
-async function resolveChecked(host: string, allowed: (a: string) => boolean): Promise<LookupAddress> {
+async function resolveChecked(
+  host: string,
+  allowed: (a: string) => boolean,
+  signal: AbortSignal,
+): Promise<LookupAddress> {
   const name = host.replace(/^\[|\]$/g, "");
-  const addresses = isIP(name) ? [{ address: name, family: isIP(name) }] : await lookup(name, { all: true });
+  // The resolver cannot be cancelled: race it against the fetch's time limit.
+  const aborted = new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(new Error("timeout"));
+    signal.addEventListener("abort", () => reject(new Error("timeout")), { once: true });
+  });
+  aborted.catch(() => {});
+  const addresses = isIP(name)
+    ? [{ address: name, family: isIP(name) }]
+    : await Promise.race([lookup(name, { all: true }), aborted]);
   if (addresses.length === 0 || !addresses.every((a) => allowed(a.address)))
     throw new Error("address refused");
   return addresses[0]!;
@@ -180,7 +192,7 @@ function fetchOnce(
   signal: AbortSignal,
 ): Promise<{ body: string; location?: string }> {
   if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new Error("scheme"));
-  return resolveChecked(url.hostname, allowed).then(
+  return resolveChecked(url.hostname, allowed, signal).then(
     (checked) =>
       new Promise((resolve, reject) => {
         const send = url.protocol === "https:" ? httpsRequest : httpRequest;
