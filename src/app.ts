@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import { OffsetClock, type Services } from "./context.ts";
 import { InboxDelivery, inboxFilter } from "./delivery/inbox.ts";
 import { registerCors } from "./http/cors.ts";
+import { installGuards, keepOpenForAnswer, serverOptions } from "./http/guards.ts";
 import { loadOperations } from "./operations/registry.ts";
 import { AwsError } from "./protocol/aws-error.ts";
 import { AwsJsonEndpoint, errorResponse } from "./protocol/aws-json.ts";
@@ -14,7 +15,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const { config } = services;
   const operations = await loadOperations();
   const endpoint = new AwsJsonEndpoint(services, operations, staticCredentialStore(config.accessKeys));
-  const app = Fastify({ logger: false, bodyLimit: config.maxBodyBytes, keepAliveTimeout: 65_000 });
+  const app = Fastify(serverOptions(config));
+  installGuards(app, config);
 
   // Every body arrives raw: SigV4 signs the exact bytes.
   app.removeAllContentTypeParsers();
@@ -33,6 +35,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
           ? new AwsError("SerializationException", status, err.message)
           : new AwsError("InternalErrorException", 500, "An internal error occurred.");
     if (status >= 500) services.logger.error("internal error", { error: err.stack ?? String(err) });
+    if (status === 413) keepOpenForAnswer(reply);
     const res = errorResponse(error, crypto.randomUUID());
     reply.code(res.status).headers(res.headers).send(res.body);
   });

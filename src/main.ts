@@ -1,9 +1,10 @@
 import { buildApp } from "./app.ts";
 import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
+import { testAidNotices } from "./http/guards.ts";
 import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
-import { describeStorage, openStorage } from "./storage/open.ts";
+import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -19,6 +20,11 @@ async function main(): Promise<void> {
     throw e;
   }
   const loopback = isLoopback(config.host);
+  const aids = testAidNotices(config);
+  if (aids.refusal) {
+    process.stderr.write(`lanyard: ${aids.refusal}\n`);
+    process.exit(2);
+  }
   if (config.accessKeys.length === 0) {
     if (!loopback && !config.insecure) {
       process.stderr.write(
@@ -32,7 +38,14 @@ async function main(): Promise<void> {
     );
   }
   const logger = createLogger(config.logLevel);
-  const storage = openStorage(config, (e) => logger.warn("storage connection failed", { error: e.message }));
+  let storage: ReturnType<typeof openStorage>;
+  try {
+    storage = openStorage(config, (e) => logger.warn("storage connection failed", { error: e.message }));
+  } catch (e) {
+    if (!(e instanceof DataDirError)) throw e;
+    process.stderr.write(`lanyard: ${e.message}\n`);
+    process.exit(2);
+  }
   try {
     await storage.migrate();
   } catch (e) {
@@ -43,17 +56,16 @@ async function main(): Promise<void> {
   if (config.storage !== "sqlite") process.stderr.write(`lanyard: storage: ${describeStorage(config)}\n`);
   // The test clock (opt-in, for test suites) follows the system clock plus an offset set over HTTP.
   const clock = config.enableTestClock ? new OffsetClock() : systemClock;
-  if (config.delivery === "inbox")
-    process.stderr.write(
-      "lanyard: inbox delivery: codes and temporary passwords are readable at GET /_lanyard/inbox\n",
-    );
-  if (config.enableTestClock)
-    process.stderr.write("lanyard: test clock enabled: POST /_lanyard/clock moves the server's time\n");
-  if (config.enableTestFederation)
-    process.stderr.write(
-      "lanyard: test federation enabled: POST /_lanyard/federated-sign-in signs federated users in without their provider\n",
-    );
-  const services = await createServices({ config, storage, clock, logger });
+  for (const warning of aids.warnings) process.stderr.write(`lanyard: ${warning}\n`);
+  let services: Awaited<ReturnType<typeof createServices>>;
+  try {
+    services = await createServices({ config, storage, clock, logger });
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    process.stderr.write(`lanyard: ${e.message}\n`);
+    await storage.close().catch(() => {});
+    process.exit(2);
+  }
   const app = await buildApp(services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();

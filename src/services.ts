@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { Config } from "./config/config.ts";
+import { type Config, ConfigError } from "./config/config.ts";
+import { decodeKeyEncryptionKey, KeySealer } from "./crypto/key-wrap.ts";
 import type { Clock, Logger, Services } from "./context.ts";
 import { ConsoleDelivery } from "./delivery/console.ts";
 import type { Delivery } from "./delivery/delivery.ts";
@@ -20,18 +21,42 @@ export interface ServiceParts {
 export async function createServices(parts: ServiceParts): Promise<Services> {
   const secret = await parts.storage.setting("server_secret", () => randomBytes(32).toString("base64"));
   const { config } = parts;
+  const sealer = await keySealer(config, parts.storage);
   return {
     config,
     storage: parts.storage,
     clock: parts.clock,
     logger: parts.logger,
-    keys: new KeyRing(parts.storage),
+    keys: new KeyRing(parts.storage, sealer),
     delivery: parts.delivery ?? createDelivery(config),
     serverSecret: Buffer.from(secret, "base64"),
     publicUrl: () =>
       config.publicUrl ??
       `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
   };
+}
+
+const KEY_CHECK = "lanyard key encryption check";
+
+/**
+ * The sealer of private signing keys when `LANYARD_KEY_ENCRYPTION_KEY` is set. The first start with
+ * a key stores a value sealed with it; a later start with another key is refused (ConfigError).
+ */
+async function keySealer(config: Config, storage: Storage): Promise<KeySealer | undefined> {
+  if (!config.keyEncryptionKey) return undefined;
+  const sealer = new KeySealer(decodeKeyEncryptionKey(config.keyEncryptionKey)!);
+  const check = await storage.setting("key_encryption_check", () => sealer.seal(KEY_CHECK, "check"));
+  let opened: string | undefined;
+  try {
+    opened = sealer.open(check, "check");
+  } catch {
+    opened = undefined;
+  }
+  if (opened !== KEY_CHECK)
+    throw new ConfigError(
+      "LANYARD_KEY_ENCRYPTION_KEY is not the key this database's signing keys were encrypted with",
+    );
+  return sealer;
 }
 
 /** The delivery the configuration asks for (see Config.delivery). */

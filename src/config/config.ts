@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
+import { decodeKeyEncryptionKey } from "../crypto/key-wrap.ts";
 
 /** The SMTP server that carries email when `delivery` is "smtp". */
 export interface SmtpConfig {
@@ -74,6 +75,25 @@ export interface Config {
   enableReset: boolean;
   /** Largest request body accepted, in bytes. `LANYARD_MAX_BODY_BYTES`. Default 1 MiB. */
   maxBodyBytes: number;
+  /**
+   * Longest time a client may take to send a whole request, headers and body; a slower one is cut
+   * (408). `LANYARD_REQUEST_TIMEOUT_MS`. Default 30 s.
+   */
+  requestTimeoutMs: number;
+  /** Longest time a client may take to send a request's headers. `LANYARD_HEADERS_TIMEOUT_MS`. Default 10 s. */
+  headersTimeoutMs: number;
+  /** Most connections open at once; further ones are closed at once. `LANYARD_MAX_CONNECTIONS`. Default 1024. */
+  maxConnections: number;
+  /**
+   * Let a SAML provider's MetadataURL point at a loopback, private or link-local address (a metadata
+   * server on the same machine or network). Off: such URLs are refused. `LANYARD_ALLOW_PRIVATE_METADATA_URLS=1`.
+   */
+  allowPrivateMetadataUrls: boolean;
+  /**
+   * 32 bytes (base64 or hex) that encrypt the pools' private signing keys in the database
+   * (AES-256-GCM). Environment only: `LANYARD_KEY_ENCRYPTION_KEY`. Unset: keys are stored in clear.
+   */
+  keyEncryptionKey: string | undefined;
   /** Request logging: "info" logs one line per request (never bodies), "warn" only problems. `LANYARD_LOG_LEVEL`. */
   logLevel: "debug" | "info" | "warn" | "error" | "silent";
   /**
@@ -115,6 +135,11 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   publicUrl: undefined,
   enableReset: false,
   maxBodyBytes: 1024 * 1024,
+  requestTimeoutMs: 30_000,
+  headersTimeoutMs: 10_000,
+  maxConnections: 1024,
+  allowPrivateMetadataUrls: false,
+  keyEncryptionKey: undefined,
   logLevel: "warn",
   delivery: "console",
   smtp: {
@@ -174,6 +199,18 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (env.LANYARD_REGION) config.defaultRegion = env.LANYARD_REGION;
   if (env.LANYARD_PUBLIC_URL) config.publicUrl = env.LANYARD_PUBLIC_URL;
   if (env.LANYARD_MAX_BODY_BYTES) config.maxBodyBytes = Number(env.LANYARD_MAX_BODY_BYTES);
+  if (env.LANYARD_REQUEST_TIMEOUT_MS) config.requestTimeoutMs = Number(env.LANYARD_REQUEST_TIMEOUT_MS);
+  if (env.LANYARD_HEADERS_TIMEOUT_MS) config.headersTimeoutMs = Number(env.LANYARD_HEADERS_TIMEOUT_MS);
+  if (env.LANYARD_MAX_CONNECTIONS) config.maxConnections = Number(env.LANYARD_MAX_CONNECTIONS);
+  config.allowPrivateMetadataUrls =
+    bool(env.LANYARD_ALLOW_PRIVATE_METADATA_URLS) ?? config.allowPrivateMetadataUrls;
+  if (env.LANYARD_KEY_ENCRYPTION_KEY !== undefined) {
+    if (!decodeKeyEncryptionKey(env.LANYARD_KEY_ENCRYPTION_KEY))
+      throw new ConfigError(
+        "LANYARD_KEY_ENCRYPTION_KEY must be 32 bytes in base64 (44 characters) or hex (64 digits), e.g. from `openssl rand -base64 32`",
+      );
+    config.keyEncryptionKey = env.LANYARD_KEY_ENCRYPTION_KEY.trim();
+  }
   if (env.LANYARD_LOG_LEVEL) config.logLevel = logLevel(env.LANYARD_LOG_LEVEL);
   if (env.LANYARD_DELIVERY) config.delivery = delivery(env.LANYARD_DELIVERY);
   config.enableTestClock = bool(env.LANYARD_ENABLE_TEST_CLOCK) ?? config.enableTestClock;
@@ -194,10 +231,9 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (env.LANYARD_ACCESS_KEY_ID || env.LANYARD_SECRET_ACCESS_KEY) {
     if (!env.LANYARD_ACCESS_KEY_ID || !env.LANYARD_SECRET_ACCESS_KEY)
       throw new ConfigError("LANYARD_ACCESS_KEY_ID and LANYARD_SECRET_ACCESS_KEY must be set together");
-    config.accessKeys.push({
-      accessKeyId: env.LANYARD_ACCESS_KEY_ID,
-      secretAccessKey: env.LANYARD_SECRET_ACCESS_KEY,
-    });
+    const key = { accessKeyId: env.LANYARD_ACCESS_KEY_ID, secretAccessKey: env.LANYARD_SECRET_ACCESS_KEY };
+    checkAccessKey(key, "LANYARD_ACCESS_KEY_ID", "LANYARD_SECRET_ACCESS_KEY");
+    config.accessKeys.push(key);
   }
 
   if (flags.host !== undefined) config.host = flags.host;
@@ -219,7 +255,21 @@ export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Con
   if (!/^\d{12}$/.test(config.accountId)) throw new ConfigError("accountId must be 12 digits");
   if (!Number.isInteger(config.maxBodyBytes) || config.maxBodyBytes < 1024)
     throw new ConfigError("maxBodyBytes must be an integer of at least 1024");
+  checkLimits(config);
   return config;
+}
+
+function checkLimits(config: Config): void {
+  if (!Number.isInteger(config.requestTimeoutMs) || config.requestTimeoutMs < 100)
+    throw new ConfigError("requestTimeoutMs must be an integer of at least 100 (milliseconds)");
+  if (
+    !Number.isInteger(config.headersTimeoutMs) ||
+    config.headersTimeoutMs < 100 ||
+    config.headersTimeoutMs > config.requestTimeoutMs
+  )
+    throw new ConfigError("headersTimeoutMs must be an integer from 100 to requestTimeoutMs (milliseconds)");
+  if (!Number.isInteger(config.maxConnections) || config.maxConnections < 1)
+    throw new ConfigError("maxConnections must be a positive integer");
 }
 
 function checkStorage(config: Config): void {
@@ -357,6 +407,10 @@ function applyFile(config: Config, file: string): void {
     "publicUrl",
     "enableReset",
     "maxBodyBytes",
+    "requestTimeoutMs",
+    "headersTimeoutMs",
+    "maxConnections",
+    "allowPrivateMetadataUrls",
     "logLevel",
     "delivery",
     "smtp",
@@ -378,6 +432,9 @@ function applyFile(config: Config, file: string): void {
   const level = str("logLevel");
   if (level) config.logLevel = logLevel(level);
   if (o.maxBodyBytes !== undefined) config.maxBodyBytes = Number(o.maxBodyBytes);
+  for (const k of ["requestTimeoutMs", "headersTimeoutMs", "maxConnections"] as const)
+    if (o[k] !== undefined) config[k] = Number(o[k]);
+  config.allowPrivateMetadataUrls = flag("allowPrivateMetadataUrls") ?? config.allowPrivateMetadataUrls;
   const deliveryName = str("delivery");
   if (deliveryName) config.delivery = delivery(deliveryName);
   config.enableTestClock = flag("enableTestClock") ?? config.enableTestClock;
@@ -390,9 +447,24 @@ function applyFile(config: Config, file: string): void {
       const key = k as Record<string, unknown>;
       if (typeof key?.accessKeyId !== "string" || typeof key?.secretAccessKey !== "string")
         throw new ConfigError(`${file}: each of accessKeys needs accessKeyId and secretAccessKey strings`);
-      config.accessKeys.push({ accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey });
+      const entry = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+      const at = `${file}: accessKeys[${config.accessKeys.length}]`;
+      checkAccessKey(entry, `${at}.accessKeyId`, `${at}.secretAccessKey`);
+      config.accessKeys.push(entry);
     }
   }
+}
+
+/** AWS secret keys have 40 characters; a short one is guessable, an empty one signs for anyone. */
+export const MIN_SECRET_LENGTH = 16;
+
+function checkAccessKey(key: AccessKey, idName: string, secretName: string): void {
+  if (key.accessKeyId.trim() === "" || /[\s/]/.test(key.accessKeyId))
+    throw new ConfigError(`${idName} must be a non-empty access key id, without spaces or "/"`);
+  if (key.secretAccessKey.length < MIN_SECRET_LENGTH)
+    throw new ConfigError(
+      `${secretName} of access key ${key.accessKeyId} is ${key.secretAccessKey.length === 0 ? "empty" : "too short"}: a secret access key needs at least ${MIN_SECRET_LENGTH} characters (AWS's have 40)`,
+    );
 }
 
 function applySmtp(smtp: SmtpConfig, raw: unknown, file: string): void {

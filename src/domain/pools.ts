@@ -13,7 +13,7 @@ import type { Reader } from "../storage/storage.ts";
 import { newPoolId, poolArn, wireTime } from "./ids.ts";
 import { addCustom, buildSchema } from "./schema.ts";
 import { checkNewTagKeys, checkTags } from "./tags.ts";
-import { newPoolKeys, storePoolKeys } from "./tokens/keys.ts";
+import { storePoolKeys } from "./tokens/keys.ts";
 
 /** Settings an UpdateUserPool call replaces (with their defaults when left out). */
 const UPDATABLE = [
@@ -170,7 +170,7 @@ export async function createPool(ctx: RequestContext, input: CreateUserPoolReque
     tags: { ...input.UserPoolTags },
     userCount: 0,
   };
-  const keys = await newPoolKeys(pool.id, ctx.now);
+  const keys = await ctx.services.keys.newPoolKeys(pool.id, ctx.now);
   await ctx.services.storage.transaction(async (tx) => {
     await tx.insertPool(pool);
     await storePoolKeys(tx, keys);

@@ -105,6 +105,7 @@ export function verifySigV4(
       "'Host' or ':authority' must be a 'SignedHeader' in the AWS Authorization.",
     );
   }
+  checkAmzHeadersSigned(headers, signedNames);
 
   const requestTime = parseRequestDate(rawDate, xAmzDate !== undefined);
   if (Number.isNaN(requestTime)) {
@@ -152,6 +153,33 @@ export function verifySigV4(
   }
 
   return { accessKeyId: scope.accessKeyId, region: scope.region };
+}
+
+/**
+ * Every `x-amz-*` header the request carries must be signed, `X-Amz-Target` first of all: it names
+ * the operation, so an unsigned one would let a captured signature run another operation. The AWS
+ * SDKs, botocore and the CLI sign every `x-amz-*` header they send.
+ */
+function checkAmzHeadersSigned(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  signedNames: readonly string[],
+): void {
+  if (headers["x-amz-target"] !== undefined && !signedNames.includes("x-amz-target")) {
+    throw new AwsError(INVALID, STATUS, "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.");
+  }
+  const unsigned: string[] = [];
+  for (const name of Object.keys(headers)) {
+    if (name.startsWith("x-amz-") && headers[name] !== undefined && !signedNames.includes(name)) {
+      unsigned.push(name);
+    }
+  }
+  if (unsigned.length > 0) {
+    throw new AwsError(
+      INVALID,
+      STATUS,
+      "There were headers present in the request which were not signed: " + unsigned.sort().join(", "),
+    );
+  }
 }
 
 /** A store over a fixed list of key pairs; with an empty list, any well-formed signature is accepted. */

@@ -7,6 +7,8 @@ import { PostgresStorage } from "./postgres/postgres-storage.ts";
 import { SqliteStorage } from "./sqlite/sqlite-storage.ts";
 import type { Storage } from "./storage.ts";
 
+export { DataDirError } from "./sqlite/data-dir.ts";
+
 export type StorageConfig = Pick<Config, "storage" | "dataDir" | "memory">;
 
 /** True when the storage setting names a PostgreSQL database. */
@@ -14,7 +16,10 @@ export function isPostgresUrl(storage: string): boolean {
   return /^postgres(ql)?:\/\//i.test(storage);
 }
 
-/** The storage, opened but not yet migrated. */
+/**
+ * The storage, opened but not yet migrated. Throws DataDirError when the SQLite data directory or
+ * its files are open to others.
+ */
 export function openStorage(config: StorageConfig, onError?: (e: Error) => void): Storage {
   if (isPostgresUrl(config.storage)) return new PostgresStorage({ url: config.storage, onError });
   return new SqliteStorage(config.memory ? { memory: true } : { dir: config.dataDir });

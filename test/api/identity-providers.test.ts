@@ -35,7 +35,8 @@ describe("identity providers", () => {
   let metadataUrl: string;
 
   before(async () => {
-    server = await startServer();
+    // The metadata server below listens on 127.0.0.1: private addresses must be allowed.
+    server = await startServer({ env: { LANYARD_ALLOW_PRIVATE_METADATA_URLS: "1" } });
     cognito = server.client();
     // A SAML IdP publishing its metadata, as CreateIdentityProvider's MetadataURL points at.
     metadataServer = createServer((req, res) => {
@@ -287,7 +288,7 @@ describe("identity providers", () => {
       }),
       "InvalidParameterException",
       400,
-      /^Unable to retrieve the SAML metadata from .*: HTTP 404$/,
+      /^Unable to retrieve the SAML metadata from http:\/\/127\.0\.0\.1:\d+\/missing\.$/,
     );
   });
 

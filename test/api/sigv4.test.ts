@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { ListUserPoolsCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { CreateUserPoolCommand, ListUserPoolsCommand } from "@aws-sdk/client-cognito-identity-provider";
+import { Sha256 } from "@smithy/core/checksum";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { rawRequest, startServer, type TestServer } from "../support/server.ts";
 
 const KEY = { accessKeyId: "AKIALANYARDTEST", secretAccessKey: "s3cret/with+chars" };
@@ -68,6 +70,45 @@ describe("SigV4 with configured credentials", () => {
       assert.equal(e.name, "InvalidSignatureException");
       assert.match(e.message, /Signature expired/);
       return true;
+    });
+  });
+
+  test("a signature that leaves X-Amz-Target out cannot be replayed as another operation", async () => {
+    const { UserPool } = await server.client(KEY).send(new CreateUserPoolCommand({ PoolName: "replay" }));
+    const body = JSON.stringify({ UserPoolId: UserPool!.Id, Username: "alice" });
+    const u = new URL(server.url);
+    const signer = new SignatureV4({
+      service: "cognito-idp",
+      region: "us-east-1",
+      credentials: KEY,
+      sha256: Sha256,
+    });
+    const captured = await signer.sign(
+      {
+        method: "POST",
+        protocol: "http:",
+        hostname: u.hostname,
+        port: Number(u.port),
+        path: "/",
+        headers: {
+          host: u.host,
+          "content-type": "application/x-amz-json-1.1",
+          "x-amz-target": "AWSCognitoIdentityProviderService.AdminGetUser",
+        },
+        body,
+      },
+      { unsignableHeaders: new Set(["x-amz-target"]) },
+    );
+    assert.doesNotMatch(captured.headers.authorization!, /x-amz-target/);
+    const headers = {
+      ...captured.headers,
+      "x-amz-target": "AWSCognitoIdentityProviderService.AdminDisableUser",
+    };
+    const res = await fetch(server.url, { method: "POST", headers, body });
+    assert.equal(res.status, 400);
+    assert.deepEqual(await res.json(), {
+      __type: "InvalidSignatureException",
+      message: "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.",
     });
   });
 

@@ -36,6 +36,8 @@ interface SignOptions {
   headers?: Record<string, string>;
   /** false: sign without adding an x-amz-content-sha256 header. */
   applyChecksum?: boolean;
+  /** Headers sent but left out of SignedHeaders. */
+  unsigned?: string[];
 }
 
 /** Signs a cognito-idp request with the AWS SDK's own signer and returns it as the server sees it. */
@@ -68,7 +70,7 @@ async function signWithSdk(options: SignOptions = {}): Promise<SignedRequest> {
       },
       body,
     },
-    { signingDate: options.date ?? SIGNED_AT },
+    { signingDate: options.date ?? SIGNED_AT, unsignableHeaders: new Set(options.unsigned ?? []) },
   );
   return { method: "POST", path: "/", query: "", headers: lowerCaseKeys(signed.headers), body };
 }
@@ -409,6 +411,43 @@ describe("verifySigV4: refusals", () => {
     assert.throws(
       () => verifySigV4(otherHost, store, SIGNED_AT),
       refusal("InvalidSignatureException", MISMATCH),
+    );
+  });
+
+  it("refuses an X-Amz-Target left out of SignedHeaders, so a signature cannot be replayed as another operation", async () => {
+    const req = await signWithSdk({ unsigned: ["x-amz-target"] });
+    assert.doesNotMatch(authorization(req), /x-amz-target/);
+    const message = "'X-Amz-Target' must be a 'SignedHeader' in the AWS Authorization.";
+    assert.throws(() => verifySigV4(req, store, SIGNED_AT), refusal("InvalidSignatureException", message));
+    const replayed = withHeaders(req, {
+      "x-amz-target": "AWSCognitoIdentityProviderService.AdminDisableUser",
+    });
+    assert.throws(
+      () => verifySigV4(replayed, store, SIGNED_AT),
+      refusal("InvalidSignatureException", message),
+    );
+    assert.throws(
+      () => verifySigV4(req, openStore, SIGNED_AT),
+      refusal("InvalidSignatureException", message),
+    );
+  });
+
+  it("refuses any x-amz-* header left out of SignedHeaders", async () => {
+    const req = await signWithSdk({
+      headers: { "x-amz-user-agent": "aws-sdk-js/3" },
+      unsigned: ["x-amz-user-agent"],
+    });
+    assert.throws(
+      () => verifySigV4(req, store, SIGNED_AT),
+      refusal(
+        "InvalidSignatureException",
+        "There were headers present in the request which were not signed: x-amz-user-agent",
+      ),
+    );
+    const added = withHeaders(await signWithSdk(), { "x-amz-meta-extra": "1" });
+    assert.throws(
+      () => verifySigV4(added, store, SIGNED_AT),
+      refusal("InvalidSignatureException", /x-amz-meta-extra/),
     );
   });
 

@@ -31,6 +31,7 @@ import {
   defaultAttributeMapping,
   describeDetails,
   type MetadataFetcher,
+  metadataFetcher,
   SOCIAL_TYPES,
   settleDetails,
 } from "./provider-details.ts";
@@ -140,7 +141,8 @@ export async function createIdentityProvider(
   if (await storage.getIdentityProvider(pool.id, input.ProviderName))
     throw duplicate(input.ProviderName, pool.id);
   // Settled outside the transaction: a SAML MetadataURL is fetched over the network.
-  const settled = await settleDetails(input.ProviderType, input.ProviderDetails, fetcher);
+  const fetch = fetcher ?? metadataFetcher(ctx.services.config.allowPrivateMetadataUrls);
+  const settled = await settleDetails(input.ProviderType, input.ProviderDetails, fetch);
   const idp: IdentityProviderRecord = {
     poolId: pool.id,
     providerName: input.ProviderName,
@@ -195,7 +197,11 @@ export async function updateIdentityProvider(
   if (input.IdpIdentifiers !== undefined) checkIdentifiers(input.IdpIdentifiers);
   const settled =
     input.ProviderDetails !== undefined
-      ? await settleDetails(current.providerType, input.ProviderDetails, fetcher)
+      ? await settleDetails(
+          current.providerType,
+          input.ProviderDetails,
+          fetcher ?? metadataFetcher(ctx.services.config.allowPrivateMetadataUrls),
+        )
       : undefined;
   const updated = await storage.transaction(async (tx) => {
     // Re-read inside the transaction: members this request leaves out keep their latest value.

@@ -13,7 +13,7 @@
  */
 import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type { IdentityProviderTypeType } from "../../generated/types.ts";
-import { parseSamlMetadata } from "./saml-metadata.ts";
+import { fetchSamlMetadata, parseSamlMetadata } from "./saml-metadata.ts";
 
 export type ProviderType = IdentityProviderTypeType;
 
@@ -112,11 +112,10 @@ export interface SettledDetails {
 /** Fetches a MetadataURL; replaceable in tests of the domain. */
 export type MetadataFetcher = (url: string) => Promise<string>;
 
-export const fetchMetadata: MetadataFetcher = async (url) => {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000), redirect: "follow" });
-  if (!res.ok) throw new Error(`HTTP ${res.status}`);
-  return res.text();
-};
+/** The fetcher for the configuration: private addresses only with `allowPrivateMetadataUrls`. */
+export function metadataFetcher(allowPrivate: boolean): MetadataFetcher {
+  return (url) => fetchSamlMetadata(url, { allowPrivate });
+}
 
 function has(details: Record<string, string>, key: string): boolean {
   return typeof details[key] === "string" && details[key] !== "";
@@ -130,7 +129,7 @@ function has(details: Record<string, string>, key: string): boolean {
 export async function settleDetails(
   type: string,
   given: Readonly<Record<string, string>>,
-  fetcher: MetadataFetcher = fetchMetadata,
+  fetcher: MetadataFetcher = metadataFetcher(false),
 ): Promise<SettledDetails> {
   const details = { ...given };
   if (SOCIAL_TYPES.has(type)) for (const k of SOCIAL_DERIVED) delete details[k];
@@ -210,10 +209,10 @@ async function settleSaml(
       throw new InvalidParameterException(`MetadataURL must be an http or https URL: ${url}`);
     try {
       metadata = await fetcher(url!);
-    } catch (e) {
-      throw new InvalidParameterException(
-        `Unable to retrieve the SAML metadata from ${url}: ${(e as Error).message}`,
-      );
+    } catch {
+      // One message for every failure (refused address, no answer, HTTP error, too large, too many
+      // redirects): a distinct one would tell the caller which hosts and ports answer.
+      throw new InvalidParameterException(`Unable to retrieve the SAML metadata from ${url}.`);
     }
   }
   parseSamlMetadata(metadata);

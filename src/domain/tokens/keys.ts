@@ -5,6 +5,7 @@
  */
 import { generateKeyPair, type KeyObject, randomBytes } from "node:crypto";
 import { privateKeyFromPem, publicKeyFromJwk } from "../../crypto/jwt.ts";
+import { isSealed, type KeySealer } from "../../crypto/key-wrap.ts";
 import type { SigningKeyRecord } from "../../storage/records.ts";
 import type { Reader, Storage, Transaction } from "../../storage/storage.ts";
 
@@ -51,12 +52,37 @@ export async function storePoolKeys(tx: Transaction, keys: readonly SigningKeyRe
   for (const k of keys) await tx.insertSigningKey(k);
 }
 
+/** What a sealed private key is bound to: its pool and kid. */
+function sealedFor(record: Pick<SigningKeyRecord, "poolId" | "kid">): string {
+  return `${record.poolId}/${record.kid}`;
+}
+
 export class KeyRing {
   private readonly cache = new Map<string, PoolKey[]>();
   private readonly storage: Storage;
+  /** With `LANYARD_KEY_ENCRYPTION_KEY`: private keys are stored encrypted with it. */
+  private readonly sealer: KeySealer | undefined;
 
-  constructor(storage: Storage) {
+  constructor(storage: Storage, sealer?: KeySealer) {
     this.storage = storage;
+    this.sealer = sealer;
+  }
+
+  /** Two fresh keys for a new pool, as they are stored (encrypted when a key encryption key is set). */
+  async newPoolKeys(poolId: string, now: number): Promise<SigningKeyRecord[]> {
+    const records = await newPoolKeys(poolId, now);
+    const sealer = this.sealer;
+    if (!sealer) return records;
+    return records.map((r) => ({ ...r, privateKeyPem: sealer.seal(r.privateKeyPem, sealedFor(r)) }));
+  }
+
+  private privateKey(record: SigningKeyRecord): KeyObject {
+    if (!isSealed(record.privateKeyPem)) return privateKeyFromPem(record.privateKeyPem);
+    if (!this.sealer)
+      throw new Error(
+        `the signing keys of pool ${record.poolId} are encrypted: set LANYARD_KEY_ENCRYPTION_KEY to the key they were encrypted with`,
+      );
+    return privateKeyFromPem(this.sealer.open(record.privateKeyPem, sealedFor(record)));
   }
 
   /**
@@ -69,7 +95,7 @@ export class KeyRing {
     if (cached) return cached;
     let records = await db.signingKeys(poolId);
     if (records.length === 0) {
-      const fresh = await newPoolKeys(poolId, now);
+      const fresh = await this.newPoolKeys(poolId, now);
       await this.storage.transaction(async (tx) => {
         if ((await tx.signingKeys(poolId)).length === 0) await storePoolKeys(tx, fresh);
       });
@@ -82,7 +108,7 @@ export class KeyRing {
     const keys = records.map((r) => ({
       kid: r.kid,
       use: r.use,
-      privateKey: privateKeyFromPem(r.privateKeyPem),
+      privateKey: this.privateKey(r),
       publicKey: publicKeyFromJwk(r.publicJwk),
       jwk: r.publicJwk,
     }));

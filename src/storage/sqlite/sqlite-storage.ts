@@ -1,5 +1,3 @@
-import { mkdirSync } from "node:fs";
-import { join } from "node:path";
 import { DatabaseSync, type SQLInputValue, type StatementSync } from "node:sqlite";
 import { decodeCursor, encodeCursor, prefixUpperBound } from "../cursor.ts";
 import type {
@@ -26,6 +24,7 @@ import {
 } from "../storage.ts";
 import { counterFromRow } from "../counter-row.ts";
 import { USER_COLUMNS, type UserColumn, userColumnValues, userFromColumns } from "../user-row.ts";
+import { prepareDataDir } from "./data-dir.ts";
 import { MIGRATIONS } from "./migrations.ts";
 
 type Row = Record<string, SQLInputValue>;
@@ -68,8 +67,7 @@ export class SqliteStorage implements Storage {
   constructor(location: { memory: true } | { dir: string }) {
     let path = ":memory:";
     if ("dir" in location) {
-      mkdirSync(location.dir, { recursive: true });
-      path = join(location.dir, "lanyard.db");
+      path = prepareDataDir(location.dir);
     }
     this.db = new DatabaseSync(path);
     this.db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;");

@@ -1,0 +1,161 @@
+/**
+ * Guards of the HTTP layer, set up before any route: timeouts and a connection cap (so slow or
+ * abandoned requests cannot pile up memory), the Host check that keeps a loopback server out of
+ * reach of DNS rebinding, and the start-up checks of the test aids.
+ */
+import { randomUUID } from "node:crypto";
+import type { Server } from "node:http";
+import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from "fastify";
+import { type Config, isLoopback } from "../config/config.ts";
+import { AwsError } from "../protocol/aws-error.ts";
+import { errorResponse } from "../protocol/aws-json.ts";
+
+const KEEP_ALIVE_MS = 65_000;
+
+/** Fastify's server options for the body limit, the timeouts and how often they are checked. */
+export function serverOptions(config: Config): FastifyHttpOptions<Server> {
+  return {
+    logger: false,
+    bodyLimit: config.maxBodyBytes,
+    keepAliveTimeout: KEEP_ALIVE_MS,
+    requestTimeout: config.requestTimeoutMs,
+    http: {
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      // Node checks the two timeouts on this interval (30 s by default): check often enough that a
+      // timeout is kept to within a tenth of itself.
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 10))),
+    },
+  };
+}
+
+/** Caps the open connections and installs the Host check. */
+export function installGuards(app: FastifyInstance, config: Config): void {
+  app.server.maxConnections = config.maxConnections;
+  installHostCheck(app, config);
+}
+
+/**
+ * A body over the limit is answered 413 without closing the connection, even when the client
+ * asked for `Connection: close`: the rest of the body is read and dropped (within the request
+ * timeout), so a client still sending it reads the answer instead of a reset connection or a
+ * broken pipe, which SDKs would retry.
+ */
+export function keepOpenForAnswer(reply: FastifyReply): void {
+  reply.removeHeader("connection");
+  reply.raw.shouldKeepAlive = true;
+}
+
+/**
+ * The names a loopback server answers to: a page on another site that rebinds its own name to
+ * 127.0.0.1 sends its own name as Host, and is refused.
+ */
+function allowedHostNames(config: Config): Set<string> {
+  const names = new Set(["localhost", "127.0.0.1", "::1", config.host.toLowerCase().replace(/^\[|\]$/g, "")]);
+  if (config.publicUrl && URL.canParse(config.publicUrl))
+    names.add(new URL(config.publicUrl).hostname.toLowerCase().replace(/^\[|\]$/g, ""));
+  return names;
+}
+
+/**
+ * Cognito's own endpoint names, which a local setup may point at Lanyard (a hosts file, a proxy):
+ * no web page can be served from them, so a rebinding page never sends them.
+ */
+const COGNITO_ENDPOINT = /^cognito-idp(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d+\.amazonaws\.com$/;
+
+/** The host part of a Host header ("[::1]:9229" -> "::1"), lower-cased; undefined when malformed. */
+export function hostName(host: string | undefined): string | undefined {
+  if (!host) return undefined;
+  const value = host.trim().toLowerCase();
+  if (value.startsWith("[")) {
+    const end = value.indexOf("]");
+    if (end < 0) return undefined;
+    const rest = value.slice(end + 1);
+    if (rest !== "" && !/^:\d*$/.test(rest)) return undefined;
+    return value.slice(1, end);
+  }
+  const colon = value.indexOf(":");
+  if (colon < 0) return value;
+  if (!/^\d*$/.test(value.slice(colon + 1))) return undefined;
+  return value.slice(0, colon);
+}
+
+/**
+ * On a loopback address: without access keys every request (any well-formed signature is accepted
+ * there, so the Host is what keeps other sites out), and with keys the `/_lanyard/*` test aids
+ * (which have no authentication), answer only when the Host names this machine.
+ */
+function installHostCheck(app: FastifyInstance, config: Config): void {
+  if (!isLoopback(config.host)) return;
+  const allowed = allowedHostNames(config);
+  const everyRoute = config.accessKeys.length === 0;
+  app.addHook("onRequest", async (req, reply) => {
+    if (!everyRoute && !isTestAidPath(req.routeOptions.url ?? req.url)) return;
+    const name = hostName(req.headers.host);
+    if (name !== undefined && (allowed.has(name) || COGNITO_ENDPOINT.test(name))) return;
+    const error = new AwsError(
+      "UnrecognizedClientException",
+      403,
+      `The Host header ${JSON.stringify(req.headers.host ?? "")} is not accepted: this server answers only requests addressed to localhost, 127.0.0.1, [::1], cognito-idp.<region>.amazonaws.com` +
+        (config.publicUrl ? " or its public URL's host" : "") +
+        " (protection against DNS rebinding).",
+    );
+    const res = errorResponse(error, randomUUID());
+    return reply.code(res.status).headers(res.headers).send(res.body);
+  });
+}
+
+function isTestAidPath(url: string): boolean {
+  let path = url;
+  try {
+    path = decodeURIComponent(url);
+  } catch {
+    // keep the raw path
+  }
+  return path.replace(/^\/+/, "/").startsWith("/_lanyard");
+}
+
+/** The test aids that are on, each with what it exposes. */
+function testAids(config: Config): Array<{ flag: string; warning: string }> {
+  const aids: Array<{ flag: string; warning: string }> = [];
+  if (config.enableReset)
+    aids.push({
+      flag: "--enable-reset",
+      warning: "reset enabled: POST /_lanyard/reset deletes every pool and user",
+    });
+  if (config.delivery === "inbox")
+    aids.push({
+      flag: "--delivery inbox",
+      warning: "inbox delivery: codes and temporary passwords are readable at GET /_lanyard/inbox",
+    });
+  if (config.enableTestClock)
+    aids.push({
+      flag: "--enable-test-clock",
+      warning: "test clock enabled: POST /_lanyard/clock moves the server's time",
+    });
+  if (config.enableTestFederation)
+    aids.push({
+      flag: "--enable-test-federation",
+      warning:
+        "test federation enabled: POST /_lanyard/federated-sign-in signs federated users in without their provider",
+    });
+  return aids;
+}
+
+/**
+ * What to say at start about the test aids: a refusal when one is on while listening on a
+ * non-loopback address without `--insecure` (they have no authentication), else one warning each.
+ */
+export function testAidNotices(config: Config): { refusal?: string; warnings: string[] } {
+  const aids = testAids(config);
+  if (aids.length > 0 && !isLoopback(config.host) && !config.insecure)
+    return {
+      refusal: `refusing to listen on ${config.host} with ${aids.map((a) => a.flag).join(", ")}: test aids have no authentication; listen on a loopback address, or pass --insecure`,
+      warnings: [],
+    };
+  return {
+    warnings: aids.map(
+      (a) => `WARNING: ${a.warning} (a test aid without authentication: never on a server with real users)`,
+    ),
+  };
+}
