@@ -110,8 +110,19 @@ describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
     const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
     return [median(ta), median(tb)];
   }
-  const within15 = ([a, b]: [number, number], what: string) =>
-    assert.ok(Math.abs(a - b) <= 0.15 * Math.max(a, b), `${what}: ${a.toFixed(2)} ms vs ${b.toFixed(2)} ms`);
+  /**
+   * The two medians are within 15% of each other. A real difference shows in every measurement;
+   * a busy machine (other tests run beside this one) disturbs only some, so three are allowed.
+   */
+  async function sameTime(a: () => Promise<unknown>, b: () => Promise<unknown>, what: string) {
+    const seen: string[] = [];
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [ma, mb] = await medians(a, b);
+      if (Math.abs(ma - mb) <= 0.15 * Math.max(ma, mb)) return;
+      seen.push(`${ma.toFixed(2)} ms vs ${mb.toFixed(2)} ms`);
+    }
+    assert.fail(`${what}: ${seen.join("; ")}`);
+  }
 
   test("USER_SRP_AUTH: a stable simulated id for unknown names where usernames are generated", async () => {
     const { ClientId, Username } = await setup(true);
@@ -132,11 +143,9 @@ describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
 
   test("USER_SRP_AUTH takes as long for an unknown name as for a real user", async () => {
     const { ClientId, Username } = await setup();
-    within15(
-      await medians(
-        () => srpStart(ClientId, Username),
-        () => srpStart(ClientId, `unknown-${Math.random()}`),
-      ),
+    await sameTime(
+      () => srpStart(ClientId, Username),
+      () => srpStart(ClientId, `unknown-${Math.random()}`),
       "SRP start, real vs unknown",
     );
   });
@@ -154,11 +163,9 @@ describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
     const unknown = await confirm("nobody-here");
     assert.deepEqual(real, unknown);
     assert.equal(real.json.__type, "CodeMismatchException");
-    within15(
-      await medians(
-        () => confirm(Username),
-        () => confirm(`unknown-${Math.random()}`),
-      ),
+    await sameTime(
+      () => confirm(Username),
+      () => confirm(`unknown-${Math.random()}`),
       "ConfirmForgotPassword, real vs unknown",
     );
   });
