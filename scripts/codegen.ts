@@ -248,7 +248,7 @@ function unionLines(values: readonly string[]): string[] {
 
 function exceptionsFile(model: Model): string {
   const errors = sortedEntries(model.shapes).filter(([, shape]) => shape.error !== undefined);
-  const lines = [HEADER, 'import { AwsError } from "../protocol/aws-error.ts";', ""];
+  const lines = [HEADER, 'import { AwsError } from "../errors.ts";', ""];
   for (const [name, shape] of errors) {
     const status = shape.error!.status;
     lines.push(

@@ -4,7 +4,7 @@ import { InboxDelivery, inboxFilter } from "./delivery/inbox.ts";
 import { registerCors } from "./http/cors.ts";
 import { installGuards, keepOpenForAnswer, serverOptions } from "./http/guards.ts";
 import { loadOperations } from "./operations/registry.ts";
-import { AwsError } from "./protocol/aws-error.ts";
+import { AwsError } from "./errors.ts";
 import { AwsJsonEndpoint, errorResponse } from "./protocol/aws-json.ts";
 import { staticCredentialStore } from "./protocol/sigv4.ts";
 import { registerTestFederation } from "./test-federation.ts";

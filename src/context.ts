@@ -1,7 +1,8 @@
 import type { Config } from "./config/config.ts";
 import type { Delivery } from "./delivery/delivery.ts";
-import type { KeyRing } from "./domain/tokens/keys.ts";
-import type { Storage } from "./storage/storage.ts";
+import type { KeyObject } from "node:crypto";
+import type { SigningKeyRecord } from "./storage/records.ts";
+import type { Reader, Storage } from "./storage/storage.ts";
 
 /** Time as the server sees it; tests replace it to move time without sleeping. */
 export interface Clock {
@@ -26,6 +27,28 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
 }
 
+/** One RSA key a pool signs tokens with, ready to use. */
+export interface PoolKey {
+  kid: string;
+  use: "id" | "access";
+  privateKey: KeyObject;
+  publicKey: KeyObject;
+  jwk: Record<string, string>;
+}
+
+/** The pools' signing keys (kept in storage, cached; see domain/tokens/keys.ts). */
+export interface SigningKeys {
+  /** Two fresh key records for a new pool, ready to store with it. */
+  newPoolKeys(poolId: string, now: number): Promise<SigningKeyRecord[]>;
+  /** The keys of an existing pool, made if it has none. */
+  keys(poolId: string, now: number, db?: Reader): Promise<PoolKey[]>;
+  signingKey(poolId: string, use: "id" | "access", now: number): Promise<PoolKey>;
+  /** The key a token names, if its pool has it; never makes keys. */
+  verificationKey(poolId: string, kid: string): Promise<PoolKey | undefined>;
+  /** Forgets a deleted pool's keys. */
+  forget(poolId: string): void;
+}
+
 /** The long-lived parts of a running server, shared by every request. */
 export interface Services {
   readonly config: Config;
@@ -33,7 +56,7 @@ export interface Services {
   readonly clock: Clock;
   readonly logger: Logger;
   /** Per-pool signing keys (cached; stored in the database). */
-  readonly keys: KeyRing;
+  readonly keys: SigningKeys;
   readonly delivery: Delivery;
   /** A server-wide secret kept in the database (fake SRP salts and the like). */
   readonly serverSecret: Buffer;

@@ -15,7 +15,7 @@ import type { RequestContext, Services } from "./context.ts";
 import { federatedSignIn } from "./domain/federation/federated-sign-in.ts";
 import { requirePool } from "./domain/pools.ts";
 import { InvalidParameterException, ResourceNotFoundException } from "./generated/exceptions.ts";
-import { AwsError } from "./protocol/aws-error.ts";
+import { AwsError } from "./errors.ts";
 import { errorResponse } from "./protocol/aws-json.ts";
 
 interface Body {

@@ -20,7 +20,7 @@ import { type Destination, invitationDestinations, recoveryDestination } from ".
 import { newSub } from "./ids.ts";
 import { parseFilter } from "./list-users-filter.ts";
 import { codeMessage, invitationMessage, sendMessage } from "./messages.ts";
-import { fromToken, toToken } from "./pagination.ts";
+import { fromToken, readPage, toToken } from "./pagination.ts";
 import { generateTemporaryPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { requirePool } from "./pools.ts";
@@ -290,7 +290,7 @@ export async function listUsers(
   const limit = input.Limit || 60;
   const scope = `users:${pool.id}:${input.Filter ?? ""}`;
   const after = fromToken(input.PaginationToken, scope);
-  const page = await storage.listUsers(pool.id, limit, filter, after);
+  const page = await readPage(() => storage.listUsers(pool.id, limit, filter, after));
   const only = input.AttributesToGet ? new Set(input.AttributesToGet) : undefined;
   // Cognito answers an error, not a partial list, when a listed user has no value for an attribute
   // asked for: narrow the list with a Filter, or ask for attributes every user has.

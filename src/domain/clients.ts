@@ -12,7 +12,7 @@ import type { ClientRecord, ClientSecretRecord } from "../storage/records.ts";
 import type { Reader, Transaction } from "../storage/storage.ts";
 import { CLIENT_SETTINGS, type ClientSettingsInput, settleClientSettings } from "./client-settings.ts";
 import { newClientId, newClientSecret, wireTime } from "./ids.ts";
-import { fromToken, toToken } from "./pagination.ts";
+import { fromToken, readPage, toToken } from "./pagination.ts";
 import { requirePool } from "./pools.ts";
 
 /** The page size when ListUserPoolClients gives no MaxResults, and the most one page holds. */
@@ -195,7 +195,7 @@ export async function listClients(
   const after = fromToken(input.NextToken, scope);
   // Every client Lanyard creates is a REGULAR one: dynamic client registration does not exist yet.
   if (input.ClientType === "DCR") return { UserPoolClients: [] };
-  const page = await storage.listClients(pool.id, input.MaxResults ?? DEFAULT_LIMIT, after);
+  const page = await readPage(() => storage.listClients(pool.id, input.MaxResults ?? DEFAULT_LIMIT, after));
   const out: ListUserPoolClientsResponse = {
     UserPoolClients: page.items.map((c) => ({
       ClientId: c.clientId,

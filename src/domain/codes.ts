@@ -16,7 +16,7 @@ import {
   ExpiredCodeException,
   LimitExceededException,
 } from "../generated/exceptions.ts";
-import type { AwsError } from "../protocol/aws-error.ts";
+import type { AwsError } from "../errors.ts";
 import type { Transaction } from "../storage/storage.ts";
 import { audit } from "./audit.ts";
 import { counterKey, countInWindow, type Subject, windowFull } from "./counters.ts";

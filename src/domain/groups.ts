@@ -19,7 +19,7 @@ import type {
 import type { GroupRecord } from "../storage/records.ts";
 import { DuplicateKeyError, type Reader } from "../storage/storage.ts";
 import { wireTime } from "./ids.ts";
-import { fromToken, toToken } from "./pagination.ts";
+import { fromToken, readPage, toToken } from "./pagination.ts";
 import { requirePool } from "./pools.ts";
 import { requireUser, toUserType } from "./users.ts";
 
@@ -118,10 +118,8 @@ export async function listGroups(ctx: RequestContext, input: ListGroupsRequest):
   const { storage } = ctx.services;
   const pool = await requirePool(storage, input.UserPoolId);
   const scope = `groups:${pool.id}`;
-  const page = await storage.listGroups(
-    pool.id,
-    input.Limit || DEFAULT_LIMIT,
-    fromToken(input.NextToken, scope),
+  const page = await readPage(() =>
+    storage.listGroups(pool.id, input.Limit || DEFAULT_LIMIT, fromToken(input.NextToken, scope)),
   );
   const out: ListGroupsResponse = { Groups: page.items.map(toGroupType) };
   if (page.next) out.NextToken = toToken(page.next, scope);
@@ -166,11 +164,13 @@ export async function listGroupsForUser(
   const pool = await requirePool(storage, input.UserPoolId);
   const user = await requireUser(storage, pool, input.Username);
   const scope = `groups-of-user:${pool.id}:${user.sub}`;
-  const page = await storage.listGroupsForUser(
-    pool.id,
-    user.sub,
-    input.Limit || DEFAULT_LIMIT,
-    fromToken(input.NextToken, scope),
+  const page = await readPage(() =>
+    storage.listGroupsForUser(
+      pool.id,
+      user.sub,
+      input.Limit || DEFAULT_LIMIT,
+      fromToken(input.NextToken, scope),
+    ),
   );
   const out: AdminListGroupsForUserResponse = { Groups: page.items.map(toGroupType) };
   if (page.next) out.NextToken = toToken(page.next, scope);
@@ -185,11 +185,13 @@ export async function listUsersInGroup(
   const pool = await requirePool(storage, input.UserPoolId);
   const group = await requireGroup(storage, pool.id, input.GroupName);
   const scope = `users-in-group:${pool.id}:${group.name}`;
-  const page = await storage.listUsersInGroup(
-    pool.id,
-    group.name,
-    input.Limit || DEFAULT_LIMIT,
-    fromToken(input.NextToken, scope),
+  const page = await readPage(() =>
+    storage.listUsersInGroup(
+      pool.id,
+      group.name,
+      input.Limit || DEFAULT_LIMIT,
+      fromToken(input.NextToken, scope),
+    ),
   );
   const out: ListUsersInGroupResponse = { Users: page.items.map((u) => toUserType(u)) };
   if (page.next) out.NextToken = toToken(page.next, scope);

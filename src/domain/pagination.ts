@@ -4,6 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { InvalidParameterException } from "../generated/exceptions.ts";
+import { InvalidCursorError } from "../storage/cursor.ts";
 
 function fingerprint(scope: string): string {
   return createHash("sha256").update(scope).digest("base64url").slice(0, 8);
@@ -23,4 +24,14 @@ export function fromToken(token: string | undefined, scope: string): string | un
 
 export function invalidToken(): InvalidParameterException {
   return new InvalidParameterException("Invalid pagination token.");
+}
+
+/** Reads one list page, answering a cursor the storage cannot read as Cognito's bad-token error. */
+export async function readPage<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (e) {
+    if (e instanceof InvalidCursorError) throw invalidToken();
+    throw e;
+  }
 }

@@ -12,7 +12,7 @@ import type { PoolRecord, PoolSettings } from "../storage/records.ts";
 import type { Reader } from "../storage/storage.ts";
 import { newPoolId, poolArn, wireTime } from "./ids.ts";
 import { addCustom, buildSchema } from "./schema.ts";
-import { checkNewTagKeys, checkTags } from "./tags.ts";
+import { checkNewTagKeys, checkTags } from "./tag-rules.ts";
 import { storePoolKeys } from "./tokens/keys.ts";
 
 /** Settings an UpdateUserPool call replaces (with their defaults when left out). */

@@ -2,7 +2,7 @@
 // model/wire-status.json.
 // Do not edit by hand.
 
-import { AwsError } from "../protocol/aws-error.ts";
+import { AwsError } from "../errors.ts";
 
 /** Client fault, HTTP 403. */
 export class AccessDeniedException extends AwsError {

@@ -7,7 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from "fastify";
 import { type Config, isLoopback } from "../config/config.ts";
-import { AwsError } from "../protocol/aws-error.ts";
+import { AwsError } from "../errors.ts";
 import { errorResponse } from "../protocol/aws-json.ts";
 
 const KEEP_ALIVE_MS = 65_000;

@@ -4,16 +4,11 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Clock, Logger, RequestContext, Services } from "../context.ts";
-import {
-  InternalErrorException,
-  InvalidParameterException,
-  UnsupportedOperationException,
-} from "../generated/exceptions.ts";
+import { InternalErrorException, UnsupportedOperationException } from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
 import { checkPoolRegion } from "../domain/pools.ts";
 import type { OperationModule } from "../operations/define.ts";
-import { InvalidCursorError } from "../storage/cursor.ts";
-import { AwsError } from "./aws-error.ts";
+import { AwsError } from "../errors.ts";
 import { type CredentialStore, verifySigV4 } from "./sigv4.ts";
 import { validateInput } from "./validate.ts";
 
@@ -99,9 +94,8 @@ export class AwsJsonEndpoint {
         body: JSON.stringify(output ?? {}),
       };
     } catch (caught) {
-      let e = caught;
+      const e = caught;
       let error: AwsError;
-      if (e instanceof InvalidCursorError) e = new InvalidParameterException("Invalid pagination token.");
       if (e instanceof AwsError) {
         error = e;
         this.logger.info("request refused", { requestId, operation, status: e.status, type: e.type });

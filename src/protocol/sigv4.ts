@@ -12,7 +12,7 @@
  * checked against `x-amz-content-sha256`, or when the signature is verified).
  */
 import { createHmac, createSecretKey, hash, type KeyObject, timingSafeEqual } from "node:crypto";
-import { AwsError } from "./aws-error.ts";
+import { AwsError } from "../errors.ts";
 
 export interface SignedRequest {
   method: string;

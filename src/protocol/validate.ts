@@ -6,7 +6,7 @@
  */
 import { InvalidParameterException } from "../generated/exceptions.ts";
 import { SHAPES, type Shape } from "../generated/shapes.ts";
-import { AwsError } from "./aws-error.ts";
+import { AwsError } from "../errors.ts";
 
 const MAX_REPORTED = 10;
 

@@ -14,7 +14,7 @@ import {
 } from "../../src/generated/exceptions.ts";
 import { OPERATIONS } from "../../src/generated/operations.ts";
 import { SHAPES } from "../../src/generated/shapes.ts";
-import { AwsError } from "../../src/protocol/aws-error.ts";
+import { AwsError } from "../../src/errors.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..", "..");
 

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { AwsError } from "../../src/protocol/aws-error.ts";
+import { AwsError } from "../../src/errors.ts";
 import { type SignedRequest, staticCredentialStore, verifySigV4 } from "../../src/protocol/sigv4.ts";
 
 const ACCESS_KEY_ID = "AKIDLANYARDEXAMPLE";

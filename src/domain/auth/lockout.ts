@@ -13,7 +13,7 @@
  */
 import type { RequestContext } from "../../context.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
-import type { AwsError } from "../../protocol/aws-error.ts";
+import type { AwsError } from "../../errors.ts";
 import type { CounterRecord } from "../../storage/records.ts";
 import { audit } from "../audit.ts";
 import { counterKey, type Subject } from "../counters.ts";

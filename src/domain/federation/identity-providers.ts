@@ -25,7 +25,7 @@ import type {
 import type { IdentityProviderRecord, PoolRecord } from "../../storage/records.ts";
 import { DuplicateKeyError, type Reader, type Transaction } from "../../storage/storage.ts";
 import { wireTime } from "../ids.ts";
-import { fromToken, toToken } from "../pagination.ts";
+import { fromToken, readPage, toToken } from "../pagination.ts";
 import { requirePool } from "../pools.ts";
 import {
   defaultAttributeMapping,
@@ -275,7 +275,7 @@ export async function listIdentityProviders(
   const pool = await requirePool(storage, input.UserPoolId);
   const scope = `idps:${pool.id}`;
   const after = fromToken(input.NextToken, scope);
-  const page = await storage.listIdentityProviders(pool.id, input.MaxResults || 60, after);
+  const page = await readPage(() => storage.listIdentityProviders(pool.id, input.MaxResults || 60, after));
   const out: ListIdentityProvidersResponse = {
     Providers: page.items.map((idp) => ({
       ProviderName: idp.providerName,

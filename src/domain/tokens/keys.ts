@@ -4,18 +4,11 @@
  * Keys never change once written, so each instance caches them.
  */
 import { generateKeyPair, type KeyObject, randomBytes } from "node:crypto";
+import type { PoolKey, SigningKeys } from "../../context.ts";
 import { privateKeyFromPem, publicKeyFromJwk } from "../../crypto/jwt.ts";
 import { isSealed, type KeySealer } from "../../crypto/key-wrap.ts";
 import type { SigningKeyRecord } from "../../storage/records.ts";
 import type { Reader, Storage, Transaction } from "../../storage/storage.ts";
-
-export interface PoolKey {
-  kid: string;
-  use: "id" | "access";
-  privateKey: KeyObject;
-  publicKey: KeyObject;
-  jwk: Record<string, string>;
-}
 
 function newKid(): string {
   // Cognito's kids are base64 of a SHA-256 digest; this has the same shape.
@@ -57,7 +50,7 @@ function sealedFor(record: Pick<SigningKeyRecord, "poolId" | "kid">): string {
   return `${record.poolId}/${record.kid}`;
 }
 
-export class KeyRing {
+export class KeyRing implements SigningKeys {
   private readonly cache = new Map<string, PoolKey[]>();
   private readonly storage: Storage;
   /** With `LANYARD_KEY_ENCRYPTION_KEY`: private keys are stored encrypted with it. */

@@ -1,4 +1,4 @@
-import { fromToken, toToken } from "../../domain/pagination.ts";
+import { fromToken, readPage, toToken } from "../../domain/pagination.ts";
 import { toPoolDescription } from "../../domain/pools.ts";
 import type { ListUserPoolsRequest, ListUserPoolsResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
@@ -6,10 +6,12 @@ import { defineOperation } from "../define.ts";
 export const operation = defineOperation<ListUserPoolsRequest, ListUserPoolsResponse>(
   "ListUserPools",
   async (input, ctx) => {
-    const page = await ctx.services.storage.listPools(
-      ctx.region,
-      input.MaxResults,
-      fromToken(input.NextToken, `pools:${ctx.region}`),
+    const page = await readPage(() =>
+      ctx.services.storage.listPools(
+        ctx.region,
+        input.MaxResults,
+        fromToken(input.NextToken, `pools:${ctx.region}`),
+      ),
     );
     const out: ListUserPoolsResponse = { UserPools: page.items.map(toPoolDescription) };
     if (page.next) out.NextToken = toToken(page.next, `pools:${ctx.region}`);
