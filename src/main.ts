@@ -1,6 +1,7 @@
 import { buildApp } from "./app.ts";
 import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
+import { describePasswordHashing } from "./crypto/password-hash.ts";
 import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
 import { describeStorage, openStorage } from "./storage/open.ts";
@@ -31,6 +32,12 @@ async function main(): Promise<void> {
         (loopback ? " (loopback only)\n" : " (--insecure)\n"),
     );
   }
+  if (config.passwordHashing.profile === "test" && !loopback && !config.insecure) {
+    process.stderr.write(
+      `lanyard: refusing the test password-hashing profile on ${config.host}: its hashes are cheap to crack; use it on a loopback address, or pass --insecure\n`,
+    );
+    process.exit(2);
+  }
   const logger = createLogger(config.logLevel);
   const storage = openStorage(config, (e) => logger.warn("storage connection failed", { error: e.message }));
   try {
@@ -54,6 +61,7 @@ async function main(): Promise<void> {
       "lanyard: test federation enabled: POST /_lanyard/federated-sign-in signs federated users in without their provider\n",
     );
   const services = await createServices({ config, storage, clock, logger });
+  process.stderr.write(`lanyard: ${describePasswordHashing()}\n`);
   const app = await buildApp(services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -83,6 +91,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // A diagnostic for benchmarks and operators: the heap figures on stderr, nothing over HTTP.
+  process.on("SIGUSR2", () =>
+    process.stderr.write(`lanyard: memory ${JSON.stringify(process.memoryUsage())}\n`),
+  );
 }
 
 await main();

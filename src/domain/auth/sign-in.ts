@@ -4,7 +4,7 @@
  */
 
 import type { RequestContext } from "../../context.ts";
-import { verifyPassword } from "../../crypto/password-hash.ts";
+import { decoyHash, verifyPassword } from "../../crypto/password-hash.ts";
 import {
   NotAuthorizedException,
   PasswordResetRequiredException,
@@ -25,10 +25,6 @@ export function incorrectCredentials(): NotAuthorizedException {
 export function hidesUsers(call: AuthCall): boolean {
   return call.client.settings.PreventUserExistenceErrors === "ENABLED";
 }
-
-/** A hash of a password nobody knows, verified for unknown users so they cost the same time. */
-const DECOY_HASH =
-  "$argon2id$v=19$m=19456,t=2,p=1$bGFueWFyZC1kZWNveS1zYWx0$Jq2QpR9B2fJ0wO7r7S8Yk3m3oG6o9w3e2m0Y6mXx0xY";
 
 /** The user a USERNAME names (aliases included), or the error Cognito gives for an unknown one. */
 export async function signInUser(
@@ -54,11 +50,11 @@ export async function checkPlainPassword(
   password: string,
 ): Promise<UserRecord> {
   if (!user) {
-    await verifyPassword(password, DECOY_HASH);
+    await verifyPassword(password, decoyHash());
     throw incorrectCredentials();
   }
   if (user.passwordSignInDisabled) {
-    await verifyPassword(password, DECOY_HASH);
+    await verifyPassword(password, decoyHash());
     throw incorrectCredentials();
   }
   checkLockout(user, ctx.now);
