@@ -57,7 +57,7 @@ async function settle(ms = 1_000): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-async function measure(
+export async function measure(
   server: RunningServer,
   signer: Signer,
   users: number,
