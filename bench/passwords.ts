@@ -1,7 +1,7 @@
 /**
  * Password-hashing benchmark: the operations that hash or verify a password, on one pool of
- * 2,000 users (500 with --quick), 16 calls in flight, on Lanyard and moto_server, with the
- * server's memory before and after. Run by `npm run bench` (alone: `npm run bench -- --passwords-only`).
+ * 2,000 users (500 with --quick), 16 calls in flight, on Lanyard and moto_server running side by
+ * side (each workload runs on one, then the other), with each server's memory before and after. Run by `npm run bench` (alone: `npm run bench -- --passwords-only`).
  *
  *   AdminCreateUser       every user once (a temporary password is generated and hashed)
  *   AdminSetUserPassword  every user once, permanent (hashed)
@@ -18,7 +18,15 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Call, Client, type LoadResult, runLoad } from "./load.ts";
-import { mib, type ProcessMemory, type RunningServer, startLanyard, startMoto } from "./servers.ts";
+import {
+  machineBusySeconds,
+  mib,
+  type ProcessMemory,
+  type RunningServer,
+  startLanyard,
+  startMoto,
+  waitForQuiet,
+} from "./servers.ts";
 import { Signer } from "./sign.ts";
 
 const PASSWORD = "Bench-passw0rd!";
@@ -37,6 +45,9 @@ export interface PasswordRow {
   server: string;
   workload: Workload;
   result: LoadResult;
+  /** CPU of the server process, and of other processes on the machine, in % of one core. */
+  serverCpu: number;
+  otherCpu: number;
 }
 
 export interface MemoryRow {
@@ -57,71 +68,95 @@ async function settle(ms = 1_000): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
-export async function measure(
-  server: RunningServer,
-  signer: Signer,
-  users: number,
-  signInMs: number,
-): Promise<{ rows: PasswordRow[]; memory: MemoryRow }> {
-  await settle();
-  const idle = server.memory();
-  const client = new Client(server.port, signer, 64);
-  const rows: PasswordRow[] = [];
-  try {
-    const { UserPool } = await client.json<{ UserPool: { Id: string } }>("CreateUserPool", {
+/** One server under test: its pool, and the workloads run against it one at a time. */
+class Target {
+  readonly server: RunningServer;
+  private readonly client: Client;
+  private readonly users: number;
+  private readonly signInMs: number;
+  private poolId = "";
+  private clientId = "";
+  idle: ProcessMemory | undefined;
+
+  constructor(server: RunningServer, signer: Signer, users: number, signInMs: number) {
+    this.server = server;
+    this.client = new Client(server.port, signer, 64);
+    this.users = users;
+    this.signInMs = signInMs;
+  }
+
+  async setUp(): Promise<void> {
+    this.idle = this.server.memory();
+    const { UserPool } = await this.client.json<{ UserPool: { Id: string } }>("CreateUserPool", {
       PoolName: "password-bench",
     });
-    const poolId = UserPool.Id;
-    const { UserPoolClient } = await client.json<{ UserPoolClient: { ClientId: string } }>(
+    this.poolId = UserPool.Id;
+    const { UserPoolClient } = await this.client.json<{ UserPoolClient: { ClientId: string } }>(
       "CreateUserPoolClient",
       {
-        UserPoolId: poolId,
+        UserPoolId: this.poolId,
         ClientName: "bench",
         ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
       },
     );
-    const name = (i: number) => `hasher${i % users}`;
-    const run = async (workload: Workload, next: (i: number) => Call, count?: number) => {
-      const result = await runLoad(client, next, {
-        concurrency: CONCURRENCY,
-        ...(count === undefined ? { durationMs: signInMs } : { count }),
-      });
-      rows.push({ server: server.name, workload, result });
-    };
-    await run(
-      "create",
-      (i) => ({
-        operation: "AdminCreateUser",
-        body: JSON.stringify({ UserPoolId: poolId, Username: name(i), MessageAction: "SUPPRESS" }),
-        check: (b) => b.includes(`"${name(i)}"`),
-      }),
-      users,
-    );
-    await run(
-      "set-password",
-      (i) => ({
-        operation: "AdminSetUserPassword",
-        body: JSON.stringify({ UserPoolId: poolId, Username: name(i), Password: PASSWORD, Permanent: true }),
-      }),
-      users,
-    );
-    await run("sign-in", (i) => ({
-      operation: "InitiateAuth",
-      body: JSON.stringify({
-        ClientId: UserPoolClient.ClientId,
-        AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: name(i), PASSWORD },
-      }),
-      check: (b) => b.includes('"AccessToken"'),
-    }));
-  } finally {
-    client.close();
+    this.clientId = UserPoolClient.ClientId;
   }
-  await settle();
-  const memory: MemoryRow = { server: server.name, idle, after: server.memory() };
-  const heap = await server.heap?.();
-  if (heap) memory.heap = heap;
-  return { rows, memory };
+
+  private call(workload: Workload): (i: number) => Call {
+    const name = (i: number) => `hasher${i % this.users}`;
+    switch (workload) {
+      case "create":
+        return (i) => ({
+          operation: "AdminCreateUser",
+          body: JSON.stringify({ UserPoolId: this.poolId, Username: name(i), MessageAction: "SUPPRESS" }),
+          check: (b) => b.includes(`"${name(i)}"`),
+        });
+      case "set-password":
+        return (i) => ({
+          operation: "AdminSetUserPassword",
+          body: JSON.stringify({
+            UserPoolId: this.poolId,
+            Username: name(i),
+            Password: PASSWORD,
+            Permanent: true,
+          }),
+        });
+      case "sign-in":
+        return (i) => ({
+          operation: "InitiateAuth",
+          body: JSON.stringify({
+            ClientId: this.clientId,
+            AuthFlow: "USER_PASSWORD_AUTH",
+            AuthParameters: { USERNAME: name(i), PASSWORD },
+          }),
+          check: (b) => b.includes('"AccessToken"'),
+        });
+    }
+  }
+
+  /** Creations and password changes: each user once; sign-ins: for a fixed time. */
+  async run(workload: Workload): Promise<PasswordRow> {
+    const cpuBefore = this.server.cpuSeconds();
+    const busyBefore = machineBusySeconds();
+    const result = await runLoad(this.client, this.call(workload), {
+      concurrency: CONCURRENCY,
+      ...(workload === "sign-in" ? { durationMs: this.signInMs } : { count: this.users }),
+    });
+    const seconds = result.elapsedMs / 1000;
+    const serverCpu = ((this.server.cpuSeconds() - cpuBefore) / seconds) * 100;
+    const machine = ((machineBusySeconds() - busyBefore) / seconds) * 100;
+    const otherCpu = Math.max(0, machine - serverCpu - result.loadCpu);
+    return { server: this.server.name, workload, result, serverCpu, otherCpu };
+  }
+
+  async finish(): Promise<MemoryRow> {
+    this.client.close();
+    await settle();
+    const memory: MemoryRow = { server: this.server.name, idle: this.idle!, after: this.server.memory() };
+    const heap = await this.server.heap?.();
+    if (heap) memory.heap = heap;
+    return memory;
+  }
 }
 
 const fmt = (n: number, d = 0) => (Number.isFinite(n) ? n.toFixed(d) : "-");
@@ -132,10 +167,13 @@ function report(
   memory: MemoryRow[],
   hashing: string | undefined,
 ): { text: string; pass: boolean } {
-  const lines = ["workload               server    req/s   p50 ms  p99 ms  errors", "-".repeat(64)];
+  const lines = [
+    "workload               server    req/s   p50 ms  p99 ms  errors  cpu% s/o  req/cpu-s",
+    "-".repeat(74),
+  ];
   for (const r of rows) {
     lines.push(
-      `${LABELS[r.workload].padEnd(23)}${r.server.padEnd(9)}${fmt(r.result.rps).padStart(6)}${fmt(r.result.p50, 1).padStart(9)}${fmt(r.result.p99, 1).padStart(8)}${String(errorsOf(r.result)).padStart(8)}`,
+      `${LABELS[r.workload].padEnd(23)}${r.server.padEnd(9)}${fmt(r.result.rps).padStart(6)}${fmt(r.result.p50, 1).padStart(9)}${fmt(r.result.p99, 1).padStart(8)}${String(errorsOf(r.result)).padStart(8)}  ${`${fmt(r.serverCpu)}/${fmt(r.otherCpu)}`.padEnd(9)}${fmt(r.result.rps / (r.serverCpu / 100)).padStart(9)}`,
     );
     for (const ex of r.result.examples) lines.push(`    ${ex}`);
   }
@@ -190,31 +228,29 @@ export async function runPasswordBench(options: PasswordBenchOptions): Promise<b
   const rows: PasswordRow[] = [];
   const memory: MemoryRow[] = [];
   const dir = mkdtempSync(join(tmpdir(), "lanyard-password-bench-"));
+  const servers: RunningServer[] = [];
   try {
-    const lanyard = await startLanyard(dir, { hashing: options.hashing });
-    try {
-      const out = await measure(lanyard, signer, users, signInMs);
-      rows.push(...out.rows);
-      memory.push(out.memory);
-    } finally {
-      await lanyard.stop();
-    }
-    if (options.moto) {
-      const moto = await startMoto();
-      try {
-        const out = await measure(moto, signer, users, signInMs);
-        rows.push(...out.rows);
-        memory.push(out.memory);
-      } finally {
-        await moto.stop();
+    // Both servers run side by side and take each workload in turn, so that both meet the same
+    // load from other processes on the machine.
+    servers.push(await startLanyard(dir, { hashing: options.hashing }));
+    if (options.moto) servers.push(await startMoto());
+    await settle();
+    const targets = servers.map((s) => new Target(s, signer, users, signInMs));
+    for (const t of targets) await t.setUp();
+    for (const workload of Object.keys(LABELS) as Workload[])
+      for (const t of targets) {
+        await waitForQuiet(2_000);
+        rows.push(await t.run(workload));
       }
-    }
+    for (const t of targets) memory.push(await t.finish());
   } finally {
+    for (const s of servers) await s.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   const { text, pass } = report(rows, memory, options.hashing);
   process.stdout.write(
-    `\nPassword hashing (${users} users, ${CONCURRENCY} in flight; Lanyard on SQLite, file-backed, ${options.hashing ?? "default"} profile)\n${text}\n`,
+    `\nPassword hashing (${users} users, ${CONCURRENCY} in flight; Lanyard on SQLite, file-backed, ${options.hashing ?? "default"} profile; ` +
+      `cpu% s/o: the server's CPU / other processes', in % of one core; req/cpu-s: requests per second of server CPU)\n${text}\n`,
   );
   return pass;
 }

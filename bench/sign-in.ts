@@ -308,6 +308,11 @@ export async function runSignInBench(options: {
 
 if (import.meta.main) {
   const args = process.argv.slice(2);
-  const pass = await runSignInBench({ quick: args.includes("--quick"), moto: !args.includes("--no-moto") });
+  const at = args.indexOf("--hashing");
+  const pass = await runSignInBench({
+    quick: args.includes("--quick"),
+    moto: !args.includes("--no-moto"),
+    hashing: at >= 0 ? args[at + 1] : undefined,
+  });
   process.exitCode = pass ? 0 : 1;
 }
