@@ -1,6 +1,11 @@
 /**
  * npm run bench [-- --quick] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
- *                 [--sign-in-only | --no-sign-in]
+ *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--hashing test]
+ *
+ * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
+ * its default (OWASP's Argon2id) unless given.
+ * The password workloads (bench/passwords.ts: AdminCreateUser, AdminSetUserPassword and
+ * USER_PASSWORD_AUTH on 2,000 users, with the server's memory) run last; --passwords-only runs just them.
  *
  * The sign-in workloads (bench/sign-in.ts: USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH,
  * GetUser) run after the user-management ones; --sign-in-only runs just them.
@@ -20,7 +25,8 @@ import { type BenchDatabase, postgresChecks, postgresTable, startBenchDatabase }
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
 import { seedLanyardDirect, seedViaApi, TEMPLATE_USER, takeTemplateCredential } from "./seed.ts";
-import { motoVersion, root, startLanyard, startMoto } from "./servers.ts";
+import { mib, motoVersion, root, startLanyard, startMoto } from "./servers.ts";
+import { runPasswordBench } from "./passwords.ts";
 import { runSignInBench } from "./sign-in.ts";
 import { checkSigner, Signer } from "./sign.ts";
 import { workloads } from "./workloads.ts";
@@ -34,6 +40,9 @@ const { values: flags } = parseArgs({
     only: { type: "string" },
     "sign-in-only": { type: "boolean", default: false },
     "no-sign-in": { type: "boolean", default: false },
+    "passwords-only": { type: "boolean", default: false },
+    "no-passwords": { type: "boolean", default: false },
+    hashing: { type: "string" },
   },
 });
 const quick = flags.quick;
@@ -72,7 +81,7 @@ async function lanyard(dataDir: string, postgres?: BenchDatabase): Promise<void>
   const bench = new Bench(settings, list, measurements, log);
   const name = postgres ? "Lanyard on PostgreSQL" : "Lanyard";
   const data = postgres ? { postgres: postgres.url } : dataDir;
-  let server = await startLanyard(dataDir, undefined, postgres);
+  let server = await startLanyard(dataDir, { postgres, hashing: flags.hashing });
   let client = new Client(server.port, signer);
   // The one check that Lanyard accepts these signatures: a signed CreateUserPool must answer 200.
   const { UserPool } = await client.json<{ UserPool: { Id: string } }>("CreateUserPool", {
@@ -105,10 +114,18 @@ async function lanyard(dataDir: string, postgres?: BenchDatabase): Promise<void>
     seeded = users;
     const profDir = flags["cpu-prof"] ? join(profileDir, `${server.name}-${users}`) : undefined;
     if (profDir) rmSync(profDir, { recursive: true, force: true });
-    server = await startLanyard(dataDir, profDir, postgres);
+    server = await startLanyard(dataDir, { cpuProfDir: profDir, postgres, hashing: flags.hashing });
     client = new Client(server.port, signer);
     try {
       await bench.runAll(server, client, UserPool.Id, users);
+      const memory = server.memory();
+      const heap = await server.heap?.();
+      log(
+        `  memory: RSS ${mib(memory.rss)} (peak ${mib(memory.peak)})` +
+          (heap
+            ? `; heapTotal ${mib(heap.heapTotal)}, heapUsed ${mib(heap.heapUsed)}, external ${mib(heap.external)}`
+            : ""),
+      );
     } finally {
       client.close();
       await server.stop();
@@ -265,9 +282,15 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-let exitCode = flags["sign-in-only"] ? 0 : await main();
-if (!flags["no-sign-in"] && !flags.only) {
-  const signInPassed = await runSignInBench({ quick, moto: !flags["no-moto"] });
+const alone = flags["sign-in-only"] || flags["passwords-only"];
+let exitCode = alone ? 0 : await main();
+const withMoto = !flags["no-moto"];
+if (!flags["no-sign-in"] && !flags.only && !flags["passwords-only"]) {
+  const signInPassed = await runSignInBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!signInPassed) exitCode = 1;
+}
+if (!flags["no-passwords"] && !flags.only && !flags["sign-in-only"]) {
+  const passwordsPassed = await runPasswordBench({ quick, moto: withMoto, hashing: flags.hashing });
+  if (!passwordsPassed) exitCode = 1;
 }
 process.exitCode = exitCode;

@@ -14,8 +14,29 @@ export interface RunningServer {
   pid: number;
   /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number;
+  /** Resident memory now and at its peak, from /proc/<pid>/status. */
+  memory(): ProcessMemory;
+  /** Lanyard only: the server's own process.memoryUsage(), which it prints on SIGUSR2. */
+  heap?(): Promise<NodeJS.MemoryUsage | undefined>;
   stop(): Promise<void>;
 }
+
+export interface ProcessMemory {
+  /** VmRSS, bytes. */
+  rss: number;
+  /** VmHWM (the highest RSS so far), bytes. */
+  peak: number;
+}
+
+/** Resident memory of a process, from /proc/<pid>/status (VmRSS, VmHWM). */
+export function processMemory(pid: number): ProcessMemory {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kib = (key: string) =>
+    Number(new RegExp(`^${key}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
+  return { rss: kib("VmRSS"), peak: kib("VmHWM") };
+}
+
+export const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 const CLOCK_TICKS = 100;
 
@@ -64,6 +85,7 @@ function wrap(name: string, child: ChildProcess, port: number, output: () => str
     port,
     pid,
     cpuSeconds: () => cpuSecondsOf(pid),
+    memory: () => processMemory(pid),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((r) => child.once("exit", () => r()));
@@ -111,25 +133,47 @@ export interface LanyardOnPostgres {
   pid: number;
 }
 
+/** How to start Lanyard for a benchmark. */
+export interface LanyardOptions {
+  /** Write V8 CPU profiles of the server here. */
+  cpuProfDir?: string;
+  /** Run on this PostgreSQL database instead of the data dir. */
+  postgres?: LanyardOnPostgres;
+  /** The password-hashing profile (`--password-hashing`); Lanyard's default unless given. */
+  hashing?: string;
+}
+
 /**
  * Lanyard on a data dir (SQLite), or with `postgres` on that database: then it is named
  * "lanyard-pg" and its CPU includes the PostgreSQL processes'.
  */
-export async function startLanyard(
-  dataDir: string,
-  cpuProfDir?: string,
-  postgres?: LanyardOnPostgres,
-): Promise<RunningServer> {
+export async function startLanyard(dataDir: string, options: LanyardOptions = {}): Promise<RunningServer> {
+  const { cpuProfDir, postgres, hashing } = options;
   const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
   const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
+  const hashingArgs = hashing ? ["--password-hashing", hashing] : [];
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(root, "src", "main.ts"), "--host", "127.0.0.1", "--port", "0", ...storageArgs],
+    [
+      ...nodeArgs,
+      join(root, "bin", "lanyard.js"),
+      "--host",
+      "127.0.0.1",
+      "--port",
+      "0",
+      ...storageArgs,
+      ...hashingArgs,
+    ],
     { cwd: root, env: cleanEnv({ LANYARD_LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
+  const heapWaiters: ((m: NodeJS.MemoryUsage | undefined) => void)[] = [];
   child.stderr!.on("data", (d: Buffer) => {
     out += d.toString();
+    for (const m of d.toString().matchAll(/^lanyard: memory (\{.*\})$/gm)) {
+      const usage = JSON.parse(m[1]!) as NodeJS.MemoryUsage;
+      for (const w of heapWaiters.splice(0)) w(usage);
+    }
   });
   const port = await new Promise<number>((resolve, reject) => {
     let stdout = "";
@@ -147,10 +191,19 @@ export async function startLanyard(
       reject(new Error(`lanyard exited with ${code}:\n${out}`));
     });
   });
-  if (!postgres) return wrap("lanyard", child, port, () => out);
+  const heap = () =>
+    new Promise<NodeJS.MemoryUsage | undefined>((resolve) => {
+      const timer = setTimeout(() => resolve(undefined), 2_000);
+      heapWaiters.push((m) => {
+        clearTimeout(timer);
+        resolve(m);
+      });
+      child.kill("SIGUSR2");
+    });
+  if (!postgres) return { ...wrap("lanyard", child, port, () => out), heap };
   const server = wrap("lanyard-pg", child, port, () => out);
   const lanyardCpu = server.cpuSeconds;
-  return { ...server, cpuSeconds: () => lanyardCpu() + treeCpuSeconds(postgres.pid) };
+  return { ...server, heap, cpuSeconds: () => lanyardCpu() + treeCpuSeconds(postgres.pid) };
 }
 
 function freePort(): Promise<number> {

@@ -270,12 +270,17 @@ function report(rows: Row[]): { text: string; pass: boolean } {
   return { text: lines.join("\n"), pass };
 }
 
-export async function runSignInBench(options: { quick: boolean; moto: boolean }): Promise<boolean> {
+export async function runSignInBench(options: {
+  quick: boolean;
+  moto: boolean;
+  /** Lanyard's password-hashing profile; its default when undefined. */
+  hashing?: string | undefined;
+}): Promise<boolean> {
   const signer = new Signer({ accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" });
   const rows: Row[] = [];
   const dir = mkdtempSync(join(tmpdir(), "lanyard-sign-in-bench-"));
   try {
-    const lanyard = await startLanyard(dir);
+    const lanyard = await startLanyard(dir, { hashing: options.hashing });
     try {
       rows.push(...(await measure(lanyard, signer, options.quick)));
     } finally {
@@ -296,13 +301,18 @@ export async function runSignInBench(options: { quick: boolean; moto: boolean })
   }
   const { text, pass } = report(rows);
   process.stdout.write(
-    `\nSign-in (Lanyard on SQLite, file-backed; concurrency 8 for password, ${SRP_CONCURRENCY} SRP, 32 refresh, 64 GetUser)\n${text}\n`,
+    `\nSign-in (Lanyard on SQLite, file-backed, ${options.hashing ?? "default"} password hashing; concurrency 8 for password, ${SRP_CONCURRENCY} SRP, 32 refresh, 64 GetUser)\n${text}\n`,
   );
   return pass;
 }
 
 if (import.meta.main) {
   const args = process.argv.slice(2);
-  const pass = await runSignInBench({ quick: args.includes("--quick"), moto: !args.includes("--no-moto") });
+  const at = args.indexOf("--hashing");
+  const pass = await runSignInBench({
+    quick: args.includes("--quick"),
+    moto: !args.includes("--no-moto"),
+    hashing: at >= 0 ? args[at + 1] : undefined,
+  });
   process.exitCode = pass ? 0 : 1;
 }

@@ -2,6 +2,7 @@ import { buildApp } from "./app.ts";
 import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
 import { testAidNotices } from "./http/guards.ts";
+import { describePasswordHashing } from "./crypto/password-hash.ts";
 import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
 import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
@@ -37,6 +38,12 @@ async function main(): Promise<void> {
         (loopback ? " (loopback only)\n" : " (--insecure)\n"),
     );
   }
+  if (config.passwordHashing.profile === "test" && !loopback && !config.insecure) {
+    process.stderr.write(
+      `lanyard: refusing the test password-hashing profile on ${config.host}: its hashes are cheap to crack; use it on a loopback address, or pass --insecure\n`,
+    );
+    process.exit(2);
+  }
   const logger = createLogger(config.logLevel);
   let storage: ReturnType<typeof openStorage>;
   try {
@@ -66,6 +73,7 @@ async function main(): Promise<void> {
     await storage.close().catch(() => {});
     process.exit(2);
   }
+  process.stderr.write(`lanyard: ${describePasswordHashing()}\n`);
   const app = await buildApp(services);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
@@ -95,6 +103,10 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // A diagnostic for benchmarks and operators: the heap figures on stderr, nothing over HTTP.
+  process.on("SIGUSR2", () =>
+    process.stderr.write(`lanyard: memory ${JSON.stringify(process.memoryUsage())}\n`),
+  );
 }
 
 await main();

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { type Config, ConfigError } from "./config/config.ts";
 import { decodeKeyEncryptionKey, KeySealer } from "./crypto/key-wrap.ts";
 import type { Clock, Logger, Services } from "./context.ts";
+import { configurePasswordHashing, hashingParams } from "./crypto/password-hash.ts";
 import { ConsoleDelivery } from "./delivery/console.ts";
 import type { Delivery } from "./delivery/delivery.ts";
 import { InboxDelivery } from "./delivery/inbox.ts";
-import { SmtpDelivery } from "./delivery/smtp.ts";
 import { KeyRing } from "./domain/tokens/keys.ts";
 import type { Storage } from "./storage/storage.ts";
 
@@ -22,13 +22,20 @@ export async function createServices(parts: ServiceParts): Promise<Services> {
   const secret = await parts.storage.setting("server_secret", () => randomBytes(32).toString("base64"));
   const { config } = parts;
   const sealer = await keySealer(config, parts.storage);
+  const hashing = config.passwordHashing;
+  configurePasswordHashing({
+    profile: hashing.profile,
+    params: hashingParams(hashing.profile, hashing),
+    concurrency: hashing.concurrency,
+    queue: hashing.queue,
+  });
   return {
     config,
     storage: parts.storage,
     clock: parts.clock,
     logger: parts.logger,
     keys: new KeyRing(parts.storage, sealer),
-    delivery: parts.delivery ?? createDelivery(config),
+    delivery: parts.delivery ?? (await createDelivery(config)),
     serverSecret: Buffer.from(secret, "base64"),
     publicUrl: () =>
       config.publicUrl ??
@@ -59,11 +66,16 @@ async function keySealer(config: Config, storage: Storage): Promise<KeySealer | 
   return sealer;
 }
 
-/** The delivery the configuration asks for (see Config.delivery). */
-export function createDelivery(config: Config): Delivery {
+/**
+ * The delivery the configuration asks for (see Config.delivery). The SMTP client (nodemailer) is
+ * loaded only when the SMTP delivery is configured: it costs several megabytes of memory.
+ */
+export async function createDelivery(config: Config): Promise<Delivery> {
   switch (config.delivery) {
-    case "smtp":
+    case "smtp": {
+      const { SmtpDelivery } = await import("./delivery/smtp.ts");
       return new SmtpDelivery(config.smtp, new ConsoleDelivery());
+    }
     case "inbox":
       return new InboxDelivery();
     default:

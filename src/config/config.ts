@@ -1,6 +1,14 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { decodeKeyEncryptionKey } from "../crypto/key-wrap.ts";
+import {
+  DEFAULT_HASHING_CONCURRENCY,
+  DEFAULT_HASHING_QUEUE,
+  HASHING_PROFILES,
+  hashingParams,
+  type HashingProfile,
+  invalidParams,
+} from "../crypto/password-hash.ts";
 
 /** The SMTP server that carries email when `delivery` is "smtp". */
 export interface SmtpConfig {
@@ -118,6 +126,8 @@ export interface Config {
    * `LANYARD_ENABLE_TEST_FEDERATION=1`, `--enable-test-federation`.
    */
   enableTestFederation: boolean;
+  /** Argon2id parameters and the hashing queue. `LANYARD_PASSWORD_HASHING` and friends, config file key `passwordHashing`. */
+  passwordHashing: PasswordHashingConfig;
 }
 
 export class ConfigError extends Error {}
@@ -153,6 +163,14 @@ export const DEFAULT_CONFIG: Readonly<Config> = {
   codeLimits: { sends: 5, wrongGuesses: 10, windowSeconds: 3600 },
   enableTestClock: false,
   enableTestFederation: false,
+  passwordHashing: {
+    profile: "default",
+    memory: undefined,
+    passes: undefined,
+    parallelism: undefined,
+    concurrency: DEFAULT_HASHING_CONCURRENCY,
+    queue: DEFAULT_HASHING_QUEUE,
+  },
 };
 
 const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
@@ -178,15 +196,18 @@ function count(value: unknown, from: string): number {
 
 /** Merges file, environment and flags, in that order of precedence (flags win). */
 export function loadConfig(argv: readonly string[], env: NodeJS.ProcessEnv): Config {
-  const flags = parseFlags(argv);
+  const hashingFlags = takeHashingFlags(argv);
+  const flags = parseFlags(hashingFlags.rest);
   const config: Config = {
     ...DEFAULT_CONFIG,
     accessKeys: [],
     smtp: { ...DEFAULT_CONFIG.smtp },
     codeLimits: { ...DEFAULT_CONFIG.codeLimits },
+    passwordHashing: { ...DEFAULT_CONFIG.passwordHashing },
   };
   const file = flags.config ?? env.LANYARD_CONFIG;
   if (file) applyFile(config, file);
+  applyHashing(config.passwordHashing, env, hashingFlags.values);
 
   if (env.LANYARD_HOST) config.host = env.LANYARD_HOST;
   if (env.LANYARD_PORT) config.port = port(env.LANYARD_PORT, "LANYARD_PORT");
@@ -313,6 +334,8 @@ export const USAGE = `usage: lanyard [--host 127.0.0.1] [--port 9229] [--data DI
                [--config FILE]
                [--public-url URL] [--enable-reset] [--insecure]
                [--delivery console|smtp|inbox] [--enable-test-clock] [--enable-test-federation]
+               [--password-hashing default|test] [--argon2-memory KIB] [--argon2-passes N]
+               [--argon2-parallelism N] [--password-hashing-concurrency N] [--password-hashing-queue N]
 Every option can also be set by a LANYARD_* environment variable (see README).`;
 
 function parseFlags(argv: readonly string[]): Flags {
@@ -417,6 +440,7 @@ function applyFile(config: Config, file: string): void {
     "enableTestClock",
     "enableTestFederation",
     "codeLimits",
+    "passwordHashing",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) throw new ConfigError(`${file}: unknown setting ${k}`);
   config.host = str("host") ?? config.host;
@@ -441,6 +465,7 @@ function applyFile(config: Config, file: string): void {
   config.enableTestFederation = flag("enableTestFederation") ?? config.enableTestFederation;
   if (o.smtp !== undefined) applySmtp(config.smtp, o.smtp, file);
   if (o.codeLimits !== undefined) applyCodeLimits(config.codeLimits, o.codeLimits, file);
+  if (o.passwordHashing !== undefined) applyHashingFile(config.passwordHashing, o.passwordHashing, file);
   if (o.accessKeys !== undefined) {
     if (!Array.isArray(o.accessKeys)) throw new ConfigError(`${file}: accessKeys must be an array`);
     for (const k of o.accessKeys as unknown[]) {
@@ -494,6 +519,114 @@ function applyCodeLimits(limits: CodeLimits, raw: unknown, file: string): void {
     if (k !== "sends" && k !== "wrongGuesses" && k !== "windowSeconds")
       throw new ConfigError(`${file}: unknown setting codeLimits.${k}`);
     limits[k] = count(v, `${file}: codeLimits.${k}`);
+  }
+}
+
+// ---- Password hashing: the Argon2id profile, explicit parameters, the hashing queue ----
+
+/**
+ * How passwords are hashed. `profile` picks the Argon2id parameters ("default": OWASP's 19 MiB,
+ * 2 passes, 1 lane; "test": the cheapest node:crypto allows, for test suites, refused on a
+ * non-loopback address without `--insecure`); `memory` (KiB), `passes` and `parallelism` override
+ * single parameters. At most `concurrency` hashes run at once and `queue` more wait; further
+ * requests get TooManyRequestsException.
+ */
+export interface PasswordHashingConfig {
+  /** `LANYARD_PASSWORD_HASHING`, `--password-hashing`. */
+  profile: HashingProfile;
+  /** `LANYARD_ARGON2_MEMORY`, `--argon2-memory` (KiB). */
+  memory: number | undefined;
+  /** `LANYARD_ARGON2_PASSES`, `--argon2-passes`. */
+  passes: number | undefined;
+  /** `LANYARD_ARGON2_PARALLELISM`, `--argon2-parallelism`. */
+  parallelism: number | undefined;
+  /** `LANYARD_PASSWORD_HASHING_CONCURRENCY`, `--password-hashing-concurrency`. Default: the cores, at most 4. */
+  concurrency: number;
+  /** `LANYARD_PASSWORD_HASHING_QUEUE`, `--password-hashing-queue`. Default 64. */
+  queue: number;
+}
+
+/** Setting name -> [environment variable, flag]. */
+const HASHING_OPTIONS = {
+  profile: ["LANYARD_PASSWORD_HASHING", "--password-hashing"],
+  memory: ["LANYARD_ARGON2_MEMORY", "--argon2-memory"],
+  passes: ["LANYARD_ARGON2_PASSES", "--argon2-passes"],
+  parallelism: ["LANYARD_ARGON2_PARALLELISM", "--argon2-parallelism"],
+  concurrency: ["LANYARD_PASSWORD_HASHING_CONCURRENCY", "--password-hashing-concurrency"],
+  queue: ["LANYARD_PASSWORD_HASHING_QUEUE", "--password-hashing-queue"],
+} as const satisfies Record<keyof PasswordHashingConfig, readonly [string, string]>;
+type HashingKey = keyof typeof HASHING_OPTIONS;
+const HASHING_KEYS = Object.keys(HASHING_OPTIONS) as HashingKey[];
+
+/** The password-hashing flags taken out of argv (the rest goes to parseFlags). */
+function takeHashingFlags(argv: readonly string[]): {
+  rest: string[];
+  values: Partial<Record<HashingKey, string>>;
+} {
+  const rest: string[] = [];
+  const values: Partial<Record<HashingKey, string>> = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf("=");
+    const name = eq >= 0 ? arg.slice(0, eq) : arg;
+    const key = HASHING_KEYS.find((k) => HASHING_OPTIONS[k][1] === name);
+    if (!key) {
+      rest.push(arg);
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new ConfigError(`${name} needs a value`);
+    values[key] = value;
+  }
+  return { rest, values };
+}
+
+function setHashing(h: PasswordHashingConfig, key: HashingKey, value: unknown, from: string): void {
+  if (key === "profile") {
+    const found = Object.keys(HASHING_PROFILES).find((p) => p === value) as HashingProfile | undefined;
+    if (!found)
+      throw new ConfigError(
+        `${from}: password hashing profile must be one of ${Object.keys(HASHING_PROFILES).join(", ")}`,
+      );
+    h.profile = found;
+    return;
+  }
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && value.trim() !== ""
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${from}: not a whole number: ${value}`);
+  h[key] = n;
+}
+
+/** Environment, then flags, over what the config file said; then checks the result. */
+function applyHashing(
+  h: PasswordHashingConfig,
+  env: NodeJS.ProcessEnv,
+  flags: Partial<Record<HashingKey, string>>,
+): void {
+  for (const key of HASHING_KEYS) {
+    const [envName, flagName] = HASHING_OPTIONS[key];
+    const fromEnv = env[envName];
+    if (fromEnv) setHashing(h, key, fromEnv, envName);
+    if (flags[key] !== undefined) setHashing(h, key, flags[key], flagName);
+  }
+  const invalid = invalidParams(hashingParams(h.profile, h));
+  if (invalid) throw new ConfigError(invalid);
+  if (h.concurrency < 1 || h.concurrency > 256)
+    throw new ConfigError("password hashing concurrency must be from 1 to 256");
+  if (h.queue > 1_000_000) throw new ConfigError("password hashing queue must be from 0 to 1000000");
+}
+
+function applyHashingFile(h: PasswordHashingConfig, raw: unknown, file: string): void {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new ConfigError(`${file}: passwordHashing must be an object`);
+  for (const [k, v] of Object.entries(raw)) {
+    const key = HASHING_KEYS.find((x) => x === k);
+    if (!key) throw new ConfigError(`${file}: unknown setting passwordHashing.${k}`);
+    setHashing(h, key, v, `${file}: passwordHashing.${k}`);
   }
 }
 

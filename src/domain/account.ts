@@ -4,7 +4,7 @@
  * (GlobalSignOut); and the administrator's AdminUserGlobalSignOut.
  */
 import type { RequestContext } from "../context.ts";
-import { verifyPassword } from "../crypto/password-hash.ts";
+
 import { NotAuthorizedException } from "../generated/exceptions.ts";
 import type { GetUserResponse } from "../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
@@ -14,7 +14,7 @@ import { reservePasswordCheck, settlePasswordCheck } from "./auth/lockout.ts";
 import { incorrectCredentials } from "./auth/sign-in.ts";
 import { attemptLimitExceeded } from "./codes.ts";
 import { checkPassword } from "./password-policy.ts";
-import { newCredential } from "./passwords.ts";
+import { newCredential, verifyPassword } from "./passwords.ts";
 import { requirePool } from "./pools.ts";
 import { authenticateAccessToken } from "./tokens/access-token.ts";
 import { API_SCOPE } from "./tokens/issuer.ts";

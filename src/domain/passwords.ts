@@ -1,9 +1,35 @@
-/** Setting a user's password: policy, history, hashing. */
-import { hashPassword, verifyPassword } from "../crypto/password-hash.ts";
+/** Setting a user's password: policy, history, hashing; rehashing at sign-in. */
+import type { RequestContext } from "../context.ts";
+import {
+  HashingBusyError,
+  hashPassword as hashWithQueue,
+  needsRehash,
+  verifyPassword as verifyWithQueue,
+} from "../crypto/password-hash.ts";
 import { makeVerifier } from "../crypto/srp.ts";
-import { PasswordHistoryPolicyViolationException } from "../generated/exceptions.ts";
+import {
+  PasswordHistoryPolicyViolationException,
+  TooManyRequestsException,
+} from "../generated/exceptions.ts";
 import type { PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
 import { checkPassword, type PolicyWording } from "./password-policy.ts";
+
+/** Runs a password hash or check; a full hashing queue is Cognito's TooManyRequestsException. */
+async function hashing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof HashingBusyError) throw new TooManyRequestsException("Too many requests");
+    throw e;
+  }
+}
+
+/** Argon2id hash of a password (PHC string), with the server's current parameters. */
+export const hashPassword = (password: string): Promise<string> => hashing(() => hashWithQueue(password));
+
+/** Whether a password matches a stored hash (with the hash's own parameters). */
+export const verifyPassword = (password: string, hash: string): Promise<boolean> =>
+  hashing(() => verifyWithQueue(password, hash));
 
 /**
  * Checks the policy (and, for permanent passwords, the history), hashes the new password with
@@ -41,6 +67,37 @@ export async function newCredential(
     setAt: now,
   };
   return { credential, history };
+}
+
+/**
+ * After a successful sign-in with the plain password: when the stored hash was made with other
+ * Argon2id parameters than the current profile's, stores a new hash of the same password (the SRP
+ * verifier does not depend on them and stays). Nothing else about the user changes. Skipped when
+ * the hashing queue is full, or when the password changed meanwhile; a later sign-in does it.
+ */
+export async function rehashIfStale(
+  ctx: RequestContext,
+  user: UserRecord,
+  password: string,
+): Promise<UserRecord> {
+  const stale = user.password;
+  if (!stale || !needsRehash(stale.hash)) return user;
+  let hash: string;
+  try {
+    hash = await hashWithQueue(password);
+  } catch (e) {
+    if (e instanceof HashingBusyError) return user;
+    throw e;
+  }
+  const { storage, logger } = ctx.services;
+  return storage.transaction(async (tx) => {
+    const current = await tx.getUserBySub(user.poolId, user.sub);
+    if (!current?.password || current.password.hash !== stale.hash) return current ?? user;
+    const next: UserRecord = { ...current, password: { ...current.password, hash } };
+    await tx.updateUser(next);
+    logger.debug("password rehashed", { userPoolId: user.poolId, sub: user.sub });
+    return next;
+  });
 }
 
 /** The pool id after "_": the "pool name" of Cognito's SRP. */

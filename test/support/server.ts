@@ -1,6 +1,7 @@
 /**
  * Starts a real Lanyard process for black-box tests and hands out real clients for it.
- * Every server binds 127.0.0.1 on a free port and keeps its data in memory unless told otherwise.
+ * Every server binds 127.0.0.1 on a free port, keeps its data in memory and hashes passwords with
+ * the test profile unless told otherwise.
  * When the tests run on PostgreSQL (LANYARD_TEST_POSTGRES_URL), each server gets a fresh schema
  * there instead of `--memory`, and one kept for the test file's life instead of `--data DIR`.
  */
@@ -64,11 +65,22 @@ async function storageArgs(args: string[]): Promise<{ args: string[]; db?: TestD
   return { args: [...out, "--storage", db.url], db };
 }
 
+/**
+ * The test password-hashing profile (cheap Argon2id: tests wait for no hash), unless the test
+ * chooses a profile itself (`--password-hashing` or LANYARD_PASSWORD_HASHING).
+ */
+function hashingArgs(options: StartOptions): string[] {
+  const chosen =
+    options.args?.some((a) => a === "--password-hashing" || a.startsWith("--password-hashing=")) ||
+    options.env?.LANYARD_PASSWORD_HASHING !== undefined;
+  return chosen ? [] : ["--password-hashing", "test"];
+}
+
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const { args, db } = await storageArgs(options.args ?? ["--memory"]);
   const child = spawn(
     process.execPath,
-    [join(root, "src", "main.ts"), "--host", "127.0.0.1", "--port", "0", ...args],
+    [join(root, "bin", "lanyard.js"), "--host", "127.0.0.1", "--port", "0", ...hashingArgs(options), ...args],
     {
       cwd: root,
       env: { ...process.env, ...options.env },

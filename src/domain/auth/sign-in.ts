@@ -4,7 +4,8 @@
  */
 
 import type { RequestContext } from "../../context.ts";
-import { verifyPassword } from "../../crypto/password-hash.ts";
+import { decoyHash } from "../../crypto/password-hash.ts";
+import { verifyPassword } from "../passwords.ts";
 import {
   NotAuthorizedException,
   PasswordResetRequiredException,
@@ -26,10 +27,6 @@ export function incorrectCredentials(): NotAuthorizedException {
 export function hidesUsers(call: AuthCall): boolean {
   return call.client.settings.PreventUserExistenceErrors === "ENABLED";
 }
-
-/** A hash of a password nobody knows, verified for unknown users so they cost the same time. */
-const DECOY_HASH =
-  "$argon2id$v=19$m=19456,t=2,p=1$bGFueWFyZC1kZWNveS1zYWx0$Jq2QpR9B2fJ0wO7r7S8Yk3m3oG6o9w3e2m0Y6mXx0xY";
 
 /**
  * Whom a sign-in names: the user a USERNAME names (aliases included), and what its attempts count
@@ -70,7 +67,7 @@ export async function checkPlainPassword(
   const { name, user, subject } = target;
   await reservePasswordCheck(ctx, call.pool.id, subject, name);
   const hash = user && !user.passwordSignInDisabled ? user.password?.hash : undefined;
-  const ok = (await verifyPassword(password, hash ?? DECOY_HASH)) && hash !== undefined;
+  const ok = (await verifyPassword(password, hash ?? decoyHash())) && hash !== undefined;
   await settlePasswordCheck(ctx, call.pool.id, subject, name, ok);
   if (!ok || !user) throw incorrectCredentials();
   return user;

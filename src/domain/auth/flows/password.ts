@@ -1,5 +1,6 @@
 /** USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and the legacy ADMIN_NO_SRP_AUTH. */
 import type { RequestContext } from "../../../context.ts";
+import { rehashIfStale } from "../../passwords.ts";
 import { checkSecretHash } from "../app-client.ts";
 import { required } from "../params.ts";
 import { checkPlainPassword, completeSignIn, signInUser } from "../sign-in.ts";
@@ -15,5 +16,5 @@ export async function passwordFlow(
   const password = required(params, "PASSWORD");
   const target = await signInUser(ctx, call, username);
   const checked = await checkPlainPassword(ctx, call, target, password);
-  return completeSignIn(ctx, call, checked);
+  return completeSignIn(ctx, call, await rehashIfStale(ctx, checked, password));
 }
