@@ -1,0 +1,815 @@
+/**
+ * Requests for the operation fuzzer, derived from the service model (src/generated/shapes.ts and
+ * operations.ts): valid and boundary values for every member of every operation's input, then
+ * mutations of them (missing required members, wrong JSON types, oversize and hostile strings,
+ * deep nesting, odd numbers, prototype keys, extra members), raw bodies that are not what the
+ * protocol expects, and wrong headers.
+ *
+ * A generated body may hold placeholders `@@name@@` (see REFS) that the runner replaces with the
+ * real ids of a pool, client, user, group and tokens it made, so that a share of the requests gets
+ * past the lookups into the domain logic. Bodies are kept as text, so a case replays byte for byte.
+ */
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import fc from "fast-check";
+import { N as SRP_N } from "../../src/crypto/srp.ts";
+import { OPERATIONS, type OperationName } from "../../src/generated/operations.ts";
+import { type Member, SHAPES, type Shape } from "../../src/generated/shapes.ts";
+
+/** One request of the fuzzer. */
+export interface FuzzCase {
+  /** The operation named in X-Amz-Target (what the headers say may differ, see `target`). */
+  operation: string;
+  /**
+   * "auto": SigV4 for signed operations, nothing for the others; "signed": always SigV4;
+   * "unsigned": never; "garbage": the Authorization header is `authorization`.
+   */
+  auth: "auto" | "signed" | "unsigned" | "garbage";
+  /** Whole X-Amz-Target header instead of the operation's; null sends none. */
+  target?: string | null;
+  /** Content-Type instead of application/x-amz-json-1.1; null sends none. */
+  contentType?: string | null;
+  authorization?: string;
+  /** The body as text, with `@@ref@@` placeholders. */
+  body: string;
+  /** Set when `body` is base64 of raw bytes (not valid UTF-8). */
+  base64?: true;
+}
+
+/** The placeholders a body may hold, replaced by the runner with the fixture's real values. */
+export const REFS = [
+  "pool",
+  "poolArn",
+  "client",
+  "username",
+  "sub",
+  "email",
+  "group",
+  "password",
+  "access",
+  "refresh",
+  "session",
+] as const;
+export type Ref = (typeof REFS)[number];
+const ref = (name: Ref) => `@@${name}@@`;
+
+// ---------------------------------------------------------------------------------------------
+// A JSON tree that can hold what JSON.stringify cannot write: duplicate and `__proto__` keys, raw
+// number tokens (-0, 1e309), deep nesting.
+
+export type Node =
+  | string
+  | number
+  | boolean
+  | null
+  | { readonly t: "obj"; entries: [string, Node][] }
+  | { readonly t: "arr"; items: Node[] }
+  | { readonly t: "raw"; text: string };
+
+const obj = (entries: [string, Node][]): Node => ({ t: "obj", entries });
+const arr = (items: Node[]): Node => ({ t: "arr", items });
+const raw = (text: string): Node => ({ t: "raw", text });
+
+export function serialize(node: Node): string {
+  if (node === null || typeof node !== "object") return JSON.stringify(node);
+  if (node.t === "raw") return node.text;
+  if (node.t === "arr") return `[${node.items.map(serialize).join(",")}]`;
+  return `{${node.entries.map(([k, v]) => `${JSON.stringify(k)}:${serialize(v)}`).join(",")}}`;
+}
+
+function fromJson(value: unknown): Node {
+  if (value === null || value === undefined) return null;
+  if (typeof value === "string" || typeof value === "number" || typeof value === "boolean") return value;
+  if (Array.isArray(value)) return arr(value.map(fromJson));
+  return obj(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, fromJson(v)]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hostile values
+
+/** Strings that have broken servers before: control characters, lone surrogates, injections... */
+export const HOSTILE_STRINGS: readonly string[] = [
+  "",
+  " ",
+  "\u0000",
+  "a\u0000b",
+  "\u0001\u0002\u0003\u001f\u007f",
+  "\t\n\r",
+  "\ud800",
+  "\udfff",
+  "a\ud83d",
+  "\ufeff",
+  "\u202eevil",
+  "\u200b\u200c\u200d",
+  "\ufffd\uffff",
+  "😀👩‍👩‍👧‍👦",
+  "e\u0301\u0301\u0301",
+  "İıßẞ",
+  "'; DROP TABLE users; --",
+  '" OR 1=1 --',
+  "%00%0d%0a",
+  "../../../../etc/passwd",
+  "${jndi:ldap://127.0.0.1/a}",
+  "<script>alert(1)</script>",
+  "{{7*7}}",
+  "\\",
+  '"',
+  "__proto__",
+  "constructor",
+  "prototype",
+  "hasOwnProperty",
+  "toString",
+  "null",
+  "undefined",
+  "NaN",
+  "Infinity",
+  "-Infinity",
+  "-0",
+  "1e308",
+  "1e309",
+  "0x1F",
+  "99999999999999999999999999",
+  "true",
+  "[]",
+  "{}",
+  "us-east-1_",
+  "_",
+  "us-east-1_AAAAAAAAA",
+  "eu-west-1_000000000",
+  "x".repeat(129),
+  "a@b",
+  "@example.com",
+  "+1",
+  "+1234567890123456789",
+  "custom:",
+  "dev:custom:x",
+  "AWS4-HMAC-SHA256",
+  "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.",
+  "eyJhbGciOiJub25lIn0.e30.e30",
+  "a.b.c",
+  "...",
+  "====",
+];
+
+/** JSON tokens of odd numbers and values of every other type. */
+const WRONG_TYPED: readonly Node[] = [
+  0,
+  -1,
+  1,
+  1.5,
+  1e308,
+  -1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  -(2 ** 63),
+  2 ** 64,
+  raw("-0"),
+  raw("1e309"),
+  raw("-1e309"),
+  raw("1e-400"),
+  raw("123456789012345678901234567890"),
+  raw("0.0000000000000000000000001"),
+  true,
+  false,
+  null,
+  "",
+  "NaN",
+  "Infinity",
+  "-0",
+  "1e308",
+  "123",
+  arr([]),
+  obj([]),
+  arr([1, "a", null]),
+  obj([["a", 1]]),
+  arr([obj([])]),
+];
+
+const PROTO_KEYS = [
+  "__proto__",
+  "constructor",
+  "prototype",
+  "hasOwnProperty",
+  "toString",
+  "valueOf",
+  "__defineGetter__",
+  "isPrototypeOf",
+];
+
+function nested(depth: number, kind: number): Node {
+  if (kind % 3 === 0) return raw("[".repeat(depth) + "]".repeat(depth));
+  if (kind % 3 === 1) return raw('{"a":'.repeat(depth) + "1" + "}".repeat(depth));
+  return raw('{"__proto__":['.repeat(depth) + "null" + "]}".repeat(depth));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Valid values from the shapes
+
+const STANDARD_ATTRIBUTES = [
+  "email",
+  "email_verified",
+  "phone_number",
+  "phone_number_verified",
+  "name",
+  "given_name",
+  "family_name",
+  "preferred_username",
+  "sub",
+  "address",
+  "birthdate",
+  "gender",
+  "locale",
+  "zoneinfo",
+  "picture",
+  "updated_at",
+  "website",
+  "custom:tier",
+  "custom:x",
+  "dev:custom:x",
+];
+
+const AUTH_KEYS = [
+  "USERNAME",
+  "PASSWORD",
+  "SRP_A",
+  "SECRET_HASH",
+  "REFRESH_TOKEN",
+  "DEVICE_KEY",
+  "PREFERRED_CHALLENGE",
+  "CHALLENGE_NAME",
+  "NEW_PASSWORD",
+  "PASSWORD_CLAIM_SIGNATURE",
+  "PASSWORD_CLAIM_SECRET_BLOCK",
+  "TIMESTAMP",
+  "SMS_MFA_CODE",
+  "SOFTWARE_TOKEN_MFA_CODE",
+  "EMAIL_OTP_CODE",
+  "ANSWER",
+  "userAttributes.email",
+  "userAttributes.name",
+  "requiredAttributes",
+];
+
+const strongPassword = fc
+  .tuple(fc.stringMatching(/^[A-Za-z0-9]{4,16}$/), fc.constantFrom("!", "#", "$", "%", "^"))
+  .map(([s, sym]) => `Aa1${sym}${s}`);
+
+const srpA = fc.oneof(
+  fc.stringMatching(/^[0-9a-f]{1,768}$/),
+  fc.constantFrom("0", "00", SRP_N.toString(16), (SRP_N * 2n).toString(16), "-1", "zz"),
+);
+
+const authValues = new Map<string, fc.Arbitrary<string>>();
+
+function authValue(key: string): fc.Arbitrary<string> {
+  let arb = authValues.get(key);
+  if (!arb) authValues.set(key, (arb = authValueOf(key)));
+  return arb;
+}
+
+const anyAuthValue = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom(...HOSTILE_STRINGS));
+
+function authValueOf(key: string): fc.Arbitrary<string> {
+  switch (key) {
+    case "USERNAME":
+      return fc.oneof(fc.constant(ref("username")), fc.constant(ref("email")), fc.constant(ref("sub")));
+    case "PASSWORD":
+      return fc.oneof(fc.constant(ref("password")), strongPassword);
+    case "NEW_PASSWORD":
+      return strongPassword;
+    case "REFRESH_TOKEN":
+      return fc.constant(ref("refresh"));
+    case "SRP_A":
+      return srpA;
+    case "TIMESTAMP":
+      return fc.constantFrom("Mon Jan 2 03:04:05 UTC 2006", "Tue Dec 1 08:00:00 UTC 2026", "x");
+    default:
+      return anyAuthValue;
+  }
+}
+
+const authMap = fc
+  .array(fc.constantFrom(...AUTH_KEYS), { maxLength: 6 })
+  .chain((keys) =>
+    fc
+      .tuple(...[...new Set(keys)].map((k) => authValue(k).map((v) => [k, v] as const)))
+      .map((pairs) => Object.fromEntries(pairs)),
+  );
+
+const attributeValue = fc.oneof(
+  fc.emailAddress(),
+  fc.constantFrom("true", "false", "+15555550100", "fuzz@example.com", "1999-12-31", "0", ref("email")),
+  fc.string({ maxLength: 40 }),
+);
+
+const attribute = fc.record(
+  {
+    Name: fc.oneof(
+      { weight: 4, arbitrary: fc.constantFrom(...STANDARD_ATTRIBUTES) },
+      fc.string({ maxLength: 33 }),
+    ),
+    Value: attributeValue,
+  },
+  { requiredKeys: ["Name"] },
+);
+
+/** Member names whose values are worth taking from the fixture (real ids and tokens). */
+const MEMBER_REFS: Readonly<Record<string, readonly Ref[]>> = {
+  UserPoolId: ["pool"],
+  ClientId: ["client"],
+  Username: ["username", "username", "sub", "email"],
+  GroupName: ["group"],
+  AccessToken: ["access"],
+  RefreshToken: ["refresh"],
+  Token: ["refresh"],
+  Session: ["session"],
+  ResourceArn: ["poolArn"],
+  Password: ["password"],
+  PreviousPassword: ["password"],
+};
+
+const PASSWORD_MEMBERS = new Set(["Password", "PreviousPassword", "ProposedPassword", "TemporaryPassword"]);
+
+/** How often a member named in MEMBER_REFS takes the fixture's value (out of 10). */
+const REF_WEIGHT = 7;
+
+const memo = new Map<string, fc.Arbitrary<unknown>>();
+
+function clampMax(max: number | undefined, cap: number): number {
+  return max === undefined ? cap : Math.min(max, cap);
+}
+
+function stringArb(shape: Extract<Shape, { type: "string" }>): fc.Arbitrary<string> {
+  if (shape.enum) return fc.constantFrom(...shape.enum);
+  const min = shape.min ?? 0;
+  const max = clampMax(shape.max, 48);
+  const upper = shape.max ?? Infinity;
+  const fits = (s: string) => s.length >= min && s.length <= upper;
+  /** Brings a generated string to the length bounds when that keeps it valid (no filtering: filters can starve). */
+  const adjust = (s: string): string => {
+    let t = s;
+    if (t.length < min)
+      t = (t || "a").repeat(Math.ceil(min / Math.max(1, t.length))).slice(0, Math.max(min, max));
+    if (t.length > upper) t = t.slice(0, upper);
+    return fits(t) && (!shape.pattern || shape.pattern.test(t)) ? t : s;
+  };
+  const generic = fc.string({ minLength: min, maxLength: Math.max(min, max), unit: "grapheme" }).map(adjust);
+  let patterned: fc.Arbitrary<string> = generic;
+  if (shape.pattern) {
+    try {
+      patterned = fc.stringMatching(shape.pattern, { size: "small" }).map(adjust);
+    } catch {
+      // A pattern fast-check cannot generate from (lookbehind): plain strings that happen to match it.
+      patterned = fc.stringMatching(/^[0-9A-Za-z._-]*[0-9A-Za-z_-]$/).map(adjust);
+    }
+  }
+  const boundary: fc.Arbitrary<string>[] = [];
+  if (shape.max !== undefined && shape.max <= 4096) boundary.push(fc.constant("a".repeat(shape.max)));
+  if (min > 0) boundary.push(fc.constant("a".repeat(min)));
+  return fc.oneof(
+    { weight: 8, arbitrary: patterned },
+    { weight: 1, arbitrary: generic },
+    ...boundary.map((arbitrary) => ({ weight: 1, arbitrary })),
+  );
+}
+
+function numberArb(shape: Extract<Shape, { type: "integer" | "long" | "double" }>): fc.Arbitrary<number> {
+  const min = shape.min ?? (shape.type === "integer" ? -(2 ** 31) : Number.MIN_SAFE_INTEGER);
+  const max = shape.max ?? (shape.type === "integer" ? 2 ** 31 - 1 : Number.MAX_SAFE_INTEGER);
+  const main =
+    shape.type === "double"
+      ? fc.double({ min, max, noNaN: true, noDefaultInfinity: true })
+      : fc.integer({ min, max });
+  return fc.oneof({ weight: 6, arbitrary: main }, fc.constantFrom(min, max, Math.max(min, Math.min(max, 0))));
+}
+
+function blobArb(shape: Extract<Shape, { type: "blob" }>): fc.Arbitrary<string> {
+  return fc
+    .uint8Array({ minLength: shape.min ?? 0, maxLength: clampMax(shape.max, 64) })
+    .map((b) => Buffer.from(b).toString("base64"));
+}
+
+/** Valid values of a shape (before any substitution of real ids). */
+export function shapeArb(name: string, stack: readonly string[] = []): fc.Arbitrary<unknown> {
+  const cached = memo.get(name);
+  if (cached) return cached;
+  const shape = SHAPES[name];
+  let arb: fc.Arbitrary<unknown>;
+  if (name === "AuthParametersType" || name === "ChallengeResponsesType") arb = authMap;
+  else if (name === "AttributeType") arb = attribute;
+  else if (!shape) arb = fc.constant(null);
+  else
+    switch (shape.type) {
+      case "structure":
+        arb = structureArb(name, shape.members, [...stack, name]);
+        break;
+      case "string":
+        arb = stringArb(shape);
+        break;
+      case "integer":
+      case "long":
+      case "double":
+        arb = numberArb(shape);
+        break;
+      case "boolean":
+        arb = fc.boolean();
+        break;
+      case "timestamp":
+        arb = fc.oneof(
+          fc.integer({ min: 0, max: 4_102_444_800 }),
+          fc.double({ min: 0, max: 4e9, noNaN: true }),
+        );
+        break;
+      case "blob":
+        arb = blobArb(shape);
+        break;
+      case "document":
+        arb = fc.jsonValue({ maxDepth: 3 });
+        break;
+      case "list":
+        arb = fc.array(shapeArb(shape.member, [...stack, name]), {
+          minLength: shape.min ?? 0,
+          maxLength: Math.max(shape.min ?? 0, clampMax(shape.max, 4)),
+        });
+        break;
+      case "map":
+        arb = fc
+          .array(fc.tuple(shapeArb(shape.key, stack) as fc.Arbitrary<string>, shapeArb(shape.value, stack)), {
+            minLength: shape.min ?? 0,
+            maxLength: Math.max(shape.min ?? 0, clampMax(shape.max, 4)),
+          })
+          .map((pairs) => Object.fromEntries(pairs));
+        break;
+    }
+  memo.set(name, arb);
+  return arb;
+}
+
+function memberArb(memberName: string, member: Member, stack: readonly string[]): fc.Arbitrary<unknown> {
+  const recursive = stack.includes(member.target);
+  const own = recursive ? fc.constant(undefined) : shapeArb(member.target, stack);
+  const refs = MEMBER_REFS[memberName];
+  const options: fc.WeightedArbitrary<unknown>[] = [{ weight: 10 - REF_WEIGHT, arbitrary: own }];
+  if (PASSWORD_MEMBERS.has(memberName)) options.push({ weight: 3, arbitrary: strongPassword });
+  if (refs) options.push({ weight: REF_WEIGHT, arbitrary: fc.constantFrom(...refs.map(ref)) });
+  return options.length === 1 ? own : fc.oneof(...options);
+}
+
+function structureArb(
+  _name: string,
+  members: Readonly<Record<string, Member>>,
+  stack: readonly string[],
+): fc.Arbitrary<unknown> {
+  const model: Record<string, fc.Arbitrary<unknown>> = {};
+  const required: string[] = [];
+  for (const [m, member] of Object.entries(members)) {
+    model[m] = memberArb(m, member, stack);
+    if (member.required) required.push(m);
+  }
+  return fc.record(model, { requiredKeys: required });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutations
+
+const MUTATIONS = [
+  "drop",
+  "retype",
+  "oversize",
+  "hostile",
+  "nest",
+  "number",
+  "proto",
+  "extra",
+  "empty",
+  "duplicate",
+  "null",
+] as const;
+
+interface Mutation {
+  kind: (typeof MUTATIONS)[number];
+  /** Which node of the tree (modulo their number). */
+  at: number;
+  /** Which variant of the mutation. */
+  pick: number;
+  extraKey: string;
+  extraValue: unknown;
+}
+
+const mutationArb: fc.Arbitrary<Mutation> = fc.record({
+  kind: fc.constantFrom(...MUTATIONS),
+  at: fc.nat(),
+  pick: fc.nat(),
+  extraKey: fc.oneof(
+    fc.constantFrom(...PROTO_KEYS, "UserPoolId", "Username", ""),
+    fc.string({ maxLength: 20 }),
+  ),
+  extraValue: fc.jsonValue({ maxDepth: 2 }),
+});
+
+interface Slot {
+  get(): Node;
+  set(v: Node): void;
+  remove(): void;
+  parentObject?: { t: "obj"; entries: [string, Node][] };
+}
+
+/** Every node of the tree with a way to replace or remove it; the root first. */
+function slots(root: { value: Node }): Slot[] {
+  const out: Slot[] = [];
+  const walk = (
+    get: () => Node,
+    set: (v: Node) => void,
+    remove: () => void,
+    parent?: Slot["parentObject"],
+  ) => {
+    out.push({ get, set, remove, parentObject: parent });
+    const n = get();
+    if (n === null || typeof n !== "object" || n.t === "raw") return;
+    if (n.t === "arr")
+      n.items.forEach((_, i) =>
+        walk(
+          () => n.items[i]!,
+          (v) => (n.items[i] = v),
+          () => n.items.splice(i, 1),
+        ),
+      );
+    else
+      n.entries.forEach((e, i) =>
+        walk(
+          () => e[1],
+          (v) => (e[1] = v),
+          () => n.entries.splice(i, 1),
+          n,
+        ),
+      );
+  };
+  walk(
+    () => root.value,
+    (v) => (root.value = v),
+    () => (root.value = obj([])),
+  );
+  return out;
+}
+
+const OVERSIZE = [129, 257, 2049, 2049, 4097, 4097, 20_000, 131_073];
+const DEPTHS = [32, 100, 1000, 1000, 1000, 1000, 5000, 100_000];
+
+function applyMutation(root: { value: Node }, m: Mutation): void {
+  const all = slots(root);
+  const slot = all[m.at % all.length]!;
+  const node = slot.get();
+  const pick = <T>(xs: readonly T[]): T => xs[m.pick % xs.length]!;
+  switch (m.kind) {
+    case "drop":
+      if (all.length > 1) slot.remove();
+      return;
+    case "retype":
+      return slot.set(pick(WRONG_TYPED));
+    case "oversize": {
+      const n = pick(OVERSIZE);
+      if (typeof node === "string" || node === null || typeof node !== "object")
+        return slot.set("A".repeat(n));
+      if (node.t === "arr")
+        return slot.set(arr(Array.from({ length: Math.min(n, 2049) }, () => node.items[0] ?? "x")));
+      if (node.t === "obj")
+        return slot.set(
+          obj(Array.from({ length: Math.min(n, 2049) }, (_, i) => [`k${i}`, "v"] as [string, Node])),
+        );
+      return;
+    }
+    case "hostile": {
+      const h = pick(HOSTILE_STRINGS);
+      return slot.set(typeof node === "string" && m.pick % 2 === 1 ? node + h : h);
+    }
+    case "nest":
+      return slot.set(nested(pick(DEPTHS), m.pick));
+    case "number":
+      return slot.set(pick(WRONG_TYPED.slice(0, 15)));
+    case "proto":
+    case "extra":
+    case "duplicate": {
+      const target =
+        node !== null && typeof node === "object" && node.t === "obj" ? node : (slot.parentObject ?? null);
+      const rootNode = root.value;
+      const o =
+        target ??
+        (rootNode !== null && typeof rootNode === "object" && rootNode.t === "obj" ? rootNode : null);
+      if (!o) return;
+      if (m.kind === "proto")
+        o.entries.push([pick(PROTO_KEYS), pick([obj([["isAdmin", true]]), null, "x", 1, arr([]), obj([])])]);
+      else if (m.kind === "extra") o.entries.push([m.extraKey, fromJson(m.extraValue)]);
+      else if (o.entries.length > 0) {
+        const [k] = o.entries[m.pick % o.entries.length]!;
+        o.entries.push([k, pick(WRONG_TYPED)]);
+      }
+      return;
+    }
+    case "empty":
+      return slot.set(pick(["", arr([]), obj([])]));
+    case "null":
+      return slot.set(null);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cases
+
+const OPERATIONS_DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "src", "operations");
+
+/** Operations with an implementation file (the others answer UnsupportedOperationException). */
+export function implementedOperations(): Set<string> {
+  const names = new Set<string>();
+  for (const area of readdirSync(OPERATIONS_DIR, { withFileTypes: true }))
+    if (area.isDirectory())
+      for (const f of readdirSync(join(OPERATIONS_DIR, area.name)))
+        if (f.endsWith(".ts")) names.add(f.slice(0, -3));
+  return names;
+}
+
+/** Operations that hash or check a password when they get far: fewer of them keep the run fast. */
+const PASSWORD_OPERATIONS = new Set([
+  "SignUp",
+  "AdminCreateUser",
+  "AdminSetUserPassword",
+  "ChangePassword",
+  "ConfirmForgotPassword",
+  "InitiateAuth",
+  "AdminInitiateAuth",
+  "RespondToAuthChallenge",
+  "AdminRespondToAuthChallenge",
+]);
+
+const ALL_OPERATIONS = Object.keys(OPERATIONS) as OperationName[];
+
+function operationArb(): fc.Arbitrary<OperationName> {
+  const implemented = implementedOperations();
+  return fc.oneof(
+    ...ALL_OPERATIONS.map((op) => ({
+      weight: PASSWORD_OPERATIONS.has(op) ? 2 : implemented.has(op) ? 6 : 1,
+      arbitrary: fc.constant(op),
+    })),
+  );
+}
+
+const validBody = (op: OperationName) => shapeArb(OPERATIONS[op].input).map((v) => fromJson(v));
+
+const validCase = (ops: fc.Arbitrary<OperationName>) =>
+  ops.chain((op) =>
+    validBody(op).map((b): FuzzCase => ({ operation: op, auth: "auto", body: serialize(b) })),
+  );
+
+const mutatedCase = (ops: fc.Arbitrary<OperationName>) =>
+  ops.chain((op) =>
+    fc
+      .tuple(validBody(op), fc.array(mutationArb, { minLength: 1, maxLength: 3 }))
+      .map(([b, ms]): FuzzCase => {
+        const root = { value: b };
+        for (const m of ms) applyMutation(root, m);
+        return { operation: op, auth: "auto", body: serialize(root.value) };
+      }),
+  );
+
+const RAW_BODIES: readonly string[] = [
+  "",
+  " ",
+  "null",
+  "[]",
+  "[{}]",
+  "0",
+  "-0",
+  '"UserPoolId"',
+  "true",
+  "{",
+  "}",
+  '{"UserPoolId":',
+  '{"UserPoolId":"@@pool@@"',
+  "{}garbage",
+  "{} {}",
+  "\ufeff{}",
+  "{/* comment */}",
+  '{"a":NaN}',
+  '{"a":Infinity}',
+  "{'UserPoolId':'x'}",
+  '{"UserPoolId":"@@pool@@","UserPoolId":{"a":1}}',
+  '{"__proto__":{"UserPoolId":"@@pool@@","isAdmin":true},"Username":"@@username@@"}',
+  '{"constructor":{"prototype":{"polluted":1}},"UserPoolId":"@@pool@@"}',
+  '{"UserPoolId":"\\ud800","Username":"\\u0000"}',
+  '{"UserPoolId":"@@pool@@","Username":"@@username@@","UserAttributes":[{"Name":"__proto__","Value":"x"}]}',
+  '{"UserPoolId":"@@pool@@","ClientMetadata":{"__proto__":"x","constructor":"y"}}',
+  '{"UserPoolId":"@@pool@@","MaxResults":1e309}',
+  '{"UserPoolId":"@@pool@@","Limit":-0}',
+  "[".repeat(1000) + "]".repeat(1000),
+  "[".repeat(200_000) + "]".repeat(200_000),
+  '{"a":'.repeat(1000) + "{}" + "}".repeat(1000),
+  '{"UserPoolId":"' + "A".repeat(1_100_000) + '"}',
+];
+
+/** Raw bodies that are not valid UTF-8 (sent as bytes). */
+const RAW_BYTES: readonly string[] = [
+  Buffer.from([0xff, 0xfe, 0x7b, 0x7d]).toString("base64"),
+  Buffer.from('{"UserPoolId":"\xc3\x28"}', "latin1").toString("base64"),
+  Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xed, 0xa0, 0x80, 0x22, 0x7d]).toString("base64"),
+  Buffer.from([0x00, 0x00, 0x00]).toString("base64"),
+];
+
+const rawBodyCase = (ops: fc.Arbitrary<OperationName>) =>
+  fc.tuple(ops, fc.nat(), fc.boolean()).map(([op, i, bytes]): FuzzCase => {
+    if (bytes && i % 4 === 0)
+      return { operation: op, auth: "auto", body: RAW_BYTES[i % RAW_BYTES.length]!, base64: true };
+    return { operation: op, auth: "auto", body: RAW_BODIES[i % RAW_BODIES.length]! };
+  });
+
+const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
+const printable = fc.string({
+  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
+  maxLength: 200,
+});
+
+const targetArb = (op: string): fc.Arbitrary<string | null> =>
+  fc.oneof(
+    fc.constant(null),
+    fc.constantFrom(
+      "",
+      TARGET_PREFIX,
+      TARGET_PREFIX + op.toLowerCase(),
+      TARGET_PREFIX + op + " ",
+      "AWSCognitoIdentityService." + op,
+      op,
+      TARGET_PREFIX + "__proto__",
+      TARGET_PREFIX + "constructor",
+      TARGET_PREFIX + "toString",
+      TARGET_PREFIX + "hasOwnProperty",
+      TARGET_PREFIX + "valueOf",
+      TARGET_PREFIX + "x".repeat(8000),
+    ),
+    printable.map((s) => TARGET_PREFIX + s),
+  );
+
+const contentTypeArb: fc.Arbitrary<string | null> = fc.oneof(
+  fc.constant(null),
+  fc.constantFrom(
+    "",
+    "application/json",
+    "text/plain",
+    "application/x-amz-json-1.0",
+    "application/x-amz-json-1.1; charset=utf-8",
+    "APPLICATION/X-AMZ-JSON-1.1",
+    "application/x-amz-json-1.1;;;",
+    "multipart/form-data; boundary=x",
+    "application/x-www-form-urlencoded",
+  ),
+  printable,
+);
+
+const authorizationArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom(
+    "",
+    "AWS4-HMAC-SHA256",
+    "AWS4-HMAC-SHA256 ",
+    "AWS4-HMAC-SHA256 Credential=",
+    "AWS4-HMAC-SHA256 Credential=AKIDTEST, SignedHeaders=host, Signature=00",
+    "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=, Signature=",
+    "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/../cognito-idp/aws4_request, SignedHeaders=host;x-amz-date, Signature=zz",
+    "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/cognito-idp/aws4_request, SignedHeaders=host;host;host, Signature=" +
+      "0".repeat(64),
+    "AWS4-HMAC-SHA256 Credential=/////, SignedHeaders=;;;;, Signature=,,,,",
+    "AWS4-HMAC-SHA256 Credential=AKIDTEST/20260101/us-east-1/cognito-idp/aws4_request,SignedHeaders=content-type;host;x-amz-date;x-amz-target,Signature=" +
+      "f".repeat(64),
+    "Bearer x",
+    "Basic YTpi",
+    "AWS4-HMAC-SHA512 Credential=a",
+    "AWS4-HMAC-SHA256 " + "Credential=".repeat(500),
+  ),
+  printable,
+  printable.map((s) => "AWS4-HMAC-SHA256 " + s),
+);
+
+const headerCase = (ops: fc.Arbitrary<OperationName>) =>
+  ops.chain((op) =>
+    fc
+      .tuple(
+        validBody(op).map(serialize),
+        fc.constantFrom("target", "contentType", "unsigned", "signed", "garbage"),
+        targetArb(op),
+        contentTypeArb,
+        authorizationArb,
+      )
+      .map(([body, what, target, contentType, authorization]): FuzzCase => {
+        if (what === "target") return { operation: op, auth: "auto", target, body };
+        if (what === "contentType") return { operation: op, auth: "auto", contentType, body };
+        if (what === "garbage") return { operation: op, auth: "garbage", authorization, body };
+        return { operation: op, auth: what, body };
+      }),
+  );
+
+/** The fuzzer's requests: valid, mutated, raw bodies and wrong headers, for every operation. */
+export function caseArbitrary(): fc.Arbitrary<FuzzCase> {
+  const ops = operationArb();
+  return fc.oneof(
+    { weight: 40, arbitrary: validCase(ops) },
+    { weight: 44, arbitrary: mutatedCase(ops) },
+    { weight: 6, arbitrary: rawBodyCase(ops) },
+    { weight: 10, arbitrary: headerCase(ops) },
+  );
+}
