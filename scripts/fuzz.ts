@@ -81,9 +81,13 @@ async function main(): Promise<number> {
       maxFailures: 10,
       onProgress: progress,
     });
-    progress(report);
+    if (report.requests % 10_000 !== 0) progress(report);
     const types = Object.entries(report.types).sort((a, b) => b[1] - a[1]);
     out(`error types: ${types.map(([t, n]) => `${t} ${n}`).join(", ")}`);
+    const ok = Object.entries(report.succeeded).sort((a, b) => a[1] - b[1]);
+    out(
+      `operations answering 200 at least once: ${ok.length}: ${ok.map(([op, n]) => `${op} ${n}`).join(", ")}`,
+    );
     out(
       `slowest: ${report.slowest.map((x) => `${x.operation} ${x.ms} ms (${x.bytes} bytes, ${x.status})`).join(", ")}`,
     );

@@ -14,6 +14,7 @@ import {
   check,
   createFixture,
   describeFailure,
+  emptyReport,
   type Fixture,
   fuzz,
   readRegressions,
@@ -38,7 +39,7 @@ describe("operation fuzzer", () => {
     const regressions = readRegressions();
     const failures: string[] = [];
     for (const r of regressions) {
-      const report = { requests: 0, statuses: {}, types: {}, failures: [], crashed: false, slowest: [] };
+      const report = emptyReport();
       const failure = await check(server, r.case, fixture, report);
       if (failure) failures.push(`${r.name}\n${describeFailure(failure)}`);
     }

@@ -331,7 +331,7 @@ const MEMBER_REFS: Readonly<Record<string, readonly Ref[]>> = {
 const PASSWORD_MEMBERS = new Set(["Password", "PreviousPassword", "ProposedPassword", "TemporaryPassword"]);
 
 /** How often a member named in MEMBER_REFS takes the fixture's value (out of 10). */
-const REF_WEIGHT = 7;
+const REF_WEIGHT = 9;
 
 const memo = new Map<string, fc.Arbitrary<unknown>>();
 
@@ -555,11 +555,20 @@ function slots(root: { value: Node }): Slot[] {
 const OVERSIZE = [129, 257, 2049, 2049, 4097, 4097, 20_000, 131_073];
 const DEPTHS = [32, 100, 1000, 1000, 1000, 1000, 5000, 100_000];
 
+/** A fresh copy: the constant nodes above are shared, and mutations change nodes in place. */
+function clone(node: Node): Node {
+  if (node === null || typeof node !== "object") return node;
+  if (node.t === "raw") return raw(node.text);
+  if (node.t === "arr") return arr(node.items.map(clone));
+  return obj(node.entries.map(([k, v]) => [k, clone(v)]));
+}
+
 function applyMutation(root: { value: Node }, m: Mutation): void {
   const all = slots(root);
   const slot = all[m.at % all.length]!;
   const node = slot.get();
-  const pick = <T>(xs: readonly T[]): T => xs[m.pick % xs.length]!;
+  const choose = <T>(xs: readonly T[]): T => xs[m.pick % xs.length]!;
+  const pick = (xs: readonly Node[]): Node => clone(choose(xs));
   switch (m.kind) {
     case "drop":
       if (all.length > 1) slot.remove();
@@ -567,11 +576,11 @@ function applyMutation(root: { value: Node }, m: Mutation): void {
     case "retype":
       return slot.set(pick(WRONG_TYPED));
     case "oversize": {
-      const n = pick(OVERSIZE);
+      const n = choose(OVERSIZE);
       if (typeof node === "string" || node === null || typeof node !== "object")
         return slot.set("A".repeat(n));
       if (node.t === "arr")
-        return slot.set(arr(Array.from({ length: Math.min(n, 2049) }, () => node.items[0] ?? "x")));
+        return slot.set(arr(Array.from({ length: Math.min(n, 2049) }, () => clone(node.items[0] ?? "x"))));
       if (node.t === "obj")
         return slot.set(
           obj(Array.from({ length: Math.min(n, 2049) }, (_, i) => [`k${i}`, "v"] as [string, Node])),
@@ -579,11 +588,11 @@ function applyMutation(root: { value: Node }, m: Mutation): void {
       return;
     }
     case "hostile": {
-      const h = pick(HOSTILE_STRINGS);
+      const h = choose(HOSTILE_STRINGS);
       return slot.set(typeof node === "string" && m.pick % 2 === 1 ? node + h : h);
     }
     case "nest":
-      return slot.set(nested(pick(DEPTHS), m.pick));
+      return slot.set(nested(choose(DEPTHS), m.pick));
     case "number":
       return slot.set(pick(WRONG_TYPED.slice(0, 15)));
     case "proto":
@@ -597,7 +606,10 @@ function applyMutation(root: { value: Node }, m: Mutation): void {
         (rootNode !== null && typeof rootNode === "object" && rootNode.t === "obj" ? rootNode : null);
       if (!o) return;
       if (m.kind === "proto")
-        o.entries.push([pick(PROTO_KEYS), pick([obj([["isAdmin", true]]), null, "x", 1, arr([]), obj([])])]);
+        o.entries.push([
+          choose(PROTO_KEYS),
+          pick([obj([["isAdmin", true]]), null, "x", 1, arr([]), obj([])]),
+        ]);
       else if (m.kind === "extra") o.entries.push([m.extraKey, fromJson(m.extraValue)]);
       else if (o.entries.length > 0) {
         const [k] = o.entries[m.pick % o.entries.length]!;
@@ -646,13 +658,67 @@ function operationArb(): fc.Arbitrary<OperationName> {
   const implemented = implementedOperations();
   return fc.oneof(
     ...ALL_OPERATIONS.map((op) => ({
-      weight: PASSWORD_OPERATIONS.has(op) ? 2 : implemented.has(op) ? 6 : 1,
+      weight: PASSWORD_OPERATIONS.has(op) ? 4 : implemented.has(op) ? 12 : 1,
       arbitrary: fc.constant(op),
     })),
   );
 }
 
-const validBody = (op: OperationName) => shapeArb(OPERATIONS[op].input).map((v) => fromJson(v));
+/**
+ * Operations that, when they succeed on the fixture's ids, spoil it for the requests after them
+ * (a deleted pool or user, revoked tokens, a changed password): the runner makes a new fixture
+ * then. They take the fixture's ids less often, so that this stays rare.
+ */
+export const STATE_CHANGING: ReadonlySet<string> = new Set([
+  "DeleteUserPool",
+  "DeleteUserPoolClient",
+  "UpdateUserPoolClient",
+  "UpdateUserPool",
+  "AdminDeleteUser",
+  "DeleteUser",
+  "AdminDisableUser",
+  "AdminSetUserPassword",
+  "AdminResetUserPassword",
+  "ChangePassword",
+  "ConfirmForgotPassword",
+  "GlobalSignOut",
+  "AdminUserGlobalSignOut",
+  "RevokeToken",
+  "DeleteGroup",
+  "AdminRemoveUserFromGroup",
+]);
+
+/** Look-alikes of the fixture's values: well formed, but naming nothing that exists. */
+const LOOKALIKES: Readonly<Record<Ref, string>> = {
+  pool: "us-east-1_Fuzz00000",
+  poolArn: "arn:aws:cognito-idp:us-east-1:000000000000:userpool/us-east-1_Fuzz00000",
+  client: "fuzz0000000000000000000000",
+  username: "nobody",
+  sub: "00000000-0000-4000-8000-000000000000",
+  email: "nobody@example.com",
+  group: "no-such-group",
+  password: "Wrong-pass-1!",
+  access: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
+  refresh: "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.x.y.z.w",
+  session: "AYABeFuzzSessionThatNamesNothing00000000",
+};
+
+function unref(node: Node): Node {
+  if (typeof node === "string") {
+    const m = /^@@(\w+)@@$/.exec(node);
+    return m && m[1]! in LOOKALIKES ? LOOKALIKES[m[1] as Ref] : node;
+  }
+  if (node === null || typeof node !== "object" || node.t === "raw") return node;
+  if (node.t === "arr") return arr(node.items.map(unref));
+  return obj(node.entries.map(([k, v]) => [k, unref(v)]));
+}
+
+const validBody = (op: OperationName) =>
+  STATE_CHANGING.has(op)
+    ? fc
+        .tuple(shapeArb(OPERATIONS[op].input), fc.integer({ min: 0, max: 9 }))
+        .map(([v, n]) => (n < 9 ? unref(fromJson(v)) : fromJson(v)))
+    : shapeArb(OPERATIONS[op].input).map((v) => fromJson(v));
 
 const validCase = (ops: fc.Arbitrary<OperationName>) =>
   ops.chain((op) =>
@@ -807,8 +873,8 @@ const headerCase = (ops: fc.Arbitrary<OperationName>) =>
 export function caseArbitrary(): fc.Arbitrary<FuzzCase> {
   const ops = operationArb();
   return fc.oneof(
-    { weight: 40, arbitrary: validCase(ops) },
-    { weight: 44, arbitrary: mutatedCase(ops) },
+    { weight: 50, arbitrary: validCase(ops) },
+    { weight: 34, arbitrary: mutatedCase(ops) },
     { weight: 6, arbitrary: rawBodyCase(ops) },
     { weight: 10, arbitrary: headerCase(ops) },
   );

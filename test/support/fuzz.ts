@@ -23,7 +23,7 @@ import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
 import fc from "fast-check";
 import { OPERATIONS, type OperationName } from "../../src/generated/operations.ts";
-import { caseArbitrary, type FuzzCase, REFS, type Ref } from "./fuzz-requests.ts";
+import { caseArbitrary, type FuzzCase, REFS, type Ref, STATE_CHANGING } from "./fuzz-requests.ts";
 import type { TestServer } from "./server.ts";
 
 export type { FuzzCase } from "./fuzz-requests.ts";
@@ -134,6 +134,23 @@ export async function createFixture(sdk: CognitoIdentityProviderClient): Promise
     refresh: auth.RefreshToken!,
     session: challenge.Session,
   };
+}
+
+/** Operations whose success only revokes the fixture's tokens: signing in again repairs it. */
+const TOKEN_REVOKING = new Set(["GlobalSignOut", "AdminUserGlobalSignOut", "RevokeToken"]);
+
+/** The fixture with fresh tokens. */
+async function signInAgain(sdk: CognitoIdentityProviderClient, f: Fixture): Promise<Fixture> {
+  const auth = (
+    await sdk.send(
+      new InitiateAuthCommand({
+        ClientId: f.client,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: f.username, PASSWORD: f.password },
+      }),
+    )
+  ).AuthenticationResult!;
+  return { ...f, access: auth.AccessToken!, refresh: auth.RefreshToken! };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -295,8 +312,14 @@ export interface FuzzReport {
   types: Record<string, number>;
   failures: Failure[];
   crashed: boolean;
+  /** Successful answers per operation: how many requests got through to the domain logic. */
+  succeeded: Record<string, number>;
   /** The slowest answers: milliseconds, operation, body size, status. */
   slowest: { ms: number; operation: string; bytes: number; status: number }[];
+}
+
+export function emptyReport(): FuzzReport {
+  return { requests: 0, statuses: {}, types: {}, failures: [], crashed: false, slowest: [], succeeded: {} };
 }
 
 const excerpt = (s: string, n = 4000) => (s.length > n ? `${s.slice(0, n)}... (${s.length} characters)` : s);
@@ -315,6 +338,7 @@ export async function check(
   c: FuzzCase,
   fixture: Fixture,
   report: FuzzReport,
+  onAnswer?: (status: number) => void,
 ): Promise<Failure | undefined> {
   const sent = await buildRequest(c, fixture, `127.0.0.1:${server.port}`);
   const shown = {
@@ -348,6 +372,8 @@ export async function check(
     };
   }
   report.statuses[answer.status] = (report.statuses[answer.status] ?? 0) + 1;
+  onAnswer?.(answer.status);
+  if (answer.status === 200) report.succeeded[c.operation] = (report.succeeded[c.operation] ?? 0) + 1;
   noteTime(report, performance.now() - started, c.operation, sent.body.length, answer.status);
   const type = answer.headers["x-amzn-errortype"];
   if (typeof type === "string") report.types[type] = (report.types[type] ?? 0) + 1;
@@ -385,14 +411,7 @@ export async function fuzz(
   sdk: CognitoIdentityProviderClient,
   o: FuzzOptions,
 ): Promise<FuzzReport> {
-  const report: FuzzReport = {
-    requests: 0,
-    statuses: {},
-    types: {},
-    failures: [],
-    crashed: false,
-    slowest: [],
-  };
+  const report = emptyReport();
   const arbitrary = caseArbitrary();
   let remaining = o.runs;
   const take = () => {
@@ -403,12 +422,19 @@ export async function fuzz(
   const done = () => report.crashed || report.failures.length >= o.maxFailures;
 
   async function runChunk(seed: number, numRuns: number, path: string | undefined): Promise<void> {
-    const fixture = await createFixture(sdk);
+    let fixture = await createFixture(sdk);
+    let stale: "tokens" | "all" | undefined;
     let calls = 0;
     const budget = numRuns + 300;
     const property = fc.asyncProperty(arbitrary, async (c) => {
       if (++calls > budget || report.crashed) return true;
-      const failure = await check(server, c, fixture, report);
+      if (stale === "tokens") fixture = await signInAgain(sdk, fixture).catch(() => createFixture(sdk));
+      else if (stale === "all") fixture = await createFixture(sdk);
+      stale = undefined;
+      const failure = await check(server, c, fixture, report, (status) => {
+        if (status === 200 && STATE_CHANGING.has(c.operation))
+          stale = TOKEN_REVOKING.has(c.operation) ? "tokens" : "all";
+      });
       if (failure) throw new FuzzFailure(failure);
       return true;
     });
