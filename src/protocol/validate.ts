@@ -3,7 +3,8 @@
  * "2 validation errors detected: Value null at 'userPoolId' failed to satisfy constraint: Member
  * must not be null; Value 'x' at 'limit' ...". Type mismatches (a number where a string belongs)
  * are SerializationExceptions, as AWS's JSON protocol answers them. Structure members, list items and
- * map values sent as JSON null are removed from the input, so the operations never see a null.
+ * map values sent as JSON null are removed from the input, so the operations never see a null;
+ * strings holding U+0000 are refused (no storage keeps them alike).
  */
 import { InvalidParameterException } from "../generated/exceptions.ts";
 import { SHAPES, type Shape } from "../generated/shapes.ts";
@@ -66,6 +67,11 @@ class Validator {
         if (typeof value !== "string") throw serializationError(path, "a string");
         if (shape.enum && !shape.enum.includes(value)) {
           this.fail(value, sensitive, path, `Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+          return;
+        }
+        // PostgreSQL text cannot hold U+0000: refused here, on every storage alike, never a 500.
+        if (value.includes("\u0000")) {
+          this.fail(value, true, path, "Member must not contain the character U+0000");
           return;
         }
         const length = value.length;
