@@ -50,6 +50,8 @@ export const REFS = [
   "access",
   "refresh",
   "session",
+  "provider",
+  "idpIdentifier",
 ] as const;
 export type Ref = (typeof REFS)[number];
 const ref = (name: Ref) => `@@${name}@@`;
@@ -335,6 +337,8 @@ const MEMBER_REFS: Readonly<Record<string, readonly Ref[]>> = {
   Token: ["refresh"],
   Session: ["session"],
   ResourceArn: ["poolArn"],
+  ProviderName: ["provider"],
+  IdpIdentifier: ["idpIdentifier"],
   Password: ["password"],
   PreviousPassword: ["password"],
 };
@@ -701,6 +705,7 @@ export const STATE_CHANGING: ReadonlySet<string> = new Set([
   "RevokeToken",
   "DeleteGroup",
   "AdminRemoveUserFromGroup",
+  "DeleteIdentityProvider",
 ]);
 
 /** Look-alikes of the fixture's values: well formed, but naming nothing that exists. */
@@ -716,6 +721,8 @@ const LOOKALIKES: Readonly<Record<Ref, string>> = {
   access: "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
   refresh: "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIn0.x.y.z.w",
   session: "AYABeFuzzSessionThatNamesNothing00000000",
+  provider: "NoSuchProvider",
+  idpIdentifier: "no-such-identifier",
 };
 
 function unref(node: Node): Node {

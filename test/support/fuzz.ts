@@ -14,6 +14,7 @@ import {
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
+  CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   GetUserCommand,
@@ -24,6 +25,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import fc from "fast-check";
 import { OPERATIONS, type OperationName } from "../../src/generated/operations.ts";
 import { caseArbitrary, type FuzzCase, REFS, type Ref, STATE_CHANGING } from "./fuzz-requests.ts";
+import { GOOGLE_DETAILS } from "./federation.ts";
 import type { TestServer } from "./server.ts";
 
 export type { FuzzCase } from "./fuzz-requests.ts";
@@ -43,8 +45,8 @@ export type Fixture = Record<Ref, string>;
 let fixtureCount = 0;
 
 /**
- * A pool with a public client (password and refresh-token sign-in), a confirmed user in a group
- * signed in (access and refresh token), and a second user whose first sign-in left a
+ * A pool with a public client (password and refresh-token sign-in), a Google identity provider, a
+ * confirmed user in a group signed in (access and refresh token), and a second user whose first sign-in left a
  * NEW_PASSWORD_REQUIRED session. Also the sign-in check after a run: it fails when the server no
  * longer signs users in.
  */
@@ -93,6 +95,15 @@ export async function createFixture(sdk: CognitoIdentityProviderClient): Promise
   await sdk.send(
     new AdminAddUserToGroupCommand({ UserPoolId: pool.Id!, Username: username, GroupName: group }),
   );
+  await sdk.send(
+    new CreateIdentityProviderCommand({
+      UserPoolId: pool.Id!,
+      ProviderName: "Google",
+      ProviderType: "Google",
+      ProviderDetails: GOOGLE_DETAILS,
+      IdpIdentifiers: [`fuzz-idp-${n}`],
+    }),
+  );
   const auth = (
     await sdk.send(
       new InitiateAuthCommand({
@@ -133,6 +144,8 @@ export async function createFixture(sdk: CognitoIdentityProviderClient): Promise
     access: auth.AccessToken!,
     refresh: auth.RefreshToken!,
     session: challenge.Session,
+    provider: "Google",
+    idpIdentifier: `fuzz-idp-${n}`,
   };
 }
 
