@@ -62,7 +62,9 @@ async function main(): Promise<number> {
   const sdk = server.client();
   const storage = process.env.LANYARD_TEST_POSTGRES_URL ? "PostgreSQL" : "SQLite";
   const started = performance.now();
+  let printed = -1;
   const progress = (r: FuzzReport) => {
+    printed = r.requests;
     const s = (performance.now() - started) / 1000;
     out(
       `${r.requests} requests in ${s.toFixed(0)} s (${(r.requests / s).toFixed(0)}/s), statuses ${JSON.stringify(r.statuses)}`,
@@ -81,7 +83,7 @@ async function main(): Promise<number> {
       maxFailures: 10,
       onProgress: progress,
     });
-    if (report.requests % 10_000 !== 0) progress(report);
+    if (report.requests !== printed) progress(report);
     const types = Object.entries(report.types).sort((a, b) => b[1] - a[1]);
     out(`error types: ${types.map(([t, n]) => `${t} ${n}`).join(", ")}`);
     const ok = Object.entries(report.succeeded).sort((a, b) => a[1] - b[1]);

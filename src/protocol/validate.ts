@@ -4,7 +4,8 @@
  * must not be null; Value 'x' at 'limit' ...". Type mismatches (a number where a string belongs)
  * are SerializationExceptions, as AWS's JSON protocol answers them. Structure members, list items and
  * map values sent as JSON null are removed from the input, so the operations never see a null;
- * strings holding U+0000 are refused (no storage keeps them alike).
+ * strings holding U+0000 are refused (no storage keeps them alike); members the model does not
+ * know are dropped.
  */
 import { InvalidParameterException } from "../generated/exceptions.ts";
 import { SHAPES, type Shape } from "../generated/shapes.ts";
@@ -61,6 +62,9 @@ class Validator {
           }
           this.check(v, member.target, p, sensitive);
         }
+        // Members the model does not know are ignored, as AWS ignores them: dropped here, so an
+        // operation can neither keep nor trip over them (a 100,000-deep extra member, __proto__).
+        for (const k of Object.keys(obj)) if (!Object.hasOwn(shape.members, k)) delete obj[k];
         return;
       }
       case "string": {
