@@ -241,11 +241,12 @@ const MAX_BODY_BYTES = 1024 * 1024;
 const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
 const TIMEOUT_MS = 30_000;
 
-export function sendRaw(port: number, sent: Sent): Promise<Answer> {
+/** Sends a request on a kept-alive connection, or on a connection of its own when `fresh`. */
+export function sendRaw(port: number, sent: Sent, fresh = false): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
-        agent,
+        agent: fresh ? false : agent,
         host: "127.0.0.1",
         port,
         method: "POST",
@@ -362,7 +363,11 @@ export async function check(
   let answer: Answer;
   const started = performance.now();
   try {
-    answer = await sendRaw(server.port, sent);
+    answer = await sendRaw(server.port, sent).catch((e: Error) => {
+      // A kept-alive connection the server closed as it was reused: once more on a new one.
+      if (/EPIPE|ECONNRESET|socket hang up/.test(e.message)) return sendRaw(server.port, sent, true);
+      throw e;
+    });
   } catch (e) {
     const dead = server.process.exitCode !== null || server.process.signalCode !== null;
     if (dead) report.crashed = true;
