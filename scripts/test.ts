@@ -30,6 +30,7 @@ const ON_POSTGRES = [
   "test/api/**/*.test.ts",
   "test/flows/**/*.test.ts",
   "test/multi-instance/**/*.test.ts",
+  "test/fuzz/**/*.test.ts",
 ];
 
 interface Summary {

@@ -2,7 +2,10 @@
  * Input validation against the generated model constraints, worded like AWS's own validator:
  * "2 validation errors detected: Value null at 'userPoolId' failed to satisfy constraint: Member
  * must not be null; Value 'x' at 'limit' ...". Type mismatches (a number where a string belongs)
- * are SerializationExceptions, as AWS's JSON protocol answers them.
+ * are SerializationExceptions, as AWS's JSON protocol answers them. Structure members, list items and
+ * map values sent as JSON null are removed from the input, so the operations never see a null;
+ * strings holding U+0000 are refused (no storage keeps them alike); members the model does not
+ * know are dropped.
  */
 import { InvalidParameterException } from "../generated/exceptions.ts";
 import { SHAPES, type Shape } from "../generated/shapes.ts";
@@ -52,17 +55,27 @@ class Validator {
           const v = obj[name];
           const p = memberPath(path, name);
           if (v === undefined || v === null) {
+            // A member sent as JSON null is a member not sent: the operations never see the null.
+            if (v === null) delete obj[name];
             if (member.required) this.fail(null, false, p, "Member must not be null");
             continue;
           }
           this.check(v, member.target, p, sensitive);
         }
+        // Members the model does not know are ignored, as AWS ignores them: dropped here, so an
+        // operation can neither keep nor trip over them (a 100,000-deep extra member, __proto__).
+        for (const k of Object.keys(obj)) if (!Object.hasOwn(shape.members, k)) delete obj[k];
         return;
       }
       case "string": {
         if (typeof value !== "string") throw serializationError(path, "a string");
         if (shape.enum && !shape.enum.includes(value)) {
           this.fail(value, sensitive, path, `Member must satisfy enum value set: [${shape.enum.join(", ")}]`);
+          return;
+        }
+        // PostgreSQL text cannot hold U+0000: refused here, on every storage alike, never a 500.
+        if (value.includes("\u0000")) {
+          this.fail(value, true, path, "Member must not contain the character U+0000");
           return;
         }
         const length = value.length;
@@ -108,27 +121,32 @@ class Validator {
       }
       case "list": {
         if (!Array.isArray(value)) throw serializationError(path, "a list");
+        // Null items are dropped, like null members: the operations never see them.
+        if (value.includes(null)) {
+          let kept = 0;
+          for (const item of value) if (item !== null) value[kept++] = item;
+          value.length = kept;
+        }
         if (shape.max !== undefined && value.length > shape.max)
           this.fail(value, sensitive, path, `Member must have length less than or equal to ${shape.max}`);
         if (shape.min !== undefined && value.length < shape.min)
           this.fail(value, sensitive, path, `Member must have length greater than or equal to ${shape.min}`);
-        value.forEach((item, i) => {
-          if (item === null) return;
-          this.check(item, shape.member, `${path}.${i + 1}.member`, sensitive);
-        });
+        value.forEach((item, i) => this.check(item, shape.member, `${path}.${i + 1}.member`, sensitive));
         return;
       }
       case "map": {
         if (typeof value !== "object" || value === null || Array.isArray(value))
           throw serializationError(path, "a map");
-        const entries = Object.entries(value as Record<string, unknown>);
+        const map = value as Record<string, unknown>;
+        for (const [k, v] of Object.entries(map)) if (v === null) delete map[k];
+        const entries = Object.entries(map);
         if (shape.max !== undefined && entries.length > shape.max)
           this.fail(value, sensitive, path, `Member must have length less than or equal to ${shape.max}`);
         if (shape.min !== undefined && entries.length < shape.min)
           this.fail(value, sensitive, path, `Member must have length greater than or equal to ${shape.min}`);
         for (const [k, v] of entries) {
           this.check(k, shape.key, `${path}.${k}.key`, sensitive);
-          if (v !== null) this.check(v, shape.value, `${path}.${k}.value`, sensitive);
+          this.check(v, shape.value, `${path}.${k}.value`, sensitive);
         }
         return;
       }
