@@ -171,15 +171,15 @@ export async function redeemCode(
   purpose: CodePurpose,
   given: string,
 ): Promise<CodeOutcome> {
+  const stored = await tx.getCode(poolId, sub, purpose);
+  // A code entered where none was sent is a guess too.
+  if (!stored) {
+    const outcome = await guessWithoutCode(tx, ctx, poolId, { sub }, purpose);
+    return outcome === "exhausted" ? outcome : "missing";
+  }
   const guesses = counterKey("code-guess", { sub });
   const limit = ctx.services.config.codeLimits.wrongGuesses;
   if (await windowFull(tx, ctx.now, poolId, guesses, limit)) return "exhausted";
-  const stored = await tx.getCode(poolId, sub, purpose);
-  // A code entered where none was sent is a guess too.
-  if (!stored)
-    return (await guessWithoutCode(tx, ctx, poolId, { sub }, purpose)) === "exhausted"
-      ? "exhausted"
-      : "missing";
   if (stored.expiresAt <= ctx.now) return "expired";
   if (stored.attempts >= MAX_WRONG_GUESSES) return "exhausted";
   const hash = hashCode(ctx.services.serverSecret, poolId, sub, purpose, given);
