@@ -81,3 +81,28 @@ export interface RequestContext {
   /** The address the request came from (for the security log), when it came over HTTP. */
   readonly clientIp?: string;
 }
+
+/** What a request context is made from; `now` defaults to the services' clock. */
+export interface RequestContextOptions {
+  readonly requestId: string;
+  readonly region: string;
+  readonly requestRegion?: string;
+  readonly clientIp?: string;
+  readonly now?: number;
+}
+
+/**
+ * The one way a request context is made: by the AWS JSON endpoint and by every HTTP route that runs
+ * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
+ */
+export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
+  const { requestId, region, requestRegion, clientIp } = options;
+  return {
+    services,
+    requestId,
+    region,
+    ...(requestRegion === undefined ? {} : { requestRegion }),
+    now: options.now ?? services.clock.now(),
+    ...(clientIp === undefined ? {} : { clientIp }),
+  };
+}

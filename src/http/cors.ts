@@ -5,7 +5,8 @@
  * origin without credentials, allow the request headers the AWS SDKs send and expose the response
  * headers they read. Preflights (`OPTIONS`) are answered 200 with an empty body.
  */
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyReply } from "fastify";
+import { everywhere } from "./plugin.ts";
 
 /** Request headers a page may send: the ones the AWS SDKs and Cognito client libraries send. */
 const ALLOWED_HEADERS = [
@@ -63,7 +64,7 @@ function simpleHeaders(reply: FastifyReply): void {
   reply.header("access-control-expose-headers", EXPOSED_HEADERS);
 }
 
-export function registerCors(app: FastifyInstance): void {
+export const cors = everywhere(async (app) => {
   app.addHook("onRequest", async (req, reply) => {
     if (req.method === "OPTIONS") return;
     if (crossOrigin(pathOf(req.url))) simpleHeaders(reply);
@@ -82,4 +83,4 @@ export function registerCors(app: FastifyInstance): void {
   app.options("/", preflight(API_METHODS));
   app.options("/:poolId/.well-known/jwks.json", preflight(WELL_KNOWN_METHODS));
   app.options("/:poolId/.well-known/openid-configuration", preflight(WELL_KNOWN_METHODS));
-}
+});

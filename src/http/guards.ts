@@ -3,19 +3,25 @@
  * abandoned requests cannot pile up memory), the Host check that keeps a loopback server out of
  * reach of DNS rebinding, and the start-up checks of the test aids.
  */
-import { randomUUID } from "node:crypto";
 import type { Server } from "node:http";
-import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import { type Config, isLoopback } from "../config/config.ts";
 import { AwsError } from "../errors.ts";
-import { errorResponse } from "../protocol/aws-json.ts";
+import { sendError } from "./errors.ts";
+import { everywhere } from "./plugin.ts";
+import { newRequestId } from "./request-id.ts";
 
 const KEEP_ALIVE_MS = 65_000;
 
-/** Fastify's server options for the body limit, the timeouts and how often they are checked. */
+/**
+ * Fastify's server options: request ids, the body limit, the timeouts and how often they are
+ * checked.
+ */
 export function serverOptions(config: Config): FastifyHttpOptions<Server> {
   return {
     logger: false,
+    genReqId: newRequestId,
+    requestIdHeader: false,
     bodyLimit: config.maxBodyBytes,
     keepAliveTimeout: KEEP_ALIVE_MS,
     requestTimeout: config.requestTimeoutMs,
@@ -30,21 +36,10 @@ export function serverOptions(config: Config): FastifyHttpOptions<Server> {
 }
 
 /** Caps the open connections and installs the Host check. */
-export function installGuards(app: FastifyInstance, config: Config): void {
-  app.server.maxConnections = config.maxConnections;
-  installHostCheck(app, config);
-}
-
-/**
- * A body over the limit is answered 413 without closing the connection, even when the client
- * asked for `Connection: close`: the rest of the body is read and dropped (within the request
- * timeout), so a client still sending it reads the answer instead of a reset connection or a
- * broken pipe, which SDKs would retry.
- */
-export function keepOpenForAnswer(reply: FastifyReply): void {
-  reply.removeHeader("connection");
-  reply.raw.shouldKeepAlive = true;
-}
+export const guards = everywhere(async (app, { services }) => {
+  app.server.maxConnections = services.config.maxConnections;
+  installHostCheck(app, services.config);
+});
 
 /**
  * The names a loopback server answers to: a page on another site that rebinds its own name to
@@ -100,8 +95,7 @@ function installHostCheck(app: FastifyInstance, config: Config): void {
         (config.publicUrl ? " or its public URL's host" : "") +
         " (protection against DNS rebinding).",
     );
-    const res = errorResponse(error, randomUUID());
-    return reply.code(res.status).headers(res.headers).send(res.body);
+    return sendError(reply, error);
   });
 }
 

@@ -2,8 +2,7 @@
  * The AWS JSON 1.1 endpoint: `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`.
  * Route -> SigV4 (admin operations) -> parse -> validate -> operation -> serialize.
  */
-import { randomUUID } from "node:crypto";
-import type { Clock, Logger, RequestContext, Services } from "../context.ts";
+import { type Clock, createRequestContext, type Logger, type Services } from "../context.ts";
 import { InternalErrorException, UnsupportedOperationException } from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
 import { checkPoolRegion } from "../domain/pools.ts";
@@ -23,6 +22,8 @@ export interface AwsJsonRequest {
   body: Buffer;
   /** The peer's address. */
   clientIp?: string;
+  /** This request's id (made by the HTTP layer), answered as `x-amzn-RequestId`. */
+  requestId: string;
 }
 
 export interface AwsJsonResponse {
@@ -56,7 +57,7 @@ export class AwsJsonEndpoint {
   }
 
   async handle(req: AwsJsonRequest): Promise<AwsJsonResponse> {
-    const requestId = randomUUID();
+    const { requestId } = req;
     const started = performance.now();
     let operation = "-";
     try {
@@ -78,14 +79,13 @@ export class AwsJsonEndpoint {
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
       if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
-      const ctx: RequestContext = {
-        services: this.services,
+      const ctx = createRequestContext(this.services, {
         requestId,
         region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
-      };
+      });
       const output = await impl.handle(input, ctx);
       this.logger.debug("request", { requestId, operation, status: 200, ms: elapsed(started) });
       return {
@@ -165,6 +165,10 @@ function regionOf(input: unknown): string | undefined {
   return POOL_REGION.exec(poolId)?.[1];
 }
 
+/**
+ * The one rendering of an AwsError on the wire (status, `x-amzn-ErrorType`, `{"__type", "message"}`),
+ * used by this endpoint and, through http/errors.ts, by every other route that answers one.
+ */
 export function errorResponse(error: AwsError, requestId: string): AwsJsonResponse {
   return {
     status: error.status,

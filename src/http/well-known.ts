@@ -1,10 +1,9 @@
 /** The user pool's public endpoints: JWKS and OpenID Connect discovery, as Cognito serves them. */
-import type { FastifyInstance } from "fastify";
-import type { Services } from "./context.ts";
+import type { HttpPlugin } from "./plugin.ts";
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 
-export function registerWellKnown(app: FastifyInstance, services: Services): void {
+export const wellKnown: HttpPlugin = async (app, { services }) => {
   app.get<{ Params: { poolId: string } }>("/:poolId/.well-known/jwks.json", async (req, reply) => {
     const { poolId } = req.params;
     const pool = POOL_ID.test(poolId) ? await services.storage.getPool(poolId) : undefined;
@@ -50,4 +49,4 @@ export function registerWellKnown(app: FastifyInstance, services: Services): voi
       ],
     });
   });
-}
+};

@@ -9,14 +9,14 @@
  * (for SAML, the assertion's subject goes in the `NameID` claim, its attributes beside it).
  * Response: `{"AuthenticationResult": {...}}`, or an error as the API renders it.
  */
-import { randomUUID } from "node:crypto";
-import type { FastifyInstance } from "fastify";
-import type { RequestContext, Services } from "./context.ts";
-import { federatedSignIn } from "./domain/federation/federated-sign-in.ts";
-import { requirePool } from "./domain/pools.ts";
-import { InvalidParameterException, ResourceNotFoundException } from "./generated/exceptions.ts";
-import { AwsError } from "./errors.ts";
-import { errorResponse } from "./protocol/aws-json.ts";
+import { federatedSignIn } from "../../domain/federation/federated-sign-in.ts";
+import { requirePool } from "../../domain/pools.ts";
+import { AwsError } from "../../errors.ts";
+import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
+import { jsonBody } from "../body.ts";
+import { requestContext } from "../context.ts";
+import { sendError } from "../errors.ts";
+import type { HttpPlugin } from "../plugin.ts";
 
 interface Body {
   ClientId?: unknown;
@@ -25,12 +25,8 @@ interface Body {
 }
 
 function parse(raw: unknown): { clientId: string; providerName: string; claims: Record<string, unknown> } {
-  let body: Body;
-  try {
-    body = JSON.parse(Buffer.isBuffer(raw) ? raw.toString("utf8") : "") as Body;
-  } catch {
-    throw new InvalidParameterException("The body must be JSON.");
-  }
+  const body = jsonBody(raw) as Body | null | undefined;
+  if (body === undefined) throw new InvalidParameterException("The body must be JSON.");
   if (typeof body?.ClientId !== "string" || typeof body.ProviderName !== "string")
     throw new InvalidParameterException("ClientId and ProviderName are required strings.");
   if (typeof body.Claims !== "object" || body.Claims === null || Array.isArray(body.Claims))
@@ -42,21 +38,19 @@ function parse(raw: unknown): { clientId: string; providerName: string; claims: 
   };
 }
 
-export function registerTestFederation(app: FastifyInstance, services: Services): void {
+export const testFederation: HttpPlugin = async (app, { services }) => {
   app.post("/_lanyard/federated-sign-in", async (req, reply) => {
-    const requestId = randomUUID();
     try {
       const { clientId, providerName, claims } = parse(req.body);
       const client = await services.storage.getClientById(clientId);
       if (!client) throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
       const pool = await requirePool(services.storage, client.poolId);
-      const ctx: RequestContext = { services, requestId, region: pool.region, now: services.clock.now() };
+      const ctx = requestContext(services, req, { region: pool.region });
       const AuthenticationResult = await federatedSignIn(ctx, pool, client, providerName, claims);
-      return reply.header("x-amzn-requestid", requestId).send({ AuthenticationResult });
+      return reply.header("x-amzn-requestid", req.id).send({ AuthenticationResult });
     } catch (e) {
       if (!(e instanceof AwsError)) throw e;
-      const res = errorResponse(e, requestId);
-      return reply.code(res.status).headers(res.headers).send(res.body);
+      return sendError(reply, e);
     }
   });
-}
+};

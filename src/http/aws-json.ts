@@ -1,0 +1,30 @@
+/** `POST /`: the Cognito API, handed with its raw body to the AWS JSON endpoint (protocol/aws-json.ts). */
+import { loadOperations } from "../operations/registry.ts";
+import { AwsJsonEndpoint } from "../protocol/aws-json.ts";
+import { staticCredentialStore } from "../protocol/sigv4.ts";
+import { rawBody } from "./body.ts";
+import { sendResponse } from "./errors.ts";
+import type { HttpPlugin } from "./plugin.ts";
+
+export const awsJson: HttpPlugin = async (app, { services }) => {
+  const operations = await loadOperations();
+  const endpoint = new AwsJsonEndpoint(
+    services,
+    operations,
+    staticCredentialStore(services.config.accessKeys),
+  );
+  app.post("/", async (req, reply) => {
+    const url = req.raw.url ?? "/";
+    const q = url.indexOf("?");
+    const res = await endpoint.handle({
+      method: "POST",
+      path: q >= 0 ? url.slice(0, q) : url,
+      query: q >= 0 ? url.slice(q + 1) : "",
+      headers: req.headers,
+      body: rawBody(req.body),
+      clientIp: req.ip,
+      requestId: req.id,
+    });
+    return sendResponse(reply, res);
+  });
+};
