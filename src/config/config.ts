@@ -6,7 +6,13 @@
 import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 import { usage } from "./docs.ts";
-import { type AnyOption, CONFIG_FILE_OPTION, DEPRECATED_FILE_KEYS, OPTION_LIST } from "./options.ts";
+import {
+  type AnyOption,
+  CONFIG_FILE_OPTION,
+  DEPRECATED_FILE_KEYS,
+  OPTION_LIST,
+  optionValue,
+} from "./options.ts";
 import { type Config, ConfigError, type OptionKey } from "./types.ts";
 import { validate } from "./validate.ts";
 
@@ -41,7 +47,7 @@ export function loadConfig(
   if (file) applyFile(config, file, warn);
   for (const [key, option] of OPTION_LIST) {
     if (option.readEnv) {
-      const value = option.readEnv(env, get(config, key));
+      const value = option.readEnv(env, optionValue(config, key));
       if (value !== undefined) set(config, key, value);
       continue;
     }
@@ -63,12 +69,6 @@ function defaults(): Config {
   const config: Record<string, unknown> = {};
   for (const [key, option] of OPTION_LIST) set(config, key, structuredClone(option.default));
   return config as unknown as Config;
-}
-
-function get(config: object, key: OptionKey): unknown {
-  let at: unknown = config;
-  for (const part of key.split(".")) at = (at as Record<string, unknown>)[part];
-  return at;
 }
 
 function set(config: object, key: OptionKey, value: unknown): void {

@@ -67,7 +67,13 @@ function bool(value: unknown, from: string, fromFile: boolean): boolean {
   return !["0", "false", "no", "off"].includes(value.toLowerCase());
 }
 
-function port(value: unknown, from: string): number {
+/** In the config file, a number must be a JSON number. */
+function numberInFile(value: unknown, from: string, fromFile: boolean): void {
+  if (fromFile && typeof value !== "number") throw new ConfigError(`${from} must be a number`);
+}
+
+function port(value: unknown, from: string, fromFile: boolean): number {
+  numberInFile(value, from, fromFile);
   const n = typeof value === "number" ? value : Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 65535)
     throw new ConfigError(`${from}: not a port number: ${String(value)}`);
@@ -75,7 +81,8 @@ function port(value: unknown, from: string): number {
 }
 
 /** A positive integer. */
-function count(value: unknown, from: string): number {
+function count(value: unknown, from: string, fromFile: boolean): number {
+  numberInFile(value, from, fromFile);
   const n = typeof value === "number" ? value : Number(value);
   if (!Number.isSafeInteger(n) || n < 1)
     throw new ConfigError(`${from}: not a positive integer: ${String(value)}`);
@@ -84,13 +91,13 @@ function count(value: unknown, from: string): number {
 
 /** A number, checked by the option's own check (text from the environment as Number reads it). */
 function number(value: unknown, from: string, fromFile: boolean): number {
-  if (typeof value === "number") return value;
-  if (fromFile) throw new ConfigError(`${from} must be a number`);
+  numberInFile(value, from, fromFile);
   return Number(value);
 }
 
-/** A whole number (0 or more), as text or JSON. */
-function whole(value: unknown, from: string): number {
+/** A whole number (0 or more). */
+function whole(value: unknown, from: string, fromFile: boolean): number {
+  numberInFile(value, from, fromFile);
   const n =
     typeof value === "number"
       ? value
@@ -496,6 +503,13 @@ export const OPTION_LIST: readonly (readonly [OptionKey, AnyOption])[] = Object.
   OptionKey,
   AnyOption,
 ][];
+
+/** The value of the option at `key` in a configuration. */
+export function optionValue(config: object, key: OptionKey): unknown {
+  let at: unknown = config;
+  for (const part of key.split(".")) at = (at as Record<string, unknown>)[part];
+  return at;
+}
 
 /** The config file (`--config FILE`, `LANYARD_CONFIG`), which is no setting of its own. */
 export const CONFIG_FILE_OPTION = {

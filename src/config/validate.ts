@@ -1,6 +1,6 @@
 /** The checks after the option table: each option's own check, then the checks across options. */
 import { hashingParams, invalidParams } from "../crypto/password-hash.ts";
-import { OPTION_LIST } from "./options.ts";
+import { OPTION_LIST, optionValue } from "./options.ts";
 import { type Config, ConfigError } from "./types.ts";
 
 export function validate(config: Config): void {
@@ -8,9 +8,7 @@ export function validate(config: Config): void {
   if (invalid) throw new ConfigError(invalid);
   for (const [key, option] of OPTION_LIST) {
     if (!option.check) continue;
-    let value: unknown = config;
-    for (const part of key.split(".")) value = (value as Record<string, unknown>)[part];
-    const message = option.check(value);
+    const message = option.check(optionValue(config, key));
     if (message) throw new ConfigError(message);
   }
   if (
