@@ -130,6 +130,9 @@ function applyFile(config: Config, file: string, warn: Writer): void {
     } else if (GROUPS.has(name)) {
       if (!isObject(value)) throw new ConfigError(`${file}: ${name} must be an object`);
       for (const [field, v] of Object.entries(value)) applyFileValue(config, file, `${name}.${field}`, v);
+    } else if (name.includes(".")) {
+      // A group's fields are nested in the file: {"smtp": {"host": ...}}, not {"smtp.host": ...}.
+      throw new ConfigError(`${file}: unknown setting ${name}`);
     } else applyFileValue(config, file, name, value);
   }
 }

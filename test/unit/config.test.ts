@@ -4,13 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { type Config, ConfigError, loadConfig } from "../../src/config/config.ts";
 import { OPTION_LIST, OPTIONS, optionValue } from "../../src/config/options.ts";
 import type { OptionKey } from "../../src/config/types.ts";
+import { startServer } from "../support/server.ts";
 
 const work = mkdtempSync(join(tmpdir(), "lanyard-config-"));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -145,6 +146,11 @@ describe("the option table", () => {
       () => loadConfig(["--config", nested], {}),
       new ConfigError(`${nested}: unknown setting codeLimits.sendz`),
     );
+    const dotted = configFile({ "smtp.host": "mail.example" });
+    assert.throws(
+      () => loadConfig(["--config", dotted], {}),
+      new ConfigError(`${dotted}: unknown setting smtp.host`),
+    );
     const group = configFile({ passwordHashing: "test" });
     assert.throws(() => loadConfig(["--config", group], {}), /passwordHashing must be an object/);
     const envOnly = configFile({ keyEncryptionKey: "a".repeat(64) });
@@ -219,5 +225,17 @@ describe("the server's command line", () => {
     const w = lanyard(["--memory", "--port", "0", "--config", wrongType]);
     assert.equal(w.status, 2, w.stderr);
     assert.equal(w.stderr, `lanyard: ${wrongType}: smtp.port must be a number\n`);
+  });
+
+  test("a server started with the old data key uses it and warns on stderr", async () => {
+    const dir = join(work, "old-key-data");
+    const file = configFile({ data: dir });
+    const server = await startServer({ args: ["--storage", "sqlite", "--config", file] });
+    try {
+      assert.match(server.logs(), /lanyard: .*: the setting data is deprecated, call it dataDir/);
+      assert.ok(existsSync(join(dir, "lanyard.db")), "the database is in the old key's directory");
+    } finally {
+      await server.stop();
+    }
   });
 });
