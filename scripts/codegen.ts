@@ -8,6 +8,7 @@
  *   src/generated/shapes.ts       the validation table (members, required, constraints, enums)
  *   src/generated/types.ts        TypeScript types for every structure and enum
  *   docs/compatibility.md         implementation status of every operation
+ *   docs/configuration.md         every setting, from the option table in src/config/options.ts
  *
  * An operation counts as implemented when a file `src/operations/<area-folder>/<Operation>.ts` exists.
  * Hand-written notes for docs/compatibility.md live in docs/compatibility-notes.json (per operation)
@@ -19,6 +20,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { configurationDoc } from "../src/config/docs.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 export const MODEL_FILE = path.join(ROOT, "model", "cognito-idp.json");
@@ -29,6 +31,7 @@ const GENERATED_DIR = path.join(ROOT, "src", "generated");
 const OPERATIONS_DIR = path.join(ROOT, "src", "operations");
 const COMPATIBILITY_FILE = path.join(ROOT, "docs", "compatibility.md");
 const TOPICS_DIR = path.join(ROOT, "docs", "compatibility");
+const CONFIGURATION_FILE = path.join(ROOT, "docs", "configuration.md");
 
 // ---------------------------------------------------------------------------------------------
 // Model format
@@ -549,6 +552,7 @@ export function generate(): Map<string, string> {
   files.set(path.join(GENERATED_DIR, "shapes.ts"), shapesFile(model));
   files.set(path.join(GENERATED_DIR, "types.ts"), typesFile(model));
   files.set(COMPATIBILITY_FILE, compatibilityFile(model, implementedOperations(), notes, topicNotes()));
+  files.set(CONFIGURATION_FILE, configurationDoc());
   return files;
 }
 

@@ -1,5 +1,5 @@
 import { buildApp } from "./app.ts";
-import { ConfigError, isLoopback, loadConfig } from "./config/config.ts";
+import { ConfigError, helpText, isLoopback, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
 import { testAidNotices } from "./http/guards.ts";
 import { describePasswordHashing } from "./crypto/password-hash.ts";
@@ -10,9 +10,14 @@ import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes("--help") || args.includes("-h")) {
+    process.stdout.write(`${helpText()}\n`);
+    process.exit(0);
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
-    config = loadConfig(process.argv.slice(2), process.env);
+    config = loadConfig(args, process.env);
   } catch (e) {
     if (e instanceof ConfigError) {
       process.stderr.write(`lanyard: ${e.message}\n`);

@@ -1,0 +1,526 @@
+/**
+ * The option table: every setting of Lanyard, declared once. Each option has its key (the config
+ * file key and the field of `Config`; "group.field" for the nested groups), its environment
+ * variable, its flag, the type it takes, its default and its description. The table drives the
+ * parsing (config.ts), the checks (validate.ts), `lanyard --help` and docs/configuration.md
+ * (docs.ts, written by `node scripts/codegen.ts`).
+ */
+import { decodeKeyEncryptionKey } from "../crypto/key-wrap.ts";
+import {
+  DEFAULT_HASHING_CONCURRENCY,
+  DEFAULT_HASHING_QUEUE,
+  HASHING_PROFILES,
+  type HashingProfile,
+} from "../crypto/password-hash.ts";
+import {
+  type AccessKey,
+  ConfigError,
+  DELIVERIES,
+  LOG_LEVELS,
+  type OptionKey,
+  type ValueAt,
+} from "./types.ts";
+
+export interface Option<V> {
+  /** The `LANYARD_*` environment variable, if the option has one. */
+  env?: string;
+  /** The command-line flag, if the option has one. */
+  flag?: string;
+  /** False: the option cannot be set in the config file (environment only). */
+  file?: false;
+  /** What the option takes, as --help and the docs show it. */
+  type: string;
+  /** A switch: the flag takes no value and sets true; the environment reads 1/0, true/false. */
+  switch?: true;
+  /** The placeholder of the flag's value in --help. */
+  placeholder?: string;
+  default: V;
+  /** The default as the docs show it, when the value itself does not say it well. */
+  shownDefault?: string;
+  /** One paragraph: what the option does. */
+  description: string;
+  /** An empty environment variable is parsed (and refused) instead of ignored. */
+  emptyEnv?: true;
+  /** How the environment shows the option, when it is not one plain variable. */
+  shownEnv?: string;
+  /**
+   * Reads a value: `value` is text from the environment or a flag, or any JSON value from the
+   * config file (`fromFile`); `from` names where it came from, for the error message.
+   */
+  parse(value: unknown, from: string, fromFile: boolean): V;
+  /** Reads the option from the environment itself, when it is not one plain variable. */
+  readEnv?(env: NodeJS.ProcessEnv, current: V): V | undefined;
+  /** A check of the final value alone; answers the error message. */
+  check?(value: V): string | undefined;
+}
+
+// ---- Parsers of the common types ----
+
+function text(value: unknown, from: string): string {
+  if (typeof value !== "string") throw new ConfigError(`${from} must be a string`);
+  return value;
+}
+
+function bool(value: unknown, from: string, fromFile: boolean): boolean {
+  if (typeof value === "boolean") return value;
+  if (fromFile || typeof value !== "string") throw new ConfigError(`${from} must be true or false`);
+  return !["0", "false", "no", "off"].includes(value.toLowerCase());
+}
+
+/** In the config file, a number must be a JSON number. */
+function numberInFile(value: unknown, from: string, fromFile: boolean): void {
+  if (fromFile && typeof value !== "number") throw new ConfigError(`${from} must be a number`);
+}
+
+function port(value: unknown, from: string, fromFile: boolean): number {
+  numberInFile(value, from, fromFile);
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535)
+    throw new ConfigError(`${from}: not a port number: ${String(value)}`);
+  return n;
+}
+
+/** A positive integer. */
+function count(value: unknown, from: string, fromFile: boolean): number {
+  numberInFile(value, from, fromFile);
+  const n = typeof value === "number" ? value : Number(value);
+  if (!Number.isSafeInteger(n) || n < 1)
+    throw new ConfigError(`${from}: not a positive integer: ${String(value)}`);
+  return n;
+}
+
+/** A number, checked by the option's own check (text from the environment as Number reads it). */
+function number(value: unknown, from: string, fromFile: boolean): number {
+  numberInFile(value, from, fromFile);
+  return Number(value);
+}
+
+/** A whole number (0 or more). */
+function whole(value: unknown, from: string, fromFile: boolean): number {
+  numberInFile(value, from, fromFile);
+  const n =
+    typeof value === "number"
+      ? value
+      : typeof value === "string" && value.trim() !== ""
+        ? Number(value)
+        : NaN;
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`${from}: not a whole number: ${String(value)}`);
+  return n;
+}
+
+function oneOf<T extends string>(
+  values: readonly T[],
+  message: (from: string) => string,
+): (value: unknown, from: string, fromFile: boolean) => T {
+  return (value, from, fromFile) => {
+    if (fromFile && typeof value !== "string") throw new ConfigError(`${from} must be a string`);
+    const found = values.find((v) => v === value);
+    if (found === undefined) throw new ConfigError(message(from));
+    return found;
+  };
+}
+
+function integerAtLeast(min: number, message: string): (value: number) => string | undefined {
+  return (value) => (Number.isInteger(value) && value >= min ? undefined : message);
+}
+
+/** AWS secret keys have 40 characters; a short one is guessable, an empty one signs for anyone. */
+export const MIN_SECRET_LENGTH = 16;
+
+export function checkAccessKey(key: AccessKey, idName: string, secretName: string): void {
+  if (key.accessKeyId.trim() === "" || /[\s/]/.test(key.accessKeyId))
+    throw new ConfigError(`${idName} must be a non-empty access key id, without spaces or "/"`);
+  if (key.secretAccessKey.length < MIN_SECRET_LENGTH)
+    throw new ConfigError(
+      `${secretName} of access key ${key.accessKeyId} is ${key.secretAccessKey.length === 0 ? "empty" : "too short"}: a secret access key needs at least ${MIN_SECRET_LENGTH} characters (AWS's have 40)`,
+    );
+}
+
+function accessKeys(value: unknown, from: string): AccessKey[] {
+  if (!Array.isArray(value)) throw new ConfigError(`${from} must be an array`);
+  return value.map((k: unknown, i) => {
+    const key = (typeof k === "object" && k !== null ? k : {}) as Record<string, unknown>;
+    if (typeof key.accessKeyId !== "string" || typeof key.secretAccessKey !== "string")
+      throw new ConfigError(`${from}[${i}] needs accessKeyId and secretAccessKey strings`);
+    const entry = { accessKeyId: key.accessKeyId, secretAccessKey: key.secretAccessKey };
+    checkAccessKey(entry, `${from}[${i}].accessKeyId`, `${from}[${i}].secretAccessKey`);
+    return entry;
+  });
+}
+
+const PROFILES = Object.keys(HASHING_PROFILES) as HashingProfile[];
+
+/** Every option, by key. The `satisfies` clause makes the compiler check it against `Config`. */
+export const OPTIONS = {
+  host: {
+    env: "LANYARD_HOST",
+    flag: "--host",
+    type: "string",
+    placeholder: "HOST",
+    default: "127.0.0.1",
+    description: "Address to listen on.",
+    parse: text,
+  },
+  port: {
+    env: "LANYARD_PORT",
+    flag: "--port",
+    type: "port",
+    placeholder: "PORT",
+    default: 9229,
+    description: "Port to listen on (0: any free port).",
+    parse: port,
+  },
+  dataDir: {
+    env: "LANYARD_DATA",
+    flag: "--data",
+    type: "string",
+    placeholder: "DIR",
+    default: ".lanyard",
+    shownDefault: "`./.lanyard`",
+    description: "Directory of the embedded SQLite database.",
+    parse: text,
+  },
+  memory: {
+    env: "LANYARD_MEMORY",
+    flag: "--memory",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description: "Keep everything in memory: nothing survives a restart.",
+    parse: bool,
+  },
+  storage: {
+    env: "LANYARD_STORAGE",
+    flag: "--storage",
+    type: "`sqlite` or a PostgreSQL URL",
+    placeholder: "URL",
+    default: "sqlite",
+    description:
+      "Where the data lives: `sqlite` (the embedded database in `dataDir`, or in memory) or a PostgreSQL URL (`postgres://user:password@host:5432/database`), which several instances can share.",
+    parse: text,
+  },
+  accessKeys: {
+    shownEnv: "`LANYARD_ACCESS_KEY_ID` + `LANYARD_SECRET_ACCESS_KEY`",
+    type: "array of `{accessKeyId, secretAccessKey}`",
+    default: [],
+    shownDefault: "none",
+    description:
+      "Access keys allowed to sign admin requests. The two environment variables add one key; the config file may list several. Secrets need at least 16 characters. With none, any well-formed signature is accepted, and only on a loopback address.",
+    parse: accessKeys,
+    readEnv(env, current) {
+      const id = env.LANYARD_ACCESS_KEY_ID;
+      const secret = env.LANYARD_SECRET_ACCESS_KEY;
+      if (!id && !secret) return undefined;
+      if (!id || !secret)
+        throw new ConfigError("LANYARD_ACCESS_KEY_ID and LANYARD_SECRET_ACCESS_KEY must be set together");
+      const key = { accessKeyId: id, secretAccessKey: secret };
+      checkAccessKey(key, "LANYARD_ACCESS_KEY_ID", "LANYARD_SECRET_ACCESS_KEY");
+      return [...current, key];
+    },
+  },
+  insecure: {
+    env: "LANYARD_INSECURE",
+    flag: "--insecure",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description:
+      "Allow listening on a non-loopback address without access keys (and the test password-hashing profile there).",
+    parse: bool,
+  },
+  accountId: {
+    env: "LANYARD_ACCOUNT_ID",
+    type: "12 digits",
+    default: "000000000000",
+    description: "The account id used in ARNs.",
+    parse: text,
+    check: (value) => (/^\d{12}$/.test(value) ? undefined : "accountId must be 12 digits"),
+  },
+  defaultRegion: {
+    env: "LANYARD_REGION",
+    type: "string",
+    default: "us-east-1",
+    description: "Region of requests that carry none (unsigned requests without a pool id).",
+    parse: text,
+  },
+  publicUrl: {
+    env: "LANYARD_PUBLIC_URL",
+    flag: "--public-url",
+    type: "URL",
+    placeholder: "URL",
+    default: undefined,
+    shownDefault: "`http://HOST:PORT`",
+    description: "Public base URL, used in token issuers.",
+    parse: text,
+  },
+  enableReset: {
+    env: "LANYARD_ENABLE_RESET",
+    flag: "--enable-reset",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description: "Enable `POST /_lanyard/reset`, which wipes all state (for external test suites).",
+    parse: bool,
+  },
+  maxBodyBytes: {
+    env: "LANYARD_MAX_BODY_BYTES",
+    type: "integer, at least 1024",
+    default: 1024 * 1024,
+    shownDefault: "1048576 (1 MiB)",
+    description: "Largest request body accepted, in bytes.",
+    parse: number,
+    check: integerAtLeast(1024, "maxBodyBytes must be an integer of at least 1024"),
+  },
+  requestTimeoutMs: {
+    env: "LANYARD_REQUEST_TIMEOUT_MS",
+    type: "integer, at least 100",
+    default: 30_000,
+    shownDefault: "30000 (30 s)",
+    description:
+      "Longest time a client may take to send a whole request, headers and body, in milliseconds; a slower one is cut (408).",
+    parse: number,
+    check: integerAtLeast(100, "requestTimeoutMs must be an integer of at least 100 (milliseconds)"),
+  },
+  headersTimeoutMs: {
+    env: "LANYARD_HEADERS_TIMEOUT_MS",
+    type: "integer, 100 to `requestTimeoutMs`",
+    default: 10_000,
+    shownDefault: "10000 (10 s)",
+    description: "Longest time a client may take to send a request's headers, in milliseconds.",
+    parse: number,
+  },
+  maxConnections: {
+    env: "LANYARD_MAX_CONNECTIONS",
+    type: "positive integer",
+    default: 1024,
+    description: "Most connections open at once; further ones are closed at once.",
+    parse: number,
+    check: integerAtLeast(1, "maxConnections must be a positive integer"),
+  },
+  allowPrivateMetadataUrls: {
+    env: "LANYARD_ALLOW_PRIVATE_METADATA_URLS",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description:
+      "Let a SAML provider's MetadataURL point at a loopback, private or link-local address. Off: such URLs are refused.",
+    parse: bool,
+  },
+  keyEncryptionKey: {
+    env: "LANYARD_KEY_ENCRYPTION_KEY",
+    file: false,
+    emptyEnv: true,
+    type: "32 bytes, base64 or hex",
+    default: undefined,
+    shownDefault: "none (keys stored in clear)",
+    description:
+      "Encrypts the pools' private signing keys in the database (AES-256-GCM); e.g. from `openssl rand -base64 32`. Environment only.",
+    parse(value) {
+      const key = String(value);
+      if (!decodeKeyEncryptionKey(key))
+        throw new ConfigError(
+          "LANYARD_KEY_ENCRYPTION_KEY must be 32 bytes in base64 (44 characters) or hex (64 digits), e.g. from `openssl rand -base64 32`",
+        );
+      return key.trim();
+    },
+  },
+  logLevel: {
+    env: "LANYARD_LOG_LEVEL",
+    type: LOG_LEVELS.map((l) => `\`${l}\``).join(", "),
+    default: "warn",
+    description: 'Request logging: "info" logs one line per request (never bodies), "warn" only problems.',
+    parse: oneOf(LOG_LEVELS, () => `log level must be one of ${LOG_LEVELS.join(", ")}`),
+  },
+  delivery: {
+    env: "LANYARD_DELIVERY",
+    flag: "--delivery",
+    type: DELIVERIES.map((d) => `\`${d}\``).join(", "),
+    placeholder: DELIVERIES.join("|"),
+    default: "console",
+    description:
+      "How codes, temporary passwords and invitations reach users: `console` prints them on standard output; `smtp` mails them through `smtp.*` (SMS text messages are printed); `inbox` keeps them in memory for `GET /_lanyard/inbox` (test suites).",
+    parse: oneOf(DELIVERIES, () => `delivery must be one of ${DELIVERIES.join(", ")}`),
+  },
+  "smtp.host": {
+    env: "LANYARD_SMTP_HOST",
+    type: "string",
+    default: undefined,
+    shownDefault: "none",
+    description: "SMTP server of the `smtp` delivery (required with it).",
+    parse: text,
+  },
+  "smtp.port": {
+    env: "LANYARD_SMTP_PORT",
+    type: "port",
+    default: undefined,
+    shownDefault: "465 when `smtp.secure`, else 587",
+    description: "Port of the SMTP server.",
+    parse: port,
+  },
+  "smtp.secure": {
+    env: "LANYARD_SMTP_SECURE",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description: "TLS from the first byte (port 465 style); off: STARTTLS when the server offers it.",
+    parse: bool,
+  },
+  "smtp.user": {
+    env: "LANYARD_SMTP_USER",
+    type: "string",
+    default: undefined,
+    shownDefault: "none",
+    description: "SMTP user name, when the server wants credentials.",
+    parse: text,
+  },
+  "smtp.pass": {
+    env: "LANYARD_SMTP_PASS",
+    type: "string",
+    default: undefined,
+    shownDefault: "none",
+    description: "SMTP password, when the server wants credentials.",
+    parse: text,
+  },
+  "smtp.from": {
+    env: "LANYARD_SMTP_FROM",
+    type: "email address",
+    default: "no-reply@localhost",
+    description: "Sender of every mail, unless the pool's `EmailConfiguration.From` says otherwise.",
+    parse: text,
+  },
+  "codeLimits.sends": {
+    env: "LANYARD_CODE_SEND_LIMIT",
+    type: "positive integer",
+    default: 5,
+    description: "Codes (confirmation, verification, forgot-password) sent to one user per window.",
+    parse: count,
+  },
+  "codeLimits.wrongGuesses": {
+    env: "LANYARD_CODE_GUESS_LIMIT",
+    type: "positive integer",
+    default: 10,
+    description: "Wrong codes one user may enter per window, across all their codes.",
+    parse: count,
+  },
+  "codeLimits.windowSeconds": {
+    env: "LANYARD_CODE_LIMIT_WINDOW",
+    type: "positive integer",
+    default: 3600,
+    description: "The window of the two code limits, in seconds.",
+    parse: count,
+  },
+  enableTestClock: {
+    env: "LANYARD_ENABLE_TEST_CLOCK",
+    flag: "--enable-test-clock",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description: "Tests only: enable `POST /_lanyard/clock`, which moves the server's clock by an offset.",
+    parse: bool,
+  },
+  enableTestFederation: {
+    env: "LANYARD_ENABLE_TEST_FEDERATION",
+    flag: "--enable-test-federation",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description:
+      "Tests only: enable `POST /_lanyard/federated-sign-in`, which signs a federated user in from claims given in the request.",
+    parse: bool,
+  },
+  "passwordHashing.profile": {
+    env: "LANYARD_PASSWORD_HASHING",
+    flag: "--password-hashing",
+    type: PROFILES.map((p) => `\`${p}\``).join(", "),
+    placeholder: PROFILES.join("|"),
+    default: "default",
+    description:
+      "Argon2id parameters: `default` is OWASP's (19 MiB, 2 passes, 1 lane); `test` the cheapest Node.js allows, for test suites, refused on a non-loopback address without `--insecure`.",
+    parse: oneOf(
+      PROFILES,
+      (from) => `${from}: password hashing profile must be one of ${PROFILES.join(", ")}`,
+    ),
+  },
+  "passwordHashing.memory": {
+    env: "LANYARD_ARGON2_MEMORY",
+    flag: "--argon2-memory",
+    type: "whole number (KiB)",
+    placeholder: "KIB",
+    default: undefined,
+    shownDefault: "the profile's",
+    description: "Argon2id memory in KiB, overriding the profile's.",
+    parse: whole,
+  },
+  "passwordHashing.passes": {
+    env: "LANYARD_ARGON2_PASSES",
+    flag: "--argon2-passes",
+    type: "whole number",
+    placeholder: "N",
+    default: undefined,
+    shownDefault: "the profile's",
+    description: "Argon2id passes, overriding the profile's.",
+    parse: whole,
+  },
+  "passwordHashing.parallelism": {
+    env: "LANYARD_ARGON2_PARALLELISM",
+    flag: "--argon2-parallelism",
+    type: "whole number",
+    placeholder: "N",
+    default: undefined,
+    shownDefault: "the profile's",
+    description: "Argon2id lanes, overriding the profile's.",
+    parse: whole,
+  },
+  "passwordHashing.concurrency": {
+    env: "LANYARD_PASSWORD_HASHING_CONCURRENCY",
+    flag: "--password-hashing-concurrency",
+    type: "1 to 256",
+    placeholder: "N",
+    default: DEFAULT_HASHING_CONCURRENCY,
+    shownDefault: "the cores, at most 4",
+    description: "Password hashes computed at once.",
+    parse: whole,
+    check: (value) =>
+      value >= 1 && value <= 256 ? undefined : "password hashing concurrency must be from 1 to 256",
+  },
+  "passwordHashing.queue": {
+    env: "LANYARD_PASSWORD_HASHING_QUEUE",
+    flag: "--password-hashing-queue",
+    type: "0 to 1000000",
+    placeholder: "N",
+    default: DEFAULT_HASHING_QUEUE,
+    description:
+      "Password hashes waiting for their turn; requests beyond them get `TooManyRequestsException` (each hash in flight holds its Argon2id memory).",
+    parse: whole,
+    check: (value) => (value <= 1_000_000 ? undefined : "password hashing queue must be from 0 to 1000000"),
+  },
+} satisfies { [K in OptionKey]: Option<ValueAt<K>> };
+
+export type AnyOption = Option<unknown>;
+
+/** The options in table order, with their keys. */
+export const OPTION_LIST: readonly (readonly [OptionKey, AnyOption])[] = Object.entries(OPTIONS) as [
+  OptionKey,
+  AnyOption,
+][];
+
+/** The value of the option at `key` in a configuration. */
+export function optionValue(config: object, key: OptionKey): unknown {
+  let at: unknown = config;
+  for (const part of key.split(".")) at = (at as Record<string, unknown>)[part];
+  return at;
+}
+
+/** The config file (`--config FILE`, `LANYARD_CONFIG`), which is no setting of its own. */
+export const CONFIG_FILE_OPTION = {
+  env: "LANYARD_CONFIG",
+  flag: "--config",
+  placeholder: "FILE",
+  description: 'A JSON file of settings by key, nested groups as objects: `{"smtp": {"host": "..."}}`.',
+} as const;
+
+/** Old config file keys, still read, with a warning. */
+export const DEPRECATED_FILE_KEYS: Readonly<Record<string, OptionKey>> = {
+  data: "dataDir",
+  region: "defaultRegion",
+};

@@ -1,0 +1,88 @@
+import type { HashingProfile } from "../crypto/password-hash.ts";
+
+// Lanyard's configuration. Every field is declared once in the option table (options.ts), with its
+// file key, environment variable, flag, type, default and description; the compiler checks that the
+// table and these types agree, field for field.
+
+export const DELIVERIES = ["console", "smtp", "inbox"] as const;
+export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+
+/** The SMTP server that carries email when `delivery` is "smtp" (options `smtp.*`). */
+export interface SmtpConfig {
+  host: string | undefined;
+  port: number | undefined;
+  secure: boolean;
+  user: string | undefined;
+  pass: string | undefined;
+  from: string;
+}
+
+/** Per-user limits on codes (options `codeLimits.*`). */
+export interface CodeLimits {
+  sends: number;
+  wrongGuesses: number;
+  windowSeconds: number;
+}
+
+/** One access key that may sign admin (SigV4) requests. */
+export interface AccessKey {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** The Argon2id profile, explicit parameters and the hashing queue (options `passwordHashing.*`). */
+export interface PasswordHashingConfig {
+  profile: HashingProfile;
+  memory: number | undefined;
+  passes: number | undefined;
+  parallelism: number | undefined;
+  concurrency: number;
+  queue: number;
+}
+
+/** The whole configuration: see the option table (options.ts) or docs/configuration.md. */
+export interface Config {
+  host: string;
+  port: number;
+  dataDir: string;
+  memory: boolean;
+  storage: string;
+  accessKeys: AccessKey[];
+  insecure: boolean;
+  accountId: string;
+  defaultRegion: string;
+  publicUrl: string | undefined;
+  enableReset: boolean;
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+  headersTimeoutMs: number;
+  maxConnections: number;
+  allowPrivateMetadataUrls: boolean;
+  keyEncryptionKey: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  delivery: (typeof DELIVERIES)[number];
+  smtp: SmtpConfig;
+  codeLimits: CodeLimits;
+  enableTestClock: boolean;
+  enableTestFederation: boolean;
+  passwordHashing: PasswordHashingConfig;
+}
+
+export class ConfigError extends Error {}
+
+/** A value that is one option (not a group of options). */
+type Leaf = string | number | boolean | undefined | readonly unknown[];
+
+/** Every option's key: a field name, or group.field for the nested groups ("smtp.host"). */
+export type OptionKey<T = Config> = {
+  [K in keyof T & string]: T[K] extends Leaf ? K : `${K}.${OptionKey<T[K]>}`;
+}[keyof T & string];
+
+/** The type of the option at a key. */
+export type ValueAt<P extends string, T = Config> = P extends `${infer H}.${infer R}`
+  ? H extends keyof T
+    ? ValueAt<R, T[H]>
+    : never
+  : P extends keyof T
+    ? T[P]
+    : never;
