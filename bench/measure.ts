@@ -47,9 +47,15 @@ export class Bench {
     this.retryLeftMs = settings.retryBudgetMs;
   }
 
-  async runAll(server: RunningServer, client: Client, poolId: string, users: number): Promise<void> {
+  async runAll(
+    server: RunningServer,
+    client: Client,
+    poolId: string,
+    users: number,
+    clientId?: string,
+  ): Promise<void> {
     const prefixes = prefixesFor(this.settings.sizes[0]);
-    const target: Target = { poolId, users, laterPages: [], laterLabel: "", prefixes };
+    const target: Target = { poolId, clientId, users, laterPages: [], laterLabel: "", prefixes };
     if (this.order.some((w) => w.key === "list-later"))
       Object.assign(target, await collectLaterPages(client, poolId, users));
     for (const w of this.order) await this.measure(server, client, w, target);

@@ -95,7 +95,7 @@ export function postgresChecks(all: Measurement[], sizes: number[]): Check[] {
     });
   }
   const [small, big] = [sizes[0]!, sizes[sizes.length - 1]!];
-  for (const key of ["get", "list-first", "list-later", "filter-exact", "filter-prefix"]) {
+  for (const key of ["get", "list-first", "list-later", "filter-exact", "filter-prefix", "sign-in"]) {
     const a = find(all, "lanyard-pg", small, key);
     const b = find(all, "lanyard-pg", big, key);
     if (!a || !b || small === big) continue;

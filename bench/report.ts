@@ -140,7 +140,7 @@ export function checks(all: Measurement[], skips: Skip[], sizes: number[], motoE
     });
   }
   const [small, big] = [sizes[0], sizes[sizes.length - 1]];
-  for (const key of ["list-first", "list-later", "filter-exact", "filter-prefix"]) {
+  for (const key of ["get", "list-first", "list-later", "filter-exact", "filter-prefix", "sign-in"]) {
     const a = find(all, "lanyard", small, key);
     const b = find(all, "lanyard", big, key);
     if (!a || !b || small === big) continue;

@@ -12,6 +12,8 @@ export interface RunningServer {
   name: string;
   port: number;
   pid: number;
+  /** Milliseconds from spawning the process to its "listening" line (Lanyard). */
+  startupMs?: number;
   /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number;
   stop(): Promise<void>;
@@ -122,6 +124,7 @@ export async function startLanyard(
 ): Promise<RunningServer> {
   const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
   const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
+  const spawned = performance.now();
   const child = spawn(
     process.execPath,
     [...nodeArgs, join(root, "src", "main.ts"), "--host", "127.0.0.1", "--port", "0", ...storageArgs],
@@ -131,6 +134,7 @@ export async function startLanyard(
   child.stderr!.on("data", (d: Buffer) => {
     out += d.toString();
   });
+  let startupMs: number | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     let stdout = "";
     const timer = setTimeout(() => reject(new Error(`lanyard did not start:\n${out}`)), 30_000);
@@ -139,6 +143,7 @@ export async function startLanyard(
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
       if (m) {
         clearTimeout(timer);
+        startupMs = performance.now() - spawned;
         resolve(Number(m[1]));
       }
     });
@@ -147,8 +152,8 @@ export async function startLanyard(
       reject(new Error(`lanyard exited with ${code}:\n${out}`));
     });
   });
-  if (!postgres) return wrap("lanyard", child, port, () => out);
-  const server = wrap("lanyard-pg", child, port, () => out);
+  if (!postgres) return { ...wrap("lanyard", child, port, () => out), startupMs };
+  const server = { ...wrap("lanyard-pg", child, port, () => out), startupMs };
   const lanyardCpu = server.cpuSeconds;
   return { ...server, cpuSeconds: () => lanyardCpu() + treeCpuSeconds(postgres.pid) };
 }
