@@ -127,7 +127,7 @@ export async function startLanyard(
   const spawned = performance.now();
   const child = spawn(
     process.execPath,
-    [...nodeArgs, join(root, "src", "main.ts"), "--host", "127.0.0.1", "--port", "0", ...storageArgs],
+    [...nodeArgs, join(root, "bin", "lanyard.js"), "--host", "127.0.0.1", "--port", "0", ...storageArgs],
     { cwd: root, env: cleanEnv({ LANYARD_LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
