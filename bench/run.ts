@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick | --million] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
+ * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
  *                 [--sign-in-only | --no-sign-in]
  *
  * --million: Lanyard alone (moto is filled through its API only, far too slowly for this) at 10,000
@@ -35,6 +35,7 @@ const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
     million: { type: "boolean", default: false },
+    users: { type: "string" },
     "no-moto": { type: "boolean", default: false },
     postgres: { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
@@ -44,13 +45,17 @@ const { values: flags } = parseArgs({
   },
 });
 const quick = flags.quick;
-const million = flags.million;
+/** --users N: as --million, with N users in the larger pool. */
+const largest = flags.users === undefined ? 1_000_000 : Number(flags.users);
+if (!Number.isInteger(largest) || largest <= 10_000)
+  throw new Error("--users must be a whole number over 10000");
+const million = flags.million || flags.users !== undefined;
 if (million) {
   flags["no-moto"] = true;
   flags["no-sign-in"] = true;
 }
 const settings = {
-  sizes: million ? [10_000, 1_000_000] : quick ? [1_000, 10_000] : [10_000, 100_000],
+  sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
   concurrency: 32,
   warmupMs: quick ? 500 : 1_000,
   durationMs: quick ? 2_000 : 5_000,
@@ -149,6 +154,85 @@ async function lanyard(dataDir: string, postgres?: BenchDatabase): Promise<void>
   }
 }
 
+/**
+ * --million: one pool per size in one database (the 10,000-user pool seeded first, then the
+ * 1,000,000-user one), served by one Lanyard, and each workload measured on the pools in turn, so
+ * that both sizes see the machine in the same state: on a machine shared with other work, figures
+ * taken minutes apart differ more than the sizes do. Start-up and database size are taken after
+ * each pool is seeded (the database then holds 10,000, then 1,010,000 users).
+ */
+async function lanyardSideBySide(dataDir: string, postgres?: BenchDatabase): Promise<void> {
+  const bench = new Bench(settings, list, measurements, log);
+  const name = postgres ? "Lanyard on PostgreSQL" : "Lanyard";
+  const data = postgres ? { postgres: postgres.url } : dataDir;
+  let server = await startLanyard(dataDir, undefined, postgres);
+  let client = new Client(server.port, signer);
+  const pools: { users: number; poolId: string; clientId: string }[] = [];
+  for (const users of settings.sizes) {
+    const { UserPool } = await client.json<{ UserPool: { Id: string } }>("CreateUserPool", {
+      PoolName: `bench-${users}`,
+    });
+    const { UserPoolClient } = await client.json<{ UserPoolClient: { ClientId: string } }>(
+      "CreateUserPoolClient",
+      {
+        UserPoolId: UserPool.Id,
+        ClientName: "bench",
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      },
+    );
+    pools.push({ users, poolId: UserPool.Id, clientId: UserPoolClient.ClientId });
+  }
+  client.close();
+  await server.stop();
+  const hash = await seedPasswordHash();
+  let total = 0;
+  for (const pool of pools) {
+    const s = await seedLanyard(data, pool.poolId, 0, pool.users, hash);
+    await postgres?.settle();
+    total += pool.users;
+    seeding.push({
+      server: server.name,
+      method: "bulk import",
+      from: 0,
+      to: pool.users,
+      ms: s.ms,
+      perSecond: s.perSecond,
+    });
+    log(
+      `${name}: pool of ${fmt(pool.users)} users seeded through the bulk import in ${(s.ms / 1000).toFixed(1)} s (${fmt(s.perSecond)}/s)`,
+    );
+    const size = postgres ? await postgresBytes(postgres.url) : { bytes: sqliteBytes(dataDir) };
+    const startupMs: number[] = [];
+    for (let i = 0; i < STARTS; i++) {
+      const probe = await startLanyard(dataDir, undefined, postgres);
+      startupMs.push(probe.startupMs!);
+      await probe.stop();
+    }
+    scale.push({ server: server.name as ScalePoint["server"], users: total, startupMs, ...size });
+    log(
+      `  with ${fmt(total)} users: start-up to listening ${startupMs.map((ms) => `${fmt(ms)} ms`).join(", ")}; database ${(size.bytes / 2 ** 20).toFixed(1)} MiB, ${fmt(size.bytes / total)} bytes/user`,
+    );
+  }
+  const profDir = flags["cpu-prof"] ? join(profileDir, server.name) : undefined;
+  if (profDir) rmSync(profDir, { recursive: true, force: true });
+  server = await startLanyard(dataDir, profDir, postgres);
+  client = new Client(server.port, signer);
+  try {
+    const targets = [];
+    for (const pool of pools)
+      targets.push(await bench.target(client, pool.poolId, pool.users, pool.clientId));
+    for (const w of bench.order)
+      for (const target of targets) {
+        log(`${name} @ ${fmt(target.users)} users:`);
+        await bench.measure(server, client, w, target);
+      }
+  } finally {
+    client.close();
+    await server.stop();
+  }
+  if (profDir) for (const f of readdirSync(profDir)) profiles.push(summarise(join(profDir, f)));
+}
+
 async function moto(): Promise<void> {
   const bench = new Bench(settings, list, measurements, log);
   const server = await startMoto();
@@ -218,7 +302,8 @@ async function main(): Promise<number> {
   const tmp = mkdtempSync(join(tmpdir(), "lanyard-bench-"));
   let postgresVersion: string | undefined;
   try {
-    await lanyard(join(tmp, "data"));
+    const run = million ? lanyardSideBySide : lanyard;
+    await run(join(tmp, "data"));
     if (flags.postgres) {
       const db = await startBenchDatabase();
       postgresVersion = db.cluster.version;
@@ -226,7 +311,7 @@ async function main(): Promise<number> {
         `PostgreSQL ${postgresVersion}: a throwaway cluster on 127.0.0.1 (fsync on), Lanyard's default pool`,
       );
       try {
-        await lanyard(join(tmp, "unused"), db);
+        await run(join(tmp, "unused"), db);
       } finally {
         await db.stop();
       }

@@ -12,7 +12,7 @@ import { hashPassword } from "../crypto/password-hash.ts";
 import { makeVerifier } from "../crypto/srp.ts";
 import { InvalidParameterException, UsernameExistsException } from "../generated/exceptions.ts";
 import { SHAPES } from "../generated/shapes.ts";
-import type { AwsError } from "../protocol/aws-error.ts";
+import { AwsError } from "../protocol/aws-error.ts";
 import type { PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
 import { DuplicateKeyError, type Storage, type Transaction } from "../storage/storage.ts";
 import { newSub } from "./ids.ts";
@@ -76,11 +76,10 @@ export class BulkImportError extends Error {
   readonly index: number;
   readonly username: string;
   readonly imported: number;
-  override readonly cause: AwsError | Error;
-  constructor(index: number, username: string, batch: [number, number], imported: number, cause: Error) {
-    const type = (cause as Partial<AwsError>).type ?? cause.name;
+  override readonly cause: AwsError;
+  constructor(index: number, username: string, batch: [number, number], imported: number, cause: AwsError) {
     super(
-      `user ${index} (${JSON.stringify(username)}) refused: ${type}: ${cause.message}; ` +
+      `user ${index} (${JSON.stringify(username)}) refused: ${cause.type}: ${cause.message}; ` +
         `nothing of users ${batch[0]}-${batch[1] - 1} was written (${imported} imported before them)`,
     );
     this.name = "BulkImportError";
@@ -248,9 +247,6 @@ export async function importUsers(
     const end = Math.min(users.length, start + batchSize);
     const now = options.now ?? Date.now();
     let at = start;
-    const refuse = (e: unknown): never => {
-      throw new BulkImportError(at, String(users[at]?.username), [start, end], start, e as Error);
-    };
     const prepared: Prepared[] = [];
     try {
       for (; at < end; at++) prepared.push(prepare(pool, users[at]!, now));
@@ -273,7 +269,10 @@ export async function importUsers(
           for (at = start; at < end; at++) await store(tx, pool, prepared[at - start]!, now);
         });
     } catch (e) {
-      refuse(e);
+      // A refused user is named; anything else (the storage failing) is no user's fault.
+      if (e instanceof AwsError)
+        throw new BulkImportError(at, String(users[at]?.username), [start, end], start, e);
+      throw e;
     }
     for (const p of prepared) subs.push(p.user.sub);
   }

@@ -243,7 +243,7 @@ describe(`bulk import (${testPostgresUrl() ? "PostgreSQL" : "SQLite"})`, () => {
       assert.ok(e, `${name} was refused`);
       assert.equal(e.index, index, name);
       assert.equal(e.username, username, name);
-      assert.equal((e.cause as { type?: string }).type, type, name);
+      assert.equal(e.cause.type, type, name);
       assert.match(e.message, message, name);
     }
     const listed = async (id: string) =>
