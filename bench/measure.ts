@@ -26,7 +26,8 @@ const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
 export class Bench {
   private readonly measurements: Measurement[];
   private readonly settings: MeasureSettings;
-  private readonly order: Workload[];
+  /** The workloads in the order they run. */
+  readonly order: Workload[];
   private readonly log: (line: string) => void;
   private quietLeftMs: number;
   private retryLeftMs: number;
@@ -47,15 +48,28 @@ export class Bench {
     this.retryLeftMs = settings.retryBudgetMs;
   }
 
-  async runAll(server: RunningServer, client: Client, poolId: string, users: number): Promise<void> {
-    const prefixes = prefixesFor(this.settings.sizes[0]);
-    const target: Target = { poolId, users, laterPages: [], laterLabel: "", prefixes };
-    if (this.order.some((w) => w.key === "list-later"))
-      Object.assign(target, await collectLaterPages(client, poolId, users));
+  async runAll(
+    server: RunningServer,
+    client: Client,
+    poolId: string,
+    users: number,
+    clientId?: string,
+  ): Promise<void> {
+    const target = await this.target(client, poolId, users, clientId);
     for (const w of this.order) await this.measure(server, client, w, target);
   }
 
-  private async measure(server: RunningServer, client: Client, w: Workload, target: Target): Promise<void> {
+  /** What the workloads run against in one pool (walking ListUsers for the later pages' tokens). */
+  async target(client: Client, poolId: string, users: number, clientId?: string): Promise<Target> {
+    const prefixes = prefixesFor(this.settings.sizes[0]);
+    const target: Target = { poolId, clientId, users, laterPages: [], laterLabel: "", prefixes };
+    if (this.order.some((w) => w.key === "list-later"))
+      Object.assign(target, await collectLaterPages(client, poolId, users));
+    return target;
+  }
+
+  /** One workload against one pool, measured again (within the budgets) while others disturb it. */
+  async measure(server: RunningServer, client: Client, w: Workload, target: Target): Promise<void> {
     let best: Measurement | undefined;
     const discarded: Measurement[] = [];
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {

@@ -5,7 +5,16 @@
 import pg from "pg";
 import { type PgCluster, startCluster } from "../scripts/pg-cluster.ts";
 import type { LoadResult } from "./load.ts";
-import { type Check, cells, find, int, type Measurement, NOISY_CPU, TARGET_SCALING } from "./report.ts";
+import {
+  type Check,
+  cells,
+  cpuPerRequestRatio,
+  find,
+  int,
+  type Measurement,
+  NOISY_CPU,
+  TARGET_SCALING,
+} from "./report.ts";
 import type { LanyardOnPostgres } from "./servers.ts";
 import type { Workload } from "./workloads.ts";
 
@@ -95,7 +104,7 @@ export function postgresChecks(all: Measurement[], sizes: number[]): Check[] {
     });
   }
   const [small, big] = [sizes[0]!, sizes[sizes.length - 1]!];
-  for (const key of ["get", "list-first", "list-later", "filter-exact", "filter-prefix"]) {
+  for (const key of ["get", "list-first", "list-later", "filter-exact", "filter-prefix", "sign-in"]) {
     const a = find(all, "lanyard-pg", small, key);
     const b = find(all, "lanyard-pg", big, key);
     if (!a || !b || small === big) continue;
@@ -104,7 +113,7 @@ export function postgresChecks(all: Measurement[], sizes: number[]): Check[] {
     out.push({
       name: `Lanyard on PostgreSQL ${key} within ${TARGET_SCALING}x from ${int(small)} to ${int(big)} users`,
       status: latency <= TARGET_SCALING && throughput <= TARGET_SCALING ? "PASS" : "FAIL",
-      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}${noisy(a, b)}`,
+      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}, ${cpuPerRequestRatio(a, b)}${noisy(a, b)}`,
     });
   }
   const runs = all.filter((m) => m.server === "lanyard-pg");

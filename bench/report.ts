@@ -43,6 +43,15 @@ const ms = (n: number) =>
   Number.isNaN(n) ? "-" : n < 10 ? n.toFixed(2) : n < 100 ? n.toFixed(1) : n.toFixed(0);
 const errorCount = (r: LoadResult) => r.requests - r.ok;
 
+/**
+ * How much more server CPU one request took at `b` than at `a`: less disturbed than latency and
+ * throughput by other processes sharing the machine.
+ */
+export function cpuPerRequestRatio(a: Measurement, b: Measurement): string {
+  const per = (m: Measurement) => m.serverCpu / m.result.rps;
+  return `server CPU per request x${(per(b) / per(a)).toFixed(2)}`;
+}
+
 export function find(
   all: Measurement[],
   server: ServerName,
@@ -140,7 +149,7 @@ export function checks(all: Measurement[], skips: Skip[], sizes: number[], motoE
     });
   }
   const [small, big] = [sizes[0], sizes[sizes.length - 1]];
-  for (const key of ["list-first", "list-later", "filter-exact", "filter-prefix"]) {
+  for (const key of ["get", "list-first", "list-later", "filter-exact", "filter-prefix", "sign-in"]) {
     const a = find(all, "lanyard", small, key);
     const b = find(all, "lanyard", big, key);
     if (!a || !b || small === big) continue;
@@ -150,7 +159,7 @@ export function checks(all: Measurement[], skips: Skip[], sizes: number[], motoE
     out.push({
       name: `Lanyard ${key} within ${TARGET_SCALING}x from ${int(small)} to ${int(big)} users`,
       status: ok ? "PASS" : "FAIL",
-      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}${disturbed(a, b)}`,
+      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}, ${cpuPerRequestRatio(a, b)}${disturbed(a, b)}`,
     });
   }
   for (const server of ["lanyard", "moto"] as const) {

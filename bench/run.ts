@@ -1,11 +1,16 @@
 /**
- * npm run bench [-- --quick] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
+ * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
  *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--hashing test]
  *
  * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
  * its default (OWASP's Argon2id) unless given.
  * The password workloads (bench/passwords.ts: AdminCreateUser, AdminSetUserPassword and
  * USER_PASSWORD_AUTH on 2,000 users, with the server's memory) run last; --passwords-only runs just them.
+ *
+ * --million: Lanyard alone (moto is filled through its API only, far too slowly for this) at 10,000
+ * and 1,000,000 users: AdminGetUser, ListUsers pages, the email filters and USER_PASSWORD_AUTH
+ * sign-in at both sizes with their ratios, the start-up time to "listening" and the database size
+ * per user at each size.
  *
  * The sign-in workloads (bench/sign-in.ts: USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH,
  * GetUser) run after the user-management ones; --sign-in-only runs just them.
@@ -24,9 +29,10 @@ import { Bench } from "./measure.ts";
 import { type BenchDatabase, postgresChecks, postgresTable, startBenchDatabase } from "./postgres.ts";
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
-import { seedLanyardDirect, seedViaApi, TEMPLATE_USER, takeTemplateCredential } from "./seed.ts";
-import { mib, motoVersion, root, startLanyard, startMoto } from "./servers.ts";
 import { runPasswordBench } from "./passwords.ts";
+import { postgresBytes, type ScalePoint, scaleChecks, scaleTable, sqliteBytes } from "./scale.ts";
+import { seedLanyard, seedPasswordHash, seedViaApi, SRP_EVERY } from "./seed.ts";
+import { mib, motoVersion, root, startLanyard, startMoto } from "./servers.ts";
 import { runSignInBench } from "./sign-in.ts";
 import { checkSigner, Signer } from "./sign.ts";
 import { workloads } from "./workloads.ts";
@@ -34,6 +40,8 @@ import { workloads } from "./workloads.ts";
 const { values: flags } = parseArgs({
   options: {
     quick: { type: "boolean", default: false },
+    million: { type: "boolean", default: false },
+    users: { type: "string" },
     "no-moto": { type: "boolean", default: false },
     postgres: { type: "boolean", default: false },
     "cpu-prof": { type: "boolean", default: false },
@@ -46,8 +54,17 @@ const { values: flags } = parseArgs({
   },
 });
 const quick = flags.quick;
+/** --users N: as --million, with N users in the larger pool. */
+const largest = flags.users === undefined ? 1_000_000 : Number(flags.users);
+if (!Number.isInteger(largest) || largest <= 10_000)
+  throw new Error("--users must be a whole number over 10000");
+const million = flags.million || flags.users !== undefined;
+if (million) {
+  flags["no-moto"] = true;
+  flags["no-sign-in"] = true;
+}
 const settings = {
-  sizes: quick ? [1_000, 10_000] : [10_000, 100_000],
+  sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
   concurrency: 32,
   warmupMs: quick ? 500 : 1_000,
   durationMs: quick ? 2_000 : 5_000,
@@ -62,8 +79,12 @@ const settings = {
   /** Longest moto may take to reach one size through AdminCreateUser before it is skipped there. */
   motoSeedBudgetMs: quick ? 60_000 : 150_000,
 };
-const only = flags.only?.split(",").map((s) => s.trim());
-const list = workloads(settings.creates).filter((w) => !only || only.includes(w.key));
+/** Starts of Lanyard on each seeded size whose time to "listening" is measured (the last one is benchmarked). */
+const STARTS = 3;
+const MILLION_WORKLOADS = ["get", "list-first", "list-later", "filter-exact", "filter-prefix", "sign-in"];
+const only = flags.only?.split(",").map((s) => s.trim()) ?? (million ? MILLION_WORKLOADS : undefined);
+// The sign-in workload (the seeded users' password) runs when asked for: moto's users have none.
+const list = workloads(settings.creates).filter((w) => (only ? only.includes(w.key) : w.key !== "sign-in"));
 const resultsDir = join(root, "bench", "results");
 const profileDir = join(tmpdir(), "lanyard-bench-profiles");
 const credentials = { accessKeyId: "AKIDBENCHMARK", secretAccessKey: "bench-secret-key" };
@@ -75,6 +96,7 @@ const measurements: Measurement[] = [];
 const skips: Skip[] = [];
 const seeding: Record<string, unknown>[] = [];
 const profiles: string[] = [];
+const scale: ScalePoint[] = [];
 
 /** Lanyard on its SQLite data dir, or with `postgres` on that database. */
 async function lanyard(dataDir: string, postgres?: BenchDatabase): Promise<void> {
@@ -88,36 +110,51 @@ async function lanyard(dataDir: string, postgres?: BenchDatabase): Promise<void>
     PoolName: "bench",
   });
   log(`Lanyard accepted the bench signer (CreateUserPool: 200, pool ${UserPool.Id})`);
-  await client.json("AdminCreateUser", {
-    UserPoolId: UserPool.Id,
-    Username: TEMPLATE_USER,
-    MessageAction: "SUPPRESS",
-  });
+  const { UserPoolClient } = await client.json<{ UserPoolClient: { ClientId: string } }>(
+    "CreateUserPoolClient",
+    {
+      UserPoolId: UserPool.Id,
+      ClientName: "bench",
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    },
+  );
   client.close();
   await server.stop();
-  const credential = await takeTemplateCredential(data, UserPool.Id);
+  const hash = await seedPasswordHash();
   let seeded = 0;
   for (const users of settings.sizes) {
-    const s = await seedLanyardDirect(data, UserPool.Id, seeded, users, credential);
+    const s = await seedLanyard(data, UserPool.Id, seeded, users, hash);
     await postgres?.settle();
     seeding.push({
       server: server.name,
-      method: "direct",
+      method: "bulk import",
       from: seeded,
       to: users,
       ms: s.ms,
       perSecond: s.perSecond,
     });
     log(
-      `${name} @ ${fmt(users)} users: seeded ${fmt(s.users)} directly in ${(s.ms / 1000).toFixed(1)} s (${fmt(s.perSecond)}/s)`,
+      `${name} @ ${fmt(users)} users: seeded ${fmt(s.users)} through the bulk import in ${(s.ms / 1000).toFixed(1)} s (${fmt(s.perSecond)}/s)`,
     );
     seeded = users;
+    const size = postgres ? await postgresBytes(postgres.url) : { bytes: sqliteBytes(dataDir) };
+    const startupMs: number[] = [];
+    for (let i = 1; i < STARTS; i++) {
+      const probe = await startLanyard(dataDir, { postgres, hashing: flags.hashing });
+      startupMs.push(probe.startupMs!);
+      await probe.stop();
+    }
     const profDir = flags["cpu-prof"] ? join(profileDir, `${server.name}-${users}`) : undefined;
     if (profDir) rmSync(profDir, { recursive: true, force: true });
     server = await startLanyard(dataDir, { cpuProfDir: profDir, postgres, hashing: flags.hashing });
+    if (!profDir) startupMs.push(server.startupMs!);
+    scale.push({ server: server.name as ScalePoint["server"], users, startupMs, ...size });
+    log(
+      `  start-up to listening: ${startupMs.map((ms) => `${fmt(ms)} ms`).join(", ")}; database ${(size.bytes / 2 ** 20).toFixed(1)} MiB, ${fmt(size.bytes / users)} bytes/user`,
+    );
     client = new Client(server.port, signer);
     try {
-      await bench.runAll(server, client, UserPool.Id, users);
+      await bench.runAll(server, client, UserPool.Id, users, UserPoolClient.ClientId);
       const memory = server.memory();
       const heap = await server.heap?.();
       log(
@@ -132,6 +169,85 @@ async function lanyard(dataDir: string, postgres?: BenchDatabase): Promise<void>
     }
     if (profDir) for (const f of readdirSync(profDir)) profiles.push(summarise(join(profDir, f)));
   }
+}
+
+/**
+ * --million: one pool per size in one database (the 10,000-user pool seeded first, then the
+ * 1,000,000-user one), served by one Lanyard, and each workload measured on the pools in turn, so
+ * that both sizes see the machine in the same state: on a machine shared with other work, figures
+ * taken minutes apart differ more than the sizes do. Start-up and database size are taken after
+ * each pool is seeded (the database then holds 10,000, then 1,010,000 users).
+ */
+async function lanyardSideBySide(dataDir: string, postgres?: BenchDatabase): Promise<void> {
+  const bench = new Bench(settings, list, measurements, log);
+  const name = postgres ? "Lanyard on PostgreSQL" : "Lanyard";
+  const data = postgres ? { postgres: postgres.url } : dataDir;
+  let server = await startLanyard(dataDir, { postgres, hashing: flags.hashing });
+  let client = new Client(server.port, signer);
+  const pools: { users: number; poolId: string; clientId: string }[] = [];
+  for (const users of settings.sizes) {
+    const { UserPool } = await client.json<{ UserPool: { Id: string } }>("CreateUserPool", {
+      PoolName: `bench-${users}`,
+    });
+    const { UserPoolClient } = await client.json<{ UserPoolClient: { ClientId: string } }>(
+      "CreateUserPoolClient",
+      {
+        UserPoolId: UserPool.Id,
+        ClientName: "bench",
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      },
+    );
+    pools.push({ users, poolId: UserPool.Id, clientId: UserPoolClient.ClientId });
+  }
+  client.close();
+  await server.stop();
+  const hash = await seedPasswordHash();
+  let total = 0;
+  for (const pool of pools) {
+    const s = await seedLanyard(data, pool.poolId, 0, pool.users, hash);
+    await postgres?.settle();
+    total += pool.users;
+    seeding.push({
+      server: server.name,
+      method: "bulk import",
+      from: 0,
+      to: pool.users,
+      ms: s.ms,
+      perSecond: s.perSecond,
+    });
+    log(
+      `${name}: pool of ${fmt(pool.users)} users seeded through the bulk import in ${(s.ms / 1000).toFixed(1)} s (${fmt(s.perSecond)}/s)`,
+    );
+    const size = postgres ? await postgresBytes(postgres.url) : { bytes: sqliteBytes(dataDir) };
+    const startupMs: number[] = [];
+    for (let i = 0; i < STARTS; i++) {
+      const probe = await startLanyard(dataDir, { postgres, hashing: flags.hashing });
+      startupMs.push(probe.startupMs!);
+      await probe.stop();
+    }
+    scale.push({ server: server.name as ScalePoint["server"], users: total, startupMs, ...size });
+    log(
+      `  with ${fmt(total)} users: start-up to listening ${startupMs.map((ms) => `${fmt(ms)} ms`).join(", ")}; database ${(size.bytes / 2 ** 20).toFixed(1)} MiB, ${fmt(size.bytes / total)} bytes/user`,
+    );
+  }
+  const profDir = flags["cpu-prof"] ? join(profileDir, server.name) : undefined;
+  if (profDir) rmSync(profDir, { recursive: true, force: true });
+  server = await startLanyard(dataDir, { cpuProfDir: profDir, postgres, hashing: flags.hashing });
+  client = new Client(server.port, signer);
+  try {
+    const targets = [];
+    for (const pool of pools)
+      targets.push(await bench.target(client, pool.poolId, pool.users, pool.clientId));
+    for (const w of bench.order)
+      for (const target of targets) {
+        log(`${name} @ ${fmt(target.users)} users:`);
+        await bench.measure(server, client, w, target);
+      }
+  } finally {
+    client.close();
+    await server.stop();
+  }
+  if (profDir) for (const f of readdirSync(profDir)) profiles.push(summarise(join(profDir, f)));
 }
 
 async function moto(): Promise<void> {
@@ -203,7 +319,8 @@ async function main(): Promise<number> {
   const tmp = mkdtempSync(join(tmpdir(), "lanyard-bench-"));
   let postgresVersion: string | undefined;
   try {
-    await lanyard(join(tmp, "data"));
+    const run = million ? lanyardSideBySide : lanyard;
+    await run(join(tmp, "data"));
     if (flags.postgres) {
       const db = await startBenchDatabase();
       postgresVersion = db.cluster.version;
@@ -211,7 +328,7 @@ async function main(): Promise<number> {
         `PostgreSQL ${postgresVersion}: a throwaway cluster on 127.0.0.1 (fsync on), Lanyard's default pool`,
       );
       try {
-        await lanyard(join(tmp, "unused"), db);
+        await run(join(tmp, "unused"), db);
       } finally {
         await db.stop();
       }
@@ -224,15 +341,16 @@ async function main(): Promise<number> {
   const results = [
     ...checks(measurements, skips, settings.sizes, !flags["no-moto"]),
     ...postgresChecks(measurements, settings.sizes),
+    ...(million ? scaleChecks(scale) : []),
   ];
   log("");
   log(
-    "Seeding: Lanyard directly into its data dir through SqliteStorage.insertUser (10,000-user transactions,",
+    "Seeding: Lanyard through its bulk import (src/domain/bulk-import.ts) into its stopped data dir or its database,",
   );
   log(
-    "sharing the one password credential (Argon2id hash + SRP verifier) AdminCreateUser stored for a template user);",
+    `10,000-user transactions, every user CONFIRMED with one shared Argon2id hash of one password, one in ${SRP_EVERY}`,
   );
-  log("moto through AdminCreateUser over HTTP.");
+  log("also with an SRP verifier; moto through AdminCreateUser over HTTP.");
   log(
     "cpu% s/g/o: CPU of the server process / the load generator / anything else on the machine, in % of one core (2 cores = 200%).",
   );
@@ -252,6 +370,11 @@ async function main(): Promise<number> {
     log("Lanyard on PostgreSQL: cpu% s counts the PostgreSQL processes with Lanyard's.");
     log(postgresTable(measurements, list, settings.sizes));
   }
+  if (scale.length > 0) {
+    log("");
+    log("Start-up (spawn to the listening line) and database size at each size:");
+    log(scaleTable(scale));
+  }
   log("");
   log(formatChecks(results));
   for (const p of profiles) log(`\n${p}`);
@@ -262,6 +385,7 @@ async function main(): Promise<number> {
   const json = {
     date: new Date(started).toISOString(),
     quick,
+    million,
     machine: {
       cpus: cpu.length,
       model: cpu[0]?.model,
@@ -272,6 +396,7 @@ async function main(): Promise<number> {
     settings,
     signer: signerCheck,
     seeding,
+    scale,
     measurements,
     skips,
     checks: results,

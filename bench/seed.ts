@@ -1,16 +1,21 @@
 /**
  * Fills a pool with users user0..userN-1 (email userI@example.com, given_name, email_verified),
- * either straight into Lanyard's storage (its SQLite data dir with the server stopped, or its
- * PostgreSQL database) or through AdminCreateUser.
+ * either through Lanyard's bulk import (src/domain/bulk-import.ts) straight into its storage (its
+ * SQLite data dir with the server stopped, or its PostgreSQL database) or through AdminCreateUser.
  */
-import { randomUUID } from "node:crypto";
+import { hashPassword } from "../src/crypto/password-hash.ts";
+import { type ImportUser, importUsers } from "../src/domain/bulk-import.ts";
 import { PostgresStorage } from "../src/storage/postgres/postgres-storage.ts";
-import type { PasswordCredential, UserRecord } from "../src/storage/records.ts";
 import { SqliteStorage } from "../src/storage/sqlite/sqlite-storage.ts";
 import type { Storage } from "../src/storage/storage.ts";
 import { type Call, type Client, runLoad } from "./load.ts";
 
 const NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken", "Radia", "Tim"];
+
+/** Every seeded user's password (CONFIRMED, permanent). */
+export const PASSWORD = "Bench-passw0rd!";
+/** One user in this many (user0, user100, ...) also gets an SRP verifier (about 1 ms each to make). */
+export const SRP_EVERY = 100;
 
 export function username(i: number): string {
   return `user${i}`;
@@ -30,8 +35,6 @@ export interface SeedResult {
   perSecond: number;
 }
 
-export const TEMPLATE_USER = "bench-template";
-
 /** Where a Lanyard keeps its data: a SQLite data dir, or a PostgreSQL database. */
 export type LanyardData = string | { postgres: string };
 
@@ -41,33 +44,30 @@ function openData(data: LanyardData): Storage {
     : new PostgresStorage({ url: data.postgres });
 }
 
-/**
- * The password credential (Argon2id hash, SRP salt and verifier, ...) that AdminCreateUser stored
- * for TEMPLATE_USER, taken out of a stopped Lanyard's data dir (and the template user deleted),
- * to be shared by every seeded user: one real hash instead of one per user.
- */
-export async function takeTemplateCredential(data: LanyardData, poolId: string): Promise<PasswordCredential> {
-  const storage = openData(data);
-  try {
-    const user = await storage.getUser(poolId, TEMPLATE_USER);
-    if (!user?.password) throw new Error(`${TEMPLATE_USER} has no stored password credential`);
-    await storage.transaction((tx) => tx.deleteUser(poolId, user.sub));
-    return user.password;
-  } finally {
-    await storage.close();
-  }
+/** The one Argon2id hash of PASSWORD every seeded user shares (one hash instead of one per user). */
+export function seedPasswordHash(): Promise<string> {
+  return hashPassword(PASSWORD);
+}
+
+/** Seeded user i, as the bulk import takes it. */
+function importUser(i: number, hash: string): ImportUser {
+  return {
+    username: username(i),
+    attributes: attributesOf(i),
+    password: i % SRP_EVERY === 0 ? { hash, srpPassword: PASSWORD } : { hash },
+  };
 }
 
 /**
- * Inserts users [from, to) through the storage (SQLite: the data dir of a stopped Lanyard), in
- * transactions of `batch` users, as AdminCreateUser would have stored them.
+ * Imports users [from, to) through the domain's bulk import (SQLite: into the data dir of a stopped
+ * Lanyard), in transactions of `batch` users.
  */
-export async function seedLanyardDirect(
+export async function seedLanyard(
   data: LanyardData,
   poolId: string,
   from: number,
   to: number,
-  credential: PasswordCredential,
+  hash: string,
   batch = 10_000,
 ): Promise<SeedResult> {
   const started = performance.now();
@@ -75,25 +75,9 @@ export async function seedLanyardDirect(
   try {
     await storage.migrate();
     for (let start = from; start < to; start += batch) {
-      const end = Math.min(to, start + batch);
-      await storage.transaction(async (tx) => {
-        const now = Date.now();
-        for (let i = start; i < end; i++) {
-          const user: UserRecord = {
-            poolId,
-            username: username(i),
-            usernameKey: username(i),
-            sub: randomUUID(),
-            status: "FORCE_CHANGE_PASSWORD",
-            enabled: true,
-            attributes: attributesOf(i),
-            createdAt: now,
-            updatedAt: now,
-            password: { ...credential, setAt: now },
-          };
-          await tx.insertUser(user);
-        }
-      });
+      const users: ImportUser[] = [];
+      for (let i = start; i < Math.min(to, start + batch); i++) users.push(importUser(i, hash));
+      await importUsers(storage, poolId, users, { batchSize: batch });
     }
   } finally {
     await storage.close();

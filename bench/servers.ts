@@ -12,6 +12,8 @@ export interface RunningServer {
   name: string;
   port: number;
   pid: number;
+  /** Milliseconds from spawning the process to its "listening" line (Lanyard). */
+  startupMs?: number;
   /** CPU seconds (user + system) the process has used so far. */
   cpuSeconds(): number;
   /** Resident memory now and at its peak, from /proc/<pid>/status. */
@@ -152,6 +154,7 @@ export async function startLanyard(dataDir: string, options: LanyardOptions = {}
   const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
   const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
   const hashingArgs = hashing ? ["--password-hashing", hashing] : [];
+  const spawned = performance.now();
   const child = spawn(
     process.execPath,
     [
@@ -175,6 +178,7 @@ export async function startLanyard(dataDir: string, options: LanyardOptions = {}
       for (const w of heapWaiters.splice(0)) w(usage);
     }
   });
+  let startupMs: number | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     let stdout = "";
     const timer = setTimeout(() => reject(new Error(`lanyard did not start:\n${out}`)), 30_000);
@@ -183,6 +187,7 @@ export async function startLanyard(dataDir: string, options: LanyardOptions = {}
       const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
       if (m) {
         clearTimeout(timer);
+        startupMs = performance.now() - spawned;
         resolve(Number(m[1]));
       }
     });
@@ -200,8 +205,8 @@ export async function startLanyard(dataDir: string, options: LanyardOptions = {}
       });
       child.kill("SIGUSR2");
     });
-  if (!postgres) return { ...wrap("lanyard", child, port, () => out), heap };
-  const server = wrap("lanyard-pg", child, port, () => out);
+  if (!postgres) return { ...wrap("lanyard", child, port, () => out), heap, startupMs };
+  const server = { ...wrap("lanyard-pg", child, port, () => out), startupMs };
   const lanyardCpu = server.cpuSeconds;
   return { ...server, heap, cpuSeconds: () => lanyardCpu() + treeCpuSeconds(postgres.pid) };
 }

@@ -1,10 +1,12 @@
 /** The measured workloads: what each request is and what a correct answer contains. */
 import type { Call, Client } from "./load.ts";
-import { createUserCall, email, username } from "./seed.ts";
+import { createUserCall, email, PASSWORD, username } from "./seed.ts";
 
 /** What a workload runs against: one pool holding user0..user(users-1). */
 export interface Target {
   poolId: string;
+  /** An app client of the pool that allows USER_PASSWORD_AUTH (for the sign-in workload). */
+  clientId?: string;
   users: number;
   /** PaginationTokens of later ListUsers pages, with the number of users each page holds. */
   laterPages: { token: string; count: number }[];
@@ -101,6 +103,22 @@ export function workloads(createCount: number): Workload[] {
       make: (t) => () => {
         const page = t.laterPages[random(t.laterPages.length)];
         return listUsers(t.poolId, { PaginationToken: page.token }, (body) => usersIn(body) === page.count);
+      },
+    },
+    {
+      key: "sign-in",
+      label: "InitiateAuth USER_PASSWORD_AUTH (random user)",
+      make: (t) => () => {
+        if (!t.clientId) throw new Error("the sign-in workload needs an app client");
+        return {
+          operation: "InitiateAuth",
+          body: JSON.stringify({
+            ClientId: t.clientId,
+            AuthFlow: "USER_PASSWORD_AUTH",
+            AuthParameters: { USERNAME: username(random(t.users)), PASSWORD },
+          }),
+          check: (body) => body.includes('"AccessToken"'),
+        };
       },
     },
     {

@@ -144,6 +144,13 @@ export interface Transaction extends Reader {
 
   /** Throws DuplicateKeyError when the username key or sub is taken in the pool. */
   insertUser(user: UserRecord): Promise<void>;
+  /**
+   * Several users of one pool at once, in order (bulk import): as insertUser for each, in fewer
+   * round trips. Throws DuplicateKeyError when any username key or sub is taken (in the pool or
+   * among them); some of them may be inserted by then, so the caller ends the transaction by
+   * throwing.
+   */
+  insertUsers(users: readonly UserRecord[]): Promise<void>;
   updateUser(user: UserRecord): Promise<void>;
   deleteUser(poolId: string, userId: string): Promise<void>;
 

@@ -167,7 +167,7 @@ async function explain(client: pg.Client, { sql, params, planEachTime }: Recorde
             ? String(p)
             : typeof p === "string"
               ? literal(p)
-              : `ARRAY[${p.map(literal).join(", ")}]::text[]`,
+              : `ARRAY[${p.map((x) => (x === null ? "NULL" : literal(x))).join(", ")}]::text[]`,
       );
       const { rows } = await client.query<{ "QUERY PLAN": { Plan: PgPlanNode }[] }>(
         `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) EXECUTE conformance_plan${values.length ? `(${values.join(", ")})` : ""}`,

@@ -154,6 +154,35 @@ for (const backend of backends()) {
         assert.equal((await s.getPool(poolId))!.userCount, 1, "counted once per user actually deleted");
       });
 
+      test("insertUsers: many users at once, in order, counted; a taken username or sub is refused", async () => {
+        const { poolId } = await newPool();
+        const full = f.fullUser(poolId, "Zed");
+        const many = [full, ...Array.from({ length: 30 }, (_, i) => f.user(poolId, `bulk${i}`))];
+        await s.transaction((tx) => tx.insertUsers(many));
+        assert.deepEqual(await s.getUser(poolId, "zed"), full, "every field survives");
+        assert.deepEqual(await s.getUser(poolId, "bulk7"), many[8]);
+        assert.equal((await s.getPool(poolId))!.userCount, many.length);
+        const listed = await all((after) => s.listUsers(poolId, 7, undefined, after));
+        assert.deepEqual(
+          listed.map((u) => u.username),
+          many.map((u) => u.username),
+          "listed in the order inserted",
+        );
+        const refused = [
+          [f.user(poolId, "new1"), f.user(poolId, "bulk3")],
+          [f.user(poolId, "new2"), f.user(poolId, "new2")],
+          [f.user(poolId, "new3"), { ...f.user(poolId, "new4"), sub: full.sub }],
+        ];
+        for (const users of refused)
+          await assert.rejects(
+            s.transaction((tx) => tx.insertUsers(users)),
+            DuplicateKeyError,
+          );
+        for (const name of ["new1", "new2", "new3", "new4"])
+          assert.equal(await s.getUser(poolId, name), undefined);
+        assert.equal((await s.getPool(poolId))!.userCount, many.length);
+      });
+
       test("groups and memberships", async () => {
         const { poolId } = await newPool();
         const [a, b] = [f.user(poolId, "a"), f.user(poolId, "b")];

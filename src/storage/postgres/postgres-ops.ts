@@ -103,6 +103,9 @@ const seqOf = (after: string | undefined): number => (after ? Number(decodeCurso
 const nameOf = (after: string | undefined): string => (after ? String(decodeCursor(after, 1)[0]) : "");
 
 const USER_INSERT = `INSERT INTO users (${USER_COLUMNS.join(", ")}) VALUES (${USER_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT DO NOTHING`;
+/** Many users in one statement: one array parameter per column, rows kept in the arrays' order. */
+const USER_NUMBER_COLUMNS: ReadonlySet<string> = new Set(["created_at", "updated_at"]);
+const USERS_INSERT = `INSERT INTO users (${USER_COLUMNS.join(", ")}) SELECT ${USER_COLUMNS.join(", ")} FROM unnest(${USER_COLUMNS.map((c, i) => `$${i + 1}::${USER_NUMBER_COLUMNS.has(c) ? "bigint" : "text"}[]`).join(", ")}) WITH ORDINALITY AS t (${USER_COLUMNS.join(", ")}, ord) ORDER BY ord ON CONFLICT DO NOTHING`;
 /** UPDATE of every users column but the keys and created_at; parameters from userUpdateParams. */
 const USER_UPDATED_COLUMNS = USER_COLUMNS.filter((c) => c !== "pool_id" && c !== "sub" && c !== "created_at");
 const USER_UPDATE = `UPDATE users SET ${USER_UPDATED_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(", ")} WHERE pool_id = $${USER_UPDATED_COLUMNS.length + 1} AND sub = $${USER_UPDATED_COLUMNS.length + 2}`;
@@ -344,6 +347,23 @@ export class PostgresOps implements Transaction {
     const n = await this.run(USER_INSERT, userParams(u));
     if (n === 0) throw new DuplicateKeyError("user exists");
     await this.run("UPDATE pools SET user_count = user_count + 1 WHERE id = $1", [u.poolId]);
+  }
+  async insertUsers(users: readonly UserRecord[]) {
+    if (users.length === 0) return;
+    const columns = USER_COLUMNS.map(() => [] as (string | null)[]);
+    for (const u of users) {
+      const values = userParams(u);
+      for (let c = 0; c < columns.length; c++) {
+        const v = values[c];
+        columns[c]!.push(v === null || v === undefined ? null : String(v));
+      }
+    }
+    const n = await this.run(USERS_INSERT, columns);
+    if (n !== users.length) throw new DuplicateKeyError("user exists");
+    const added = new Map<string, number>();
+    for (const u of users) added.set(u.poolId, (added.get(u.poolId) ?? 0) + 1);
+    for (const [poolId, count] of added)
+      await this.run("UPDATE pools SET user_count = user_count + $2 WHERE id = $1", [poolId, count]);
   }
   async updateUser(u: UserRecord) {
     try {

@@ -19,7 +19,7 @@ import type {
 import { USER_COLUMNS, type UserColumn, userColumnValues, userFromColumns } from "../user-row.ts";
 
 export type Row = Record<string, unknown>;
-export type Param = string | number | null | readonly string[];
+export type Param = string | number | null | readonly (string | null)[];
 
 const str = (v: unknown): string => v as string;
 const num = (v: unknown): number => Number(v);

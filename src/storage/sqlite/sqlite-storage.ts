@@ -533,6 +533,24 @@ class SqliteOps implements Transaction {
     this.q("UPDATE pools SET user_count = user_count + 1 WHERE id = ?").run(u.poolId);
     this.poolChanged(u.poolId);
   }
+  async insertUsers(users: readonly UserRecord[]) {
+    const insert = this.q(`INSERT INTO users (${USER_COLUMN_LIST}) VALUES (${USER_VALUES})`);
+    const added = new Map<string, number>();
+    for (const u of users) {
+      const params = Object.fromEntries(Object.entries(userParams(u)).map(([k, v]) => [`$${k}`, v]));
+      try {
+        insert.run(params);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new DuplicateKeyError("user exists");
+        throw e;
+      }
+      added.set(u.poolId, (added.get(u.poolId) ?? 0) + 1);
+    }
+    for (const [poolId, n] of added) {
+      this.q("UPDATE pools SET user_count = user_count + ? WHERE id = ?").run(n, poolId);
+      this.poolChanged(poolId);
+    }
+  }
   async updateUser(u: UserRecord) {
     const all = userParams(u);
     const params: Row = {};
