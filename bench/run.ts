@@ -345,7 +345,7 @@ async function main(): Promise<number> {
   ];
   log("");
   log(
-    "Seeding: Lanyard through its bulk import (src/domain/bulk-import.ts) into its stopped data dir or its database,",
+    "Seeding: Lanyard through its bulk import (src/domain/users/bulk-import.ts) into its stopped data dir or its database,",
   );
   log(
     `10,000-user transactions, every user CONFIRMED with one shared Argon2id hash of one password, one in ${SRP_EVERY}`,

@@ -1,10 +1,10 @@
 /**
  * Fills a pool with users user0..userN-1 (email userI@example.com, given_name, email_verified),
- * either through Lanyard's bulk import (src/domain/bulk-import.ts) straight into its storage (its
+ * either through Lanyard's bulk import (src/domain/users/bulk-import.ts) straight into its storage (its
  * SQLite data dir with the server stopped, or its PostgreSQL database) or through AdminCreateUser.
  */
 import { hashPassword } from "../src/crypto/password-hash.ts";
-import { type ImportUser, importUsers } from "../src/domain/bulk-import.ts";
+import { type ImportUser, importUsers } from "../src/domain/users/bulk-import.ts";
 import { PostgresStorage } from "../src/storage/postgres/postgres-storage.ts";
 import { SqliteStorage } from "../src/storage/sqlite/sqlite-storage.ts";
 import type { Storage } from "../src/storage/storage.ts";

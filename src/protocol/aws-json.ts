@@ -5,7 +5,7 @@
 import { type Clock, createRequestContext, type Logger, type Services } from "../context.ts";
 import { InternalErrorException, UnsupportedOperationException } from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
-import { checkPoolRegion } from "../domain/pools.ts";
+import { checkPoolRegion } from "../domain/pools/pools.ts";
 import type { OperationModule } from "../operations/define.ts";
 import { AwsError } from "../errors.ts";
 import { type CredentialStore, verifySigV4 } from "./sigv4.ts";

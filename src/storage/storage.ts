@@ -79,7 +79,7 @@ export interface Reader {
   listClients(poolId: string, limit: number, after?: string): Promise<Page<ClientRecord>>;
   listClientSecrets(poolId: string, clientId: string): Promise<ClientSecretRecord[]>;
 
-  /** By the pool's normalised username key (see domain/users.ts usernameKey). */
+  /** By the pool's normalised username key (see domain/users/users.ts usernameKey). */
   getUser(poolId: string, usernameKey: string): Promise<UserRecord | undefined>;
   getUserBySub(poolId: string, sub: string): Promise<UserRecord | undefined>;
   /** Users whose attribute (email, phone_number or preferred_username, by its normalised value) equals value. */

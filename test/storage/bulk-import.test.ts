@@ -1,5 +1,5 @@
 /**
- * The bulk import (src/domain/bulk-import.ts), on the storage of a real server's data: users
+ * The bulk import (src/domain/users/bulk-import.ts), on the storage of a real server's data: users
  * imported while the server is stopped sign in through it afterwards (password and SRP), and
  * refused users refuse their whole batch with an error naming them. SQLite through `--data DIR`;
  * PostgreSQL (when LANYARD_TEST_POSTGRES_URL is set) through `--storage URL` on a fresh schema.
@@ -19,7 +19,7 @@ import {
   RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { hashPassword } from "../../src/crypto/password-hash.ts";
-import { BulkImportError, type ImportUser, importUsers } from "../../src/domain/bulk-import.ts";
+import { BulkImportError, type ImportUser, importUsers } from "../../src/domain/users/bulk-import.ts";
 import { PostgresStorage } from "../../src/storage/postgres/postgres-storage.ts";
 import { SqliteStorage } from "../../src/storage/sqlite/sqlite-storage.ts";
 import type { Storage } from "../../src/storage/storage.ts";

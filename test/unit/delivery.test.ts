@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ConfigError, loadConfig } from "../../src/config/config.ts";
-import { generateCode, hashCode } from "../../src/domain/codes.ts";
-import { maskEmail, maskPhone } from "../../src/domain/destinations.ts";
+import { generateCode, hashCode } from "../../src/domain/messaging/codes.ts";
+import { maskEmail, maskPhone } from "../../src/domain/messaging/destinations.ts";
 
 describe("delivery settings", () => {
   test("console by default; inbox and SMTP from flags, environment or the config file", () => {

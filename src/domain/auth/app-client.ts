@@ -4,8 +4,8 @@ import { NotAuthorizedException, ResourceNotFoundException } from "../../generat
 import type { ExplicitAuthFlowsType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
 import type { Reader } from "../../storage/storage.ts";
-import { DEFAULT_AUTH_FLOWS } from "../client-settings.ts";
-import { requirePool } from "../pools.ts";
+import { DEFAULT_AUTH_FLOWS } from "../clients/settings.ts";
+import { requirePool } from "../pools/pools.ts";
 
 export interface ClientContext {
   pool: PoolRecord;

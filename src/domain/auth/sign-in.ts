@@ -5,7 +5,7 @@
 
 import type { RequestContext } from "../../context.ts";
 import { decoyHash } from "../../crypto/password-hash.ts";
-import { verifyPassword } from "../passwords.ts";
+import { verifyPassword } from "../users/passwords.ts";
 import {
   NotAuthorizedException,
   PasswordResetRequiredException,
@@ -13,7 +13,7 @@ import {
 } from "../../generated/exceptions.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { issueTokens } from "../tokens/issuer.ts";
-import { findUser, userNotFound, usernameKey } from "../users.ts";
+import { findUser, userNotFound, usernameKey } from "../users/users.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { openSession } from "./sessions.ts";

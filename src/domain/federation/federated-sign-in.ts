@@ -36,9 +36,9 @@ import type {
 } from "../../storage/records.ts";
 import { DuplicateKeyError, type Transaction } from "../../storage/storage.ts";
 import { newSub } from "../ids.ts";
-import { checkAttribute, findAttribute } from "../schema.ts";
+import { checkAttribute, findAttribute } from "../pools/schema.ts";
 import { issueTokens } from "../tokens/issuer.ts";
-import { usernameKey } from "../users.ts";
+import { usernameKey } from "../users/users.ts";
 import { type Identity, identitiesOf, sameIdentity, withIdentities } from "./identities.ts";
 import { samlIssuer, subjectClaim } from "./provider-details.ts";
 

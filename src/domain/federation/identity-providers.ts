@@ -26,7 +26,7 @@ import type { IdentityProviderRecord, PoolRecord } from "../../storage/records.t
 import { DuplicateKeyError, type Reader, type Transaction } from "../../storage/storage.ts";
 import { wireTime } from "../ids.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
-import { requirePool } from "../pools.ts";
+import { requirePool } from "../pools/pools.ts";
 import {
   defaultAttributeMapping,
   describeDetails,

@@ -17,9 +17,9 @@ import {
 import type { ProviderUserIdentifierType } from "../../generated/types.ts";
 import type { IdentityProviderRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError, type Transaction } from "../../storage/storage.ts";
-import { requirePool } from "../pools.ts";
-import { findAttribute } from "../schema.ts";
-import { requireUser, userNotFound, usernameKey } from "../users.ts";
+import { requirePool } from "../pools/pools.ts";
+import { findAttribute } from "../pools/schema.ts";
+import { requireUser, userNotFound, usernameKey } from "../users/users.ts";
 import { COGNITO_SUBJECT, federatedUsername, identityOf } from "./federated-sign-in.ts";
 import { identitiesOf, sameIdentity, withIdentities } from "./identities.ts";
 import { SOCIAL_TYPES } from "./provider-details.ts";

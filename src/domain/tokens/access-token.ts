@@ -7,7 +7,7 @@ import type { RequestContext } from "../../context.ts";
 import { decodeJwt, verifySignature } from "../../crypto/jwt.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
-import { userNotFound } from "../users.ts";
+import { userNotFound } from "../users/users.ts";
 
 export interface AccessTokenCaller {
   pool: PoolRecord;

@@ -1,6 +1,6 @@
 /** The claims Cognito puts in ID and access tokens. */
 import type { ClientRecord, GroupRecord, UserRecord } from "../../storage/records.ts";
-import { isTrue } from "../schema.ts";
+import { isTrue } from "../pools/schema.ts";
 
 export interface TokenEvent {
   /** Epoch seconds of the sign-in these tokens descend from. */

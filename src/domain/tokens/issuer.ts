@@ -8,7 +8,7 @@ import type { RequestContext } from "../../context.ts";
 import { signJwt } from "../../crypto/jwt.ts";
 import type { AuthenticationResultType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, RefreshTokenRecord, UserRecord } from "../../storage/records.ts";
-import { tokenLifetimes } from "../client-settings.ts";
+import { tokenLifetimes } from "../clients/settings.ts";
 import { accessTokenClaims, idTokenClaims, type TokenEvent } from "./claims.ts";
 
 export const API_SCOPE = "aws.cognito.signin.user.admin";

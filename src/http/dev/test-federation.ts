@@ -10,7 +10,7 @@
  * Response: `{"AuthenticationResult": {...}}`, or an error as the API renders it.
  */
 import { federatedSignIn } from "../../domain/federation/federated-sign-in.ts";
-import { requirePool } from "../../domain/pools.ts";
+import { requirePool } from "../../domain/pools/pools.ts";
 import { AwsError } from "../../errors.ts";
 import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
 import { jsonBody } from "../body.ts";

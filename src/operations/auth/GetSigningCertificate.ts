@@ -1,5 +1,5 @@
 import { selfSignedCertificate } from "../../crypto/x509.ts";
-import { requirePool } from "../../domain/pools.ts";
+import { requirePool } from "../../domain/pools/pools.ts";
 import type { GetSigningCertificateRequest, GetSigningCertificateResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

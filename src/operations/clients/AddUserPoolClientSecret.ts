@@ -1,4 +1,4 @@
-import { addClientSecret } from "../../domain/client-secrets.ts";
+import { addClientSecret } from "../../domain/clients/secrets.ts";
 import type {
   AddUserPoolClientSecretRequest,
   AddUserPoolClientSecretResponse,

@@ -1,4 +1,4 @@
-import { createClient } from "../../domain/clients.ts";
+import { createClient } from "../../domain/clients/clients.ts";
 import type { CreateUserPoolClientRequest, CreateUserPoolClientResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { deleteClient } from "../../domain/clients.ts";
+import { deleteClient } from "../../domain/clients/clients.ts";
 import type { DeleteUserPoolClientRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { deleteClientSecret } from "../../domain/client-secrets.ts";
+import { deleteClientSecret } from "../../domain/clients/secrets.ts";
 import type {
   DeleteUserPoolClientSecretRequest,
   DeleteUserPoolClientSecretResponse,

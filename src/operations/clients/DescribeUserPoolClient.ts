@@ -1,4 +1,4 @@
-import { describeClient } from "../../domain/clients.ts";
+import { describeClient } from "../../domain/clients/clients.ts";
 import type { DescribeUserPoolClientRequest, DescribeUserPoolClientResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

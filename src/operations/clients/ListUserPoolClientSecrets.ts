@@ -1,4 +1,4 @@
-import { listClientSecrets } from "../../domain/client-secrets.ts";
+import { listClientSecrets } from "../../domain/clients/secrets.ts";
 import type {
   ListUserPoolClientSecretsRequest,
   ListUserPoolClientSecretsResponse,

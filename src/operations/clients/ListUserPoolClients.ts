@@ -1,4 +1,4 @@
-import { listClients } from "../../domain/clients.ts";
+import { listClients } from "../../domain/clients/clients.ts";
 import type { ListUserPoolClientsRequest, ListUserPoolClientsResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { updateClient } from "../../domain/clients.ts";
+import { updateClient } from "../../domain/clients/clients.ts";
 import type { UpdateUserPoolClientRequest, UpdateUserPoolClientResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { addUserToGroup } from "../../domain/groups.ts";
+import { addUserToGroup } from "../../domain/groups/groups.ts";
 import type { AdminAddUserToGroupRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

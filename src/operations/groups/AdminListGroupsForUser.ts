@@ -1,4 +1,4 @@
-import { listGroupsForUser } from "../../domain/groups.ts";
+import { listGroupsForUser } from "../../domain/groups/groups.ts";
 import type { AdminListGroupsForUserRequest, AdminListGroupsForUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

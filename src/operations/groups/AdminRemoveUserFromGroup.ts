@@ -1,4 +1,4 @@
-import { removeUserFromGroup } from "../../domain/groups.ts";
+import { removeUserFromGroup } from "../../domain/groups/groups.ts";
 import type { AdminRemoveUserFromGroupRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

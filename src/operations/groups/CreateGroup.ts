@@ -1,4 +1,4 @@
-import { createGroup, toGroupType } from "../../domain/groups.ts";
+import { createGroup, toGroupType } from "../../domain/groups/groups.ts";
 import type { CreateGroupRequest, CreateGroupResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

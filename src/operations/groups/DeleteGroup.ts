@@ -1,4 +1,4 @@
-import { deleteGroup } from "../../domain/groups.ts";
+import { deleteGroup } from "../../domain/groups/groups.ts";
 import type { DeleteGroupRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { getGroup, toGroupType } from "../../domain/groups.ts";
+import { getGroup, toGroupType } from "../../domain/groups/groups.ts";
 import type { GetGroupRequest, GetGroupResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

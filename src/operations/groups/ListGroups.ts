@@ -1,4 +1,4 @@
-import { listGroups } from "../../domain/groups.ts";
+import { listGroups } from "../../domain/groups/groups.ts";
 import type { ListGroupsRequest, ListGroupsResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

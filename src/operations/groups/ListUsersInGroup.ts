@@ -1,4 +1,4 @@
-import { listUsersInGroup } from "../../domain/groups.ts";
+import { listUsersInGroup } from "../../domain/groups/groups.ts";
 import type { ListUsersInGroupRequest, ListUsersInGroupResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { toGroupType, updateGroup } from "../../domain/groups.ts";
+import { toGroupType, updateGroup } from "../../domain/groups/groups.ts";
 import type { UpdateGroupRequest, UpdateGroupResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { changePassword } from "../../domain/account.ts";
+import { changePassword } from "../../domain/users/account.ts";
 import type { ChangePasswordRequest, ChangePasswordResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { confirmForgotPassword } from "../../domain/recovery.ts";
+import { confirmForgotPassword } from "../../domain/users/recovery.ts";
 import type { ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

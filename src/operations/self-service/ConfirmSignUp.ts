@@ -1,4 +1,4 @@
-import { confirmSignUp } from "../../domain/sign-up.ts";
+import { confirmSignUp } from "../../domain/users/sign-up.ts";
 import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { deleteSelf } from "../../domain/account.ts";
+import { deleteSelf } from "../../domain/users/account.ts";
 import type { DeleteUserRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

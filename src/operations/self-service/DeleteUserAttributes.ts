@@ -1,5 +1,5 @@
-import { locateSignedIn, signedInUser } from "../../domain/account.ts";
-import { deleteUserAttributes } from "../../domain/attribute-updates.ts";
+import { locateSignedIn, signedInUser } from "../../domain/users/account.ts";
+import { deleteUserAttributes } from "../../domain/users/attribute-updates.ts";
 import type { DeleteUserAttributesRequest, DeleteUserAttributesResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

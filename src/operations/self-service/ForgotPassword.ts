@@ -1,4 +1,4 @@
-import { forgotPassword } from "../../domain/recovery.ts";
+import { forgotPassword } from "../../domain/users/recovery.ts";
 import type { ForgotPasswordRequest, ForgotPasswordResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { getUser } from "../../domain/account.ts";
+import { getUser } from "../../domain/users/account.ts";
 import type { GetUserRequest, GetUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,5 +1,5 @@
-import { signedInUser } from "../../domain/account.ts";
-import { getUserAttributeVerificationCode } from "../../domain/attribute-verification.ts";
+import { signedInUser } from "../../domain/users/account.ts";
+import { getUserAttributeVerificationCode } from "../../domain/users/attribute-verification.ts";
 import type {
   GetUserAttributeVerificationCodeRequest,
   GetUserAttributeVerificationCodeResponse,

@@ -1,4 +1,4 @@
-import { globalSignOut } from "../../domain/account.ts";
+import { globalSignOut } from "../../domain/users/account.ts";
 import type { GlobalSignOutRequest, GlobalSignOutResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { resendConfirmationCode } from "../../domain/sign-up.ts";
+import { resendConfirmationCode } from "../../domain/users/sign-up.ts";
 import type { ResendConfirmationCodeRequest, ResendConfirmationCodeResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

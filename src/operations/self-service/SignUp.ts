@@ -1,4 +1,4 @@
-import { signUp } from "../../domain/sign-up.ts";
+import { signUp } from "../../domain/users/sign-up.ts";
 import type { SignUpRequest, SignUpResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

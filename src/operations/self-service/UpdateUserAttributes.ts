@@ -1,5 +1,5 @@
-import { locateSignedIn, signedInUser } from "../../domain/account.ts";
-import { updateUserAttributes } from "../../domain/attribute-updates.ts";
+import { locateSignedIn, signedInUser } from "../../domain/users/account.ts";
+import { updateUserAttributes } from "../../domain/users/attribute-updates.ts";
 import type { UpdateUserAttributesRequest, UpdateUserAttributesResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,5 +1,5 @@
-import { signedInUser } from "../../domain/account.ts";
-import { verifyUserAttribute } from "../../domain/attribute-verification.ts";
+import { signedInUser } from "../../domain/users/account.ts";
+import { verifyUserAttribute } from "../../domain/users/attribute-verification.ts";
 import type { VerifyUserAttributeRequest, VerifyUserAttributeResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

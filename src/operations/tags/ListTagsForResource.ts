@@ -1,4 +1,4 @@
-import { listTags } from "../../domain/tags.ts";
+import { listTags } from "../../domain/pools/tags.ts";
 import type { ListTagsForResourceRequest, ListTagsForResourceResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { tagResource } from "../../domain/tags.ts";
+import { tagResource } from "../../domain/pools/tags.ts";
 import type { TagResourceRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { untagResource } from "../../domain/tags.ts";
+import { untagResource } from "../../domain/pools/tags.ts";
 import type { UntagResourceRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { addCustomAttributes } from "../../domain/pools.ts";
+import { addCustomAttributes } from "../../domain/pools/pools.ts";
 import type { AddCustomAttributesRequest, AddCustomAttributesResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { createPool, toUserPoolType } from "../../domain/pools.ts";
+import { createPool, toUserPoolType } from "../../domain/pools/pools.ts";
 import type { CreateUserPoolRequest, CreateUserPoolResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { deletePool } from "../../domain/pools.ts";
+import { deletePool } from "../../domain/pools/pools.ts";
 import type { DeleteUserPoolRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { requirePool, toUserPoolType } from "../../domain/pools.ts";
+import { requirePool, toUserPoolType } from "../../domain/pools/pools.ts";
 import type { DescribeUserPoolRequest, DescribeUserPoolResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,5 +1,5 @@
 import { fromToken, readPage, toToken } from "../../domain/pagination.ts";
-import { toPoolDescription } from "../../domain/pools.ts";
+import { toPoolDescription } from "../../domain/pools/pools.ts";
 import type { ListUserPoolsRequest, ListUserPoolsResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { updatePool } from "../../domain/pools.ts";
+import { updatePool } from "../../domain/pools/pools.ts";
 import type { UpdateUserPoolRequest, UpdateUserPoolResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { adminConfirmSignUp } from "../../domain/admin-users.ts";
+import { adminConfirmSignUp } from "../../domain/users/admin.ts";
 import type { AdminConfirmSignUpRequest, AdminConfirmSignUpResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { adminCreateUser } from "../../domain/admin-users.ts";
+import { adminCreateUser } from "../../domain/users/admin.ts";
 import type { AdminCreateUserRequest, AdminCreateUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { adminDeleteUser } from "../../domain/admin-users.ts";
+import { adminDeleteUser } from "../../domain/users/admin.ts";
 import type { AdminDeleteUserRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { adminDeleteUserAttributes } from "../../domain/admin-users.ts";
+import { adminDeleteUserAttributes } from "../../domain/users/admin.ts";
 import type {
   AdminDeleteUserAttributesRequest,
   AdminDeleteUserAttributesResponse,

@@ -1,4 +1,4 @@
-import { setEnabled } from "../../domain/admin-users.ts";
+import { setEnabled } from "../../domain/users/admin.ts";
 import type { AdminDisableUserRequest, AdminDisableUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

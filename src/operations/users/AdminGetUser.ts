@@ -1,6 +1,6 @@
 import { wireTime } from "../../domain/ids.ts";
-import { requirePool } from "../../domain/pools.ts";
-import { requireUser, wireAttributes } from "../../domain/users.ts";
+import { requirePool } from "../../domain/pools/pools.ts";
+import { requireUser, wireAttributes } from "../../domain/users/users.ts";
 import type { AdminGetUserRequest, AdminGetUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { adminResetUserPassword } from "../../domain/admin-users.ts";
+import { adminResetUserPassword } from "../../domain/users/admin.ts";
 import type { AdminResetUserPasswordRequest, AdminResetUserPasswordResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

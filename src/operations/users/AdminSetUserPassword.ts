@@ -1,4 +1,4 @@
-import { adminSetUserPassword } from "../../domain/admin-users.ts";
+import { adminSetUserPassword } from "../../domain/users/admin.ts";
 import type { AdminSetUserPasswordRequest, AdminSetUserPasswordResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { adminUpdateUserAttributes } from "../../domain/admin-users.ts";
+import { adminUpdateUserAttributes } from "../../domain/users/admin.ts";
 import type {
   AdminUpdateUserAttributesRequest,
   AdminUpdateUserAttributesResponse,

@@ -1,4 +1,4 @@
-import { adminUserGlobalSignOut } from "../../domain/account.ts";
+import { adminUserGlobalSignOut } from "../../domain/users/account.ts";
 import type { AdminUserGlobalSignOutRequest, AdminUserGlobalSignOutResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -1,4 +1,4 @@
-import { listUsers } from "../../domain/admin-users.ts";
+import { listUsers } from "../../domain/users/admin.ts";
 import type { ListUsersRequest, ListUsersResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 

@@ -7,8 +7,8 @@
  */
 import type { RequestContext } from "../../../context.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../../generated/exceptions.ts";
-import { newCredential } from "../../passwords.ts";
-import { checkAttributes, claimAliases } from "../../users.ts";
+import { newCredential } from "../../users/passwords.ts";
+import { checkAttributes, claimAliases } from "../../users/users.ts";
 import { checkSecretHash } from "../app-client.ts";
 import { required } from "../params.ts";
 import { consumeSession, readSession, sessionExpired } from "../sessions.ts";

@@ -2,7 +2,7 @@
 import type { RequestContext } from "../../../context.ts";
 import { checkTimestamp, verifySrpClaim } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
-import { poolName } from "../../passwords.ts";
+import { poolName } from "../../users/passwords.ts";
 import { checkSecretHash } from "../app-client.ts";
 import type { Subject } from "../../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "../lockout.ts";

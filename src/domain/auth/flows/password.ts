@@ -1,6 +1,6 @@
 /** USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and the legacy ADMIN_NO_SRP_AUTH. */
 import type { RequestContext } from "../../../context.ts";
-import { rehashIfStale } from "../../passwords.ts";
+import { rehashIfStale } from "../../users/passwords.ts";
 import { checkSecretHash } from "../app-client.ts";
 import { required } from "../params.ts";
 import { checkPlainPassword, completeSignIn, signInUser } from "../sign-in.ts";

@@ -4,7 +4,7 @@ import type { RequestContext } from "../../../context.ts";
 import { fakeVerifier, isValidSrpA, startSrp } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
 import type { PoolRecord } from "../../../storage/records.ts";
-import { usernameKey } from "../../users.ts";
+import { usernameKey } from "../../users/users.ts";
 import { checkSecretHash } from "../app-client.ts";
 import { checkLockout } from "../lockout.ts";
 import { required } from "../params.ts";

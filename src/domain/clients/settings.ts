@@ -8,14 +8,14 @@ import {
   InvalidOAuthFlowException,
   InvalidParameterException,
   ScopeDoesNotExistException,
-} from "../generated/exceptions.ts";
+} from "../../generated/exceptions.ts";
 import type {
   CreateUserPoolClientRequest,
   ExplicitAuthFlowsType,
   TimeUnitsType,
   TokenValidityUnitsType,
-} from "../generated/types.ts";
-import type { ClientSettings, PoolRecord } from "../storage/records.ts";
+} from "../../generated/types.ts";
+import type { ClientSettings, PoolRecord } from "../../storage/records.ts";
 
 /** The settings both CreateUserPoolClient and UpdateUserPoolClient take, in Cognito's response order. */
 export const CLIENT_SETTINGS = [

@@ -4,9 +4,9 @@
  * itself be in double quotes (the API reference's example is `"email"^="testuser"`), and spaces
  * around the name, the operator and the value are ignored. An empty filter lists everyone.
  */
-import { InvalidParameterException } from "../generated/exceptions.ts";
-import type { PoolRecord } from "../storage/records.ts";
-import type { SearchableAttribute, UserFilter } from "../storage/storage.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
+import type { PoolRecord } from "../../storage/records.ts";
+import type { SearchableAttribute, UserFilter } from "../../storage/storage.ts";
 import { usernameKey } from "./users.ts";
 
 const SEARCHABLE: ReadonlySet<string> = new Set<SearchableAttribute>([

@@ -1,24 +1,24 @@
 /** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
-import type { RequestContext } from "../context.ts";
-import { InvalidParameterException, NotAuthorizedException } from "../generated/exceptions.ts";
+import type { RequestContext } from "../../context.ts";
+import { InvalidParameterException, NotAuthorizedException } from "../../generated/exceptions.ts";
 import type {
   ConfirmForgotPasswordRequest,
   ForgotPasswordRequest,
   ForgotPasswordResponse,
-} from "../generated/types.ts";
-import type { UserRecord } from "../storage/records.ts";
-import { signInCounterKey } from "./auth/lockout.ts";
-import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "./codes.ts";
+} from "../../generated/types.ts";
+import type { UserRecord } from "../../storage/records.ts";
+import { signInCounterKey } from "../auth/lockout.ts";
+import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
 import {
   deliveryDetails,
   recoveryDestination,
   recoveryIsAdminOnly,
   simulatedDetails,
-} from "./destinations.ts";
-import { codeMessage, sendMessage } from "./messages.ts";
+} from "../messaging/destinations.ts";
+import { codeMessage, sendMessage } from "../messaging/messages.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
-import { publicCaller, userDisabled, usernameNotFound } from "./self-service.ts";
+import { publicCaller, userDisabled, usernameNotFound } from "./public-caller.ts";
 import { findUser, usernameKey } from "./users.ts";
 
 /** Statuses whose password the user cannot reset themselves. */

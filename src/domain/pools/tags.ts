@@ -2,11 +2,11 @@
  * Tags on user pools, addressed by the pool's ARN. They are the same tags as CreateUserPool's and
  * UpdateUserPool's UserPoolTags and DescribeUserPool's UserPoolTags (PoolRecord.tags).
  */
-import type { RequestContext } from "../context.ts";
-import { InvalidParameterException } from "../generated/exceptions.ts";
-import type { PoolRecord } from "../storage/records.ts";
-import type { Reader } from "../storage/storage.ts";
-import { parsePoolArn } from "./ids.ts";
+import type { RequestContext } from "../../context.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
+import type { PoolRecord } from "../../storage/records.ts";
+import type { Reader } from "../../storage/storage.ts";
+import { parsePoolArn } from "../ids.ts";
 import { poolNotFound, requirePool } from "./pools.ts";
 import { checkNewTagKeys, checkTags } from "./tag-rules.ts";
 

@@ -1,5 +1,5 @@
 /** Cognito's rules for a user pool's tags, shared by CreateUserPool, UpdateUserPool and TagResource. */
-import { InvalidParameterException } from "../generated/exceptions.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
 
 /** "A user pool can have as many as 50 tags." (TagResource, API reference) */
 export const MAX_TAGS_PER_POOL = 50;

@@ -3,11 +3,11 @@
  * back to the caller (CodeDeliveryDetails, masked).
  */
 import { createHmac } from "node:crypto";
-import type { RequestContext } from "../context.ts";
-import type { CodeDeliveryDetailsType, DeliveryMediumType } from "../generated/types.ts";
-import type { PoolRecord } from "../storage/records.ts";
-import { isTrue } from "./schema.ts";
-import { usernameKey } from "./users.ts";
+import type { RequestContext } from "../../context.ts";
+import type { CodeDeliveryDetailsType, DeliveryMediumType } from "../../generated/types.ts";
+import type { PoolRecord } from "../../storage/records.ts";
+import { isTrue } from "../pools/schema.ts";
+import { usernameKey } from "../users/users.ts";
 
 export interface Destination {
   medium: DeliveryMediumType;

@@ -2,16 +2,16 @@
  * Client secrets of confidential app clients: up to two at a time, so a secret can be rotated
  * without downtime (AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret).
  */
-import type { RequestContext } from "../context.ts";
+import type { RequestContext } from "../../context.ts";
 import {
   InvalidParameterException,
   LimitExceededException,
   ResourceNotFoundException,
-} from "../generated/exceptions.ts";
-import type { ClientSecretDescriptorType } from "../generated/types.ts";
-import type { ClientSecretRecord } from "../storage/records.ts";
+} from "../../generated/exceptions.ts";
+import type { ClientSecretDescriptorType } from "../../generated/types.ts";
+import type { ClientSecretRecord } from "../../storage/records.ts";
 import { newSecretRecord, requireClient } from "./clients.ts";
-import { newClientSecret, wireTime } from "./ids.ts";
+import { newClientSecret, wireTime } from "../ids.ts";
 
 /** The most secrets one app client holds at a time. */
 const MAX_CLIENT_SECRETS = 2;

@@ -3,10 +3,10 @@
  * ForgotPassword, ConfirmForgotPassword) share: the app client that calls, its SECRET_HASH, and
  * whether it hides which users exist (PreventUserExistenceErrors).
  */
-import type { RequestContext } from "../context.ts";
-import { NotAuthorizedException, UserNotFoundException } from "../generated/exceptions.ts";
-import type { ClientRecord, PoolRecord } from "../storage/records.ts";
-import { checkSecretHash, requireAppClient } from "./auth/app-client.ts";
+import type { RequestContext } from "../../context.ts";
+import { NotAuthorizedException, UserNotFoundException } from "../../generated/exceptions.ts";
+import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
+import { checkSecretHash, requireAppClient } from "../auth/app-client.ts";
 
 export interface PublicCaller {
   pool: PoolRecord;

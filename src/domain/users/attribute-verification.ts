@@ -3,10 +3,10 @@
  * email address or phone number. A value waiting for verification (AttributesRequireVerification
  * BeforeUpdate) is the one the code goes to, and it replaces the original once verified.
  */
-import type { RequestContext } from "../context.ts";
-import { InvalidParameterException } from "../generated/exceptions.ts";
-import type { CodeDeliveryDetailsType } from "../generated/types.ts";
-import type { UserRecord } from "../storage/records.ts";
+import type { RequestContext } from "../../context.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
+import type { CodeDeliveryDetailsType } from "../../generated/types.ts";
+import type { UserRecord } from "../../storage/records.ts";
 import type { SignedInUser } from "./account.ts";
 import {
   isVerifiable,
@@ -16,8 +16,8 @@ import {
   type VerifiableAttribute,
   withPending,
 } from "./attribute-updates.ts";
-import { issueCode, redeemCodeOrThrow } from "./codes.ts";
-import type { Destination } from "./destinations.ts";
+import { issueCode, redeemCodeOrThrow } from "../messaging/codes.ts";
+import type { Destination } from "../messaging/destinations.ts";
 import { claimAliases, userNotFound } from "./users.ts";
 
 function verifiableName(name: string): VerifiableAttribute {

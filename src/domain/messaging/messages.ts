@@ -2,11 +2,11 @@
  * The messages Lanyard sends, composed from the pool's templates (or Cognito's default texts), and
  * their hand-over to the configured delivery. Messages never go to the logger.
  */
-import { audit } from "./audit.ts";
-import type { RequestContext } from "../context.ts";
-import type { OutgoingMessage } from "../delivery/delivery.ts";
-import { CodeDeliveryFailureException } from "../generated/exceptions.ts";
-import type { PoolRecord } from "../storage/records.ts";
+import { audit } from "../audit.ts";
+import type { RequestContext } from "../../context.ts";
+import type { OutgoingMessage } from "../../delivery/delivery.ts";
+import { CodeDeliveryFailureException } from "../../generated/exceptions.ts";
+import type { PoolRecord } from "../../storage/records.ts";
 import type { Destination } from "./destinations.ts";
 
 export interface MessageContent {

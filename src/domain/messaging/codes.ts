@@ -9,17 +9,17 @@
  * user has is counted the same way, so the answers match.
  */
 import { createHmac, randomInt } from "node:crypto";
-import type { RequestContext } from "../context.ts";
-import { safeEqual } from "../crypto/secret-hash.ts";
+import type { RequestContext } from "../../context.ts";
+import { safeEqual } from "../../crypto/secret-hash.ts";
 import {
   CodeMismatchException,
   ExpiredCodeException,
   LimitExceededException,
-} from "../generated/exceptions.ts";
-import type { AwsError } from "../errors.ts";
-import type { Transaction } from "../storage/storage.ts";
-import { audit } from "./audit.ts";
-import { counterKey, countInWindow, type Subject, windowFull } from "./counters.ts";
+} from "../../generated/exceptions.ts";
+import type { AwsError } from "../../errors.ts";
+import type { Transaction } from "../../storage/storage.ts";
+import { audit } from "../audit.ts";
+import { counterKey, countInWindow, type Subject, windowFull } from "../counters.ts";
 
 /** What a code is for: "signup", "forgot_password", or "verify:<attribute>". */
 export type CodePurpose = "signup" | "forgot_password" | `verify:${"email" | "phone_number"}`;

@@ -1,10 +1,10 @@
 /** User pool groups and their members: creation, update, deletion, membership, listing. */
-import type { RequestContext } from "../context.ts";
+import type { RequestContext } from "../../context.ts";
 import {
   GroupExistsException,
   InvalidParameterException,
   ResourceNotFoundException,
-} from "../generated/exceptions.ts";
+} from "../../generated/exceptions.ts";
 import type {
   AdminListGroupsForUserRequest,
   AdminListGroupsForUserResponse,
@@ -15,13 +15,13 @@ import type {
   ListUsersInGroupRequest,
   ListUsersInGroupResponse,
   UpdateGroupRequest,
-} from "../generated/types.ts";
-import type { GroupRecord } from "../storage/records.ts";
-import { DuplicateKeyError, type Reader } from "../storage/storage.ts";
-import { wireTime } from "./ids.ts";
-import { fromToken, readPage, toToken } from "./pagination.ts";
-import { requirePool } from "./pools.ts";
-import { requireUser, toUserType } from "./users.ts";
+} from "../../generated/types.ts";
+import type { GroupRecord } from "../../storage/records.ts";
+import { DuplicateKeyError, type Reader } from "../../storage/storage.ts";
+import { wireTime } from "../ids.ts";
+import { fromToken, readPage, toToken } from "../pagination.ts";
+import { requirePool } from "../pools/pools.ts";
+import { requireUser, toUserType } from "../users/users.ts";
 
 /** The page size when a list request gives no Limit (or 0), and the most one page holds. */
 const DEFAULT_LIMIT = 60;

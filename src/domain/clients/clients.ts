@@ -1,19 +1,19 @@
 /** App clients of a user pool: creation, description, update, deletion, listing. */
-import type { RequestContext } from "../context.ts";
-import { InvalidParameterException, ResourceNotFoundException } from "../generated/exceptions.ts";
+import type { RequestContext } from "../../context.ts";
+import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
 import type {
   CreateUserPoolClientRequest,
   ListUserPoolClientsRequest,
   ListUserPoolClientsResponse,
   UpdateUserPoolClientRequest,
   UserPoolClientType,
-} from "../generated/types.ts";
-import type { ClientRecord, ClientSecretRecord } from "../storage/records.ts";
-import type { Reader, Transaction } from "../storage/storage.ts";
-import { CLIENT_SETTINGS, type ClientSettingsInput, settleClientSettings } from "./client-settings.ts";
-import { newClientId, newClientSecret, wireTime } from "./ids.ts";
-import { fromToken, readPage, toToken } from "./pagination.ts";
-import { requirePool } from "./pools.ts";
+} from "../../generated/types.ts";
+import type { ClientRecord, ClientSecretRecord } from "../../storage/records.ts";
+import type { Reader, Transaction } from "../../storage/storage.ts";
+import { CLIENT_SETTINGS, type ClientSettingsInput, settleClientSettings } from "./settings.ts";
+import { newClientId, newClientSecret, wireTime } from "../ids.ts";
+import { fromToken, readPage, toToken } from "../pagination.ts";
+import { requirePool } from "../pools/pools.ts";
 
 /** The page size when ListUserPoolClients gives no MaxResults, and the most one page holds. */
 const DEFAULT_LIMIT = 60;

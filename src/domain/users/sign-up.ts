@@ -1,26 +1,26 @@
 /** Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode. */
-import type { RequestContext } from "../context.ts";
+import type { RequestContext } from "../../context.ts";
 import {
   InvalidParameterException,
   NotAuthorizedException,
   UsernameExistsException,
-} from "../generated/exceptions.ts";
+} from "../../generated/exceptions.ts";
 import type {
   ConfirmSignUpRequest,
   ResendConfirmationCodeRequest,
   ResendConfirmationCodeResponse,
   SignUpRequest,
   SignUpResponse,
-} from "../generated/types.ts";
-import type { ClientRecord, PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
-import { DuplicateKeyError } from "../storage/storage.ts";
-import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "./codes.ts";
-import { deliveryDetails, signUpDestination, simulatedDetails } from "./destinations.ts";
-import { newSub } from "./ids.ts";
-import { codeMessage, sendMessage } from "./messages.ts";
+} from "../../generated/types.ts";
+import type { ClientRecord, PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
+import { DuplicateKeyError } from "../../storage/storage.ts";
+import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
+import { deliveryDetails, signUpDestination, simulatedDetails } from "../messaging/destinations.ts";
+import { newSub } from "../ids.ts";
+import { codeMessage, sendMessage } from "../messaging/messages.ts";
 import { SIGN_UP_WORDING } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
-import { publicCaller, userDisabled, usernameNotFound } from "./self-service.ts";
+import { publicCaller, userDisabled, usernameNotFound } from "./public-caller.ts";
 import {
   attributeMap,
   checkAttributes,

@@ -1,17 +1,17 @@
 /** Setting a user's password: policy, history, hashing; rehashing at sign-in. */
-import type { RequestContext } from "../context.ts";
+import type { RequestContext } from "../../context.ts";
 import {
   HashingBusyError,
   hashPassword as hashWithQueue,
   needsRehash,
   verifyPassword as verifyWithQueue,
-} from "../crypto/password-hash.ts";
-import { makeVerifier } from "../crypto/srp.ts";
+} from "../../crypto/password-hash.ts";
+import { makeVerifier } from "../../crypto/srp.ts";
 import {
   PasswordHistoryPolicyViolationException,
   TooManyRequestsException,
-} from "../generated/exceptions.ts";
-import type { PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
+} from "../../generated/exceptions.ts";
+import type { PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { checkPassword, type PolicyWording } from "./password-policy.ts";
 
 /** Runs a password hash or check; a full hashing queue is Cognito's TooManyRequestsException. */

@@ -1,19 +1,19 @@
 /** User pools: creation with Cognito's defaults, description, update, deletion, listing. */
-import type { RequestContext } from "../context.ts";
-import { InvalidParameterException, ResourceNotFoundException } from "../generated/exceptions.ts";
+import type { RequestContext } from "../../context.ts";
+import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
 import type {
   CreateUserPoolRequest,
   SchemaAttributeType,
   UpdateUserPoolRequest,
   UserPoolDescriptionType,
   UserPoolType,
-} from "../generated/types.ts";
-import type { PoolRecord, PoolSettings } from "../storage/records.ts";
-import type { Reader } from "../storage/storage.ts";
-import { newPoolId, poolArn, wireTime } from "./ids.ts";
+} from "../../generated/types.ts";
+import type { PoolRecord, PoolSettings } from "../../storage/records.ts";
+import type { Reader } from "../../storage/storage.ts";
+import { newPoolId, poolArn, wireTime } from "../ids.ts";
 import { addCustom, buildSchema } from "./schema.ts";
 import { checkNewTagKeys, checkTags } from "./tag-rules.ts";
-import { storePoolKeys } from "./tokens/keys.ts";
+import { storePoolKeys } from "../tokens/keys.ts";
 
 /** Settings an UpdateUserPool call replaces (with their defaults when left out). */
 const UPDATABLE = [

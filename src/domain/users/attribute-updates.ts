@@ -15,19 +15,19 @@
  *   until the user confirms the new value (VerifyUserAttribute, or an administrator setting the
  *   verified flag to true); until then the new value is pending.
  */
-import type { RequestContext } from "../context.ts";
+import type { RequestContext } from "../../context.ts";
 import {
   AliasExistsException,
   InvalidParameterException,
   NotAuthorizedException,
-} from "../generated/exceptions.ts";
-import type { AttributeType, CodeDeliveryDetailsType } from "../generated/types.ts";
-import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
-import type { Transaction } from "../storage/storage.ts";
-import { issueCode } from "./codes.ts";
-import { type Destination, deliveryDetails } from "./destinations.ts";
-import { type CodeMessagePurpose, codeMessage, sendMessage } from "./messages.ts";
-import { findAttribute, isTrue } from "./schema.ts";
+} from "../../generated/exceptions.ts";
+import type { AttributeType, CodeDeliveryDetailsType } from "../../generated/types.ts";
+import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
+import type { Transaction } from "../../storage/storage.ts";
+import { issueCode } from "../messaging/codes.ts";
+import { type Destination, deliveryDetails } from "../messaging/destinations.ts";
+import { type CodeMessagePurpose, codeMessage, sendMessage } from "../messaging/messages.ts";
+import { findAttribute, isTrue } from "../pools/schema.ts";
 import { attributeMap, checkAttributes, claimAliases } from "./users.ts";
 
 export type VerifiableAttribute = "email" | "phone_number";

@@ -1,7 +1,7 @@
 /** The pool's password policy: checking a chosen password, generating a temporary one. */
 import { randomInt } from "node:crypto";
-import { InvalidPasswordException } from "../generated/exceptions.ts";
-import type { PasswordPolicyType } from "../generated/types.ts";
+import { InvalidPasswordException } from "../../generated/exceptions.ts";
+import type { PasswordPolicyType } from "../../generated/types.ts";
 
 /** The symbols Cognito accepts as "special characters". */
 export const SYMBOLS = "^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+-";

@@ -1,6 +1,6 @@
 /** The user pool attribute schema: Cognito's standard attributes plus the pool's custom ones. */
-import { InvalidParameterException } from "../generated/exceptions.ts";
-import type { SchemaAttributeType } from "../generated/types.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
+import type { SchemaAttributeType } from "../../generated/types.ts";
 
 type Std = Pick<SchemaAttributeType, "AttributeDataType" | "Mutable" | "Required"> & {
   min?: string;

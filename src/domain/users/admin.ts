@@ -1,31 +1,31 @@
 /** The administrator's user operations (AdminCreateUser, AdminUpdateUserAttributes, ...). */
-import type { RequestContext } from "../context.ts";
+import type { RequestContext } from "../../context.ts";
 import {
   InvalidParameterException,
   NotAuthorizedException,
   UnsupportedUserStateException,
   UsernameExistsException,
-} from "../generated/exceptions.ts";
+} from "../../generated/exceptions.ts";
 import type {
   AdminCreateUserRequest,
   AttributeType,
   ListUsersRequest,
   UserType,
-} from "../generated/types.ts";
-import type { PoolRecord, UserRecord } from "../storage/records.ts";
-import { DuplicateKeyError } from "../storage/storage.ts";
+} from "../../generated/types.ts";
+import type { PoolRecord, UserRecord } from "../../storage/records.ts";
+import { DuplicateKeyError } from "../../storage/storage.ts";
 import { deleteUserAttributes, type LocateUser, updateUserAttributes } from "./attribute-updates.ts";
-import { issueCode } from "./codes.ts";
-import { type Destination, invitationDestinations, recoveryDestination } from "./destinations.ts";
-import { newSub } from "./ids.ts";
-import { parseFilter } from "./list-users-filter.ts";
-import { codeMessage, invitationMessage, sendMessage } from "./messages.ts";
-import { fromToken, readPage, toToken } from "./pagination.ts";
+import { issueCode } from "../messaging/codes.ts";
+import { type Destination, invitationDestinations, recoveryDestination } from "../messaging/destinations.ts";
+import { newSub } from "../ids.ts";
+import { parseFilter } from "./list-filter.ts";
+import { codeMessage, invitationMessage, sendMessage } from "../messaging/messages.ts";
+import { fromToken, readPage, toToken } from "../pagination.ts";
 import { generateTemporaryPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
-import { requirePool } from "./pools.ts";
-import { isTrue } from "./schema.ts";
-import { endAllSessions } from "./tokens/revocation.ts";
+import { requirePool } from "../pools/pools.ts";
+import { isTrue } from "../pools/schema.ts";
+import { endAllSessions } from "../tokens/revocation.ts";
 import {
   attributeMap,
   checkAttributes,

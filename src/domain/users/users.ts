@@ -3,12 +3,12 @@ import {
   AliasExistsException,
   InvalidParameterException,
   UserNotFoundException,
-} from "../generated/exceptions.ts";
-import type { AttributeType, UserType } from "../generated/types.ts";
-import type { PoolRecord, UserRecord } from "../storage/records.ts";
-import type { Reader, Transaction } from "../storage/storage.ts";
-import { wireTime } from "./ids.ts";
-import { checkAttribute, isTrue } from "./schema.ts";
+} from "../../generated/exceptions.ts";
+import type { AttributeType, UserType } from "../../generated/types.ts";
+import type { PoolRecord, UserRecord } from "../../storage/records.ts";
+import type { Reader, Transaction } from "../../storage/storage.ts";
+import { wireTime } from "../ids.ts";
+import { checkAttribute, isTrue } from "../pools/schema.ts";
 
 export type AliasAttribute = "email" | "phone_number" | "preferred_username";
 

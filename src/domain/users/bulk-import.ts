@@ -8,17 +8,17 @@
  * whole batch (nothing of it is written) and ends the import with a BulkImportError naming the user
  * and the batch; the batches before it stay imported.
  */
-import { hashPassword } from "../crypto/password-hash.ts";
-import { makeVerifier } from "../crypto/srp.ts";
-import { InvalidParameterException, UsernameExistsException } from "../generated/exceptions.ts";
-import { SHAPES } from "../generated/shapes.ts";
-import { AwsError } from "../errors.ts";
-import type { PasswordCredential, PoolRecord, UserRecord } from "../storage/records.ts";
-import { DuplicateKeyError, type Storage, type Transaction } from "../storage/storage.ts";
-import { newSub } from "./ids.ts";
+import { hashPassword } from "../../crypto/password-hash.ts";
+import { makeVerifier } from "../../crypto/srp.ts";
+import { InvalidParameterException, UsernameExistsException } from "../../generated/exceptions.ts";
+import { SHAPES } from "../../generated/shapes.ts";
+import { AwsError } from "../../errors.ts";
+import type { PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
+import { DuplicateKeyError, type Storage, type Transaction } from "../../storage/storage.ts";
+import { newSub } from "../ids.ts";
 import { checkPassword } from "./password-policy.ts";
 import { poolName } from "./passwords.ts";
-import { requirePool } from "./pools.ts";
+import { requirePool } from "../pools/pools.ts";
 import {
   aliasAttributes,
   attributeMap,
