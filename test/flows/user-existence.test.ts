@@ -178,6 +178,26 @@ describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
     assert.deepEqual(real, await confirm("nobody-here"));
     assert.equal(real.json.__type, "CodeMismatchException");
     assert.equal(real.json.message, "Invalid verification code provided, please try again.");
+    await sameTime(
+      () => confirm(Username),
+      () => confirm(`unknown-${Math.random()}`),
+      "ConfirmSignUp, confirmed user vs unknown",
+    );
+  });
+
+  test("ForgotPassword answers a real user and an unknown name alike, in the same time", async () => {
+    const { ClientId, Username } = await setup();
+    const forgot = (name: string) => call("ForgotPassword", { ClientId, Username: name });
+    const real = await forgot(Username);
+    const unknown = await forgot("nobody@example.com");
+    assert.equal(real.status, 200);
+    assert.equal(unknown.status, 200);
+    assert.deepEqual(Object.keys(real.json), Object.keys(unknown.json));
+    await sameTime(
+      () => forgot(Username),
+      () => forgot(`unknown-${Math.random()}@example.com`),
+      "ForgotPassword, real vs unknown",
+    );
   });
 
   test("an unknown name locks out after five wrong passwords, like a real user", async () => {
@@ -201,6 +221,18 @@ describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
         name,
       );
     }
+    // Both are locked now: the refusals take the same time too.
+    const locked = (name: string) =>
+      call("InitiateAuth", {
+        ClientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: name, PASSWORD: "Wrong-again-password!" },
+      });
+    await sameTime(
+      () => locked(Username),
+      () => locked("nobody-locked"),
+      "locked out, real vs unknown",
+    );
     // The attempts left a trace, with the client's address, and no password in it.
     const lines = server
       .logs()
