@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
 test("bin/lanyard.js listens, and leaves a compile cache for the next start", async () => {
   const cache = mkdtempSync(join(tmpdir(), "lanyard-compile-cache-"));
-  // The cache goes to the system's temporary directory (os.tmpdir(), from TMPDIR) unless told otherwise.
+  // The cache goes to the user's cache directory (XDG_CACHE_HOME, else ~/.cache) unless told otherwise.
   const env = { ...process.env };
   delete env.NODE_COMPILE_CACHE;
   delete env.NODE_DISABLE_COMPILE_CACHE;
@@ -22,7 +22,7 @@ test("bin/lanyard.js listens, and leaves a compile cache for the next start", as
     const child = spawn(
       process.execPath,
       [join(root, "bin", "lanyard.js"), "--host", "127.0.0.1", "--port", "0", "--memory"],
-      { cwd: root, env: { ...env, TMPDIR: cache }, stdio: ["ignore", "pipe", "pipe"] },
+      { cwd: root, env: { ...env, XDG_CACHE_HOME: cache }, stdio: ["ignore", "pipe", "pipe"] },
     );
     const url = await new Promise<string>((resolve, reject) => {
       let out = "";
@@ -43,7 +43,10 @@ test("bin/lanyard.js listens, and leaves a compile cache for the next start", as
     const exited = new Promise((r) => child.once("exit", r));
     child.kill("SIGTERM");
     await exited;
-    assert.ok(readdirSync(join(cache, "node-compile-cache")).length > 0, "the compile cache was written");
+    assert.ok(
+      readdirSync(join(cache, "lanyard", "compile-cache")).length > 0,
+      "the compile cache was written",
+    );
   } finally {
     rmSync(cache, { recursive: true, force: true });
   }
