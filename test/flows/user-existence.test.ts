@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { type CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { rawRequest, startServer, type TestServer } from "../support/server.ts";
 import { startClientSrp } from "../support/srp-client.ts";

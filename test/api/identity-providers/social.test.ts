@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { type CreateIdentityProviderCommandInput } from "@aws-sdk/client-cognito-identity-provider";
+import type { CreateIdentityProviderCommandInput } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../../support/assert.ts";
 import {
   AMAZON_DETAILS,

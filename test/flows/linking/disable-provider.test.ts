@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../../support/assert.ts";
 import { federatedTokens, jwtClaims } from "../../support/federation.ts";
-import { type TestServer } from "../../support/server.ts";
+import type { TestServer } from "../../support/server.ts";
 import { passwordVerifierResponses, startClientSrp } from "../../support/srp-client.ts";
 import { PASSWORD, SAML_EMAIL, linkingSuite } from "./setup.ts";
 

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../../support/assert.ts";
 import { federatedSignIn, federatedTokens } from "../../support/federation.ts";
-import { type TestServer } from "../../support/server.ts";
+import type { TestServer } from "../../support/server.ts";
 import { linkingSuite } from "./setup.ts";
 
 describe("federated users and account linking", () => {

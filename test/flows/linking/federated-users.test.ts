@@ -6,7 +6,7 @@ import {
   CreateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { federatedSignIn, federatedTokens, jwtClaims } from "../../support/federation.ts";
-import { type TestServer } from "../../support/server.ts";
+import type { TestServer } from "../../support/server.ts";
 import { SAML_EMAIL, linkingSuite } from "./setup.ts";
 
 describe("federated users and account linking", () => {

@@ -8,7 +8,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../../support/assert.ts";
 import { federatedTokens, jwtClaims } from "../../support/federation.ts";
-import { type TestServer } from "../../support/server.ts";
+import type { TestServer } from "../../support/server.ts";
 import { SAML_EMAIL, linkingSuite } from "./setup.ts";
 
 describe("federated users and account linking", () => {

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import { rejectsWith } from "../../support/assert.ts";
 import { federatedTokens, jwtClaims } from "../../support/federation.ts";
-import { type TestServer } from "../../support/server.ts";
+import type { TestServer } from "../../support/server.ts";
 import { linkingSuite } from "./setup.ts";
 
 describe("federated users and account linking", () => {

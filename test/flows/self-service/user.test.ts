@@ -7,7 +7,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../../support/assert.ts";
 import { setClockOffset } from "../../support/inbox.ts";
-import { type TestServer } from "../../support/server.ts";
+import type { TestServer } from "../../support/server.ts";
 import { selfServiceSuite } from "./setup.ts";
 
 describe("token-authorised self-service operations", () => {
