@@ -9,15 +9,14 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
-  CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
-  CreateUserPoolCommand,
   type CreateUserPoolCommandInput,
   ForgotPasswordCommand,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../support/assert.ts";
 import { inbox, latestCode, setClockOffset } from "../support/inbox.ts";
+import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 const OLD_PASSWORD = "Old-Passw0rd";
@@ -31,37 +30,15 @@ describe("password recovery", () => {
     extra: Partial<CreateUserPoolCommandInput> = {},
     clientExtra: Partial<CreateUserPoolClientCommandInput> = {},
   ) => {
-    const poolId = (await client.send(new CreateUserPoolCommand({ PoolName: "recovery", ...extra })))
-      .UserPool!.Id!;
-    const created = await client.send(
-      new CreateUserPoolClientCommand({
-        UserPoolId: poolId,
-        ClientName: "app",
-        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        ...clientExtra,
-      }),
-    );
-    return { poolId, clientId: created.UserPoolClient!.ClientId! };
+    const { poolId, clientId } = await poolWithClient(client, {
+      pool: { PoolName: "recovery", ...extra },
+      app: { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], ...clientExtra },
+    });
+    return { poolId, clientId };
   };
   /** A CONFIRMED user with a password and the given attributes. */
-  const user = async (poolId: string, username: string, attributes: AttributeType[]) => {
-    await client.send(
-      new AdminCreateUserCommand({
-        UserPoolId: poolId,
-        Username: username,
-        UserAttributes: attributes,
-        MessageAction: "SUPPRESS",
-      }),
-    );
-    await client.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: poolId,
-        Username: username,
-        Password: OLD_PASSWORD,
-        Permanent: true,
-      }),
-    );
-  };
+  const user = (poolId: string, username: string, attributes: AttributeType[]) =>
+    confirmedUser(client, poolId, username, OLD_PASSWORD, attributes);
   const verifiedEmail = (email: string): AttributeType[] => [
     { Name: "email", Value: email },
     { Name: "email_verified", Value: "true" },

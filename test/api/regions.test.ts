@@ -9,14 +9,13 @@ import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
   type CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   DescribeUserPoolClientCommand,
   DescribeUserPoolCommand,
   ListUsersCommand,
   TagResourceCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../support/assert.ts";
+import { poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 /** An unsigned request sent as if to `host` (a regional Cognito endpoint name). */
@@ -60,16 +59,10 @@ describe("regions", () => {
     server = await startServer();
     east = server.client();
     west = server.client(undefined, "eu-west-1");
-    poolId = (await east.send(new CreateUserPoolCommand({ PoolName: "east" }))).UserPool!.Id!;
-    clientId = (
-      await east.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: "app",
-          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        }),
-      )
-    ).UserPoolClient!.ClientId!;
+    ({ poolId, clientId } = await poolWithClient(east, {
+      pool: { PoolName: "east" },
+      app: { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    }));
     await east.send(
       new AdminCreateUserCommand({ UserPoolId: poolId, Username: "ed", MessageAction: "SUPPRESS" }),
     );

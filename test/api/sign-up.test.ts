@@ -5,9 +5,7 @@ import {
   type AttributeType,
   type CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
-  CreateUserPoolClientCommand,
   type CreateUserPoolClientCommandInput,
-  CreateUserPoolCommand,
   type CreateUserPoolCommandInput,
   ListUsersCommand,
   ResendConfirmationCodeCommand,
@@ -16,6 +14,7 @@ import {
 import { secretHash } from "../../src/crypto/secret-hash.ts";
 import { rejectsWith } from "../support/assert.ts";
 import { inbox, latestCode, setClockOffset } from "../support/inbox.ts";
+import { poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 const attr = (list: AttributeType[] | undefined, name: string) => list?.find((a) => a.Name === name)?.Value;
@@ -30,19 +29,11 @@ describe("sign-up", () => {
     extra: Partial<CreateUserPoolCommandInput> = {},
     clientExtra: Partial<CreateUserPoolClientCommandInput> = {},
   ) => {
-    const poolId = (
-      await client.send(
-        new CreateUserPoolCommand({ PoolName: "sign-up", AutoVerifiedAttributes: ["email"], ...extra }),
-      )
-    ).UserPool!.Id!;
-    const created = await client.send(
-      new CreateUserPoolClientCommand({ UserPoolId: poolId, ClientName: "app", ...clientExtra }),
-    );
-    return {
-      poolId,
-      clientId: created.UserPoolClient!.ClientId!,
-      secret: created.UserPoolClient!.ClientSecret,
-    };
+    const { poolId, clientId, app } = await poolWithClient(client, {
+      pool: { PoolName: "sign-up", AutoVerifiedAttributes: ["email"], ...extra },
+      app: clientExtra,
+    });
+    return { poolId, clientId, secret: app.ClientSecret };
   };
   const getUser = (poolId: string, username: string) =>
     client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));

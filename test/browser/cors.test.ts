@@ -9,14 +9,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  type CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { browserMissing, bundle, newContext, serveSite, type StaticSite } from "../support/browser.ts";
+import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 const PAGE_SCRIPT = `
@@ -78,27 +73,11 @@ describe("CORS: a browser app on another origin", { skip: browserMissing() }, ()
     site = await serveSite({ "/": PAGE, "/bundle.js": script });
     server = await startServer();
     admin = server.client();
-    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: "browser" }))).UserPool!.Id!;
-    clientId = (
-      await admin.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: "spa",
-          ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        }),
-      )
-    ).UserPoolClient!.ClientId!;
-    await admin.send(
-      new AdminCreateUserCommand({ UserPoolId: poolId, Username: "ada", MessageAction: "SUPPRESS" }),
-    );
-    await admin.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: poolId,
-        Username: "ada",
-        Password: password,
-        Permanent: true,
-      }),
-    );
+    ({ poolId, clientId } = await poolWithClient(admin, {
+      pool: { PoolName: "browser" },
+      app: { ClientName: "spa", ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    }));
+    await confirmedUser(admin, poolId, "ada", password);
   });
   after(async () => {
     await site?.close();

@@ -2,8 +2,6 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
@@ -11,6 +9,7 @@ import {
   RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../support/assert.ts";
+import { confirmedUser } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 import { passwordVerifierResponses, startClientSrp } from "../support/srp-client.ts";
 
@@ -47,17 +46,7 @@ describe("abuse resistance", () => {
   after(() => server.stop());
 
   async function user(name: string) {
-    await admin.send(
-      new AdminCreateUserCommand({ UserPoolId: poolId, Username: name, MessageAction: "SUPPRESS" }),
-    );
-    await admin.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: poolId,
-        Username: name,
-        Password: password,
-        Permanent: true,
-      }),
-    );
+    await confirmedUser(admin, poolId, name, password);
   }
   const signIn = (clientId: string, USERNAME: string, PASSWORD: string) =>
     admin.send(

@@ -11,12 +11,11 @@ import {
   AdminInitiateAuthCommand,
   AdminRespondToAuthChallengeCommand,
   type CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   RespondToAuthChallengeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from "amazon-cognito-identity-js";
 import { rejectsWith } from "../support/assert.ts";
+import { poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 describe("challenge answers refused for bad input keep the session", () => {
@@ -29,28 +28,20 @@ describe("challenge answers refused for bad input keep the session", () => {
   before(async () => {
     server = await startServer();
     client = server.client();
-    poolId = (
-      await client.send(
-        new CreateUserPoolCommand({
-          PoolName: "retry",
-          Schema: [{ Name: "given_name", AttributeDataType: "String", Required: true, Mutable: true }],
-        }),
-      )
-    ).UserPool!.Id!;
-    clientId = (
-      await client.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: "app",
-          ExplicitAuthFlows: [
-            "ALLOW_USER_PASSWORD_AUTH",
-            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-            "ALLOW_USER_SRP_AUTH",
-            "ALLOW_REFRESH_TOKEN_AUTH",
-          ],
-        }),
-      )
-    ).UserPoolClient!.ClientId!;
+    ({ poolId, clientId } = await poolWithClient(client, {
+      pool: {
+        PoolName: "retry",
+        Schema: [{ Name: "given_name", AttributeDataType: "String", Required: true, Mutable: true }],
+      },
+      app: {
+        ExplicitAuthFlows: [
+          "ALLOW_USER_PASSWORD_AUTH",
+          "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+          "ALLOW_USER_SRP_AUTH",
+          "ALLOW_REFRESH_TOKEN_AUTH",
+        ],
+      },
+    }));
   });
   after(() => server.stop());
 

@@ -8,8 +8,6 @@ import {
   AdminCreateUserCommand,
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
   AuthenticationDetails,
@@ -20,6 +18,7 @@ import {
 import { Amplify } from "aws-amplify";
 import { fetchAuthSession, getCurrentUser, signIn, signOut } from "aws-amplify/auth";
 import { createRemoteJWKSet, jwtVerify } from "jose";
+import { poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 describe("Cognito client libraries", () => {
@@ -32,16 +31,13 @@ describe("Cognito client libraries", () => {
   before(async () => {
     server = await startServer();
     admin = server.client();
-    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: "libraries" }))).UserPool!.Id!;
-    clientId = (
-      await admin.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: "web",
-          ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"],
-        }),
-      )
-    ).UserPoolClient!.ClientId!;
+    ({ poolId, clientId } = await poolWithClient(admin, {
+      pool: { PoolName: "libraries" },
+      app: {
+        ClientName: "web",
+        ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_PASSWORD_AUTH"],
+      },
+    }));
   });
   after(() => server.stop());
 

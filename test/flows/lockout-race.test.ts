@@ -6,12 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import {} from "@aws-sdk/client-cognito-identity-provider";
+import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { createTestDatabase, type TestDatabase, testPostgresUrl } from "../support/postgres.ts";
 import { rawRequest, startServer, type TestServer } from "../support/server.ts";
 import { passwordVerifierResponses, startClientSrp } from "../support/srp-client.ts";
@@ -37,16 +33,12 @@ describe("concurrent guesses and the lockout", () => {
       servers = [await startServer()];
     }
     const admin = servers[0]!.client();
-    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: "race" }))).UserPool!.Id!;
-    clientId = (
-      await admin.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: "app",
-          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        }),
-      )
-    ).UserPoolClient!.ClientId!;
+    ({ poolId, clientId } = await poolWithClient(admin, {
+      pool: { PoolName: "race" },
+      app: {
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      },
+    }));
   });
   after(async () => {
     await Promise.all(servers.map((s) => s.stop()));
@@ -56,10 +48,7 @@ describe("concurrent guesses and the lockout", () => {
   async function newUser(): Promise<string> {
     const admin = servers[0]!.client();
     const Username = `racer${++users}`;
-    await admin.send(new AdminCreateUserCommand({ UserPoolId: poolId, Username, MessageAction: "SUPPRESS" }));
-    await admin.send(
-      new AdminSetUserPasswordCommand({ UserPoolId: poolId, Username, Password: PASSWORD, Permanent: true }),
-    );
+    await confirmedUser(admin, poolId, Username, PASSWORD);
     return Username;
   }
 

@@ -2,10 +2,8 @@ import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import {
-  AdminCreateUserCommand,
   AdminDisableUserCommand,
   AdminEnableUserCommand,
-  AdminSetUserPasswordCommand,
   AdminUserGlobalSignOutCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
@@ -20,6 +18,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../support/assert.ts";
 import { setClockOffset } from "../support/inbox.ts";
+import { confirmedUser } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 const PASSWORD = "Sup3r-secret!";
@@ -54,17 +53,7 @@ describe("signing out and revoking tokens", () => {
   /** A new confirmed user. */
   const newUser = async () => {
     const username = `user${++userCount}`;
-    await client.send(
-      new AdminCreateUserCommand({ UserPoolId: poolId, Username: username, MessageAction: "SUPPRESS" }),
-    );
-    await client.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: poolId,
-        Username: username,
-        Password: PASSWORD,
-        Permanent: true,
-      }),
-    );
+    await confirmedUser(client, poolId, username, PASSWORD);
     return username;
   };
   const signIn = async (username: string, app = clientId): Promise<AuthenticationResultType> =>

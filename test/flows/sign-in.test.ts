@@ -11,7 +11,6 @@ import {
   AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   GetSigningCertificateCommand,
   GetTokensFromRefreshTokenCommand,
   InitiateAuthCommand,
@@ -19,6 +18,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { rejectsWith } from "../support/assert.ts";
+import { poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 describe("sign-in through the AWS SDK", () => {
@@ -31,29 +31,21 @@ describe("sign-in through the AWS SDK", () => {
   before(async () => {
     server = await startServer();
     client = server.client();
-    poolId = (
-      await client.send(
-        new CreateUserPoolCommand({
-          PoolName: "sign-in",
-          AliasAttributes: ["email"],
-          Schema: [{ Name: "team", AttributeDataType: "String" }],
-        }),
-      )
-    ).UserPool!.Id!;
-    clientId = (
-      await client.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: "app",
-          ExplicitAuthFlows: [
-            "ALLOW_USER_PASSWORD_AUTH",
-            "ALLOW_ADMIN_USER_PASSWORD_AUTH",
-            "ALLOW_REFRESH_TOKEN_AUTH",
-            "ALLOW_USER_SRP_AUTH",
-          ],
-        }),
-      )
-    ).UserPoolClient!.ClientId!;
+    ({ poolId, clientId } = await poolWithClient(client, {
+      pool: {
+        PoolName: "sign-in",
+        AliasAttributes: ["email"],
+        Schema: [{ Name: "team", AttributeDataType: "String" }],
+      },
+      app: {
+        ExplicitAuthFlows: [
+          "ALLOW_USER_PASSWORD_AUTH",
+          "ALLOW_ADMIN_USER_PASSWORD_AUTH",
+          "ALLOW_REFRESH_TOKEN_AUTH",
+          "ALLOW_USER_SRP_AUTH",
+        ],
+      },
+    }));
   });
   after(() => server.stop());
 

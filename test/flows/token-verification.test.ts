@@ -6,13 +6,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
   type CognitoIdentityProviderClient,
   CreateGroupCommand,
   AdminAddUserToGroupCommand,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { JwtVerifier } from "aws-jwt-verify";
@@ -23,6 +19,7 @@ import {
   JwtInvalidSignatureError,
 } from "aws-jwt-verify/error";
 import type { Jwks } from "aws-jwt-verify/jwk";
+import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 describe("token verification with aws-jwt-verify", () => {
@@ -38,27 +35,11 @@ describe("token verification with aws-jwt-verify", () => {
   before(async () => {
     server = await startServer();
     admin = server.client();
-    poolId = (await admin.send(new CreateUserPoolCommand({ PoolName: "verify" }))).UserPool!.Id!;
-    clientId = (
-      await admin.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId: poolId,
-          ClientName: "api",
-          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        }),
-      )
-    ).UserPoolClient!.ClientId!;
-    await admin.send(
-      new AdminCreateUserCommand({ UserPoolId: poolId, Username: "vera", MessageAction: "SUPPRESS" }),
-    );
-    await admin.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: poolId,
-        Username: "vera",
-        Password: "Ver1fy-password!",
-        Permanent: true,
-      }),
-    );
+    ({ poolId, clientId } = await poolWithClient(admin, {
+      pool: { PoolName: "verify" },
+      app: { ClientName: "api", ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    }));
+    await confirmedUser(admin, poolId, "vera", "Ver1fy-password!");
     await admin.send(new CreateGroupCommand({ UserPoolId: poolId, GroupName: "editors" }));
     await admin.send(
       new AdminAddUserToGroupCommand({ UserPoolId: poolId, Username: "vera", GroupName: "editors" }),

@@ -5,13 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import {
-  AdminCreateUserCommand,
-  AdminSetUserPasswordCommand,
-  type CognitoIdentityProviderClient,
-  CreateUserPoolClientCommand,
-  CreateUserPoolCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
+import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { rawRequest, startServer, type TestServer } from "../support/server.ts";
 import { startClientSrp } from "../support/srp-client.ts";
 
@@ -39,41 +34,23 @@ describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
 
   /** A pool (optionally signing in by email) with a hiding client and one confirmed user. */
   async function setup(usernameAttributes = false) {
-    const UserPoolId = (
-      await admin.send(
-        new CreateUserPoolCommand({
-          PoolName: "existence",
-          ...(usernameAttributes ? { UsernameAttributes: ["email"] } : {}),
-          AutoVerifiedAttributes: ["email"],
-        }),
-      )
-    ).UserPool!.Id!;
-    const ClientId = (
-      await admin.send(
-        new CreateUserPoolClientCommand({
-          UserPoolId,
-          ClientName: "app",
-          PreventUserExistenceErrors: "ENABLED",
-          ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        }),
-      )
-    ).UserPoolClient!.ClientId!;
+    const { poolId: UserPoolId, clientId: ClientId } = await poolWithClient(admin, {
+      pool: {
+        PoolName: "existence",
+        ...(usernameAttributes ? { UsernameAttributes: ["email"] } : {}),
+        AutoVerifiedAttributes: ["email"],
+      },
+      app: {
+        PreventUserExistenceErrors: "ENABLED",
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      },
+    });
     const n = ++users;
     const Username = usernameAttributes ? `person${n}@example.com` : `person${n}`;
-    await admin.send(
-      new AdminCreateUserCommand({
-        UserPoolId,
-        Username,
-        MessageAction: "SUPPRESS",
-        UserAttributes: [
-          { Name: "email", Value: `person${n}@example.com` },
-          { Name: "email_verified", Value: "true" },
-        ],
-      }),
-    );
-    await admin.send(
-      new AdminSetUserPasswordCommand({ UserPoolId, Username, Password: PASSWORD, Permanent: true }),
-    );
+    await confirmedUser(admin, UserPoolId, Username, PASSWORD, [
+      { Name: "email", Value: `person${n}@example.com` },
+      { Name: "email_verified", Value: "true" },
+    ]);
     return { UserPoolId, ClientId, Username };
   }
 
