@@ -1,5 +1,5 @@
 /** `POST /`: the Cognito API, handed with its raw body to the AWS JSON endpoint (protocol/aws-json.ts). */
-import { loadOperations } from "../operations/registry.ts";
+import { OPERATION_TABLE } from "../operations/table.ts";
 import { AwsJsonEndpoint } from "../protocol/aws-json.ts";
 import { staticCredentialStore } from "../protocol/sigv4.ts";
 import { rawBody } from "./body.ts";
@@ -7,10 +7,9 @@ import { sendResponse } from "./errors.ts";
 import type { HttpPlugin } from "./plugin.ts";
 
 export const awsJson: HttpPlugin = async (app, { services }) => {
-  const operations = await loadOperations();
   const endpoint = new AwsJsonEndpoint(
     services,
-    operations,
+    new Map(Object.entries(OPERATION_TABLE)),
     staticCredentialStore(services.config.accessKeys),
   );
   app.post("/", async (req, reply) => {

@@ -1,6 +1,6 @@
 /**
  * The AWS JSON 1.1 endpoint: `POST /` with `X-Amz-Target: AWSCognitoIdentityProviderService.<Op>`.
- * Route -> SigV4 (admin operations) -> parse -> validate -> operation -> serialize.
+ * Route -> SigV4 (admin operations) -> parse -> validate -> resolve the caller -> operation -> serialize.
  */
 import { type Clock, createRequestContext, type Logger, type Services } from "../context.ts";
 import { InternalErrorException, UnsupportedOperationException } from "../generated/exceptions.ts";
@@ -8,6 +8,7 @@ import { OPERATIONS, type OperationName, type OperationSpec } from "../generated
 import { checkPoolRegion } from "../domain/pools/pools.ts";
 import type { OperationModule } from "../operations/define.ts";
 import { AwsError } from "../errors.ts";
+import { assertCallerMatchesAuth, resolveCaller } from "./caller.ts";
 import { type CredentialStore, verifySigV4 } from "./sigv4.ts";
 import { validateInput } from "./validate.ts";
 
@@ -49,6 +50,12 @@ export class AwsJsonEndpoint {
     operations: ReadonlyMap<string, OperationModule>,
     credentials: CredentialStore,
   ) {
+    for (const [name, impl] of operations) {
+      const spec = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name as OperationName] : undefined;
+      if (!spec || impl.name !== name)
+        throw new Error(`src/operations: ${name} is not an AWS operation name`);
+      assertCallerMatchesAuth(name, impl.caller, spec.auth);
+    }
     this.services = services;
     this.operations = operations;
     this.credentials = credentials;
@@ -65,10 +72,8 @@ export class AwsJsonEndpoint {
       operation = spec.name;
       const now = this.clock.now();
       // Signatures are dated by the caller's real clock: check them against wall time, not the test clock.
-      const region =
-        spec.auth === "sigv4"
-          ? verifySigV4(req, this.credentials, new Date()).region
-          : endpointRegion(req.headers);
+      const signer = spec.auth === "sigv4" ? verifySigV4(req, this.credentials, new Date()) : undefined;
+      const region = signer ? signer.region : endpointRegion(req.headers);
       const input = parseBody(req);
       const impl = this.operations.get(spec.name);
       if (!impl)
@@ -86,7 +91,8 @@ export class AwsJsonEndpoint {
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
       });
-      const output = await impl.handle(input, ctx);
+      const caller = await resolveCaller(impl.caller, input, ctx, signer);
+      const output = await impl.handle(input, ctx, caller);
       this.logger.debug("request", { requestId, operation, status: 200, ms: elapsed(started) });
       return {
         status: 200,

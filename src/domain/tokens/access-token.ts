@@ -4,10 +4,12 @@
  * user who still exists and is enabled.
  */
 import type { RequestContext } from "../../context.ts";
+import type { TokenCaller } from "../caller.ts";
 import { decodeJwt, verifySignature } from "../../crypto/jwt.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { userNotFound } from "../users/users.ts";
+import { API_SCOPE } from "./issuer.ts";
 
 export interface AccessTokenCaller {
   pool: PoolRecord;
@@ -47,4 +49,18 @@ export async function authenticateAccessToken(
     throw new NotAuthorizedException("Access Token has been revoked");
   if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
   return { pool, user, clientId: String(claims.client_id), claims };
+}
+
+/**
+ * The caller of a token-authorised operation, resolved once by the protocol layer: the access
+ * token checked as above, carrying the scope the user pools API requires, its app client still there.
+ */
+export async function tokenCaller(ctx: RequestContext, accessToken: string): Promise<TokenCaller> {
+  const caller = await authenticateAccessToken(ctx, accessToken);
+  const scopes = typeof caller.claims.scope === "string" ? caller.claims.scope.split(" ") : [];
+  if (!scopes.includes(API_SCOPE))
+    throw new NotAuthorizedException("Access Token does not have required scopes");
+  const client = await ctx.services.storage.getClient(caller.pool.id, caller.clientId);
+  if (!client) throw new NotAuthorizedException("Invalid Access Token");
+  return { kind: "token", ...caller, client };
 }

@@ -5,9 +5,9 @@
  */
 import type { RequestContext } from "../../context.ts";
 
-import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { GetUserResponse } from "../../generated/types.ts";
-import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
+import type { PoolRecord, UserRecord } from "../../storage/records.ts";
+import type { TokenCaller } from "../caller.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { readableAttributes } from "./attribute-updates.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "../auth/lockout.ts";
@@ -16,34 +16,11 @@ import { attemptLimitExceeded } from "../messaging/codes.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential, verifyPassword } from "./passwords.ts";
 import { requirePool } from "../pools/pools.ts";
-import { authenticateAccessToken } from "../tokens/access-token.ts";
-import { API_SCOPE } from "../tokens/issuer.ts";
 import { endAllSessions } from "../tokens/revocation.ts";
 import { requireUser, userNotFound, wireAttributes } from "./users.ts";
 
-/** The caller of a token-authorised operation. */
-export interface SignedInUser {
-  pool: PoolRecord;
-  client: ClientRecord;
-  user: UserRecord;
-}
-
-/**
- * Checks the access token (signature, expiry, revocation, user enabled: see access-token.ts), that
- * it carries the scope the user pools API requires, and that its app client still exists.
- */
-export async function signedInUser(ctx: RequestContext, accessToken: string): Promise<SignedInUser> {
-  const caller = await authenticateAccessToken(ctx, accessToken);
-  const scopes = typeof caller.claims.scope === "string" ? caller.claims.scope.split(" ") : [];
-  if (!scopes.includes(API_SCOPE))
-    throw new NotAuthorizedException("Access Token does not have required scopes");
-  const client = await ctx.services.storage.getClient(caller.pool.id, caller.clientId);
-  if (!client) throw new NotAuthorizedException("Invalid Access Token");
-  return { pool: caller.pool, client, user: caller.user };
-}
-
 /** The signed-in user re-read inside a transaction (what `LocateUser` of attribute updates wants). */
-export function locateSignedIn(caller: SignedInUser) {
+export function locateSignedIn(caller: TokenCaller) {
   return async (tx: Transaction): Promise<{ pool: PoolRecord; user: UserRecord }> => {
     const user = await tx.getUserBySub(caller.pool.id, caller.user.sub);
     if (!user) throw userNotFound();
@@ -52,8 +29,8 @@ export function locateSignedIn(caller: SignedInUser) {
 }
 
 /** GetUser: the attributes the app client may read. MFA settings come with MFA support. */
-export async function getUser(ctx: RequestContext, accessToken: string): Promise<GetUserResponse> {
-  const { pool, client, user } = await signedInUser(ctx, accessToken);
+export async function getUser(ctx: RequestContext, caller: TokenCaller): Promise<GetUserResponse> {
+  const { pool, client, user } = caller;
   return {
     Username: user.username,
     UserAttributes: wireAttributes(user, readableAttributes(pool, client, user)),
@@ -61,8 +38,8 @@ export async function getUser(ctx: RequestContext, accessToken: string): Promise
 }
 
 /** DeleteUser: the account goes, and with it every token and code (storage cascades). */
-export async function deleteSelf(ctx: RequestContext, accessToken: string): Promise<void> {
-  const { pool, user } = await signedInUser(ctx, accessToken);
+export async function deleteSelf(ctx: RequestContext, caller: TokenCaller): Promise<void> {
+  const { pool, user } = caller;
   await ctx.services.storage.transaction((tx) => tx.deleteUser(pool.id, user.sub));
 }
 
@@ -76,11 +53,11 @@ export async function deleteSelf(ctx: RequestContext, accessToken: string): Prom
  */
 export async function changePassword(
   ctx: RequestContext,
-  accessToken: string,
+  caller: TokenCaller,
   previous: string | undefined,
   proposed: string,
 ): Promise<void> {
-  const { pool, user } = await signedInUser(ctx, accessToken);
+  const { pool, user } = caller;
   checkPassword(proposed, pool.settings.Policies?.PasswordPolicy);
   if (user.password) {
     const subject = { sub: user.sub };
@@ -101,8 +78,8 @@ export async function changePassword(
 }
 
 /** GlobalSignOut: every session of the calling user ends, this one included. */
-export async function globalSignOut(ctx: RequestContext, accessToken: string): Promise<void> {
-  const { pool, user } = await signedInUser(ctx, accessToken);
+export async function globalSignOut(ctx: RequestContext, caller: TokenCaller): Promise<void> {
+  const { pool, user } = caller;
   await ctx.services.storage.transaction(async (tx) => {
     const current = await tx.getUserBySub(pool.id, user.sub);
     if (!current) throw userNotFound();

@@ -7,7 +7,7 @@ import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type { CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { UserRecord } from "../../storage/records.ts";
-import type { SignedInUser } from "./account.ts";
+import type { TokenCaller } from "../caller.ts";
 import {
   isVerifiable,
   pendingValue,
@@ -38,7 +38,7 @@ function valueToVerify(user: UserRecord, attr: VerifiableAttribute): string {
 
 export async function getUserAttributeVerificationCode(
   ctx: RequestContext,
-  caller: SignedInUser,
+  caller: TokenCaller,
   attributeName: string,
 ): Promise<CodeDeliveryDetailsType> {
   const attr = verifiableName(attributeName);
@@ -62,7 +62,7 @@ export async function getUserAttributeVerificationCode(
  */
 export async function verifyUserAttribute(
   ctx: RequestContext,
-  caller: SignedInUser,
+  caller: TokenCaller,
   attributeName: string,
   code: string,
 ): Promise<void> {

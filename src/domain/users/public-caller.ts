@@ -6,7 +6,8 @@
 import type { RequestContext } from "../../context.ts";
 import { NotAuthorizedException, UserNotFoundException } from "../../generated/exceptions.ts";
 import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
-import { checkSecretHash, requireAppClient } from "../auth/app-client.ts";
+import { checkSecretHash } from "../auth/app-client.ts";
+import type { ClientCaller } from "../caller.ts";
 
 export interface PublicCaller {
   pool: PoolRecord;
@@ -15,16 +16,15 @@ export interface PublicCaller {
   hideUsers: boolean;
 }
 
-/** The calling app client and its pool, after checking SECRET_HASH for `username`. */
+/** The calling app client (resolved by the protocol) and its pool, after checking SECRET_HASH for `username`. */
 export async function publicCaller(
   ctx: RequestContext,
-  clientId: string,
+  caller: ClientCaller,
   username: string,
   secretHash: string | undefined,
 ): Promise<PublicCaller> {
-  const { storage } = ctx.services;
-  const { pool, client } = await requireAppClient(storage, clientId, ctx.requestRegion);
-  await checkSecretHash(storage, client, username, secretHash);
+  const { pool, client } = caller;
+  await checkSecretHash(ctx.services.storage, client, username, secretHash);
   return { pool, client, hideUsers: client.settings.PreventUserExistenceErrors === "ENABLED" };
 }
 

@@ -19,6 +19,7 @@ import { codeMessage, sendMessage } from "../messaging/messages.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { publicCaller, userDisabled, usernameNotFound } from "./public-caller.ts";
+import type { ClientCaller } from "../caller.ts";
 import { findUser, usernameKey } from "./users.ts";
 
 /** Statuses whose password the user cannot reset themselves. */
@@ -32,9 +33,10 @@ export function noRecoveryDestination(): InvalidParameterException {
 
 export async function forgotPassword(
   ctx: RequestContext,
+  caller: ClientCaller,
   input: ForgotPasswordRequest,
 ): Promise<ForgotPasswordResponse> {
-  const { pool, hideUsers } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
+  const { pool, hideUsers } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
   if (recoveryIsAdminOnly(pool)) throw new NotAuthorizedException("Contact administrator to reset password.");
 
   const user = await findUser(ctx.services.storage, pool, input.Username);
@@ -83,9 +85,10 @@ export async function forgotPassword(
 
 export async function confirmForgotPassword(
   ctx: RequestContext,
+  caller: ClientCaller,
   input: ConfirmForgotPasswordRequest,
 ): Promise<void> {
-  const { pool, hideUsers } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
+  const { pool, hideUsers } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
   // The policy first: its answer does not depend on whether the user exists.
   checkPassword(input.Password, pool.settings.Policies?.PasswordPolicy);
   const user = await findUser(ctx.services.storage, pool, input.Username);

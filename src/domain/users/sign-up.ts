@@ -21,6 +21,7 @@ import { codeMessage, sendMessage } from "../messaging/messages.ts";
 import { SIGN_UP_WORDING } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { publicCaller, userDisabled, usernameNotFound } from "./public-caller.ts";
+import type { ClientCaller } from "../caller.ts";
 import {
   attributeMap,
   checkAttributes,
@@ -70,8 +71,12 @@ function checkPasswordless(pool: PoolRecord, attrs: ReadonlyMap<string, string>)
     );
 }
 
-export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise<SignUpResponse> {
-  const { pool, client } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
+export async function signUp(
+  ctx: RequestContext,
+  caller: ClientCaller,
+  input: SignUpRequest,
+): Promise<SignUpResponse> {
+  const { pool, client } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
   if (pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly)
     throw new NotAuthorizedException("SignUp is not permitted for this user pool");
   checkNewUsername(pool, input.Username);
@@ -138,8 +143,12 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
   return out;
 }
 
-export async function confirmSignUp(ctx: RequestContext, input: ConfirmSignUpRequest): Promise<void> {
-  const { pool, hideUsers } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
+export async function confirmSignUp(
+  ctx: RequestContext,
+  caller: ClientCaller,
+  input: ConfirmSignUpRequest,
+): Promise<void> {
+  const { pool, hideUsers } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
   const user = await findUser(ctx.services.storage, pool, input.Username);
   // With PreventUserExistenceErrors, an unknown name, or a user with nothing to confirm, is
   // answered as a wrong code (and counted as one), like a user who is waiting for their code.
@@ -182,9 +191,10 @@ export async function confirmSignUp(ctx: RequestContext, input: ConfirmSignUpReq
 
 export async function resendConfirmationCode(
   ctx: RequestContext,
+  caller: ClientCaller,
   input: ResendConfirmationCodeRequest,
 ): Promise<ResendConfirmationCodeResponse> {
-  const { pool, hideUsers } = await publicCaller(ctx, input.ClientId, input.Username, input.SecretHash);
+  const { pool, hideUsers } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
   const notTurnedOn = () =>
     new NotAuthorizedException("Cannot resend codes. Auto verification not turned on.");
   if ((pool.settings.AutoVerifiedAttributes ?? []).length === 0) throw notTurnedOn();

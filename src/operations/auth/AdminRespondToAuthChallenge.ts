@@ -1,20 +1,16 @@
 import { adminCall } from "../../domain/auth/calls.ts";
 import { respondToAuthChallenge } from "../../domain/auth/engine.ts";
-import type {
-  AdminRespondToAuthChallengeRequest,
-  AdminRespondToAuthChallengeResponse,
-} from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<
-  AdminRespondToAuthChallengeRequest,
-  AdminRespondToAuthChallengeResponse
->("AdminRespondToAuthChallenge", async (input, ctx) =>
-  respondToAuthChallenge(
-    ctx,
-    await adminCall(ctx, input.UserPoolId, input.ClientId),
-    input.ChallengeName,
-    input.ChallengeResponses,
-    input.Session,
-  ),
+export const operation = defineOperation(
+  "AdminRespondToAuthChallenge",
+  { caller: "admin" },
+  async (input, ctx) =>
+    respondToAuthChallenge(
+      ctx,
+      await adminCall(ctx, input.UserPoolId, input.ClientId),
+      input.ChallengeName,
+      input.ChallengeResponses,
+      input.Session,
+    ),
 );

@@ -1,15 +1,11 @@
 import { selfSignedCertificate } from "../../crypto/x509.ts";
 import { requirePool } from "../../domain/pools/pools.ts";
-import type { GetSigningCertificateRequest, GetSigningCertificateResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<GetSigningCertificateRequest, GetSigningCertificateResponse>(
-  "GetSigningCertificate",
-  async (input, ctx) => {
-    const pool = await requirePool(ctx.services.storage, input.UserPoolId);
-    const key = await ctx.services.keys.signingKey(pool.id, "id", ctx.now);
-    return {
-      Certificate: selfSignedCertificate(key.privateKey, key.publicKey, pool.id, new Date(pool.createdAt)),
-    };
-  },
-);
+export const operation = defineOperation("GetSigningCertificate", { caller: "admin" }, async (input, ctx) => {
+  const pool = await requirePool(ctx.services.storage, input.UserPoolId);
+  const key = await ctx.services.keys.signingKey(pool.id, "id", ctx.now);
+  return {
+    Certificate: selfSignedCertificate(key.privateKey, key.publicKey, pool.id, new Date(pool.createdAt)),
+  };
+});

@@ -2,16 +2,13 @@ import { safeEqual } from "../../crypto/secret-hash.ts";
 import { publicCall } from "../../domain/auth/calls.ts";
 import { refreshTokens } from "../../domain/auth/flows/refresh.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
-import type {
-  GetTokensFromRefreshTokenRequest,
-  GetTokensFromRefreshTokenResponse,
-} from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<GetTokensFromRefreshTokenRequest, GetTokensFromRefreshTokenResponse>(
+export const operation = defineOperation(
   "GetTokensFromRefreshToken",
-  async (input, ctx) => {
-    const call = await publicCall(ctx, input.ClientId);
+  { caller: "client" },
+  async (input, ctx, caller) => {
+    const call = publicCall(caller);
     const secrets = await ctx.services.storage.listClientSecrets(call.pool.id, call.client.clientId);
     if (secrets.length > 0) {
       const given = input.ClientSecret ?? "";

@@ -1,14 +1,14 @@
 import { publicCall } from "../../domain/auth/calls.ts";
 import { respondToAuthChallenge } from "../../domain/auth/engine.ts";
-import type { RespondToAuthChallengeRequest, RespondToAuthChallengeResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<RespondToAuthChallengeRequest, RespondToAuthChallengeResponse>(
+export const operation = defineOperation(
   "RespondToAuthChallenge",
-  async (input, ctx) =>
+  { caller: "client" },
+  async (input, ctx, caller) =>
     respondToAuthChallenge(
       ctx,
-      await publicCall(ctx, input.ClientId),
+      publicCall(caller),
       input.ChallengeName,
       input.ChallengeResponses,
       input.Session,

@@ -1,8 +1,8 @@
 import { describeClient } from "../../domain/clients/clients.ts";
-import type { DescribeUserPoolClientRequest, DescribeUserPoolClientResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<DescribeUserPoolClientRequest, DescribeUserPoolClientResponse>(
+export const operation = defineOperation(
   "DescribeUserPoolClient",
+  { caller: "admin" },
   async (input, ctx) => ({ UserPoolClient: await describeClient(ctx, input.UserPoolId, input.ClientId) }),
 );

@@ -1,8 +1,6 @@
 import { listClients } from "../../domain/clients/clients.ts";
-import type { ListUserPoolClientsRequest, ListUserPoolClientsResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<ListUserPoolClientsRequest, ListUserPoolClientsResponse>(
-  "ListUserPoolClients",
-  (input, ctx) => listClients(ctx, input),
+export const operation = defineOperation("ListUserPoolClients", { caller: "admin" }, (input, ctx) =>
+  listClients(ctx, input),
 );

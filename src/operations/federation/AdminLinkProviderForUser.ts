@@ -1,12 +1,9 @@
 import { adminLinkProviderForUser } from "../../domain/federation/linking.ts";
-import type {
-  AdminLinkProviderForUserRequest,
-  AdminLinkProviderForUserResponse,
-} from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<AdminLinkProviderForUserRequest, AdminLinkProviderForUserResponse>(
+export const operation = defineOperation(
   "AdminLinkProviderForUser",
+  { caller: "admin" },
   async (input, ctx) => {
     await adminLinkProviderForUser(ctx, input.UserPoolId, input.DestinationUser, input.SourceUser);
     return {};

@@ -1,8 +1,8 @@
 import { createIdentityProvider } from "../../domain/federation/identity-providers.ts";
-import type { CreateIdentityProviderRequest, CreateIdentityProviderResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<CreateIdentityProviderRequest, CreateIdentityProviderResponse>(
+export const operation = defineOperation(
   "CreateIdentityProvider",
+  { caller: "admin" },
   async (input, ctx) => ({ IdentityProvider: await createIdentityProvider(ctx, input) }),
 );

@@ -1,9 +1,9 @@
 import { deleteIdentityProvider } from "../../domain/federation/identity-providers.ts";
-import type { DeleteIdentityProviderRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<DeleteIdentityProviderRequest, Record<string, never>>(
+export const operation = defineOperation(
   "DeleteIdentityProvider",
+  { caller: "admin" },
   async (input, ctx) => {
     await deleteIdentityProvider(ctx, input.UserPoolId, input.ProviderName);
     return {};

@@ -1,12 +1,9 @@
 import { describeIdentityProvider } from "../../domain/federation/identity-providers.ts";
-import type {
-  DescribeIdentityProviderRequest,
-  DescribeIdentityProviderResponse,
-} from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<DescribeIdentityProviderRequest, DescribeIdentityProviderResponse>(
+export const operation = defineOperation(
   "DescribeIdentityProvider",
+  { caller: "admin" },
   async (input, ctx) => ({
     IdentityProvider: await describeIdentityProvider(ctx, input.UserPoolId, input.ProviderName),
   }),

@@ -1,8 +1,6 @@
 import { listIdentityProviders } from "../../domain/federation/identity-providers.ts";
-import type { ListIdentityProvidersRequest, ListIdentityProvidersResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<ListIdentityProvidersRequest, ListIdentityProvidersResponse>(
-  "ListIdentityProviders",
-  async (input, ctx) => listIdentityProviders(ctx, input),
+export const operation = defineOperation("ListIdentityProviders", { caller: "admin" }, async (input, ctx) =>
+  listIdentityProviders(ctx, input),
 );

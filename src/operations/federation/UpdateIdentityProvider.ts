@@ -1,8 +1,8 @@
 import { updateIdentityProvider } from "../../domain/federation/identity-providers.ts";
-import type { UpdateIdentityProviderRequest, UpdateIdentityProviderResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<UpdateIdentityProviderRequest, UpdateIdentityProviderResponse>(
+export const operation = defineOperation(
   "UpdateIdentityProvider",
+  { caller: "admin" },
   async (input, ctx) => ({ IdentityProvider: await updateIdentityProvider(ctx, input) }),
 );

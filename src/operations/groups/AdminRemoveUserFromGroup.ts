@@ -1,9 +1,9 @@
 import { removeUserFromGroup } from "../../domain/groups/groups.ts";
-import type { AdminRemoveUserFromGroupRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<AdminRemoveUserFromGroupRequest, Record<string, never>>(
+export const operation = defineOperation(
   "AdminRemoveUserFromGroup",
+  { caller: "admin" },
   async (input, ctx) => {
     await removeUserFromGroup(ctx, input.UserPoolId, input.GroupName, input.Username);
     return {};

@@ -1,8 +1,6 @@
 import { toGroupType, updateGroup } from "../../domain/groups/groups.ts";
-import type { UpdateGroupRequest, UpdateGroupResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<UpdateGroupRequest, UpdateGroupResponse>(
-  "UpdateGroup",
-  async (input, ctx) => ({ Group: toGroupType(await updateGroup(ctx, input)) }),
-);
+export const operation = defineOperation("UpdateGroup", { caller: "admin" }, async (input, ctx) => ({
+  Group: toGroupType(await updateGroup(ctx, input)),
+}));

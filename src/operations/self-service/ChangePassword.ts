@@ -1,11 +1,11 @@
 import { changePassword } from "../../domain/users/account.ts";
-import type { ChangePasswordRequest, ChangePasswordResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<ChangePasswordRequest, ChangePasswordResponse>(
+export const operation = defineOperation(
   "ChangePassword",
-  async (input, ctx) => {
-    await changePassword(ctx, input.AccessToken, input.PreviousPassword, input.ProposedPassword);
+  { caller: "token" },
+  async (input, ctx, caller) => {
+    await changePassword(ctx, caller, input.PreviousPassword, input.ProposedPassword);
     return {};
   },
 );

@@ -1,11 +1,11 @@
 import { confirmForgotPassword } from "../../domain/users/recovery.ts";
-import type { ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<ConfirmForgotPasswordRequest, ConfirmForgotPasswordResponse>(
+export const operation = defineOperation(
   "ConfirmForgotPassword",
-  async (input, ctx) => {
-    await confirmForgotPassword(ctx, input);
+  { caller: "client" },
+  async (input, ctx, caller) => {
+    await confirmForgotPassword(ctx, caller, input);
     return {};
   },
 );

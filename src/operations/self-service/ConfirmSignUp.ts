@@ -1,11 +1,11 @@
 import { confirmSignUp } from "../../domain/users/sign-up.ts";
-import type { ConfirmSignUpRequest, ConfirmSignUpResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<ConfirmSignUpRequest, ConfirmSignUpResponse>(
+export const operation = defineOperation(
   "ConfirmSignUp",
-  async (input, ctx) => {
-    await confirmSignUp(ctx, input);
+  { caller: "client" },
+  async (input, ctx, caller) => {
+    await confirmSignUp(ctx, caller, input);
     return {};
   },
 );

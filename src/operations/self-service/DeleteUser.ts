@@ -1,11 +1,7 @@
 import { deleteSelf } from "../../domain/users/account.ts";
-import type { DeleteUserRequest } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<DeleteUserRequest, Record<string, never>>(
-  "DeleteUser",
-  async (input, ctx) => {
-    await deleteSelf(ctx, input.AccessToken);
-    return {};
-  },
-);
+export const operation = defineOperation("DeleteUser", { caller: "token" }, async (_input, ctx, caller) => {
+  await deleteSelf(ctx, caller);
+  return {};
+});

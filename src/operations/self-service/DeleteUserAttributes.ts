@@ -1,12 +1,11 @@
-import { locateSignedIn, signedInUser } from "../../domain/users/account.ts";
+import { locateSignedIn } from "../../domain/users/account.ts";
 import { deleteUserAttributes } from "../../domain/users/attribute-updates.ts";
-import type { DeleteUserAttributesRequest, DeleteUserAttributesResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<DeleteUserAttributesRequest, DeleteUserAttributesResponse>(
+export const operation = defineOperation(
   "DeleteUserAttributes",
-  async (input, ctx) => {
-    const caller = await signedInUser(ctx, input.AccessToken);
+  { caller: "token" },
+  async (input, ctx, caller) => {
     await deleteUserAttributes(ctx, locateSignedIn(caller), input.UserAttributeNames, {
       kind: "user",
       client: caller.client,

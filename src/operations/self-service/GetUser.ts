@@ -1,7 +1,6 @@
 import { getUser } from "../../domain/users/account.ts";
-import type { GetUserRequest, GetUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<GetUserRequest, GetUserResponse>("GetUser", async (input, ctx) =>
-  getUser(ctx, input.AccessToken),
+export const operation = defineOperation("GetUser", { caller: "token" }, async (_input, ctx, caller) =>
+  getUser(ctx, caller),
 );

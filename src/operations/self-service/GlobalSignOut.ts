@@ -1,11 +1,11 @@
 import { globalSignOut } from "../../domain/users/account.ts";
-import type { GlobalSignOutRequest, GlobalSignOutResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<GlobalSignOutRequest, GlobalSignOutResponse>(
+export const operation = defineOperation(
   "GlobalSignOut",
-  async (input, ctx) => {
-    await globalSignOut(ctx, input.AccessToken);
+  { caller: "token" },
+  async (_input, ctx, caller) => {
+    await globalSignOut(ctx, caller);
     return {};
   },
 );

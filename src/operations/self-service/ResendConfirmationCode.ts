@@ -1,8 +1,8 @@
 import { resendConfirmationCode } from "../../domain/users/sign-up.ts";
-import type { ResendConfirmationCodeRequest, ResendConfirmationCodeResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<ResendConfirmationCodeRequest, ResendConfirmationCodeResponse>(
+export const operation = defineOperation(
   "ResendConfirmationCode",
-  (input, ctx) => resendConfirmationCode(ctx, input),
+  { caller: "client" },
+  (input, ctx, caller) => resendConfirmationCode(ctx, caller, input),
 );

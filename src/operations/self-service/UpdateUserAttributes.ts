@@ -1,12 +1,11 @@
-import { locateSignedIn, signedInUser } from "../../domain/users/account.ts";
+import { locateSignedIn } from "../../domain/users/account.ts";
 import { updateUserAttributes } from "../../domain/users/attribute-updates.ts";
-import type { UpdateUserAttributesRequest, UpdateUserAttributesResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<UpdateUserAttributesRequest, UpdateUserAttributesResponse>(
+export const operation = defineOperation(
   "UpdateUserAttributes",
-  async (input, ctx) => {
-    const caller = await signedInUser(ctx, input.AccessToken);
+  { caller: "token" },
+  async (input, ctx, caller) => {
     const sent = await updateUserAttributes(ctx, locateSignedIn(caller), input.UserAttributes, {
       kind: "user",
       client: caller.client,

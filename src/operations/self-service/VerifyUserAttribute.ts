@@ -1,17 +1,11 @@
-import { signedInUser } from "../../domain/users/account.ts";
 import { verifyUserAttribute } from "../../domain/users/attribute-verification.ts";
-import type { VerifyUserAttributeRequest, VerifyUserAttributeResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<VerifyUserAttributeRequest, VerifyUserAttributeResponse>(
+export const operation = defineOperation(
   "VerifyUserAttribute",
-  async (input, ctx) => {
-    await verifyUserAttribute(
-      ctx,
-      await signedInUser(ctx, input.AccessToken),
-      input.AttributeName,
-      input.Code,
-    );
+  { caller: "token" },
+  async (input, ctx, caller) => {
+    await verifyUserAttribute(ctx, caller, input.AttributeName, input.Code);
     return {};
   },
 );

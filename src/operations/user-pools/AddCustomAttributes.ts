@@ -1,11 +1,7 @@
 import { addCustomAttributes } from "../../domain/pools/pools.ts";
-import type { AddCustomAttributesRequest, AddCustomAttributesResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<AddCustomAttributesRequest, AddCustomAttributesResponse>(
-  "AddCustomAttributes",
-  async (input, ctx) => {
-    await addCustomAttributes(ctx, input.UserPoolId, input.CustomAttributes);
-    return {};
-  },
-);
+export const operation = defineOperation("AddCustomAttributes", { caller: "admin" }, async (input, ctx) => {
+  await addCustomAttributes(ctx, input.UserPoolId, input.CustomAttributes);
+  return {};
+});

@@ -1,11 +1,7 @@
 import { requirePool, toUserPoolType } from "../../domain/pools/pools.ts";
-import type { DescribeUserPoolRequest, DescribeUserPoolResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<DescribeUserPoolRequest, DescribeUserPoolResponse>(
-  "DescribeUserPool",
-  async (input, ctx) => {
-    const pool = await requirePool(ctx.services.storage, input.UserPoolId);
-    return { UserPool: toUserPoolType(pool, ctx.services.config.accountId) };
-  },
-);
+export const operation = defineOperation("DescribeUserPool", { caller: "admin" }, async (input, ctx) => {
+  const pool = await requirePool(ctx.services.storage, input.UserPoolId);
+  return { UserPool: toUserPoolType(pool, ctx.services.config.accountId) };
+});

@@ -1,12 +1,9 @@
 import { adminDeleteUserAttributes } from "../../domain/users/admin.ts";
-import type {
-  AdminDeleteUserAttributesRequest,
-  AdminDeleteUserAttributesResponse,
-} from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<AdminDeleteUserAttributesRequest, AdminDeleteUserAttributesResponse>(
+export const operation = defineOperation(
   "AdminDeleteUserAttributes",
+  { caller: "admin" },
   async (input, ctx) => {
     await adminDeleteUserAttributes(ctx, input.UserPoolId, input.Username, input.UserAttributeNames);
     return {};

@@ -1,22 +1,19 @@
 import { wireTime } from "../../domain/ids.ts";
 import { requirePool } from "../../domain/pools/pools.ts";
 import { requireUser, wireAttributes } from "../../domain/users/users.ts";
-import type { AdminGetUserRequest, AdminGetUserResponse } from "../../generated/types.ts";
+import type { AdminGetUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<AdminGetUserRequest, AdminGetUserResponse>(
-  "AdminGetUser",
-  async (input, ctx) => {
-    const { storage } = ctx.services;
-    const pool = await requirePool(storage, input.UserPoolId);
-    const user = await requireUser(storage, pool, input.Username);
-    return {
-      Username: user.username,
-      UserAttributes: wireAttributes(user),
-      UserCreateDate: wireTime(user.createdAt),
-      UserLastModifiedDate: wireTime(user.updatedAt),
-      Enabled: user.enabled,
-      UserStatus: user.status as AdminGetUserResponse["UserStatus"],
-    };
-  },
-);
+export const operation = defineOperation("AdminGetUser", { caller: "admin" }, async (input, ctx) => {
+  const { storage } = ctx.services;
+  const pool = await requirePool(storage, input.UserPoolId);
+  const user = await requireUser(storage, pool, input.Username);
+  return {
+    Username: user.username,
+    UserAttributes: wireAttributes(user),
+    UserCreateDate: wireTime(user.createdAt),
+    UserLastModifiedDate: wireTime(user.updatedAt),
+    Enabled: user.enabled,
+    UserStatus: user.status as AdminGetUserResponse["UserStatus"],
+  };
+});

@@ -1,9 +1,9 @@
 import { adminResetUserPassword } from "../../domain/users/admin.ts";
-import type { AdminResetUserPasswordRequest, AdminResetUserPasswordResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<AdminResetUserPasswordRequest, AdminResetUserPasswordResponse>(
+export const operation = defineOperation(
   "AdminResetUserPassword",
+  { caller: "admin" },
   async (input, ctx) => {
     await adminResetUserPassword(ctx, input.UserPoolId, input.Username);
     return {};

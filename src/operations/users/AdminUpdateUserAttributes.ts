@@ -1,12 +1,9 @@
 import { adminUpdateUserAttributes } from "../../domain/users/admin.ts";
-import type {
-  AdminUpdateUserAttributesRequest,
-  AdminUpdateUserAttributesResponse,
-} from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<AdminUpdateUserAttributesRequest, AdminUpdateUserAttributesResponse>(
+export const operation = defineOperation(
   "AdminUpdateUserAttributes",
+  { caller: "admin" },
   async (input, ctx) => {
     await adminUpdateUserAttributes(ctx, input.UserPoolId, input.Username, input.UserAttributes);
     return {};

@@ -1,9 +1,9 @@
 import { adminUserGlobalSignOut } from "../../domain/users/account.ts";
-import type { AdminUserGlobalSignOutRequest, AdminUserGlobalSignOutResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<AdminUserGlobalSignOutRequest, AdminUserGlobalSignOutResponse>(
+export const operation = defineOperation(
   "AdminUserGlobalSignOut",
+  { caller: "admin" },
   async (input, ctx) => {
     await adminUserGlobalSignOut(ctx, input.UserPoolId, input.Username);
     return {};

@@ -1,7 +1,6 @@
 import { listUsers } from "../../domain/users/admin.ts";
-import type { ListUsersRequest, ListUsersResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation<ListUsersRequest, ListUsersResponse>("ListUsers", (input, ctx) =>
+export const operation = defineOperation("ListUsers", { caller: "admin" }, (input, ctx) =>
   listUsers(ctx, input),
 );

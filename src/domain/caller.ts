@@ -1,0 +1,42 @@
+/**
+ * Who calls an operation, as the protocol layer resolved it once before the operation runs. Each
+ * operation declares its kind (src/operations/define.ts): `admin` (SigV4-signed IAM credentials),
+ * `client` (an app client named by the input's ClientId), `token` (the input's AccessToken) or
+ * `none` (an unsigned operation that authenticates what it is given itself, such as RevokeToken).
+ */
+import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
+
+export type CallerKind = "admin" | "client" | "token" | "none";
+
+/** A SigV4-signed caller: the region of its credential scope and its access key id. */
+export interface AdminCaller {
+  readonly kind: "admin";
+  readonly region: string;
+  readonly accessKeyId: string;
+}
+
+/** The app client the input names, and its pool (a client of another region's pool is not found). */
+export interface ClientCaller {
+  readonly kind: "client";
+  readonly pool: PoolRecord;
+  readonly client: ClientRecord;
+}
+
+/** The signed-in user of a valid access token with the user pools API scope, and its app client. */
+export interface TokenCaller {
+  readonly kind: "token";
+  readonly pool: PoolRecord;
+  readonly client: ClientRecord;
+  readonly user: UserRecord;
+  readonly clientId: string;
+  readonly claims: Record<string, unknown>;
+}
+
+/** An unsigned operation that needs neither an app client nor a token resolved for it. */
+export interface NoCaller {
+  readonly kind: "none";
+}
+
+export type Caller = AdminCaller | ClientCaller | TokenCaller | NoCaller;
+
+export type CallerOf<K extends CallerKind> = Extract<Caller, { kind: K }>;
