@@ -376,6 +376,9 @@ describe("delivery configuration", () => {
         "CodeDeliveryFailureException",
         400,
       );
+      // The log line travels on stderr, beside the answer: wait for it a little.
+      for (let i = 0; i < 40 && !/message delivery failed/.test(server.logs()); i++)
+        await new Promise((r) => setTimeout(r, 50));
       assert.match(server.logs(), /message delivery failed/);
       assert.doesNotMatch(server.logs(), /olga@example\.com/);
     } finally {
