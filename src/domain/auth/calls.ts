@@ -1,9 +1,7 @@
 /** Builds the AuthCall of the public (client id) and admin (pool id + client id) operations. */
 import type { RequestContext } from "../../context.ts";
-import { requireClient } from "../clients/clients.ts";
-import { requirePool } from "../pools/pools.ts";
-import { requireAppClient } from "./app-client.ts";
 import type { AuthCall } from "./types.ts";
+import { requireAppClient, requireClient, requirePool } from "../lookups.ts";
 
 export async function publicCall(ctx: RequestContext, clientId: string): Promise<AuthCall> {
   const { pool, client } = await requireAppClient(ctx.services.storage, clientId, ctx.requestRegion);

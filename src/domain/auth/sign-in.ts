@@ -5,23 +5,28 @@
 
 import type { RequestContext } from "../../context.ts";
 import { decoyHash } from "../../crypto/password-hash.ts";
+
 import { verifyPassword } from "../users/passwords.ts";
+
 import {
   NotAuthorizedException,
   PasswordResetRequiredException,
   UserNotConfirmedException,
 } from "../../generated/exceptions.ts";
+
 import type { UserRecord } from "../../storage/records.ts";
 import { issueTokens } from "../tokens/issuer.ts";
-import { findUser, userNotFound, usernameKey } from "../users/users.ts";
+
+import { findUser, usernameKey } from "../users/users.ts";
+
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
-import { openSession } from "./sessions.ts";
-import type { AuthCall, AuthOutcome } from "./types.ts";
 
-export function incorrectCredentials(): NotAuthorizedException {
-  return new NotAuthorizedException("Incorrect username or password.");
-}
+import { openSession } from "./sessions.ts";
+
+import type { AuthCall, AuthOutcome } from "./types.ts";
+import { userNotFound } from "../lookups.ts";
+import { incorrectCredentials, userDisabled } from "../errors.ts";
 
 /** True when the client hides whether a user exists (PreventUserExistenceErrors ENABLED). */
 export function hidesUsers(call: AuthCall): boolean {
@@ -79,7 +84,7 @@ export async function completeSignIn(
   call: AuthCall,
   user: UserRecord,
 ): Promise<AuthOutcome> {
-  if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+  if (!user.enabled) throw userDisabled();
   switch (user.status) {
     case "UNCONFIRMED":
       throw new UserNotConfirmedException("User is not confirmed.");

@@ -6,6 +6,7 @@ import {
   UnsupportedUserStateException,
   UsernameExistsException,
 } from "../../generated/exceptions.ts";
+
 import type {
   AdminCreateUserRequest,
   AttributeType,
@@ -14,28 +15,41 @@ import type {
 } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
+
 import { deleteUserAttributes, type LocateUser, updateUserAttributes } from "./attribute-updates.ts";
+
 import { issueCode } from "../messaging/codes.ts";
+
 import { type Destination, invitationDestinations, recoveryDestination } from "../messaging/destinations.ts";
+
 import { newSub } from "../ids.ts";
+
 import { parseFilter } from "./list-filter.ts";
+
 import { codeMessage, invitationMessage, sendMessage } from "../messaging/messages.ts";
+
 import { fromToken, readPage, toToken } from "../pagination.ts";
+
 import { generateTemporaryPassword } from "./password-policy.ts";
+
 import { newCredential } from "./passwords.ts";
-import { requirePool } from "../pools/pools.ts";
+
 import { isTrue } from "../pools/schema.ts";
+
 import { endAllSessions } from "../tokens/revocation.ts";
+
 import {
   attributeMap,
   checkAttributes,
   checkNewUsername,
   claimAliases,
-  requireUser,
   toUserType,
   usernameAttributeOf,
   usernameKey,
 } from "./users.ts";
+
+import { requirePool, requireUser } from "../lookups.ts";
+import { passwordCannotBeReset, userDisabled, usernameExists } from "../errors.ts";
 
 export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUserRequest): Promise<UserType> {
   const { storage } = ctx.services;
@@ -108,7 +122,7 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     try {
       await tx.insertUser(user);
     } catch (e) {
-      if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User account already exists");
+      if (e instanceof DuplicateKeyError) throw usernameExists();
       throw e;
     }
   });
@@ -217,9 +231,9 @@ export async function adminResetUserPassword(
   const sent = await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
     const user = await requireUser(tx, pool, username);
-    if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+    if (!user.enabled) throw userDisabled();
     if (user.status === "EXTERNAL_PROVIDER" || user.status === "FORCE_CHANGE_PASSWORD")
-      throw new NotAuthorizedException("User password cannot be reset in the current state.");
+      throw passwordCannotBeReset();
     const a = user.attributes;
     const canReceive =
       isTrue(a.email_verified) || isTrue(a.phone_number_verified) || a.email || a.phone_number;

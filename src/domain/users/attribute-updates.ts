@@ -21,14 +21,20 @@ import {
   InvalidParameterException,
   NotAuthorizedException,
 } from "../../generated/exceptions.ts";
+
 import type { AttributeType, CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { issueCode } from "../messaging/codes.ts";
+
 import { type Destination, deliveryDetails } from "../messaging/destinations.ts";
+
 import { type CodeMessagePurpose, codeMessage, sendMessage } from "../messaging/messages.ts";
+
 import { findAttribute, isTrue } from "../pools/schema.ts";
+
 import { attributeMap, checkAttributes, claimAliases } from "./users.ts";
+import { unauthorizedAttribute } from "../errors.ts";
 
 export type VerifiableAttribute = "email" | "phone_number";
 
@@ -64,10 +70,6 @@ export function withPending(
   if (Object.keys(pending).length > 0) next.pendingAttributes = pending;
   else delete next.pendingAttributes;
   return next;
-}
-
-export function unauthorizedAttribute(): NotAuthorizedException {
-  return new NotAuthorizedException("A client attempted to write unauthorized attribute");
 }
 
 function isDeveloperOnly(pool: PoolRecord, name: string): boolean {

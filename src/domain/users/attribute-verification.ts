@@ -18,7 +18,8 @@ import {
 } from "./attribute-updates.ts";
 import { issueCode, redeemCodeOrThrow } from "../messaging/codes.ts";
 import type { Destination } from "../messaging/destinations.ts";
-import { claimAliases, userNotFound } from "./users.ts";
+import { claimAliases } from "./users.ts";
+import { userNotFound } from "../lookups.ts";
 
 function verifiableName(name: string): VerifiableAttribute {
   if (!isVerifiable(name))

@@ -9,16 +9,24 @@
  * and the batch; the batches before it stay imported.
  */
 import { hashPassword } from "../../crypto/password-hash.ts";
+
 import { makeVerifier } from "../../crypto/srp.ts";
+
 import { InvalidParameterException, UsernameExistsException } from "../../generated/exceptions.ts";
+
 import { SHAPES } from "../../generated/shapes.ts";
+
 import { AwsError } from "../../errors.ts";
+
 import type { PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError, type Storage, type Transaction } from "../../storage/storage.ts";
+
 import { newSub } from "../ids.ts";
+
 import { checkPassword } from "./password-policy.ts";
+
 import { poolName } from "./passwords.ts";
-import { requirePool } from "../pools/pools.ts";
+
 import {
   aliasAttributes,
   attributeMap,
@@ -28,6 +36,9 @@ import {
   usernameAttributeOf,
   usernameKey,
 } from "./users.ts";
+
+import { requirePool } from "../lookups.ts";
+import { usernameExists } from "../errors.ts";
 
 /**
  * A user's password on import:
@@ -206,7 +217,7 @@ async function store(tx: Transaction, pool: PoolRecord, p: Prepared, now: number
   try {
     await tx.insertUser(p.user);
   } catch (e) {
-    if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User account already exists");
+    if (e instanceof DuplicateKeyError) throw usernameExists();
     throw e;
   }
 }

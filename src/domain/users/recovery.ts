@@ -1,6 +1,7 @@
 /** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
 import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../generated/exceptions.ts";
+
 import type {
   ConfirmForgotPasswordRequest,
   ForgotPasswordRequest,
@@ -8,18 +9,25 @@ import type {
 } from "../../generated/types.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { signInCounterKey } from "../auth/lockout.ts";
+
 import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
+
 import {
   deliveryDetails,
   recoveryDestination,
   recoveryIsAdminOnly,
   simulatedDetails,
 } from "../messaging/destinations.ts";
+
 import { codeMessage, sendMessage } from "../messaging/messages.ts";
+
 import { checkPassword } from "./password-policy.ts";
+
 import { newCredential } from "./passwords.ts";
-import { publicCaller, userDisabled, usernameNotFound } from "./public-caller.ts";
+
+import { publicCaller, usernameNotFound } from "./public-caller.ts";
 import { findUser, usernameKey } from "./users.ts";
+import { passwordCannotBeReset, userDisabled } from "../errors.ts";
 
 /** Statuses whose password the user cannot reset themselves. */
 const NOT_RESETTABLE = new Set(["FORCE_CHANGE_PASSWORD", "EXTERNAL_PROVIDER"]);
@@ -59,7 +67,7 @@ export async function forgotPassword(
   }
   if (NOT_RESETTABLE.has(user.status)) {
     if (hideUsers) return simulated();
-    throw new NotAuthorizedException("User password cannot be reset in the current state.");
+    throw passwordCannotBeReset();
   }
   const to = recoveryDestination(pool, user.attributes);
   if (!to) {

@@ -5,6 +5,7 @@ import {
   NotAuthorizedException,
   UsernameExistsException,
 } from "../../generated/exceptions.ts";
+
 import type {
   ConfirmSignUpRequest,
   ResendConfirmationCodeRequest,
@@ -14,13 +15,20 @@ import type {
 } from "../../generated/types.ts";
 import type { ClientRecord, PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
+
 import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
+
 import { deliveryDetails, signUpDestination, simulatedDetails } from "../messaging/destinations.ts";
+
 import { newSub } from "../ids.ts";
+
 import { codeMessage, sendMessage } from "../messaging/messages.ts";
+
 import { SIGN_UP_WORDING } from "./password-policy.ts";
+
 import { newCredential } from "./passwords.ts";
-import { publicCaller, userDisabled, usernameNotFound } from "./public-caller.ts";
+
+import { publicCaller, usernameNotFound } from "./public-caller.ts";
 import {
   attributeMap,
   checkAttributes,
@@ -30,6 +38,7 @@ import {
   usernameAttributeOf,
   usernameKey,
 } from "./users.ts";
+import { unauthorizedAttribute, userDisabled } from "../errors.ts";
 
 const VERIFIED_FLAGS = ["email_verified", "phone_number_verified"];
 
@@ -41,7 +50,7 @@ function checkWritable(client: ClientRecord, attrs: ReadonlyMap<string, string>)
   const writable = client.settings.WriteAttributes;
   for (const name of attrs.keys()) {
     const allowed = writable ? writable.includes(name) : !VERIFIED_FLAGS.includes(name);
-    if (!allowed) throw new NotAuthorizedException("A client attempted to write unauthorized attribute");
+    if (!allowed) throw unauthorizedAttribute();
   }
 }
 

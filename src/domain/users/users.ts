@@ -1,9 +1,5 @@
 /** Users as administrators see them: lookup by username or alias, attributes, status, wire form. */
-import {
-  AliasExistsException,
-  InvalidParameterException,
-  UserNotFoundException,
-} from "../../generated/exceptions.ts";
+import { AliasExistsException, InvalidParameterException } from "../../generated/exceptions.ts";
 import type { AttributeType, UserType } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { Reader, Transaction } from "../../storage/storage.ts";
@@ -23,10 +19,6 @@ export function caseSensitive(pool: PoolRecord): boolean {
 export function usernameKey(pool: PoolRecord, username: string): string {
   const nfc = username.normalize("NFC");
   return caseSensitive(pool) ? nfc : nfc.toLowerCase();
-}
-
-export function userNotFound(): UserNotFoundException {
-  return new UserNotFoundException("User does not exist.");
 }
 
 /** The attributes a user may also be named by: alias attributes or username attributes. */
@@ -59,12 +51,6 @@ export async function findUser(db: Reader, pool: PoolRecord, name: string): Prom
     if (found) return found;
   }
   return undefined;
-}
-
-export async function requireUser(db: Reader, pool: PoolRecord, name: string): Promise<UserRecord> {
-  const user = await findUser(db, pool, name);
-  if (!user) throw userNotFound();
-  return user;
 }
 
 /** Wire attributes: sub first, then the user's attributes in the order they were set. */

@@ -1,7 +1,7 @@
 import { selfSignedCertificate } from "../../crypto/x509.ts";
-import { requirePool } from "../../domain/pools/pools.ts";
 import type { GetSigningCertificateRequest, GetSigningCertificateResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
+import { requirePool } from "../../domain/lookups.ts";
 
 export const operation = defineOperation<GetSigningCertificateRequest, GetSigningCertificateResponse>(
   "GetSigningCertificate",

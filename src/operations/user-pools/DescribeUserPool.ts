@@ -1,6 +1,7 @@
-import { requirePool, toUserPoolType } from "../../domain/pools/pools.ts";
+import { toUserPoolType } from "../../domain/pools/pools.ts";
 import type { DescribeUserPoolRequest, DescribeUserPoolResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
+import { requirePool } from "../../domain/lookups.ts";
 
 export const operation = defineOperation<DescribeUserPoolRequest, DescribeUserPoolResponse>(
   "DescribeUserPool",

@@ -1,8 +1,8 @@
 import { wireTime } from "../../domain/ids.ts";
-import { requirePool } from "../../domain/pools/pools.ts";
-import { requireUser, wireAttributes } from "../../domain/users/users.ts";
+import { wireAttributes } from "../../domain/users/users.ts";
 import type { AdminGetUserRequest, AdminGetUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
+import { requirePool, requireUser } from "../../domain/lookups.ts";
 
 export const operation = defineOperation<AdminGetUserRequest, AdminGetUserResponse>(
   "AdminGetUser",

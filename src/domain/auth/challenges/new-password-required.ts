@@ -6,14 +6,21 @@
  * the transaction that sets the password.
  */
 import type { RequestContext } from "../../../context.ts";
-import { InvalidParameterException, NotAuthorizedException } from "../../../generated/exceptions.ts";
+import { InvalidParameterException } from "../../../generated/exceptions.ts";
+
 import { newCredential } from "../../users/passwords.ts";
+
 import { checkAttributes, claimAliases } from "../../users/users.ts";
+
 import { checkSecretHash } from "../app-client.ts";
+
 import { required } from "../params.ts";
-import { consumeSession, readSession, sessionExpired } from "../sessions.ts";
+
+import { consumeSession, readSession } from "../sessions.ts";
 import { completeSignIn, missingRequiredAttributes } from "../sign-in.ts";
+
 import type { AuthCall, AuthOutcome } from "../types.ts";
+import { sessionExpired, unauthorizedAttribute } from "../../errors.ts";
 
 export async function newPasswordRequired(
   ctx: RequestContext,
@@ -37,9 +44,7 @@ export async function newPasswordRequired(
   checkAttributes(call.pool, attrs, "update");
   const writable = call.client.settings.WriteAttributes;
   if (writable?.length) {
-    for (const name of attrs.keys())
-      if (!writable.includes(name))
-        throw new NotAuthorizedException(`A client attempted to write unauthorized attribute`);
+    for (const name of attrs.keys()) if (!writable.includes(name)) throw unauthorizedAttribute();
   }
   const merged = { ...user, attributes: { ...user.attributes, ...Object.fromEntries(attrs) } };
   const missing = missingRequiredAttributes(call, merged);

@@ -1,15 +1,23 @@
 /** PASSWORD_VERIFIER: the second round trip of USER_SRP_AUTH, the claim signature checked. */
 import type { RequestContext } from "../../../context.ts";
 import { checkTimestamp, verifySrpClaim } from "../../../crypto/srp.ts";
+
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
+
 import { poolName } from "../../users/passwords.ts";
+
 import { checkSecretHash } from "../app-client.ts";
+
 import type { Subject } from "../../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "../lockout.ts";
+
 import { required } from "../params.ts";
+
 import { takeSession } from "../sessions.ts";
-import { completeSignIn, incorrectCredentials } from "../sign-in.ts";
+
+import { completeSignIn } from "../sign-in.ts";
 import type { AuthCall, AuthOutcome } from "../types.ts";
+import { incorrectCredentials } from "../../errors.ts";
 
 export async function passwordVerifier(
   ctx: RequestContext,

@@ -5,10 +5,14 @@
  */
 import type { RequestContext } from "../../../context.ts";
 import { NotAuthorizedException } from "../../../generated/exceptions.ts";
+
 import type { AuthenticationResultType } from "../../../generated/types.ts";
 import { hashRefreshToken, issueTokens } from "../../tokens/issuer.ts";
+
 import { checkSecretHash } from "../app-client.ts";
+
 import type { AuthCall } from "../types.ts";
+import { refreshTokenRevoked, userDisabled } from "../../errors.ts";
 
 export function invalidRefreshToken(): NotAuthorizedException {
   return new NotAuthorizedException("Invalid Refresh Token");
@@ -41,12 +45,12 @@ export async function refreshTokens(
       req.secretHash,
     );
   }
-  if (record.revokedAt !== undefined) throw new NotAuthorizedException("Refresh Token has been revoked");
+  if (record.revokedAt !== undefined) throw refreshTokenRevoked();
   if (record.expiresAt <= ctx.now) throw new NotAuthorizedException("Refresh Token has expired");
   if (!user) throw invalidRefreshToken();
-  if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+  if (!user.enabled) throw userDisabled();
   if (user.tokensValidAfter !== undefined && record.createdAt < user.tokensValidAfter)
-    throw new NotAuthorizedException("Refresh Token has been revoked");
+    throw refreshTokenRevoked();
 
   const rotation = call.client.settings.RefreshTokenRotation;
   const rotate = rotation?.Feature === "ENABLED";
