@@ -16,11 +16,7 @@
  *   verified flag to true); until then the new value is pending.
  */
 import type { RequestContext } from "../../context.ts";
-import {
-  AliasExistsException,
-  InvalidParameterException,
-  NotAuthorizedException,
-} from "../../generated/exceptions.ts";
+import { AliasExistsException, InvalidParameterException } from "../../generated/exceptions.ts";
 
 import type { AttributeType, CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -77,7 +73,12 @@ function isDeveloperOnly(pool: PoolRecord, name: string): boolean {
   return name.startsWith("dev:") || (!findAttribute(schema, name) && !!findAttribute(schema, `dev:${name}`));
 }
 
-/** An app client may write only its WriteAttributes (all but the verified flags when unset). */
+/**
+ * An app client writes only the attributes its WriteAttributes allow (all when unset, but for the
+ * verified flags: a user never marks their own email or phone number verified unless the client may
+ * write that flag explicitly), and never a developer-only attribute, which only administrators write.
+ * SignUp, UpdateUserAttributes and DeleteUserAttributes all check it.
+ */
 export function checkWritable(pool: PoolRecord, client: ClientRecord, names: Iterable<string>): void {
   const writable = client.settings.WriteAttributes;
   for (const name of names) {

@@ -5,7 +5,6 @@ import {
   NotAuthorizedException,
   UsernameExistsException,
 } from "../../generated/exceptions.ts";
-
 import type {
   ConfirmSignUpRequest,
   ResendConfirmationCodeRequest,
@@ -13,21 +12,14 @@ import type {
   SignUpRequest,
   SignUpResponse,
 } from "../../generated/types.ts";
-import type { ClientRecord, PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
+import type { PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
-
 import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
-
 import { deliveryDetails, signUpDestination, simulatedDetails } from "../messaging/destinations.ts";
-
 import { newSub } from "../ids.ts";
-
 import { codeMessage, sendMessage } from "../messaging/messages.ts";
-
 import { SIGN_UP_WORDING } from "./password-policy.ts";
-
 import { newCredential } from "./passwords.ts";
-
 import { publicCaller, usernameNotFound } from "./public-caller.ts";
 import {
   attributeMap,
@@ -38,21 +30,8 @@ import {
   usernameAttributeOf,
   usernameKey,
 } from "./users.ts";
-import { unauthorizedAttribute, userDisabled } from "../errors.ts";
-
-const VERIFIED_FLAGS = ["email_verified", "phone_number_verified"];
-
-/**
- * An app client writes only the attributes its WriteAttributes allow (all when unset); a user never
- * marks their own email or phone number verified unless the client may write that flag explicitly.
- */
-function checkWritable(client: ClientRecord, attrs: ReadonlyMap<string, string>): void {
-  const writable = client.settings.WriteAttributes;
-  for (const name of attrs.keys()) {
-    const allowed = writable ? writable.includes(name) : !VERIFIED_FLAGS.includes(name);
-    if (!allowed) throw unauthorizedAttribute();
-  }
-}
+import { userDisabled } from "../errors.ts";
+import { checkWritable } from "./attribute-updates.ts";
 
 /** Required attributes of the schema, all missing ones named in one message as Cognito does. */
 function checkRequired(pool: PoolRecord, attrs: ReadonlyMap<string, string>): void {
@@ -85,7 +64,7 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
     throw new NotAuthorizedException("SignUp is not permitted for this user pool");
   checkNewUsername(pool, input.Username);
   const attrs = attributeMap(input.UserAttributes);
-  checkWritable(client, attrs);
+  checkWritable(pool, client, attrs.keys());
   checkAttributes(pool, attrs, "create");
 
   const sub = newSub();
