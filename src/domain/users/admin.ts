@@ -6,7 +6,6 @@ import {
   UnsupportedUserStateException,
   UsernameExistsException,
 } from "../../generated/exceptions.ts";
-
 import type {
   AdminCreateUserRequest,
   AttributeType,
@@ -15,29 +14,16 @@ import type {
 } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
-
 import { deleteUserAttributes, type LocateUser, updateUserAttributes } from "./attribute-updates.ts";
-
-import { issueCode } from "../messaging/codes.ts";
-
 import { type Destination, invitationDestinations, recoveryDestination } from "../messaging/destinations.ts";
-
 import { newSub } from "../ids.ts";
-
 import { parseFilter } from "./list-filter.ts";
-
-import { codeMessage, invitationMessage, sendMessage } from "../messaging/messages.ts";
-
+import { invitationMessage, sendMessage } from "../messaging/messages.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
-
 import { generateTemporaryPassword } from "./password-policy.ts";
-
 import { newCredential } from "./passwords.ts";
-
 import { isTrue } from "../pools/schema.ts";
-
 import { endAllSessions } from "../tokens/revocation.ts";
-
 import {
   attributeMap,
   checkAttributes,
@@ -47,9 +33,9 @@ import {
   usernameAttributeOf,
   usernameKey,
 } from "./users.ts";
-
 import { requirePool, requireUser } from "../lookups.ts";
 import { passwordCannotBeReset, userDisabled, usernameExists } from "../errors.ts";
+import { deliverCode, issuePendingCode } from "../messaging/send-code.ts";
 
 export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUserRequest): Promise<UserType> {
   const { storage } = ctx.services;
@@ -244,19 +230,10 @@ export async function adminResetUserPassword(
     await tx.updateUser({ ...user, status: "RESET_REQUIRED", updatedAt: ctx.now });
     const to = recoveryDestination(pool, user.attributes);
     if (!to) return undefined;
-    return { pool, user, to, code: await issueCode(tx, ctx, pool.id, user.sub, "forgot_password") };
+    return { pool, user, pending: await issuePendingCode(tx, ctx, pool.id, user.sub, "forgot_password", to) };
   });
   if (!sent) return;
-  const { pool, user, to, code } = sent;
-  await sendMessage(
-    ctx,
-    pool,
-    user.username,
-    to,
-    "forgot_password",
-    codeMessage(pool, "forgot_password", to.medium, code),
-    code,
-  );
+  await deliverCode(ctx, sent.pool, sent.user.username, sent.pending, "forgot_password");
 }
 
 export async function adminConfirmSignUp(

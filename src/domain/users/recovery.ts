@@ -1,7 +1,6 @@
 /** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
 import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../generated/exceptions.ts";
-
 import type {
   ConfirmForgotPasswordRequest,
   ForgotPasswordRequest,
@@ -9,25 +8,14 @@ import type {
 } from "../../generated/types.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { signInCounterKey } from "../auth/lockout.ts";
-
-import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
-
-import {
-  deliveryDetails,
-  recoveryDestination,
-  recoveryIsAdminOnly,
-  simulatedDetails,
-} from "../messaging/destinations.ts";
-
-import { codeMessage, sendMessage } from "../messaging/messages.ts";
-
+import { redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
+import { recoveryDestination, recoveryIsAdminOnly, simulatedDetails } from "../messaging/destinations.ts";
 import { checkPassword } from "./password-policy.ts";
-
 import { newCredential } from "./passwords.ts";
-
 import { publicCaller, usernameNotFound } from "./public-caller.ts";
 import { findUser, usernameKey } from "./users.ts";
 import { passwordCannotBeReset, userDisabled } from "../errors.ts";
+import { sendCode } from "../messaging/send-code.ts";
 
 /** Statuses whose password the user cannot reset themselves. */
 const NOT_RESETTABLE = new Set(["FORCE_CHANGE_PASSWORD", "EXTERNAL_PROVIDER"]);
@@ -74,19 +62,7 @@ export async function forgotPassword(
     if (hideUsers) return simulated();
     throw noRecoveryDestination();
   }
-  const code = await ctx.services.storage.transaction((tx) =>
-    issueCode(tx, ctx, pool.id, user.sub, "forgot_password"),
-  );
-  await sendMessage(
-    ctx,
-    pool,
-    user.username,
-    to,
-    "forgot_password",
-    codeMessage(pool, "forgot_password", to.medium, code),
-    code,
-  );
-  return { CodeDeliveryDetails: deliveryDetails(to) };
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password") };
 }
 
 export async function confirmForgotPassword(

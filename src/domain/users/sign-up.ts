@@ -14,10 +14,9 @@ import type {
 } from "../../generated/types.ts";
 import type { PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
-import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
-import { deliveryDetails, signUpDestination, simulatedDetails } from "../messaging/destinations.ts";
+import { redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
+import { signUpDestination, simulatedDetails } from "../messaging/destinations.ts";
 import { newSub } from "../ids.ts";
-import { codeMessage, sendMessage } from "../messaging/messages.ts";
 import { SIGN_UP_WORDING } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { publicCaller, usernameNotFound } from "./public-caller.ts";
@@ -32,6 +31,7 @@ import {
 } from "./users.ts";
 import { userDisabled } from "../errors.ts";
 import { checkWritable } from "./attribute-updates.ts";
+import { deliverCode, issuePendingCode, sendCode } from "../messaging/send-code.ts";
 
 /** Required attributes of the schema, all missing ones named in one message as Cognito does. */
 function checkRequired(pool: PoolRecord, attrs: ReadonlyMap<string, string>): void {
@@ -105,7 +105,7 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
   if (credential) user.password = credential;
   const to = signUpDestination(pool, user.attributes);
 
-  const code = await ctx.services.storage.transaction(async (tx) => {
+  const pending = await ctx.services.storage.transaction(async (tx) => {
     if (asAttribute && (await tx.findUsersByAlias(pool.id, asAttribute, input.Username)).length > 0)
       throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
     await claimAliases(tx, pool, user, false, ctx.now);
@@ -115,14 +115,11 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
       if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User already exists");
       throw e;
     }
-    return to ? issueCode(tx, ctx, pool.id, sub, "signup") : undefined;
+    return to ? issuePendingCode(tx, ctx, pool.id, sub, "signup", to) : undefined;
   });
 
   const out: SignUpResponse = { UserConfirmed: false, UserSub: sub };
-  if (to && code !== undefined) {
-    await sendMessage(ctx, pool, username, to, "signup", codeMessage(pool, "signup", to.medium, code), code);
-    out.CodeDeliveryDetails = deliveryDetails(to);
-  }
+  if (pending) out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup");
   return out;
 }
 
@@ -203,17 +200,5 @@ export async function resendConfirmationCode(
   }
   const to = signUpDestination(pool, user.attributes);
   if (!to) throw notTurnedOn();
-  const code = await ctx.services.storage.transaction((tx) =>
-    issueCode(tx, ctx, pool.id, user.sub, "signup"),
-  );
-  await sendMessage(
-    ctx,
-    pool,
-    user.username,
-    to,
-    "resend_code",
-    codeMessage(pool, "resend_code", to.medium, code),
-    code,
-  );
-  return { CodeDeliveryDetails: deliveryDetails(to) };
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code") };
 }
