@@ -4,7 +4,6 @@ import {
   InvalidParameterException,
   NotAuthorizedException,
   UnsupportedUserStateException,
-  UsernameExistsException,
 } from "../../generated/exceptions.ts";
 import type {
   AdminCreateUserRequest,
@@ -30,8 +29,9 @@ import {
   checkNewUsername,
   claimAliases,
   toUserType,
-  usernameAttributeOf,
   usernameKey,
+  assignUsername,
+  checkUsernameAttributeFree,
 } from "./users.ts";
 import { requirePool, requireUser } from "../lookups.ts";
 import { passwordCannotBeReset, userDisabled, usernameExists } from "../errors.ts";
@@ -60,17 +60,8 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
   }
 
   checkNewUsername(pool, input.Username);
-  let username = input.Username;
   const sub = newSub();
-  const asAttribute = usernameAttributeOf(pool, input.Username);
-  if (asAttribute) {
-    // Pools that sign in by email or phone keep the sub as the username and the value as an attribute.
-    const given = attrs.get(asAttribute);
-    if (given !== undefined && given !== input.Username)
-      throw new InvalidParameterException(`${asAttribute} attribute must match the username.`);
-    attrs.set(asAttribute, input.Username);
-    username = sub;
-  }
+  const { username, asAttribute } = assignUsername(pool, input.Username, sub, attrs);
   const mediums = input.DesiredDeliveryMediums ?? [];
   const invitations =
     input.MessageAction === "SUPPRESS" ? [] : invitationDestinations(mediums, Object.fromEntries(attrs));
@@ -99,11 +90,7 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     password: credential,
   };
   await storage.transaction(async (tx) => {
-    if (asAttribute) {
-      const taken = await tx.findUsersByAlias(pool.id, asAttribute, input.Username);
-      if (taken.length > 0)
-        throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
-    }
+    await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);
     await claimAliases(tx, pool, user, input.ForceAliasCreation === true, ctx.now);
     try {
       await tx.insertUser(user);

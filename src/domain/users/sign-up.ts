@@ -26,8 +26,9 @@ import {
   checkNewUsername,
   claimAliases,
   findUser,
-  usernameAttributeOf,
   usernameKey,
+  assignUsername,
+  checkUsernameAttributeFree,
 } from "./users.ts";
 import { userDisabled } from "../errors.ts";
 import { checkWritable } from "./attribute-updates.ts";
@@ -68,16 +69,7 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
   checkAttributes(pool, attrs, "create");
 
   const sub = newSub();
-  let username = input.Username;
-  const asAttribute = usernameAttributeOf(pool, input.Username);
-  if (asAttribute) {
-    // Pools that sign in by email or phone keep the sub as the username and the value as an attribute.
-    const given = attrs.get(asAttribute);
-    if (given !== undefined && given !== input.Username)
-      throw new InvalidParameterException(`${asAttribute} attribute must match the username.`);
-    attrs.set(asAttribute, input.Username);
-    username = sub;
-  }
+  const { username, asAttribute } = assignUsername(pool, input.Username, sub, attrs);
   checkRequired(pool, attrs);
   // An email or phone number given at sign-up is unverified until the user confirms it.
   if (attrs.has("email") && !attrs.has("email_verified")) attrs.set("email_verified", "false");
@@ -106,8 +98,7 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
   const to = signUpDestination(pool, user.attributes);
 
   const pending = await ctx.services.storage.transaction(async (tx) => {
-    if (asAttribute && (await tx.findUsersByAlias(pool.id, asAttribute, input.Username)).length > 0)
-      throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
+    await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);
     await claimAliases(tx, pool, user, false, ctx.now);
     try {
       await tx.insertUser(user);

@@ -1,5 +1,9 @@
 /** Users as administrators see them: lookup by username or alias, attributes, status, wire form. */
-import { AliasExistsException, InvalidParameterException } from "../../generated/exceptions.ts";
+import {
+  AliasExistsException,
+  InvalidParameterException,
+  UsernameExistsException,
+} from "../../generated/exceptions.ts";
 import type { AttributeType, UserType } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { Reader, Transaction } from "../../storage/storage.ts";
@@ -180,4 +184,36 @@ export function usernameAttributeOf(
   if (usernameAttrs.includes("email") && EMAIL.test(username)) return "email";
   if (usernameAttrs.includes("phone_number") && PHONE.test(username)) return "phone_number";
   return undefined;
+}
+
+/**
+ * The username a new user is stored under (SignUp, AdminCreateUser, the bulk import). Pools that
+ * sign in by email or phone keep the sub as the username and the email or phone number given as
+ * the username in its attribute (which, when also given, must match it); elsewhere the name given
+ * is the username. `attrs` gets the username attribute.
+ */
+export function assignUsername(
+  pool: PoolRecord,
+  given: string,
+  sub: string,
+  attrs: Map<string, string>,
+): { username: string; asAttribute: "email" | "phone_number" | undefined } {
+  const asAttribute = usernameAttributeOf(pool, given);
+  if (!asAttribute) return { username: given, asAttribute };
+  const value = attrs.get(asAttribute);
+  if (value !== undefined && value !== given)
+    throw new InvalidParameterException(`${asAttribute} attribute must match the username.`);
+  attrs.set(asAttribute, given);
+  return { username: sub, asAttribute };
+}
+
+/** The email or phone number given as a username must not be another user's already. */
+export async function checkUsernameAttributeFree(
+  db: Reader,
+  pool: PoolRecord,
+  asAttribute: "email" | "phone_number" | undefined,
+  given: string,
+): Promise<void> {
+  if (asAttribute && (await db.findUsersByAlias(pool.id, asAttribute, given)).length > 0)
+    throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
 }
