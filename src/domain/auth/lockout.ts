@@ -12,11 +12,9 @@
  * than the allowed number are ever verified.
  */
 import type { RequestContext } from "../../context.ts";
-
 import type { AwsError } from "../../errors.ts";
 import type { CounterRecord } from "../../storage/records.ts";
 import { audit } from "../audit.ts";
-
 import { counterKey, type Subject } from "../counters.ts";
 import { passwordAttemptsExceeded } from "../errors.ts";
 

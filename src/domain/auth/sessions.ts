@@ -7,9 +7,7 @@
  * that records the success.
  */
 import { createHash, randomBytes } from "node:crypto";
-
 import type { RequestContext } from "../../context.ts";
-
 import type { ClientRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { sessionExpired } from "../errors.ts";

@@ -22,7 +22,6 @@
  */
 import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
-
 import type { AuthenticationResultType } from "../../generated/types.ts";
 import type {
   ClientRecord,
@@ -32,17 +31,11 @@ import type {
   UserRecord,
 } from "../../storage/records.ts";
 import { DuplicateKeyError, type Transaction } from "../../storage/storage.ts";
-
 import { newSub } from "../ids.ts";
-
 import { checkAttribute, findAttribute } from "../pools/schema.ts";
-
 import { issueTokens } from "../tokens/issuer.ts";
-
 import { usernameKey } from "../users/users.ts";
-
 import { type Identity, identitiesOf, sameIdentity, withIdentities } from "./identities.ts";
-
 import { samlIssuer, subjectClaim } from "./provider-details.ts";
 import { userDisabled } from "../errors.ts";
 

@@ -9,16 +9,12 @@
  * user has is counted the same way, so the answers match.
  */
 import { createHmac, randomInt } from "node:crypto";
-
 import type { RequestContext } from "../../context.ts";
 import { safeEqual } from "../../crypto/secret-hash.ts";
-
 import { CodeMismatchException, ExpiredCodeException } from "../../generated/exceptions.ts";
-
 import type { AwsError } from "../../errors.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { audit } from "../audit.ts";
-
 import { counterKey, countInWindow, type Subject, windowFull } from "../counters.ts";
 import { attemptLimitExceeded } from "../errors.ts";
 

@@ -5,9 +5,7 @@
  */
 import type { RequestContext } from "../../context.ts";
 import { decodeJwt, verifySignature } from "../../crypto/jwt.ts";
-
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
-
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { userNotFound } from "../lookups.ts";
 import { accessTokenRevoked, userDisabled } from "../errors.ts";

@@ -5,26 +5,17 @@
  */
 import type { RequestContext } from "../../context.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
-
 import type { GetUserResponse } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { readableAttributes } from "./attribute-updates.ts";
-
 import { reservePasswordCheck, settlePasswordCheck } from "../auth/lockout.ts";
-
 import { checkPassword } from "./password-policy.ts";
-
 import { newCredential, verifyPassword } from "./passwords.ts";
-
 import { authenticateAccessToken } from "../tokens/access-token.ts";
-
 import { API_SCOPE } from "../tokens/issuer.ts";
-
 import { endAllSessions } from "../tokens/revocation.ts";
-
 import { wireAttributes } from "./users.ts";
-
 import { requirePool, requireUser, userNotFound } from "../lookups.ts";
 import { attemptLimitExceeded, incorrectCredentials } from "../errors.ts";
 
