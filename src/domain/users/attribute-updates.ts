@@ -20,7 +20,7 @@ import { AliasExistsException, InvalidParameterException } from "../../generated
 import type { AttributeType, CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
-import { type Destination } from "../messaging/destinations.ts";
+import type { Destination } from "../messaging/destinations.ts";
 import { findAttribute, isTrue } from "../pools/schema.ts";
 import { attributeMap, checkAttributes, claimAliases } from "./users.ts";
 import { unauthorizedAttribute } from "../errors.ts";
