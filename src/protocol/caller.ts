@@ -3,7 +3,7 @@
  * runs: after the input is validated, so a malformed request is refused before any lookup.
  */
 import type { RequestContext } from "../context.ts";
-import { requireAppClient } from "../domain/auth/app-client.ts";
+import { requireAppClient } from "../domain/lookups.ts";
 import type { Caller, CallerKind } from "../domain/caller.ts";
 import { tokenCaller } from "../domain/tokens/access-token.ts";
 import type { OperationSpec } from "../generated/operations.ts";

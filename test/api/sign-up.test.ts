@@ -62,6 +62,30 @@ describe("sign-up", () => {
   });
   after(() => server.stop());
 
+  test("SignUp refuses a developer-only attribute, which only administrators write", async () => {
+    const { poolId, clientId } = await setup({
+      Schema: [{ Name: "secret", AttributeDataType: "String", DeveloperOnlyAttribute: true }],
+    });
+    for (const name of ["dev:custom:secret", "custom:secret"])
+      await rejectsWith(
+        client.send(
+          new SignUpCommand({
+            ClientId: clientId,
+            Username: "dana",
+            Password: PASSWORD,
+            UserAttributes: [
+              { Name: "email", Value: "dana@example.com" },
+              { Name: name, Value: "x" },
+            ],
+          }),
+        ),
+        "NotAuthorizedException",
+        400,
+        /^A client attempted to write unauthorized attribute$/,
+      );
+    assert.equal((await client.send(new ListUsersCommand({ UserPoolId: poolId }))).Users?.length, 0);
+  });
+
   test("SignUp sends a code to the auto-verified email; ConfirmSignUp confirms and verifies it", async () => {
     const { poolId, clientId } = await setup();
     const out = await signUp(clientId, "alice", "alice@example.com");

@@ -1,30 +1,10 @@
 /** The app client as the unauthenticated operations see it: found by id, its secret, its flows. */
 import { safeEqual, secretHash } from "../../crypto/secret-hash.ts";
-import { NotAuthorizedException, ResourceNotFoundException } from "../../generated/exceptions.ts";
+import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { ExplicitAuthFlowsType } from "../../generated/types.ts";
 import type { ClientRecord } from "../../storage/records.ts";
 import type { Reader } from "../../storage/storage.ts";
-import type { ClientCaller } from "../caller.ts";
 import { DEFAULT_AUTH_FLOWS } from "../clients/settings.ts";
-import { requirePool } from "../pools/pools.ts";
-
-/**
- * The client and its pool, or ResourceNotFoundException as Cognito words it. `region` is the region
- * the request names (RequestContext.requestRegion): a client of another region's pool is not found.
- * The protocol layer resolves the caller of every `client` operation with it.
- */
-export async function requireAppClient(
-  db: Reader,
-  clientId: string,
-  region: string | undefined,
-): Promise<ClientCaller> {
-  const notFound = () => new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
-  const client = await db.getClientById(clientId);
-  if (!client) throw notFound();
-  const pool = await requirePool(db, client.poolId);
-  if (region !== undefined && pool.region !== region) throw notFound();
-  return { kind: "client", pool, client };
-}
 
 /**
  * Checks SECRET_HASH for clients that have a secret (any of the client's secrets, so secrets can

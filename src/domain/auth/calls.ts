@@ -1,9 +1,8 @@
 /** Builds the AuthCall of the public (app client caller) and admin (pool id + client id) operations. */
 import type { RequestContext } from "../../context.ts";
 import type { ClientCaller } from "../caller.ts";
-import { requireClient } from "../clients/clients.ts";
-import { requirePool } from "../pools/pools.ts";
 import type { AuthCall } from "./types.ts";
+import { requireClient, requirePool } from "../lookups.ts";
 
 /** The sign-in of an unsigned operation, by the app client the protocol resolved. */
 export function publicCall(caller: ClientCaller): AuthCall {

@@ -1,72 +1,80 @@
 /**
  * The one auth engine behind InitiateAuth, AdminInitiateAuth, RespondToAuthChallenge and
- * AdminRespondToAuthChallenge (and, later, the hosted login pages). Each flow and each challenge
- * lives in a file of its own.
+ * AdminRespondToAuthChallenge (and, later, the hosted login pages). The flows and the challenges
+ * are tables: each lives in a file of its own (a challenge's file both issues and answers it) and
+ * declares what the engine checks first: the API and ALLOW_* flow, then USERNAME and SECRET_HASH.
  */
 import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException } from "../../generated/exceptions.ts";
-import type { AuthFlowType, ChallengeNameType, ExplicitAuthFlowsType } from "../../generated/types.ts";
-import { allowedFlows } from "./app-client.ts";
+import type { AuthFlowType, ChallengeNameType } from "../../generated/types.ts";
+import { allowedFlows, checkSecretHash } from "./app-client.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { passwordVerifier } from "./challenges/password-verifier.ts";
-import { passwordFlow } from "./flows/password.ts";
-import { refreshTokens } from "./flows/refresh.ts";
-import { srpFlow } from "./flows/srp.ts";
+import { customAuth } from "./flows/custom.ts";
+import { adminUserPasswordAuth, userPasswordAuth } from "./flows/password.ts";
+import { refreshTokenAuth } from "./flows/refresh.ts";
+import { userSrpAuth } from "./flows/srp.ts";
 import { required } from "./params.ts";
-import type { AuthCall, AuthOutcome } from "./types.ts";
+import { completeSignIn } from "./sign-in.ts";
+import type { AuthCall, AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep } from "./types.ts";
 
-function requireFlow(call: AuthCall, flow: AuthFlowType, allow: ExplicitAuthFlowsType): void {
-  if (!allowedFlows(call.client).has(allow))
-    throw new InvalidParameterException(`${flow} flow not enabled for this client`);
+const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
+  USER_PASSWORD_AUTH: userPasswordAuth,
+  ADMIN_USER_PASSWORD_AUTH: adminUserPasswordAuth,
+  ADMIN_NO_SRP_AUTH: adminUserPasswordAuth,
+  USER_SRP_AUTH: userSrpAuth,
+  REFRESH_TOKEN_AUTH: refreshTokenAuth,
+  REFRESH_TOKEN: refreshTokenAuth,
+  CUSTOM_AUTH: customAuth,
+};
+
+const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
+  PASSWORD_VERIFIER: passwordVerifier,
+  NEW_PASSWORD_REQUIRED: newPasswordRequired,
+};
+
+/** USERNAME, and SECRET_HASH checked for it (for clients with a secret). */
+async function usernameWithSecret(ctx: RequestContext, call: AuthCall, params: AuthParams): Promise<string> {
+  const username = required(params, "USERNAME");
+  await checkSecretHash(ctx.services.storage, call.client, username, params?.SECRET_HASH);
+  return username;
+}
+
+/** A user who proved their password: their state decides between tokens and the next challenge. */
+async function finish(ctx: RequestContext, call: AuthCall, step: AuthStep): Promise<AuthOutcome> {
+  return "signedIn" in step ? completeSignIn(ctx, call, step.signedIn) : step;
 }
 
 export async function initiateAuth(
   ctx: RequestContext,
   call: AuthCall,
-  flow: AuthFlowType,
-  params: Record<string, string> | undefined,
+  flowType: AuthFlowType,
+  params: AuthParams,
 ): Promise<AuthOutcome> {
-  switch (flow) {
-    case "USER_PASSWORD_AUTH":
-      if (call.admin) throw new InvalidParameterException("Initiate Auth method not supported.");
-      requireFlow(call, flow, "ALLOW_USER_PASSWORD_AUTH");
-      return passwordFlow(ctx, call, params);
-    case "ADMIN_USER_PASSWORD_AUTH":
-    case "ADMIN_NO_SRP_AUTH":
-      if (!call.admin) throw new InvalidParameterException("Initiate Auth method not supported.");
-      requireFlow(call, flow, "ALLOW_ADMIN_USER_PASSWORD_AUTH");
-      return passwordFlow(ctx, call, params);
-    case "USER_SRP_AUTH":
-      requireFlow(call, flow, "ALLOW_USER_SRP_AUTH");
-      return srpFlow(ctx, call, params);
-    case "REFRESH_TOKEN_AUTH":
-    case "REFRESH_TOKEN": {
-      requireFlow(call, flow, "ALLOW_REFRESH_TOKEN_AUTH");
-      const token = required(params, "REFRESH_TOKEN");
-      const result = await refreshTokens(ctx, call, { token, secretHash: params?.SECRET_HASH });
-      return { ChallengeParameters: {}, AuthenticationResult: result };
-    }
-    case "CUSTOM_AUTH":
-      requireFlow(call, flow, "ALLOW_CUSTOM_AUTH");
-      throw new InvalidParameterException("Custom auth lambda trigger is not configured for the user pool.");
-    default:
-      throw new InvalidParameterException(`${flow} is not supported by Lanyard yet.`);
-  }
+  const flow = FLOWS[flowType];
+  if (!flow) throw new InvalidParameterException(`${flowType} is not supported by Lanyard yet.`);
+  if (flow.api !== undefined && flow.api !== (call.admin ? "admin" : "public"))
+    throw new InvalidParameterException("Initiate Auth method not supported.");
+  if (!allowedFlows(call.client).has(flow.allow))
+    throw new InvalidParameterException(`${flowType} flow not enabled for this client`);
+  const step = flow.username
+    ? await flow.run(ctx, call, params, await usernameWithSecret(ctx, call, params))
+    : await flow.run(ctx, call, params);
+  return finish(ctx, call, step);
 }
 
 export async function respondToAuthChallenge(
   ctx: RequestContext,
   call: AuthCall,
-  challenge: ChallengeNameType,
-  responses: Record<string, string> | undefined,
+  name: ChallengeNameType,
+  responses: AuthParams,
   session: string | undefined,
 ): Promise<AuthOutcome> {
-  switch (challenge) {
-    case "PASSWORD_VERIFIER":
-      return passwordVerifier(ctx, call, responses);
-    case "NEW_PASSWORD_REQUIRED":
-      return newPasswordRequired(ctx, call, responses, session);
-    default:
-      throw new InvalidParameterException(`The challenge ${challenge} is not supported by Lanyard yet.`);
-  }
+  const challenge = CHALLENGES[name];
+  if (!challenge)
+    throw new InvalidParameterException(`The challenge ${name} is not supported by Lanyard yet.`);
+  const step = challenge.username
+    ? await challenge.run(ctx, call, responses, session, await usernameWithSecret(ctx, call, responses))
+    : await challenge.run(ctx, call, responses, session);
+  return finish(ctx, call, step);
 }

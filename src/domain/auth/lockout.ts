@@ -12,20 +12,16 @@
  * than the allowed number are ever verified.
  */
 import type { RequestContext } from "../../context.ts";
-import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { AwsError } from "../../errors.ts";
 import type { CounterRecord } from "../../storage/records.ts";
 import { audit } from "../audit.ts";
 import { counterKey, type Subject } from "../counters.ts";
+import { passwordAttemptsExceeded } from "../errors.ts";
 
 export const FREE_ATTEMPTS = 5;
 const FIRST_LOCK_MS = 1000;
 export const MAX_LOCK_MS = 15 * 60_000;
 const RESET_AFTER_MS = 15 * 60_000;
-
-export function passwordAttemptsExceeded(): NotAuthorizedException {
-  return new NotAuthorizedException("Password attempts exceeded");
-}
 
 export function signInCounterKey(subject: Subject): string {
   return counterKey("sign-in", subject);

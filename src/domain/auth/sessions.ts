@@ -8,9 +8,9 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestContext } from "../../context.ts";
-import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { ClientRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
+import { sessionExpired } from "../errors.ts";
 
 export function newSessionValue(): string {
   return randomBytes(96).toString("base64");
@@ -18,10 +18,6 @@ export function newSessionValue(): string {
 
 function sessionId(value: string): string {
   return createHash("sha256").update(value).digest("base64url");
-}
-
-export function sessionExpired(): NotAuthorizedException {
-  return new NotAuthorizedException("Invalid session for the user, session is expired.");
 }
 
 export async function openSession(

@@ -6,22 +6,16 @@
 import type { RequestContext } from "../../context.ts";
 import { decoyHash } from "../../crypto/password-hash.ts";
 import { verifyPassword } from "../users/passwords.ts";
-import {
-  NotAuthorizedException,
-  PasswordResetRequiredException,
-  UserNotConfirmedException,
-} from "../../generated/exceptions.ts";
+import { PasswordResetRequiredException, UserNotConfirmedException } from "../../generated/exceptions.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { issueTokens } from "../tokens/issuer.ts";
-import { findUser, userNotFound, usernameKey } from "../users/users.ts";
+import { findUser, usernameKey } from "../users/users.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
-import { openSession } from "./sessions.ts";
+import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
 import type { AuthCall, AuthOutcome } from "./types.ts";
-
-export function incorrectCredentials(): NotAuthorizedException {
-  return new NotAuthorizedException("Incorrect username or password.");
-}
+import { userNotFound } from "../lookups.ts";
+import { incorrectCredentials, userDisabled } from "../errors.ts";
 
 /** True when the client hides whether a user exists (PreventUserExistenceErrors ENABLED). */
 export function hidesUsers(call: AuthCall): boolean {
@@ -79,14 +73,14 @@ export async function completeSignIn(
   call: AuthCall,
   user: UserRecord,
 ): Promise<AuthOutcome> {
-  if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+  if (!user.enabled) throw userDisabled();
   switch (user.status) {
     case "UNCONFIRMED":
       throw new UserNotConfirmedException("User is not confirmed.");
     case "RESET_REQUIRED":
       throw new PasswordResetRequiredException("Password reset required for the user");
     case "FORCE_CHANGE_PASSWORD":
-      return newPasswordRequired(ctx, call, user);
+      return issueNewPasswordRequired(ctx, call, user);
     default:
       return {
         ChallengeParameters: {},
@@ -99,37 +93,4 @@ export async function completeSignIn(
         }),
       };
   }
-}
-
-/** Attributes a user must supply with a new password: the pool's required ones they lack. */
-export function missingRequiredAttributes(call: AuthCall, user: UserRecord): string[] {
-  return (call.pool.settings.SchemaAttributes ?? [])
-    .filter((a) => a.Required && a.Name !== "sub" && user.attributes[a.Name!] === undefined)
-    .map((a) => a.Name!);
-}
-
-async function newPasswordRequired(
-  ctx: RequestContext,
-  call: AuthCall,
-  user: UserRecord,
-): Promise<AuthOutcome> {
-  const days = call.pool.settings.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7;
-  if (user.password?.temporary && ctx.now > user.password.setAt + days * 86_400_000)
-    throw new NotAuthorizedException("Temporary password has expired and must be reset by an administrator.");
-  const Session = await openSession(ctx, call.client, {
-    challenge: "NEW_PASSWORD_REQUIRED",
-    sub: user.sub,
-    admin: call.admin,
-  });
-  return {
-    ChallengeName: "NEW_PASSWORD_REQUIRED",
-    Session,
-    ChallengeParameters: {
-      USER_ID_FOR_SRP: user.username,
-      requiredAttributes: JSON.stringify(
-        missingRequiredAttributes(call, user).map((n) => `userAttributes.${n}`),
-      ),
-      userAttributes: JSON.stringify(user.attributes),
-    },
-  };
 }

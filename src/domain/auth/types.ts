@@ -1,5 +1,10 @@
-import type { AuthenticationResultType, ChallengeNameType } from "../../generated/types.ts";
-import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
+import type { RequestContext } from "../../context.ts";
+import type {
+  AuthenticationResultType,
+  ChallengeNameType,
+  ExplicitAuthFlowsType,
+} from "../../generated/types.ts";
+import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
 
 /** Who is signing in where: the pool, the app client, and whether the admin API was used. */
 export interface AuthCall {
@@ -15,3 +20,33 @@ export interface AuthOutcome {
   ChallengeParameters: Record<string, string>;
   AuthenticationResult?: AuthenticationResultType;
 }
+
+/**
+ * Where a flow or a challenge answer ends: an outcome to answer with, or a user who proved their
+ * password, whose state the engine then turns into tokens or the next challenge (completeSignIn).
+ */
+export type AuthStep = AuthOutcome | { signedIn: UserRecord };
+
+export type AuthParams = Record<string, string> | undefined;
+
+/**
+ * Whether the flow or challenge begins with USERNAME and its SECRET_HASH. When it does, the engine
+ * reads USERNAME (Cognito's error when it is missing) and checks SECRET_HASH for it before anything
+ * else, and hands the username on.
+ */
+type WithUsername<Args extends unknown[]> =
+  | {
+      username: true;
+      run(ctx: RequestContext, call: AuthCall, ...args: [...Args, string]): Promise<AuthStep>;
+    }
+  | { username: false; run(ctx: RequestContext, call: AuthCall, ...args: Args): Promise<AuthStep> };
+
+/** An InitiateAuth flow: the ALLOW_* the client must permit, and the API it belongs to. */
+export type AuthFlow = {
+  allow: ExplicitAuthFlowsType;
+  /** Only through InitiateAuth (public) or AdminInitiateAuth (admin); both when unset. */
+  api?: "public" | "admin";
+} & WithUsername<[params: AuthParams]>;
+
+/** A challenge: its answer (RespondToAuthChallenge), with the session it was issued with. */
+export type AuthChallenge = WithUsername<[responses: AuthParams, session: string | undefined]>;

@@ -1,6 +1,6 @@
 /** App clients of a user pool: creation, description, update, deletion, listing. */
 import type { RequestContext } from "../../context.ts";
-import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type {
   CreateUserPoolClientRequest,
   ListUserPoolClientsRequest,
@@ -9,26 +9,14 @@ import type {
   UserPoolClientType,
 } from "../../generated/types.ts";
 import type { ClientRecord, ClientSecretRecord } from "../../storage/records.ts";
-import type { Reader, Transaction } from "../../storage/storage.ts";
+import type { Transaction } from "../../storage/storage.ts";
 import { CLIENT_SETTINGS, type ClientSettingsInput, settleClientSettings } from "./settings.ts";
 import { newClientId, newClientSecret, wireTime } from "../ids.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
-import { requirePool } from "../pools/pools.ts";
+import { clientNotFound, requireClient, requirePool } from "../lookups.ts";
 
 /** The page size when ListUserPoolClients gives no MaxResults, and the most one page holds. */
 const DEFAULT_LIMIT = 60;
-
-export function clientNotFound(clientId: string): ResourceNotFoundException {
-  return new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
-}
-
-/** The pool's app client, or ResourceNotFoundException (for the pool first, then the client). */
-export async function requireClient(db: Reader, poolId: string, clientId: string): Promise<ClientRecord> {
-  await requirePool(db, poolId);
-  const client = await db.getClient(poolId, clientId);
-  if (!client) throw clientNotFound(clientId);
-  return client;
-}
 
 /** The wire form of an app client, fields in Cognito's order; `secret` is the client's current secret. */
 export function toUserPoolClientType(client: ClientRecord, secret: string | undefined): UserPoolClientType {

@@ -10,8 +10,9 @@ import {
 } from "../../generated/exceptions.ts";
 import type { ClientSecretDescriptorType } from "../../generated/types.ts";
 import type { ClientSecretRecord } from "../../storage/records.ts";
-import { newSecretRecord, requireClient } from "./clients.ts";
+import { newSecretRecord } from "./clients.ts";
 import { newClientSecret, wireTime } from "../ids.ts";
+import { requireClient } from "../lookups.ts";
 
 /** The most secrets one app client holds at a time. */
 const MAX_CLIENT_SECRETS = 2;

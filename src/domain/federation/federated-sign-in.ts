@@ -21,11 +21,7 @@
  * Either way the provider's AttributeMapping is applied to the user's attributes.
  */
 import type { RequestContext } from "../../context.ts";
-import {
-  InvalidParameterException,
-  NotAuthorizedException,
-  ResourceNotFoundException,
-} from "../../generated/exceptions.ts";
+import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
 import type { AuthenticationResultType } from "../../generated/types.ts";
 import type {
   ClientRecord,
@@ -41,6 +37,7 @@ import { issueTokens } from "../tokens/issuer.ts";
 import { usernameKey } from "../users/users.ts";
 import { type Identity, identitiesOf, sameIdentity, withIdentities } from "./identities.ts";
 import { samlIssuer, subjectClaim } from "./provider-details.ts";
+import { userDisabled } from "../errors.ts";
 
 export const COGNITO_SUBJECT = "Cognito_Subject";
 
@@ -177,7 +174,7 @@ export async function resolveFederatedUser(
     if (!(e instanceof DuplicateKeyError)) throw e;
     user = await resolveOnce(ctx, pool, providerName, claims);
   }
-  if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+  if (!user.enabled) throw userDisabled();
   return user;
 }
 

@@ -26,7 +26,6 @@ import type { IdentityProviderRecord, PoolRecord } from "../../storage/records.t
 import { DuplicateKeyError, type Reader, type Transaction } from "../../storage/storage.ts";
 import { wireTime } from "../ids.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
-import { requirePool } from "../pools/pools.ts";
 import {
   defaultAttributeMapping,
   describeDetails,
@@ -35,6 +34,7 @@ import {
   SOCIAL_TYPES,
   settleDetails,
 } from "./provider-details.ts";
+import { requirePool } from "../lookups.ts";
 
 /** ProviderName values that name the user pool itself (app clients' COGNITO, the linking APIs' Cognito). */
 const RESERVED_NAMES: ReadonlySet<string> = new Set(["cognito"]);

@@ -17,12 +17,12 @@ import {
 import type { ProviderUserIdentifierType } from "../../generated/types.ts";
 import type { IdentityProviderRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError, type Transaction } from "../../storage/storage.ts";
-import { requirePool } from "../pools/pools.ts";
 import { findAttribute } from "../pools/schema.ts";
-import { requireUser, userNotFound, usernameKey } from "../users/users.ts";
+import { usernameKey } from "../users/users.ts";
 import { COGNITO_SUBJECT, federatedUsername, identityOf } from "./federated-sign-in.ts";
 import { identitiesOf, sameIdentity, withIdentities } from "./identities.ts";
 import { SOCIAL_TYPES } from "./provider-details.ts";
+import { requirePool, requireUser, userNotFound } from "../lookups.ts";
 
 /** The ProviderName that stands for the user pool's own (username and password) users. */
 export const COGNITO_PROVIDER = "Cognito";

@@ -20,8 +20,8 @@ import type { GroupRecord } from "../../storage/records.ts";
 import { DuplicateKeyError, type Reader } from "../../storage/storage.ts";
 import { wireTime } from "../ids.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
-import { requirePool } from "../pools/pools.ts";
-import { requireUser, toUserType } from "../users/users.ts";
+import { toUserType } from "../users/users.ts";
+import { requirePool, requireUser } from "../lookups.ts";
 
 /** The page size when a list request gives no Limit (or 0), and the most one page holds. */
 const DEFAULT_LIMIT = 60;

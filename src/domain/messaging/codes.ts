@@ -11,15 +11,12 @@
 import { createHmac, randomInt } from "node:crypto";
 import type { RequestContext } from "../../context.ts";
 import { safeEqual } from "../../crypto/secret-hash.ts";
-import {
-  CodeMismatchException,
-  ExpiredCodeException,
-  LimitExceededException,
-} from "../../generated/exceptions.ts";
+import { CodeMismatchException, ExpiredCodeException } from "../../generated/exceptions.ts";
 import type { AwsError } from "../../errors.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { audit } from "../audit.ts";
 import { counterKey, countInWindow, type Subject, windowFull } from "../counters.ts";
+import { attemptLimitExceeded } from "../errors.ts";
 
 /** What a code is for: "signup", "forgot_password", or "verify:<attribute>". */
 export type CodePurpose = "signup" | "forgot_password" | `verify:${"email" | "phone_number"}`;
@@ -49,10 +46,6 @@ export function hashCode(
   code: string,
 ): string {
   return createHmac("sha256", secret).update(`${poolId}\0${sub}\0${purpose}\0${code}`).digest("base64url");
-}
-
-export function attemptLimitExceeded(): LimitExceededException {
-  return new LimitExceededException("Attempt limit exceeded, please try after some time.");
 }
 
 /** Counts one event in the window of the code limits. */

@@ -1,6 +1,6 @@
 /** User pools: creation with Cognito's defaults, description, update, deletion, listing. */
 import type { RequestContext } from "../../context.ts";
-import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type {
   CreateUserPoolRequest,
   SchemaAttributeType,
@@ -9,11 +9,11 @@ import type {
   UserPoolType,
 } from "../../generated/types.ts";
 import type { PoolRecord, PoolSettings } from "../../storage/records.ts";
-import type { Reader } from "../../storage/storage.ts";
 import { newPoolId, poolArn, wireTime } from "../ids.ts";
 import { addCustom, buildSchema } from "./schema.ts";
 import { checkNewTagKeys, checkTags } from "./tag-rules.ts";
 import { storePoolKeys } from "../tokens/keys.ts";
+import { poolNotFound, requirePool } from "../lookups.ts";
 
 /** Settings an UpdateUserPool call replaces (with their defaults when left out). */
 const UPDATABLE = [
@@ -40,10 +40,6 @@ const UPDATABLE = [
 /** Settings fixed at creation. */
 const CREATE_ONLY = ["AliasAttributes", "UsernameAttributes", "UsernameConfiguration"] as const;
 
-export function poolNotFound(poolId: string): ResourceNotFoundException {
-  return new ResourceNotFoundException(`User pool ${poolId} does not exist.`);
-}
-
 /**
  * A pool id begins with its pool's region (`us-east-1_…`): a request for another region (its
  * credential scope or regional endpoint) does not find it, as in Cognito, whatever the operation.
@@ -51,12 +47,6 @@ export function poolNotFound(poolId: string): ResourceNotFoundException {
 export function checkPoolRegion(poolId: string, region: string): void {
   const at = poolId.indexOf("_");
   if (at > 0 && poolId.slice(0, at) !== region) throw poolNotFound(poolId);
-}
-
-export async function requirePool(db: Reader, poolId: string): Promise<PoolRecord> {
-  const pool = await db.getPool(poolId);
-  if (!pool) throw poolNotFound(poolId);
-  return pool;
 }
 
 type Input = Partial<Pick<CreateUserPoolRequest, (typeof UPDATABLE)[number] | (typeof CREATE_ONLY)[number]>>;

@@ -7,8 +7,8 @@ import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type { PoolRecord } from "../../storage/records.ts";
 import type { Reader } from "../../storage/storage.ts";
 import { parsePoolArn } from "../ids.ts";
-import { poolNotFound, requirePool } from "./pools.ts";
 import { checkNewTagKeys, checkTags } from "./tag-rules.ts";
+import { poolNotFound, requirePool } from "../lookups.ts";
 
 /** The pool an ARN names: InvalidParameterException when it names no user pool at all. */
 async function poolOfArn(db: Reader, ctx: RequestContext, arn: string): Promise<PoolRecord> {

@@ -8,7 +8,8 @@ import type { TokenCaller } from "../caller.ts";
 import { decodeJwt, verifySignature } from "../../crypto/jwt.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
-import { userNotFound } from "../users/users.ts";
+import { userNotFound } from "../lookups.ts";
+import { accessTokenRevoked, userDisabled } from "../errors.ts";
 import { API_SCOPE } from "./issuer.ts";
 
 export interface AccessTokenCaller {
@@ -41,13 +42,12 @@ export async function authenticateAccessToken(
   if (typeof claims.exp !== "number" || claims.exp * 1000 <= ctx.now)
     throw new NotAuthorizedException("Access Token has expired");
   const originJti = typeof claims.origin_jti === "string" ? claims.origin_jti : "";
-  if (originJti && (await storage.isOriginRevoked(poolId, originJti)))
-    throw new NotAuthorizedException("Access Token has been revoked");
+  if (originJti && (await storage.isOriginRevoked(poolId, originJti))) throw accessTokenRevoked();
   const user = await storage.getUserBySub(poolId, String(claims.sub));
   if (!user) throw userNotFound();
   if (user.tokensValidAfter !== undefined && Number(claims.iat) * 1000 < user.tokensValidAfter)
-    throw new NotAuthorizedException("Access Token has been revoked");
-  if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+    throw accessTokenRevoked();
+  if (!user.enabled) throw userDisabled();
   return { pool, user, clientId: String(claims.client_id), claims };
 }
 

@@ -4,20 +4,18 @@
  * (GlobalSignOut); and the administrator's AdminUserGlobalSignOut.
  */
 import type { RequestContext } from "../../context.ts";
-
 import type { GetUserResponse } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { TokenCaller } from "../caller.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { readableAttributes } from "./attribute-updates.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "../auth/lockout.ts";
-import { incorrectCredentials } from "../auth/sign-in.ts";
-import { attemptLimitExceeded } from "../messaging/codes.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential, verifyPassword } from "./passwords.ts";
-import { requirePool } from "../pools/pools.ts";
 import { endAllSessions } from "../tokens/revocation.ts";
-import { requireUser, userNotFound, wireAttributes } from "./users.ts";
+import { wireAttributes } from "./users.ts";
+import { requirePool, requireUser, userNotFound } from "../lookups.ts";
+import { attemptLimitExceeded, incorrectCredentials } from "../errors.ts";
 
 /** The signed-in user re-read inside a transaction (what `LocateUser` of attribute updates wants). */
 export function locateSignedIn(caller: TokenCaller) {

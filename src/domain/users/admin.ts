@@ -4,7 +4,6 @@ import {
   InvalidParameterException,
   NotAuthorizedException,
   UnsupportedUserStateException,
-  UsernameExistsException,
 } from "../../generated/exceptions.ts";
 import type {
   AdminCreateUserRequest,
@@ -15,15 +14,13 @@ import type {
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
 import { deleteUserAttributes, type LocateUser, updateUserAttributes } from "./attribute-updates.ts";
-import { issueCode } from "../messaging/codes.ts";
 import { type Destination, invitationDestinations, recoveryDestination } from "../messaging/destinations.ts";
 import { newSub } from "../ids.ts";
 import { parseFilter } from "./list-filter.ts";
-import { codeMessage, invitationMessage, sendMessage } from "../messaging/messages.ts";
+import { invitationMessage, sendMessage } from "../messaging/messages.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
 import { generateTemporaryPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
-import { requirePool } from "../pools/pools.ts";
 import { isTrue } from "../pools/schema.ts";
 import { endAllSessions } from "../tokens/revocation.ts";
 import {
@@ -31,11 +28,14 @@ import {
   checkAttributes,
   checkNewUsername,
   claimAliases,
-  requireUser,
   toUserType,
-  usernameAttributeOf,
   usernameKey,
+  assignUsername,
+  checkUsernameAttributeFree,
 } from "./users.ts";
+import { requirePool, requireUser } from "../lookups.ts";
+import { passwordCannotBeReset, userDisabled, usernameExists } from "../errors.ts";
+import { deliverCode, issuePendingCode } from "../messaging/send-code.ts";
 
 export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUserRequest): Promise<UserType> {
   const { storage } = ctx.services;
@@ -60,17 +60,8 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
   }
 
   checkNewUsername(pool, input.Username);
-  let username = input.Username;
   const sub = newSub();
-  const asAttribute = usernameAttributeOf(pool, input.Username);
-  if (asAttribute) {
-    // Pools that sign in by email or phone keep the sub as the username and the value as an attribute.
-    const given = attrs.get(asAttribute);
-    if (given !== undefined && given !== input.Username)
-      throw new InvalidParameterException(`${asAttribute} attribute must match the username.`);
-    attrs.set(asAttribute, input.Username);
-    username = sub;
-  }
+  const { username, asAttribute } = assignUsername(pool, input.Username, sub, attrs);
   const mediums = input.DesiredDeliveryMediums ?? [];
   const invitations =
     input.MessageAction === "SUPPRESS" ? [] : invitationDestinations(mediums, Object.fromEntries(attrs));
@@ -99,16 +90,12 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     password: credential,
   };
   await storage.transaction(async (tx) => {
-    if (asAttribute) {
-      const taken = await tx.findUsersByAlias(pool.id, asAttribute, input.Username);
-      if (taken.length > 0)
-        throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
-    }
+    await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);
     await claimAliases(tx, pool, user, input.ForceAliasCreation === true, ctx.now);
     try {
       await tx.insertUser(user);
     } catch (e) {
-      if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User account already exists");
+      if (e instanceof DuplicateKeyError) throw usernameExists();
       throw e;
     }
   });
@@ -217,9 +204,9 @@ export async function adminResetUserPassword(
   const sent = await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
     const user = await requireUser(tx, pool, username);
-    if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+    if (!user.enabled) throw userDisabled();
     if (user.status === "EXTERNAL_PROVIDER" || user.status === "FORCE_CHANGE_PASSWORD")
-      throw new NotAuthorizedException("User password cannot be reset in the current state.");
+      throw passwordCannotBeReset();
     const a = user.attributes;
     const canReceive =
       isTrue(a.email_verified) || isTrue(a.phone_number_verified) || a.email || a.phone_number;
@@ -230,19 +217,10 @@ export async function adminResetUserPassword(
     await tx.updateUser({ ...user, status: "RESET_REQUIRED", updatedAt: ctx.now });
     const to = recoveryDestination(pool, user.attributes);
     if (!to) return undefined;
-    return { pool, user, to, code: await issueCode(tx, ctx, pool.id, user.sub, "forgot_password") };
+    return { pool, user, pending: await issuePendingCode(tx, ctx, pool.id, user.sub, "forgot_password", to) };
   });
   if (!sent) return;
-  const { pool, user, to, code } = sent;
-  await sendMessage(
-    ctx,
-    pool,
-    user.username,
-    to,
-    "forgot_password",
-    codeMessage(pool, "forgot_password", to.medium, code),
-    code,
-  );
+  await deliverCode(ctx, sent.pool, sent.user.username, sent.pending, "forgot_password");
 }
 
 export async function adminConfirmSignUp(

@@ -16,19 +16,15 @@
  *   verified flag to true); until then the new value is pending.
  */
 import type { RequestContext } from "../../context.ts";
-import {
-  AliasExistsException,
-  InvalidParameterException,
-  NotAuthorizedException,
-} from "../../generated/exceptions.ts";
+import { AliasExistsException, InvalidParameterException } from "../../generated/exceptions.ts";
 import type { AttributeType, CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
-import { issueCode } from "../messaging/codes.ts";
-import { type Destination, deliveryDetails } from "../messaging/destinations.ts";
-import { type CodeMessagePurpose, codeMessage, sendMessage } from "../messaging/messages.ts";
+import type { Destination } from "../messaging/destinations.ts";
 import { findAttribute, isTrue } from "../pools/schema.ts";
 import { attributeMap, checkAttributes, claimAliases } from "./users.ts";
+import { unauthorizedAttribute } from "../errors.ts";
+import { type PendingCode, deliverCode, issuePendingCode } from "../messaging/send-code.ts";
 
 export type VerifiableAttribute = "email" | "phone_number";
 
@@ -66,16 +62,17 @@ export function withPending(
   return next;
 }
 
-export function unauthorizedAttribute(): NotAuthorizedException {
-  return new NotAuthorizedException("A client attempted to write unauthorized attribute");
-}
-
 function isDeveloperOnly(pool: PoolRecord, name: string): boolean {
   const schema = pool.settings.SchemaAttributes ?? [];
   return name.startsWith("dev:") || (!findAttribute(schema, name) && !!findAttribute(schema, `dev:${name}`));
 }
 
-/** An app client may write only its WriteAttributes (all but the verified flags when unset). */
+/**
+ * An app client writes only the attributes its WriteAttributes allow (all when unset, but for the
+ * verified flags: a user never marks their own email or phone number verified unless the client may
+ * write that flag explicitly), and never a developer-only attribute, which only administrators write.
+ * SignUp, UpdateUserAttributes and DeleteUserAttributes all check it.
+ */
 export function checkWritable(pool: PoolRecord, client: ClientRecord, names: Iterable<string>): void {
   const writable = client.settings.WriteAttributes;
   for (const name of names) {
@@ -130,12 +127,6 @@ function removeAttribute(pool: PoolRecord, next: UserRecord, name: string): User
   return out;
 }
 
-/** A code to send once the transaction has committed. */
-interface PendingCode {
-  to: Destination;
-  code: string;
-}
-
 /** Stores a verification code for each destination; returns them for sending after commit. */
 async function issueVerificationCodes(
   tx: Transaction,
@@ -145,32 +136,8 @@ async function issueVerificationCodes(
 ): Promise<PendingCode[]> {
   const out: PendingCode[] = [];
   for (const d of to)
-    out.push({ to: d, code: await issueCode(tx, ctx, user.poolId, user.sub, `verify:${d.attribute}`) });
+    out.push(await issuePendingCode(tx, ctx, user.poolId, user.sub, `verify:${d.attribute}`, d));
   return out;
-}
-
-/** Sends the stored codes; returns what CodeDeliveryDetails(List) shows. */
-export async function sendVerificationCodes(
-  ctx: RequestContext,
-  pool: PoolRecord,
-  user: UserRecord,
-  codes: readonly PendingCode[],
-  purpose: CodeMessagePurpose,
-): Promise<CodeDeliveryDetailsType[]> {
-  const details: CodeDeliveryDetailsType[] = [];
-  for (const { to, code } of codes) {
-    await sendMessage(
-      ctx,
-      pool,
-      user.username,
-      to,
-      purpose,
-      codeMessage(pool, purpose, to.medium, code),
-      code,
-    );
-    details.push(deliveryDetails(to));
-  }
-  return details;
 }
 
 /**
@@ -236,7 +203,10 @@ export async function updateUserAttributes(
     for (const name of changed) await tx.deleteCode(pool.id, user.sub, `verify:${name}`);
     return { pool, user: next, codes: await issueVerificationCodes(tx, ctx, next, verify) };
   });
-  return sendVerificationCodes(ctx, pool, user, codes, "update_attribute");
+  const details: CodeDeliveryDetailsType[] = [];
+  for (const pending of codes)
+    details.push(await deliverCode(ctx, pool, user.username, pending, "update_attribute"));
+  return details;
 }
 
 /** In pools that sign in by email or phone, the new value must not name another user. */

@@ -11,14 +11,15 @@ import type { TokenCaller } from "../caller.ts";
 import {
   isVerifiable,
   pendingValue,
-  sendVerificationCodes,
   VERIFIED_FLAG,
   type VerifiableAttribute,
   withPending,
 } from "./attribute-updates.ts";
-import { issueCode, redeemCodeOrThrow } from "../messaging/codes.ts";
+import { redeemCodeOrThrow } from "../messaging/codes.ts";
 import type { Destination } from "../messaging/destinations.ts";
-import { claimAliases, userNotFound } from "./users.ts";
+import { claimAliases } from "./users.ts";
+import { userNotFound } from "../lookups.ts";
+import { sendCode } from "../messaging/send-code.ts";
 
 function verifiableName(name: string): VerifiableAttribute {
   if (!isVerifiable(name))
@@ -48,11 +49,7 @@ export async function getUserAttributeVerificationCode(
     attr === "email"
       ? { medium: "EMAIL", attribute: "email", address }
       : { medium: "SMS", attribute: "phone_number", address };
-  const code = await ctx.services.storage.transaction((tx) =>
-    issueCode(tx, ctx, pool.id, user.sub, `verify:${attr}`),
-  );
-  const [details] = await sendVerificationCodes(ctx, pool, user, [{ to, code }], "verify_attribute");
-  return details!;
+  return sendCode(ctx, pool, user, `verify:${attr}`, to, "verify_attribute");
 }
 
 /**

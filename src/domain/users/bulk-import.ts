@@ -10,7 +10,7 @@
  */
 import { hashPassword } from "../../crypto/password-hash.ts";
 import { makeVerifier } from "../../crypto/srp.ts";
-import { InvalidParameterException, UsernameExistsException } from "../../generated/exceptions.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
 import { SHAPES } from "../../generated/shapes.ts";
 import { AwsError } from "../../errors.ts";
 import type { PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -18,16 +18,18 @@ import { DuplicateKeyError, type Storage, type Transaction } from "../../storage
 import { newSub } from "../ids.ts";
 import { checkPassword } from "./password-policy.ts";
 import { poolName } from "./passwords.ts";
-import { requirePool } from "../pools/pools.ts";
 import {
   aliasAttributes,
   attributeMap,
   checkAttributes,
   checkNewUsername,
   claimAliases,
-  usernameAttributeOf,
   usernameKey,
+  assignUsername,
+  checkUsernameAttributeFree,
 } from "./users.ts";
+import { requirePool } from "../lookups.ts";
+import { usernameExists } from "../errors.ts";
 
 /**
  * A user's password on import:
@@ -158,15 +160,7 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
   if (u.password && "hash" in u.password && !ARGON2ID_PHC.test(u.password.hash))
     throw new InvalidParameterException("The password hash is not an Argon2id hash in PHC form.");
   const sub = newSub();
-  let username = u.username;
-  const asAttribute = usernameAttributeOf(pool, u.username);
-  if (asAttribute) {
-    const given = attrs.get(asAttribute);
-    if (given !== undefined && given !== u.username)
-      throw new InvalidParameterException(`${asAttribute} attribute must match the username.`);
-    attrs.set(asAttribute, u.username);
-    username = sub;
-  }
+  const { username, asAttribute } = assignUsername(pool, u.username, sub, attrs);
   const user: UserRecord = {
     poolId: pool.id,
     username,
@@ -197,16 +191,12 @@ async function credentialOf(pool: PoolRecord, p: Prepared, password: ImportPassw
 
 /** Stores one checked user: the uniqueness checks of AdminCreateUser, then the insert. */
 async function store(tx: Transaction, pool: PoolRecord, p: Prepared, now: number): Promise<void> {
-  if (p.asAttribute) {
-    const taken = await tx.findUsersByAlias(pool.id, p.asAttribute, p.given);
-    if (taken.length > 0)
-      throw new UsernameExistsException(`An account with the given ${p.asAttribute} already exists.`);
-  }
+  await checkUsernameAttributeFree(tx, pool, p.asAttribute, p.given);
   await claimAliases(tx, pool, p.user, false, now);
   try {
     await tx.insertUser(p.user);
   } catch (e) {
-    if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User account already exists");
+    if (e instanceof DuplicateKeyError) throw usernameExists();
     throw e;
   }
 }

@@ -4,7 +4,7 @@
  * whether it hides which users exist (PreventUserExistenceErrors).
  */
 import type { RequestContext } from "../../context.ts";
-import { NotAuthorizedException, UserNotFoundException } from "../../generated/exceptions.ts";
+import { UserNotFoundException } from "../../generated/exceptions.ts";
 import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
 import { checkSecretHash } from "../auth/app-client.ts";
 import type { ClientCaller } from "../caller.ts";
@@ -31,8 +31,4 @@ export async function publicCaller(
 /** The unauthenticated operations' wording for an unknown user (LEGACY clients). */
 export function usernameNotFound(): UserNotFoundException {
   return new UserNotFoundException("Username/client id combination not found.");
-}
-
-export function userDisabled(): NotAuthorizedException {
-  return new NotAuthorizedException("User is disabled.");
 }

@@ -8,19 +8,15 @@ import type {
 } from "../../generated/types.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { signInCounterKey } from "../auth/lockout.ts";
-import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
-import {
-  deliveryDetails,
-  recoveryDestination,
-  recoveryIsAdminOnly,
-  simulatedDetails,
-} from "../messaging/destinations.ts";
-import { codeMessage, sendMessage } from "../messaging/messages.ts";
+import { redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
+import { recoveryDestination, recoveryIsAdminOnly, simulatedDetails } from "../messaging/destinations.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
-import { publicCaller, userDisabled, usernameNotFound } from "./public-caller.ts";
+import { publicCaller, usernameNotFound } from "./public-caller.ts";
 import type { ClientCaller } from "../caller.ts";
 import { findUser, usernameKey } from "./users.ts";
+import { passwordCannotBeReset, userDisabled } from "../errors.ts";
+import { sendCode } from "../messaging/send-code.ts";
 
 /** Statuses whose password the user cannot reset themselves. */
 const NOT_RESETTABLE = new Set(["FORCE_CHANGE_PASSWORD", "EXTERNAL_PROVIDER"]);
@@ -61,26 +57,14 @@ export async function forgotPassword(
   }
   if (NOT_RESETTABLE.has(user.status)) {
     if (hideUsers) return simulated();
-    throw new NotAuthorizedException("User password cannot be reset in the current state.");
+    throw passwordCannotBeReset();
   }
   const to = recoveryDestination(pool, user.attributes);
   if (!to) {
     if (hideUsers) return simulated();
     throw noRecoveryDestination();
   }
-  const code = await ctx.services.storage.transaction((tx) =>
-    issueCode(tx, ctx, pool.id, user.sub, "forgot_password"),
-  );
-  await sendMessage(
-    ctx,
-    pool,
-    user.username,
-    to,
-    "forgot_password",
-    codeMessage(pool, "forgot_password", to.medium, code),
-    code,
-  );
-  return { CodeDeliveryDetails: deliveryDetails(to) };
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password") };
 }
 
 export async function confirmForgotPassword(

@@ -12,15 +12,14 @@ import type {
   SignUpRequest,
   SignUpResponse,
 } from "../../generated/types.ts";
-import type { ClientRecord, PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
+import type { PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
-import { issueCode, redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
-import { deliveryDetails, signUpDestination, simulatedDetails } from "../messaging/destinations.ts";
+import { redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
+import { signUpDestination, simulatedDetails } from "../messaging/destinations.ts";
 import { newSub } from "../ids.ts";
-import { codeMessage, sendMessage } from "../messaging/messages.ts";
 import { SIGN_UP_WORDING } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
-import { publicCaller, userDisabled, usernameNotFound } from "./public-caller.ts";
+import { publicCaller, usernameNotFound } from "./public-caller.ts";
 import type { ClientCaller } from "../caller.ts";
 import {
   attributeMap,
@@ -28,23 +27,13 @@ import {
   checkNewUsername,
   claimAliases,
   findUser,
-  usernameAttributeOf,
   usernameKey,
+  assignUsername,
+  checkUsernameAttributeFree,
 } from "./users.ts";
-
-const VERIFIED_FLAGS = ["email_verified", "phone_number_verified"];
-
-/**
- * An app client writes only the attributes its WriteAttributes allow (all when unset); a user never
- * marks their own email or phone number verified unless the client may write that flag explicitly.
- */
-function checkWritable(client: ClientRecord, attrs: ReadonlyMap<string, string>): void {
-  const writable = client.settings.WriteAttributes;
-  for (const name of attrs.keys()) {
-    const allowed = writable ? writable.includes(name) : !VERIFIED_FLAGS.includes(name);
-    if (!allowed) throw new NotAuthorizedException("A client attempted to write unauthorized attribute");
-  }
-}
+import { userDisabled } from "../errors.ts";
+import { checkWritable } from "./attribute-updates.ts";
+import { deliverCode, issuePendingCode, sendCode } from "../messaging/send-code.ts";
 
 /** Required attributes of the schema, all missing ones named in one message as Cognito does. */
 function checkRequired(pool: PoolRecord, attrs: ReadonlyMap<string, string>): void {
@@ -81,20 +70,11 @@ export async function signUp(
     throw new NotAuthorizedException("SignUp is not permitted for this user pool");
   checkNewUsername(pool, input.Username);
   const attrs = attributeMap(input.UserAttributes);
-  checkWritable(client, attrs);
+  checkWritable(pool, client, attrs.keys());
   checkAttributes(pool, attrs, "create");
 
   const sub = newSub();
-  let username = input.Username;
-  const asAttribute = usernameAttributeOf(pool, input.Username);
-  if (asAttribute) {
-    // Pools that sign in by email or phone keep the sub as the username and the value as an attribute.
-    const given = attrs.get(asAttribute);
-    if (given !== undefined && given !== input.Username)
-      throw new InvalidParameterException(`${asAttribute} attribute must match the username.`);
-    attrs.set(asAttribute, input.Username);
-    username = sub;
-  }
+  const { username, asAttribute } = assignUsername(pool, input.Username, sub, attrs);
   checkRequired(pool, attrs);
   // An email or phone number given at sign-up is unverified until the user confirms it.
   if (attrs.has("email") && !attrs.has("email_verified")) attrs.set("email_verified", "false");
@@ -122,9 +102,8 @@ export async function signUp(
   if (credential) user.password = credential;
   const to = signUpDestination(pool, user.attributes);
 
-  const code = await ctx.services.storage.transaction(async (tx) => {
-    if (asAttribute && (await tx.findUsersByAlias(pool.id, asAttribute, input.Username)).length > 0)
-      throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
+  const pending = await ctx.services.storage.transaction(async (tx) => {
+    await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);
     await claimAliases(tx, pool, user, false, ctx.now);
     try {
       await tx.insertUser(user);
@@ -132,14 +111,11 @@ export async function signUp(
       if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User already exists");
       throw e;
     }
-    return to ? issueCode(tx, ctx, pool.id, sub, "signup") : undefined;
+    return to ? issuePendingCode(tx, ctx, pool.id, sub, "signup", to) : undefined;
   });
 
   const out: SignUpResponse = { UserConfirmed: false, UserSub: sub };
-  if (to && code !== undefined) {
-    await sendMessage(ctx, pool, username, to, "signup", codeMessage(pool, "signup", to.medium, code), code);
-    out.CodeDeliveryDetails = deliveryDetails(to);
-  }
+  if (pending) out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup");
   return out;
 }
 
@@ -225,17 +201,5 @@ export async function resendConfirmationCode(
   }
   const to = signUpDestination(pool, user.attributes);
   if (!to) throw notTurnedOn();
-  const code = await ctx.services.storage.transaction((tx) =>
-    issueCode(tx, ctx, pool.id, user.sub, "signup"),
-  );
-  await sendMessage(
-    ctx,
-    pool,
-    user.username,
-    to,
-    "resend_code",
-    codeMessage(pool, "resend_code", to.medium, code),
-    code,
-  );
-  return { CodeDeliveryDetails: deliveryDetails(to) };
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code") };
 }

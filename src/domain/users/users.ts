@@ -2,7 +2,7 @@
 import {
   AliasExistsException,
   InvalidParameterException,
-  UserNotFoundException,
+  UsernameExistsException,
 } from "../../generated/exceptions.ts";
 import type { AttributeType, UserType } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -23,10 +23,6 @@ export function caseSensitive(pool: PoolRecord): boolean {
 export function usernameKey(pool: PoolRecord, username: string): string {
   const nfc = username.normalize("NFC");
   return caseSensitive(pool) ? nfc : nfc.toLowerCase();
-}
-
-export function userNotFound(): UserNotFoundException {
-  return new UserNotFoundException("User does not exist.");
 }
 
 /** The attributes a user may also be named by: alias attributes or username attributes. */
@@ -59,12 +55,6 @@ export async function findUser(db: Reader, pool: PoolRecord, name: string): Prom
     if (found) return found;
   }
   return undefined;
-}
-
-export async function requireUser(db: Reader, pool: PoolRecord, name: string): Promise<UserRecord> {
-  const user = await findUser(db, pool, name);
-  if (!user) throw userNotFound();
-  return user;
 }
 
 /** Wire attributes: sub first, then the user's attributes in the order they were set. */
@@ -194,4 +184,36 @@ export function usernameAttributeOf(
   if (usernameAttrs.includes("email") && EMAIL.test(username)) return "email";
   if (usernameAttrs.includes("phone_number") && PHONE.test(username)) return "phone_number";
   return undefined;
+}
+
+/**
+ * The username a new user is stored under (SignUp, AdminCreateUser, the bulk import). Pools that
+ * sign in by email or phone keep the sub as the username and the email or phone number given as
+ * the username in its attribute (which, when also given, must match it); elsewhere the name given
+ * is the username. `attrs` gets the username attribute.
+ */
+export function assignUsername(
+  pool: PoolRecord,
+  given: string,
+  sub: string,
+  attrs: Map<string, string>,
+): { username: string; asAttribute: "email" | "phone_number" | undefined } {
+  const asAttribute = usernameAttributeOf(pool, given);
+  if (!asAttribute) return { username: given, asAttribute };
+  const value = attrs.get(asAttribute);
+  if (value !== undefined && value !== given)
+    throw new InvalidParameterException(`${asAttribute} attribute must match the username.`);
+  attrs.set(asAttribute, given);
+  return { username: sub, asAttribute };
+}
+
+/** The email or phone number given as a username must not be another user's already. */
+export async function checkUsernameAttributeFree(
+  db: Reader,
+  pool: PoolRecord,
+  asAttribute: "email" | "phone_number" | undefined,
+  given: string,
+): Promise<void> {
+  if (asAttribute && (await db.findUsersByAlias(pool.id, asAttribute, given)).length > 0)
+    throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
 }

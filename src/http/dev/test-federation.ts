@@ -10,13 +10,13 @@
  * Response: `{"AuthenticationResult": {...}}`, or an error as the API renders it.
  */
 import { federatedSignIn } from "../../domain/federation/federated-sign-in.ts";
-import { requirePool } from "../../domain/pools/pools.ts";
 import { AwsError } from "../../errors.ts";
 import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
 import { jsonBody } from "../body.ts";
 import { requestContext } from "../context.ts";
 import { sendError } from "../errors.ts";
 import type { HttpPlugin } from "../plugin.ts";
+import { requirePool } from "../../domain/lookups.ts";
 
 interface Body {
   ClientId?: unknown;

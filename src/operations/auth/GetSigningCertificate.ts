@@ -1,6 +1,6 @@
 import { selfSignedCertificate } from "../../crypto/x509.ts";
-import { requirePool } from "../../domain/pools/pools.ts";
 import { defineOperation } from "../define.ts";
+import { requirePool } from "../../domain/lookups.ts";
 
 export const operation = defineOperation("GetSigningCertificate", { caller: "admin" }, async (input, ctx) => {
   const pool = await requirePool(ctx.services.storage, input.UserPoolId);

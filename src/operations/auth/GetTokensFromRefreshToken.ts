@@ -15,7 +15,7 @@ export const operation = defineOperation(
       if (!secrets.some((s) => safeEqual(s.secret, given)))
         throw new NotAuthorizedException(`Unable to verify secret for client ${call.client.clientId}`);
     }
-    const result = await refreshTokens(ctx, call, { token: input.RefreshToken, secretChecked: true });
+    const result = await refreshTokens(ctx, call, input.RefreshToken);
     return { AuthenticationResult: result };
   },
 );

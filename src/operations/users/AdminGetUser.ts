@@ -1,8 +1,8 @@
 import { wireTime } from "../../domain/ids.ts";
-import { requirePool } from "../../domain/pools/pools.ts";
-import { requireUser, wireAttributes } from "../../domain/users/users.ts";
+import { wireAttributes } from "../../domain/users/users.ts";
 import type { AdminGetUserResponse } from "../../generated/types.ts";
 import { defineOperation } from "../define.ts";
+import { requirePool, requireUser } from "../../domain/lookups.ts";
 
 export const operation = defineOperation("AdminGetUser", { caller: "admin" }, async (input, ctx) => {
   const { storage } = ctx.services;

@@ -1,5 +1,6 @@
 /**
- * NEW_PASSWORD_REQUIRED: a user with a temporary password chooses their own. An answer refused for
+ * NEW_PASSWORD_REQUIRED: issued when a user signs in with a temporary password, answered with the
+ * password they choose. An answer refused for
  * its content (the password policy or history, missing, unknown or malformed attributes, attributes
  * the client may not write, an alias another user holds) leaves the session usable, so the user
  * answers again on it, as Amplify's UI and amazon-cognito-identity-js do; the session is consumed in
@@ -9,20 +10,52 @@ import type { RequestContext } from "../../../context.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../../generated/exceptions.ts";
 import { newCredential } from "../../users/passwords.ts";
 import { checkAttributes, claimAliases } from "../../users/users.ts";
-import { checkSecretHash } from "../app-client.ts";
 import { required } from "../params.ts";
-import { consumeSession, readSession, sessionExpired } from "../sessions.ts";
-import { completeSignIn, missingRequiredAttributes } from "../sign-in.ts";
-import type { AuthCall, AuthOutcome } from "../types.ts";
+import { consumeSession, openSession, readSession } from "../sessions.ts";
+import type { UserRecord } from "../../../storage/records.ts";
+import type { AuthCall, AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
+import { sessionExpired, unauthorizedAttribute } from "../../errors.ts";
 
-export async function newPasswordRequired(
+/** Attributes a user must supply with a new password: the pool's required ones they lack. */
+function missingRequiredAttributes(call: AuthCall, user: UserRecord): string[] {
+  return (call.pool.settings.SchemaAttributes ?? [])
+    .filter((a) => a.Required && a.Name !== "sub" && user.attributes[a.Name!] === undefined)
+    .map((a) => a.Name!);
+}
+
+/** Issued when a user signs in with a temporary password (FORCE_CHANGE_PASSWORD). */
+export async function issueNewPasswordRequired(
   ctx: RequestContext,
   call: AuthCall,
-  responses: Record<string, string> | undefined,
-  session: string | undefined,
+  user: UserRecord,
 ): Promise<AuthOutcome> {
-  const username = required(responses, "USERNAME");
-  await checkSecretHash(ctx.services.storage, call.client, username, responses?.SECRET_HASH);
+  const days = call.pool.settings.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7;
+  if (user.password?.temporary && ctx.now > user.password.setAt + days * 86_400_000)
+    throw new NotAuthorizedException("Temporary password has expired and must be reset by an administrator.");
+  const Session = await openSession(ctx, call.client, {
+    challenge: "NEW_PASSWORD_REQUIRED",
+    sub: user.sub,
+    admin: call.admin,
+  });
+  return {
+    ChallengeName: "NEW_PASSWORD_REQUIRED",
+    Session,
+    ChallengeParameters: {
+      USER_ID_FOR_SRP: user.username,
+      requiredAttributes: JSON.stringify(
+        missingRequiredAttributes(call, user).map((n) => `userAttributes.${n}`),
+      ),
+      userAttributes: JSON.stringify(user.attributes),
+    },
+  };
+}
+
+async function answer(
+  ctx: RequestContext,
+  call: AuthCall,
+  responses: AuthParams,
+  session: string | undefined,
+): Promise<AuthStep> {
   const newPassword = required(responses, "NEW_PASSWORD");
   if (!session) throw sessionExpired();
   const state = await readSession(ctx, call.client, session);
@@ -37,9 +70,7 @@ export async function newPasswordRequired(
   checkAttributes(call.pool, attrs, "update");
   const writable = call.client.settings.WriteAttributes;
   if (writable?.length) {
-    for (const name of attrs.keys())
-      if (!writable.includes(name))
-        throw new NotAuthorizedException(`A client attempted to write unauthorized attribute`);
+    for (const name of attrs.keys()) if (!writable.includes(name)) throw unauthorizedAttribute();
   }
   const merged = { ...user, attributes: { ...user.attributes, ...Object.fromEntries(attrs) } };
   const missing = missingRequiredAttributes(call, merged);
@@ -65,5 +96,7 @@ export async function newPasswordRequired(
     await tx.updateUser(next);
     return next;
   });
-  return completeSignIn(ctx, call, updated);
+  return { signedIn: updated };
 }
+
+export const newPasswordRequired: AuthChallenge = { username: true, run: answer };

@@ -1,23 +1,74 @@
-/** PASSWORD_VERIFIER: the second round trip of USER_SRP_AUTH, the claim signature checked. */
+/**
+ * PASSWORD_VERIFIER: issued by USER_SRP_AUTH with the server's SRP values (B, the salt), answered
+ * with the client's claim signature, which is checked against the verifier.
+ */
 import type { RequestContext } from "../../../context.ts";
-import { checkTimestamp, verifySrpClaim } from "../../../crypto/srp.ts";
+import { randomBytes } from "node:crypto";
+import { checkTimestamp, startSrp, verifySrpClaim } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
 import { poolName } from "../../users/passwords.ts";
-import { checkSecretHash } from "../app-client.ts";
 import type { Subject } from "../../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "../lockout.ts";
 import { required } from "../params.ts";
-import { takeSession } from "../sessions.ts";
-import { completeSignIn, incorrectCredentials } from "../sign-in.ts";
-import type { AuthCall, AuthOutcome } from "../types.ts";
+import { openSession, takeSession } from "../sessions.ts";
+import type { UserRecord } from "../../../storage/records.ts";
+import type { AuthCall, AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
+import { incorrectCredentials } from "../../errors.ts";
 
-export async function passwordVerifier(
+/** What USER_SRP_AUTH knows when it issues the challenge. */
+export interface SrpStart {
+  user: UserRecord | undefined;
+  subject: Subject;
+  /** USER_ID_FOR_SRP: the username, or a stable simulated one for a name no user has. */
+  id: string;
+  A: string;
+  material: { salt: string; verifier: string };
+}
+
+export async function issuePasswordVerifier(
   ctx: RequestContext,
   call: AuthCall,
-  responses: Record<string, string> | undefined,
+  start: SrpStart,
 ): Promise<AuthOutcome> {
-  const username = required(responses, "USERNAME");
-  await checkSecretHash(ctx.services.storage, call.client, username, responses?.SECRET_HASH);
+  const { user, subject, id, A, material } = start;
+  const { b, B } = startSrp(material.verifier);
+  // The secret block is the session: the client echoes it as PASSWORD_CLAIM_SECRET_BLOCK.
+  const secretBlock = randomBytes(96).toString("base64");
+  await openSession(
+    ctx,
+    call.client,
+    {
+      challenge: "PASSWORD_VERIFIER",
+      sub: user?.sub ?? null,
+      subject,
+      username: id,
+      A,
+      b,
+      B,
+      verifier: material.verifier,
+      admin: call.admin,
+    },
+    secretBlock,
+  );
+  return {
+    ChallengeName: "PASSWORD_VERIFIER",
+    ChallengeParameters: {
+      SALT: material.salt,
+      SECRET_BLOCK: secretBlock,
+      SRP_B: B,
+      USERNAME: id,
+      USER_ID_FOR_SRP: id,
+    },
+  };
+}
+
+async function answer(
+  ctx: RequestContext,
+  call: AuthCall,
+  responses: AuthParams,
+  _session: string | undefined,
+  username: string,
+): Promise<AuthStep> {
   const secretBlock = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK");
   const signature = required(responses, "PASSWORD_CLAIM_SIGNATURE");
   const timestamp = required(responses, "TIMESTAMP");
@@ -49,5 +100,7 @@ export async function passwordVerifier(
   const ok = claimOk && user !== undefined && !user.passwordSignInDisabled;
   await settlePasswordCheck(ctx, call.pool.id, subject, username, ok);
   if (!ok || !user) throw incorrectCredentials();
-  return completeSignIn(ctx, call, user);
+  return { signedIn: user };
 }
+
+export const passwordVerifier: AuthChallenge = { username: true, run: answer };

@@ -8,45 +8,71 @@ import { NotAuthorizedException } from "../../../generated/exceptions.ts";
 import type { AuthenticationResultType } from "../../../generated/types.ts";
 import { hashRefreshToken, issueTokens } from "../../tokens/issuer.ts";
 import { checkSecretHash } from "../app-client.ts";
-import type { AuthCall } from "../types.ts";
+import type { RefreshTokenRecord, UserRecord } from "../../../storage/records.ts";
+import { required } from "../params.ts";
+import type { AuthCall, AuthFlow } from "../types.ts";
+import { refreshTokenRevoked, userDisabled } from "../../errors.ts";
 
 export function invalidRefreshToken(): NotAuthorizedException {
   return new NotAuthorizedException("Invalid Refresh Token");
 }
 
-export interface RefreshRequest {
-  token: string;
-  /** SECRET_HASH (InitiateAuth) or checked already (GetTokensFromRefreshToken's ClientSecret). */
-  secretHash?: string;
-  secretChecked?: boolean;
+/** A refresh token of the calling client, and the user it was issued to (if they still exist). */
+interface FoundToken {
+  record: RefreshTokenRecord;
+  user: UserRecord | undefined;
 }
 
+async function findToken(ctx: RequestContext, call: AuthCall, token: string): Promise<FoundToken> {
+  const { storage } = ctx.services;
+  const record = await storage.getRefreshToken(hashRefreshToken(token));
+  if (!record || record.clientId !== call.client.clientId || record.poolId !== call.pool.id)
+    throw invalidRefreshToken();
+  return { record, user: await storage.getUserBySub(call.pool.id, record.sub) };
+}
+
+/**
+ * REFRESH_TOKEN_AUTH / REFRESH_TOKEN. Its SECRET_HASH is checked once the token is found: clients
+ * compute it with the username, or with the sub in pools that sign in by email or phone, so either
+ * is accepted.
+ */
+export const refreshTokenAuth: AuthFlow = {
+  allow: "ALLOW_REFRESH_TOKEN_AUTH",
+  username: false,
+  run: async (ctx, call, params) => {
+    const found = await findToken(ctx, call, required(params, "REFRESH_TOKEN"));
+    const { record, user } = found;
+    await checkSecretHash(
+      ctx.services.storage,
+      call.client,
+      user ? [user.username, user.sub] : [record.sub],
+      params?.SECRET_HASH,
+    );
+    return { ChallengeParameters: {}, AuthenticationResult: await refresh(ctx, call, found) };
+  },
+};
+
+/** GetTokensFromRefreshToken (its ClientSecret checked by the caller). */
 export async function refreshTokens(
   ctx: RequestContext,
   call: AuthCall,
-  req: RefreshRequest,
+  token: string,
+): Promise<AuthenticationResultType> {
+  return refresh(ctx, call, await findToken(ctx, call, token));
+}
+
+async function refresh(
+  ctx: RequestContext,
+  call: AuthCall,
+  { record, user }: FoundToken,
 ): Promise<AuthenticationResultType> {
   const { storage } = ctx.services;
-  const record = await storage.getRefreshToken(hashRefreshToken(req.token));
-  if (!record || record.clientId !== call.client.clientId || record.poolId !== call.pool.id)
-    throw invalidRefreshToken();
-  const user = await storage.getUserBySub(call.pool.id, record.sub);
-  if (!req.secretChecked) {
-    // Clients compute SECRET_HASH for a refresh with the username, or with the sub in pools that
-    // sign in by email or phone: accept either.
-    await checkSecretHash(
-      storage,
-      call.client,
-      user ? [user.username, user.sub] : [record.sub],
-      req.secretHash,
-    );
-  }
-  if (record.revokedAt !== undefined) throw new NotAuthorizedException("Refresh Token has been revoked");
+  if (record.revokedAt !== undefined) throw refreshTokenRevoked();
   if (record.expiresAt <= ctx.now) throw new NotAuthorizedException("Refresh Token has expired");
   if (!user) throw invalidRefreshToken();
-  if (!user.enabled) throw new NotAuthorizedException("User is disabled.");
+  if (!user.enabled) throw userDisabled();
   if (user.tokensValidAfter !== undefined && record.createdAt < user.tokensValidAfter)
-    throw new NotAuthorizedException("Refresh Token has been revoked");
+    throw refreshTokenRevoked();
 
   const rotation = call.client.settings.RefreshTokenRotation;
   const rotate = rotation?.Feature === "ENABLED";
