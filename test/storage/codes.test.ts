@@ -24,41 +24,44 @@ for (const backend of backends()) {
         const { poolId } = await newPool();
         const u = f.user(poolId, "coder");
         await insertUsers(s, [u]);
-        await s.transaction((tx) => tx.putCode(f.code(poolId, u.sub, "signup", "h1", 5_000)));
+        await s.transaction((tx) => tx.codes.putCode(f.code(poolId, u.sub, "signup", "h1", 5_000)));
         await s.transaction((tx) =>
-          tx.putCode({ ...f.code(poolId, u.sub, "signup", "h2", 6_000), attempts: 1 }),
+          tx.codes.putCode({ ...f.code(poolId, u.sub, "signup", "h2", 6_000), attempts: 1 }),
         );
-        assert.deepEqual(await s.getCode(poolId, u.sub, "signup"), {
+        assert.deepEqual(await s.codes.getCode(poolId, u.sub, "signup"), {
           ...f.code(poolId, u.sub, "signup", "h2", 6_000),
           attempts: 1,
         });
-        assert.equal(await s.transaction((tx) => tx.countCodeAttempt(poolId, u.sub, "signup")), 2);
-        assert.equal(await s.transaction((tx) => tx.countCodeAttempt(poolId, u.sub, "nothing")), 0);
-        assert.equal(await s.transaction((tx) => tx.consumeCode(poolId, u.sub, "signup", "h1")), false);
-        assert.equal(await s.transaction((tx) => tx.consumeCode(poolId, u.sub, "signup", "h2")), true);
-        assert.equal(await s.getCode(poolId, u.sub, "signup"), undefined);
-        await s.transaction((tx) => tx.putCode(f.code(poolId, u.sub, "verify:email", "h3", 6_000)));
-        await s.transaction((tx) => tx.deleteCode(poolId, u.sub, "verify:email"));
-        assert.equal(await s.getCode(poolId, u.sub, "verify:email"), undefined);
+        assert.equal(await s.transaction((tx) => tx.codes.countCodeAttempt(poolId, u.sub, "signup")), 2);
+        assert.equal(await s.transaction((tx) => tx.codes.countCodeAttempt(poolId, u.sub, "nothing")), 0);
+        assert.equal(await s.transaction((tx) => tx.codes.consumeCode(poolId, u.sub, "signup", "h1")), false);
+        assert.equal(await s.transaction((tx) => tx.codes.consumeCode(poolId, u.sub, "signup", "h2")), true);
+        assert.equal(await s.codes.getCode(poolId, u.sub, "signup"), undefined);
+        await s.transaction((tx) => tx.codes.putCode(f.code(poolId, u.sub, "verify:email", "h3", 6_000)));
+        await s.transaction((tx) => tx.codes.deleteCode(poolId, u.sub, "verify:email"));
+        assert.equal(await s.codes.getCode(poolId, u.sub, "verify:email"), undefined);
       });
     });
 
     describe("counters", () => {
       test("a counter never written reads as none; written, it reads back; purged after expiry", async () => {
         const { poolId } = await newPool();
-        const none = await s.transaction((tx) => tx.lockCounter(poolId, "k"));
+        const none = await s.transaction((tx) => tx.codes.lockCounter(poolId, "k"));
         assert.deepEqual(none, { poolId, key: "k", count: 0, since: 0, expiresAt: 0 });
         const c = { poolId, key: "k", count: 3, since: 10, lockedUntil: 20, expiresAt: 30 };
-        await s.transaction((tx) => tx.putCounter(c));
-        assert.deepEqual(await s.transaction((tx) => tx.lockCounter(poolId, "k")), c);
+        await s.transaction((tx) => tx.codes.putCounter(c));
+        assert.deepEqual(await s.transaction((tx) => tx.codes.lockCounter(poolId, "k")), c);
         const { lockedUntil: _, ...unlocked } = c;
-        await s.transaction((tx) => tx.putCounter({ ...unlocked, count: 4 }));
-        assert.deepEqual(await s.transaction((tx) => tx.lockCounter(poolId, "k")), { ...unlocked, count: 4 });
-        await s.transaction((tx) => tx.purgeExpired(30));
-        assert.equal((await s.transaction((tx) => tx.lockCounter(poolId, "k"))).count, 0);
-        await s.transaction((tx) => tx.putCounter(c));
-        await s.transaction((tx) => tx.deleteCounter(poolId, "k"));
-        assert.equal((await s.transaction((tx) => tx.lockCounter(poolId, "k"))).count, 0);
+        await s.transaction((tx) => tx.codes.putCounter({ ...unlocked, count: 4 }));
+        assert.deepEqual(await s.transaction((tx) => tx.codes.lockCounter(poolId, "k")), {
+          ...unlocked,
+          count: 4,
+        });
+        await s.transaction((tx) => tx.tokens.purgeExpired(30));
+        assert.equal((await s.transaction((tx) => tx.codes.lockCounter(poolId, "k"))).count, 0);
+        await s.transaction((tx) => tx.codes.putCounter(c));
+        await s.transaction((tx) => tx.codes.deleteCounter(poolId, "k"));
+        assert.equal((await s.transaction((tx) => tx.codes.lockCounter(poolId, "k"))).count, 0);
       });
     });
 
@@ -70,10 +73,10 @@ for (const backend of backends()) {
         const u = f.user(poolId, "code-race");
         await insertUsers(s, [u]);
         await s.transaction((tx) =>
-          tx.putCode(f.code(poolId, u.sub, "signup", "hash", Number.MAX_SAFE_INTEGER)),
+          tx.codes.putCode(f.code(poolId, u.sub, "signup", "hash", Number.MAX_SAFE_INTEGER)),
         );
         const won = values(
-          await race((st) => st.transaction((tx) => tx.consumeCode(poolId, u.sub, "signup", "hash"))),
+          await race((st) => st.transaction((tx) => tx.codes.consumeCode(poolId, u.sub, "signup", "hash"))),
         );
         assert.equal(won.filter(Boolean).length, 1);
       });
@@ -83,13 +86,13 @@ for (const backend of backends()) {
         values(
           await race((st) =>
             st.transaction(async (tx) => {
-              const c = await tx.lockCounter(poolId, "sign-in:name:nobody");
+              const c = await tx.codes.lockCounter(poolId, "sign-in:name:nobody");
               await new Promise((r) => setTimeout(r, 5));
-              await tx.putCounter({ ...c, count: c.count + 1, expiresAt: Number.MAX_SAFE_INTEGER });
+              await tx.codes.putCounter({ ...c, count: c.count + 1, expiresAt: Number.MAX_SAFE_INTEGER });
             }),
           ),
         );
-        const after = await s.transaction((tx) => tx.lockCounter(poolId, "sign-in:name:nobody"));
+        const after = await s.transaction((tx) => tx.codes.lockCounter(poolId, "sign-in:name:nobody"));
         assert.equal(after.count, N);
       });
     });

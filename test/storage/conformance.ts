@@ -27,7 +27,7 @@ export function byteOrder(a: string, b: string): number {
 
 export async function insertUsers(s: Storage, users: UserRecord[]): Promise<void> {
   await s.transaction(async (tx) => {
-    for (const u of users) await tx.insertUser(u);
+    for (const u of users) await tx.users.insertUser(u);
   });
 }
 
@@ -36,8 +36,8 @@ export async function newPool(s: Storage): Promise<{ poolId: string; clientId: s
   const p = f.pool();
   const c = f.client(p.id);
   await s.transaction(async (tx) => {
-    await tx.insertPool(p);
-    await tx.insertClient(c);
+    await tx.pools.insertPool(p);
+    await tx.pools.insertClient(c);
   });
   return { poolId: p.id, clientId: c.clientId };
 }

@@ -29,29 +29,35 @@ for (const backend of backends()) {
         delete b.acrMapping;
         delete b.samlMetadata;
         await s.transaction(async (tx) => {
-          await tx.insertIdentityProvider(a);
-          await tx.insertIdentityProvider(b);
+          await tx.federation.insertIdentityProvider(a);
+          await tx.federation.insertIdentityProvider(b);
         });
-        assert.deepEqual(await s.getIdentityProvider(poolId, "Corp"), a);
-        assert.deepEqual(await s.getIdentityProvider(poolId, "Other"), b);
-        assert.deepEqual(await s.getIdentityProviderByIdentifier(poolId, "corp"), a);
+        assert.deepEqual(await s.federation.getIdentityProvider(poolId, "Corp"), a);
+        assert.deepEqual(await s.federation.getIdentityProvider(poolId, "Other"), b);
+        assert.deepEqual(await s.federation.getIdentityProviderByIdentifier(poolId, "corp"), a);
         assert.deepEqual(
-          (await all((after) => s.listIdentityProviders(poolId, 1, after))).map((p) => p.providerName),
+          (await all((after) => s.federation.listIdentityProviders(poolId, 1, after))).map(
+            (p) => p.providerName,
+          ),
           ["Corp", "Other"],
         );
         await assert.rejects(
-          s.transaction((tx) => tx.insertIdentityProvider(f.identityProvider(poolId, "Third", ["corp"]))),
+          s.transaction((tx) =>
+            tx.federation.insertIdentityProvider(f.identityProvider(poolId, "Third", ["corp"])),
+          ),
           DuplicateKeyError,
         );
         await assert.rejects(
-          s.transaction((tx) => tx.updateIdentityProvider({ ...b, idpIdentifiers: ["corp.example"] })),
+          s.transaction((tx) =>
+            tx.federation.updateIdentityProvider({ ...b, idpIdentifiers: ["corp.example"] }),
+          ),
           DuplicateKeyError,
         );
         await s.transaction((tx) =>
-          tx.updateIdentityProvider({ ...a, idpIdentifiers: ["corp2"], updatedAt: 1 }),
+          tx.federation.updateIdentityProvider({ ...a, idpIdentifiers: ["corp2"], updatedAt: 1 }),
         );
-        assert.deepEqual((await s.getIdentityProvider(poolId, "Corp"))!.idpIdentifiers, ["corp2"]);
-        assert.equal(await s.getIdentityProviderByIdentifier(poolId, "corp"), undefined);
+        assert.deepEqual((await s.federation.getIdentityProvider(poolId, "Corp"))!.idpIdentifiers, ["corp2"]);
+        assert.equal(await s.federation.getIdentityProviderByIdentifier(poolId, "corp"), undefined);
 
         const link = {
           poolId,
@@ -61,21 +67,30 @@ for (const backend of backends()) {
           sub: u.sub,
           createdAt: 5,
         };
-        await s.transaction((tx) => tx.insertIdentityLink(link));
+        await s.transaction((tx) => tx.federation.insertIdentityLink(link));
         await assert.rejects(
-          s.transaction((tx) => tx.insertIdentityLink({ ...link })),
+          s.transaction((tx) => tx.federation.insertIdentityLink({ ...link })),
           DuplicateKeyError,
         );
-        assert.deepEqual(await s.getIdentityLink(poolId, "Corp", "Cognito_Subject", "idp-sub-1"), link);
-        assert.deepEqual(await s.identityLinksOfUser(poolId, u.sub), [link]);
+        assert.deepEqual(
+          await s.federation.getIdentityLink(poolId, "Corp", "Cognito_Subject", "idp-sub-1"),
+          link,
+        );
+        assert.deepEqual(await s.federation.identityLinksOfUser(poolId, u.sub), [link]);
         assert.equal(
-          await s.transaction((tx) => tx.deleteIdentityLink(poolId, "Corp", "Cognito_Subject", "idp-sub-1")),
+          await s.transaction((tx) =>
+            tx.federation.deleteIdentityLink(poolId, "Corp", "Cognito_Subject", "idp-sub-1"),
+          ),
           true,
         );
-        await s.transaction((tx) => tx.insertIdentityLink(link));
-        await s.transaction((tx) => tx.deleteIdentityProvider(poolId, "Corp"));
-        assert.equal(await s.getIdentityProvider(poolId, "Corp"), undefined);
-        assert.deepEqual(await s.identityLinksOfUser(poolId, u.sub), [], "links go with their provider");
+        await s.transaction((tx) => tx.federation.insertIdentityLink(link));
+        await s.transaction((tx) => tx.federation.deleteIdentityProvider(poolId, "Corp"));
+        assert.equal(await s.federation.getIdentityProvider(poolId, "Corp"), undefined);
+        assert.deepEqual(
+          await s.federation.identityLinksOfUser(poolId, u.sub),
+          [],
+          "links go with their provider",
+        );
       });
     });
   });

@@ -34,39 +34,45 @@ for (const backend of backends()) {
         delete g2.roleArn;
         delete g2.precedence;
         await s.transaction(async (tx) => {
-          await tx.insertGroup(g1);
-          await tx.insertGroup(g2);
-          assert.equal(await tx.addUserToGroup(poolId, "readers", a.sub), true);
-          assert.equal(await tx.addUserToGroup(poolId, "readers", a.sub), false);
-          await tx.addUserToGroup(poolId, "readers", b.sub);
-          await tx.addUserToGroup(poolId, "admins", a.sub);
+          await tx.groups.insertGroup(g1);
+          await tx.groups.insertGroup(g2);
+          assert.equal(await tx.groups.addUserToGroup(poolId, "readers", a.sub), true);
+          assert.equal(await tx.groups.addUserToGroup(poolId, "readers", a.sub), false);
+          await tx.groups.addUserToGroup(poolId, "readers", b.sub);
+          await tx.groups.addUserToGroup(poolId, "admins", a.sub);
         });
-        assert.deepEqual(await s.getGroup(poolId, "readers"), g1);
-        assert.deepEqual(await s.getGroup(poolId, "admins"), g2);
+        assert.deepEqual(await s.groups.getGroup(poolId, "readers"), g1);
+        assert.deepEqual(await s.groups.getGroup(poolId, "admins"), g2);
         assert.deepEqual(
-          (await all((after) => s.listGroups(poolId, 1, after))).map((g) => g.name),
+          (await all((after) => s.groups.listGroups(poolId, 1, after))).map((g) => g.name),
           ["admins", "readers"],
         );
         assert.deepEqual(
-          (await all((after) => s.listGroupsForUser(poolId, a.sub, 1, after))).map((g) => g.name),
+          (await all((after) => s.groups.listGroupsForUser(poolId, a.sub, 1, after))).map((g) => g.name),
           ["admins", "readers"],
         );
         assert.deepEqual(
-          (await all((after) => s.listUsersInGroup(poolId, "readers", 1, after))).map((u) => u.sub),
+          (await all((after) => s.groups.listUsersInGroup(poolId, "readers", 1, after))).map((u) => u.sub),
           [a.sub, b.sub].sort(byteOrder),
         );
         await assert.rejects(
-          s.transaction((tx) => tx.insertGroup(f.group(poolId, "readers"))),
+          s.transaction((tx) => tx.groups.insertGroup(f.group(poolId, "readers"))),
           DuplicateKeyError,
         );
-        await s.transaction((tx) => tx.updateGroup({ ...g1, precedence: 1, updatedAt: 5 }));
-        assert.equal((await s.getGroup(poolId, "readers"))!.precedence, 1);
-        assert.equal(await s.transaction((tx) => tx.removeUserFromGroup(poolId, "readers", a.sub)), true);
-        assert.equal(await s.transaction((tx) => tx.removeUserFromGroup(poolId, "readers", a.sub)), false);
-        await s.transaction((tx) => tx.deleteGroup(poolId, "admins"));
-        assert.deepEqual(await s.listGroupsForUser(poolId, a.sub, 10), { items: [] });
-        await s.transaction((tx) => tx.deleteUser(poolId, b.sub));
-        assert.deepEqual(await s.listUsersInGroup(poolId, "readers", 10), { items: [] });
+        await s.transaction((tx) => tx.groups.updateGroup({ ...g1, precedence: 1, updatedAt: 5 }));
+        assert.equal((await s.groups.getGroup(poolId, "readers"))!.precedence, 1);
+        assert.equal(
+          await s.transaction((tx) => tx.groups.removeUserFromGroup(poolId, "readers", a.sub)),
+          true,
+        );
+        assert.equal(
+          await s.transaction((tx) => tx.groups.removeUserFromGroup(poolId, "readers", a.sub)),
+          false,
+        );
+        await s.transaction((tx) => tx.groups.deleteGroup(poolId, "admins"));
+        assert.deepEqual(await s.groups.listGroupsForUser(poolId, a.sub, 10), { items: [] });
+        await s.transaction((tx) => tx.users.deleteUser(poolId, b.sub));
+        assert.deepEqual(await s.groups.listUsersInGroup(poolId, "readers", 10), { items: [] });
       });
     });
   });

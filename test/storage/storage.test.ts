@@ -43,30 +43,30 @@ for (const backend of backends()) {
         const u = f.user(p.id, "ghost");
         await assert.rejects(
           s.transaction(async (tx) => {
-            await tx.insertPool(p);
-            await tx.insertUser(u);
-            assert.ok(await tx.getUser(p.id, "ghost"), "a transaction sees its own writes");
+            await tx.pools.insertPool(p);
+            await tx.users.insertUser(u);
+            assert.ok(await tx.users.getUser(p.id, "ghost"), "a transaction sees its own writes");
             throw new Error("boom");
           }),
           /boom/,
         );
-        assert.equal(await s.getPool(p.id), undefined);
-        assert.equal(await s.getUser(p.id, "ghost"), undefined);
+        assert.equal(await s.pools.getPool(p.id), undefined);
+        assert.equal(await s.users.getUser(p.id, "ghost"), undefined);
       });
 
       test("reads outside a transaction never see its uncommitted writes", async () => {
         const p = f.pool();
         let during: unknown = "not read";
         await s.transaction(async (tx) => {
-          await tx.insertPool(p);
+          await tx.pools.insertPool(p);
           // SQLite makes the read wait for the commit; PostgreSQL answers from committed data.
-          const read = db.peer.getPool(p.id).then((r) => {
+          const read = db.peer.pools.getPool(p.id).then((r) => {
             during = r;
           });
           await Promise.race([read, new Promise((r) => setTimeout(r, 200))]);
           if (during !== "not read") assert.equal(during, undefined);
         });
-        assert.deepEqual(await s.getPool(p.id), p);
+        assert.deepEqual(await s.pools.getPool(p.id), p);
       });
 
       test("a transaction goes on after a DuplicateKeyError it caught", async () => {
@@ -75,23 +75,23 @@ for (const backend of backends()) {
         await insertUsers(s, [first]);
         const other = f.user(poolId, "free");
         await s.transaction(async (tx) => {
-          await assert.rejects(tx.insertUser(f.user(poolId, "taken")), DuplicateKeyError);
+          await assert.rejects(tx.users.insertUser(f.user(poolId, "taken")), DuplicateKeyError);
           await assert.rejects(
-            tx.insertUser({ ...f.user(poolId, "fresh"), sub: first.sub }),
+            tx.users.insertUser({ ...f.user(poolId, "fresh"), sub: first.sub }),
             DuplicateKeyError,
           );
-          await tx.insertUser(other);
+          await tx.users.insertUser(other);
         });
-        assert.deepEqual(await s.getUser(poolId, "free"), other);
-        assert.equal(await s.getUser(poolId, "fresh"), undefined);
-        assert.equal((await s.getPool(poolId))!.userCount, 2);
+        assert.deepEqual(await s.users.getUser(poolId, "free"), other);
+        assert.equal(await s.users.getUser(poolId, "fresh"), undefined);
+        assert.equal((await s.pools.getPool(poolId))!.userCount, 2);
       });
 
       test("an invalid pagination cursor is refused", async () => {
         const { poolId } = await newPool();
-        await assert.rejects(s.listUsers(poolId, 10, undefined, "not-a-cursor"), InvalidCursorError);
+        await assert.rejects(s.users.listUsers(poolId, 10, undefined, "not-a-cursor"), InvalidCursorError);
         await assert.rejects(
-          s.listUsers(poolId, 10, { attribute: "email", op: "=", value: "x" }, "WzFd"),
+          s.users.listUsers(poolId, 10, { attribute: "email", op: "=", value: "x" }, "WzFd"),
           InvalidCursorError,
         );
       });

@@ -25,11 +25,11 @@ for (const backend of backends()) {
         const id = f.signingKey(poolId, "id");
         const access = f.signingKey(poolId, "access");
         await s.transaction(async (tx) => {
-          await tx.insertSigningKey(id);
-          await tx.insertSigningKey(access);
-          await tx.insertSigningKey({ ...id, privateKeyPem: "other" });
+          await tx.tokens.insertSigningKey(id);
+          await tx.tokens.insertSigningKey(access);
+          await tx.tokens.insertSigningKey({ ...id, privateKeyPem: "other" });
         });
-        const keys = await s.signingKeys(poolId);
+        const keys = await s.tokens.signingKeys(poolId);
         assert.deepEqual(
           keys,
           [id, access].sort((x, y) => byteOrder(x.kid, y.kid)),
@@ -41,19 +41,23 @@ for (const backend of backends()) {
         const live = f.authSession(poolId, clientId, 2_000);
         const stale = f.authSession(poolId, clientId, 1_000);
         await s.transaction(async (tx) => {
-          await tx.insertAuthSession(live);
-          await tx.insertAuthSession(stale);
+          await tx.tokens.insertAuthSession(live);
+          await tx.tokens.insertAuthSession(stale);
         });
         // Reading a session leaves it in place; an expired one is not handed out.
-        assert.deepEqual(await s.getAuthSession(live.id, 1_500), live);
-        assert.deepEqual(await s.transaction((tx) => tx.getAuthSession(live.id, 1_500)), live);
-        assert.equal(await s.getAuthSession(live.id, 2_000), undefined);
-        assert.equal(await s.getAuthSession(stale.id, 1_500), undefined);
-        assert.deepEqual(await s.transaction((tx) => tx.consumeAuthSession(live.id, 1_500)), live);
-        assert.equal(await s.transaction((tx) => tx.consumeAuthSession(live.id, 1_500)), undefined);
-        assert.equal(await s.getAuthSession(live.id, 1_500), undefined);
-        assert.equal(await s.transaction((tx) => tx.consumeAuthSession(stale.id, 1_500)), undefined);
-        assert.equal(await s.transaction((tx) => tx.consumeAuthSession(stale.id, 500)), undefined, "gone");
+        assert.deepEqual(await s.tokens.getAuthSession(live.id, 1_500), live);
+        assert.deepEqual(await s.transaction((tx) => tx.tokens.getAuthSession(live.id, 1_500)), live);
+        assert.equal(await s.tokens.getAuthSession(live.id, 2_000), undefined);
+        assert.equal(await s.tokens.getAuthSession(stale.id, 1_500), undefined);
+        assert.deepEqual(await s.transaction((tx) => tx.tokens.consumeAuthSession(live.id, 1_500)), live);
+        assert.equal(await s.transaction((tx) => tx.tokens.consumeAuthSession(live.id, 1_500)), undefined);
+        assert.equal(await s.tokens.getAuthSession(live.id, 1_500), undefined);
+        assert.equal(await s.transaction((tx) => tx.tokens.consumeAuthSession(stale.id, 1_500)), undefined);
+        assert.equal(
+          await s.transaction((tx) => tx.tokens.consumeAuthSession(stale.id, 500)),
+          undefined,
+          "gone",
+        );
       });
 
       test("refresh tokens: rotation, revocation by sign-in and by user, purge", async () => {
@@ -64,22 +68,26 @@ for (const backend of backends()) {
         const t2 = f.refreshToken(poolId, clientId, u.sub, { originJti: t1.originJti });
         const other = f.refreshToken(poolId, clientId, u.sub);
         await s.transaction(async (tx) => {
-          await tx.insertRefreshToken(t1);
-          await tx.insertRefreshToken(t2);
-          await tx.insertRefreshToken(other);
+          await tx.tokens.insertRefreshToken(t1);
+          await tx.tokens.insertRefreshToken(t2);
+          await tx.tokens.insertRefreshToken(other);
         });
-        assert.deepEqual(await s.getRefreshToken(t1.tokenHash), t1);
-        assert.equal(await s.transaction((tx) => tx.replaceRefreshToken(t1.tokenHash, 10)), true);
-        assert.equal(await s.transaction((tx) => tx.replaceRefreshToken(t1.tokenHash, 11)), false);
-        assert.equal((await s.getRefreshToken(t1.tokenHash))!.replacedAt, 10);
-        assert.equal(await s.isOriginRevoked(poolId, t1.originJti), false);
-        await s.transaction((tx) => tx.revokeOrigin(poolId, t1.originJti, 20));
-        assert.equal(await s.isOriginRevoked(poolId, t1.originJti), true);
-        assert.equal((await s.getRefreshToken(t2.tokenHash))!.revokedAt, 20);
-        assert.equal(await s.isOriginRevoked(poolId, other.originJti), false);
-        await s.transaction((tx) => tx.revokeUserTokens(poolId, u.sub, 30));
-        assert.equal((await s.getRefreshToken(other.tokenHash))!.revokedAt, 30);
-        assert.equal((await s.getRefreshToken(t1.tokenHash))!.revokedAt, 20, "an earlier revocation stays");
+        assert.deepEqual(await s.tokens.getRefreshToken(t1.tokenHash), t1);
+        assert.equal(await s.transaction((tx) => tx.tokens.replaceRefreshToken(t1.tokenHash, 10)), true);
+        assert.equal(await s.transaction((tx) => tx.tokens.replaceRefreshToken(t1.tokenHash, 11)), false);
+        assert.equal((await s.tokens.getRefreshToken(t1.tokenHash))!.replacedAt, 10);
+        assert.equal(await s.tokens.isOriginRevoked(poolId, t1.originJti), false);
+        await s.transaction((tx) => tx.tokens.revokeOrigin(poolId, t1.originJti, 20));
+        assert.equal(await s.tokens.isOriginRevoked(poolId, t1.originJti), true);
+        assert.equal((await s.tokens.getRefreshToken(t2.tokenHash))!.revokedAt, 20);
+        assert.equal(await s.tokens.isOriginRevoked(poolId, other.originJti), false);
+        await s.transaction((tx) => tx.tokens.revokeUserTokens(poolId, u.sub, 30));
+        assert.equal((await s.tokens.getRefreshToken(other.tokenHash))!.revokedAt, 30);
+        assert.equal(
+          (await s.tokens.getRefreshToken(t1.tokenHash))!.revokedAt,
+          20,
+          "an earlier revocation stays",
+        );
       });
 
       test("purgeExpired removes sessions and codes at expiry, refresh tokens a day later", async () => {
@@ -92,20 +100,20 @@ for (const backend of backends()) {
         const recent = f.refreshToken(poolId, clientId, u.sub, { expiresAt: now - 1 });
         const old = f.refreshToken(poolId, clientId, u.sub, { expiresAt: now - 86_400_001 });
         await s.transaction(async (tx) => {
-          await tx.insertAuthSession(session);
-          await tx.insertAuthSession(keptSession);
-          await tx.putCode(f.code(poolId, u.sub, "signup", "h", now - 1));
-          await tx.putCode(f.code(poolId, u.sub, "forgot_password", "h", now + 1));
-          await tx.insertRefreshToken(recent);
-          await tx.insertRefreshToken(old);
+          await tx.tokens.insertAuthSession(session);
+          await tx.tokens.insertAuthSession(keptSession);
+          await tx.codes.putCode(f.code(poolId, u.sub, "signup", "h", now - 1));
+          await tx.codes.putCode(f.code(poolId, u.sub, "forgot_password", "h", now + 1));
+          await tx.tokens.insertRefreshToken(recent);
+          await tx.tokens.insertRefreshToken(old);
         });
-        await s.transaction((tx) => tx.purgeExpired(now));
-        assert.equal(await s.getCode(poolId, u.sub, "signup"), undefined);
-        assert.ok(await s.getCode(poolId, u.sub, "forgot_password"));
-        assert.ok(await s.getRefreshToken(recent.tokenHash));
-        assert.equal(await s.getRefreshToken(old.tokenHash), undefined);
-        assert.equal(await s.transaction((tx) => tx.consumeAuthSession(session.id, 0)), undefined);
-        assert.ok(await s.transaction((tx) => tx.consumeAuthSession(keptSession.id, 0)));
+        await s.transaction((tx) => tx.tokens.purgeExpired(now));
+        assert.equal(await s.codes.getCode(poolId, u.sub, "signup"), undefined);
+        assert.ok(await s.codes.getCode(poolId, u.sub, "forgot_password"));
+        assert.ok(await s.tokens.getRefreshToken(recent.tokenHash));
+        assert.equal(await s.tokens.getRefreshToken(old.tokenHash), undefined);
+        assert.equal(await s.transaction((tx) => tx.tokens.consumeAuthSession(session.id, 0)), undefined);
+        assert.ok(await s.transaction((tx) => tx.tokens.consumeAuthSession(keptSession.id, 0)));
       });
     });
 
@@ -115,8 +123,10 @@ for (const backend of backends()) {
       test("an auth session is consumed by exactly one of several concurrent callers", async () => {
         const { poolId, clientId } = await newPool();
         const session = f.authSession(poolId, clientId, Number.MAX_SAFE_INTEGER);
-        await s.transaction((tx) => tx.insertAuthSession(session));
-        const got = values(await race((st) => st.transaction((tx) => tx.consumeAuthSession(session.id, 0))));
+        await s.transaction((tx) => tx.tokens.insertAuthSession(session));
+        const got = values(
+          await race((st) => st.transaction((tx) => tx.tokens.consumeAuthSession(session.id, 0))),
+        );
         assert.equal(got.filter((g) => g !== undefined).length, 1);
       });
 
@@ -125,9 +135,9 @@ for (const backend of backends()) {
         const u = f.user(poolId, "rotator");
         await insertUsers(s, [u]);
         const token = f.refreshToken(poolId, clientId, u.sub);
-        await s.transaction((tx) => tx.insertRefreshToken(token));
+        await s.transaction((tx) => tx.tokens.insertRefreshToken(token));
         const won = values(
-          await race((st, i) => st.transaction((tx) => tx.replaceRefreshToken(token.tokenHash, i))),
+          await race((st, i) => st.transaction((tx) => tx.tokens.replaceRefreshToken(token.tokenHash, i))),
         );
         assert.equal(won.filter(Boolean).length, 1);
       });
@@ -138,14 +148,14 @@ for (const backend of backends()) {
         values(
           await race((st) =>
             st.transaction(async (tx) => {
-              if ((await tx.signingKeys(poolId)).length > 0) return;
+              if ((await tx.tokens.signingKeys(poolId)).length > 0) return;
               await new Promise((r) => setTimeout(r, 5));
-              await tx.insertSigningKey(f.signingKey(poolId, "id"));
-              await tx.insertSigningKey(f.signingKey(poolId, "access"));
+              await tx.tokens.insertSigningKey(f.signingKey(poolId, "id"));
+              await tx.tokens.insertSigningKey(f.signingKey(poolId, "access"));
             }),
           ),
         );
-        assert.equal((await s.signingKeys(poolId)).length, 2);
+        assert.equal((await s.tokens.signingKeys(poolId)).length, 2);
       });
     });
   });

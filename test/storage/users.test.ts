@@ -25,17 +25,21 @@ for (const backend of backends()) {
         const { poolId } = await newPool();
         const u = f.fullUser(poolId, "Alice");
         await insertUsers(s, [u]);
-        assert.deepEqual(await s.getUser(poolId, "alice"), u);
-        assert.deepEqual(await s.getUserBySub(poolId, u.sub), u);
-        assert.deepEqual(await s.findUsersByAlias(poolId, "email", "alice@example.com"), [u]);
-        assert.deepEqual(await s.findUsersByAlias(poolId, "email", "ALICE@EXAMPLE.COM"), [u]);
-        assert.deepEqual(await s.findUsersByAlias(poolId, "preferred_username", "pref-alice"), [u]);
-        assert.deepEqual(await s.findUsersByAlias(poolId, "phone_number", "+15550100"), [u]);
-        assert.equal((await s.getPool(poolId))!.userCount, 1);
+        assert.deepEqual(await s.users.getUser(poolId, "alice"), u);
+        assert.deepEqual(await s.users.getUserBySub(poolId, u.sub), u);
+        assert.deepEqual(await s.users.findUsersByAlias(poolId, "email", "alice@example.com"), [u]);
+        assert.deepEqual(await s.users.findUsersByAlias(poolId, "email", "ALICE@EXAMPLE.COM"), [u]);
+        assert.deepEqual(await s.users.findUsersByAlias(poolId, "preferred_username", "pref-alice"), [u]);
+        assert.deepEqual(await s.users.findUsersByAlias(poolId, "phone_number", "+15550100"), [u]);
+        assert.equal((await s.pools.getPool(poolId))!.userCount, 1);
 
         const minimal = f.user(poolId, "bob");
         await insertUsers(s, [minimal]);
-        assert.deepEqual(await s.getUser(poolId, "bob"), minimal, "no optional field appears from nowhere");
+        assert.deepEqual(
+          await s.users.getUser(poolId, "bob"),
+          minimal,
+          "no optional field appears from nowhere",
+        );
 
         const changed: UserRecord = {
           ...u,
@@ -46,26 +50,26 @@ for (const backend of backends()) {
         };
         delete changed.tokensValidAfter;
         delete changed.passwordHistory;
-        await s.transaction((tx) => tx.updateUser(changed));
-        assert.deepEqual(await s.getUserBySub(poolId, u.sub), changed);
-        assert.deepEqual(await s.findUsersByAlias(poolId, "email", "alice@example.com"), []);
-        assert.deepEqual(await s.findUsersByAlias(poolId, "email", "NEW@example.com"), [changed]);
+        await s.transaction((tx) => tx.users.updateUser(changed));
+        assert.deepEqual(await s.users.getUserBySub(poolId, u.sub), changed);
+        assert.deepEqual(await s.users.findUsersByAlias(poolId, "email", "alice@example.com"), []);
+        assert.deepEqual(await s.users.findUsersByAlias(poolId, "email", "NEW@example.com"), [changed]);
 
-        await s.transaction((tx) => tx.deleteUser(poolId, u.sub));
-        await s.transaction((tx) => tx.deleteUser(poolId, u.sub));
-        assert.equal(await s.getUser(poolId, "alice"), undefined);
-        assert.equal((await s.getPool(poolId))!.userCount, 1, "counted once per user actually deleted");
+        await s.transaction((tx) => tx.users.deleteUser(poolId, u.sub));
+        await s.transaction((tx) => tx.users.deleteUser(poolId, u.sub));
+        assert.equal(await s.users.getUser(poolId, "alice"), undefined);
+        assert.equal((await s.pools.getPool(poolId))!.userCount, 1, "counted once per user actually deleted");
       });
 
       test("insertUsers: many users at once, in order, counted; a taken username or sub is refused", async () => {
         const { poolId } = await newPool();
         const full = f.fullUser(poolId, "Zed");
         const many = [full, ...Array.from({ length: 30 }, (_, i) => f.user(poolId, `bulk${i}`))];
-        await s.transaction((tx) => tx.insertUsers(many));
-        assert.deepEqual(await s.getUser(poolId, "zed"), full, "every field survives");
-        assert.deepEqual(await s.getUser(poolId, "bulk7"), many[8]);
-        assert.equal((await s.getPool(poolId))!.userCount, many.length);
-        const listed = await all((after) => s.listUsers(poolId, 7, undefined, after));
+        await s.transaction((tx) => tx.users.insertUsers(many));
+        assert.deepEqual(await s.users.getUser(poolId, "zed"), full, "every field survives");
+        assert.deepEqual(await s.users.getUser(poolId, "bulk7"), many[8]);
+        assert.equal((await s.pools.getPool(poolId))!.userCount, many.length);
+        const listed = await all((after) => s.users.listUsers(poolId, 7, undefined, after));
         assert.deepEqual(
           listed.map((u) => u.username),
           many.map((u) => u.username),
@@ -78,12 +82,12 @@ for (const backend of backends()) {
         ];
         for (const users of refused)
           await assert.rejects(
-            s.transaction((tx) => tx.insertUsers(users)),
+            s.transaction((tx) => tx.users.insertUsers(users)),
             DuplicateKeyError,
           );
         for (const name of ["new1", "new2", "new3", "new4"])
-          assert.equal(await s.getUser(poolId, name), undefined);
-        assert.equal((await s.getPool(poolId))!.userCount, many.length);
+          assert.equal(await s.users.getUser(poolId, name), undefined);
+        assert.equal((await s.pools.getPool(poolId))!.userCount, many.length);
       });
     });
 
@@ -96,7 +100,7 @@ for (const backend of backends()) {
         assert.equal(results.filter((r) => r.status === "fulfilled").length, 1);
         for (const r of results)
           if (r.status === "rejected") assert.ok(r.reason instanceof DuplicateKeyError, String(r.reason));
-        assert.equal((await s.getPool(poolId))!.userCount, 1);
+        assert.equal((await s.pools.getPool(poolId))!.userCount, 1);
       });
 
       test("of concurrent inserts of one sub exactly one succeeds", async () => {
@@ -115,13 +119,16 @@ for (const backend of backends()) {
         values(
           await race((st) =>
             st.transaction(async (tx) => {
-              const current = (await tx.getUserBySub(poolId, u.sub))!;
+              const current = (await tx.users.getUserBySub(poolId, u.sub))!;
               await new Promise((r) => setTimeout(r, 5));
-              await tx.updateUser({ ...current, tokensValidAfter: (current.tokensValidAfter ?? 0) + 1 });
+              await tx.users.updateUser({
+                ...current,
+                tokensValidAfter: (current.tokensValidAfter ?? 0) + 1,
+              });
             }),
           ),
         );
-        assert.equal((await s.getUserBySub(poolId, u.sub))!.tokensValidAfter, N);
+        assert.equal((await s.users.getUserBySub(poolId, u.sub))!.tokensValidAfter, N);
       });
     });
 
@@ -181,7 +188,7 @@ for (const backend of backends()) {
           let seenSoFar: string[] = [];
           const seen = await walk(
             async (after) => {
-              const page = await s.listUsers(poolId, 7, c.filter, after);
+              const page = await s.users.listUsers(poolId, 7, c.filter, after);
               seenSoFar = seenSoFar.concat(page.items.map((u) => u.username));
               return page;
             },
@@ -197,11 +204,11 @@ for (const backend of backends()) {
               await db.peer.transaction(async (tx) => {
                 if (unseen) {
                   deletedUnseen.add(unseen.username);
-                  await tx.deleteUser(poolId, unseen.sub);
+                  await tx.users.deleteUser(poolId, unseen.sub);
                 }
                 if (alreadySeen) {
                   deletedSeen.add(alreadySeen.username);
-                  await tx.deleteUser(poolId, alreadySeen.sub);
+                  await tx.users.deleteUser(poolId, alreadySeen.sub);
                 }
               });
             },
@@ -248,25 +255,29 @@ for (const backend of backends()) {
           .sort((a, b) => byteOrder(a.u.attributes.given_name!, b.u.attributes.given_name!) || a.i - b.i)
           .map(({ u }) => u.username);
         const prefix = await all((after) =>
-          s.listUsers(poolId, 3, { attribute: "given_name", op: "^=", value: "n" }, after),
+          s.users.listUsers(poolId, 3, { attribute: "given_name", op: "^=", value: "n" }, after),
         );
         assert.deepEqual(
           prefix.map((u) => u.username),
           expected,
         );
         const umlaut = await all((after) =>
-          s.listUsers(poolId, 2, { attribute: "given_name", op: "^=", value: "nä" }, after),
+          s.users.listUsers(poolId, 2, { attribute: "given_name", op: "^=", value: "nä" }, after),
         );
         assert.deepEqual(
           umlaut.map((u) => u.attributes.given_name),
           ["nä", "nä", "näz", "nä\u0301"],
         );
-        const exact = await s.listUsers(poolId, 10, { attribute: "given_name", op: "=", value: "nä" });
+        const exact = await s.users.listUsers(poolId, 10, { attribute: "given_name", op: "=", value: "nä" });
         assert.deepEqual(
           exact.items.map((u) => u.username),
           users.filter((u) => u.attributes.given_name === "nä").map((u) => u.username),
         );
-        const emoji = await s.listUsers(poolId, 10, { attribute: "given_name", op: "^=", value: "n😀" });
+        const emoji = await s.users.listUsers(poolId, 10, {
+          attribute: "given_name",
+          op: "^=",
+          value: "n😀",
+        });
         assert.deepEqual(
           emoji.items.map((u) => u.attributes.given_name),
           ["n😀"],
@@ -283,13 +294,13 @@ for (const backend of backends()) {
           undefined,
           { attribute: "email", op: "=", value: "c@example.com" } as UserFilter,
         ]) {
-          const first = await s.listUsers(poolId, 2, filter);
+          const first = await s.users.listUsers(poolId, 2, filter);
           const rest = await s.transaction(async (tx) => {
             const last = first.items[first.items.length - 1]!;
-            await tx.deleteUser(poolId, last.sub);
+            await tx.users.deleteUser(poolId, last.sub);
             return last;
           });
-          const next = await s.listUsers(poolId, 10, filter, first.next);
+          const next = await s.users.listUsers(poolId, 10, filter, first.next);
           assert.ok(!next.items.some((u) => u.sub === rest.sub));
           assert.ok(next.items.length > 0);
           await insertUsers(s, [{ ...rest }]);
@@ -322,16 +333,16 @@ for (const backend of backends()) {
           for (let i = 0; i < users.length; i += 2_000) await insertUsers(s, users.slice(i, i + 2_000));
           // Every user in "members", a few in "few".
           await s.transaction(async (tx) => {
-            await tx.insertGroup(f.group(poolId, "members"));
-            await tx.insertGroup(f.group(poolId, "few"));
-            for (const u of users) await tx.addUserToGroup(poolId, "members", u.sub);
-            for (const u of users.slice(0, 3)) await tx.addUserToGroup(poolId, "few", u.sub);
+            await tx.groups.insertGroup(f.group(poolId, "members"));
+            await tx.groups.insertGroup(f.group(poolId, "few"));
+            for (const u of users) await tx.groups.addUserToGroup(poolId, "members", u.sub);
+            for (const u of users.slice(0, 3)) await tx.groups.addUserToGroup(poolId, "few", u.sub);
           });
           pools[label] = { poolId, users };
           // A cursor in the middle of the pool, for a later page.
           let after: string | undefined;
           for (let seen = 0; seen < size / 2;) {
-            const page = await s.listUsers(poolId, 60, undefined, after);
+            const page = await s.users.listUsers(poolId, 60, undefined, after);
             seen += page.items.length;
             after = page.next;
           }
@@ -341,72 +352,95 @@ for (const backend of backends()) {
       });
 
       const calls: { label: string; call: (st: Storage, p: (typeof pools)["big"]) => Promise<unknown> }[] = [
-        { label: "getUser", call: (st, p) => st.getUser(p.poolId, "user77") },
-        { label: "getUserBySub", call: (st, p) => st.getUserBySub(p.poolId, p.users[77]!.sub) },
+        { label: "getUser", call: (st, p) => st.users.getUser(p.poolId, "user77") },
+        { label: "getUserBySub", call: (st, p) => st.users.getUserBySub(p.poolId, p.users[77]!.sub) },
         {
           label: "getUser and getUserBySub, 50 at once",
           call: (st, p) =>
             Promise.all(
               p.users
                 .slice(100, 150)
-                .flatMap((u) => [st.getUser(p.poolId, u.usernameKey), st.getUserBySub(p.poolId, u.sub)]),
+                .flatMap((u) => [
+                  st.users.getUser(p.poolId, u.usernameKey),
+                  st.users.getUserBySub(p.poolId, u.sub),
+                ]),
             ),
         },
         {
           label: "getPool and getClientById, several at once",
           call: (st, p) =>
             Promise.all([
-              st.getPool(p.poolId),
-              st.getPool(pools.small.poolId),
-              st.getClientById("x"),
-              st.getClientById("y"),
+              st.pools.getPool(p.poolId),
+              st.pools.getPool(pools.small.poolId),
+              st.pools.getClientById("x"),
+              st.pools.getClientById("y"),
             ]),
         },
         {
           label: "findUsersByAlias email",
-          call: (st, p) => st.findUsersByAlias(p.poolId, "email", "user77@example.com"),
+          call: (st, p) => st.users.findUsersByAlias(p.poolId, "email", "user77@example.com"),
         },
-        { label: "ListUsers first page", call: (st, p) => st.listUsers(p.poolId, 60) },
-        { label: "ListUsers later page", call: (st, p) => st.listUsers(p.poolId, 60, undefined, p.cursor) },
+        { label: "ListUsers first page", call: (st, p) => st.users.listUsers(p.poolId, 60) },
+        {
+          label: "ListUsers later page",
+          call: (st, p) => st.users.listUsers(p.poolId, 60, undefined, p.cursor),
+        },
         {
           label: "ListUsers email =",
           call: (st, p) =>
-            st.listUsers(p.poolId, 60, { attribute: "email", op: "=", value: "user77@example.com" }),
+            st.users.listUsers(p.poolId, 60, { attribute: "email", op: "=", value: "user77@example.com" }),
         },
         {
           label: "ListUsers given_name ^= (many matches)",
-          call: (st, p) => st.listUsers(p.poolId, 60, { attribute: "given_name", op: "^=", value: "Gr" }),
+          call: (st, p) =>
+            st.users.listUsers(p.poolId, 60, { attribute: "given_name", op: "^=", value: "Gr" }),
         },
         {
           label: "ListUsers username ^= then next page",
           call: async (st, p) => {
-            const first = await st.listUsers(p.poolId, 5, {
+            const first = await st.users.listUsers(p.poolId, 5, {
               attribute: "username",
               op: "^=",
               value: "user1",
             });
-            await st.listUsers(p.poolId, 5, { attribute: "username", op: "^=", value: "user1" }, first.next);
+            await st.users.listUsers(
+              p.poolId,
+              5,
+              { attribute: "username", op: "^=", value: "user1" },
+              first.next,
+            );
           },
         },
         {
           label: "ListUsers cognito:user_status = (every user matches)",
           call: (st, p) =>
-            st.listUsers(p.poolId, 60, { attribute: "cognito:user_status", op: "=", value: "CONFIRMED" }),
+            st.users.listUsers(p.poolId, 60, {
+              attribute: "cognito:user_status",
+              op: "=",
+              value: "CONFIRMED",
+            }),
         },
         {
           label: "ListUsersInGroup (every user)",
-          call: (st, p) => st.listUsersInGroup(p.poolId, "members", 60),
+          call: (st, p) => st.groups.listUsersInGroup(p.poolId, "members", 60),
         },
         {
           label: "ListUsersInGroup (a few users)",
-          call: (st, p) => st.listUsersInGroup(p.poolId, "few", 60),
+          call: (st, p) => st.groups.listUsersInGroup(p.poolId, "few", 60),
         },
         {
           label: "ListUsers cognito:user_status = (no user matches)",
           call: (st, p) =>
-            st.listUsers(p.poolId, 60, { attribute: "cognito:user_status", op: "=", value: "UNCONFIRMED" }),
+            st.users.listUsers(p.poolId, 60, {
+              attribute: "cognito:user_status",
+              op: "=",
+              value: "UNCONFIRMED",
+            }),
         },
-        { label: "groups of a user", call: (st, p) => st.listGroupsForUser(p.poolId, p.users[3]!.sub, 60) },
+        {
+          label: "groups of a user",
+          call: (st, p) => st.groups.listGroupsForUser(p.poolId, p.users[3]!.sub, 60),
+        },
       ];
 
       for (const c of calls)

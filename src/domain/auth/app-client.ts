@@ -22,7 +22,7 @@ export async function requireAppClient(
   region: string | undefined,
 ): Promise<ClientContext> {
   const notFound = () => new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
-  const client = await db.getClientById(clientId);
+  const client = await db.pools.getClientById(clientId);
   if (!client) throw notFound();
   const pool = await requirePool(db, client.poolId);
   if (region !== undefined && pool.region !== region) throw notFound();
@@ -40,7 +40,7 @@ export async function checkSecretHash(
   username: string | readonly string[] | undefined,
   given: string | undefined,
 ): Promise<void> {
-  const secrets = await db.listClientSecrets(client.poolId, client.clientId);
+  const secrets = await db.pools.listClientSecrets(client.poolId, client.clientId);
   if (secrets.length === 0) return;
   if (given === undefined || given === "")
     throw new NotAuthorizedException(

@@ -37,7 +37,7 @@ export async function signedInUser(ctx: RequestContext, accessToken: string): Pr
   const scopes = typeof caller.claims.scope === "string" ? caller.claims.scope.split(" ") : [];
   if (!scopes.includes(API_SCOPE))
     throw new NotAuthorizedException("Access Token does not have required scopes");
-  const client = await ctx.services.storage.getClient(caller.pool.id, caller.clientId);
+  const client = await ctx.services.storage.pools.getClient(caller.pool.id, caller.clientId);
   if (!client) throw new NotAuthorizedException("Invalid Access Token");
   return { pool: caller.pool, client, user: caller.user };
 }
@@ -45,7 +45,7 @@ export async function signedInUser(ctx: RequestContext, accessToken: string): Pr
 /** The signed-in user re-read inside a transaction (what `LocateUser` of attribute updates wants). */
 export function locateSignedIn(caller: SignedInUser) {
   return async (tx: Transaction): Promise<{ pool: PoolRecord; user: UserRecord }> => {
-    const user = await tx.getUserBySub(caller.pool.id, caller.user.sub);
+    const user = await tx.users.getUserBySub(caller.pool.id, caller.user.sub);
     if (!user) throw userNotFound();
     return { pool: caller.pool, user };
   };
@@ -63,7 +63,7 @@ export async function getUser(ctx: RequestContext, accessToken: string): Promise
 /** DeleteUser: the account goes, and with it every token and code (storage cascades). */
 export async function deleteSelf(ctx: RequestContext, accessToken: string): Promise<void> {
   const { pool, user } = await signedInUser(ctx, accessToken);
-  await ctx.services.storage.transaction((tx) => tx.deleteUser(pool.id, user.sub));
+  await ctx.services.storage.transaction((tx) => tx.users.deleteUser(pool.id, user.sub));
 }
 
 /**
@@ -92,11 +92,11 @@ export async function changePassword(
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, proposed, false, ctx.now);
   await ctx.services.storage.transaction(async (tx) => {
-    const current = await tx.getUserBySub(pool.id, user.sub);
+    const current = await tx.users.getUserBySub(pool.id, user.sub);
     if (!current) throw userNotFound();
     const next: UserRecord = { ...current, password: credential, updatedAt: ctx.now };
     if (history) next.passwordHistory = history;
-    await tx.updateUser(next);
+    await tx.users.updateUser(next);
   });
 }
 
@@ -104,9 +104,9 @@ export async function changePassword(
 export async function globalSignOut(ctx: RequestContext, accessToken: string): Promise<void> {
   const { pool, user } = await signedInUser(ctx, accessToken);
   await ctx.services.storage.transaction(async (tx) => {
-    const current = await tx.getUserBySub(pool.id, user.sub);
+    const current = await tx.users.getUserBySub(pool.id, user.sub);
     if (!current) throw userNotFound();
-    await tx.updateUser(await endAllSessions(tx, current, ctx.now));
+    await tx.users.updateUser(await endAllSessions(tx, current, ctx.now));
   });
 }
 
@@ -119,6 +119,6 @@ export async function adminUserGlobalSignOut(
   await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
     const user = await requireUser(tx, pool, username);
-    await tx.updateUser(await endAllSessions(tx, user, ctx.now));
+    await tx.users.updateUser(await endAllSessions(tx, user, ctx.now));
   });
 }

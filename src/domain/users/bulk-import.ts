@@ -198,13 +198,13 @@ async function credentialOf(pool: PoolRecord, p: Prepared, password: ImportPassw
 /** Stores one checked user: the uniqueness checks of AdminCreateUser, then the insert. */
 async function store(tx: Transaction, pool: PoolRecord, p: Prepared, now: number): Promise<void> {
   if (p.asAttribute) {
-    const taken = await tx.findUsersByAlias(pool.id, p.asAttribute, p.given);
+    const taken = await tx.users.findUsersByAlias(pool.id, p.asAttribute, p.given);
     if (taken.length > 0)
       throw new UsernameExistsException(`An account with the given ${p.asAttribute} already exists.`);
   }
   await claimAliases(tx, pool, p.user, false, now);
   try {
-    await tx.insertUser(p.user);
+    await tx.users.insertUser(p.user);
   } catch (e) {
     if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User account already exists");
     throw e;
@@ -220,7 +220,7 @@ async function store(tx: Transaction, pool: PoolRecord, p: Prepared, now: number
 async function insertAtOnce(storage: Storage, pool: PoolRecord, prepared: Prepared[]): Promise<boolean> {
   if (aliasAttributes(pool).length > 0) return false;
   try {
-    await storage.transaction((tx) => tx.insertUsers(prepared.map((p) => p.user)));
+    await storage.transaction((tx) => tx.users.insertUsers(prepared.map((p) => p.user)));
     return true;
   } catch (e) {
     if (e instanceof DuplicateKeyError) return false;

@@ -118,11 +118,11 @@ export async function signUp(ctx: RequestContext, input: SignUpRequest): Promise
   const to = signUpDestination(pool, user.attributes);
 
   const code = await ctx.services.storage.transaction(async (tx) => {
-    if (asAttribute && (await tx.findUsersByAlias(pool.id, asAttribute, input.Username)).length > 0)
+    if (asAttribute && (await tx.users.findUsersByAlias(pool.id, asAttribute, input.Username)).length > 0)
       throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
     await claimAliases(tx, pool, user, false, ctx.now);
     try {
-      await tx.insertUser(user);
+      await tx.users.insertUser(user);
     } catch (e) {
       if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User already exists");
       throw e;
@@ -160,7 +160,7 @@ export async function confirmSignUp(ctx: RequestContext, input: ConfirmSignUpReq
     "signup",
     input.ConfirmationCode,
     async (tx) => {
-      const current = await tx.getUserBySub(pool.id, user.sub);
+      const current = await tx.users.getUserBySub(pool.id, user.sub);
       if (!current) throw usernameNotFound();
       if (current.status !== "UNCONFIRMED")
         throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${current.status}`);
@@ -174,7 +174,7 @@ export async function confirmSignUp(ctx: RequestContext, input: ConfirmSignUpReq
       const to = signUpDestination(pool, current.attributes);
       if (to) next.attributes[`${to.attribute}_verified`] = "true";
       await claimAliases(tx, pool, next, input.ForceAliasCreation === true, ctx.now);
-      await tx.updateUser(next);
+      await tx.users.updateUser(next);
     },
     hideUsers,
   );

@@ -12,7 +12,7 @@ export const operation = defineOperation<GetTokensFromRefreshTokenRequest, GetTo
   "GetTokensFromRefreshToken",
   async (input, ctx) => {
     const call = await publicCall(ctx, input.ClientId);
-    const secrets = await ctx.services.storage.listClientSecrets(call.pool.id, call.client.clientId);
+    const secrets = await ctx.services.storage.pools.listClientSecrets(call.pool.id, call.client.clientId);
     if (secrets.length > 0) {
       const given = input.ClientSecret ?? "";
       if (!secrets.some((s) => safeEqual(s.secret, given)))

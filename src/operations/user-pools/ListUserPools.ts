@@ -7,7 +7,7 @@ export const operation = defineOperation<ListUserPoolsRequest, ListUserPoolsResp
   "ListUserPools",
   async (input, ctx) => {
     const page = await readPage(() =>
-      ctx.services.storage.listPools(
+      ctx.services.storage.pools.listPools(
         ctx.region,
         input.MaxResults,
         fromToken(input.NextToken, `pools:${ctx.region}`),

@@ -27,10 +27,10 @@ export async function refreshTokens(
   req: RefreshRequest,
 ): Promise<AuthenticationResultType> {
   const { storage } = ctx.services;
-  const record = await storage.getRefreshToken(hashRefreshToken(req.token));
+  const record = await storage.tokens.getRefreshToken(hashRefreshToken(req.token));
   if (!record || record.clientId !== call.client.clientId || record.poolId !== call.pool.id)
     throw invalidRefreshToken();
-  const user = await storage.getUserBySub(call.pool.id, record.sub);
+  const user = await storage.users.getUserBySub(call.pool.id, record.sub);
   if (!req.secretChecked) {
     // Clients compute SECRET_HASH for a refresh with the username, or with the sub in pools that
     // sign in by email or phone: accept either.
@@ -55,10 +55,10 @@ export async function refreshTokens(
     if (ctx.now > record.replacedAt + grace) throw invalidRefreshToken();
   } else if (
     rotate &&
-    !(await storage.transaction((tx) => tx.replaceRefreshToken(record.tokenHash, ctx.now)))
+    !(await storage.transaction((tx) => tx.tokens.replaceRefreshToken(record.tokenHash, ctx.now)))
   ) {
     // Another request rotated this token a moment ago; only the grace period lets this one through.
-    const again = await storage.getRefreshToken(record.tokenHash);
+    const again = await storage.tokens.getRefreshToken(record.tokenHash);
     if (!again?.replacedAt || ctx.now > again.replacedAt + grace) throw invalidRefreshToken();
   }
   return issueTokens(ctx, {
