@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   // the deletes are idempotent).
   const purge = setInterval(() => {
     storage
-      .transaction((tx) => tx.purgeExpired(clock.now()))
+      .transaction((tx) => tx.tokens.purgeExpired(clock.now()))
       .catch((e: Error) => logger.warn("purging expired records failed", { error: e.message }));
   }, PURGE_INTERVAL_MS);
   purge.unref();

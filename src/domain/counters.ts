@@ -25,10 +25,10 @@ export async function countInWindow(
   limit: number,
   windowMs: number,
 ): Promise<boolean> {
-  const c = await tx.lockCounter(poolId, key);
+  const c = await tx.codes.lockCounter(poolId, key);
   const live = c.expiresAt > now;
   if (live && c.count >= limit) return false;
-  await tx.putCounter(
+  await tx.codes.putCounter(
     live ? { ...c, count: c.count + 1 } : { poolId, key, count: 1, since: now, expiresAt: now + windowMs },
   );
   return true;
@@ -42,6 +42,6 @@ export async function windowFull(
   key: string,
   limit: number,
 ): Promise<boolean> {
-  const c = await tx.lockCounter(poolId, key);
+  const c = await tx.codes.lockCounter(poolId, key);
   return c.expiresAt > now && c.count >= limit;
 }

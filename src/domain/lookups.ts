@@ -22,7 +22,7 @@ export function userNotFound(): UserNotFoundException {
 }
 
 export async function requirePool(db: Reader, poolId: string): Promise<PoolRecord> {
-  const pool = await db.getPool(poolId);
+  const pool = await db.pools.getPool(poolId);
   if (!pool) throw poolNotFound(poolId);
   return pool;
 }
@@ -30,7 +30,7 @@ export async function requirePool(db: Reader, poolId: string): Promise<PoolRecor
 /** The pool's app client, or ResourceNotFoundException (for the pool first, then the client). */
 export async function requireClient(db: Reader, poolId: string, clientId: string): Promise<ClientRecord> {
   await requirePool(db, poolId);
-  const client = await db.getClient(poolId, clientId);
+  const client = await db.pools.getClient(poolId, clientId);
   if (!client) throw clientNotFound(clientId);
   return client;
 }
@@ -45,7 +45,7 @@ export async function requireAppClient(
   clientId: string,
   region: string | undefined,
 ): Promise<ClientCaller> {
-  const client = await db.getClientById(clientId);
+  const client = await db.pools.getClientById(clientId);
   if (!client) throw clientNotFound(clientId);
   const pool = await requirePool(db, client.poolId);
   if (region !== undefined && pool.region !== region) throw clientNotFound(clientId);

@@ -6,7 +6,7 @@ const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 export const wellKnown: HttpPlugin = async (app, { services }) => {
   app.get<{ Params: { poolId: string } }>("/:poolId/.well-known/jwks.json", async (req, reply) => {
     const { poolId } = req.params;
-    const pool = POOL_ID.test(poolId) ? await services.storage.getPool(poolId) : undefined;
+    const pool = POOL_ID.test(poolId) ? await services.storage.pools.getPool(poolId) : undefined;
     if (!pool) return reply.code(404).send({ message: `User pool ${poolId} does not exist.` });
     const keys = await services.keys.keys(pool.id, services.clock.now());
     return reply.header("cache-control", "public, max-age=3600").send({ keys: keys.map((k) => k.jwk) });
@@ -14,7 +14,7 @@ export const wellKnown: HttpPlugin = async (app, { services }) => {
 
   app.get<{ Params: { poolId: string } }>("/:poolId/.well-known/openid-configuration", async (req, reply) => {
     const { poolId } = req.params;
-    const pool = POOL_ID.test(poolId) ? await services.storage.getPool(poolId) : undefined;
+    const pool = POOL_ID.test(poolId) ? await services.storage.pools.getPool(poolId) : undefined;
     if (!pool) return reply.code(404).send({ message: `User pool ${poolId} does not exist.` });
     const issuer = `${services.publicUrl()}/${pool.id}`;
     return reply.send({

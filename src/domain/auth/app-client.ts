@@ -17,7 +17,7 @@ export async function checkSecretHash(
   username: string | readonly string[] | undefined,
   given: string | undefined,
 ): Promise<void> {
-  const secrets = await db.listClientSecrets(client.poolId, client.clientId);
+  const secrets = await db.pools.listClientSecrets(client.poolId, client.clientId);
   if (secrets.length === 0) return;
   if (given === undefined || given === "")
     throw new NotAuthorizedException(

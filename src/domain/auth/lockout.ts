@@ -64,9 +64,9 @@ export async function reservePasswordCheck(
 ): Promise<void> {
   const key = signInCounterKey(subject);
   const refused = await ctx.services.storage.transaction(async (tx) => {
-    const counter = await tx.lockCounter(poolId, key);
+    const counter = await tx.codes.lockCounter(poolId, key);
     if (isLockedOut(counter, ctx.now)) return true;
-    await tx.putCounter(afterFailure(counter, ctx.now));
+    await tx.codes.putCounter(afterFailure(counter, ctx.now));
     return false;
   });
   if (refused) {
@@ -78,7 +78,7 @@ export async function reservePasswordCheck(
 /** Throws `passwordAttemptsExceeded()` while the subject is locked out (nothing is counted). */
 export async function checkLockout(ctx: RequestContext, poolId: string, subject: Subject): Promise<void> {
   const key = signInCounterKey(subject);
-  const counter = await ctx.services.storage.transaction((tx) => tx.lockCounter(poolId, key));
+  const counter = await ctx.services.storage.transaction((tx) => tx.codes.lockCounter(poolId, key));
   if (isLockedOut(counter, ctx.now)) throw passwordAttemptsExceeded();
 }
 
@@ -96,5 +96,5 @@ export async function settlePasswordCheck(
 
 /** Forgets the failed sign-ins of a subject (a correct password, a password reset). */
 export async function clearLockout(ctx: RequestContext, poolId: string, subject: Subject): Promise<void> {
-  await ctx.services.storage.transaction((tx) => tx.deleteCounter(poolId, signInCounterKey(subject)));
+  await ctx.services.storage.transaction((tx) => tx.codes.deleteCounter(poolId, signInCounterKey(subject)));
 }

@@ -28,7 +28,7 @@ export async function openSession(
 ): Promise<string> {
   const minutes = client.settings.AuthSessionValidity ?? 3;
   await ctx.services.storage.transaction((tx) =>
-    tx.insertAuthSession({
+    tx.tokens.insertAuthSession({
       id: sessionId(value),
       poolId: client.poolId,
       clientId: client.clientId,
@@ -47,7 +47,7 @@ export async function takeSession(
 ): Promise<Record<string, unknown>> {
   if (!value) throw sessionExpired();
   const record = await ctx.services.storage.transaction((tx) =>
-    tx.consumeAuthSession(sessionId(value), ctx.now),
+    tx.tokens.consumeAuthSession(sessionId(value), ctx.now),
   );
   if (!record || record.clientId !== client.clientId) throw sessionExpired();
   return record.data;
@@ -60,7 +60,7 @@ export async function readSession(
   value: string | undefined,
 ): Promise<Record<string, unknown>> {
   if (!value) throw sessionExpired();
-  const record = await ctx.services.storage.getAuthSession(sessionId(value), ctx.now);
+  const record = await ctx.services.storage.tokens.getAuthSession(sessionId(value), ctx.now);
   if (!record || record.clientId !== client.clientId) throw sessionExpired();
   return record.data;
 }
@@ -76,6 +76,6 @@ export async function consumeSession(
   client: ClientRecord,
   value: string,
 ): Promise<void> {
-  const record = await tx.consumeAuthSession(sessionId(value), ctx.now);
+  const record = await tx.tokens.consumeAuthSession(sessionId(value), ctx.now);
   if (!record || record.clientId !== client.clientId) throw sessionExpired();
 }

@@ -97,9 +97,9 @@ export async function createClient(
       updatedAt: ctx.now,
       settings: { ...settings, ClientType: "REGULAR" },
     };
-    await tx.insertClient(client);
+    await tx.pools.insertClient(client);
     if (secretValue !== undefined)
-      await tx.insertClientSecret(newSecretRecord(client, secretValue, ctx.now, []));
+      await tx.pools.insertClientSecret(newSecretRecord(client, secretValue, ctx.now, []));
     return toUserPoolClientType(client, secretValue);
   });
 }
@@ -109,7 +109,7 @@ async function identityProviderNames(tx: Transaction, poolId: string): Promise<S
   const names = new Set<string>();
   let after: string | undefined;
   do {
-    const page = await tx.listIdentityProviders(poolId, 60, after);
+    const page = await tx.federation.listIdentityProviders(poolId, 60, after);
     for (const idp of page.items) names.add(idp.providerName);
     after = page.next;
   } while (after);
@@ -119,7 +119,7 @@ async function identityProviderNames(tx: Transaction, poolId: string): Promise<S
 async function unusedClientId(tx: Transaction, poolId: string): Promise<string> {
   for (;;) {
     const id = newClientId();
-    if (!(await tx.getClient(poolId, id))) return id;
+    if (!(await tx.pools.getClient(poolId, id))) return id;
   }
 }
 
@@ -130,7 +130,7 @@ export async function describeClient(
 ): Promise<UserPoolClientType> {
   const storage = ctx.services.storage;
   const client = await requireClient(storage, poolId, clientId);
-  const secrets = await storage.listClientSecrets(poolId, clientId);
+  const secrets = await storage.pools.listClientSecrets(poolId, clientId);
   return toUserPoolClientType(client, currentSecret(secrets)?.secret);
 }
 
@@ -144,9 +144,9 @@ export async function updateClient(
 ): Promise<UserPoolClientType> {
   return ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, input.UserPoolId);
-    const client = await tx.getClient(pool.id, input.ClientId);
+    const client = await tx.pools.getClient(pool.id, input.ClientId);
     if (!client) throw clientNotFound(input.ClientId);
-    const secrets: ClientSecretRecord[] = await tx.listClientSecrets(client.poolId, client.clientId);
+    const secrets: ClientSecretRecord[] = await tx.pools.listClientSecrets(client.poolId, client.clientId);
     const settings = settleClientSettings(pickSettings(input), {
       pool,
       hasSecret: secrets.length > 0,
@@ -159,7 +159,7 @@ export async function updateClient(
       updatedAt: ctx.now,
       settings: { ...settings, ClientType: client.settings.ClientType ?? "REGULAR" },
     };
-    await tx.updateClient(updated);
+    await tx.pools.updateClient(updated);
     return toUserPoolClientType(updated, currentSecret(secrets)?.secret);
   });
 }
@@ -167,9 +167,9 @@ export async function updateClient(
 export async function deleteClient(ctx: RequestContext, poolId: string, clientId: string): Promise<void> {
   await ctx.services.storage.transaction(async (tx) => {
     await requireClient(tx, poolId, clientId);
-    for (const s of await tx.listClientSecrets(poolId, clientId))
-      await tx.deleteClientSecret(poolId, clientId, s.secretId);
-    await tx.deleteClient(poolId, clientId);
+    for (const s of await tx.pools.listClientSecrets(poolId, clientId))
+      await tx.pools.deleteClientSecret(poolId, clientId, s.secretId);
+    await tx.pools.deleteClient(poolId, clientId);
   });
 }
 
@@ -183,7 +183,9 @@ export async function listClients(
   const after = fromToken(input.NextToken, scope);
   // Every client Lanyard creates is a REGULAR one: dynamic client registration does not exist yet.
   if (input.ClientType === "DCR") return { UserPoolClients: [] };
-  const page = await readPage(() => storage.listClients(pool.id, input.MaxResults ?? DEFAULT_LIMIT, after));
+  const page = await readPage(() =>
+    storage.pools.listClients(pool.id, input.MaxResults ?? DEFAULT_LIMIT, after),
+  );
   const out: ListUserPoolClientsResponse = {
     UserPoolClients: page.items.map((c) => ({
       ClientId: c.clientId,

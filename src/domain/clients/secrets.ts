@@ -33,7 +33,7 @@ export async function addClientSecret(
 ): Promise<ClientSecretDescriptorType> {
   return ctx.services.storage.transaction(async (tx) => {
     const client = await requireClient(tx, poolId, clientId);
-    const secrets = await tx.listClientSecrets(poolId, clientId);
+    const secrets = await tx.pools.listClientSecrets(poolId, clientId);
     if (secrets.length === 0)
       throw new InvalidParameterException(
         `App client ${clientId} is a public client without a client secret; client secrets can only be added to a confidential client.`,
@@ -45,7 +45,7 @@ export async function addClientSecret(
     if (value !== undefined && secrets.some((s) => s.secret === value))
       throw new InvalidParameterException(`App client ${clientId} already has this client secret.`);
     const record = newSecretRecord(client, value ?? newClientSecret(), ctx.now, secrets);
-    await tx.insertClientSecret(record);
+    await tx.pools.insertClientSecret(record);
     const out = toDescriptor(record);
     if (value === undefined) out.ClientSecretValue = record.secret;
     return out;
@@ -60,7 +60,7 @@ export async function listClientSecrets(
 ): Promise<ClientSecretDescriptorType[]> {
   const storage = ctx.services.storage;
   await requireClient(storage, poolId, clientId);
-  return (await storage.listClientSecrets(poolId, clientId)).map(toDescriptor);
+  return (await storage.pools.listClientSecrets(poolId, clientId)).map(toDescriptor);
 }
 
 /** Deletes one secret; the last remaining secret of a client cannot be deleted. */
@@ -72,7 +72,7 @@ export async function deleteClientSecret(
 ): Promise<void> {
   await ctx.services.storage.transaction(async (tx) => {
     await requireClient(tx, poolId, clientId);
-    const secrets = await tx.listClientSecrets(poolId, clientId);
+    const secrets = await tx.pools.listClientSecrets(poolId, clientId);
     if (!secrets.some((s) => s.secretId === secretId))
       throw new ResourceNotFoundException(
         `Client secret ${secretId} does not exist for app client ${clientId}.`,
@@ -81,6 +81,6 @@ export async function deleteClientSecret(
       throw new InvalidParameterException(
         `Client secret ${secretId} is the last remaining secret of app client ${clientId} and cannot be deleted.`,
       );
-    await tx.deleteClientSecret(poolId, clientId, secretId);
+    await tx.pools.deleteClientSecret(poolId, clientId, secretId);
   });
 }

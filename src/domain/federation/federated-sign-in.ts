@@ -126,31 +126,36 @@ async function findLink(
   claims: FederatedClaims,
   now: number,
 ): Promise<IdentityLinkRecord | undefined> {
-  const direct = await tx.getIdentityLink(idp.poolId, idp.providerName, COGNITO_SUBJECT, subject);
+  const direct = await tx.federation.getIdentityLink(idp.poolId, idp.providerName, COGNITO_SUBJECT, subject);
   if (direct) return direct;
   let byClaim: IdentityLinkRecord | undefined;
   search: for (const [name, claim] of Object.entries(claims)) {
     if (name === COGNITO_SUBJECT) continue;
     for (const value of claimValues(claim)) {
-      byClaim = await tx.getIdentityLink(idp.poolId, idp.providerName, name, value);
+      byClaim = await tx.federation.getIdentityLink(idp.poolId, idp.providerName, name, value);
       if (byClaim) break search;
     }
   }
   if (!byClaim) return undefined;
   // From now on the identity is named by its subject.
-  await tx.deleteIdentityLink(idp.poolId, idp.providerName, byClaim.attributeName, byClaim.attributeValue);
+  await tx.federation.deleteIdentityLink(
+    idp.poolId,
+    idp.providerName,
+    byClaim.attributeName,
+    byClaim.attributeValue,
+  );
   const rewritten: IdentityLinkRecord = {
     ...byClaim,
     attributeName: COGNITO_SUBJECT,
     attributeValue: subject,
   };
-  await tx.insertIdentityLink(rewritten);
-  const user = await tx.getUserBySub(idp.poolId, byClaim.sub);
+  await tx.federation.insertIdentityLink(rewritten);
+  const user = await tx.users.getUserBySub(idp.poolId, byClaim.sub);
   if (user) {
     const list = identitiesOf(user).map((i) =>
       sameIdentity(i, idp.providerName, byClaim.attributeValue) ? { ...i, userId: subject } : i,
     );
-    await tx.updateUser(withIdentities(user, list, now));
+    await tx.users.updateUser(withIdentities(user, list, now));
   }
   return rewritten;
 }
@@ -185,7 +190,7 @@ function resolveOnce(
   claims: FederatedClaims,
 ): Promise<UserRecord> {
   return ctx.services.storage.transaction(async (tx) => {
-    const idp = await tx.getIdentityProvider(pool.id, providerName);
+    const idp = await tx.federation.getIdentityProvider(pool.id, providerName);
     if (!idp)
       throw new ResourceNotFoundException(
         `Identity provider ${providerName} for tenantId ${pool.id} does not exist.`,
@@ -196,26 +201,26 @@ function resolveOnce(
     const mapped = mappedAttributes(idp, claims);
 
     const link = await findLink(tx, idp, subject, claims, ctx.now);
-    const linked = link ? await tx.getUserBySub(pool.id, link.sub) : undefined;
+    const linked = link ? await tx.users.getUserBySub(pool.id, link.sub) : undefined;
     if (linked) {
       let list = identitiesOf(linked);
       if (!list.some((i) => sameIdentity(i, providerName, subject)))
         list = [...list, identityOf(idp, subject, false, ctx.now)];
       const next = withIdentities(linked, list, ctx.now);
       next.attributes = applyMapping(pool, next, mapped, false);
-      await tx.updateUser(next);
+      await tx.users.updateUser(next);
       return next;
     }
 
     const username = federatedUsername(pool, providerName, subject);
-    const existing = await tx.getUser(pool.id, usernameKey(pool, username));
+    const existing = await tx.users.getUser(pool.id, usernameKey(pool, username));
     if (existing) {
       const next = {
         ...existing,
         attributes: applyMapping(pool, existing, mapped, false),
         updatedAt: ctx.now,
       };
-      await tx.updateUser(next);
+      await tx.users.updateUser(next);
       return next;
     }
     const created: UserRecord = {
@@ -236,7 +241,7 @@ function resolveOnce(
     if (missing.length > 0)
       throw new InvalidParameterException(`Invalid user attributes: ${missing.join(", ")}`);
     created.attributes.identities = JSON.stringify([identityOf(idp, subject, true, ctx.now)]);
-    await tx.insertUser(created);
+    await tx.users.insertUser(created);
     return created;
   });
 }

@@ -50,7 +50,7 @@ export async function requireProvider(
   pool: PoolRecord,
   name: string,
 ): Promise<IdentityProviderRecord> {
-  const idp = await db.getIdentityProvider(pool.id, name);
+  const idp = await db.federation.getIdentityProvider(pool.id, name);
   if (!idp) throw providerNotFound(name, pool.id);
   return idp;
 }
@@ -100,7 +100,7 @@ async function claimIdentifiers(
   list: readonly string[],
 ): Promise<void> {
   for (const id of list) {
-    const owner = await tx.getIdentityProviderByIdentifier(pool.id, id);
+    const owner = await tx.federation.getIdentityProviderByIdentifier(pool.id, id);
     if (owner && owner.providerName !== providerName)
       throw new DuplicateProviderException(`Identifier ${id} already exists for tenant ${pool.id}.`);
   }
@@ -138,7 +138,7 @@ export async function createIdentityProvider(
   checkAcr(input.ProviderType, input.AcrMapping);
   const identifiers = input.IdpIdentifiers ?? [];
   checkIdentifiers(identifiers);
-  if (await storage.getIdentityProvider(pool.id, input.ProviderName))
+  if (await storage.federation.getIdentityProvider(pool.id, input.ProviderName))
     throw duplicate(input.ProviderName, pool.id);
   // Settled outside the transaction: a SAML MetadataURL is fetched over the network.
   const fetch = fetcher ?? metadataFetcher(ctx.services.config.allowPrivateMetadataUrls);
@@ -157,10 +157,11 @@ export async function createIdentityProvider(
   if (settled.samlMetadata !== undefined) idp.samlMetadata = settled.samlMetadata;
   await storage.transaction(async (tx) => {
     await requirePool(tx, pool.id);
-    if (await tx.getIdentityProvider(pool.id, idp.providerName)) throw duplicate(idp.providerName, pool.id);
+    if (await tx.federation.getIdentityProvider(pool.id, idp.providerName))
+      throw duplicate(idp.providerName, pool.id);
     await claimIdentifiers(tx, pool, idp.providerName, identifiers);
     try {
-      await tx.insertIdentityProvider(idp);
+      await tx.federation.insertIdentityProvider(idp);
     } catch (e) {
       if (e instanceof DuplicateKeyError) throw duplicate(idp.providerName, pool.id);
       throw e;
@@ -190,7 +191,7 @@ export async function updateIdentityProvider(
 ): Promise<IdentityProviderType> {
   const { storage } = ctx.services;
   const pool = await requirePool(storage, input.UserPoolId);
-  const current = await storage.getIdentityProvider(pool.id, input.ProviderName);
+  const current = await storage.federation.getIdentityProvider(pool.id, input.ProviderName);
   if (!current) throw updateNotFound(input.ProviderName, pool.id);
   if (input.AttributeMapping !== undefined) checkMapping(pool, input.AttributeMapping);
   checkAcr(current.providerType, input.AcrMapping);
@@ -205,7 +206,7 @@ export async function updateIdentityProvider(
       : undefined;
   const updated = await storage.transaction(async (tx) => {
     // Re-read inside the transaction: members this request leaves out keep their latest value.
-    const latest = await tx.getIdentityProvider(pool.id, input.ProviderName);
+    const latest = await tx.federation.getIdentityProvider(pool.id, input.ProviderName);
     if (!latest) throw updateNotFound(input.ProviderName, pool.id);
     const next: IdentityProviderRecord = { ...latest, updatedAt: ctx.now };
     if (settled) {
@@ -222,7 +223,7 @@ export async function updateIdentityProvider(
       else delete next.acrMapping;
     }
     try {
-      await tx.updateIdentityProvider(next);
+      await tx.federation.updateIdentityProvider(next);
     } catch (e) {
       if (e instanceof DuplicateKeyError)
         throw new DuplicateProviderException(`An IdpIdentifier already exists for tenant ${pool.id}.`);
@@ -251,7 +252,7 @@ export async function deleteIdentityProvider(
     await requireProvider(tx, pool, name);
     let after: string | undefined;
     do {
-      const page = await tx.listClients(pool.id, 60, after);
+      const page = await tx.pools.listClients(pool.id, 60, after);
       for (const client of page.items) {
         const listed = client.settings.SupportedIdentityProviders;
         if (!listed?.includes(name)) continue;
@@ -259,11 +260,11 @@ export async function deleteIdentityProvider(
         const settings = { ...client.settings };
         if (rest.length > 0) settings.SupportedIdentityProviders = rest;
         else delete settings.SupportedIdentityProviders;
-        await tx.updateClient({ ...client, settings, updatedAt: ctx.now });
+        await tx.pools.updateClient({ ...client, settings, updatedAt: ctx.now });
       }
       after = page.next;
     } while (after);
-    await tx.deleteIdentityProvider(pool.id, name);
+    await tx.federation.deleteIdentityProvider(pool.id, name);
   });
 }
 
@@ -275,7 +276,9 @@ export async function listIdentityProviders(
   const pool = await requirePool(storage, input.UserPoolId);
   const scope = `idps:${pool.id}`;
   const after = fromToken(input.NextToken, scope);
-  const page = await readPage(() => storage.listIdentityProviders(pool.id, input.MaxResults || 60, after));
+  const page = await readPage(() =>
+    storage.federation.listIdentityProviders(pool.id, input.MaxResults || 60, after),
+  );
   const out: ListIdentityProvidersResponse = {
     Providers: page.items.map((idp) => ({
       ProviderName: idp.providerName,
@@ -295,7 +298,7 @@ export async function getIdentityProviderByIdentifier(
 ): Promise<IdentityProviderType> {
   const { storage } = ctx.services;
   const pool = await requirePool(storage, poolId);
-  const idp = await storage.getIdentityProviderByIdentifier(pool.id, identifier);
+  const idp = await storage.federation.getIdentityProviderByIdentifier(pool.id, identifier);
   if (!idp)
     throw new ResourceNotFoundException(
       `Identity provider with identifier ${identifier} for tenantId ${pool.id} does not exist.`,

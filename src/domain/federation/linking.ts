@@ -59,7 +59,7 @@ async function requireExternalProvider(
   who: string,
   name: string,
 ): Promise<IdentityProviderRecord> {
-  const idp = await tx.getIdentityProvider(pool.id, name);
+  const idp = await tx.federation.getIdentityProvider(pool.id, name);
   if (!idp)
     throw new InvalidParameterException(
       `Invalid ${who}: the provider ${name} does not exist for User Pool ${pool.id}`,
@@ -81,7 +81,7 @@ function checkSocialSubject(who: string, idp: IdentityProviderRecord, attributeN
 async function destinationUser(tx: Transaction, pool: PoolRecord, d: Named): Promise<UserRecord> {
   if (d.providerName === COGNITO_PROVIDER) return requireUser(tx, pool, d.attributeValue);
   await requireExternalProvider(tx, pool, "DestinationUser", d.providerName);
-  const user = await tx.getUser(
+  const user = await tx.users.getUser(
     pool.id,
     usernameKey(pool, federatedUsername(pool, d.providerName, d.attributeValue)),
   );
@@ -115,12 +115,17 @@ export async function adminLinkProviderForUser(
         `Invalid DestinationUser: the user has immutable attributes (${immutable.join(", ")}); all attributes of a DestinationUser must be mutable.`,
       );
 
-    const existing = await tx.getIdentityLink(pool.id, s.providerName, s.attributeName, s.attributeValue);
+    const existing = await tx.federation.getIdentityLink(
+      pool.id,
+      s.providerName,
+      s.attributeName,
+      s.attributeValue,
+    );
     if (existing?.sub === user.sub)
       throw new InvalidParameterException("SourceUser is already linked to DestinationUser");
     if (existing) throw new AliasExistsException("SourceUser is already linked to another user.");
     if (s.attributeName === COGNITO_SUBJECT) {
-      const signedUp = await tx.getUser(
+      const signedUp = await tx.users.getUser(
         pool.id,
         usernameKey(pool, federatedUsername(pool, s.providerName, s.attributeValue)),
       );
@@ -131,14 +136,14 @@ export async function adminLinkProviderForUser(
           "Merging is not currently supported, provide a SourceUser that has not been signed up in order to link",
         );
     }
-    const links = await tx.identityLinksOfUser(pool.id, user.sub);
+    const links = await tx.federation.identityLinksOfUser(pool.id, user.sub);
     if (links.length >= MAX_LINKED_IDENTITIES)
       throw new LimitExceededException(
         `The maximum number of federated identities linked to a user is ${MAX_LINKED_IDENTITIES}.`,
       );
 
     try {
-      await tx.insertIdentityLink({
+      await tx.federation.insertIdentityLink({
         poolId: pool.id,
         providerName: s.providerName,
         attributeName: s.attributeName,
@@ -153,7 +158,7 @@ export async function adminLinkProviderForUser(
     }
     const list = identitiesOf(user).filter((i) => !sameIdentity(i, s.providerName, s.attributeValue));
     list.push(identityOf(idp, s.attributeValue, false, ctx.now));
-    await tx.updateUser(withIdentities(user, list, ctx.now));
+    await tx.users.updateUser(withIdentities(user, list, ctx.now));
   });
 }
 
@@ -179,17 +184,22 @@ export async function adminDisableProviderForUser(
         );
       const user = await requireUser(tx, pool, u.attributeValue);
       if (!user.passwordSignInDisabled)
-        await tx.updateUser({ ...user, passwordSignInDisabled: true, updatedAt: ctx.now });
+        await tx.users.updateUser({ ...user, passwordSignInDisabled: true, updatedAt: ctx.now });
       return;
     }
     const idp = await requireExternalProvider(tx, pool, "User", u.providerName);
     checkSocialSubject("User", idp, u.attributeName);
-    const link = await tx.getIdentityLink(pool.id, u.providerName, u.attributeName, u.attributeValue);
+    const link = await tx.federation.getIdentityLink(
+      pool.id,
+      u.providerName,
+      u.attributeName,
+      u.attributeValue,
+    );
     if (!link) throw userNotFound();
-    await tx.deleteIdentityLink(pool.id, u.providerName, u.attributeName, u.attributeValue);
-    const user = await tx.getUserBySub(pool.id, link.sub);
+    await tx.federation.deleteIdentityLink(pool.id, u.providerName, u.attributeName, u.attributeValue);
+    const user = await tx.users.getUserBySub(pool.id, link.sub);
     if (!user) return;
     const list = identitiesOf(user).filter((i) => !sameIdentity(i, u.providerName, u.attributeValue));
-    await tx.updateUser(withIdentities(user, list, ctx.now));
+    await tx.users.updateUser(withIdentities(user, list, ctx.now));
   });
 }

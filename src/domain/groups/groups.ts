@@ -33,7 +33,7 @@ export function groupNotFound(): ResourceNotFoundException {
 }
 
 export async function requireGroup(db: Reader, poolId: string, name: string): Promise<GroupRecord> {
-  const group = await db.getGroup(poolId, name);
+  const group = await db.groups.getGroup(poolId, name);
   if (!group) throw groupNotFound();
   return group;
 }
@@ -64,7 +64,7 @@ export async function createGroup(ctx: RequestContext, input: CreateGroupRequest
   checkPrecedence(input.Precedence);
   return ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, input.UserPoolId);
-    if (await tx.getGroup(pool.id, input.GroupName)) throw groupExists();
+    if (await tx.groups.getGroup(pool.id, input.GroupName)) throw groupExists();
     const group: GroupRecord = {
       poolId: pool.id,
       name: input.GroupName,
@@ -75,7 +75,7 @@ export async function createGroup(ctx: RequestContext, input: CreateGroupRequest
     if (input.RoleArn !== undefined) group.roleArn = input.RoleArn;
     if (input.Precedence !== undefined) group.precedence = input.Precedence;
     try {
-      await tx.insertGroup(group);
+      await tx.groups.insertGroup(group);
     } catch (e) {
       if (e instanceof DuplicateKeyError) throw groupExists();
       throw e;
@@ -100,7 +100,7 @@ export async function updateGroup(ctx: RequestContext, input: UpdateGroupRequest
     if (input.Description !== undefined) updated.description = input.Description;
     if (input.RoleArn !== undefined) updated.roleArn = input.RoleArn;
     if (input.Precedence !== undefined) updated.precedence = input.Precedence;
-    await tx.updateGroup(updated);
+    await tx.groups.updateGroup(updated);
     return updated;
   });
 }
@@ -110,7 +110,7 @@ export async function deleteGroup(ctx: RequestContext, poolId: string, name: str
   await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
     await requireGroup(tx, pool.id, name);
-    await tx.deleteGroup(pool.id, name);
+    await tx.groups.deleteGroup(pool.id, name);
   });
 }
 
@@ -119,7 +119,7 @@ export async function listGroups(ctx: RequestContext, input: ListGroupsRequest):
   const pool = await requirePool(storage, input.UserPoolId);
   const scope = `groups:${pool.id}`;
   const page = await readPage(() =>
-    storage.listGroups(pool.id, input.Limit || DEFAULT_LIMIT, fromToken(input.NextToken, scope)),
+    storage.groups.listGroups(pool.id, input.Limit || DEFAULT_LIMIT, fromToken(input.NextToken, scope)),
   );
   const out: ListGroupsResponse = { Groups: page.items.map(toGroupType) };
   if (page.next) out.NextToken = toToken(page.next, scope);
@@ -137,7 +137,7 @@ export async function addUserToGroup(
     const pool = await requirePool(tx, poolId);
     await requireGroup(tx, pool.id, groupName);
     const user = await requireUser(tx, pool, username);
-    await tx.addUserToGroup(pool.id, groupName, user.sub);
+    await tx.groups.addUserToGroup(pool.id, groupName, user.sub);
   });
 }
 
@@ -152,7 +152,7 @@ export async function removeUserFromGroup(
     const pool = await requirePool(tx, poolId);
     await requireGroup(tx, pool.id, groupName);
     const user = await requireUser(tx, pool, username);
-    await tx.removeUserFromGroup(pool.id, groupName, user.sub);
+    await tx.groups.removeUserFromGroup(pool.id, groupName, user.sub);
   });
 }
 
@@ -165,7 +165,7 @@ export async function listGroupsForUser(
   const user = await requireUser(storage, pool, input.Username);
   const scope = `groups-of-user:${pool.id}:${user.sub}`;
   const page = await readPage(() =>
-    storage.listGroupsForUser(
+    storage.groups.listGroupsForUser(
       pool.id,
       user.sub,
       input.Limit || DEFAULT_LIMIT,
@@ -186,7 +186,7 @@ export async function listUsersInGroup(
   const group = await requireGroup(storage, pool.id, input.GroupName);
   const scope = `users-in-group:${pool.id}:${group.name}`;
   const page = await readPage(() =>
-    storage.listUsersInGroup(
+    storage.groups.listUsersInGroup(
       pool.id,
       group.name,
       input.Limit || DEFAULT_LIMIT,

@@ -75,7 +75,7 @@ export async function simulateCodeSend(
   await ctx.services.storage.transaction(async (tx) => {
     await countCodeSend(tx, ctx, poolId, subject);
     const key = counterKey(`code-simulated:${purpose}`, subject);
-    await tx.putCounter({
+    await tx.codes.putCounter({
       poolId,
       key,
       count: 0,
@@ -99,10 +99,10 @@ async function guessWithoutCode(
   const guesses = counterKey("code-guess", subject);
   const limit = ctx.services.config.codeLimits.wrongGuesses;
   if (await windowFull(tx, ctx.now, poolId, guesses, limit)) return "exhausted";
-  const simulated = await tx.lockCounter(poolId, counterKey(`code-simulated:${purpose}`, subject));
+  const simulated = await tx.codes.lockCounter(poolId, counterKey(`code-simulated:${purpose}`, subject));
   if (simulated.expiresAt > ctx.now) {
     if (simulated.count >= MAX_WRONG_GUESSES) return "exhausted";
-    await tx.putCounter({ ...simulated, count: simulated.count + 1 });
+    await tx.codes.putCounter({ ...simulated, count: simulated.count + 1 });
   }
   await countCode(tx, ctx, poolId, guesses, limit);
   return "mismatch";
@@ -137,7 +137,7 @@ export async function issueCode(
 ): Promise<string> {
   await countCodeSend(tx, ctx, poolId, { sub });
   const code = generateCode();
-  await tx.putCode({
+  await tx.codes.putCode({
     poolId,
     sub,
     purpose,
@@ -164,7 +164,7 @@ export async function redeemCode(
   purpose: CodePurpose,
   given: string,
 ): Promise<CodeOutcome> {
-  const stored = await tx.getCode(poolId, sub, purpose);
+  const stored = await tx.codes.getCode(poolId, sub, purpose);
   // A code entered where none was sent is a guess too.
   if (!stored) {
     const outcome = await guessWithoutCode(tx, ctx, poolId, { sub }, purpose);
@@ -177,11 +177,11 @@ export async function redeemCode(
   if (stored.attempts >= MAX_WRONG_GUESSES) return "exhausted";
   const hash = hashCode(ctx.services.serverSecret, poolId, sub, purpose, given);
   if (!safeEqual(hash, stored.codeHash)) {
-    await tx.countCodeAttempt(poolId, sub, purpose);
+    await tx.codes.countCodeAttempt(poolId, sub, purpose);
     await countCode(tx, ctx, poolId, guesses, limit);
     return "mismatch";
   }
-  return (await tx.consumeCode(poolId, sub, purpose, hash)) ? "ok" : "missing";
+  return (await tx.codes.consumeCode(poolId, sub, purpose, hash)) ? "ok" : "missing";
 }
 
 export function codeMismatch(): CodeMismatchException {

@@ -162,7 +162,7 @@ export async function createPool(ctx: RequestContext, input: CreateUserPoolReque
   };
   const keys = await ctx.services.keys.newPoolKeys(pool.id, ctx.now);
   await ctx.services.storage.transaction(async (tx) => {
-    await tx.insertPool(pool);
+    await tx.pools.insertPool(pool);
     await storePoolKeys(tx, keys);
   });
   return pool;
@@ -196,7 +196,7 @@ export async function updatePool(ctx: RequestContext, input: UpdateUserPoolReque
       tags: input.UserPoolTags ? { ...input.UserPoolTags } : pool.tags,
       updatedAt: ctx.now,
     };
-    await tx.updatePool(updated);
+    await tx.pools.updatePool(updated);
   });
 }
 
@@ -216,7 +216,7 @@ export async function deletePool(ctx: RequestContext, poolId: string): Promise<v
       throw new InvalidParameterException(
         "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first.",
       );
-    await tx.deletePool(poolId);
+    await tx.pools.deletePool(poolId);
   });
   ctx.services.keys.forget(poolId);
 }
@@ -230,7 +230,7 @@ export async function addCustomAttributes(
     const pool = await requirePool(tx, poolId);
     const schema = structuredClone(pool.settings.SchemaAttributes ?? []);
     addCustom(schema, attrs);
-    await tx.updatePool({
+    await tx.pools.updatePool({
       ...pool,
       settings: { ...pool.settings, SchemaAttributes: schema },
       updatedAt: ctx.now,

@@ -37,7 +37,7 @@ export async function tagResource(
     const pool = await poolOfArn(tx, ctx, arn);
     const merged = { ...pool.tags, ...tags };
     checkTags(merged);
-    await tx.updatePool({ ...pool, tags: merged });
+    await tx.pools.updatePool({ ...pool, tags: merged });
   });
 }
 
@@ -51,7 +51,7 @@ export async function untagResource(
   await ctx.services.storage.transaction(async (tx) => {
     const pool = await poolOfArn(tx, ctx, arn);
     const remaining = Object.fromEntries(Object.entries(pool.tags).filter(([k]) => !drop.has(k)));
-    await tx.updatePool({ ...pool, tags: remaining });
+    await tx.pools.updatePool({ ...pool, tags: remaining });
   });
 }
 

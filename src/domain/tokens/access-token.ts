@@ -33,7 +33,7 @@ export async function authenticateAccessToken(
   if (!poolId || iss !== `${ctx.services.publicUrl()}/${poolId}`) throw new NotAuthorizedException(INVALID);
   const { storage } = ctx.services;
   // The pool first: a token naming no pool costs one lookup, and never touches keys.
-  const pool = await storage.getPool(poolId);
+  const pool = await storage.pools.getPool(poolId);
   if (!pool) throw new NotAuthorizedException(INVALID);
   const key = await ctx.services.keys.verificationKey(poolId, String(jwt.header.kid)).catch(() => undefined);
   if (key?.use !== "access" || !verifySignature(jwt, key.publicKey))
@@ -42,8 +42,8 @@ export async function authenticateAccessToken(
   if (typeof claims.exp !== "number" || claims.exp * 1000 <= ctx.now)
     throw new NotAuthorizedException("Access Token has expired");
   const originJti = typeof claims.origin_jti === "string" ? claims.origin_jti : "";
-  if (originJti && (await storage.isOriginRevoked(poolId, originJti))) throw accessTokenRevoked();
-  const user = await storage.getUserBySub(poolId, String(claims.sub));
+  if (originJti && (await storage.tokens.isOriginRevoked(poolId, originJti))) throw accessTokenRevoked();
+  const user = await storage.users.getUserBySub(poolId, String(claims.sub));
   if (!user) throw userNotFound();
   if (user.tokensValidAfter !== undefined && Number(claims.iat) * 1000 < user.tokensValidAfter)
     throw accessTokenRevoked();
@@ -60,7 +60,7 @@ export async function tokenCaller(ctx: RequestContext, accessToken: string): Pro
   const scopes = typeof caller.claims.scope === "string" ? caller.claims.scope.split(" ") : [];
   if (!scopes.includes(API_SCOPE))
     throw new NotAuthorizedException("Access Token does not have required scopes");
-  const client = await ctx.services.storage.getClient(caller.pool.id, caller.clientId);
+  const client = await ctx.services.storage.pools.getClient(caller.pool.id, caller.clientId);
   if (!client) throw new NotAuthorizedException("Invalid Access Token");
   return { kind: "token", ...caller, client };
 }

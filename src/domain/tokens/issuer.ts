@@ -43,7 +43,7 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
   const { pool, client, user } = req;
   const db = ctx.services.storage;
   const lifetimes = tokenLifetimes(client.settings);
-  const groups = (await db.listGroupsForUser(pool.id, user.sub, 100)).items;
+  const groups = (await db.groups.listGroupsForUser(pool.id, user.sub, 100)).items;
   const issuer = issuerFor(ctx, pool.id);
   const ev: TokenEvent = {
     authTime: Math.floor(req.authTime / 1000),
@@ -81,7 +81,7 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
     createdAt: ctx.now,
     expiresAt: ctx.now + lifetimes.refresh * 1000,
   };
-  await db.transaction((tx) => tx.insertRefreshToken(refresh));
+  await db.transaction((tx) => tx.tokens.insertRefreshToken(refresh));
   result.RefreshToken = token;
   return result;
 }

@@ -42,7 +42,7 @@ export async function newPoolKeys(poolId: string, now: number): Promise<SigningK
 }
 
 export async function storePoolKeys(tx: Transaction, keys: readonly SigningKeyRecord[]): Promise<void> {
-  for (const k of keys) await tx.insertSigningKey(k);
+  for (const k of keys) await tx.tokens.insertSigningKey(k);
 }
 
 /** What a sealed private key is bound to: its pool and kid. */
@@ -86,13 +86,13 @@ export class KeyRing implements SigningKeys {
   async keys(poolId: string, now: number, db: Reader = this.storage): Promise<PoolKey[]> {
     const cached = this.cache.get(poolId);
     if (cached) return cached;
-    let records = await db.signingKeys(poolId);
+    let records = await db.tokens.signingKeys(poolId);
     if (records.length === 0) {
       const fresh = await this.newPoolKeys(poolId, now);
       await this.storage.transaction(async (tx) => {
-        if ((await tx.signingKeys(poolId)).length === 0) await storePoolKeys(tx, fresh);
+        if ((await tx.tokens.signingKeys(poolId)).length === 0) await storePoolKeys(tx, fresh);
       });
-      records = await this.storage.signingKeys(poolId);
+      records = await this.storage.tokens.signingKeys(poolId);
     }
     return this.remember(poolId, records);
   }
@@ -121,7 +121,7 @@ export class KeyRing implements SigningKeys {
   async verificationKey(poolId: string, kid: string): Promise<PoolKey | undefined> {
     let keys = this.cache.get(poolId);
     if (!keys) {
-      const records = await this.storage.signingKeys(poolId);
+      const records = await this.storage.tokens.signingKeys(poolId);
       if (records.length === 0) return undefined;
       keys = this.remember(poolId, records);
     }

@@ -26,7 +26,7 @@ import { hashRefreshToken } from "./issuer.ts";
  * earlier token of this second is caught by its revoked origin.
  */
 export async function endAllSessions(tx: Transaction, user: UserRecord, now: number): Promise<UserRecord> {
-  await tx.revokeUserTokens(user.poolId, user.sub, now);
+  await tx.tokens.revokeUserTokens(user.poolId, user.sub, now);
   return { ...user, tokensValidAfter: Math.floor(now / 1000) * 1000 };
 }
 
@@ -38,9 +38,9 @@ export async function endAllSessions(tx: Transaction, user: UserRecord, now: num
  */
 export async function revokeRefreshToken(ctx: RequestContext, input: RevokeTokenRequest): Promise<void> {
   const { storage } = ctx.services;
-  const client = await storage.getClientById(input.ClientId);
+  const client = await storage.pools.getClientById(input.ClientId);
   if (!client) throw new UnauthorizedException(`Invalid client id: ${input.ClientId}`);
-  const secrets = await storage.listClientSecrets(client.poolId, client.clientId);
+  const secrets = await storage.pools.listClientSecrets(client.poolId, client.clientId);
   if (secrets.length > 0) {
     if (!input.ClientSecret)
       throw new UnauthorizedException(
@@ -53,9 +53,9 @@ export async function revokeRefreshToken(ctx: RequestContext, input: RevokeToken
     throw new UnsupportedOperationException("Token revocation is not enabled for this app client.");
   // Lanyard's refresh tokens are opaque; a JWT is an access or ID token, which cannot be revoked.
   if (decodeJwt(input.Token)) throw new UnsupportedTokenTypeException("Only refresh tokens can be revoked.");
-  const record = await storage.getRefreshToken(hashRefreshToken(input.Token));
+  const record = await storage.tokens.getRefreshToken(hashRefreshToken(input.Token));
   if (!record) return;
   if (record.poolId !== client.poolId || record.clientId !== client.clientId)
     throw new UnauthorizedException("The token was not issued to this app client.");
-  await storage.transaction((tx) => tx.revokeOrigin(record.poolId, record.originJti, ctx.now));
+  await storage.transaction((tx) => tx.tokens.revokeOrigin(record.poolId, record.originJti, ctx.now));
 }

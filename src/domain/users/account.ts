@@ -20,7 +20,7 @@ import { attemptLimitExceeded, incorrectCredentials } from "../errors.ts";
 /** The signed-in user re-read inside a transaction (what `LocateUser` of attribute updates wants). */
 export function locateSignedIn(caller: TokenCaller) {
   return async (tx: Transaction): Promise<{ pool: PoolRecord; user: UserRecord }> => {
-    const user = await tx.getUserBySub(caller.pool.id, caller.user.sub);
+    const user = await tx.users.getUserBySub(caller.pool.id, caller.user.sub);
     if (!user) throw userNotFound();
     return { pool: caller.pool, user };
   };
@@ -38,7 +38,7 @@ export async function getUser(ctx: RequestContext, caller: TokenCaller): Promise
 /** DeleteUser: the account goes, and with it every token and code (storage cascades). */
 export async function deleteSelf(ctx: RequestContext, caller: TokenCaller): Promise<void> {
   const { pool, user } = caller;
-  await ctx.services.storage.transaction((tx) => tx.deleteUser(pool.id, user.sub));
+  await ctx.services.storage.transaction((tx) => tx.users.deleteUser(pool.id, user.sub));
 }
 
 /**
@@ -67,11 +67,11 @@ export async function changePassword(
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, proposed, false, ctx.now);
   await ctx.services.storage.transaction(async (tx) => {
-    const current = await tx.getUserBySub(pool.id, user.sub);
+    const current = await tx.users.getUserBySub(pool.id, user.sub);
     if (!current) throw userNotFound();
     const next: UserRecord = { ...current, password: credential, updatedAt: ctx.now };
     if (history) next.passwordHistory = history;
-    await tx.updateUser(next);
+    await tx.users.updateUser(next);
   });
 }
 
@@ -79,9 +79,9 @@ export async function changePassword(
 export async function globalSignOut(ctx: RequestContext, caller: TokenCaller): Promise<void> {
   const { pool, user } = caller;
   await ctx.services.storage.transaction(async (tx) => {
-    const current = await tx.getUserBySub(pool.id, user.sub);
+    const current = await tx.users.getUserBySub(pool.id, user.sub);
     if (!current) throw userNotFound();
-    await tx.updateUser(await endAllSessions(tx, current, ctx.now));
+    await tx.users.updateUser(await endAllSessions(tx, current, ctx.now));
   });
 }
 
@@ -94,6 +94,6 @@ export async function adminUserGlobalSignOut(
   await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
     const user = await requireUser(tx, pool, username);
-    await tx.updateUser(await endAllSessions(tx, user, ctx.now));
+    await tx.users.updateUser(await endAllSessions(tx, user, ctx.now));
   });
 }

@@ -53,7 +53,7 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
       input.TemporaryPassword ?? generateTemporaryPassword(pool.settings.Policies?.PasswordPolicy);
     const { credential } = await newCredential(pool, user, password, true, ctx.now);
     const updated: UserRecord = { ...user, password: credential, updatedAt: ctx.now };
-    await storage.transaction((tx) => tx.updateUser(updated));
+    await storage.transaction((tx) => tx.users.updateUser(updated));
     const to = invitationDestinations(input.DesiredDeliveryMediums, updated.attributes);
     await sendInvitations(ctx, pool, input.Username, to, password, "resend_invitation");
     return toUserType(updated);
@@ -93,7 +93,7 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);
     await claimAliases(tx, pool, user, input.ForceAliasCreation === true, ctx.now);
     try {
-      await tx.insertUser(user);
+      await tx.users.insertUser(user);
     } catch (e) {
       if (e instanceof DuplicateKeyError) throw usernameExists();
       throw e;
@@ -137,7 +137,7 @@ export async function changeUser(
     const user = await requireUser(tx, pool, username);
     const next = await change(user);
     if (!next) return user;
-    await tx.updateUser(next);
+    await tx.users.updateUser(next);
     return next;
   });
 }
@@ -214,7 +214,7 @@ export async function adminResetUserPassword(
       throw new InvalidParameterException(
         "Cannot reset password for the user as there is no registered/verified email or phone_number",
       );
-    await tx.updateUser({ ...user, status: "RESET_REQUIRED", updatedAt: ctx.now });
+    await tx.users.updateUser({ ...user, status: "RESET_REQUIRED", updatedAt: ctx.now });
     const to = recoveryDestination(pool, user.attributes);
     if (!to) return undefined;
     return { pool, user, pending: await issuePendingCode(tx, ctx, pool.id, user.sub, "forgot_password", to) };
@@ -246,7 +246,7 @@ export async function setEnabled(
     if (user.enabled === enabled) return;
     const next: UserRecord = { ...user, enabled, updatedAt: ctx.now };
     // Disabling ends every session for good: re-enabling does not bring old tokens back.
-    await tx.updateUser(enabled ? next : await endAllSessions(tx, next, ctx.now));
+    await tx.users.updateUser(enabled ? next : await endAllSessions(tx, next, ctx.now));
   });
 }
 
@@ -254,7 +254,7 @@ export async function adminDeleteUser(ctx: RequestContext, poolId: string, usern
   await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
     const user = await requireUser(tx, pool, username);
-    await tx.deleteUser(pool.id, user.sub);
+    await tx.users.deleteUser(pool.id, user.sub);
   });
 }
 
@@ -268,7 +268,7 @@ export async function listUsers(
   const limit = input.Limit || 60;
   const scope = `users:${pool.id}:${input.Filter ?? ""}`;
   const after = fromToken(input.PaginationToken, scope);
-  const page = await readPage(() => storage.listUsers(pool.id, limit, filter, after));
+  const page = await readPage(() => storage.users.listUsers(pool.id, limit, filter, after));
   const only = input.AttributesToGet ? new Set(input.AttributesToGet) : undefined;
   // Cognito answers an error, not a partial list, when a listed user has no value for an attribute
   // asked for: narrow the list with a Filter, or ask for attributes every user has.

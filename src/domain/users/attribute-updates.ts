@@ -198,9 +198,9 @@ export async function updateUserAttributes(
     }
     await checkUsernameAttributes(tx, pool, user, next);
     await claimAliases(tx, pool, next, false, ctx.now);
-    await tx.updateUser(next);
+    await tx.users.updateUser(next);
     // A code sent for an earlier value must not verify the new one.
-    for (const name of changed) await tx.deleteCode(pool.id, user.sub, `verify:${name}`);
+    for (const name of changed) await tx.codes.deleteCode(pool.id, user.sub, `verify:${name}`);
     return { pool, user: next, codes: await issueVerificationCodes(tx, ctx, next, verify) };
   });
   const details: CodeDeliveryDetailsType[] = [];
@@ -219,7 +219,7 @@ async function checkUsernameAttributes(
   for (const attr of pool.settings.UsernameAttributes ?? []) {
     const value = next.attributes[attr];
     if (value === undefined || value === before.attributes[attr]) continue;
-    const taken = (await tx.findUsersByAlias(pool.id, attr, value)).some((u) => u.sub !== before.sub);
+    const taken = (await tx.users.findUsersByAlias(pool.id, attr, value)).some((u) => u.sub !== before.sub);
     if (taken) throw new AliasExistsException(`An account with the given ${attr} already exists.`);
   }
 }
@@ -236,8 +236,8 @@ export async function deleteUserAttributes(
     if (writer.kind === "user") checkWritable(pool, writer.client, names);
     let next: UserRecord = { ...user, attributes: { ...user.attributes }, updatedAt: ctx.now };
     for (const name of names) next = removeAttribute(pool, next, name);
-    await tx.updateUser(next);
+    await tx.users.updateUser(next);
     for (const name of names)
-      if (isVerifiable(name)) await tx.deleteCode(pool.id, user.sub, `verify:${name}`);
+      if (isVerifiable(name)) await tx.codes.deleteCode(pool.id, user.sub, `verify:${name}`);
   });
 }

@@ -67,17 +67,17 @@ export async function verifyUserAttribute(
   const { pool } = caller;
   valueToVerify(caller.user, attr);
   await redeemCodeOrThrow(ctx, pool.id, caller.user.sub, `verify:${attr}`, code, async (tx) => {
-    const user = await tx.getUserBySub(pool.id, caller.user.sub);
+    const user = await tx.users.getUserBySub(pool.id, caller.user.sub);
     if (!user) throw userNotFound();
     const value = valueToVerify(user, attr);
     let next: UserRecord = withPending(user, attr, undefined);
     next = { ...next, attributes: { ...next.attributes, [attr]: value, [VERIFIED_FLAG[attr]]: "true" } };
     next.updatedAt = ctx.now;
     if ((pool.settings.UsernameAttributes ?? []).includes(attr) && value !== user.attributes[attr]) {
-      const taken = (await tx.findUsersByAlias(pool.id, attr, value)).some((u) => u.sub !== user.sub);
+      const taken = (await tx.users.findUsersByAlias(pool.id, attr, value)).some((u) => u.sub !== user.sub);
       if (taken) throw new InvalidParameterException(`An account with the given ${attr} already exists.`);
     }
     await claimAliases(tx, pool, next, false, ctx.now);
-    await tx.updateUser(next);
+    await tx.users.updateUser(next);
   });
 }

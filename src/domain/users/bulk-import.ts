@@ -194,7 +194,7 @@ async function store(tx: Transaction, pool: PoolRecord, p: Prepared, now: number
   await checkUsernameAttributeFree(tx, pool, p.asAttribute, p.given);
   await claimAliases(tx, pool, p.user, false, now);
   try {
-    await tx.insertUser(p.user);
+    await tx.users.insertUser(p.user);
   } catch (e) {
     if (e instanceof DuplicateKeyError) throw usernameExists();
     throw e;
@@ -210,7 +210,7 @@ async function store(tx: Transaction, pool: PoolRecord, p: Prepared, now: number
 async function insertAtOnce(storage: Storage, pool: PoolRecord, prepared: Prepared[]): Promise<boolean> {
   if (aliasAttributes(pool).length > 0) return false;
   try {
-    await storage.transaction((tx) => tx.insertUsers(prepared.map((p) => p.user)));
+    await storage.transaction((tx) => tx.users.insertUsers(prepared.map((p) => p.user)));
     return true;
   } catch (e) {
     if (e instanceof DuplicateKeyError) return false;

@@ -91,10 +91,10 @@ export async function rehashIfStale(
   }
   const { storage, logger } = ctx.services;
   return storage.transaction(async (tx) => {
-    const current = await tx.getUserBySub(user.poolId, user.sub);
+    const current = await tx.users.getUserBySub(user.poolId, user.sub);
     if (!current?.password || current.password.hash !== stale.hash) return current ?? user;
     const next: UserRecord = { ...current, password: { ...current.password, hash } };
-    await tx.updateUser(next);
+    await tx.users.updateUser(next);
     logger.debug("password rehashed", { userPoolId: user.poolId, sub: user.sub });
     return next;
   });

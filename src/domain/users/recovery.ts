@@ -97,7 +97,7 @@ export async function confirmForgotPassword(
     "forgot_password",
     input.ConfirmationCode,
     async (tx) => {
-      const current = await tx.getUserBySub(pool.id, user.sub);
+      const current = await tx.users.getUserBySub(pool.id, user.sub);
       if (!current) throw usernameNotFound();
       const next: UserRecord = {
         ...current,
@@ -106,9 +106,9 @@ export async function confirmForgotPassword(
         updatedAt: ctx.now,
       };
       if (history) next.passwordHistory = history;
-      await tx.updateUser(next);
+      await tx.users.updateUser(next);
       // A new password starts the failed sign-in count afresh; issued tokens stay valid.
-      await tx.deleteCounter(pool.id, signInCounterKey({ sub: user.sub }));
+      await tx.codes.deleteCounter(pool.id, signInCounterKey({ sub: user.sub }));
     },
     hideUsers,
   );

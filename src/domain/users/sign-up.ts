@@ -106,7 +106,7 @@ export async function signUp(
     await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);
     await claimAliases(tx, pool, user, false, ctx.now);
     try {
-      await tx.insertUser(user);
+      await tx.users.insertUser(user);
     } catch (e) {
       if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User already exists");
       throw e;
@@ -145,7 +145,7 @@ export async function confirmSignUp(
     "signup",
     input.ConfirmationCode,
     async (tx) => {
-      const current = await tx.getUserBySub(pool.id, user.sub);
+      const current = await tx.users.getUserBySub(pool.id, user.sub);
       if (!current) throw usernameNotFound();
       if (current.status !== "UNCONFIRMED")
         throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${current.status}`);
@@ -159,7 +159,7 @@ export async function confirmSignUp(
       const to = signUpDestination(pool, current.attributes);
       if (to) next.attributes[`${to.attribute}_verified`] = "true";
       await claimAliases(tx, pool, next, input.ForceAliasCreation === true, ctx.now);
-      await tx.updateUser(next);
+      await tx.users.updateUser(next);
     },
     hideUsers,
   );

@@ -43,11 +43,11 @@ function verifiedFlag(attr: AliasAttribute): string | undefined {
  * phone_number_verified), except in pools that sign in with email or phone as the username.
  */
 export async function findUser(db: Reader, pool: PoolRecord, name: string): Promise<UserRecord | undefined> {
-  const direct = await db.getUser(pool.id, usernameKey(pool, name));
+  const direct = await db.users.getUser(pool.id, usernameKey(pool, name));
   if (direct) return direct;
   const usernameAttrs = new Set<string>(pool.settings.UsernameAttributes ?? []);
   for (const attr of aliasAttributes(pool)) {
-    const candidates = await db.findUsersByAlias(pool.id, attr, name);
+    const candidates = await db.users.findUsersByAlias(pool.id, attr, name);
     const flag = verifiedFlag(attr);
     const found = candidates.find(
       (u) => usernameAttrs.has(attr) || flag === undefined || isTrue(u.attributes[flag]),
@@ -124,7 +124,7 @@ export async function claimAliases(
     const flag = verifiedFlag(attr);
     const counts = usernameAttrs.has(attr) || flag === undefined || isTrue(user.attributes[flag]);
     if (!counts) continue;
-    const others = (await tx.findUsersByAlias(pool.id, attr, value)).filter((u) => u.sub !== user.sub);
+    const others = (await tx.users.findUsersByAlias(pool.id, attr, value)).filter((u) => u.sub !== user.sub);
     for (const other of others) {
       const claimed = usernameAttrs.has(attr) || flag === undefined || isTrue(other.attributes[flag]);
       if (!claimed) continue;
@@ -139,7 +139,7 @@ export async function claimAliases(
       const moved = { ...other, attributes: { ...other.attributes }, updatedAt: now };
       if (flag) moved.attributes[flag] = "false";
       else delete moved.attributes[attr];
-      await tx.updateUser(moved);
+      await tx.users.updateUser(moved);
     }
   }
 }
@@ -214,6 +214,6 @@ export async function checkUsernameAttributeFree(
   asAttribute: "email" | "phone_number" | undefined,
   given: string,
 ): Promise<void> {
-  if (asAttribute && (await db.findUsersByAlias(pool.id, asAttribute, given)).length > 0)
+  if (asAttribute && (await db.users.findUsersByAlias(pool.id, asAttribute, given)).length > 0)
     throw new UsernameExistsException(`An account with the given ${asAttribute} already exists.`);
 }

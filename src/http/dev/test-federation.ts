@@ -42,7 +42,7 @@ export const testFederation: HttpPlugin = async (app, { services }) => {
   app.post("/_lanyard/federated-sign-in", async (req, reply) => {
     try {
       const { clientId, providerName, claims } = parse(req.body);
-      const client = await services.storage.getClientById(clientId);
+      const client = await services.storage.pools.getClientById(clientId);
       if (!client) throw new ResourceNotFoundException(`User pool client ${clientId} does not exist.`);
       const pool = await requirePool(services.storage, client.poolId);
       const ctx = requestContext(services, req, { region: pool.region });

@@ -9,7 +9,7 @@ export const operation = defineOperation(
   { caller: "client" },
   async (input, ctx, caller) => {
     const call = publicCall(caller);
-    const secrets = await ctx.services.storage.listClientSecrets(call.pool.id, call.client.clientId);
+    const secrets = await ctx.services.storage.pools.listClientSecrets(call.pool.id, call.client.clientId);
     if (secrets.length > 0) {
       const given = input.ClientSecret ?? "";
       if (!secrets.some((s) => safeEqual(s.secret, given)))

@@ -5,7 +5,7 @@ import { defineOperation } from "../define.ts";
 
 export const operation = defineOperation("ListUserPools", { caller: "admin" }, async (input, ctx) => {
   const page = await readPage(() =>
-    ctx.services.storage.listPools(
+    ctx.services.storage.pools.listPools(
       ctx.region,
       input.MaxResults,
       fromToken(input.NextToken, `pools:${ctx.region}`),

@@ -2,14 +2,21 @@
  * PostgreSQL on npm `pg`: a connection pool, reads outside transactions straight from the pool
  * (point lookups batched, batch.ts), and explicit transactions on one connection (BEGIN ... COMMIT,
  * ROLLBACK when fn throws, run again after a deadlock) at READ COMMITTED, with the row locks
- * described in postgres-ops.ts. Several Lanyard instances can share one database: everything they
+ * described in db.ts, one file per repository. Several Lanyard instances can share one database: everything they
  * share lives in it.
  */
 import pg from "pg";
+import { readerOf } from "../readers.ts";
 import type { Reader, Storage, Transaction } from "../storage.ts";
+import { PostgresCodes } from "./codes.ts";
+import type { Db } from "./db.ts";
+import { PostgresFederation } from "./federation.ts";
+import { PostgresGroups } from "./groups.ts";
 import { MIGRATIONS } from "./migrations.ts";
-import { type Db, PostgresOps } from "./postgres-ops.ts";
+import { PostgresPools } from "./pools.ts";
 import type { Param, Row } from "./rows.ts";
+import { PostgresTokens } from "./tokens.ts";
+import { PostgresUsers } from "./users.ts";
 
 /** Errors after which a transaction is run again from the start (it was rolled back, nothing kept). */
 const RETRYABLE = new Set(["40001", "40P01"]);
@@ -73,9 +80,29 @@ function db(target: pg.Pool | pg.PoolClient, onQuery?: PostgresOptions["onQuery"
   };
 }
 
+/** Every repository on one statement runner: a transaction's connection, or the pool (batched point reads). */
+function repositories(db: Db, inTransaction: boolean): Transaction {
+  return {
+    pools: new PostgresPools(db, inTransaction),
+    users: new PostgresUsers(db, inTransaction),
+    groups: new PostgresGroups(db, inTransaction),
+    tokens: new PostgresTokens(db, inTransaction),
+    codes: new PostgresCodes(db, inTransaction),
+    federation: new PostgresFederation(db, inTransaction),
+  };
+}
+
+/** Reads outside transactions run straight away, on the pool. */
+const direct = <T>(read: () => Promise<T>): Promise<T> => read();
+
 export class PostgresStorage implements Storage {
   private readonly pool: pg.Pool;
-  private readonly reads: PostgresOps;
+  readonly pools: Reader["pools"];
+  readonly users: Reader["users"];
+  readonly groups: Reader["groups"];
+  readonly tokens: Reader["tokens"];
+  readonly codes: Reader["codes"];
+  readonly federation: Reader["federation"];
   private readonly onQuery: PostgresOptions["onQuery"];
 
   constructor(options: PostgresOptions) {
@@ -95,7 +122,14 @@ export class PostgresStorage implements Storage {
     // listener the error would end the process.
     this.pool.on("error", (e) => options.onError?.(e));
     this.onQuery = options.onQuery;
-    this.reads = new PostgresOps(db(this.pool, this.onQuery), false);
+    // The reads, straight from the pool (committed data only), point reads batched.
+    const reads = readerOf(repositories(db(this.pool, this.onQuery), false), direct);
+    this.pools = reads.pools;
+    this.users = reads.users;
+    this.groups = reads.groups;
+    this.tokens = reads.tokens;
+    this.codes = reads.codes;
+    this.federation = reads.federation;
   }
 
   async migrate(): Promise<void> {
@@ -176,7 +210,7 @@ export class PostgresStorage implements Storage {
     let broken: Error | undefined;
     try {
       await client.query("BEGIN");
-      const tx = new PostgresOps(db(client, this.onQuery), true);
+      const tx = repositories(db(client, this.onQuery), true);
       let result: T;
       try {
         result = await fn(tx);
@@ -204,87 +238,5 @@ export class PostgresStorage implements Storage {
 
   async close(): Promise<void> {
     await this.pool.end();
-  }
-
-  /** The reads, straight from the pool (committed data only). */
-  private get r(): Reader {
-    return this.reads;
-  }
-
-  getPool(poolId: string) {
-    return this.r.getPool(poolId);
-  }
-  listPools(region: string, limit: number, after?: string) {
-    return this.r.listPools(region, limit, after);
-  }
-  getClient(poolId: string, clientId: string) {
-    return this.r.getClient(poolId, clientId);
-  }
-  getClientById(clientId: string) {
-    return this.r.getClientById(clientId);
-  }
-  listClients(poolId: string, limit: number, after?: string) {
-    return this.r.listClients(poolId, limit, after);
-  }
-  listClientSecrets(poolId: string, clientId: string) {
-    return this.r.listClientSecrets(poolId, clientId);
-  }
-  getUser(poolId: string, usernameKey: string) {
-    return this.r.getUser(poolId, usernameKey);
-  }
-  getUserBySub(poolId: string, sub: string) {
-    return this.r.getUserBySub(poolId, sub);
-  }
-  findUsersByAlias(
-    poolId: string,
-    attribute: "email" | "phone_number" | "preferred_username",
-    value: string,
-  ) {
-    return this.r.findUsersByAlias(poolId, attribute, value);
-  }
-  listUsers(poolId: string, limit: number, filter?: Parameters<Reader["listUsers"]>[2], after?: string) {
-    return this.r.listUsers(poolId, limit, filter, after);
-  }
-  getGroup(poolId: string, name: string) {
-    return this.r.getGroup(poolId, name);
-  }
-  listGroups(poolId: string, limit: number, after?: string) {
-    return this.r.listGroups(poolId, limit, after);
-  }
-  listGroupsForUser(poolId: string, userId: string, limit: number, after?: string) {
-    return this.r.listGroupsForUser(poolId, userId, limit, after);
-  }
-  listUsersInGroup(poolId: string, groupName: string, limit: number, after?: string) {
-    return this.r.listUsersInGroup(poolId, groupName, limit, after);
-  }
-  signingKeys(poolId: string) {
-    return this.r.signingKeys(poolId);
-  }
-  getAuthSession(id: string, now: number) {
-    return this.r.getAuthSession(id, now);
-  }
-  getCode(poolId: string, sub: string, purpose: string) {
-    return this.r.getCode(poolId, sub, purpose);
-  }
-  getRefreshToken(tokenHash: string) {
-    return this.r.getRefreshToken(tokenHash);
-  }
-  isOriginRevoked(poolId: string, originJti: string) {
-    return this.r.isOriginRevoked(poolId, originJti);
-  }
-  getIdentityProvider(poolId: string, providerName: string) {
-    return this.r.getIdentityProvider(poolId, providerName);
-  }
-  getIdentityProviderByIdentifier(poolId: string, identifier: string) {
-    return this.r.getIdentityProviderByIdentifier(poolId, identifier);
-  }
-  listIdentityProviders(poolId: string, limit: number, after?: string) {
-    return this.r.listIdentityProviders(poolId, limit, after);
-  }
-  getIdentityLink(poolId: string, providerName: string, attributeName: string, attributeValue: string) {
-    return this.r.getIdentityLink(poolId, providerName, attributeName, attributeValue);
-  }
-  identityLinksOfUser(poolId: string, sub: string) {
-    return this.r.identityLinksOfUser(poolId, sub);
   }
 }

@@ -1,160 +1,16 @@
 /**
- * Records to PostgreSQL rows and back. The same columns and encodings as the SQLite backend, so
- * both keep identical records: JSON text, enabled as "Enabled"/"Disabled", sign-in state as one
- * JSON column. BIGINT arrives from `pg` as a string and is turned back into a number here.
+ * What the PostgreSQL backend sends with its statements: parameters, and the users columns as
+ * parameters. The rows come back to records through the shared mappers (../rows.ts).
  */
-import type {
-  AuthSessionRecord,
-  ClientRecord,
-  ClientSecretRecord,
-  CodeRecord,
-  GroupRecord,
-  IdentityLinkRecord,
-  IdentityProviderRecord,
-  PoolRecord,
-  RefreshTokenRecord,
-  SigningKeyRecord,
-  UserRecord,
-} from "../records.ts";
-import { USER_COLUMNS, type UserColumn, userColumnValues, userFromColumns } from "../user-row.ts";
+import type { UserRecord } from "../records.ts";
+import { USER_COLUMNS, userColumnValues } from "../user-row.ts";
 
-export type Row = Record<string, unknown>;
+export type { Row } from "../rows.ts";
 export type Param = string | number | null | readonly (string | null)[];
-
-const str = (v: unknown): string => v as string;
-const num = (v: unknown): number => Number(v);
-
-export function poolFromRow(r: Row): PoolRecord {
-  return {
-    id: str(r.id),
-    name: str(r.name),
-    region: str(r.region),
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-    settings: JSON.parse(str(r.settings)),
-    tags: JSON.parse(str(r.tags)),
-    userCount: num(r.user_count),
-  };
-}
-
-export function clientFromRow(r: Row): ClientRecord {
-  return {
-    poolId: str(r.pool_id),
-    clientId: str(r.client_id),
-    name: str(r.name),
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-    settings: JSON.parse(str(r.settings)),
-  };
-}
-
-export function clientSecretFromRow(r: Row): ClientSecretRecord {
-  return {
-    poolId: str(r.pool_id),
-    clientId: str(r.client_id),
-    secretId: str(r.secret_id),
-    secret: str(r.secret),
-    createdAt: num(r.created_at),
-  };
-}
-
-export function userFromRow(r: Row): UserRecord {
-  return userFromColumns(r as Record<UserColumn, unknown>);
-}
 
 export { USER_COLUMNS };
 
 export function userParams(u: UserRecord): Param[] {
   const values = userColumnValues(u);
   return USER_COLUMNS.map((c) => values[c]);
-}
-
-export function groupFromRow(r: Row): GroupRecord {
-  const g: GroupRecord = {
-    poolId: str(r.pool_id),
-    name: str(r.name),
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-  };
-  if (r.description !== null) g.description = str(r.description);
-  if (r.role_arn !== null) g.roleArn = str(r.role_arn);
-  if (r.precedence !== null) g.precedence = num(r.precedence);
-  return g;
-}
-
-export function signingKeyFromRow(r: Row): SigningKeyRecord {
-  return {
-    poolId: str(r.pool_id),
-    kid: str(r.kid),
-    use: str(r.use) as "id" | "access",
-    privateKeyPem: str(r.private_key),
-    publicJwk: JSON.parse(str(r.public_jwk)),
-    createdAt: num(r.created_at),
-  };
-}
-
-export function authSessionFromRow(r: Row): AuthSessionRecord {
-  return {
-    id: str(r.id),
-    poolId: str(r.pool_id),
-    clientId: str(r.client_id),
-    data: JSON.parse(str(r.data)),
-    expiresAt: num(r.expires_at),
-  };
-}
-
-export function codeFromRow(r: Row): CodeRecord {
-  return {
-    poolId: str(r.pool_id),
-    sub: str(r.sub),
-    purpose: str(r.purpose),
-    codeHash: str(r.code_hash),
-    expiresAt: num(r.expires_at),
-    attempts: num(r.attempts),
-    createdAt: num(r.created_at),
-  };
-}
-
-export function refreshTokenFromRow(r: Row): RefreshTokenRecord {
-  const t: RefreshTokenRecord = {
-    tokenHash: str(r.token_hash),
-    poolId: str(r.pool_id),
-    clientId: str(r.client_id),
-    sub: str(r.sub),
-    originJti: str(r.origin_jti),
-    authTime: num(r.auth_time),
-    createdAt: num(r.created_at),
-    expiresAt: num(r.expires_at),
-  };
-  if (r.replaced_at !== null) t.replacedAt = num(r.replaced_at);
-  if (r.revoked_at !== null) t.revokedAt = num(r.revoked_at);
-  return t;
-}
-
-/** A provider row with its identifiers (an `identifiers` text[] column, in position order). */
-export function identityProviderFromRow(r: Row): IdentityProviderRecord {
-  const idp: IdentityProviderRecord = {
-    poolId: str(r.pool_id),
-    providerName: str(r.provider_name),
-    providerType: str(r.provider_type),
-    providerDetails: JSON.parse(str(r.provider_details)),
-    attributeMapping: JSON.parse(str(r.attribute_mapping)),
-    idpIdentifiers: (r.identifiers as string[] | null) ?? [],
-    createdAt: num(r.created_at),
-    updatedAt: num(r.updated_at),
-  };
-  if (r.acr_mapping !== null && r.acr_mapping !== undefined) idp.acrMapping = JSON.parse(str(r.acr_mapping));
-  if (r.saml_metadata !== null && r.saml_metadata !== undefined) idp.samlMetadata = str(r.saml_metadata);
-  return idp;
-}
-
-export function identityLinkFromRow(r: Row): IdentityLinkRecord {
-  return {
-    poolId: str(r.pool_id),
-    providerName: str(r.provider_name),
-    attributeName: str(r.attribute_name),
-    attributeValue: str(r.attribute_value),
-    sub: str(r.sub),
-    createdAt: num(r.created_at),
-  };
 }

@@ -61,7 +61,7 @@ async function answer(
   const state = await readSession(ctx, call.client, session);
   if (state.challenge !== "NEW_PASSWORD_REQUIRED") throw sessionExpired();
   const { storage } = ctx.services;
-  const user = await storage.getUserBySub(call.pool.id, String(state.sub));
+  const user = await storage.users.getUserBySub(call.pool.id, String(state.sub));
   if (user?.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
 
   const attrs = new Map<string, string>();
@@ -82,7 +82,7 @@ async function answer(
   const { credential, history } = await newCredential(call.pool, user, newPassword, false, ctx.now);
   const updated = await storage.transaction(async (tx) => {
     await consumeSession(tx, ctx, call.client, session);
-    const current = await tx.getUserBySub(call.pool.id, user.sub);
+    const current = await tx.users.getUserBySub(call.pool.id, user.sub);
     if (current?.status !== "FORCE_CHANGE_PASSWORD") throw sessionExpired();
     const next = {
       ...current,
@@ -93,7 +93,7 @@ async function answer(
       updatedAt: ctx.now,
     };
     await claimAliases(tx, call.pool, next, false, ctx.now);
-    await tx.updateUser(next);
+    await tx.users.updateUser(next);
     return next;
   });
   return { signedIn: updated };

@@ -81,7 +81,7 @@ async function answer(
   // The check is reserved before the claim is verified (see lockout.ts).
   await reservePasswordCheck(ctx, call.pool.id, subject, username);
   const sub = typeof state.sub === "string" ? state.sub : undefined;
-  const user = sub ? await ctx.services.storage.getUserBySub(call.pool.id, sub) : undefined;
+  const user = sub ? await ctx.services.storage.users.getUserBySub(call.pool.id, sub) : undefined;
   const claimOk =
     when === "ok" &&
     username === state.username &&

@@ -25,10 +25,10 @@ interface FoundToken {
 
 async function findToken(ctx: RequestContext, call: AuthCall, token: string): Promise<FoundToken> {
   const { storage } = ctx.services;
-  const record = await storage.getRefreshToken(hashRefreshToken(token));
+  const record = await storage.tokens.getRefreshToken(hashRefreshToken(token));
   if (!record || record.clientId !== call.client.clientId || record.poolId !== call.pool.id)
     throw invalidRefreshToken();
-  return { record, user: await storage.getUserBySub(call.pool.id, record.sub) };
+  return { record, user: await storage.users.getUserBySub(call.pool.id, record.sub) };
 }
 
 /**
@@ -81,10 +81,10 @@ async function refresh(
     if (ctx.now > record.replacedAt + grace) throw invalidRefreshToken();
   } else if (
     rotate &&
-    !(await storage.transaction((tx) => tx.replaceRefreshToken(record.tokenHash, ctx.now)))
+    !(await storage.transaction((tx) => tx.tokens.replaceRefreshToken(record.tokenHash, ctx.now)))
   ) {
     // Another request rotated this token a moment ago; only the grace period lets this one through.
-    const again = await storage.getRefreshToken(record.tokenHash);
+    const again = await storage.tokens.getRefreshToken(record.tokenHash);
     if (!again?.replacedAt || ctx.now > again.replacedAt + grace) throw invalidRefreshToken();
   }
   return issueTokens(ctx, {
