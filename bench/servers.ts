@@ -6,6 +6,8 @@ import net from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { spawnLanyard } from "../test/support/process.ts";
+
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface RunningServer {
@@ -154,48 +156,21 @@ export async function startLanyard(dataDir: string, options: LanyardOptions = {}
   const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
   const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
   const hashingArgs = hashing ? ["--password-hashing", hashing] : [];
-  const spawned = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      ...nodeArgs,
-      join(root, "bin", "lanyard.js"),
-      "--host",
-      "127.0.0.1",
-      "--port",
-      "0",
-      ...storageArgs,
-      ...hashingArgs,
-    ],
-    { cwd: root, env: cleanEnv({ LANYARD_LOG_LEVEL: "warn" }), stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let out = "";
   const heapWaiters: ((m: NodeJS.MemoryUsage | undefined) => void)[] = [];
-  child.stderr!.on("data", (d: Buffer) => {
-    out += d.toString();
-    for (const m of d.toString().matchAll(/^lanyard: memory (\{.*\})$/gm)) {
-      const usage = JSON.parse(m[1]!) as NodeJS.MemoryUsage;
-      for (const w of heapWaiters.splice(0)) w(usage);
-    }
-  });
-  let startupMs: number | undefined;
-  const port = await new Promise<number>((resolve, reject) => {
-    let stdout = "";
-    const timer = setTimeout(() => reject(new Error(`lanyard did not start:\n${out}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        startupMs = performance.now() - spawned;
-        resolve(Number(m[1]));
+  const started = await spawnLanyard({
+    args: [...storageArgs, ...hashingArgs],
+    nodeArgs,
+    env: cleanEnv({ LANYARD_LOG_LEVEL: "warn" }),
+    timeoutMs: 30_000,
+    onStderr: (chunk) => {
+      for (const m of chunk.matchAll(/^lanyard: memory (\{.*\})$/gm)) {
+        const usage = JSON.parse(m[1]!) as NodeJS.MemoryUsage;
+        for (const w of heapWaiters.splice(0)) w(usage);
       }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`lanyard exited with ${code}:\n${out}`));
-    });
+    },
   });
+  const { child, port, startupMs } = started;
+  const out = started.stderr;
   const heap = () =>
     new Promise<NodeJS.MemoryUsage | undefined>((resolve) => {
       const timer = setTimeout(() => resolve(undefined), 2_000);
@@ -205,8 +180,8 @@ export async function startLanyard(dataDir: string, options: LanyardOptions = {}
       });
       child.kill("SIGUSR2");
     });
-  if (!postgres) return { ...wrap("lanyard", child, port, () => out), heap, startupMs };
-  const server = { ...wrap("lanyard-pg", child, port, () => out), startupMs };
+  if (!postgres) return { ...wrap("lanyard", child, port, out), heap, startupMs };
+  const server = { ...wrap("lanyard-pg", child, port, out), startupMs };
   const lanyardCpu = server.cpuSeconds;
   return { ...server, heap, cpuSeconds: () => lanyardCpu() + treeCpuSeconds(postgres.pid) };
 }

@@ -5,15 +5,12 @@
  * When the tests run on PostgreSQL (LANYARD_TEST_POSTGRES_URL), each server gets a fresh schema
  * there instead of `--memory`, and one kept for the test file's life instead of `--data DIR`.
  */
-import { type ChildProcess, spawn } from "node:child_process";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import type { ChildProcess } from "node:child_process";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { Sha256 } from "@smithy/core/checksum";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { createTestDatabase, type TestDatabase, testPostgresUrl } from "./postgres.ts";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+import { spawnLanyard } from "./process.ts";
 
 export interface TestServer {
   url: string;
@@ -78,45 +75,22 @@ function hashingArgs(options: StartOptions): string[] {
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const { args, db } = await storageArgs(options.args ?? ["--memory"]);
-  const child = spawn(
-    process.execPath,
-    [join(root, "bin", "lanyard.js"), "--host", "127.0.0.1", "--port", "0", ...hashingArgs(options), ...args],
-    {
-      cwd: root,
-      env: { ...process.env, ...options.env },
-      stdio: ["ignore", "pipe", "pipe"],
-    },
-  );
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => {
-    stderr += d.toString();
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let stdout = "";
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 15_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      stdout += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${stderr}`));
-    });
+  const started = await spawnLanyard({
+    args: [...hashingArgs(options), ...args],
+    env: { ...process.env, ...options.env },
   }).catch(async (e) => {
     await db?.drop().catch(() => {});
     throw e;
   });
+  const { child, port } = started;
+  const stderr = started.stderr;
   const url = `http://127.0.0.1:${port}`;
   const clients: CognitoIdentityProviderClient[] = [];
   return {
     url,
     port,
     process: child,
-    logs: () => stderr,
+    logs: stderr,
     client(credentials = { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" }, region = "us-east-1") {
       const c = new CognitoIdentityProviderClient({ endpoint: url, region, credentials, maxAttempts: 1 });
       clients.push(c);
