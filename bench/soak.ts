@@ -14,7 +14,7 @@
  * expected (no 4xx, no network failure, no 200 with the wrong content). Exit status 1 when one
  * fails. Figures are written to bench/results/soak-latest.json.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -31,6 +31,7 @@ import {
   setUp,
   srpSignIn,
 } from "./sign-in.ts";
+import { diff } from "./heap-diff.ts";
 import { Signer } from "./sign.ts";
 import { PAGE, prefixMatches } from "./workloads.ts";
 
@@ -40,6 +41,7 @@ const { values: flags } = parseArgs({
     concurrency: { type: "string", default: "16" },
     users: { type: "string", default: "300" },
     postgres: { type: "boolean", default: false },
+    "heap-snapshots": { type: "string" },
   },
 });
 
@@ -370,7 +372,8 @@ function sumStatus(buckets: Bucket["status"][]): Bucket["status"] {
   return out;
 }
 
-async function soak(server: RunningServer, client: Client, f: Fixture) {
+/** `afterWarmUp` runs once the first minute is sampled. */
+async function soak(server: RunningServer, client: Client, f: Fixture, afterWarmUp?: () => void) {
   const runner = new Soak(client, f);
   const intervals = MINUTES * PER_MINUTE;
   const samples: Sample[] = [];
@@ -410,6 +413,7 @@ async function soak(server: RunningServer, client: Client, f: Fixture) {
     samples.push(sample);
     minuteBuckets.push(bucket);
     minuteSamples.push(sample);
+    if (k === PER_MINUTE) afterWarmUp?.();
     if (k % PER_MINUTE !== 0) continue;
     const latencies = minuteBuckets.flatMap((b) => b.latencies);
     const minuteStart = minutes.length === 0 ? 0 : samples[minutes.length * PER_MINUTE - 1]!.t;
@@ -508,7 +512,10 @@ async function main(): Promise<number> {
       db = await startBenchDatabase();
       log(`PostgreSQL ${db.cluster.version}: a throwaway cluster on 127.0.0.1 (fsync on)`);
     }
-    server = await startLanyard(join(tmp, "data"), undefined, db);
+    const heapDir = flags["heap-snapshots"];
+    if (heapDir) mkdirSync(heapDir, { recursive: true });
+    const nodeArgs = heapDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${heapDir}`] : [];
+    server = await startLanyard(join(tmp, "data"), undefined, db, nodeArgs);
     client = new Client(server.port, new Signer({ accessKeyId: "AKIDSOAK", secretAccessKey: "soak-secret" }));
     const setupStarted = performance.now();
     const f = await setUp(client, USERS, SETUP_CONCURRENCY);
@@ -521,7 +528,25 @@ async function main(): Promise<number> {
       `Soak: ${MINUTES} minutes, ${CONCURRENCY} calls in flight; samples every ${INTERVAL_MS / 1000} s; ` +
         "an SRP sign-in (both round trips) counts as one call",
     );
-    const { samples, minutes, failures } = await soak(server, client, f);
+    if (heapDir)
+      log(
+        `Heap snapshots into ${heapDir} after minute 1 and at the end (writing one stops the server for a few seconds: minute 2's latencies suffer)`,
+      );
+    const running = server;
+    const snapshot = () => process.kill(running.pid, "SIGUSR2");
+    const { samples, minutes, failures } = await soak(server, client, f, heapDir ? snapshot : undefined);
+    if (heapDir) {
+      snapshot();
+      // The snapshot is written on the server's main thread: once it answers again, the file is complete.
+      await client.json("ListUserPools", { MaxResults: 1 });
+      const files = readdirSync(heapDir)
+        .filter((n) => n.endsWith(".heapsnapshot") && n.includes(`.${running.pid}.`))
+        .sort();
+      if (files.length >= 2) {
+        log(`\n${files.map((n) => join(heapDir, n)).join("\n")}`);
+        log(diff(join(heapDir, files.at(-2)!), join(heapDir, files.at(-1)!)));
+      }
+    }
     const checks = verdict(samples, minutes);
 
     log("");
