@@ -54,6 +54,7 @@ export function diff(before: string, after: string, top = 15): string {
       const y = b.get(key) ?? { key, count: 0, bytes: 0 };
       return { key, count: y.count - x.count, bytes: y.bytes - x.bytes, after: y };
     })
+    .filter((r) => r.bytes !== 0 || r.count !== 0)
     .sort((p, q) => q.bytes - p.bytes)
     .slice(0, top);
   const kb = (n: number) => `${(n / 1024).toFixed(0)} KB`;

@@ -113,15 +113,14 @@ export interface LanyardOnPostgres {
 
 /**
  * Lanyard on a data dir (SQLite), or with `postgres` on that database: then it is named
- * "lanyard-pg" and its CPU includes the PostgreSQL processes'. `extraNodeArgs` go to node.
+ * "lanyard-pg" and its CPU includes the PostgreSQL processes'.
  */
 export async function startLanyard(
   dataDir: string,
   cpuProfDir?: string,
   postgres?: LanyardOnPostgres,
-  extraNodeArgs: string[] = [],
 ): Promise<RunningServer> {
-  const nodeArgs = [...(cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : []), ...extraNodeArgs];
+  const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
   const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
   const child = spawn(
     process.execPath,

@@ -456,6 +456,26 @@ async function soak(server: RunningServer, client: Client, f: Fixture, afterWarm
   return { samples, minutes, failures: runner.failures() };
 }
 
+/** The signal that makes the server write a heap snapshot (SIGUSR2 is Lanyard's own). */
+const HEAP_SIGNAL = "SIGWINCH";
+
+/**
+ * Lanyard as the benchmarks start it; with `heapDir`, node writes a heap snapshot there on
+ * HEAP_SIGNAL (the flags reach the server through NODE_OPTIONS, which it inherits).
+ */
+async function startLanyardWith(dataDir: string, db: BenchDatabase | undefined, heapDir?: string) {
+  if (!heapDir) return startLanyard(dataDir, undefined, db);
+  const before = process.env.NODE_OPTIONS;
+  process.env.NODE_OPTIONS =
+    `${before ?? ""} --heapsnapshot-signal=${HEAP_SIGNAL} --diagnostic-dir=${heapDir}`.trim();
+  try {
+    return await startLanyard(dataDir, undefined, db);
+  } finally {
+    if (before === undefined) delete process.env.NODE_OPTIONS;
+    else process.env.NODE_OPTIONS = before;
+  }
+}
+
 interface Check {
   name: string;
   pass: boolean;
@@ -514,8 +534,7 @@ async function main(): Promise<number> {
     }
     const heapDir = flags["heap-snapshots"];
     if (heapDir) mkdirSync(heapDir, { recursive: true });
-    const nodeArgs = heapDir ? ["--heapsnapshot-signal=SIGUSR2", `--diagnostic-dir=${heapDir}`] : [];
-    server = await startLanyard(join(tmp, "data"), undefined, db, nodeArgs);
+    server = await startLanyardWith(join(tmp, "data"), db, heapDir);
     client = new Client(server.port, new Signer({ accessKeyId: "AKIDSOAK", secretAccessKey: "soak-secret" }));
     const setupStarted = performance.now();
     const f = await setUp(client, USERS, SETUP_CONCURRENCY);
@@ -530,10 +549,10 @@ async function main(): Promise<number> {
     );
     if (heapDir)
       log(
-        `Heap snapshots into ${heapDir} after minute 1 and at the end (writing one stops the server for a few seconds: minute 2's latencies suffer)`,
+        `Heap snapshots into ${heapDir} after minute 1 and at the end (writing one stops the server for a few seconds and takes memory: minute 2's latencies and the RSS check suffer)`,
       );
     const running = server;
-    const snapshot = () => process.kill(running.pid, "SIGUSR2");
+    const snapshot = () => process.kill(running.pid, HEAP_SIGNAL);
     const { samples, minutes, failures } = await soak(server, client, f, heapDir ? snapshot : undefined);
     if (heapDir) {
       snapshot();
