@@ -14,7 +14,7 @@
  * expected (no 4xx, no network failure, no 200 with the wrong content). Exit status 1 when one
  * fails. Figures are written to bench/results/soak-latest.json.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -127,6 +127,11 @@ function rssKb(pid: number): number {
   const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   if (!m) throw new Error(`no VmRSS in /proc/${pid}/status`);
   return Number(m[1]);
+}
+
+/** Bytes of the files directly in `dir`. */
+function dirBytes(dir: string): number {
+  return readdirSync(dir).reduce((n, name) => n + statSync(join(dir, name)).size, 0);
 }
 
 const random = (n: number) => Math.floor(Math.random() * n);
@@ -456,7 +461,7 @@ async function soak(server: RunningServer, client: Client, f: Fixture, afterWarm
   return { samples, minutes, failures: runner.failures() };
 }
 
-/** The signal that makes the server write a heap snapshot (SIGUSR2 is Lanyard's own). */
+/** The signal that makes the server write a heap snapshot (SIGUSR1 starts the inspector, SIGUSR2 is left to the server). */
 const HEAP_SIGNAL = "SIGWINCH";
 
 /**
@@ -567,6 +572,9 @@ async function main(): Promise<number> {
       }
     }
     const checks = verdict(samples, minutes);
+    const dataBytes = db ? undefined : dirBytes(join(tmp, "data"));
+    if (dataBytes !== undefined)
+      log(`\nSQLite data dir at the end: ${mb(dataBytes / 1024)} MB (database, WAL)`);
 
     log("");
     log("p99 ms per call, first minute -> last minute (calls in the last minute):");
@@ -587,6 +595,7 @@ async function main(): Promise<number> {
     const json = {
       date: startedAt.toISOString(),
       storage: db ? "postgres" : "sqlite",
+      dataBytes,
       machine: { cpus: cpu.length, model: cpu[0]?.model, node: process.version, loadavg: loadavg() },
       settings: { minutes: MINUTES, concurrency: CONCURRENCY, users: USERS, intervalMs: INTERVAL_MS },
       samples,
