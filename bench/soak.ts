@@ -123,10 +123,16 @@ function percentile(values: number[], q: number): number {
   return sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)]!;
 }
 
+/** VmRSS of the process in kB; NaN once it is gone (a crashed server then fails the RSS check). */
 function rssKb(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
-  if (!m) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(m[1]);
+  let status: string;
+  try {
+    status = readFileSync(`/proc/${pid}/status`, "utf8");
+  } catch {
+    return Number.NaN;
+  }
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(status);
+  return m ? Number(m[1]) : Number.NaN;
 }
 
 /** Bytes of the files directly in `dir`. */
@@ -143,6 +149,7 @@ class Soak {
   private readonly churn: string[] = [];
   private churned = 0;
   private srpCount = 0;
+  private stopped = false;
   private readonly client: Client;
   private readonly f: Fixture;
   private readonly mix: { weight: number; run: () => Promise<void> }[];
@@ -252,13 +259,18 @@ class Soak {
   /** Runs `concurrency` workers until `deadline` (performance.now()), then waits for them. */
   async run(concurrency: number, deadline: number): Promise<void> {
     const worker = async () => {
-      while (performance.now() < deadline) {
+      while (!this.stopped && performance.now() < deadline) {
         let r = random(this.totalWeight);
         const op = this.mix.find((m) => (r -= m.weight) < 0)!;
         await op.run();
       }
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
+  }
+
+  /** Workers stop after their current call. */
+  stop(): void {
+    this.stopped = true;
   }
 
   /** The answers since the last call, and a fresh bucket for the next interval. */
@@ -386,7 +398,15 @@ async function soak(server: RunningServer, client: Client, f: Fixture, afterWarm
   let minuteBuckets: Bucket[] = [];
   let minuteSamples: Sample[] = [];
   const started = performance.now();
-  let cpu = { server: server.cpuSeconds(), load: process.cpuUsage(), machine: machineBusySeconds() };
+  const serverCpuSeconds = () => {
+    try {
+      return server.cpuSeconds();
+    } catch {
+      return Number.NaN; // the process is gone
+    }
+  };
+  let exited = false;
+  let cpu = { server: serverCpuSeconds(), load: process.cpuUsage(), machine: machineBusySeconds() };
   const load = runner.run(CONCURRENCY, started + intervals * INTERVAL_MS);
   log("minute   calls/s  p50 ms  p99 ms  max ms   2xx    4xx  5xx  other  RSS MB (peak)   cpu% server/other");
   for (let k = 1; k <= intervals; k++) {
@@ -396,7 +416,7 @@ async function soak(server: RunningServer, client: Client, f: Fixture, afterWarm
     if (k === intervals) await load;
     const elapsed = (performance.now() - started) / 1000;
     const bucket = runner.take();
-    const now = { server: server.cpuSeconds(), load: process.cpuUsage(), machine: machineBusySeconds() };
+    const now = { server: serverCpuSeconds(), load: process.cpuUsage(), machine: machineBusySeconds() };
     const seconds = elapsed - (samples.at(-1)?.t ?? 0);
     const serverCpu = ((now.server - cpu.server) / seconds) * 100;
     const used = process.cpuUsage(cpu.load);
@@ -418,6 +438,13 @@ async function soak(server: RunningServer, client: Client, f: Fixture, afterWarm
     samples.push(sample);
     minuteBuckets.push(bucket);
     minuteSamples.push(sample);
+    if (Number.isNaN(sample.rssKb)) {
+      runner.stop();
+      await load;
+      exited = true;
+      log(`The server exited after ${elapsed.toFixed(0)} s: the soak stops.`);
+      break;
+    }
     if (k === PER_MINUTE) afterWarmUp?.();
     if (k % PER_MINUTE !== 0) continue;
     const latencies = minuteBuckets.flatMap((b) => b.latencies);
@@ -458,7 +485,7 @@ async function soak(server: RunningServer, client: Client, f: Fixture, afterWarm
     minuteBuckets = [];
     minuteSamples = [];
   }
-  return { samples, minutes, failures: runner.failures() };
+  return { samples, minutes, exited, failures: runner.failures() };
 }
 
 /** The signal that makes the server write a heap snapshot (SIGUSR1 starts the inspector, SIGUSR2 is left to the server). */
@@ -487,30 +514,37 @@ interface Check {
   detail: string;
 }
 
-function verdict(samples: Sample[], minutes: Minute[]): Check[] {
-  const base = samples[PER_MINUTE - 1]!;
-  const end = samples.at(-1)!;
-  const growth = end.rssKb / base.rssKb - 1;
-  const first = minutes[0]!;
-  const last = minutes.at(-1)!;
-  const ratio = last.p99 / first.p99;
-  const total = sumStatus(minutes.map((m) => m.status));
-  const unexpected = minutes.reduce((a, m) => a + m.unexpected, 0);
+function verdict(samples: Sample[], minutes: Minute[], exited: boolean): Check[] {
+  const base = samples[PER_MINUTE - 1]?.rssKb ?? Number.NaN;
+  const end = samples.at(-1)?.rssKb ?? Number.NaN;
+  const growth = end / base - 1;
+  const first = minutes[0]?.p99 ?? Number.NaN;
+  const last = minutes.length >= 2 ? minutes.at(-1)!.p99 : Number.NaN;
+  const ratio = last / first;
+  const total = sumStatus(samples.map((s) => s.status));
+  const answers = total["2xx"] + total["4xx"] + total["5xx"] + total.other;
+  const unexpected = samples.reduce((a, s) => a + s.unexpected, 0);
+  const sign = growth >= 0 ? "+" : "";
   return [
+    {
+      name: "the server ran to the end",
+      pass: !exited,
+      detail: exited ? `it exited after ${samples.at(-1)!.t.toFixed(0)} s` : `${MINUTES} minutes`,
+    },
     {
       name: `RSS growth after warm-up <= ${TARGETS.rssGrowth * 100}%`,
       pass: growth <= TARGETS.rssGrowth,
-      detail: `${mb(base.rssKb)} MB after minute 1 -> ${mb(end.rssKb)} MB at the end (${growth >= 0 ? "+" : ""}${(growth * 100).toFixed(1)}%; peak ${mb(Math.max(...samples.map((s) => s.rssKb)))} MB)`,
+      detail: `${mb(base)} MB after minute 1 -> ${mb(end)} MB at the end (${sign}${(growth * 100).toFixed(1)}%; peak ${mb(Math.max(...samples.map((s) => s.rssKb)))} MB)`,
     },
     {
       name: `p99 of the last minute <= ${TARGETS.p99Ratio}x the first minute's`,
       pass: ratio <= TARGETS.p99Ratio,
-      detail: `${ms(first.p99)} ms -> ${ms(last.p99)} ms (x${ratio.toFixed(2)})`,
+      detail: `${ms(first)} ms -> ${ms(last)} ms (x${ratio.toFixed(2)})`,
     },
     {
       name: "no 5xx",
       pass: total["5xx"] === 0,
-      detail: `${total["5xx"]} of ${minutes.reduce((a, m) => a + m.calls, 0)} calls`,
+      detail: `${total["5xx"]} of ${answers} answers`,
     },
     {
       name: "every answer as expected",
@@ -558,8 +592,13 @@ async function main(): Promise<number> {
       );
     const running = server;
     const snapshot = () => process.kill(running.pid, HEAP_SIGNAL);
-    const { samples, minutes, failures } = await soak(server, client, f, heapDir ? snapshot : undefined);
-    if (heapDir) {
+    const { samples, minutes, exited, failures } = await soak(
+      server,
+      client,
+      f,
+      heapDir ? snapshot : undefined,
+    );
+    if (heapDir && !exited) {
       snapshot();
       // The snapshot is written on the server's main thread: once it answers again, the file is complete.
       await client.json("ListUserPools", { MaxResults: 1 });
@@ -571,15 +610,15 @@ async function main(): Promise<number> {
         log(diff(join(heapDir, files.at(-2)!), join(heapDir, files.at(-1)!)));
       }
     }
-    const checks = verdict(samples, minutes);
+    const checks = verdict(samples, minutes, exited);
     const dataBytes = db ? undefined : dirBytes(join(tmp, "data"));
     if (dataBytes !== undefined)
       log(`\nSQLite data dir at the end: ${mb(dataBytes / 1024)} MB (database, WAL)`);
 
     log("");
     log("p99 ms per call, first minute -> last minute (calls in the last minute):");
-    const first = minutes[0]!.byOp;
-    const last = minutes.at(-1)!.byOp;
+    const first = minutes[0]?.byOp ?? {};
+    const last = minutes.at(-1)?.byOp ?? {};
     for (const op of Object.keys(last).sort())
       log(
         `  ${op.padEnd(32)}${ms(first[op]?.p99 ?? Number.NaN).padStart(8)} -> ${ms(last[op]!.p99).padStart(8)}  (${last[op]!.calls})`,
