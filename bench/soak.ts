@@ -1,5 +1,5 @@
 /**
- * npm run soak [-- --minutes N] [--concurrency C] [--users U] [--postgres]
+ * npm run soak [-- --minutes N] [--concurrency C] [--users U] [--postgres] [--heap-snapshots DIR]
  *
  * A long mixed workload against one fresh Lanyard (its own process, SQLite in a temporary data
  * dir, or with --postgres a throwaway PostgreSQL cluster, see bench/postgres.ts), on 127.0.0.1:
@@ -13,6 +13,9 @@
  * minute), p99 of the last minute within 2x of the first minute's, no 5xx, and every answer as
  * expected (no 4xx, no network failure, no 200 with the wrong content). Exit status 1 when one
  * fails. Figures are written to bench/results/soak-latest.json.
+ *
+ * --heap-snapshots DIR: the server writes a V8 heap snapshot there after the first minute and at the
+ * end, and the soak prints what grew between the two (bench/heap-diff.ts).
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
