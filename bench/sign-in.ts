@@ -11,12 +11,12 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { passwordVerifierResponses, startClientSrp } from "../test/support/srp-client.ts";
-import { type Call, Client, type LoadResult, runLoad } from "./load.ts";
+import { type Call, Client, type LoadResult, type Response, runLoad } from "./load.ts";
 import { type RunningServer, startLanyard, startMoto } from "./servers.ts";
 import { Signer } from "./sign.ts";
 
 const TARGETS = { password: 45, srp: 100, refresh: 800, getUser: 3000 } as const;
-const PASSWORD = "Bench-passw0rd!";
+export const PASSWORD = "Bench-passw0rd!";
 /** Complete SRP sign-ins in flight: each waits on two round trips, so more are needed to fill the cores. */
 const SRP_CONCURRENCY = 16;
 
@@ -28,7 +28,7 @@ interface Row {
   note?: string;
 }
 
-interface Fixture {
+export interface Fixture {
   poolId: string;
   clientId: string;
   users: string[];
@@ -36,7 +36,11 @@ interface Fixture {
   accessTokens: string[];
 }
 
-async function setUp(client: Client, users: number): Promise<Fixture> {
+/**
+ * A pool, an app client allowing the three flows, and `users` users (signer0...) with PASSWORD,
+ * each signed in once; `concurrency` users are set up at a time.
+ */
+export async function setUp(client: Client, users: number, concurrency = 1): Promise<Fixture> {
   const { UserPool } = await client.json<{ UserPool: { Id: string } }>("CreateUserPool", {
     PoolName: "sign-in-bench",
   });
@@ -56,33 +60,37 @@ async function setUp(client: Client, users: number): Promise<Fixture> {
     refreshTokens: [],
     accessTokens: [],
   };
-  for (let i = 0; i < users; i++) {
-    const name = `signer${i}`;
-    await client.json("AdminCreateUser", { UserPoolId: poolId, Username: name, MessageAction: "SUPPRESS" });
-    await client.json("AdminSetUserPassword", {
-      UserPoolId: poolId,
-      Username: name,
-      Password: PASSWORD,
-      Permanent: true,
-    });
-    const out = await client.json<{ AuthenticationResult: { RefreshToken: string; AccessToken: string } }>(
-      "InitiateAuth",
-      {
-        ClientId: fixture.clientId,
-        AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: name, PASSWORD },
-      },
-    );
-    fixture.users.push(name);
-    fixture.refreshTokens.push(out.AuthenticationResult.RefreshToken);
-    fixture.accessTokens.push(out.AuthenticationResult.AccessToken);
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < users) {
+      const name = `signer${next++}`;
+      await client.json("AdminCreateUser", { UserPoolId: poolId, Username: name, MessageAction: "SUPPRESS" });
+      await client.json("AdminSetUserPassword", {
+        UserPoolId: poolId,
+        Username: name,
+        Password: PASSWORD,
+        Permanent: true,
+      });
+      const out = await client.json<{ AuthenticationResult: { RefreshToken: string; AccessToken: string } }>(
+        "InitiateAuth",
+        {
+          ClientId: fixture.clientId,
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: name, PASSWORD },
+        },
+      );
+      fixture.users.push(name);
+      fixture.refreshTokens.push(out.AuthenticationResult.RefreshToken);
+      fixture.accessTokens.push(out.AuthenticationResult.AccessToken);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   return fixture;
 }
 
-const hasTokens = (body: string) => body.includes('"AccessToken"');
+export const hasTokens = (body: string) => body.includes('"AccessToken"');
 
-function passwordCall(f: Fixture): (i: number) => Call {
+export function passwordCall(f: Fixture): (i: number) => Call {
   return (i) => ({
     operation: "InitiateAuth",
     body: JSON.stringify({
@@ -94,7 +102,7 @@ function passwordCall(f: Fixture): (i: number) => Call {
   });
 }
 
-function refreshCall(f: Fixture): (i: number) => Call {
+export function refreshCall(f: Fixture): (i: number) => Call {
   return (i) => ({
     operation: "InitiateAuth",
     body: JSON.stringify({
@@ -106,12 +114,53 @@ function refreshCall(f: Fixture): (i: number) => Call {
   });
 }
 
-function getUserCall(f: Fixture): (i: number) => Call {
+export function getUserCall(f: Fixture): (i: number) => Call {
   return (i) => ({
     operation: "GetUser",
     body: JSON.stringify({ AccessToken: f.accessTokens[i % f.accessTokens.length] }),
     check: (b) => b.includes('"Username"'),
   });
+}
+
+/**
+ * One complete USER_SRP_AUTH sign-in: InitiateAuth, then RespondToAuthChallenge to its
+ * PASSWORD_VERIFIER challenge. `second` is missing when the first answer was not a 200.
+ */
+export async function srpSignIn(
+  client: Client,
+  f: Fixture,
+  username: string,
+): Promise<{ first: Response; second?: Response }> {
+  const srp = startClientSrp();
+  const first = await client.send({
+    operation: "InitiateAuth",
+    body: JSON.stringify({
+      ClientId: f.clientId,
+      AuthFlow: "USER_SRP_AUTH",
+      AuthParameters: { USERNAME: username, SRP_A: srp.srpA },
+    }),
+  });
+  if (first.status !== 200) return { first };
+  const challenge = JSON.parse(first.body) as {
+    ChallengeParameters: Record<string, string>;
+    Session?: string;
+  };
+  const responses = passwordVerifierResponses({
+    poolId: f.poolId,
+    password: PASSWORD,
+    client: srp,
+    challengeParameters: challenge.ChallengeParameters,
+  });
+  const second = await client.send({
+    operation: "RespondToAuthChallenge",
+    body: JSON.stringify({
+      ClientId: f.clientId,
+      ChallengeName: "PASSWORD_VERIFIER",
+      ChallengeResponses: responses,
+      ...(challenge.Session ? { Session: challenge.Session } : {}),
+    }),
+  });
+  return { first, second };
 }
 
 /** Complete SRP sign-ins (both round trips each), `concurrency` at a time, for `durationMs`. */
@@ -137,38 +186,11 @@ async function srpLoad(
     while (performance.now() < deadline) {
       const username = f.users[n++ % f.users.length]!;
       const t0 = performance.now();
-      const srp = startClientSrp();
-      const first = await client.send({
-        operation: "InitiateAuth",
-        body: JSON.stringify({
-          ClientId: f.clientId,
-          AuthFlow: "USER_SRP_AUTH",
-          AuthParameters: { USERNAME: username, SRP_A: srp.srpA },
-        }),
-      });
-      if (first.status !== 200) {
+      const { first, second } = await srpSignIn(client, f, username);
+      if (!second) {
         fail(`HTTP ${first.status} ${first.errorType ?? ""}`, first.body);
         continue;
       }
-      const challenge = JSON.parse(first.body) as {
-        ChallengeParameters: Record<string, string>;
-        Session?: string;
-      };
-      const responses = passwordVerifierResponses({
-        poolId: f.poolId,
-        password: PASSWORD,
-        client: srp,
-        challengeParameters: challenge.ChallengeParameters,
-      });
-      const second = await client.send({
-        operation: "RespondToAuthChallenge",
-        body: JSON.stringify({
-          ClientId: f.clientId,
-          ChallengeName: "PASSWORD_VERIFIER",
-          ChallengeResponses: responses,
-          ...(challenge.Session ? { Session: challenge.Session } : {}),
-        }),
-      });
       latencies.push(performance.now() - t0);
       if (second.status !== 200 || !hasTokens(second.body))
         fail(`HTTP ${second.status} ${second.errorType ?? ""}`, second.body);
