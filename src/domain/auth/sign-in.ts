@@ -9,7 +9,7 @@ import { verifyPassword } from "../users/passwords.ts";
 import { PasswordResetRequiredException, UserNotConfirmedException } from "../../generated/exceptions.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { issueTokens } from "../tokens/issuer.ts";
-import { findUser, usernameKey } from "../users/users.ts";
+import { findUser, subjectOf } from "../users/users.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
@@ -42,7 +42,7 @@ export async function signInUser(
   const user = await findUser(ctx.services.storage, call.pool, username);
   if (user) return { name: username, user, subject: { sub: user.sub } };
   if (!hidesUsers(call)) throw userNotFound();
-  return { name: username, user: undefined, subject: { unknownName: usernameKey(call.pool, username) } };
+  return { name: username, user: undefined, subject: subjectOf(call.pool, undefined, username) };
 }
 
 /**

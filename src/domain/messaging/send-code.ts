@@ -8,8 +8,9 @@ import type { RequestContext } from "../../context.ts";
 import type { CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
-import { type CodePurpose, issueCode } from "./codes.ts";
-import { type Destination, deliveryDetails } from "./destinations.ts";
+import type { Subject } from "../counters.ts";
+import { type CodePurpose, issueCode, simulateCodeSend } from "./codes.ts";
+import { type Destination, deliveryDetails, simulatedDetails } from "./destinations.ts";
 import { type CodeMessagePurpose, codeMessage, sendMessage } from "./messages.ts";
 
 /** A code stored in a transaction, to be delivered once it has committed. */
@@ -56,4 +57,21 @@ export async function sendCode(
     issuePendingCode(tx, ctx, pool.id, user.sub, purpose, to),
   );
   return deliverCode(ctx, pool, user.username, pending, template);
+}
+
+/**
+ * What a code sent to no one answers (PreventUserExistenceErrors: a name no user has, or a user who
+ * gets no code): simulated CodeDeliveryDetails for `name`, counted like a real send (see codes.ts).
+ */
+export async function simulateSendCode(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  subject: Subject,
+  name: string,
+  purpose: "signup" | "forgot_password",
+): Promise<{ CodeDeliveryDetails: CodeDeliveryDetailsType }> {
+  await simulateCodeSend(ctx, pool.id, subject, purpose);
+  return {
+    CodeDeliveryDetails: simulatedDetails(ctx, pool, name, purpose === "signup" ? "signup" : "recovery"),
+  };
 }

@@ -8,13 +8,14 @@ import type {
 } from "../../generated/types.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { signInCounterKey } from "../auth/lockout.ts";
-import { redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
-import { recoveryDestination, recoveryIsAdminOnly, simulatedDetails } from "../messaging/destinations.ts";
+import { redeemCodeOrThrow, simulateWrongCode } from "../messaging/codes.ts";
+import { simulateSendCode } from "../messaging/send-code.ts";
+import { recoveryDestination, recoveryIsAdminOnly } from "../messaging/destinations.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
 import { publicCaller, usernameNotFound } from "./public-caller.ts";
 import type { ClientCaller } from "../caller.ts";
-import { findUser, usernameKey } from "./users.ts";
+import { findUser, subjectOf } from "./users.ts";
 import { passwordCannotBeReset, userDisabled } from "../errors.ts";
 import { sendCode } from "../messaging/send-code.ts";
 
@@ -38,15 +39,8 @@ export async function forgotPassword(
   const user = await findUser(ctx.services.storage, pool, input.Username);
   // With PreventUserExistenceErrors, users that are unknown, disabled, or have nowhere to receive a
   // code get a simulated CodeDeliveryDetails (and no message), counted like a code sent.
-  const simulated = async () => {
-    await simulateCodeSend(
-      ctx,
-      pool.id,
-      user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
-      "forgot_password",
-    );
-    return { CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "recovery") };
-  };
+  const simulated = () =>
+    simulateSendCode(ctx, pool, subjectOf(pool, user, input.Username), input.Username, "forgot_password");
   if (!user) {
     if (hideUsers) return simulated();
     throw usernameNotFound();
@@ -80,12 +74,7 @@ export async function confirmForgotPassword(
     if (!hideUsers) throw user ? userDisabled() : usernameNotFound();
     // As much work as for a real user (the new credential, then a counted wrong code).
     await newCredential(pool, undefined, input.Password, false, ctx.now, input.Username);
-    return simulateWrongCode(
-      ctx,
-      pool.id,
-      user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
-      "forgot_password",
-    );
+    return simulateWrongCode(ctx, pool.id, subjectOf(pool, user, input.Username), "forgot_password");
   }
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, input.Password, false, ctx.now);

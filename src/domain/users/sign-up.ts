@@ -14,8 +14,8 @@ import type {
 } from "../../generated/types.ts";
 import type { PasswordCredential, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
-import { redeemCodeOrThrow, simulateCodeSend, simulateWrongCode } from "../messaging/codes.ts";
-import { signUpDestination, simulatedDetails } from "../messaging/destinations.ts";
+import { redeemCodeOrThrow, simulateWrongCode } from "../messaging/codes.ts";
+import { signUpDestination } from "../messaging/destinations.ts";
 import { newSub } from "../ids.ts";
 import { SIGN_UP_WORDING } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
@@ -27,13 +27,14 @@ import {
   checkNewUsername,
   claimAliases,
   findUser,
+  subjectOf,
   usernameKey,
   assignUsername,
   checkUsernameAttributeFree,
 } from "./users.ts";
 import { userDisabled } from "../errors.ts";
 import { checkWritable } from "./attribute-updates.ts";
-import { deliverCode, issuePendingCode, sendCode } from "../messaging/send-code.ts";
+import { deliverCode, issuePendingCode, sendCode, simulateSendCode } from "../messaging/send-code.ts";
 
 /** Required attributes of the schema, all missing ones named in one message as Cognito does. */
 function checkRequired(pool: PoolRecord, attrs: ReadonlyMap<string, string>): void {
@@ -130,7 +131,7 @@ export async function confirmSignUp(
   // answered as a wrong code (and counted as one), like a user who is waiting for their code.
   if (!user) {
     if (hideUsers)
-      await simulateWrongCode(ctx, pool.id, { unknownName: usernameKey(pool, input.Username) }, "signup");
+      await simulateWrongCode(ctx, pool.id, subjectOf(pool, undefined, input.Username), "signup");
     throw usernameNotFound();
   }
   if (user.status !== "UNCONFIRMED") {
@@ -178,15 +179,8 @@ export async function resendConfirmationCode(
   const user = await findUser(ctx.services.storage, pool, input.Username);
   // With PreventUserExistenceErrors, unknown, disabled and confirmed users get a simulated answer
   // (and no message), like the one a real user would get.
-  const simulated = async () => {
-    await simulateCodeSend(
-      ctx,
-      pool.id,
-      user ? { sub: user.sub } : { unknownName: usernameKey(pool, input.Username) },
-      "signup",
-    );
-    return { CodeDeliveryDetails: simulatedDetails(ctx, pool, input.Username, "signup") };
-  };
+  const simulated = () =>
+    simulateSendCode(ctx, pool, subjectOf(pool, user, input.Username), input.Username, "signup");
   if (!user) {
     if (hideUsers) return simulated();
     throw usernameNotFound();

@@ -7,10 +7,16 @@ import {
 import type { AttributeType, UserType } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import type { Reader, Transaction } from "../../storage/storage.ts";
+import type { Subject } from "../counters.ts";
 import { wireTime } from "../ids.ts";
 import { checkAttribute, isTrue } from "../pools/schema.ts";
 
 export type AliasAttribute = "email" | "phone_number" | "preferred_username";
+
+/** Whom a user's attempts count against: the user, or (no user) the name as the pool compares it. */
+export function subjectOf(pool: PoolRecord, user: UserRecord | undefined, name: string): Subject {
+  return user ? { sub: user.sub } : { unknownName: usernameKey(pool, name) };
+}
 
 export function caseSensitive(pool: PoolRecord): boolean {
   return pool.settings.UsernameConfiguration?.CaseSensitive ?? true;
