@@ -11,9 +11,9 @@
  * Inserts that may meet a unique key use ON CONFLICT DO NOTHING and report the conflict themselves,
  * so the transaction stays usable after a DuplicateKeyError, as on SQLite.
  */
-import { decodeCursor, encodeCursor } from "../cursor.ts";
+import { decodeCursor } from "../cursor.ts";
 import type { Row } from "../rows.ts";
-import { DuplicateKeyError, type Page } from "../storage.ts";
+import { DuplicateKeyError } from "../storage.ts";
 import { ReadBatcher } from "./batch.ts";
 import type { Param } from "./rows.ts";
 
@@ -35,19 +35,6 @@ const UNIQUE_VIOLATION = "23505";
 
 export function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: unknown }).code === UNIQUE_VIOLATION;
-}
-
-export function page<T>(
-  rows: Row[],
-  limit: number,
-  map: (r: Row) => T,
-  key: (r: Row) => (string | number)[],
-): Page<T> {
-  const more = rows.length > limit;
-  const kept = more ? rows.slice(0, limit) : rows;
-  const result: Page<T> = { items: kept.map(map) };
-  if (more) result.next = encodeCursor(key(kept[kept.length - 1]!));
-  return result;
 }
 
 export const seqOf = (after: string | undefined): number => (after ? Number(decodeCursor(after, 1)[0]) : 0);

@@ -1,8 +1,9 @@
+import { page } from "../cursor.ts";
 /** PostgreSQL: Identity providers, their identifiers and identity links. */
 import type { IdentityLinkRecord, IdentityProviderRecord } from "../records.ts";
 import { identityLinkFromRow, identityProviderFromRow } from "../rows.ts";
 import { DuplicateKeyError, type FederationRepository } from "../storage.ts";
-import { page, PgRepository, seqOf } from "./db.ts";
+import { PgRepository, seqOf } from "./db.ts";
 
 /** Identity providers with their identifiers, in position order. */
 const IDP_SELECT =

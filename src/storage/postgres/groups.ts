@@ -1,8 +1,9 @@
+import { page } from "../cursor.ts";
 /** PostgreSQL: Groups and their members. */
 import type { GroupRecord } from "../records.ts";
 import { groupFromRow, userFromRow } from "../rows.ts";
 import { DuplicateKeyError, type GroupsRepository } from "../storage.ts";
-import { nameOf, page, PgRepository } from "./db.ts";
+import { nameOf, PgRepository } from "./db.ts";
 
 export class PostgresGroups extends PgRepository implements GroupsRepository {
   async getGroup(poolId: string, name: string) {

@@ -1,9 +1,10 @@
+import { page } from "../cursor.ts";
 /** PostgreSQL: Pools, app clients and client secrets. */
 import type { ClientRecord, ClientSecretRecord, PoolRecord } from "../records.ts";
 import { clientFromRow, clientSecretFromRow, poolFromRow } from "../rows.ts";
 import { DuplicateKeyError, type PoolsRepository } from "../storage.ts";
 import type { ReadBatcher } from "./batch.ts";
-import { type Db, page, PgRepository, seqOf, singleBatcher } from "./db.ts";
+import { type Db, PgRepository, seqOf, singleBatcher } from "./db.ts";
 
 const POOL_BY_ID = "SELECT * FROM pools WHERE id = $1";
 

@@ -1,5 +1,5 @@
 /** PostgreSQL: Users. */
-import { decodeCursor, prefixUpperBound } from "../cursor.ts";
+import { decodeCursor, page, prefixUpperBound } from "../cursor.ts";
 import type { UserRecord } from "../records.ts";
 import { userFromRow } from "../rows.ts";
 import {
@@ -9,7 +9,7 @@ import {
   type UsersRepository,
 } from "../storage.ts";
 import type { ReadBatcher } from "./batch.ts";
-import { type Db, isUniqueViolation, pairBatcher, page, PgRepository, seqOf } from "./db.ts";
+import { type Db, isUniqueViolation, pairBatcher, PgRepository, seqOf } from "./db.ts";
 import { type Param, USER_COLUMNS, userParams } from "./rows.ts";
 
 /** The column each searchable attribute lives in (as on SQLite). */

@@ -1,9 +1,9 @@
 /** SQLite: Identity providers, their identifiers and identity links. */
-import { decodeCursor } from "../cursor.ts";
+import { decodeCursor, page } from "../cursor.ts";
 import type { IdentityLinkRecord, IdentityProviderRecord } from "../records.ts";
 import { identityLinkFromRow, identityProviderFromRow } from "../rows.ts";
 import { DuplicateKeyError, type FederationRepository } from "../storage.ts";
-import { isUniqueViolation, page, type Row, SqliteRepository } from "./sql.ts";
+import { isUniqueViolation, type Row, SqliteRepository } from "./sql.ts";
 
 export class SqliteFederation extends SqliteRepository implements FederationRepository {
   /** A provider row with its identifiers, in position order. */

@@ -1,9 +1,9 @@
 /** SQLite: Groups and their members. */
-import { decodeCursor } from "../cursor.ts";
+import { decodeCursor, page } from "../cursor.ts";
 import type { GroupRecord } from "../records.ts";
 import { groupFromRow, userFromRow } from "../rows.ts";
 import { DuplicateKeyError, type GroupsRepository } from "../storage.ts";
-import { isUniqueViolation, page, type Row, SqliteRepository } from "./sql.ts";
+import { isUniqueViolation, type Row, SqliteRepository } from "./sql.ts";
 
 export class SqliteGroups extends SqliteRepository implements GroupsRepository {
   async getGroup(poolId: string, name: string) {

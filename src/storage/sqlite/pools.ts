@@ -1,9 +1,9 @@
 /** SQLite: Pools, app clients and client secrets. */
-import { decodeCursor } from "../cursor.ts";
+import { decodeCursor, page } from "../cursor.ts";
 import type { ClientRecord, ClientSecretRecord, PoolRecord } from "../records.ts";
 import { clientFromRow, clientSecretFromRow, poolFromRow } from "../rows.ts";
 import { DuplicateKeyError, type PoolsRepository } from "../storage.ts";
-import { isUniqueViolation, page, type Row, SqliteRepository } from "./sql.ts";
+import { isUniqueViolation, type Row, SqliteRepository } from "./sql.ts";
 
 export class SqlitePools extends SqliteRepository implements PoolsRepository {
   async getPool(poolId: string) {

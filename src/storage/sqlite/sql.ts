@@ -1,7 +1,5 @@
 /** What the repositories of the SQLite backend (one file each beside this one) share. */
 import type { SQLInputValue, StatementSync } from "node:sqlite";
-import { encodeCursor } from "../cursor.ts";
-import type { Page } from "../storage.ts";
 
 export type Row = Record<string, SQLInputValue>;
 
@@ -11,19 +9,6 @@ const SQLITE_CONSTRAINT_PRIMARYKEY = 1555;
 export function isUniqueViolation(e: unknown): boolean {
   const code = (e as { errcode?: number }).errcode;
   return code === SQLITE_CONSTRAINT_UNIQUE || code === SQLITE_CONSTRAINT_PRIMARYKEY;
-}
-
-export function page<T>(
-  rows: Row[],
-  limit: number,
-  map: (r: Row) => T,
-  key: (r: Row) => (string | number | null)[],
-): Page<T> {
-  const more = rows.length > limit;
-  const kept = more ? rows.slice(0, limit) : rows;
-  const result: Page<T> = { items: kept.map(map) };
-  if (more) result.next = encodeCursor(key(kept[kept.length - 1]!));
-  return result;
 }
 
 /** The connection's statements, and what a repository tells the storage. */

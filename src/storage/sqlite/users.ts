@@ -1,5 +1,5 @@
 /** SQLite: Users. */
-import { decodeCursor, prefixUpperBound } from "../cursor.ts";
+import { decodeCursor, page, prefixUpperBound } from "../cursor.ts";
 import type { UserRecord } from "../records.ts";
 import { userFromRow } from "../rows.ts";
 import {
@@ -9,7 +9,7 @@ import {
   type UsersRepository,
 } from "../storage.ts";
 import { USER_COLUMNS, userColumnValues } from "../user-row.ts";
-import { isUniqueViolation, page, type Row, SqliteRepository } from "./sql.ts";
+import { isUniqueViolation, type Row, SqliteRepository } from "./sql.ts";
 
 /** The column each searchable attribute lives in. */
 const FILTER_COLUMNS: Readonly<Record<SearchableAttribute, string>> = {
