@@ -2,6 +2,7 @@
 import {
   LimitExceededException,
   NotAuthorizedException,
+  UserNotFoundException,
   UsernameExistsException,
 } from "../generated/exceptions.ts";
 
@@ -45,4 +46,9 @@ export function accessTokenRevoked(): NotAuthorizedException {
 
 export function refreshTokenRevoked(): NotAuthorizedException {
   return new NotAuthorizedException("Refresh Token has been revoked");
+}
+
+/** The unauthenticated operations' wording for an unknown user (clients that do not hide users). */
+export function usernameNotFound(): UserNotFoundException {
+  return new UserNotFoundException("Username/client id combination not found.");
 }

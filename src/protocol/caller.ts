@@ -3,7 +3,7 @@
  * runs: after the input is validated, so a malformed request is refused before any lookup.
  */
 import type { RequestContext } from "../context.ts";
-import { requireAppClient } from "../domain/lookups.ts";
+import { requireAppClient, requireClient, requirePool } from "../domain/lookups.ts";
 import type { Caller, CallerKind } from "../domain/caller.ts";
 import { tokenCaller } from "../domain/tokens/access-token.ts";
 import type { OperationSpec } from "../generated/operations.ts";
@@ -14,7 +14,7 @@ import type { VerifiedCaller } from "./sigv4.ts";
  * operation when the endpoint starts (assertCallerMatchesAuth).
  */
 export function authOfCaller(kind: CallerKind): OperationSpec["auth"] {
-  return kind === "admin" ? "sigv4" : "none";
+  return kind === "admin" || kind === "adminClient" ? "sigv4" : "none";
 }
 
 export function assertCallerMatchesAuth(name: string, kind: CallerKind, auth: OperationSpec["auth"]): void {
@@ -24,7 +24,7 @@ export function assertCallerMatchesAuth(name: string, kind: CallerKind, auth: Op
     );
 }
 
-function member(input: unknown, name: "ClientId" | "AccessToken"): string {
+function member(input: unknown, name: "ClientId" | "AccessToken" | "UserPoolId"): string {
   const value = (input as Record<string, unknown>)[name];
   // Validation has checked the member is present (it is required in the model) and a string.
   if (typeof value !== "string") throw new Error(`validated input has no ${name}`);
@@ -41,6 +41,12 @@ export async function resolveCaller(
     case "admin":
       if (!signer) throw new Error("an admin operation reached its handler unsigned");
       return { kind: "admin", region: signer.region, accessKeyId: signer.accessKeyId };
+    case "adminClient": {
+      if (!signer) throw new Error("an admin operation reached its handler unsigned");
+      const pool = await requirePool(ctx.services.storage, member(input, "UserPoolId"));
+      const client = await requireClient(ctx.services.storage, pool.id, member(input, "ClientId"));
+      return { kind: "adminClient", region: signer.region, accessKeyId: signer.accessKeyId, pool, client };
+    }
     case "client":
       return requireAppClient(ctx.services.storage, member(input, "ClientId"), ctx.requestRegion);
     case "token":

@@ -5,7 +5,7 @@
  * are not reachable from it.
  */
 import type { ReadNames } from "./contract/common.ts";
-import { READS, type Reader } from "./storage.ts";
+import { REPOSITORIES, type Reader } from "./storage.ts";
 
 /** Runs one read (the backend decides how: under a lock, or straight away). */
 export type RunRead = <T>(read: () => Promise<T>) => Promise<T>;
@@ -24,7 +24,7 @@ function readsOf<R extends object>(repository: R, names: ReadNames<R>, run: RunR
 /** The reader of a backend's repositories, each read going through `run`. */
 export function readerOf(repositories: Reader, run: RunRead): Reader {
   const reader: Record<string, object> = {};
-  for (const name of Object.keys(READS) as (keyof Reader)[])
-    reader[name] = readsOf<object>(repositories[name], READS[name] as ReadNames<object>, run);
+  for (const name of Object.keys(REPOSITORIES) as (keyof Reader)[])
+    reader[name] = readsOf<object>(repositories[name], REPOSITORIES[name].reads as ReadNames<object>, run);
   return reader as unknown as Reader;
 }

@@ -29,15 +29,16 @@
  * the names of its reads), and one file per repository in each backend. `storage.<repository>`
  * reads committed data outside a transaction; `tx.<repository>` reads and writes inside
  * `transaction()`. A new table: its record (records.ts), its repository here and in contract/,
- * its row mapper (rows.ts), and one file in each backend.
+ * its row mapper (rows.ts), one file in each backend (with its schema in the backend's
+ * migrations) and a line in each backend's class list, which the compiler checks.
  */
-import { CODES_READS, type CodesReader, type CodesRepository } from "./contract/codes.ts";
-import type { ReadNames } from "./contract/common.ts";
-import { FEDERATION_READS, type FederationReader, type FederationRepository } from "./contract/federation.ts";
-import { GROUPS_READS, type GroupsReader, type GroupsRepository } from "./contract/groups.ts";
-import { POOLS_READS, type PoolsReader, type PoolsRepository } from "./contract/pools.ts";
-import { TOKENS_READS, type TokensReader, type TokensRepository } from "./contract/tokens.ts";
-import { USERS_READS, type UsersReader, type UsersRepository } from "./contract/users.ts";
+import { CODES } from "./contract/codes.ts";
+import type { RepositoryContract } from "./contract/common.ts";
+import { FEDERATION } from "./contract/federation.ts";
+import { GROUPS } from "./contract/groups.ts";
+import { POOLS } from "./contract/pools.ts";
+import { TOKENS } from "./contract/tokens.ts";
+import { USERS } from "./contract/users.ts";
 
 export {
   DuplicateKeyError,
@@ -53,39 +54,55 @@ export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
 
-/** The reads of every repository. */
-export interface Reader {
+/**
+ * The repositories, by the name callers use (`storage.users`, `tx.codes`). This list is the only
+ * place a repository is named: `Reader`, `Transaction` and each backend's list of classes
+ * (`RepositoryClasses`) follow from it, and a backend that lacks a repository fails to compile.
+ */
+export const REPOSITORIES = {
   /** Pools, app clients, client secrets. */
-  readonly pools: PoolsReader;
-  readonly users: UsersReader;
+  pools: POOLS,
+  users: USERS,
   /** Groups and memberships. */
-  readonly groups: GroupsReader;
+  groups: GROUPS,
   /** Signing keys, auth sessions, refresh tokens, revocation. */
-  readonly tokens: TokensReader;
+  tokens: TOKENS,
   /** Codes and counters. */
-  readonly codes: CodesReader;
+  codes: CODES,
   /** Identity providers, their identifiers, identity links. */
-  readonly federation: FederationReader;
-}
+  federation: FEDERATION,
+} as const;
 
-/** The names of the reads of each repository (readers.ts builds the reader outside transactions from them). */
-export const READS: { readonly [K in keyof Reader]: ReadNames<Reader[K]> } = {
-  pools: POOLS_READS,
-  users: USERS_READS,
-  groups: GROUPS_READS,
-  tokens: TOKENS_READS,
-  codes: CODES_READS,
-  federation: FEDERATION_READS,
+type Repositories = typeof REPOSITORIES;
+
+/** The reads of every repository. */
+export type Reader = {
+  readonly [K in keyof Repositories]: Repositories[K] extends RepositoryContract<infer R, infer _W>
+    ? R
+    : never;
 };
 
 /** The reads and writes of every repository, inside one transaction. */
-export interface Transaction extends Reader {
-  readonly pools: PoolsRepository;
-  readonly users: UsersRepository;
-  readonly groups: GroupsRepository;
-  readonly tokens: TokensRepository;
-  readonly codes: CodesRepository;
-  readonly federation: FederationRepository;
+export type Transaction = {
+  readonly [K in keyof Repositories]: Repositories[K] extends RepositoryContract<infer _R, infer W>
+    ? W
+    : never;
+};
+
+/** A backend's class for each repository, all built from the same arguments (its connection). */
+export type RepositoryClasses<Args extends unknown[]> = {
+  readonly [K in keyof Transaction]: new (...args: Args) => Transaction[K];
+};
+
+/** Every repository of a backend, on one connection. */
+export function buildRepositories<Args extends unknown[]>(
+  classes: RepositoryClasses<Args>,
+  ...args: Args
+): Transaction {
+  const out: Record<string, unknown> = {};
+  for (const name of Object.keys(REPOSITORIES) as (keyof Transaction)[])
+    out[name] = new classes[name](...args);
+  return out as Transaction;
 }
 
 export interface Storage extends Reader {

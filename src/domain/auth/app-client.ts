@@ -30,6 +30,20 @@ export async function checkSecretHash(
   if (!ok) throw new NotAuthorizedException(`Unable to verify secret hash for client ${client.clientId}`);
 }
 
+/**
+ * Checks a client secret given as is (GetTokensFromRefreshToken's ClientSecret) for clients that
+ * have one: any of the client's secrets matches.
+ */
+export async function checkClientSecret(
+  db: Reader,
+  client: ClientRecord,
+  given: string | undefined,
+): Promise<void> {
+  const secrets = await db.pools.listClientSecrets(client.poolId, client.clientId);
+  if (secrets.length > 0 && !secrets.some((s) => safeEqual(s.secret, given ?? "")))
+    throw new NotAuthorizedException(`Unable to verify secret for client ${client.clientId}`);
+}
+
 const LEGACY_EQUIVALENT: Partial<Record<ExplicitAuthFlowsType, ExplicitAuthFlowsType>> = {
   ADMIN_NO_SRP_AUTH: "ALLOW_ADMIN_USER_PASSWORD_AUTH",
   USER_PASSWORD_AUTH: "ALLOW_USER_PASSWORD_AUTH",

@@ -4,6 +4,7 @@
  * are tables: each lives in a file of its own (a challenge's file both issues and answers it) and
  * declares what the engine checks first: the API and ALLOW_* flow, then USERNAME and SECRET_HASH.
  */
+import type { SignInCaller } from "../caller.ts";
 import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type { AuthFlowType, ChallengeNameType } from "../../generated/types.ts";
@@ -16,7 +17,7 @@ import { refreshTokenAuth } from "./flows/refresh.ts";
 import { userSrpAuth } from "./flows/srp.ts";
 import { required } from "./params.ts";
 import { completeSignIn } from "./sign-in.ts";
-import type { AuthCall, AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep } from "./types.ts";
+import type { AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep } from "./types.ts";
 
 const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
   USER_PASSWORD_AUTH: userPasswordAuth,
@@ -34,26 +35,30 @@ const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
 };
 
 /** USERNAME, and SECRET_HASH checked for it (for clients with a secret). */
-async function usernameWithSecret(ctx: RequestContext, call: AuthCall, params: AuthParams): Promise<string> {
+async function usernameWithSecret(
+  ctx: RequestContext,
+  call: SignInCaller,
+  params: AuthParams,
+): Promise<string> {
   const username = required(params, "USERNAME");
   await checkSecretHash(ctx.services.storage, call.client, username, params?.SECRET_HASH);
   return username;
 }
 
 /** A user who proved their password: their state decides between tokens and the next challenge. */
-async function finish(ctx: RequestContext, call: AuthCall, step: AuthStep): Promise<AuthOutcome> {
+async function finish(ctx: RequestContext, call: SignInCaller, step: AuthStep): Promise<AuthOutcome> {
   return "signedIn" in step ? completeSignIn(ctx, call, step.signedIn) : step;
 }
 
 export async function initiateAuth(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   flowType: AuthFlowType,
   params: AuthParams,
 ): Promise<AuthOutcome> {
   const flow = FLOWS[flowType];
   if (!flow) throw new InvalidParameterException(`${flowType} is not supported by Lanyard yet.`);
-  if (flow.api !== undefined && flow.api !== (call.admin ? "admin" : "public"))
+  if (flow.api !== undefined && flow.api !== (call.kind === "adminClient" ? "admin" : "public"))
     throw new InvalidParameterException("Initiate Auth method not supported.");
   if (!allowedFlows(call.client).has(flow.allow))
     throw new InvalidParameterException(`${flowType} flow not enabled for this client`);
@@ -65,7 +70,7 @@ export async function initiateAuth(
 
 export async function respondToAuthChallenge(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   name: ChallengeNameType,
   responses: AuthParams,
   session: string | undefined,

@@ -3,6 +3,7 @@
  * its lockout, then the user's state decides between tokens and the next challenge.
  */
 
+import { hidesUsers, type SignInCaller } from "../caller.ts";
 import type { RequestContext } from "../../context.ts";
 import { decoyHash } from "../../crypto/password-hash.ts";
 import { verifyPassword } from "../users/passwords.ts";
@@ -13,14 +14,9 @@ import { findUser, subjectOf } from "../users/users.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
-import type { AuthCall, AuthOutcome } from "./types.ts";
+import type { AuthOutcome } from "./types.ts";
 import { userNotFound } from "../lookups.ts";
 import { incorrectCredentials, userDisabled } from "../errors.ts";
-
-/** True when the client hides whether a user exists (PreventUserExistenceErrors ENABLED). */
-export function hidesUsers(call: AuthCall): boolean {
-  return call.client.settings.PreventUserExistenceErrors === "ENABLED";
-}
 
 /**
  * Whom a sign-in names: the user a USERNAME names (aliases included), and what its attempts count
@@ -36,7 +32,7 @@ export interface SignInTarget {
 
 export async function signInUser(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   username: string,
 ): Promise<SignInTarget> {
   const user = await findUser(ctx.services.storage, call.pool, username);
@@ -54,7 +50,7 @@ export async function signInUser(
  */
 export async function checkPlainPassword(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   target: SignInTarget,
   password: string,
 ): Promise<UserRecord> {
@@ -70,7 +66,7 @@ export async function checkPlainPassword(
 /** After a correct password: the user's state decides between tokens and a challenge. */
 export async function completeSignIn(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   user: UserRecord,
 ): Promise<AuthOutcome> {
   if (!user.enabled) throw userDisabled();

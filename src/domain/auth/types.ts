@@ -1,17 +1,11 @@
 import type { RequestContext } from "../../context.ts";
+import type { SignInCaller } from "../caller.ts";
 import type {
   AuthenticationResultType,
   ChallengeNameType,
   ExplicitAuthFlowsType,
 } from "../../generated/types.ts";
-import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
-
-/** Who is signing in where: the pool, the app client, and whether the admin API was used. */
-export interface AuthCall {
-  pool: PoolRecord;
-  client: ClientRecord;
-  admin: boolean;
-}
+import type { UserRecord } from "../../storage/records.ts";
 
 /** What InitiateAuth and RespondToAuthChallenge answer (their admin twins answer the same). */
 export interface AuthOutcome {
@@ -37,9 +31,9 @@ export type AuthParams = Record<string, string> | undefined;
 type WithUsername<Args extends unknown[]> =
   | {
       username: true;
-      run(ctx: RequestContext, call: AuthCall, ...args: [...Args, string]): Promise<AuthStep>;
+      run(ctx: RequestContext, call: SignInCaller, ...args: [...Args, string]): Promise<AuthStep>;
     }
-  | { username: false; run(ctx: RequestContext, call: AuthCall, ...args: Args): Promise<AuthStep> };
+  | { username: false; run(ctx: RequestContext, call: SignInCaller, ...args: Args): Promise<AuthStep> };
 
 /** An InitiateAuth flow: the ALLOW_* the client must permit, and the API it belongs to. */
 export type AuthFlow = {

@@ -13,10 +13,10 @@ import { simulateSendCode } from "../messaging/send-code.ts";
 import { recoveryDestination, recoveryIsAdminOnly } from "../messaging/destinations.ts";
 import { checkPassword } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
-import { publicCaller, usernameNotFound } from "./public-caller.ts";
-import type { ClientCaller } from "../caller.ts";
+import { type ClientCaller, hidesUsers } from "../caller.ts";
+import { checkSecretHash } from "../auth/app-client.ts";
 import { findUser, subjectOf } from "./users.ts";
-import { passwordCannotBeReset, userDisabled } from "../errors.ts";
+import { passwordCannotBeReset, userDisabled, usernameNotFound } from "../errors.ts";
 import { sendCode } from "../messaging/send-code.ts";
 
 /** Statuses whose password the user cannot reset themselves. */
@@ -33,7 +33,9 @@ export async function forgotPassword(
   caller: ClientCaller,
   input: ForgotPasswordRequest,
 ): Promise<ForgotPasswordResponse> {
-  const { pool, hideUsers } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
+  const { pool } = caller;
+  await checkSecretHash(ctx.services.storage, caller.client, input.Username, input.SecretHash);
+  const hideUsers = hidesUsers(caller);
   if (recoveryIsAdminOnly(pool)) throw new NotAuthorizedException("Contact administrator to reset password.");
 
   const user = await findUser(ctx.services.storage, pool, input.Username);
@@ -66,7 +68,9 @@ export async function confirmForgotPassword(
   caller: ClientCaller,
   input: ConfirmForgotPasswordRequest,
 ): Promise<void> {
-  const { pool, hideUsers } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
+  const { pool } = caller;
+  await checkSecretHash(ctx.services.storage, caller.client, input.Username, input.SecretHash);
+  const hideUsers = hidesUsers(caller);
   // The policy first: its answer does not depend on whether the user exists.
   checkPassword(input.Password, pool.settings.Policies?.PasswordPolicy);
   const user = await findUser(ctx.services.storage, pool, input.Username);

@@ -19,8 +19,8 @@ import { signUpDestination } from "../messaging/destinations.ts";
 import { newSub } from "../ids.ts";
 import { SIGN_UP_WORDING } from "./password-policy.ts";
 import { newCredential } from "./passwords.ts";
-import { publicCaller, usernameNotFound } from "./public-caller.ts";
-import type { ClientCaller } from "../caller.ts";
+import { type ClientCaller, hidesUsers } from "../caller.ts";
+import { checkSecretHash } from "../auth/app-client.ts";
 import {
   attributeMap,
   checkAttributes,
@@ -32,7 +32,7 @@ import {
   assignUsername,
   checkUsernameAttributeFree,
 } from "./users.ts";
-import { userDisabled } from "../errors.ts";
+import { userDisabled, usernameNotFound } from "../errors.ts";
 import { checkWritable } from "./attribute-updates.ts";
 import { deliverCode, issuePendingCode, sendCode, simulateSendCode } from "../messaging/send-code.ts";
 
@@ -66,7 +66,8 @@ export async function signUp(
   caller: ClientCaller,
   input: SignUpRequest,
 ): Promise<SignUpResponse> {
-  const { pool, client } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
+  const { pool, client } = caller;
+  await checkSecretHash(ctx.services.storage, client, input.Username, input.SecretHash);
   if (pool.settings.AdminCreateUserConfig?.AllowAdminCreateUserOnly)
     throw new NotAuthorizedException("SignUp is not permitted for this user pool");
   checkNewUsername(pool, input.Username);
@@ -125,7 +126,9 @@ export async function confirmSignUp(
   caller: ClientCaller,
   input: ConfirmSignUpRequest,
 ): Promise<void> {
-  const { pool, hideUsers } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
+  const { pool } = caller;
+  await checkSecretHash(ctx.services.storage, caller.client, input.Username, input.SecretHash);
+  const hideUsers = hidesUsers(caller);
   const user = await findUser(ctx.services.storage, pool, input.Username);
   // With PreventUserExistenceErrors, an unknown name, or a user with nothing to confirm, is
   // answered as a wrong code (and counted as one), like a user who is waiting for their code.
@@ -171,7 +174,9 @@ export async function resendConfirmationCode(
   caller: ClientCaller,
   input: ResendConfirmationCodeRequest,
 ): Promise<ResendConfirmationCodeResponse> {
-  const { pool, hideUsers } = await publicCaller(ctx, caller, input.Username, input.SecretHash);
+  const { pool } = caller;
+  await checkSecretHash(ctx.services.storage, caller.client, input.Username, input.SecretHash);
+  const hideUsers = hidesUsers(caller);
   const notTurnedOn = () =>
     new NotAuthorizedException("Cannot resend codes. Auto verification not turned on.");
   if ((pool.settings.AutoVerifiedAttributes ?? []).length === 0) throw notTurnedOn();

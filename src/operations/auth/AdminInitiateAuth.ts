@@ -1,12 +1,8 @@
-import { adminCall } from "../../domain/auth/calls.ts";
 import { initiateAuth } from "../../domain/auth/engine.ts";
 import { defineOperation } from "../define.ts";
 
-export const operation = defineOperation("AdminInitiateAuth", { caller: "admin" }, async (input, ctx) =>
-  initiateAuth(
-    ctx,
-    await adminCall(ctx, input.UserPoolId, input.ClientId),
-    input.AuthFlow,
-    input.AuthParameters,
-  ),
+export const operation = defineOperation(
+  "AdminInitiateAuth",
+  { caller: "adminClient" },
+  async (input, ctx, caller) => initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters),
 );

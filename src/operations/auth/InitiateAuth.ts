@@ -1,7 +1,6 @@
-import { publicCall } from "../../domain/auth/calls.ts";
 import { initiateAuth } from "../../domain/auth/engine.ts";
 import { defineOperation } from "../define.ts";
 
 export const operation = defineOperation("InitiateAuth", { caller: "client" }, async (input, ctx, caller) =>
-  initiateAuth(ctx, publicCall(caller), input.AuthFlow, input.AuthParameters),
+  initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters),
 );

@@ -1,4 +1,3 @@
-import { publicCall } from "../../domain/auth/calls.ts";
 import { respondToAuthChallenge } from "../../domain/auth/engine.ts";
 import { defineOperation } from "../define.ts";
 
@@ -6,11 +5,5 @@ export const operation = defineOperation(
   "RespondToAuthChallenge",
   { caller: "client" },
   async (input, ctx, caller) =>
-    respondToAuthChallenge(
-      ctx,
-      publicCall(caller),
-      input.ChallengeName,
-      input.ChallengeResponses,
-      input.Session,
-    ),
+    respondToAuthChallenge(ctx, caller, input.ChallengeName, input.ChallengeResponses, input.Session),
 );

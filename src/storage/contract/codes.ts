@@ -1,6 +1,6 @@
 /** Codes sent to users (confirmation, recovery, verification) and counters (lockouts, limits). */
 import type { CodeRecord, CounterRecord } from "../records.ts";
-import type { ReadNames } from "./common.ts";
+import { repository } from "./common.ts";
 
 export interface CodesReader {
   getCode(poolId: string, sub: string, purpose: string): Promise<CodeRecord | undefined>;
@@ -24,6 +24,6 @@ export interface CodesRepository extends CodesReader {
   deleteCounter(poolId: string, key: string): Promise<void>;
 }
 
-export const CODES_READS: ReadNames<CodesReader> = {
+export const CODES = repository<CodesReader, CodesRepository>({
   getCode: true,
-};
+});

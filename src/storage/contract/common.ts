@@ -33,3 +33,18 @@ export interface UserFilter {
  * compile). The storage builds its reader outside transactions from them (storage/readers.ts).
  */
 export type ReadNames<R> = Readonly<Record<keyof R, true>>;
+
+/**
+ * One repository of the contract: the names of its reads, and (as types only) its reader `R` and
+ * its whole repository `W` (reads and writes). storage.ts lists the repositories; the storage's
+ * `Reader` and `Transaction` types, and each backend's list of classes, follow from that list.
+ */
+export interface RepositoryContract<R, W extends R> {
+  readonly reads: ReadNames<R>;
+  /** Carries the types only; never set. */
+  readonly types?: { reader: R; repository: W };
+}
+
+export function repository<R, W extends R>(reads: ReadNames<R>): RepositoryContract<R, W> {
+  return { reads };
+}

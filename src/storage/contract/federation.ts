@@ -1,6 +1,6 @@
 /** Identity providers, their identifiers, and the links of federated identities to users. */
 import type { IdentityLinkRecord, IdentityProviderRecord } from "../records.ts";
-import type { Page, ReadNames } from "./common.ts";
+import { type Page, repository } from "./common.ts";
 
 export interface FederationReader {
   getIdentityProvider(poolId: string, providerName: string): Promise<IdentityProviderRecord | undefined>;
@@ -36,10 +36,10 @@ export interface FederationRepository extends FederationReader {
   ): Promise<boolean>;
 }
 
-export const FEDERATION_READS: ReadNames<FederationReader> = {
+export const FEDERATION = repository<FederationReader, FederationRepository>({
   getIdentityProvider: true,
   getIdentityProviderByIdentifier: true,
   listIdentityProviders: true,
   getIdentityLink: true,
   identityLinksOfUser: true,
-};
+});

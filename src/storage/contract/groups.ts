@@ -1,6 +1,6 @@
 /** Groups and their members. */
 import type { GroupRecord, UserRecord } from "../records.ts";
-import type { Page, ReadNames } from "./common.ts";
+import { type Page, repository } from "./common.ts";
 
 export interface GroupsReader {
   getGroup(poolId: string, name: string): Promise<GroupRecord | undefined>;
@@ -29,9 +29,9 @@ export interface GroupsRepository extends GroupsReader {
   removeUserFromGroup(poolId: string, groupName: string, userId: string): Promise<boolean>;
 }
 
-export const GROUPS_READS: ReadNames<GroupsReader> = {
+export const GROUPS = repository<GroupsReader, GroupsRepository>({
   getGroup: true,
   listGroups: true,
   listGroupsForUser: true,
   listUsersInGroup: true,
-};
+});

@@ -1,6 +1,6 @@
 /** Pools, their app clients and the clients' secrets. */
 import type { ClientRecord, ClientSecretRecord, PoolRecord } from "../records.ts";
-import type { Page, ReadNames } from "./common.ts";
+import { type Page, repository } from "./common.ts";
 
 export interface PoolsReader {
   getPool(poolId: string): Promise<PoolRecord | undefined>;
@@ -27,11 +27,11 @@ export interface PoolsRepository extends PoolsReader {
   deleteClientSecret(poolId: string, clientId: string, secretId: string): Promise<boolean>;
 }
 
-export const POOLS_READS: ReadNames<PoolsReader> = {
+export const POOLS = repository<PoolsReader, PoolsRepository>({
   getPool: true,
   listPools: true,
   getClient: true,
   getClientById: true,
   listClients: true,
   listClientSecrets: true,
-};
+});

@@ -1,6 +1,6 @@
 /** Signing keys, auth sessions, refresh tokens and their revocation. */
 import type { AuthSessionRecord, RefreshTokenRecord, SigningKeyRecord } from "../records.ts";
-import type { ReadNames } from "./common.ts";
+import { repository } from "./common.ts";
 
 export interface TokensReader {
   signingKeys(poolId: string): Promise<SigningKeyRecord[]>;
@@ -30,9 +30,9 @@ export interface TokensRepository extends TokensReader {
   purgeExpired(now: number): Promise<void>;
 }
 
-export const TOKENS_READS: ReadNames<TokensReader> = {
+export const TOKENS = repository<TokensReader, TokensRepository>({
   signingKeys: true,
   getAuthSession: true,
   getRefreshToken: true,
   isOriginRevoked: true,
-};
+});

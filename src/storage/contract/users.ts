@@ -1,6 +1,6 @@
 /** Users. */
 import type { UserRecord } from "../records.ts";
-import type { Page, ReadNames, UserFilter } from "./common.ts";
+import { type Page, type UserFilter, repository } from "./common.ts";
 
 export interface UsersReader {
   /** By the pool's normalised username key (see domain/users/users.ts usernameKey). */
@@ -29,9 +29,9 @@ export interface UsersRepository extends UsersReader {
   deleteUser(poolId: string, userId: string): Promise<void>;
 }
 
-export const USERS_READS: ReadNames<UsersReader> = {
+export const USERS = repository<UsersReader, UsersRepository>({
   getUser: true,
   getUserBySub: true,
   findUsersByAlias: true,
   listUsers: true,
-};
+});

@@ -7,7 +7,13 @@
  */
 import pg from "pg";
 import { readerOf } from "../readers.ts";
-import type { Reader, Storage, Transaction } from "../storage.ts";
+import {
+  buildRepositories,
+  type Reader,
+  type RepositoryClasses,
+  type Storage,
+  type Transaction,
+} from "../storage.ts";
 import { PostgresCodes } from "./codes.ts";
 import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
@@ -82,27 +88,29 @@ function db(target: pg.Pool | pg.PoolClient, onQuery?: PostgresOptions["onQuery"
 
 /** Every repository on one statement runner: a transaction's connection, or the pool (batched point reads). */
 function repositories(db: Db, inTransaction: boolean): Transaction {
-  return {
-    pools: new PostgresPools(db, inTransaction),
-    users: new PostgresUsers(db, inTransaction),
-    groups: new PostgresGroups(db, inTransaction),
-    tokens: new PostgresTokens(db, inTransaction),
-    codes: new PostgresCodes(db, inTransaction),
-    federation: new PostgresFederation(db, inTransaction),
-  };
+  return buildRepositories(POSTGRES_REPOSITORIES, db, inTransaction);
 }
+
+/** The PostgreSQL class of each repository (storage.ts lists the repositories). */
+const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
+  pools: PostgresPools,
+  users: PostgresUsers,
+  groups: PostgresGroups,
+  tokens: PostgresTokens,
+  codes: PostgresCodes,
+  federation: PostgresFederation,
+};
+
+// The reads of every repository, assigned in the constructor (readerOf).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface PostgresStorage extends Reader {}
 
 /** Reads outside transactions run straight away, on the pool. */
 const direct = <T>(read: () => Promise<T>): Promise<T> => read();
 
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class PostgresStorage implements Storage {
   private readonly pool: pg.Pool;
-  readonly pools: Reader["pools"];
-  readonly users: Reader["users"];
-  readonly groups: Reader["groups"];
-  readonly tokens: Reader["tokens"];
-  readonly codes: Reader["codes"];
-  readonly federation: Reader["federation"];
   private readonly onQuery: PostgresOptions["onQuery"];
 
   constructor(options: PostgresOptions) {
@@ -123,13 +131,7 @@ export class PostgresStorage implements Storage {
     this.pool.on("error", (e) => options.onError?.(e));
     this.onQuery = options.onQuery;
     // The reads, straight from the pool (committed data only), point reads batched.
-    const reads = readerOf(repositories(db(this.pool, this.onQuery), false), direct);
-    this.pools = reads.pools;
-    this.users = reads.users;
-    this.groups = reads.groups;
-    this.tokens = reads.tokens;
-    this.codes = reads.codes;
-    this.federation = reads.federation;
+    Object.assign(this, readerOf(repositories(db(this.pool, this.onQuery), false), direct));
   }
 
   async migrate(): Promise<void> {

@@ -1,7 +1,13 @@
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import { readerOf } from "../readers.ts";
 import type { PoolRecord } from "../records.ts";
-import type { Reader, Storage, Transaction } from "../storage.ts";
+import {
+  buildRepositories,
+  type Reader,
+  type RepositoryClasses,
+  type Storage,
+  type Transaction,
+} from "../storage.ts";
 import { SqliteCodes } from "./codes.ts";
 import { prepareDataDir } from "./data-dir.ts";
 import { SqliteFederation } from "./federation.ts";
@@ -12,11 +18,26 @@ import type { SqliteContext } from "./sql.ts";
 import { SqliteTokens } from "./tokens.ts";
 import { SqliteUsers } from "./users.ts";
 
+/** The SQLite class of each repository (storage.ts lists the repositories). */
+const SQLITE_REPOSITORIES: RepositoryClasses<[SqliteContext]> = {
+  pools: SqlitePools,
+  users: SqliteUsers,
+  groups: SqliteGroups,
+  tokens: SqliteTokens,
+  codes: SqliteCodes,
+  federation: SqliteFederation,
+};
+
+// The reads of every repository, assigned in the constructor (readerOf).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface SqliteStorage extends Reader {}
+
 /**
  * SQLite on node:sqlite. One connection; every statement is synchronous, so the whole storage is
  * serialised by one async lock: a transaction holds it from BEGIN to COMMIT, and reads outside a
  * transaction wait for it, so they only ever see committed data.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class SqliteStorage implements Storage {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
@@ -24,12 +45,8 @@ export class SqliteStorage implements Storage {
   private locked = false;
   /** The repositories on this connection, handed to transactions. */
   private readonly tx: Transaction;
+  // The other repositories' reads are assigned from readerOf (the interface below declares them).
   readonly pools: Reader["pools"];
-  readonly users: Reader["users"];
-  readonly groups: Reader["groups"];
-  readonly tokens: Reader["tokens"];
-  readonly codes: Reader["codes"];
-  readonly federation: Reader["federation"];
   /**
    * Parsed pools, read on nearly every request. Filled only by reads outside transactions (so
    * never with uncommitted data) and dropped by every write that changes a pool row. This process
@@ -49,22 +66,11 @@ export class SqliteStorage implements Storage {
       q: (sql) => this.statement(sql),
       poolChanged: (poolId) => this.poolCache.delete(poolId),
     };
-    this.tx = {
-      pools: new SqlitePools(context),
-      users: new SqliteUsers(context),
-      groups: new SqliteGroups(context),
-      tokens: new SqliteTokens(context),
-      codes: new SqliteCodes(context),
-      federation: new SqliteFederation(context),
-    };
+    this.tx = buildRepositories(SQLITE_REPOSITORIES, context);
     // Reads outside a transaction wait for the connection (committed data only).
     const reads = readerOf(this.tx, (read) => this.exclusive(read));
+    Object.assign(this, reads);
     this.pools = { ...reads.pools, getPool: (poolId) => this.cachedPool(poolId) };
-    this.users = reads.users;
-    this.groups = reads.groups;
-    this.tokens = reads.tokens;
-    this.codes = reads.codes;
-    this.federation = reads.federation;
   }
 
   private statement(sql: string): StatementSync {

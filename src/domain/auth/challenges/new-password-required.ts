@@ -6,6 +6,7 @@
  * answers again on it, as Amplify's UI and amazon-cognito-identity-js do; the session is consumed in
  * the transaction that sets the password.
  */
+import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../../generated/exceptions.ts";
 import { newCredential } from "../../users/passwords.ts";
@@ -13,11 +14,11 @@ import { checkAttributes, claimAliases } from "../../users/users.ts";
 import { required } from "../params.ts";
 import { consumeSession, openSession, readSession } from "../sessions.ts";
 import type { UserRecord } from "../../../storage/records.ts";
-import type { AuthCall, AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
+import type { AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
 import { sessionExpired, unauthorizedAttribute } from "../../errors.ts";
 
 /** Attributes a user must supply with a new password: the pool's required ones they lack. */
-function missingRequiredAttributes(call: AuthCall, user: UserRecord): string[] {
+function missingRequiredAttributes(call: SignInCaller, user: UserRecord): string[] {
   return (call.pool.settings.SchemaAttributes ?? [])
     .filter((a) => a.Required && a.Name !== "sub" && user.attributes[a.Name!] === undefined)
     .map((a) => a.Name!);
@@ -26,7 +27,7 @@ function missingRequiredAttributes(call: AuthCall, user: UserRecord): string[] {
 /** Issued when a user signs in with a temporary password (FORCE_CHANGE_PASSWORD). */
 export async function issueNewPasswordRequired(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   user: UserRecord,
 ): Promise<AuthOutcome> {
   const days = call.pool.settings.Policies?.PasswordPolicy?.TemporaryPasswordValidityDays ?? 7;
@@ -35,7 +36,7 @@ export async function issueNewPasswordRequired(
   const Session = await openSession(ctx, call.client, {
     challenge: "NEW_PASSWORD_REQUIRED",
     sub: user.sub,
-    admin: call.admin,
+    admin: call.kind === "adminClient",
   });
   return {
     ChallengeName: "NEW_PASSWORD_REQUIRED",
@@ -52,7 +53,7 @@ export async function issueNewPasswordRequired(
 
 async function answer(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   responses: AuthParams,
   session: string | undefined,
 ): Promise<AuthStep> {

@@ -2,6 +2,7 @@
  * PASSWORD_VERIFIER: issued by USER_SRP_AUTH with the server's SRP values (B, the salt), answered
  * with the client's claim signature, which is checked against the verifier.
  */
+import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import { randomBytes } from "node:crypto";
 import { checkTimestamp, startSrp, verifySrpClaim } from "../../../crypto/srp.ts";
@@ -12,7 +13,7 @@ import { reservePasswordCheck, settlePasswordCheck } from "../lockout.ts";
 import { required } from "../params.ts";
 import { openSession, takeSession } from "../sessions.ts";
 import type { UserRecord } from "../../../storage/records.ts";
-import type { AuthCall, AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
+import type { AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
 import { incorrectCredentials } from "../../errors.ts";
 
 /** What USER_SRP_AUTH knows when it issues the challenge. */
@@ -27,7 +28,7 @@ export interface SrpStart {
 
 export async function issuePasswordVerifier(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   start: SrpStart,
 ): Promise<AuthOutcome> {
   const { user, subject, id, A, material } = start;
@@ -46,7 +47,7 @@ export async function issuePasswordVerifier(
       b,
       B,
       verifier: material.verifier,
-      admin: call.admin,
+      admin: call.kind === "adminClient",
     },
     secretBlock,
   );
@@ -64,7 +65,7 @@ export async function issuePasswordVerifier(
 
 async function answer(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   responses: AuthParams,
   _session: string | undefined,
   username: string,

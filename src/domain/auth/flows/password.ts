@@ -1,13 +1,14 @@
 /** USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH and the legacy ADMIN_NO_SRP_AUTH. */
+import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import { rehashIfStale } from "../../users/passwords.ts";
 import { required } from "../params.ts";
 import { checkPlainPassword, signInUser } from "../sign-in.ts";
-import type { AuthCall, AuthFlow, AuthParams, AuthStep } from "../types.ts";
+import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
 
 async function passwordFlow(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   params: AuthParams,
   username: string,
 ): Promise<AuthStep> {

@@ -3,14 +3,15 @@
  * refresh token of the same client; with refresh-token rotation, a new refresh token too, the old
  * one staying usable for the client's grace period.
  */
+import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import { NotAuthorizedException } from "../../../generated/exceptions.ts";
 import type { AuthenticationResultType } from "../../../generated/types.ts";
 import { hashRefreshToken, issueTokens } from "../../tokens/issuer.ts";
-import { checkSecretHash } from "../app-client.ts";
+import { checkClientSecret, checkSecretHash } from "../app-client.ts";
 import type { RefreshTokenRecord, UserRecord } from "../../../storage/records.ts";
 import { required } from "../params.ts";
-import type { AuthCall, AuthFlow } from "../types.ts";
+import type { AuthFlow } from "../types.ts";
 import { refreshTokenRevoked, userDisabled } from "../../errors.ts";
 
 export function invalidRefreshToken(): NotAuthorizedException {
@@ -23,7 +24,7 @@ interface FoundToken {
   user: UserRecord | undefined;
 }
 
-async function findToken(ctx: RequestContext, call: AuthCall, token: string): Promise<FoundToken> {
+async function findToken(ctx: RequestContext, call: SignInCaller, token: string): Promise<FoundToken> {
   const { storage } = ctx.services;
   const record = await storage.tokens.getRefreshToken(hashRefreshToken(token));
   if (!record || record.clientId !== call.client.clientId || record.poolId !== call.pool.id)
@@ -52,18 +53,20 @@ export const refreshTokenAuth: AuthFlow = {
   },
 };
 
-/** GetTokensFromRefreshToken (its ClientSecret checked by the caller). */
+/** GetTokensFromRefreshToken: its client secret is given as is (ClientSecret), not as SECRET_HASH. */
 export async function refreshTokens(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   token: string,
+  clientSecret: string | undefined,
 ): Promise<AuthenticationResultType> {
+  await checkClientSecret(ctx.services.storage, call.client, clientSecret);
   return refresh(ctx, call, await findToken(ctx, call, token));
 }
 
 async function refresh(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   { record, user }: FoundToken,
 ): Promise<AuthenticationResultType> {
   const { storage } = ctx.services;

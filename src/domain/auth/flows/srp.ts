@@ -1,4 +1,5 @@
 /** USER_SRP_AUTH: the first round trip, answered with a PASSWORD_VERIFIER challenge. */
+import type { SignInCaller } from "../../caller.ts";
 import { createHmac } from "node:crypto";
 import type { RequestContext } from "../../../context.ts";
 import { fakeVerifier, isValidSrpA } from "../../../crypto/srp.ts";
@@ -9,7 +10,7 @@ import { issuePasswordVerifier } from "../challenges/password-verifier.ts";
 import { checkLockout } from "../lockout.ts";
 import { required } from "../params.ts";
 import { signInUser } from "../sign-in.ts";
-import type { AuthCall, AuthFlow, AuthParams, AuthStep } from "../types.ts";
+import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
 
 export const userSrpAuth: AuthFlow = {
   allow: "ALLOW_USER_SRP_AUTH",
@@ -19,7 +20,7 @@ export const userSrpAuth: AuthFlow = {
 
 async function srpFlow(
   ctx: RequestContext,
-  call: AuthCall,
+  call: SignInCaller,
   params: AuthParams,
   username: string,
 ): Promise<AuthStep> {
