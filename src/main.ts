@@ -50,9 +50,11 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  let storage: ReturnType<typeof openStorage>;
+  let storage: Awaited<ReturnType<typeof openStorage>>;
   try {
-    storage = openStorage(config, (e) => logger.warn("storage connection failed", { error: e.message }));
+    storage = await openStorage(config, (e) =>
+      logger.warn("storage connection failed", { error: e.message }),
+    );
   } catch (e) {
     if (!(e instanceof DataDirError)) throw e;
     process.stderr.write(`lanyard: ${e.message}\n`);

@@ -3,8 +3,6 @@
  * embedded SQLite database (in a data directory, or in memory).
  */
 import type { Config } from "../config/config.ts";
-import { PostgresStorage } from "./postgres/postgres-storage.ts";
-import { SqliteStorage } from "./sqlite/sqlite-storage.ts";
 import type { Storage } from "./storage.ts";
 
 export { DataDirError } from "./sqlite/data-dir.ts";
@@ -18,10 +16,15 @@ export function isPostgresUrl(storage: string): boolean {
 
 /**
  * The storage, opened but not yet migrated. Throws DataDirError when the SQLite data directory or
- * its files are open to others.
+ * its files are open to others. Only the chosen backend is loaded: the PostgreSQL driver alone
+ * would add about 10 MB to an embedded server's memory.
  */
-export function openStorage(config: StorageConfig, onError?: (e: Error) => void): Storage {
-  if (isPostgresUrl(config.storage)) return new PostgresStorage({ url: config.storage, onError });
+export async function openStorage(config: StorageConfig, onError?: (e: Error) => void): Promise<Storage> {
+  if (isPostgresUrl(config.storage)) {
+    const { PostgresStorage } = await import("./postgres/postgres-storage.ts");
+    return new PostgresStorage({ url: config.storage, onError });
+  }
+  const { SqliteStorage } = await import("./sqlite/sqlite-storage.ts");
   return new SqliteStorage(config.memory ? { memory: true } : { dir: config.dataDir });
 }
 

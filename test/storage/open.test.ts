@@ -23,10 +23,10 @@ test("SQLite is the default; a postgres:// URL selects PostgreSQL, from a flag, 
   assert.equal(loadConfig(["--config", file], {}).storage, "postgresql://h/db");
   assert.equal(loadConfig(["--config", file, "--storage", "sqlite"], {}).storage, "sqlite", "flags win");
 
-  const pg = openStorage(loadConfig(["--storage", URL_], {}));
+  const pg = await openStorage(loadConfig(["--storage", URL_], {}));
   assert.ok(pg instanceof PostgresStorage);
   await pg.close();
-  const sqlite = openStorage(loadConfig(["--memory"], {}));
+  const sqlite = await openStorage(loadConfig(["--memory"], {}));
   assert.ok(sqlite instanceof SqliteStorage);
   await sqlite.close();
 });
