@@ -26,6 +26,7 @@ import {
   randomBytes,
   timingSafeEqual,
 } from "node:crypto";
+import { powOfGOffThread } from "./modexp.ts";
 
 /** RFC 3526 group 15 (3072-bit MODP), the group of RFC 5054's 3072-bit SRP parameters. */
 export const N = BigInt(
@@ -178,6 +179,21 @@ export function makeVerifier(poolName: string, username: string, password: strin
   const salt = bytesToBigInt(randomBytes(SALT_BYTES)).toString(16);
   const verifier = modPow(g, computeX(salt, poolName, username, password)).toString(16);
   return { salt, verifier };
+}
+
+/**
+ * makeVerifier, its exponentiation on the worker thread of modexp.ts when one is ready (under a
+ * stream of password writes), else on this thread. The same verifier either way.
+ */
+export async function makeVerifierOffThread(
+  poolName: string,
+  username: string,
+  password: string,
+): Promise<SrpVerifier> {
+  const salt = bytesToBigInt(randomBytes(SALT_BYTES)).toString(16);
+  const x = computeX(salt, poolName, username, password);
+  const v = (await powOfGOffThread(x)) ?? modPow(g, x);
+  return { salt, verifier: v.toString(16) };
 }
 
 /**

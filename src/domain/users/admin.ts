@@ -76,7 +76,13 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
 
   const password =
     input.TemporaryPassword ?? generateTemporaryPassword(pool.settings.Policies?.PasswordPolicy);
-  const { credential } = await newCredential(pool, undefined, password, true, ctx.now, username);
+  // A generated password that no invitation carries is known to no one, so no sign-in can ever
+  // present it: such a user gets no credential (every sign-in is answered as for a wrong password,
+  // as it would be), which spares a hash and an SRP verifier per user created with SUPPRESS.
+  const known = input.TemporaryPassword !== undefined || invitations.length > 0;
+  const credential = known
+    ? (await newCredential(pool, undefined, password, true, ctx.now, username)).credential
+    : undefined;
   const user: UserRecord = {
     poolId: pool.id,
     username,
@@ -87,7 +93,7 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     attributes: Object.fromEntries(attrs),
     createdAt: ctx.now,
     updatedAt: ctx.now,
-    password: credential,
+    ...(credential ? { password: credential } : {}),
   };
   await storage.transaction(async (tx) => {
     await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);

@@ -6,7 +6,7 @@ import {
   needsRehash,
   verifyPassword as verifyWithQueue,
 } from "../../crypto/password-hash.ts";
-import { makeVerifier } from "../../crypto/srp.ts";
+import { makeVerifierOffThread } from "../../crypto/srp.ts";
 import {
   PasswordHistoryPolicyViolationException,
   TooManyRequestsException,
@@ -58,9 +58,13 @@ export async function newCredential(
         throw new PasswordHistoryPolicyViolationException("The password has been used previously.");
     history = previous;
   }
-  const srp = makeVerifier(poolName(pool.id), username, password);
+  // The verifier (on the modexp worker when one runs) and the hash (on the libuv pool) at once.
+  const [srp, hash] = await Promise.all([
+    makeVerifierOffThread(poolName(pool.id), username, password),
+    hashPassword(password),
+  ]);
   const credential: PasswordCredential = {
-    hash: await hashPassword(password),
+    hash,
     srpSalt: srp.salt,
     srpVerifier: srp.verifier,
     temporary,

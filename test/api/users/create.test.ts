@@ -3,6 +3,9 @@ import { before, describe, test } from "node:test";
 import {
   AdminCreateUserCommand,
   AdminGetUserCommand,
+  AdminInitiateAuthCommand,
+  AdminSetUserPasswordCommand,
+  CreateUserPoolClientCommand,
   type CognitoIdentityProviderClient,
   DescribeUserPoolCommand,
   ListUsersCommand,
@@ -44,6 +47,37 @@ describe("users", () => {
     assert.ok(got.UserCreateDate instanceof Date);
     const { UserPool } = await client.send(new DescribeUserPoolCommand({ UserPoolId: id }));
     assert.equal(UserPool?.EstimatedNumberOfUsers, 1);
+  });
+
+  test("a SUPPRESS user without a TemporaryPassword signs in with no password until one is set", async () => {
+    const id = await pool();
+    const { UserPoolClient } = await client.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: id,
+        ClientName: "admin",
+        ExplicitAuthFlows: ["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      }),
+    );
+    const signIn = (password: string) =>
+      client.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: id,
+          ClientId: UserPoolClient!.ClientId!,
+          AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: "carol", PASSWORD: password },
+        }),
+      );
+    await client.send(
+      new AdminCreateUserCommand({ UserPoolId: id, Username: "carol", MessageAction: "SUPPRESS" }),
+    );
+    // The generated password reached no one: every password is a wrong one.
+    for (const password of ["Passw0rd!", "x".repeat(20)])
+      await rejectsWith(signIn(password), "NotAuthorizedException", 400, /Incorrect username or password/);
+    await client.send(
+      new AdminSetUserPasswordCommand({ UserPoolId: id, Username: "carol", Password: "Temp-passw0rd!" }),
+    );
+    const { ChallengeName } = await signIn("Temp-passw0rd!");
+    assert.equal(ChallengeName, "NEW_PASSWORD_REQUIRED");
   });
 
   test("a second user with the same username is UsernameExistsException", async () => {
