@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { Agent } from "node:https";
+import { Agent, get } from "node:https";
 import { connect, type PeerCertificate } from "node:tls";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { root, spawnLanyard, type LanyardProcess } from "./process.ts";
@@ -104,5 +104,18 @@ export function refusedStart(
       if (d.toString().includes("listening on")) child.kill("SIGTERM");
     });
     child.once("exit", (code) => resolve({ code, stderr }));
+  });
+}
+
+/** GET over HTTPS trusting `ca`: the JSON body of a 200. */
+export function getJson(url: string, ca: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get(url, { ca }, (res) => {
+      let text = "";
+      res.on("data", (d: Buffer) => (text += d.toString()));
+      res.on("end", () =>
+        res.statusCode === 200 ? resolve(JSON.parse(text)) : reject(new Error(`${res.statusCode}: ${text}`)),
+      );
+    }).on("error", reject);
   });
 }
