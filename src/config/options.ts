@@ -271,8 +271,7 @@ export const OPTIONS = {
     placeholder: "FILE",
     default: undefined,
     shownDefault: "none",
-    description:
-      "Listen with HTTPS, with this certificate (and its chain, leaf first); needs `tls.key`.",
+    description: "Listen with HTTPS, with this certificate (and its chain, leaf first); needs `tls.key`.",
     parse: text,
   },
   "tls.key": {

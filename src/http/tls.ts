@@ -8,12 +8,7 @@
  * With `--memory` nothing is written but the CA's certificate (to a temporary directory, for
  * NODE_EXTRA_CA_CERTS): the keys stay in memory and a new CA is made at every start.
  */
-import {
-  createPrivateKey,
-  generateKeyPairSync,
-  type KeyObject,
-  X509Certificate,
-} from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -63,7 +58,9 @@ export function prepareTls(config: Config, now: Date): TlsMaterial | undefined {
   if ((cert === undefined) !== (key === undefined))
     throw new TlsError("tls.cert and tls.key (--tls-cert, --tls-key) must be given together");
   if (generate && cert !== undefined)
-    throw new TlsError("--tls makes its own certificate: it cannot be combined with --tls-cert and --tls-key");
+    throw new TlsError(
+      "--tls makes its own certificate: it cannot be combined with --tls-cert and --tls-key",
+    );
   if (cert !== undefined && key !== undefined) return givenPair(cert, key, now);
   if (generate) return localCa(config, now);
   return undefined;
@@ -88,7 +85,9 @@ function givenPair(certPath: string, keyPath: string, now: Date): TlsMaterial {
   try {
     certificate = new X509Certificate(cert);
   } catch (e) {
-    throw new TlsError(`the TLS certificate file ${certPath} holds no PEM certificate: ${(e as Error).message}`);
+    throw new TlsError(
+      `the TLS certificate file ${certPath} holds no PEM certificate: ${(e as Error).message}`,
+    );
   }
   try {
     privateKey = createPrivateKey(key);
@@ -97,9 +96,13 @@ function givenPair(certPath: string, keyPath: string, now: Date): TlsMaterial {
   }
   if (!certificate.checkPrivateKey(privateKey))
     throw new TlsError(`the TLS key file ${keyPath} is not the private key of the certificate ${certPath}`);
-  const notices = [`HTTPS with the certificate ${certPath} (${certificate.subjectAltName ?? certificate.subject})`];
+  const notices = [
+    `HTTPS with the certificate ${certPath} (${certificate.subjectAltName ?? certificate.subject})`,
+  ];
   if (certificate.validToDate.getTime() <= now.getTime())
-    notices.push(`WARNING: the TLS certificate ${certPath} expired on ${certificate.validToDate.toISOString()}`);
+    notices.push(
+      `WARNING: the TLS certificate ${certPath} expired on ${certificate.validToDate.toISOString()}`,
+    );
   return { cert, key, notices, dispose() {} };
 }
 
@@ -274,7 +277,9 @@ function localCa(config: Config, now: Date): TlsMaterial {
   const said: string[] = [];
   let ca = readPair(dir, FILES.caCert, FILES.caKey);
   if (!usable(ca, now) || !ca.certificate.ca) {
-    said.push(ca ? "the local CA expired or expires soon: made a new one, trust it again" : "made a local CA");
+    said.push(
+      ca ? "the local CA expired or expires soon: made a new one, trust it again" : "made a local CA",
+    );
     ca = makeCa(now);
     writePrivate(join(dir, FILES.caKey), keyPem(ca.privateKey));
     writePrivate(join(dir, FILES.caCert), ca.certificate.toString());

@@ -21,25 +21,29 @@ after(() => rmSync(work, { recursive: true, force: true }));
 function opensslPair(name: string): { cert: string; key: string } {
   const cert = join(work, `${name}.pem`);
   const key = join(work, `${name}-key.pem`);
-  execFileSync("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-keyout",
-    key,
-    "-out",
-    cert,
-    "-days",
-    "2",
-    "-subj",
-    `/CN=${name}`,
-    "-addext",
-    "subjectAltName=IP:127.0.0.1,DNS:localhost",
-  ], { stdio: "ignore" });
+  execFileSync(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      cert,
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${name}`,
+      "-addext",
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    ],
+    { stdio: "ignore" },
+  );
   chmodSync(key, 0o600);
   return { cert, key };
 }
@@ -69,7 +73,10 @@ describe("a given certificate and key", () => {
 
   test("the public URL defaults to https://HOST:PORT, so the issuer is https", async () => {
     const { UserPool } = await server.client().send(new CreateUserPoolCommand({ PoolName: "issuer" }));
-    const doc = (await getJson(`${server.url}/${UserPool!.Id}/.well-known/openid-configuration`, server.ca)) as {
+    const doc = (await getJson(
+      `${server.url}/${UserPool!.Id}/.well-known/openid-configuration`,
+      server.ca,
+    )) as {
       issuer: string;
       jwks_uri: string;
     };
@@ -94,7 +101,13 @@ describe("a given certificate and key", () => {
   test("a key file the group or others can read is refused, exit code 2, with the chmod that fixes it", async () => {
     chmodSync(other.key, 0o640);
     try {
-      const { code, stderr } = await refusedStart(["--memory", "--tls-cert", other.cert, "--tls-key", other.key]);
+      const { code, stderr } = await refusedStart([
+        "--memory",
+        "--tls-cert",
+        other.cert,
+        "--tls-key",
+        other.key,
+      ]);
       assert.equal(code, 2);
       assert.ok(
         stderr.includes(`the TLS key file ${other.key} has mode 0640: the group or others can read it`),

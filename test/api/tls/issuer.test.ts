@@ -29,7 +29,9 @@ const work = mkdtempSync(join(tmpdir(), "lanyard-issuer-"));
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const PASSWORD = "Issuer-passw0rd!";
-const FLOWS = { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH" as const, "ALLOW_REFRESH_TOKEN_AUTH" as const] };
+const FLOWS = {
+  ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH" as const, "ALLOW_REFRESH_TOKEN_AUTH" as const],
+};
 
 async function signIn(client: CognitoIdentityProviderClient, clientId: string, username: string) {
   const { AuthenticationResult } = await client.send(
@@ -102,10 +104,44 @@ describe("--issuer aws", () => {
     const euTokens = await signIn(eu, pool.clientId, "bea");
     assert.equal(claims(euTokens.id).iss, `https://cognito-idp.eu-west-1.amazonaws.com/${pool.poolId}`);
     const jwks = (await (await fetch(`${server.url}/${pool.poolId}/.well-known/jwks.json`)).json()) as Jwks;
-    const verifier = CognitoJwtVerifier.create({ userPoolId: pool.poolId, tokenUse: "id", clientId: pool.clientId });
+    const verifier = CognitoJwtVerifier.create({
+      userPoolId: pool.poolId,
+      tokenUse: "id",
+      clientId: pool.clientId,
+    });
     verifier.cacheJwks(jwks);
     await verifier.verify(euTokens.id);
     assert.equal((await eu.send(new GetUserCommand({ AccessToken: euTokens.access }))).Username, "bea");
+  });
+});
+
+describe("--issuer aws --tls: Cognito's name pointed at Lanyard (a hosts entry)", () => {
+  test("CognitoJwtVerifier fetches the JWKS from cognito-idp.<region>.amazonaws.com itself", async () => {
+    const server = await startTlsServer(["--tls", "--memory", "--issuer", "aws"]);
+    try {
+      assert.match(server.stderr(), /HTTPS certificate for .*cognito-idp\.us-east-1\.amazonaws\.com/);
+      const client = server.client();
+      const { poolId, clientId } = await poolWithClient(client, { app: FLOWS });
+      await confirmedUser(client, poolId, "eve", PASSWORD);
+      const tokens = await signIn(client, clientId, "eve");
+      // What a hosts entry does: the name resolves to 127.0.0.1 (and the port is Lanyard's).
+      const lookup = (
+        _host: string,
+        options: { all?: boolean },
+        done: (e: null, address: string | { address: string; family: number }[], family?: number) => void,
+      ) => (options.all ? done(null, [{ address: "127.0.0.1", family: 4 }]) : done(null, "127.0.0.1", 4));
+      const fetcher = new SimpleFetcher({
+        defaultRequestOptions: { ca: server.ca, port: server.port, lookup },
+      });
+      const verifier = CognitoJwtVerifier.create(
+        { userPoolId: poolId, tokenUse: "access", clientId },
+        { jwksCache: new SimpleJwksCache({ fetcher }) },
+      );
+      const payload = await verifier.verify(tokens.access);
+      assert.equal(payload.username, "eve");
+    } finally {
+      await server.stop();
+    }
   });
 });
 
@@ -164,14 +200,20 @@ describe("--issuer self over HTTPS (--tls)", () => {
   test("the issuer is https://127.0.0.1:PORT/<poolId>, in the tokens and the OpenID configuration", async () => {
     assert.match(issuer, /^https:\/\/127\.0\.0\.1:\d+\/us-east-1_/);
     assert.equal(claims(tokens.id).iss, issuer);
-    const doc = (await getJson(`${issuer}/.well-known/openid-configuration`, server.ca)) as { issuer: string };
+    const doc = (await getJson(`${issuer}/.well-known/openid-configuration`, server.ca)) as {
+      issuer: string;
+    };
     assert.equal(doc.issuer, issuer);
   });
 
   test("JwtVerifier fetches the JWKS over HTTPS trusting the CA, and verifies", async () => {
     const verifier = JwtVerifier.create(
       { issuer, audience: clientId, jwksUri: `${issuer}/.well-known/jwks.json` },
-      { jwksCache: new SimpleJwksCache({ fetcher: new SimpleFetcher({ defaultRequestOptions: { ca: server.ca } }) }) },
+      {
+        jwksCache: new SimpleJwksCache({
+          fetcher: new SimpleFetcher({ defaultRequestOptions: { ca: server.ca } }),
+        }),
+      },
     );
     const payload = await verifier.verify(tokens.id);
     assert.equal(payload["cognito:username"], "dee");

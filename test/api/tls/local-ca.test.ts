@@ -94,11 +94,20 @@ describe("--tls: the local CA", () => {
     const logs = server.stderr();
     const ca = join(tls, "ca.pem");
     assert.equal(server.caPath, ca);
-    assert.match(logs, /HTTPS certificate for localhost, \*\.localhost, \*\.auth\.us-east-1\.localhost, 127\.0\.0\.1, ::1/);
+    assert.match(
+      logs,
+      /HTTPS certificate for localhost, \*\.localhost, \*\.auth\.us-east-1\.localhost, 127\.0\.0\.1, ::1/,
+    );
     assert.ok(logs.includes(`NODE_EXTRA_CA_CERTS=${ca}`));
-    assert.ok(logs.includes(`sudo cp ${ca} /usr/local/share/ca-certificates/lanyard-local-ca.crt && sudo update-ca-certificates`));
     assert.ok(
-      logs.includes(`sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${ca}`),
+      logs.includes(
+        `sudo cp ${ca} /usr/local/share/ca-certificates/lanyard-local-ca.crt && sudo update-ca-certificates`,
+      ),
+    );
+    assert.ok(
+      logs.includes(
+        `sudo security add-trusted-cert -d -r trustRoot -k /Library/Keychains/System.keychain ${ca}`,
+      ),
     );
   });
 
@@ -170,7 +179,11 @@ describe("--tls: later starts", () => {
       commonName: "localhost",
       publicKey: createPublicKey(serverKey),
       signingKey: caKey,
-      issuer: { commonName: "Lanyard local CA", organization: "Lanyard (development only)", publicKey: ca.publicKey },
+      issuer: {
+        commonName: "Lanyard local CA",
+        organization: "Lanyard (development only)",
+        publicKey: ca.publicKey,
+      },
       notBefore: new Date(Date.now() - 900 * 86_400_000),
       notAfter: new Date(Date.now() - 86_400_000),
       ca: false,
@@ -225,7 +238,10 @@ describe("--tls: later starts", () => {
     try {
       const { code, stderr } = await refusedStart(["--tls", "--data", data]);
       assert.equal(code, 2);
-      assert.match(stderr, new RegExp(`the TLS key file ${key} has mode 0644: the group or others can read it`));
+      assert.match(
+        stderr,
+        new RegExp(`the TLS key file ${key} has mode 0644: the group or others can read it`),
+      );
     } finally {
       chmodSync(key, 0o600);
     }
