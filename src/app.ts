@@ -9,9 +9,15 @@ import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
 import { wellKnown } from "./http/well-known.ts";
 
-/** Mounts the plugins of the HTTP layer (src/http/), in order. No routes or logic live here. */
-export async function buildApp(services: Services): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(services.config));
+/**
+ * Mounts the plugins of the HTTP layer (src/http/), in order. No routes or logic live here.
+ * With `tls` (PEM certificate and key, see http/tls.ts) the server speaks HTTPS.
+ */
+export async function buildApp(
+  services: Services,
+  tls?: { cert: string; key: string },
+): Promise<FastifyInstance> {
+  const app = Fastify(serverOptions(services.config, tls));
   const options = { services };
   // Set up for every route: guards, CORS, the raw body, the error renderer.
   await app.register(guards, options);

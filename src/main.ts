@@ -1,7 +1,8 @@
 import { buildApp } from "./app.ts";
-import { ConfigError, helpText, isLoopback, loadConfig } from "./config/config.ts";
+import { ConfigError, helpText, isLoopback, listenUrl, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
 import { testAidNotices } from "./http/guards.ts";
+import { prepareTls, TlsError } from "./http/tls.ts";
 import { describePasswordHashing } from "./crypto/password-hash.ts";
 import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
@@ -81,13 +82,23 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   process.stderr.write(`lanyard: ${describePasswordHashing()}\n`);
-  const app = await buildApp(services);
+  let tls: ReturnType<typeof prepareTls>;
+  try {
+    tls = prepareTls(config, new Date(clock.now()));
+  } catch (e) {
+    if (!(e instanceof TlsError)) throw e;
+    process.stderr.write(`lanyard: ${e.message}\n`);
+    await storage.close().catch(() => {});
+    process.exit(2);
+  }
+  if (tls) process.once("exit", tls.dispose);
+  const app = await buildApp(services, tls);
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   config.port = port;
-  const shown = config.host.includes(":") ? `[${config.host}]` : config.host;
-  process.stdout.write(`listening on http://${shown}:${port}\n`);
+  for (const notice of tls?.notices ?? []) process.stderr.write(`lanyard: ${notice}\n`);
+  process.stdout.write(`listening on ${listenUrl(config)}\n`);
 
   // Expired sessions, codes and refresh tokens are removed every ten minutes (by every instance:
   // the deletes are idempotent).

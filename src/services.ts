@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { type Config, ConfigError } from "./config/config.ts";
+import { type Config, ConfigError, listenUrl } from "./config/config.ts";
 import { decodeKeyEncryptionKey, KeySealer } from "./crypto/key-wrap.ts";
 import type { Clock, Logger, Services } from "./context.ts";
 import { configurePasswordHashing, hashingParams } from "./crypto/password-hash.ts";
@@ -37,9 +37,7 @@ export async function createServices(parts: ServiceParts): Promise<Services> {
     keys: new KeyRing(parts.storage, sealer),
     delivery: parts.delivery ?? (await createDelivery(config)),
     serverSecret: Buffer.from(secret, "base64"),
-    publicUrl: () =>
-      config.publicUrl ??
-      `http://${config.host.includes(":") ? `[${config.host}]` : config.host}:${config.port}`,
+    publicUrl: () => config.publicUrl ?? listenUrl(config),
   };
 }
 

@@ -23,8 +23,11 @@ export {
   type Config,
   ConfigError,
   DELIVERIES,
+  ISSUER_MODES,
+  type IssuerMode,
   type PasswordHashingConfig,
   type SmtpConfig,
+  type TlsConfig,
 } from "./types.ts";
 export { helpText, usage } from "./docs.ts";
 
@@ -155,4 +158,15 @@ export function isLoopback(host: string): boolean {
   if (host === "localhost") return true;
   if (isIP(host) === 4) return host.startsWith("127.");
   return host === "::1" || host === "[::1]";
+}
+
+/** True when Lanyard listens with HTTPS: a given certificate, or the local CA of `--tls`. */
+export function usesTls(config: Config): boolean {
+  return config.tls.generate || config.tls.cert !== undefined;
+}
+
+/** The base URL of the listener itself: `http(s)://HOST:PORT`, the default of `publicUrl`. */
+export function listenUrl(config: Config): string {
+  const host = config.host.includes(":") ? `[${config.host}]` : config.host;
+  return `${usesTls(config) ? "https" : "http"}://${host}:${config.port}`;
 }

@@ -6,6 +6,16 @@ import type { HashingProfile } from "../crypto/password-hash.ts";
 
 export const DELIVERIES = ["console", "smtp", "inbox"] as const;
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+/** The `iss` of tokens: `<publicUrl>/<poolId>`, or Cognito's own `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
+export const ISSUER_MODES = ["self", "aws"] as const;
+export type IssuerMode = (typeof ISSUER_MODES)[number];
+
+/** HTTPS (options `tls.*`): a given certificate and key, or the local CA of `--tls`. */
+export interface TlsConfig {
+  cert: string | undefined;
+  key: string | undefined;
+  generate: boolean;
+}
 
 /** The SMTP server that carries email when `delivery` is "smtp" (options `smtp.*`). */
 export interface SmtpConfig {
@@ -52,6 +62,8 @@ export interface Config {
   accountId: string;
   defaultRegion: string;
   publicUrl: string | undefined;
+  issuer: IssuerMode;
+  tls: TlsConfig;
   enableReset: boolean;
   maxBodyBytes: number;
   requestTimeoutMs: number;

@@ -4,6 +4,7 @@
  * reach of DNS rebinding, and the start-up checks of the test aids.
  */
 import type { Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import { type Config, isLoopback } from "../config/config.ts";
 import { AwsError } from "../errors.ts";
@@ -15,22 +16,37 @@ const KEEP_ALIVE_MS = 65_000;
 
 /**
  * Fastify's server options: request ids, the body limit, the timeouts and how often they are
- * checked.
+ * checked; with `tls` (PEM certificate and key), an HTTPS server with the same timeouts.
  */
-export function serverOptions(config: Config): FastifyHttpOptions<Server> {
-  return {
+export function serverOptions(
+  config: Config,
+  tls?: { cert: string; key: string },
+): FastifyHttpOptions<Server> {
+  const http = {
+    headersTimeout: config.headersTimeoutMs,
+    requestTimeout: config.requestTimeoutMs,
+    // Node checks the two timeouts on this interval (30 s by default): check often enough that a
+    // timeout is kept to within a tenth of itself.
+    connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 10))),
+  };
+  const options: FastifyHttpOptions<Server> = {
     logger: false,
     genReqId: newRequestId,
     requestIdHeader: false,
     bodyLimit: config.maxBodyBytes,
     keepAliveTimeout: KEEP_ALIVE_MS,
     requestTimeout: config.requestTimeoutMs,
-    http: {
-      headersTimeout: config.headersTimeoutMs,
-      requestTimeout: config.requestTimeoutMs,
-      // Node checks the two timeouts on this interval (30 s by default): check often enough that a
-      // timeout is kept to within a tenth of itself.
-      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 10))),
+    http,
+  };
+  if (!tls) return options;
+  return {
+    ...options,
+    // An HTTPS server serves the same requests and replies as an HTTP one (https.Server's requests
+    // are http.IncomingMessage): the plugins keep their http.Server types.
+    serverFactory: (handler) => {
+      const server = createHttpsServer({ ...http, cert: tls.cert, key: tls.key }, handler);
+      server.keepAliveTimeout = KEEP_ALIVE_MS;
+      return server as unknown as Server;
     },
   };
 }

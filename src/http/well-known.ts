@@ -1,4 +1,5 @@
 /** The user pool's public endpoints: JWKS and OpenID Connect discovery, as Cognito serves them. */
+import { poolIssuer } from "../domain/tokens/issuer.ts";
 import type { HttpPlugin } from "./plugin.ts";
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
@@ -16,10 +17,11 @@ export const wellKnown: HttpPlugin = async (app, { services }) => {
     const { poolId } = req.params;
     const pool = POOL_ID.test(poolId) ? await services.storage.pools.getPool(poolId) : undefined;
     if (!pool) return reply.code(404).send({ message: `User pool ${poolId} does not exist.` });
-    const issuer = `${services.publicUrl()}/${pool.id}`;
+    // The issuer of the `issuer` mode; the JWKS where this server serves it (in the `aws` mode, the
+    // issuer names Cognito, which a client reaches only through a hosts entry).
     return reply.send({
-      issuer,
-      jwks_uri: `${issuer}/.well-known/jwks.json`,
+      issuer: poolIssuer(services, pool.id),
+      jwks_uri: `${services.publicUrl()}/${pool.id}/.well-known/jwks.json`,
       response_types_supported: ["code", "token"],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],

@@ -25,6 +25,8 @@ export interface LanyardProcessOptions {
 export interface LanyardProcess {
   child: ChildProcess;
   port: number;
+  /** `http://127.0.0.1:PORT`, or `https://` when the server listens with TLS. */
+  url: string;
   /** Everything the process wrote to stderr so far. */
   stderr(): string;
   /** Milliseconds from spawning the process to its "listening" line. */
@@ -52,7 +54,7 @@ export async function spawnLanyard(options: LanyardProcessOptions): Promise<Lany
     stderr += chunk;
     options.onStderr?.(chunk);
   });
-  const port = await new Promise<number>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     let stdout = "";
     const timer = setTimeout(
       () => reject(new Error(`server did not start: ${stderr}`)),
@@ -60,10 +62,10 @@ export async function spawnLanyard(options: LanyardProcessOptions): Promise<Lany
     );
     child.stdout!.on("data", (d: Buffer) => {
       stdout += d.toString();
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(stdout);
+      const m = /listening on (https?:\/\/127\.0\.0\.1:\d+)/.exec(stdout);
       if (m) {
         clearTimeout(timer);
-        resolve(Number(m[1]));
+        resolve(m[1]!);
       }
     });
     child.once("exit", (code) => {
@@ -71,5 +73,6 @@ export async function spawnLanyard(options: LanyardProcessOptions): Promise<Lany
       reject(new Error(`server exited with ${code}: ${stderr}`));
     });
   });
-  return { child, port, stderr: () => stderr, startupMs: performance.now() - spawned };
+  const port = Number(new URL(url).port);
+  return { child, port, url, stderr: () => stderr, startupMs: performance.now() - spawned };
 }

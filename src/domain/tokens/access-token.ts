@@ -10,7 +10,7 @@ import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { userNotFound } from "../lookups.ts";
 import { accessTokenRevoked, userDisabled } from "../errors.ts";
-import { API_SCOPE } from "./issuer.ts";
+import { API_SCOPE, issuerFor } from "./issuer.ts";
 
 export interface AccessTokenCaller {
   pool: PoolRecord;
@@ -30,7 +30,8 @@ export async function authenticateAccessToken(
   const { claims } = jwt;
   const iss = typeof claims.iss === "string" ? claims.iss : "";
   const poolId = iss.slice(iss.lastIndexOf("/") + 1);
-  if (!poolId || iss !== `${ctx.services.publicUrl()}/${poolId}`) throw new NotAuthorizedException(INVALID);
+  // Only the issuer of the current `issuer` mode: a token of the other mode is not this server's.
+  if (!poolId.includes("_") || iss !== issuerFor(ctx, poolId)) throw new NotAuthorizedException(INVALID);
   const { storage } = ctx.services;
   // The pool first: a token naming no pool costs one lookup, and never touches keys.
   const pool = await storage.pools.getPool(poolId);

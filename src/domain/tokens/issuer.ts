@@ -4,7 +4,7 @@
  * strings of which only a hash is stored.
  */
 import { createHash, randomBytes, randomUUID } from "node:crypto";
-import type { RequestContext } from "../../context.ts";
+import type { RequestContext, Services } from "../../context.ts";
 import { signJwt } from "../../crypto/jwt.ts";
 import type { AuthenticationResultType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, RefreshTokenRecord, UserRecord } from "../../storage/records.ts";
@@ -13,8 +13,21 @@ import { accessTokenClaims, idTokenClaims, type TokenEvent } from "./claims.ts";
 
 export const API_SCOPE = "aws.cognito.signin.user.admin";
 
+/**
+ * The `iss` of a pool's tokens and of its OpenID configuration, by the `issuer` setting: `self`
+ * is `<publicUrl>/<poolId>`; `aws` is Cognito's own `https://cognito-idp.<region>.amazonaws.com/<poolId>`,
+ * the region being the pool id's prefix.
+ */
+export function poolIssuer(services: Pick<Services, "config" | "publicUrl">, poolId: string): string {
+  if (services.config.issuer === "aws") {
+    const region = poolId.slice(0, poolId.indexOf("_"));
+    return `https://cognito-idp.${region}.amazonaws.com/${poolId}`;
+  }
+  return `${services.publicUrl()}/${poolId}`;
+}
+
 export function issuerFor(ctx: RequestContext, poolId: string): string {
-  return `${ctx.services.publicUrl()}/${poolId}`;
+  return poolIssuer(ctx.services, poolId);
 }
 
 export function hashRefreshToken(token: string): string {
