@@ -26,18 +26,24 @@ import * as ConfirmForgotPassword from "./self-service/ConfirmForgotPassword.ts"
 import * as ConfirmSignUp from "./self-service/ConfirmSignUp.ts";
 import * as CreateGroup from "./groups/CreateGroup.ts";
 import * as CreateIdentityProvider from "./federation/CreateIdentityProvider.ts";
+import * as CreateResourceServer from "./resource-servers/CreateResourceServer.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
+import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
 import * as DeleteGroup from "./groups/DeleteGroup.ts";
 import * as DeleteIdentityProvider from "./federation/DeleteIdentityProvider.ts";
+import * as DeleteResourceServer from "./resource-servers/DeleteResourceServer.ts";
 import * as DeleteUser from "./self-service/DeleteUser.ts";
 import * as DeleteUserAttributes from "./self-service/DeleteUserAttributes.ts";
 import * as DeleteUserPool from "./user-pools/DeleteUserPool.ts";
 import * as DeleteUserPoolClient from "./clients/DeleteUserPoolClient.ts";
 import * as DeleteUserPoolClientSecret from "./clients/DeleteUserPoolClientSecret.ts";
+import * as DeleteUserPoolDomain from "./domains/DeleteUserPoolDomain.ts";
 import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider.ts";
+import * as DescribeResourceServer from "./resource-servers/DescribeResourceServer.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
+import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
 import * as ForgotPassword from "./self-service/ForgotPassword.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
@@ -49,6 +55,7 @@ import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
 import * as ListGroups from "./groups/ListGroups.ts";
 import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
+import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
 import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
@@ -63,9 +70,11 @@ import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
+import * as UpdateResourceServer from "./resource-servers/UpdateResourceServer.ts";
 import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
 import * as UpdateUserPoolClient from "./clients/UpdateUserPoolClient.ts";
+import * as UpdateUserPoolDomain from "./domains/UpdateUserPoolDomain.ts";
 import * as VerifyUserAttribute from "./self-service/VerifyUserAttribute.ts";
 
 /** The implemented operations by name (an operation is implemented when its file exists). */
@@ -95,18 +104,24 @@ export const OPERATION_TABLE = {
   ConfirmSignUp: ConfirmSignUp.operation,
   CreateGroup: CreateGroup.operation,
   CreateIdentityProvider: CreateIdentityProvider.operation,
+  CreateResourceServer: CreateResourceServer.operation,
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
+  CreateUserPoolDomain: CreateUserPoolDomain.operation,
   DeleteGroup: DeleteGroup.operation,
   DeleteIdentityProvider: DeleteIdentityProvider.operation,
+  DeleteResourceServer: DeleteResourceServer.operation,
   DeleteUser: DeleteUser.operation,
   DeleteUserAttributes: DeleteUserAttributes.operation,
   DeleteUserPool: DeleteUserPool.operation,
   DeleteUserPoolClient: DeleteUserPoolClient.operation,
   DeleteUserPoolClientSecret: DeleteUserPoolClientSecret.operation,
+  DeleteUserPoolDomain: DeleteUserPoolDomain.operation,
   DescribeIdentityProvider: DescribeIdentityProvider.operation,
+  DescribeResourceServer: DescribeResourceServer.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
+  DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
   ForgotPassword: ForgotPassword.operation,
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
@@ -118,6 +133,7 @@ export const OPERATION_TABLE = {
   InitiateAuth: InitiateAuth.operation,
   ListGroups: ListGroups.operation,
   ListIdentityProviders: ListIdentityProviders.operation,
+  ListResourceServers: ListResourceServers.operation,
   ListTagsForResource: ListTagsForResource.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
@@ -132,8 +148,10 @@ export const OPERATION_TABLE = {
   UntagResource: UntagResource.operation,
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
+  UpdateResourceServer: UpdateResourceServer.operation,
   UpdateUserAttributes: UpdateUserAttributes.operation,
   UpdateUserPool: UpdateUserPool.operation,
   UpdateUserPoolClient: UpdateUserPoolClient.operation,
+  UpdateUserPoolDomain: UpdateUserPoolDomain.operation,
   VerifyUserAttribute: VerifyUserAttribute.operation,
 } satisfies { readonly [N in OperationName]?: OperationModule<N> };
