@@ -26,12 +26,14 @@ import * as ConfirmForgotPassword from "./self-service/ConfirmForgotPassword.ts"
 import * as ConfirmSignUp from "./self-service/ConfirmSignUp.ts";
 import * as CreateGroup from "./groups/CreateGroup.ts";
 import * as CreateIdentityProvider from "./federation/CreateIdentityProvider.ts";
+import * as CreateManagedLoginBranding from "./branding/CreateManagedLoginBranding.ts";
 import * as CreateResourceServer from "./resource-servers/CreateResourceServer.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
 import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
 import * as DeleteGroup from "./groups/DeleteGroup.ts";
 import * as DeleteIdentityProvider from "./federation/DeleteIdentityProvider.ts";
+import * as DeleteManagedLoginBranding from "./branding/DeleteManagedLoginBranding.ts";
 import * as DeleteResourceServer from "./resource-servers/DeleteResourceServer.ts";
 import * as DeleteUser from "./self-service/DeleteUser.ts";
 import * as DeleteUserAttributes from "./self-service/DeleteUserAttributes.ts";
@@ -40,6 +42,8 @@ import * as DeleteUserPoolClient from "./clients/DeleteUserPoolClient.ts";
 import * as DeleteUserPoolClientSecret from "./clients/DeleteUserPoolClientSecret.ts";
 import * as DeleteUserPoolDomain from "./domains/DeleteUserPoolDomain.ts";
 import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider.ts";
+import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
+import * as DescribeManagedLoginBrandingByClient from "./branding/DescribeManagedLoginBrandingByClient.ts";
 import * as DescribeResourceServer from "./resource-servers/DescribeResourceServer.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
@@ -49,6 +53,7 @@ import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
 import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts";
+import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
@@ -65,11 +70,13 @@ import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
+import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
+import * as UpdateManagedLoginBranding from "./branding/UpdateManagedLoginBranding.ts";
 import * as UpdateResourceServer from "./resource-servers/UpdateResourceServer.ts";
 import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
@@ -104,12 +111,14 @@ export const OPERATION_TABLE = {
   ConfirmSignUp: ConfirmSignUp.operation,
   CreateGroup: CreateGroup.operation,
   CreateIdentityProvider: CreateIdentityProvider.operation,
+  CreateManagedLoginBranding: CreateManagedLoginBranding.operation,
   CreateResourceServer: CreateResourceServer.operation,
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
   CreateUserPoolDomain: CreateUserPoolDomain.operation,
   DeleteGroup: DeleteGroup.operation,
   DeleteIdentityProvider: DeleteIdentityProvider.operation,
+  DeleteManagedLoginBranding: DeleteManagedLoginBranding.operation,
   DeleteResourceServer: DeleteResourceServer.operation,
   DeleteUser: DeleteUser.operation,
   DeleteUserAttributes: DeleteUserAttributes.operation,
@@ -118,6 +127,8 @@ export const OPERATION_TABLE = {
   DeleteUserPoolClientSecret: DeleteUserPoolClientSecret.operation,
   DeleteUserPoolDomain: DeleteUserPoolDomain.operation,
   DescribeIdentityProvider: DescribeIdentityProvider.operation,
+  DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
+  DescribeManagedLoginBrandingByClient: DescribeManagedLoginBrandingByClient.operation,
   DescribeResourceServer: DescribeResourceServer.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
@@ -127,6 +138,7 @@ export const OPERATION_TABLE = {
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
   GetSigningCertificate: GetSigningCertificate.operation,
   GetTokensFromRefreshToken: GetTokensFromRefreshToken.operation,
+  GetUICustomization: GetUICustomization.operation,
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
   GlobalSignOut: GlobalSignOut.operation,
@@ -143,11 +155,13 @@ export const OPERATION_TABLE = {
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
+  SetUICustomization: SetUICustomization.operation,
   SignUp: SignUp.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
+  UpdateManagedLoginBranding: UpdateManagedLoginBranding.operation,
   UpdateResourceServer: UpdateResourceServer.operation,
   UpdateUserAttributes: UpdateUserAttributes.operation,
   UpdateUserPool: UpdateUserPool.operation,

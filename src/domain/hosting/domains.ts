@@ -237,3 +237,6 @@ export async function poolOfHost(storage: Reader, host: string): Promise<HostedP
 function hosted(d: DomainRecord): HostedPool {
   return { poolId: d.poolId, domain: d.domain, custom: d.custom, managedLoginVersion: d.managedLoginVersion };
 }
+
+export { customScopes } from "./resource-servers.ts";
+export { brandingOf, type PageBranding } from "./branding.ts";
