@@ -204,6 +204,10 @@ for (const backend of backends()) {
       // Put replaces the whole customization.
       await s.transaction((tx) => tx.hosting.putUICustomization({ ...own, version: "3" }));
       assert.deepEqual(await s.hosting.getUICustomization(poolId, clientId), { ...own, version: "3" });
+      await s.transaction((tx) => tx.hosting.deleteUICustomization(poolId, clientId));
+      assert.equal(await s.hosting.getUICustomization(poolId, clientId), undefined);
+      assert.equal((await brandingOf(s, poolId, clientId))!.ui!.css, pool.css, "back to the pool's");
+      await s.transaction((tx) => tx.hosting.putUICustomization({ ...own, version: "3" }));
 
       const b = branding(poolId, clientId);
       await s.transaction((tx) => tx.hosting.insertBranding(b));

@@ -173,6 +173,8 @@ export async function deleteClient(ctx: RequestContext, poolId: string, clientId
     for (const s of await tx.pools.listClientSecrets(poolId, clientId))
       await tx.pools.deleteClientSecret(poolId, clientId, s.secretId);
     await tx.pools.deleteClient(poolId, clientId);
+    // Its managed login branding goes with it (a foreign key); its UI customization is deleted here.
+    await tx.hosting.deleteUICustomization(poolId, clientId);
   });
 }
 

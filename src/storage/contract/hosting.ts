@@ -38,6 +38,7 @@ export interface HostingRepository extends HostingReader {
 
   /** Inserts or replaces the customization of (poolId, clientId). */
   putUICustomization(customization: UICustomizationRecord): Promise<void>;
+  deleteUICustomization(poolId: string, clientId: string): Promise<void>;
 
   /** Throws DuplicateKeyError when the app client has a branding style already. */
   insertBranding(branding: BrandingRecord): Promise<void>;

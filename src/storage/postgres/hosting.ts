@@ -109,6 +109,10 @@ export class PostgresHosting extends PgRepository implements HostingRepository {
     );
   }
 
+  async deleteUICustomization(poolId: string, clientId: string) {
+    await this.run("DELETE FROM ui_customizations WHERE pool_id = $1 AND client_id = $2", [poolId, clientId]);
+  }
+
   async getBranding(poolId: string, brandingId: string) {
     const r = await this.one(
       `SELECT * FROM managed_login_brandings WHERE pool_id = $1 AND branding_id = $2${this.lock}`,

@@ -109,6 +109,10 @@ export class SqliteHosting extends SqliteRepository implements HostingRepository
     );
   }
 
+  async deleteUICustomization(poolId: string, clientId: string) {
+    this.q("DELETE FROM ui_customizations WHERE pool_id = ? AND client_id = ?").run(poolId, clientId);
+  }
+
   async getBranding(poolId: string, brandingId: string) {
     const r = this.q("SELECT * FROM managed_login_brandings WHERE pool_id = ? AND branding_id = ?").get(
       poolId,

@@ -241,6 +241,16 @@ describe("user pool domains", () => {
     assert.match(String(missing.json.message), /Value null at 'domain' failed to satisfy constraint/);
   });
 
+  test("a domain of another region's pool describes as {}", async () => {
+    const { cognito, server } = suite;
+    const poolId = await suite.newPool();
+    const prefix = uniquePrefix();
+    await cognito.send(new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: prefix }));
+    const elsewhere = server.client(undefined, "eu-west-1");
+    const { DomainDescription } = await elsewhere.send(new DescribeUserPoolDomainCommand({ Domain: prefix }));
+    assert.deepEqual(DomainDescription, {});
+  });
+
   test("DeleteUserPool deletes its domains, freeing the names", async () => {
     const { cognito } = suite;
     const poolId = await suite.newPool();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
+  DeleteUserPoolClientCommand,
   GetUICustomizationCommand,
   SetUICustomizationCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -70,6 +71,10 @@ describe("hosted UI (classic) customization", () => {
     assert.equal(replaced!.ImageUrl, undefined);
     assert.notEqual(replaced!.CSSVersion, all!.CSSVersion);
     assert.equal((await fetch(all!.ImageUrl!)).status, 404);
+
+    // A deleted client's customization goes with it: its logo is no longer served.
+    await cognito.send(new DeleteUserPoolClientCommand({ UserPoolId: poolId, ClientId: own }));
+    assert.equal((await fetch(mine!.ImageUrl!)).status, 404);
   });
 
   test("CSS is limited to the hosted UI's classes, without at-rules or script", async () => {
