@@ -13,6 +13,7 @@ import type {
   CreateUserPoolDomainRequest,
   CreateUserPoolDomainResponse,
   DomainDescriptionType,
+  SecurityPolicyType,
   UpdateUserPoolDomainRequest,
   UpdateUserPoolDomainResponse,
 } from "../../generated/types.ts";
@@ -163,7 +164,8 @@ export async function describeDomain(
   };
   if (d.custom) {
     out.CustomDomainConfig = { CertificateArn: d.certificateArn! };
-    if (d.securityPolicy !== undefined) out.CustomDomainConfig.SecurityPolicy = d.securityPolicy as never;
+    if (d.securityPolicy !== undefined)
+      out.CustomDomainConfig.SecurityPolicy = d.securityPolicy as SecurityPolicyType;
   }
   out.ManagedLoginVersion = d.managedLoginVersion;
   return out;
