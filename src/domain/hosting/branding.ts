@@ -30,7 +30,25 @@ function notFound(id: string): ResourceNotFoundException {
   return new ResourceNotFoundException(`Managed login branding ${id} does not exist.`);
 }
 
+/** How deeply a Settings document may nest (Cognito's own style documents nest a few levels). */
+const MAX_SETTINGS_DEPTH = 64;
+
+/** Refuses a Settings document nested beyond MAX_SETTINGS_DEPTH (measured without recursion). */
+function checkSettings(settings: unknown): void {
+  const stack: [unknown, number][] = [[settings, 1]];
+  while (stack.length > 0) {
+    const [value, depth] = stack.pop()!;
+    if (value === null || typeof value !== "object") continue;
+    if (depth > MAX_SETTINGS_DEPTH)
+      throw new InvalidParameterException(
+        `Settings must not be nested more than ${MAX_SETTINGS_DEPTH} levels deep.`,
+      );
+    for (const child of Object.values(value)) stack.push([child, depth + 1]);
+  }
+}
+
 function checkCognitoValues(use: boolean | undefined, settings: unknown, assets: unknown): void {
+  checkSettings(settings);
   if (use === true && (settings !== undefined || assets !== undefined))
     throw new InvalidParameterException(
       "Settings and Assets must be omitted when UseCognitoProvidedValues is true.",

@@ -7,6 +7,7 @@ import {
   DescribeManagedLoginBrandingByClientCommand,
   DescribeManagedLoginBrandingCommand,
   UpdateManagedLoginBrandingCommand,
+  type UpdateManagedLoginBrandingCommandInput,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { rejectsWith } from "../../support/assert.ts";
 import { rawRequest } from "../../support/server.ts";
@@ -202,6 +203,28 @@ describe("managed login branding", () => {
       ),
       "InvalidParameterException",
       400,
+    );
+    // A document nested beyond reason is refused, not a server error.
+    let tooDeep: NonNullable<UpdateManagedLoginBrandingCommandInput["Settings"]> = {};
+    for (let i = 0; i < 70; i++) tooDeep = { a: tooDeep };
+    const nested = await rawRequest(
+      server.url,
+      "CreateManagedLoginBranding",
+      `{"UserPoolId":"${poolId}","ClientId":"${clientId}","Settings":${"[".repeat(5000)}${"]".repeat(5000)}}`,
+    );
+    assert.equal(nested.status, 400);
+    assert.equal(nested.json.__type, "InvalidParameterException");
+    await rejectsWith(
+      cognito.send(
+        new UpdateManagedLoginBrandingCommand({
+          UserPoolId: poolId,
+          ManagedLoginBrandingId: "8f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b",
+          Settings: tooDeep,
+        }),
+      ),
+      "InvalidParameterException",
+      400,
+      /nested/,
     );
     const badEnum = await rawRequest(
       server.url,
