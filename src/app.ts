@@ -7,6 +7,7 @@ import { devRoutes } from "./http/dev/index.ts";
 import { errorHandler } from "./http/errors.ts";
 import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
+import { uiAssets } from "./http/ui-assets.ts";
 import { wellKnown } from "./http/well-known.ts";
 
 /**
@@ -29,6 +30,7 @@ export async function buildApp(
   await app.register(awsJson, options);
   await app.register(health, options);
   await app.register(wellKnown, options);
+  await app.register(uiAssets, options);
   // The /_lanyard/* development routes, each only when its option is on.
   await app.register(devRoutes, options);
   return app;

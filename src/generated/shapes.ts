@@ -1386,7 +1386,7 @@ export const SHAPES: Readonly<Record<string, Shape>> = {
     },
   },
   DomainStatusType: { type: "string", enum: ["ACTIVE", "CREATING", "DELETING", "FAILED", "UPDATING"] },
-  DomainType: { type: "string", min: 1, max: 63, pattern: /^(?:^[a-z0-9](?:[a-z0-9\-]{0,61}[a-z0-9])?$)$/u },
+  DomainType: { type: "string", min: 1, max: 63, pattern: /^(?:[\s\S]*)$/u },
   DomainVersionType: { type: "string", min: 1, max: 20 },
   DuplicateProviderException: {
     type: "structure",

@@ -26,29 +26,41 @@ import * as ConfirmForgotPassword from "./self-service/ConfirmForgotPassword.ts"
 import * as ConfirmSignUp from "./self-service/ConfirmSignUp.ts";
 import * as CreateGroup from "./groups/CreateGroup.ts";
 import * as CreateIdentityProvider from "./federation/CreateIdentityProvider.ts";
+import * as CreateManagedLoginBranding from "./branding/CreateManagedLoginBranding.ts";
+import * as CreateResourceServer from "./resource-servers/CreateResourceServer.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
+import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
 import * as DeleteGroup from "./groups/DeleteGroup.ts";
 import * as DeleteIdentityProvider from "./federation/DeleteIdentityProvider.ts";
+import * as DeleteManagedLoginBranding from "./branding/DeleteManagedLoginBranding.ts";
+import * as DeleteResourceServer from "./resource-servers/DeleteResourceServer.ts";
 import * as DeleteUser from "./self-service/DeleteUser.ts";
 import * as DeleteUserAttributes from "./self-service/DeleteUserAttributes.ts";
 import * as DeleteUserPool from "./user-pools/DeleteUserPool.ts";
 import * as DeleteUserPoolClient from "./clients/DeleteUserPoolClient.ts";
 import * as DeleteUserPoolClientSecret from "./clients/DeleteUserPoolClientSecret.ts";
+import * as DeleteUserPoolDomain from "./domains/DeleteUserPoolDomain.ts";
 import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider.ts";
+import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
+import * as DescribeManagedLoginBrandingByClient from "./branding/DescribeManagedLoginBrandingByClient.ts";
+import * as DescribeResourceServer from "./resource-servers/DescribeResourceServer.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
+import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
 import * as ForgotPassword from "./self-service/ForgotPassword.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
 import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts";
+import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
 import * as ListGroups from "./groups/ListGroups.ts";
 import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
+import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
 import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
@@ -58,14 +70,18 @@ import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
+import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
+import * as UpdateManagedLoginBranding from "./branding/UpdateManagedLoginBranding.ts";
+import * as UpdateResourceServer from "./resource-servers/UpdateResourceServer.ts";
 import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
 import * as UpdateUserPoolClient from "./clients/UpdateUserPoolClient.ts";
+import * as UpdateUserPoolDomain from "./domains/UpdateUserPoolDomain.ts";
 import * as VerifyUserAttribute from "./self-service/VerifyUserAttribute.ts";
 
 /** The implemented operations by name (an operation is implemented when its file exists). */
@@ -95,29 +111,41 @@ export const OPERATION_TABLE = {
   ConfirmSignUp: ConfirmSignUp.operation,
   CreateGroup: CreateGroup.operation,
   CreateIdentityProvider: CreateIdentityProvider.operation,
+  CreateManagedLoginBranding: CreateManagedLoginBranding.operation,
+  CreateResourceServer: CreateResourceServer.operation,
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
+  CreateUserPoolDomain: CreateUserPoolDomain.operation,
   DeleteGroup: DeleteGroup.operation,
   DeleteIdentityProvider: DeleteIdentityProvider.operation,
+  DeleteManagedLoginBranding: DeleteManagedLoginBranding.operation,
+  DeleteResourceServer: DeleteResourceServer.operation,
   DeleteUser: DeleteUser.operation,
   DeleteUserAttributes: DeleteUserAttributes.operation,
   DeleteUserPool: DeleteUserPool.operation,
   DeleteUserPoolClient: DeleteUserPoolClient.operation,
   DeleteUserPoolClientSecret: DeleteUserPoolClientSecret.operation,
+  DeleteUserPoolDomain: DeleteUserPoolDomain.operation,
   DescribeIdentityProvider: DescribeIdentityProvider.operation,
+  DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
+  DescribeManagedLoginBrandingByClient: DescribeManagedLoginBrandingByClient.operation,
+  DescribeResourceServer: DescribeResourceServer.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
+  DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
   ForgotPassword: ForgotPassword.operation,
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
   GetSigningCertificate: GetSigningCertificate.operation,
   GetTokensFromRefreshToken: GetTokensFromRefreshToken.operation,
+  GetUICustomization: GetUICustomization.operation,
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
   ListGroups: ListGroups.operation,
   ListIdentityProviders: ListIdentityProviders.operation,
+  ListResourceServers: ListResourceServers.operation,
   ListTagsForResource: ListTagsForResource.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
@@ -127,13 +155,17 @@ export const OPERATION_TABLE = {
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
+  SetUICustomization: SetUICustomization.operation,
   SignUp: SignUp.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
+  UpdateManagedLoginBranding: UpdateManagedLoginBranding.operation,
+  UpdateResourceServer: UpdateResourceServer.operation,
   UpdateUserAttributes: UpdateUserAttributes.operation,
   UpdateUserPool: UpdateUserPool.operation,
   UpdateUserPoolClient: UpdateUserPoolClient.operation,
+  UpdateUserPoolDomain: UpdateUserPoolDomain.operation,
   VerifyUserAttribute: VerifyUserAttribute.operation,
 } satisfies { readonly [N in OperationName]?: OperationModule<N> };

@@ -193,3 +193,69 @@ export interface IdentityLinkRecord {
   sub: string;
   createdAt: number;
 }
+
+/**
+ * A user pool domain: a prefix domain (`<prefix>.auth.<region>.amazoncognito.com`) or a custom
+ * domain. `domain` is what CreateUserPoolDomain named (the prefix, or the custom domain's name),
+ * lower-cased; it is unique across the server as Cognito's are across its service.
+ */
+export interface DomainRecord {
+  domain: string;
+  poolId: string;
+  custom: boolean;
+  /** Custom domains: CustomDomainConfig as last set. */
+  certificateArn?: string;
+  securityPolicy?: string;
+  /** 1: the hosted UI (classic); 2: managed login. */
+  managedLoginVersion: number;
+  /** The CloudFront distribution Cognito reports for the domain. */
+  cloudFront: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A resource server and its custom scopes (`<identifier>/<scopeName>`). */
+export interface ResourceServerRecord {
+  poolId: string;
+  identifier: string;
+  name: string;
+  scopes: { ScopeName: string; ScopeDescription: string }[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** SetUICustomization's settings of one app client, or of the pool (clientId `ALL`). */
+export interface UICustomizationRecord {
+  poolId: string;
+  clientId: string;
+  css?: string;
+  /** The logo, base64, and its type. */
+  image?: string;
+  imageType?: "png" | "jpeg";
+  /** Changes whenever the settings change. */
+  version: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A managed login branding style of one app client. */
+export interface BrandingRecord {
+  poolId: string;
+  brandingId: string;
+  clientId: string;
+  useCognitoProvidedValues: boolean;
+  /** Settings, as the administrator gave it (any JSON value). */
+  settings?: unknown;
+  /** Assets, each with Bytes as base64. */
+  assets: BrandingAsset[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface BrandingAsset {
+  Category: string;
+  ColorMode: string;
+  Extension: string;
+  Bytes?: string;
+  ResourceId?: string;
+}

@@ -5,6 +5,10 @@
  */
 import type {
   AuthSessionRecord,
+  BrandingRecord,
+  DomainRecord,
+  ResourceServerRecord,
+  UICustomizationRecord,
   ClientRecord,
   ClientSecretRecord,
   CodeRecord,
@@ -152,4 +156,60 @@ export function identityLinkFromRow(r: Row): IdentityLinkRecord {
     sub: str(r.sub),
     createdAt: num(r.created_at),
   };
+}
+
+export function domainFromRow(r: Row): DomainRecord {
+  const d: DomainRecord = {
+    domain: str(r.domain),
+    poolId: str(r.pool_id),
+    custom: num(r.custom) === 1,
+    managedLoginVersion: num(r.managed_login_version),
+    cloudFront: str(r.cloud_front),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+  if (r.certificate_arn !== null && r.certificate_arn !== undefined)
+    d.certificateArn = str(r.certificate_arn);
+  if (r.security_policy !== null && r.security_policy !== undefined)
+    d.securityPolicy = str(r.security_policy);
+  return d;
+}
+
+export function resourceServerFromRow(r: Row): ResourceServerRecord {
+  return {
+    poolId: str(r.pool_id),
+    identifier: str(r.identifier),
+    name: str(r.name),
+    scopes: JSON.parse(str(r.scopes)),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function uiCustomizationFromRow(r: Row): UICustomizationRecord {
+  const c: UICustomizationRecord = {
+    poolId: str(r.pool_id),
+    clientId: str(r.client_id),
+    version: str(r.version),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+  if (r.css !== null && r.css !== undefined) c.css = str(r.css);
+  if (r.image !== null && r.image !== undefined) c.image = str(r.image);
+  if (r.image_type !== null && r.image_type !== undefined) c.imageType = str(r.image_type) as "png" | "jpeg";
+  return c;
+}
+
+export function brandingFromRow(r: Row): BrandingRecord {
+  const b: BrandingRecord = {
+    poolId: str(r.pool_id),
+    brandingId: str(r.branding_id),
+    clientId: str(r.client_id),
+    useCognitoProvidedValues: num(r.use_cognito_provided_values) === 1,
+    assets: JSON.parse(str(r.assets)),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+  if (r.settings !== null && r.settings !== undefined) b.settings = JSON.parse(str(r.settings));
+  return b;
 }

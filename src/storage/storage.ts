@@ -36,6 +36,7 @@ import { CODES } from "./contract/codes.ts";
 import type { RepositoryContract } from "./contract/common.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
+import { HOSTING } from "./contract/hosting.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { USERS } from "./contract/users.ts";
@@ -50,6 +51,7 @@ export {
 export type { CodesReader, CodesRepository } from "./contract/codes.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
+export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
@@ -71,6 +73,8 @@ export const REPOSITORIES = {
   codes: CODES,
   /** Identity providers, their identifiers, identity links. */
   federation: FEDERATION,
+  /** Domains, resource servers, UI customizations, managed login brandings. */
+  hosting: HOSTING,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

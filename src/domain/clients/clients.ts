@@ -11,6 +11,7 @@ import type {
 import type { ClientRecord, ClientSecretRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { CLIENT_SETTINGS, type ClientSettingsInput, settleClientSettings } from "./settings.ts";
+import { customScopes } from "../hosting/resource-servers.ts";
 import { newClientId, newClientSecret, wireTime } from "../ids.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
 import { clientNotFound, requireClient, requirePool } from "../lookups.ts";
@@ -88,6 +89,7 @@ export async function createClient(
       hasSecret: secretValue !== undefined,
       action: "creating",
       identityProviders: await identityProviderNames(tx, pool.id),
+      customScopes: new Set(await customScopes(tx, pool.id)),
     });
     const client: ClientRecord = {
       poolId: pool.id,
@@ -152,6 +154,7 @@ export async function updateClient(
       hasSecret: secrets.length > 0,
       action: "updating",
       identityProviders: await identityProviderNames(tx, pool.id),
+      customScopes: new Set(await customScopes(tx, pool.id)),
     });
     const updated: ClientRecord = {
       ...client,
@@ -170,6 +173,8 @@ export async function deleteClient(ctx: RequestContext, poolId: string, clientId
     for (const s of await tx.pools.listClientSecrets(poolId, clientId))
       await tx.pools.deleteClientSecret(poolId, clientId, s.secretId);
     await tx.pools.deleteClient(poolId, clientId);
+    // Its managed login branding goes with it (a foreign key); its UI customization is deleted here.
+    await tx.hosting.deleteUICustomization(poolId, clientId);
   });
 }
 

@@ -54,6 +54,8 @@ export interface SettleContext {
   action: "creating" | "updating";
   /** Names of the pool's identity providers (SupportedIdentityProviders may list them). */
   identityProviders?: ReadonlySet<string>;
+  /** The custom scopes of the pool's resource servers (`<identifier>/<scopeName>`). */
+  customScopes?: ReadonlySet<string>;
 }
 
 /** Flows a client supports when ExplicitAuthFlows is left out (API reference, UserPoolClientType). */
@@ -166,7 +168,11 @@ export function settleClientSettings(input: ClientSettingsInput, sc: SettleConte
   const flows = nonEmpty(input.AllowedOAuthFlows);
   const scopes = nonEmpty(input.AllowedOAuthScopes);
   const oauth = input.AllowedOAuthFlowsUserPoolClient ?? false;
-  checkOAuth({ flows: flows ?? [], scopes: scopes ?? [], oauth, callbacks: callbacks ?? [] }, sc.hasSecret);
+  checkOAuth(
+    { flows: flows ?? [], scopes: scopes ?? [], oauth, callbacks: callbacks ?? [] },
+    sc.hasSecret,
+    sc.customScopes ?? new Set(),
+  );
   if (flows) s.AllowedOAuthFlows = flows;
   if (scopes) s.AllowedOAuthScopes = scopes;
   s.AllowedOAuthFlowsUserPoolClient = oauth;
@@ -313,7 +319,7 @@ interface OAuthInput {
   callbacks: readonly string[];
 }
 
-function checkOAuth(o: OAuthInput, hasSecret: boolean): void {
+function checkOAuth(o: OAuthInput, hasSecret: boolean, custom: ReadonlySet<string>): void {
   if (o.oauth && (o.flows.length === 0 || o.scopes.length === 0))
     throw new InvalidOAuthFlowException(
       "AllowedOAuthFlows and AllowedOAuthScopes are required if user pool client is allowed to use OAuth flows.",
@@ -329,10 +335,12 @@ function checkOAuth(o: OAuthInput, hasSecret: boolean): void {
       "client_credentials flow can not be selected if client does not have a client secret.",
     );
   for (const scope of o.scopes) {
-    // Custom scopes belong to resource servers, which Lanyard cannot create yet.
-    if (!STANDARD_SCOPES.has(scope))
+    // Any scope but Cognito's own must be a custom scope of one of the pool's resource servers.
+    const standard = STANDARD_SCOPES.has(scope);
+    if (!standard && !custom.has(scope))
       throw new ScopeDoesNotExistException(`Invalid scope requested: ${scope}`);
-    if (clientCredentials)
+    // The client credentials grant is for custom scopes only.
+    if (clientCredentials && standard)
       throw new InvalidOAuthFlowException(`${scope} is not supported with client_credentials flow`);
   }
   if (interactive && o.callbacks.length === 0)

@@ -212,4 +212,56 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX counters_by_expiry ON counters (expires_at);
   `,
+  `
+  CREATE TABLE domains (
+    domain TEXT COLLATE "C" PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    custom INTEGER NOT NULL,
+    certificate_arn TEXT,
+    security_policy TEXT,
+    managed_login_version INTEGER NOT NULL,
+    cloud_front TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  CREATE INDEX domains_by_pool ON domains (pool_id);
+
+  CREATE TABLE resource_servers (
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    identifier TEXT COLLATE "C" NOT NULL,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
+    name TEXT NOT NULL,
+    scopes TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, identifier)
+  );
+  CREATE INDEX resource_servers_by_pool ON resource_servers (pool_id, seq);
+
+  CREATE TABLE ui_customizations (
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    client_id TEXT COLLATE "C" NOT NULL,
+    css TEXT,
+    image TEXT,
+    image_type TEXT,
+    version TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, client_id)
+  );
+
+  CREATE TABLE managed_login_brandings (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    branding_id TEXT COLLATE "C" NOT NULL,
+    client_id TEXT COLLATE "C" NOT NULL,
+    use_cognito_provided_values INTEGER NOT NULL,
+    settings TEXT,
+    assets TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, branding_id),
+    UNIQUE (pool_id, client_id),
+    FOREIGN KEY (pool_id, client_id) REFERENCES clients (pool_id, client_id) ON DELETE CASCADE
+  );
+  `,
 ];
