@@ -36,6 +36,7 @@ import { CODES } from "./contract/codes.ts";
 import type { RepositoryContract } from "./contract/common.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
+import { OAUTH } from "./contract/oauth.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { USERS } from "./contract/users.ts";
@@ -50,6 +51,7 @@ export {
 export type { CodesReader, CodesRepository } from "./contract/codes.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
+export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
@@ -71,6 +73,8 @@ export const REPOSITORIES = {
   codes: CODES,
   /** Identity providers, their identifiers, identity links. */
   federation: FEDERATION,
+  /** Authorization codes of the OAuth 2.0 code grant. */
+  oauth: OAUTH,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

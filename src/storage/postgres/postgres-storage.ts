@@ -18,6 +18,7 @@ import { PostgresCodes } from "./codes.ts";
 import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
 import { PostgresGroups } from "./groups.ts";
+import { PostgresOAuth } from "./oauth.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { PostgresPools } from "./pools.ts";
 import type { Param, Row } from "./rows.ts";
@@ -99,6 +100,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   tokens: PostgresTokens,
   codes: PostgresCodes,
   federation: PostgresFederation,
+  oauth: PostgresOAuth,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -234,7 +236,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE oauth_codes, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 
