@@ -7,6 +7,7 @@ import { devRoutes } from "./http/dev/index.ts";
 import { errorHandler } from "./http/errors.ts";
 import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
+import { oauth } from "./http/oauth/index.ts";
 import { wellKnown } from "./http/well-known.ts";
 
 /** Mounts the plugins of the HTTP layer (src/http/), in order. No routes or logic live here. */
@@ -18,9 +19,9 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   await app.register(cors, options);
   await app.register(body, options);
   await app.register(errorHandler, options);
-  // The endpoints. The OAuth2 endpoints, the hosted login pages, the console and the metrics
-  // plugins go here, beside the AWS JSON endpoint.
+  // The endpoints. The console and the metrics plugins go here, beside the AWS JSON endpoint.
   await app.register(awsJson, options);
+  await app.register(oauth, options);
   await app.register(health, options);
   await app.register(wellKnown, options);
   // The /_lanyard/* development routes, each only when its option is on.
