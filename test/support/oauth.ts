@@ -110,7 +110,20 @@ export function formAction(page: string): string {
   return m[1]!.replace(/&amp;/g, "&");
 }
 
-/** Posts a page's form with its CSRF token and the given fields. */
+/** The hidden fields of a page's form (its CSRF token among them), as a browser sends them. */
+export function hiddenFields(page: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const m of page.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"/g))
+    out[m[1]!] = m[2]!
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, "<")
+      .replace(/&gt;/g, ">")
+      .replace(/&amp;/g, "&");
+  return out;
+}
+
+/** Posts a page's form with its hidden fields (the CSRF token) and the given fields. */
 export async function submit(
   server: TestServer,
   page: string,
@@ -120,7 +133,7 @@ export async function submit(
   return browse(`${server.url}${formAction(page)}`, jar, {
     method: "POST",
     headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ _csrf: csrfOf(page), ...fields }).toString(),
+    body: new URLSearchParams({ ...hiddenFields(page), _csrf: csrfOf(page), ...fields }).toString(),
   });
 }
 
