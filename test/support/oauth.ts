@@ -3,7 +3,10 @@
  * the relying party, and the login form driven with plain fetch (GET the page, POST the form with
  * its CSRF token and cookie), as a browser with JavaScript off would.
  */
-import type { CreateUserPoolClientCommandInput } from "@aws-sdk/client-cognito-identity-provider";
+import type {
+  CreateUserPoolClientCommandInput,
+  CreateUserPoolCommandInput,
+} from "@aws-sdk/client-cognito-identity-provider";
 import * as oidc from "openid-client";
 import { confirmedUser, poolWithClient } from "./pools.ts";
 import type { TestServer } from "./server.ts";
@@ -23,9 +26,11 @@ export async function oauthApp(
   server: TestServer,
   app: Partial<CreateUserPoolClientCommandInput> = {},
   user: { username?: string; attributes?: { Name: string; Value: string }[] } = {},
+  pool: Partial<CreateUserPoolCommandInput> = {},
 ): Promise<OAuthApp> {
   const sdk = server.client();
   const created = await poolWithClient(sdk, {
+    pool,
     app: {
       AllowedOAuthFlowsUserPoolClient: true,
       AllowedOAuthFlows: ["code", "implicit"],

@@ -5,6 +5,7 @@
  * endpoints then issue an authorization code or tokens for the request being answered. The pages
  * are Cognito's own, so the client's ExplicitAuthFlows and SECRET_HASH do not apply.
  */
+import { secretHash } from "../../crypto/secret-hash.ts";
 import type { ClientCaller } from "../caller.ts";
 import type { RequestContext } from "../../context.ts";
 import type { UserRecord } from "../../storage/records.ts";
@@ -45,4 +46,18 @@ export async function answerNewPassword(
   for (const [name, value] of Object.entries(attributes)) responses[`userAttributes.${name}`] = value;
   const step = await newPasswordRequired.run(ctx, call, responses, session, "");
   return "signedIn" in step ? settle(ctx, call, step.signedIn) : { challenge: step };
+}
+
+/**
+ * The SECRET_HASH the self-service operations (SignUp, ConfirmSignUp, ForgotPassword, ...) want
+ * from a client with a secret: the managed login pages are the user pool's own, so they compute it
+ * themselves (with the client's first secret); undefined for clients without one.
+ */
+export async function managedSecretHash(
+  ctx: RequestContext,
+  call: ClientCaller,
+  username: string,
+): Promise<string | undefined> {
+  const [first] = await ctx.services.storage.pools.listClientSecrets(call.pool.id, call.client.clientId);
+  return first ? secretHash(first.secret, username, call.client.clientId) : undefined;
 }

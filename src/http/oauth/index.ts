@@ -5,8 +5,10 @@
 import type { HttpPlugin } from "../plugin.ts";
 import { endpointRoutes } from "./endpoints.ts";
 import { signInRoutes } from "./login.ts";
+import { selfServiceRoutes } from "./self-service.ts";
 
 export const oauth: HttpPlugin = async (app, { services }) => {
-  signInRoutes(app, services, { signUp: false, forgotPassword: false });
+  signInRoutes(app, services, { signUp: true, forgotPassword: true });
+  selfServiceRoutes(app, services);
   endpointRoutes(app, services);
 };

@@ -55,7 +55,7 @@ export function answerAuthorizeError(reply: FastifyReply, error: OAuthError, lan
   );
 }
 
-interface Attempt {
+export interface Attempt {
   ctx: RequestContext;
   params: Params;
   request: AuthorizationRequest;
@@ -63,7 +63,7 @@ interface Attempt {
 }
 
 /** Reads and checks the authorization request of a page; answers the error itself when it fails. */
-async function attempt(
+export async function attempt(
   services: Services,
   req: FastifyRequest,
   reply: FastifyReply,
@@ -98,7 +98,7 @@ function csrfCookie(services: Services, req: FastifyRequest, reply: FastifyReply
   return value;
 }
 
-function common(services: Services, req: FastifyRequest, reply: FastifyReply, a: Attempt) {
+export function common(services: Services, req: FastifyRequest, reply: FastifyReply, a: Attempt) {
   return {
     query: a.query,
     csrf: csrfToken(services, csrfCookie(services, req, reply), a.params),
@@ -107,7 +107,7 @@ function common(services: Services, req: FastifyRequest, reply: FastifyReply, a:
 }
 
 /** A refused form (expired page, another site's post): shown, never acted on. */
-function forbidden(reply: FastifyReply, lang?: string): FastifyReply {
+export function forbidden(reply: FastifyReply, lang?: string): FastifyReply {
   return sendPage(
     reply,
     403,
@@ -120,7 +120,7 @@ function forbidden(reply: FastifyReply, lang?: string): FastifyReply {
 }
 
 /** The wording the pages show for a refused sign-in: the API's message, as Cognito's pages show it. */
-function messageOf(e: unknown): string {
+export function messageOf(e: unknown): string {
   if (e instanceof AwsError && e.status < 500) return e.message;
   throw e;
 }
@@ -186,6 +186,9 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       try {
         step = await passwordSignIn(a.ctx, callerOf(a.request), username, password);
       } catch (e) {
+        // An account not confirmed yet: the confirmation page, where a new code can be asked for.
+        if (e instanceof AwsError && e.type === "UserNotConfirmedException" && links.signUp)
+          return redirect(reply, `/confirm?${a.query}&${new URLSearchParams({ username })}`);
         return again(messageOf(e));
       }
       return finish(req, reply, a, step, username);

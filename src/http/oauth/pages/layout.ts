@@ -69,6 +69,7 @@ input:focus-visible, button:focus-visible, a:focus-visible { outline: 3px solid 
 button { width: 100%; margin-top: 1.5rem; padding: 0.7rem; font: inherit; font-weight: 600; cursor: pointer;
   color: var(--on-primary); background: var(--primary); border: 0; border-radius: 0.375rem; }
 button:hover { filter: brightness(1.1); }
+button.secondary { margin-top: 0.75rem; color: var(--primary); background: #fff; border: 1px solid var(--primary); }
 a { color: var(--primary); }
 .hint { font-size: 0.875rem; color: #4b5563; margin-top: 0.25rem; }
 .alert { padding: 0.75rem 1rem; border-radius: 0.375rem; margin-bottom: 1rem; border: 1px solid; }
