@@ -172,7 +172,10 @@ describe("OAuth grants and endpoints", () => {
     const out = await logout({ client_id: app.clientId, logout_uri: "http://localhost:8976/signed-out" });
     assert.equal(out.status, 302);
     assert.equal(out.headers.get("location"), "http://localhost:8976/signed-out");
-    assert.match(out.headers.getSetCookie().join("\n"), /lanyard_session=; .*Max-Age=0/);
+    assert.match(
+      out.headers.getSetCookie().join("\n"),
+      new RegExp(`lanyard_session_${app.poolId}=; .*Max-Age=0`),
+    );
     const again = await logout({
       client_id: app.clientId,
       redirect_uri: CALLBACK,

@@ -8,7 +8,9 @@ import type { RequestContext } from "../../context.ts";
 import { AUTHORIZE_PARAMS, findClient, type Params } from "./authorize.ts";
 import { OAuthError } from "./errors.ts";
 
-export type LogoutOutcome = { kind: "logout"; location: string } | { kind: "signInAgain"; params: Params };
+export type LogoutOutcome = { poolId: string } & (
+  { kind: "logout"; location: string } | { kind: "signInAgain"; params: Params }
+);
 
 export async function checkLogout(ctx: RequestContext, params: Params): Promise<LogoutOutcome> {
   const found = await findClient(ctx, params.client_id);
@@ -20,12 +22,12 @@ export async function checkLogout(ctx: RequestContext, params: Params): Promise<
         "redirect_mismatch",
         "The logout_uri is not one of the app client's sign-out URLs.",
       );
-    return { kind: "logout", location: params.logout_uri };
+    return { poolId: client.poolId, kind: "logout", location: params.logout_uri };
   }
   if (params.redirect_uri !== undefined && params.response_type !== undefined) {
     const again: Record<string, string> = {};
     for (const name of AUTHORIZE_PARAMS) if (params[name] !== undefined) again[name] = params[name];
-    return { kind: "signInAgain", params: again };
+    return { poolId: client.poolId, kind: "signInAgain", params: again };
   }
   throw new OAuthError(
     "invalid_request",

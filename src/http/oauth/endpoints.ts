@@ -7,12 +7,11 @@ import type { Services } from "../../context.ts";
 import { OAuthError } from "../../domain/oauth/errors.ts";
 import { checkLogout } from "../../domain/oauth/logout.ts";
 import { revokeRequest } from "../../domain/oauth/revoke.ts";
+import { sessionCookieName } from "../../domain/oauth/session.ts";
 import { tokenRequest } from "../../domain/oauth/token.ts";
 import { userInfo } from "../../domain/oauth/userinfo.ts";
 import { answerAuthorizeError, carriedQuery } from "./login.ts";
 import { clearCookie, contextOf, formOf, parseParams, queryOf, redirect, sendJson } from "./web.ts";
-
-export const SESSION_COOKIE = "lanyard_session";
 
 function sendOAuthError(reply: FastifyReply, e: unknown): FastifyReply {
   if (!(e instanceof OAuthError)) throw e;
@@ -87,7 +86,7 @@ export function endpointRoutes(app: FastifyInstance, services: Services): void {
       );
     try {
       const outcome = await checkLogout(contextOf(services, req), params);
-      clearCookie(services, req, reply, SESSION_COOKIE);
+      clearCookie(services, req, reply, sessionCookieName(outcome.poolId));
       if (outcome.kind === "logout") return redirect(reply, outcome.location);
       return redirect(reply, `/login?${carriedQuery(outcome.params)}`);
     } catch (e) {

@@ -18,6 +18,12 @@ import {
 } from "../../domain/oauth/authorize.ts";
 import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse, errorRedirectUrl } from "../../domain/oauth/response.ts";
+import {
+  SESSION_LIFETIME_MS,
+  sessionCookieName,
+  sessionUser,
+  sessionValue,
+} from "../../domain/oauth/session.ts";
 import { AwsError } from "../../errors.ts";
 import { errorPage, loginPage, newPasswordPage } from "./pages/views.ts";
 import {
@@ -142,6 +148,14 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
     ): Promise<FastifyReply> {
       if ("user" in step) {
         const location = await authorizationResponse(a.ctx, a.request, step.user, a.ctx.now);
+        setCookie(
+          services,
+          req,
+          reply,
+          sessionCookieName(a.request.pool.id),
+          sessionValue(a.ctx, step.user, a.ctx.now),
+          SESSION_LIFETIME_MS / 1000,
+        );
         return redirect(reply, location);
       }
       const { challenge } = step;
@@ -163,6 +177,14 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
     app.get("/oauth2/authorize", async (req, reply) => {
       const a = await attempt(services, req, reply);
       if (!a) return reply;
+      // Signed in on these pages within the hour: answered at once, without the form.
+      const session = await sessionUser(
+        a.ctx,
+        a.request.pool,
+        cookies(req)[sessionCookieName(a.request.pool.id)],
+      );
+      if (session)
+        return redirect(reply, await authorizationResponse(a.ctx, a.request, session.user, session.authTime));
       return redirect(reply, `/login?${a.query}`);
     });
 
