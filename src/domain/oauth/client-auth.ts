@@ -46,7 +46,7 @@ export async function authenticateClient(
   authorization: string | undefined,
 ): Promise<AuthenticatedClient> {
   const basic = parseBasic(authorization);
-  if (basic === "malformed") throw new OAuthError("invalid_client", undefined, { status: 401 });
+  if (basic === "malformed") throw new OAuthError("invalid_client");
   if (basic && form.client_secret !== undefined)
     throw new OAuthError("invalid_request", "Use one client authentication method.");
   if (basic && form.client_id !== undefined && form.client_id !== basic.clientId)
