@@ -475,7 +475,7 @@ async function setUp(client: Client, users: number): Promise<Fixture> {
 interface Row {
   workload: Workload;
   result?: LoadResult | FlowResult;
-  /** CPU of the server process, and of other processes on the machine, in % of one core. */
+  /** CPU of the server process, and of other processes on the machine, in % of one core (the load generator's is in the result). */
   serverCpu: number;
   otherCpu: number;
   skip?: string;
@@ -512,8 +512,8 @@ const errorsOf = (r: LoadResult) => Object.values(r.errors).reduce((a, b) => a +
 
 function report(rows: Row[]): { text: string; pass: boolean } {
   const lines = [
-    "workload                     req/s   p50 ms  p99 ms  errors  cpu% s/o  req/cpu-s",
-    "-".repeat(80),
+    "workload                     req/s   p50 ms  p99 ms  errors  cpu% s/g/o    req/cpu-s",
+    "-".repeat(84),
   ];
   for (const r of rows) {
     if (!r.result) {
@@ -522,13 +522,13 @@ function report(rows: Row[]): { text: string; pass: boolean } {
     }
     const res = r.result;
     lines.push(
-      `${LABELS[r.workload].padEnd(27)}${fmt(res.rps).padStart(7)}${fmt(res.p50, 1).padStart(9)}${fmt(res.p99, 1).padStart(8)}${String(errorsOf(res)).padStart(8)}  ${`${fmt(r.serverCpu)}/${fmt(r.otherCpu)}`.padEnd(9)}${fmt(res.rps / (r.serverCpu / 100)).padStart(10)}`,
+      `${LABELS[r.workload].padEnd(27)}${fmt(res.rps).padStart(7)}${fmt(res.p50, 1).padStart(9)}${fmt(res.p99, 1).padStart(8)}${String(errorsOf(res)).padStart(8)}  ${`${fmt(r.serverCpu)}/${fmt(res.loadCpu)}/${fmt(r.otherCpu)}`.padEnd(12)}${fmt(res.rps / (r.serverCpu / 100)).padStart(11)}`,
     );
     if ("stepsP50" in res)
       lines.push(
         `    p50 per step: ${STEPS.map((s, i) => `${s} ${fmt(res.stepsP50[i]!, 1)} ms`).join(", ")}`,
       );
-    for (const ex of res.examples) lines.push(`    ! ${ex}`);
+    for (const ex of res.examples.slice(0, 5)) lines.push(`    ! ${ex}`);
   }
   lines.push("");
   let pass = true;
@@ -614,7 +614,7 @@ export async function runOAuthBench(options: {
   process.stdout.write(
     `\nOAuth (Lanyard on SQLite, file-backed, ${options.hashing ?? "default"} password hashing; ${users} users, set up with one code-flow sign-in each in ${fmt((setupMs ?? Number.NaN) / 1000, 1)} s; ` +
       `in flight: ${CONCURRENCY["client-credentials"]} client_credentials, ${CONCURRENCY.refresh} refresh, ${CONCURRENCY["code-flow"]} code flows; refresh-token rotation ${rotation ? "on" : "off"}; ` +
-      `cpu% s/o: the server's CPU / other processes', in % of one core; req/cpu-s: requests (sign-ins) per second of server CPU)\n${text}\n`,
+      `cpu% s/g/o: the server's CPU / the load generator's / other processes', in % of one core; req/cpu-s: requests (sign-ins) per second of server CPU)\n${text}\n`,
   );
   return pass;
 }
