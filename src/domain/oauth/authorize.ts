@@ -9,6 +9,7 @@ import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
 import type { ClientCaller } from "../caller.ts";
 import { type ErrorRedirect, OAuthError } from "./errors.ts";
 import { grantUserScopes, parseScope } from "./scopes.ts";
+import { issuerFor } from "../tokens/issuer.ts";
 
 export type Params = Readonly<Record<string, string>>;
 
@@ -28,7 +29,20 @@ export interface AuthorizationRequest {
   /** RFC 8707 resource indicator: the access token's `aud`. */
   resource?: string;
   lang?: string;
+  /** Where errors about this request go. */
+  errorRedirect: ErrorRedirect;
+  /** Strict mode: OpenID Connect's prompt values, max_age (seconds) and login_hint. */
+  prompt?: string[];
+  maxAge?: number;
+  loginHint?: string;
 }
+
+/** The `oauth.mode` option: `strict` follows OpenID Connect where Cognito does not. */
+export function isStrict(ctx: RequestContext): boolean {
+  return ctx.services.config.oauth.mode === "strict";
+}
+
+const PROMPTS = new Set(["none", "login", "consent", "select_account"]);
 
 /** The parameters that make up an authorization request, carried from page to page. */
 export const AUTHORIZE_PARAMS = [
@@ -44,6 +58,9 @@ export const AUTHORIZE_PARAMS = [
   "idp_identifier",
   "resource",
   "lang",
+  "prompt",
+  "max_age",
+  "login_hint",
 ] as const;
 
 export function callerOf(req: { pool: PoolRecord; client: ClientRecord }): ClientCaller {
@@ -83,14 +100,20 @@ export async function checkAuthorizationRequest(
     );
 
   const responseType = params.response_type;
+  const strict = isStrict(ctx);
   const redirect: ErrorRedirect = {
     redirectUri,
     ...(params.state === undefined ? {} : { state: params.state }),
     fragment: responseType === "token",
+    ...(strict ? { iss: issuerFor(ctx, pool.id) } : {}),
   };
   const fail = (code: ConstructorParameters<typeof OAuthError>[0], description: string) =>
     new OAuthError(code, description, { redirect });
 
+  if (strict && params.request !== undefined)
+    throw fail("request_not_supported", "Request objects are not supported.");
+  if (strict && params.request_uri !== undefined)
+    throw fail("request_uri_not_supported", "Request objects by reference are not supported.");
   if (responseType === undefined) throw fail("invalid_request", "The response_type is missing.");
   if (responseType !== "code" && responseType !== "token")
     throw fail("unsupported_response_type", "The response_type must be code or token.");
@@ -112,7 +135,14 @@ export async function checkAuthorizationRequest(
 
   const scopes = grantUserScopes(client, parseScope(params.scope), redirect);
 
-  const request: AuthorizationRequest = { pool, client, responseType, redirectUri, scopes };
+  const request: AuthorizationRequest = {
+    pool,
+    client,
+    responseType,
+    redirectUri,
+    scopes,
+    errorRedirect: redirect,
+  };
   if (params.state !== undefined) request.state = params.state;
   if (params.nonce !== undefined) request.nonce = params.nonce;
   if (params.lang !== undefined) request.lang = params.lang;
@@ -130,6 +160,20 @@ export async function checkAuthorizationRequest(
       request.codeChallenge = challenge;
       request.codeChallengeMethod = m;
     }
+  }
+  if (strict) {
+    if (params.prompt !== undefined) {
+      const prompt = params.prompt.split(" ").filter((p) => p !== "");
+      if (prompt.some((p) => !PROMPTS.has(p)) || (prompt.includes("none") && prompt.length > 1))
+        throw fail("invalid_request", "The prompt parameter is malformed.");
+      request.prompt = prompt;
+    }
+    if (params.max_age !== undefined) {
+      if (!/^\d{1,9}$/.test(params.max_age))
+        throw fail("invalid_request", "The max_age must be a number of seconds.");
+      request.maxAge = Number(params.max_age);
+    }
+    if (params.login_hint !== undefined) request.loginHint = params.login_hint;
   }
   if (params.resource !== undefined) {
     if (!isResourceUri(params.resource))
