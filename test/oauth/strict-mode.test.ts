@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import * as oidc from "openid-client";
 import { setClockOffset } from "../support/inbox.ts";
+import { confirmedUser } from "../support/pools.ts";
 import {
   authorizationUrl,
   browse,
@@ -156,5 +157,31 @@ describe("strict OAuth mode", () => {
     assert.deepEqual(await again.json(), { error: "invalid_grant" });
     assert.equal((await info()).status, 401);
     await assert.rejects(oidc.refreshTokenGrant(config, first.refresh_token));
+  });
+
+  test("id_token_hint at authorize: the session is used only for the user it names", async () => {
+    const app = await oauthApp(server);
+    await confirmedUser(server.client(), app.poolId, "bob", PASSWORD);
+    const config = await relyingParty(app);
+    const aliceJar = new Jar();
+    const { url, verifier, state, nonce } = await authorizationUrl(config);
+    const callback = callbackOf(await signInAt(server, url, "alice", PASSWORD, aliceJar));
+    const tokens = await oidc.authorizationCodeGrant(config, callback, {
+      pkceCodeVerifier: verifier,
+      expectedState: state,
+      expectedNonce: nonce,
+    });
+    const hint = tokens.id_token!;
+    assert.ok(
+      callbackOf(await authorize(app, { prompt: "none", id_token_hint: hint }, aliceJar)).searchParams.get(
+        "code",
+      ),
+    );
+    const bobJar = new Jar();
+    callbackOf(await signInAt(server, (await authorize(app, {})).url, "bob", PASSWORD, bobJar));
+    const other = callbackOf(await authorize(app, { prompt: "none", id_token_hint: hint }, bobJar));
+    assert.equal(other.searchParams.get("error"), "login_required");
+    const forged = callbackOf(await authorize(app, { id_token_hint: `${hint}x` }, aliceJar));
+    assert.equal(forged.searchParams.get("error"), "invalid_request");
   });
 });

@@ -8,6 +8,7 @@ import type { RequestContext } from "../../context.ts";
 import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
 import type { ClientCaller } from "../caller.ts";
 import { type ErrorRedirect, OAuthError } from "./errors.ts";
+import { verifyIdTokenHint } from "./id-token-hint.ts";
 import { grantUserScopes, parseScope } from "./scopes.ts";
 import { issuerFor } from "../tokens/issuer.ts";
 
@@ -35,6 +36,8 @@ export interface AuthorizationRequest {
   prompt?: string[];
   maxAge?: number;
   loginHint?: string;
+  /** Strict mode: the user an `id_token_hint` names (a session of another user is not used). */
+  hintedSub?: string;
 }
 
 /** The `oauth.mode` option: `strict` follows OpenID Connect where Cognito does not. */
@@ -61,6 +64,7 @@ export const AUTHORIZE_PARAMS = [
   "prompt",
   "max_age",
   "login_hint",
+  "id_token_hint",
 ] as const;
 
 export function callerOf(req: { pool: PoolRecord; client: ClientRecord }): ClientCaller {
@@ -174,6 +178,12 @@ export async function checkAuthorizationRequest(
       request.maxAge = Number(params.max_age);
     }
     if (params.login_hint !== undefined) request.loginHint = params.login_hint;
+    if (params.id_token_hint !== undefined) {
+      const hint = await verifyIdTokenHint(ctx, params.id_token_hint);
+      if (hint?.clientId !== client.clientId)
+        throw fail("invalid_request", "The id_token_hint is not an ID token of this client.");
+      request.hintedSub = hint.sub;
+    }
   }
   if (params.resource !== undefined) {
     if (!isResourceUri(params.resource))

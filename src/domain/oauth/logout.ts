@@ -6,35 +6,19 @@
  * OpenID Connect RP-Initiated Logout too: `id_token_hint`, `post_logout_redirect_uri`, `state`.
  */
 import type { RequestContext } from "../../context.ts";
-import { decodeJwt, verifySignature } from "../../crypto/jwt.ts";
-import { issuerFor } from "../tokens/issuer.ts";
 import { AUTHORIZE_PARAMS, findClient, isStrict, type Params } from "./authorize.ts";
 import { OAuthError } from "./errors.ts";
+import { verifyIdTokenHint } from "./id-token-hint.ts";
 
 export type LogoutOutcome = { poolId: string } & (
   { kind: "logout"; location: string } | { kind: "signInAgain"; params: Params } | { kind: "signedOut" }
 );
 
-/**
- * An `id_token_hint`: an ID token this server signed for one of the pool's clients (expired ones
- * too, as OpenID Connect RP-Initiated Logout allows); its client id, or undefined.
- */
-async function hintedClient(ctx: RequestContext, hint: string): Promise<string | undefined> {
-  const jwt = decodeJwt(hint);
-  if (!jwt || jwt.claims.token_use !== "id" || typeof jwt.claims.aud !== "string") return undefined;
-  const iss = typeof jwt.claims.iss === "string" ? jwt.claims.iss : "";
-  const poolId = iss.slice(iss.lastIndexOf("/") + 1);
-  if (!poolId || iss !== issuerFor(ctx, poolId)) return undefined;
-  const key = await ctx.services.keys.verificationKey(poolId, String(jwt.header.kid)).catch(() => undefined);
-  if (key?.use !== "id" || !verifySignature(jwt, key.publicKey)) return undefined;
-  return jwt.claims.aud;
-}
-
 /** Strict mode: OpenID Connect RP-Initiated Logout (id_token_hint, post_logout_redirect_uri, state). */
 async function rpInitiatedLogout(ctx: RequestContext, params: Params): Promise<LogoutOutcome> {
   let clientId = params.client_id;
   if (params.id_token_hint !== undefined) {
-    const hinted = await hintedClient(ctx, params.id_token_hint);
+    const hinted = (await verifyIdTokenHint(ctx, params.id_token_hint))?.clientId;
     if (!hinted || (clientId !== undefined && clientId !== hinted))
       throw new OAuthError("invalid_request", "The id_token_hint is not an ID token of this client.");
     clientId = hinted;

@@ -74,7 +74,8 @@ export function sessionCookieName(poolId: string): string {
 
 /**
  * The session an authorization request may be answered with: the pool's live session, unless (in
- * strict mode) `prompt=login` asks for the form or the sign-in is older than `max_age`. With
+ * strict mode) `prompt=login` asks for the form, the sign-in is older than `max_age`, or the
+ * session's user is not the one `id_token_hint` names. With
  * `prompt=none` and no such session the request fails with `login_required`.
  */
 export async function usableSession(
@@ -87,7 +88,9 @@ export async function usableSession(
     session !== undefined &&
     request.maxAge !== undefined &&
     ctx.now - session.authTime > request.maxAge * 1000;
-  const usable = session && !request.prompt?.includes("login") && !tooOld ? session : undefined;
+  const otherUser =
+    session !== undefined && request.hintedSub !== undefined && session.user.sub !== request.hintedSub;
+  const usable = session && !request.prompt?.includes("login") && !tooOld && !otherUser ? session : undefined;
   if (!usable && request.prompt?.includes("none"))
     throw new OAuthError("login_required", "The user is not signed in.", { redirect: request.errorRedirect });
   return usable;
