@@ -38,6 +38,14 @@ export const wellKnown: HttpPlugin = async (app, { services }) => {
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
       revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
       code_challenge_methods_supported: ["S256", "plain"],
+      ...(services.config.oauth.mode === "strict"
+        ? {
+            authorization_response_iss_parameter_supported: true,
+            request_parameter_supported: false,
+            request_uri_parameter_supported: false,
+            claims_parameter_supported: false,
+          }
+        : {}),
       claims_supported: [
         "sub",
         "iss",

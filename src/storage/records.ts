@@ -175,6 +175,10 @@ export interface AuthorizationCodeRecord {
   grant: Record<string, unknown>;
   createdAt: number;
   expiresAt: number;
+  /** When it was redeemed (a redeemed code is kept until it expires, to recognise its reuse). */
+  redeemedAt?: number;
+  /** The origin_jti of the tokens issued for it. */
+  originJti?: string;
 }
 
 /** A SAML, OIDC or social identity provider of a pool. */

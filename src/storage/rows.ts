@@ -133,7 +133,7 @@ export function refreshTokenFromRow(r: Row): RefreshTokenRecord {
 }
 
 export function authorizationCodeFromRow(r: Row): AuthorizationCodeRecord {
-  return {
+  const c: AuthorizationCodeRecord = {
     codeHash: str(r.code_hash),
     poolId: str(r.pool_id),
     clientId: str(r.client_id),
@@ -141,6 +141,9 @@ export function authorizationCodeFromRow(r: Row): AuthorizationCodeRecord {
     createdAt: num(r.created_at),
     expiresAt: num(r.expires_at),
   };
+  if (r.redeemed_at !== null && r.redeemed_at !== undefined) c.redeemedAt = num(r.redeemed_at);
+  if (r.origin_jti !== null && r.origin_jti !== undefined) c.originJti = str(r.origin_jti);
+  return c;
 }
 
 /** A provider row with its identifiers (an `identifiers` array, in position order). */

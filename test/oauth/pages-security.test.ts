@@ -195,3 +195,22 @@ describe("managed login page safety", () => {
     );
   });
 });
+
+describe("managed login cookies under an https public URL", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({ args: ["--memory", "--public-url", "https://localhost:8443"] });
+  });
+  after(() => server.stop());
+
+  test("are Secure", async () => {
+    const app = await oauthApp(server);
+    const res = await browse(
+      `${server.url}/login?${new URLSearchParams({ response_type: "code", client_id: app.clientId, redirect_uri: CALLBACK })}`,
+      new Jar(),
+    );
+    assert.equal(res.status, 200);
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("lanyard_csrf="));
+    assert.match(cookie ?? "", /; HttpOnly; SameSite=Lax; Secure$/);
+  });
+});

@@ -8,7 +8,9 @@ import type { RequestContext } from "../../context.ts";
 import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
 import type { ClientCaller } from "../caller.ts";
 import { type ErrorRedirect, OAuthError } from "./errors.ts";
+import { verifyIdTokenHint } from "./id-token-hint.ts";
 import { grantUserScopes, parseScope } from "./scopes.ts";
+import { issuerFor } from "../tokens/issuer.ts";
 
 export type Params = Readonly<Record<string, string>>;
 
@@ -28,7 +30,22 @@ export interface AuthorizationRequest {
   /** RFC 8707 resource indicator: the access token's `aud`. */
   resource?: string;
   lang?: string;
+  /** Where errors about this request go. */
+  errorRedirect: ErrorRedirect;
+  /** Strict mode: OpenID Connect's prompt values, max_age (seconds) and login_hint. */
+  prompt?: string[];
+  maxAge?: number;
+  loginHint?: string;
+  /** Strict mode: the user an `id_token_hint` names (a session of another user is not used). */
+  hintedSub?: string;
 }
+
+/** The `oauth.mode` option: `strict` follows OpenID Connect where Cognito does not. */
+export function isStrict(ctx: RequestContext): boolean {
+  return ctx.services.config.oauth.mode === "strict";
+}
+
+const PROMPTS = new Set(["none", "login", "consent", "select_account"]);
 
 /** The parameters that make up an authorization request, carried from page to page. */
 export const AUTHORIZE_PARAMS = [
@@ -44,6 +61,10 @@ export const AUTHORIZE_PARAMS = [
   "idp_identifier",
   "resource",
   "lang",
+  "prompt",
+  "max_age",
+  "login_hint",
+  "id_token_hint",
 ] as const;
 
 export function callerOf(req: { pool: PoolRecord; client: ClientRecord }): ClientCaller {
@@ -83,14 +104,20 @@ export async function checkAuthorizationRequest(
     );
 
   const responseType = params.response_type;
+  const strict = isStrict(ctx);
   const redirect: ErrorRedirect = {
     redirectUri,
     ...(params.state === undefined ? {} : { state: params.state }),
     fragment: responseType === "token",
+    ...(strict ? { iss: issuerFor(ctx, pool.id) } : {}),
   };
   const fail = (code: ConstructorParameters<typeof OAuthError>[0], description: string) =>
     new OAuthError(code, description, { redirect });
 
+  if (strict && params.request !== undefined)
+    throw fail("request_not_supported", "Request objects are not supported.");
+  if (strict && params.request_uri !== undefined)
+    throw fail("request_uri_not_supported", "Request objects by reference are not supported.");
   if (responseType === undefined) throw fail("invalid_request", "The response_type is missing.");
   if (responseType !== "code" && responseType !== "token")
     throw fail("unsupported_response_type", "The response_type must be code or token.");
@@ -112,7 +139,14 @@ export async function checkAuthorizationRequest(
 
   const scopes = grantUserScopes(client, parseScope(params.scope), redirect);
 
-  const request: AuthorizationRequest = { pool, client, responseType, redirectUri, scopes };
+  const request: AuthorizationRequest = {
+    pool,
+    client,
+    responseType,
+    redirectUri,
+    scopes,
+    errorRedirect: redirect,
+  };
   if (params.state !== undefined) request.state = params.state;
   if (params.nonce !== undefined) request.nonce = params.nonce;
   if (params.lang !== undefined) request.lang = params.lang;
@@ -129,6 +163,26 @@ export async function checkAuthorizationRequest(
         throw fail("invalid_request", "The code_challenge is malformed.");
       request.codeChallenge = challenge;
       request.codeChallengeMethod = m;
+    }
+  }
+  if (strict) {
+    if (params.prompt !== undefined) {
+      const prompt = params.prompt.split(" ").filter((p) => p !== "");
+      if (prompt.some((p) => !PROMPTS.has(p)) || (prompt.includes("none") && prompt.length > 1))
+        throw fail("invalid_request", "The prompt parameter is malformed.");
+      request.prompt = prompt;
+    }
+    if (params.max_age !== undefined) {
+      if (!/^\d{1,9}$/.test(params.max_age))
+        throw fail("invalid_request", "The max_age must be a number of seconds.");
+      request.maxAge = Number(params.max_age);
+    }
+    if (params.login_hint !== undefined) request.loginHint = params.login_hint;
+    if (params.id_token_hint !== undefined) {
+      const hint = await verifyIdTokenHint(ctx, params.id_token_hint);
+      if (hint?.clientId !== client.clientId)
+        throw fail("invalid_request", "The id_token_hint is not an ID token of this client.");
+      request.hintedSub = hint.sub;
     }
   }
   if (params.resource !== undefined) {

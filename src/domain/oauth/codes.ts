@@ -1,7 +1,7 @@
 /**
  * Authorization codes: random, stored only as a hash, bound to the client, the redirect URI, the
  * granted scopes, the nonce and the PKCE challenge; redeemed once, within five minutes (Cognito's
- * lifetime).
+ * lifetime). A redeemed code is kept until it expires, so that its reuse is recognised.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestContext } from "../../context.ts";
@@ -56,16 +56,37 @@ export async function issueAuthorizationCode(
   return code;
 }
 
-/** Consumes the code (whoever presents it, it is gone afterwards); undefined when unknown or expired. */
-export async function redeemAuthorizationCode(
+/** A code redeemed now, or the reuse of one redeemed before (with its tokens' origin, if any). */
+export type Redemption =
+  | { kind: "redeemed"; codeHash: string; poolId: string; clientId: string; grant: CodeGrant }
+  | { kind: "reused"; poolId: string; originJti?: string }
+  | { kind: "unknown" };
+
+/** Redeems the code (whoever presents it, it cannot be redeemed again). */
+export async function redeemAuthorizationCode(ctx: RequestContext, code: string): Promise<Redemption> {
+  const codeHash = hashCode(code);
+  const { storage } = ctx.services;
+  const record = await storage.transaction((tx) => tx.oauth.redeemAuthorizationCode(codeHash, ctx.now));
+  if (record) {
+    const { poolId, clientId } = record;
+    return { kind: "redeemed", codeHash, poolId, clientId, grant: record.grant as unknown as CodeGrant };
+  }
+  const used = await storage.oauth.getAuthorizationCode(codeHash, ctx.now);
+  if (used?.redeemedAt === undefined) return { kind: "unknown" };
+  return {
+    kind: "reused",
+    poolId: used.poolId,
+    ...(used.originJti === undefined ? {} : { originJti: used.originJti }),
+  };
+}
+
+/** Records which sign-in (origin_jti) a redeemed code's tokens belong to. */
+export async function recordCodeOrigin(
   ctx: RequestContext,
-  code: string,
-): Promise<{ poolId: string; clientId: string; grant: CodeGrant } | undefined> {
-  const record = await ctx.services.storage.transaction((tx) =>
-    tx.oauth.consumeAuthorizationCode(hashCode(code), ctx.now),
-  );
-  if (!record) return undefined;
-  return { poolId: record.poolId, clientId: record.clientId, grant: record.grant as unknown as CodeGrant };
+  codeHash: string,
+  originJti: string,
+): Promise<void> {
+  await ctx.services.storage.transaction((tx) => tx.oauth.setAuthorizationCodeOrigin(codeHash, originJti));
 }
 
 /** RFC 7636 §4.6. */

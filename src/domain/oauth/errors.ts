@@ -17,6 +17,7 @@ export type OAuthErrorCode =
   | "invalid_token"
   | "unsupported_token_type"
   | "redirect_mismatch"
+  | "login_required"
   | "request_not_supported"
   | "request_uri_not_supported";
 
@@ -26,6 +27,8 @@ export interface ErrorRedirect {
   state?: string;
   /** The implicit grant answers in the fragment. */
   fragment: boolean;
+  /** RFC 9207 `iss` (strict mode). */
+  iss?: string;
 }
 
 export class OAuthError extends Error {

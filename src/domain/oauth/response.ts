@@ -5,8 +5,8 @@
  */
 import type { RequestContext } from "../../context.ts";
 import type { UserRecord } from "../../storage/records.ts";
-import { issueTokens } from "../tokens/issuer.ts";
-import type { AuthorizationRequest } from "./authorize.ts";
+import { issueTokens, issuerFor } from "../tokens/issuer.ts";
+import { type AuthorizationRequest, isStrict } from "./authorize.ts";
 import { issueAuthorizationCode } from "./codes.ts";
 import type { ErrorRedirect, OAuthError } from "./errors.ts";
 
@@ -20,6 +20,7 @@ export function errorRedirectUrl(redirect: ErrorRedirect, error: OAuthError): st
   const params: Record<string, string> = { error: error.code };
   if (error.description !== undefined) params.error_description = error.description;
   if (redirect.state !== undefined) params.state = redirect.state;
+  if (redirect.iss !== undefined) params.iss = redirect.iss;
   return withParams(redirect.redirectUri, params, redirect.fragment);
 }
 
@@ -31,6 +32,8 @@ export async function authorizationResponse(
   authTime: number,
 ): Promise<string> {
   const state: Record<string, string> = request.state === undefined ? {} : { state: request.state };
+  // Strict mode: RFC 9207's `iss`, so the client can tell which server answered.
+  if (isStrict(ctx)) state.iss = issuerFor(ctx, request.pool.id);
   if (request.responseType === "code") {
     const code = await issueAuthorizationCode(ctx, request, user.sub, authTime);
     return withParams(request.redirectUri, { code, ...state }, false);

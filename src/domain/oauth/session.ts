@@ -9,6 +9,8 @@ import { createHmac } from "node:crypto";
 import type { RequestContext } from "../../context.ts";
 import { safeEqual } from "../../crypto/secret-hash.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
+import type { AuthorizationRequest } from "./authorize.ts";
+import { OAuthError } from "./errors.ts";
 
 export const SESSION_LIFETIME_MS = 60 * 60_000;
 
@@ -68,4 +70,28 @@ export async function sessionUser(
 /** The cookie's name: one per pool, so pools served from one origin keep their sessions apart. */
 export function sessionCookieName(poolId: string): string {
   return `lanyard_session_${poolId}`;
+}
+
+/**
+ * The session an authorization request may be answered with: the pool's live session, unless (in
+ * strict mode) `prompt=login` asks for the form, the sign-in is older than `max_age`, or the
+ * session's user is not the one `id_token_hint` names. With
+ * `prompt=none` and no such session the request fails with `login_required`.
+ */
+export async function usableSession(
+  ctx: RequestContext,
+  request: AuthorizationRequest,
+  value: string | undefined,
+): Promise<{ user: UserRecord; authTime: number } | undefined> {
+  const session = await sessionUser(ctx, request.pool, value);
+  const tooOld =
+    session !== undefined &&
+    request.maxAge !== undefined &&
+    ctx.now - session.authTime > request.maxAge * 1000;
+  const otherUser =
+    session !== undefined && request.hintedSub !== undefined && session.user.sub !== request.hintedSub;
+  const usable = session && !request.prompt?.includes("login") && !tooOld && !otherUser ? session : undefined;
+  if (!usable && request.prompt?.includes("none"))
+    throw new OAuthError("login_required", "The user is not signed in.", { redirect: request.errorRedirect });
+  return usable;
 }

@@ -3,14 +3,15 @@
  * redirect URI matched), refresh_token (the API's refresh, rotation included) and
  * client_credentials (confidential clients, custom scopes). Tokens come from the one issuer.
  */
+import { randomUUID } from "node:crypto";
 import type { RequestContext } from "../../context.ts";
 import { AwsError } from "../../errors.ts";
 import type { AuthenticationResultType } from "../../generated/types.ts";
 import { refreshTokens } from "../auth/flows/refresh.ts";
 import { issueClientToken, issueTokens } from "../tokens/issuer.ts";
-import { callerOf, type Params } from "./authorize.ts";
+import { callerOf, isStrict, type Params } from "./authorize.ts";
 import { type AuthenticatedClient, authenticateClient } from "./client-auth.ts";
-import { pkceMatches, redeemAuthorizationCode } from "./codes.ts";
+import { pkceMatches, recordCodeOrigin, redeemAuthorizationCode } from "./codes.ts";
 import { OAuthError } from "./errors.ts";
 import { grantClientScopes, parseScope } from "./scopes.ts";
 
@@ -55,18 +56,30 @@ async function authorizationCodeGrant(
   const redirectUri = requireParam(form, "redirect_uri");
   if (!allowsFlow(auth, "code")) throw new OAuthError("unauthorized_client");
   const redeemed = await redeemAuthorizationCode(ctx, code);
-  if (!redeemed || redeemed.clientId !== auth.client.clientId || redeemed.poolId !== auth.pool.id)
+  if (redeemed.kind === "reused" && isStrict(ctx) && redeemed.originJti !== undefined) {
+    // Strict mode (RFC 6749 §4.1.2): a code presented again revokes the tokens issued for it.
+    const { poolId, originJti } = redeemed;
+    await ctx.services.storage.transaction((tx) => tx.tokens.revokeOrigin(poolId, originJti, ctx.now));
+  }
+  if (
+    redeemed.kind !== "redeemed" ||
+    redeemed.clientId !== auth.client.clientId ||
+    redeemed.poolId !== auth.pool.id
+  )
     throw new OAuthError("invalid_grant");
   const { grant } = redeemed;
   if (grant.redirectUri !== redirectUri) throw new OAuthError("invalid_grant");
   if (!pkceMatches(grant, form.code_verifier)) throw new OAuthError("invalid_grant");
   const user = await ctx.services.storage.users.getUserBySub(auth.pool.id, grant.sub);
   if (!user?.enabled) throw new OAuthError("invalid_grant");
+  const originJti = randomUUID();
+  await recordCodeOrigin(ctx, redeemed.codeHash, originJti);
   const result = await issueTokens(ctx, {
     pool: auth.pool,
     client: auth.client,
     user,
     authTime: grant.authTime,
+    originJti,
     withRefreshToken: true,
     scope: grant.scope,
     hostedUi: grant.nonce === undefined ? {} : { nonce: grant.nonce },

@@ -2,11 +2,13 @@
  * The userInfo endpoint: the attributes an OAuth access token's scopes reach. `openid` alone gives
  * every attribute the client may read; with `profile`, `email` or `phone` it gives those groups
  * (custom attributes go with profile). Values are strings as stored, `*_verified` included
- * ("true"), as Cognito answers; `sub` and `username` always.
+ * ("true"), as Cognito answers (booleans in strict mode); `sub` and `username` always.
  */
 import type { RequestContext } from "../../context.ts";
 import { AwsError } from "../../errors.ts";
 import { authenticateAccessToken } from "../tokens/access-token.ts";
+import { isTrue } from "../pools/schema.ts";
+import { isStrict } from "./authorize.ts";
 import { OAuthError } from "./errors.ts";
 
 const PROFILE = new Set([
@@ -36,7 +38,10 @@ function invalidToken(): OAuthError {
   );
 }
 
-export async function userInfo(ctx: RequestContext, accessToken: string): Promise<Record<string, string>> {
+export async function userInfo(
+  ctx: RequestContext,
+  accessToken: string,
+): Promise<Record<string, string | boolean>> {
   let caller;
   try {
     caller = await authenticateAccessToken(ctx, accessToken);
@@ -60,11 +65,15 @@ export async function userInfo(ctx: RequestContext, accessToken: string): Promis
       (groups.includes("phone") && PHONE.has(name))
     );
   };
-  const out: Record<string, string> = { sub: caller.user.sub };
+  // Strict mode answers the *_verified claims as OpenID Connect's booleans.
+  const strict = isStrict(ctx);
+  const out: Record<string, string | boolean> = { sub: caller.user.sub };
   for (const [name, value] of Object.entries(caller.user.attributes)) {
     if (name === "sub" || name.startsWith("dev:")) continue;
     if (readable && !readable.has(name)) continue;
-    if (reached(name)) out[name] = value;
+    if (!reached(name)) continue;
+    out[name] =
+      strict && (name === "email_verified" || name === "phone_number_verified") ? isTrue(value) : value;
   }
   out.username = caller.user.username;
   return out;

@@ -44,7 +44,7 @@ export interface IssueRequest {
   user: UserRecord;
   /** Epoch ms of the sign-in; refreshes keep the original. */
   authTime: number;
-  /** Present on refresh: the sign-in's origin. */
+  /** The sign-in's origin: kept on refresh; chosen by the code grant (to revoke a reused code's tokens). */
   originJti?: string;
   /** Issue a refresh token (sign-in, or refresh with rotation). */
   withRefreshToken: boolean;

@@ -11,7 +11,8 @@ import { sessionCookieName } from "../../domain/oauth/session.ts";
 import { tokenRequest } from "../../domain/oauth/token.ts";
 import { userInfo } from "../../domain/oauth/userinfo.ts";
 import { answerAuthorizeError, carriedQuery } from "./login.ts";
-import { clearCookie, contextOf, formOf, parseParams, queryOf, redirect, sendJson } from "./web.ts";
+import { signedOutPage } from "./pages/views.ts";
+import { clearCookie, contextOf, formOf, parseParams, queryOf, redirect, sendJson, sendPage } from "./web.ts";
 
 function sendOAuthError(reply: FastifyReply, e: unknown): FastifyReply {
   if (!(e instanceof OAuthError)) throw e;
@@ -88,6 +89,7 @@ export function endpointRoutes(app: FastifyInstance, services: Services): void {
       const outcome = await checkLogout(contextOf(services, req), params);
       clearCookie(services, req, reply, sessionCookieName(outcome.poolId));
       if (outcome.kind === "logout") return redirect(reply, outcome.location);
+      if (outcome.kind === "signedOut") return sendPage(reply, 200, signedOutPage({}));
       return redirect(reply, `/login?${carriedQuery(outcome.params)}`);
     } catch (e) {
       if (!(e instanceof OAuthError)) throw e;

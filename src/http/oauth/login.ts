@@ -21,7 +21,7 @@ import { authorizationResponse, errorRedirectUrl } from "../../domain/oauth/resp
 import {
   SESSION_LIFETIME_MS,
   sessionCookieName,
-  sessionUser,
+  usableSession,
   sessionValue,
 } from "../../domain/oauth/session.ts";
 import { AwsError } from "../../errors.ts";
@@ -178,11 +178,13 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       const a = await attempt(services, req, reply);
       if (!a) return reply;
       // Signed in on these pages within the hour: answered at once, without the form.
-      const session = await sessionUser(
-        a.ctx,
-        a.request.pool,
-        cookies(req)[sessionCookieName(a.request.pool.id)],
-      );
+      let session;
+      try {
+        session = await usableSession(a.ctx, a.request, cookies(req)[sessionCookieName(a.request.pool.id)]);
+      } catch (e) {
+        if (!(e instanceof OAuthError)) throw e;
+        return answerAuthorizeError(reply, e, a.request.lang);
+      }
       if (session)
         return redirect(reply, await authorizationResponse(a.ctx, a.request, session.user, session.authTime));
       return redirect(reply, `/login?${a.query}`);
@@ -191,7 +193,16 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
     app.get("/login", async (req, reply) => {
       const a = await attempt(services, req, reply);
       if (!a) return reply;
-      return sendPage(reply, 200, loginPage({ ...common(services, req, reply, a), links }));
+      const hint = a.request.loginHint;
+      return sendPage(
+        reply,
+        200,
+        loginPage({
+          ...common(services, req, reply, a),
+          links,
+          ...(hint === undefined ? {} : { username: hint }),
+        }),
+      );
     });
 
     app.post("/login", async (req, reply) => {

@@ -272,7 +272,9 @@ export const MIGRATIONS: readonly string[] = [
     client_id TEXT COLLATE "C" NOT NULL,
     grant_data TEXT NOT NULL,
     created_at BIGINT NOT NULL,
-    expires_at BIGINT NOT NULL
+    expires_at BIGINT NOT NULL,
+    redeemed_at BIGINT,
+    origin_jti TEXT COLLATE "C"
   );
   CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
   `,

@@ -266,7 +266,9 @@ export const MIGRATIONS: readonly string[] = [
     client_id TEXT NOT NULL,
     grant_data TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    expires_at INTEGER NOT NULL
+    expires_at INTEGER NOT NULL,
+    redeemed_at INTEGER,
+    origin_jti TEXT
   );
   CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
   `,

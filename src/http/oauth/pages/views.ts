@@ -138,3 +138,12 @@ export function errorPage(v: ErrorView): string {
       ${v.description ? html`<p>${v.description}</p>` : ""}`,
   });
 }
+
+export function signedOutPage(v: { lang?: string; branding?: PageBranding }): string {
+  return page({
+    title: "Signed out",
+    ...(v.lang === undefined ? {} : { lang: v.lang }),
+    ...(v.branding === undefined ? {} : { branding: v.branding }),
+    body: html`<div class="alert info" role="status">You have been signed out.</div>`,
+  });
+}
