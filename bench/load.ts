@@ -12,12 +12,22 @@ export interface Call {
   operation: string;
   body: string;
   check?: (body: string) => boolean;
+  /** Sent as this plain request (unsigned) instead of a signed API call to POST /. */
+  http?: PlainRequest;
+}
+
+/** A plain HTTP request; `operation` then only names it. */
+export interface PlainRequest {
+  method: "GET" | "POST";
+  path: string;
+  headers?: Record<string, string>;
 }
 
 export interface Response {
   status: number;
   body: string;
   errorType: string | undefined;
+  headers: http.IncomingHttpHeaders;
 }
 
 /** A keep-alive connection pool to one server, signing every request. */
@@ -40,11 +50,20 @@ export class Client {
 
   /** Signs the call now; the returned function sends it. Signing stays out of the latency. */
   prepare(call: Call): () => Promise<Response> {
-    const headers = this.signer.sign(this.hostHeader, call.operation, call.body);
+    const plain = call.http;
+    const headers = plain
+      ? {
+          ...plain.headers,
+          host: this.hostHeader,
+          ...(plain.method === "POST" ? { "content-length": String(Buffer.byteLength(call.body)) } : {}),
+        }
+      : this.signer.sign(this.hostHeader, call.operation, call.body);
+    const method = plain?.method ?? "POST";
+    const path = plain?.path ?? "/";
     return () =>
       new Promise((resolve, reject) => {
         const req = http.request(
-          { agent: this.agent, host: this.host, port: this.port, method: "POST", path: "/", headers },
+          { agent: this.agent, host: this.host, port: this.port, method, path, headers },
           (res) => {
             let body = "";
             res.setEncoding("utf8");
@@ -57,6 +76,7 @@ export class Client {
                 status: res.statusCode ?? 0,
                 body,
                 errorType: typeof type === "string" ? type : undefined,
+                headers: res.headers,
               });
             });
             res.on("error", reject);
@@ -64,7 +84,7 @@ export class Client {
         );
         req.setTimeout(this.timeoutMs, () => req.destroy(new Error(`no answer in ${this.timeoutMs} ms`)));
         req.on("error", reject);
-        req.end(call.body);
+        req.end(method === "POST" ? call.body : undefined);
       });
   }
 

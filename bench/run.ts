@@ -1,6 +1,7 @@
 /**
  * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
- *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--hashing test]
+ *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--oauth-only | --no-oauth]
+ *                 [--hashing test]
  *
  * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
  * its default (OWASP's Argon2id) unless given.
@@ -14,6 +15,8 @@
  *
  * The sign-in workloads (bench/sign-in.ts: USER_PASSWORD_AUTH, USER_SRP_AUTH, REFRESH_TOKEN_AUTH,
  * GetUser) run after the user-management ones; --sign-in-only runs just them.
+ * The OAuth workloads (bench/oauth.ts: client_credentials and refresh_token at the token endpoint,
+ * the complete code flow through the login page) run after the password ones; --oauth-only runs just them.
  * --postgres: the Lanyard workloads once more with Lanyard on PostgreSQL (a throwaway cluster,
  * see bench/postgres.ts), shown next to Lanyard on SQLite.
  * Lanyard (own process, file-backed data dir in a temp folder, log level warn) against
@@ -29,6 +32,7 @@ import { Bench } from "./measure.ts";
 import { type BenchDatabase, postgresChecks, postgresTable, startBenchDatabase } from "./postgres.ts";
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
+import { runOAuthBench } from "./oauth.ts";
 import { runPasswordBench } from "./passwords.ts";
 import { postgresBytes, type ScalePoint, scaleChecks, scaleTable, sqliteBytes } from "./scale.ts";
 import { seedLanyard, seedPasswordHash, seedViaApi, SRP_EVERY } from "./seed.ts";
@@ -50,6 +54,8 @@ const { values: flags } = parseArgs({
     "no-sign-in": { type: "boolean", default: false },
     "passwords-only": { type: "boolean", default: false },
     "no-passwords": { type: "boolean", default: false },
+    "oauth-only": { type: "boolean", default: false },
+    "no-oauth": { type: "boolean", default: false },
     hashing: { type: "string" },
   },
 });
@@ -62,6 +68,7 @@ const million = flags.million || flags.users !== undefined;
 if (million) {
   flags["no-moto"] = true;
   flags["no-sign-in"] = true;
+  flags["no-oauth"] = true;
 }
 const settings = {
   sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
@@ -407,15 +414,19 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const alone = flags["sign-in-only"] || flags["passwords-only"];
+const alone = flags["sign-in-only"] || flags["passwords-only"] || flags["oauth-only"];
 let exitCode = alone ? 0 : await main();
 const withMoto = !flags["no-moto"];
-if (!flags["no-sign-in"] && !flags.only && !flags["passwords-only"]) {
+if (!flags["no-sign-in"] && !flags.only && !flags["passwords-only"] && !flags["oauth-only"]) {
   const signInPassed = await runSignInBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!signInPassed) exitCode = 1;
 }
-if (!flags["no-passwords"] && !flags.only && !flags["sign-in-only"]) {
+if (!flags["no-passwords"] && !flags.only && !flags["sign-in-only"] && !flags["oauth-only"]) {
   const passwordsPassed = await runPasswordBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!passwordsPassed) exitCode = 1;
+}
+if (!flags["no-oauth"] && !flags.only && !flags["sign-in-only"] && !flags["passwords-only"]) {
+  const oauthPassed = await runOAuthBench({ quick, hashing: flags.hashing });
+  if (!oauthPassed) exitCode = 1;
 }
 process.exitCode = exitCode;

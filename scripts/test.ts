@@ -29,6 +29,7 @@ const ON_POSTGRES = [
   "test/storage/**/*.test.ts",
   "test/api/**/*.test.ts",
   "test/flows/**/*.test.ts",
+  "test/oauth/**/*.test.ts",
   "test/multi-instance/**/*.test.ts",
   "test/fuzz/**/*.test.ts",
 ];

@@ -8,6 +8,7 @@ import { errorHandler } from "./http/errors.ts";
 import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
 import { uiAssets } from "./http/ui-assets.ts";
+import { oauth } from "./http/oauth/index.ts";
 import { wellKnown } from "./http/well-known.ts";
 
 /**
@@ -25,9 +26,9 @@ export async function buildApp(
   await app.register(cors, options);
   await app.register(body, options);
   await app.register(errorHandler, options);
-  // The endpoints. The OAuth2 endpoints, the hosted login pages, the console and the metrics
-  // plugins go here, beside the AWS JSON endpoint.
+  // The endpoints. The console and the metrics plugins go here, beside the AWS JSON endpoint.
   await app.register(awsJson, options);
+  await app.register(oauth, options);
   await app.register(health, options);
   await app.register(wellKnown, options);
   await app.register(uiAssets, options);

@@ -104,7 +104,10 @@ async function main(): Promise<void> {
   // the deletes are idempotent).
   const purge = setInterval(() => {
     storage
-      .transaction((tx) => tx.tokens.purgeExpired(clock.now()))
+      .transaction(async (tx) => {
+        await tx.tokens.purgeExpired(clock.now());
+        await tx.oauth.purgeExpiredCodes(clock.now());
+      })
       .catch((e: Error) => logger.warn("purging expired records failed", { error: e.message }));
   }, PURGE_INTERVAL_MS);
   purge.unref();

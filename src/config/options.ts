@@ -18,6 +18,7 @@ import {
   DELIVERIES,
   ISSUER_MODES,
   LOG_LEVELS,
+  OAUTH_MODES,
   type OptionKey,
   type ValueAt,
 } from "./types.ts";
@@ -382,6 +383,16 @@ export const OPTIONS = {
     description:
       "How codes, temporary passwords and invitations reach users: `console` prints them on standard output; `smtp` mails them through `smtp.*` (SMS text messages are printed); `inbox` keeps them in memory for `GET /_lanyard/inbox` (test suites).",
     parse: oneOf(DELIVERIES, () => `delivery must be one of ${DELIVERIES.join(", ")}`),
+  },
+  "oauth.mode": {
+    env: "LANYARD_OAUTH_MODE",
+    flag: "--oauth-mode",
+    type: OAUTH_MODES.map((m) => `\`${m}\``).join(", "),
+    placeholder: OAUTH_MODES.join("|"),
+    default: "cognito",
+    description:
+      "The OAuth endpoints and login pages: `cognito` answers as Cognito does; `strict` follows OpenID Connect where Cognito does not (boolean `email_verified` in userInfo, `prompt`, `max_age`, `login_hint`, RP-initiated logout, `request`/`request_uri` refused, the `iss` authorization response parameter).",
+    parse: oneOf(OAUTH_MODES, () => `oauth.mode must be one of ${OAUTH_MODES.join(", ")}`),
   },
   "smtp.host": {
     env: "LANYARD_SMTP_HOST",

@@ -5,6 +5,9 @@ import type { HashingProfile } from "../crypto/password-hash.ts";
 // table and these types agree, field for field.
 
 export const DELIVERIES = ["console", "smtp", "inbox"] as const;
+
+/** How the OAuth endpoints and login pages answer (see the `oauth.mode` option). */
+export const OAUTH_MODES = ["cognito", "strict"] as const;
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
 /** The `iss` of tokens: `<publicUrl>/<poolId>`, or Cognito's own `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
 export const ISSUER_MODES = ["self", "aws"] as const;
@@ -74,6 +77,7 @@ export interface Config {
   logLevel: (typeof LOG_LEVELS)[number];
   delivery: (typeof DELIVERIES)[number];
   smtp: SmtpConfig;
+  oauth: { mode: (typeof OAUTH_MODES)[number] };
   codeLimits: CodeLimits;
   enableTestClock: boolean;
   enableTestFederation: boolean;

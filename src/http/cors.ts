@@ -40,8 +40,11 @@ const API_METHODS = "POST";
 const WELL_KNOWN_METHODS = "GET,HEAD";
 
 /** Whether `path` is open to other origins. */
+/** The OAuth endpoints that web apps call from their own origin (not the browser-facing pages). */
+const OAUTH_API = new Set(["/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke"]);
+
 function crossOrigin(path: string): boolean {
-  return path === "/" || WELL_KNOWN.test(path);
+  return path === "/" || WELL_KNOWN.test(path) || OAUTH_API.has(path);
 }
 
 function pathOf(url: string): string {
@@ -83,4 +86,7 @@ export const cors = everywhere(async (app) => {
   app.options("/", preflight(API_METHODS));
   app.options("/:poolId/.well-known/jwks.json", preflight(WELL_KNOWN_METHODS));
   app.options("/:poolId/.well-known/openid-configuration", preflight(WELL_KNOWN_METHODS));
+  app.options("/oauth2/token", preflight("POST"));
+  app.options("/oauth2/revoke", preflight("POST"));
+  app.options("/oauth2/userInfo", preflight("GET,POST"));
 });

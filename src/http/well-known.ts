@@ -17,16 +17,35 @@ export const wellKnown: HttpPlugin = async (app, { services }) => {
     const { poolId } = req.params;
     const pool = POOL_ID.test(poolId) ? await services.storage.pools.getPool(poolId) : undefined;
     if (!pool) return reply.code(404).send({ message: `User pool ${poolId} does not exist.` });
-    // The issuer of the `issuer` mode; the JWKS where this server serves it (in the `aws` mode, the
-    // issuer names Cognito, which a client reaches only through a hosts entry).
+    // The issuer of the `issuer` mode; the endpoints and the JWKS where this server serves them (in
+    // the `aws` mode, the issuer names Cognito, which a client reaches only through a hosts entry).
+    // The authorization server lives on the server's own origin: the pool is found from client_id.
+    const base = services.publicUrl();
     return reply.send({
       issuer: poolIssuer(services, pool.id),
-      jwks_uri: `${services.publicUrl()}/${pool.id}/.well-known/jwks.json`,
+      authorization_endpoint: `${base}/oauth2/authorize`,
+      token_endpoint: `${base}/oauth2/token`,
+      userinfo_endpoint: `${base}/oauth2/userInfo`,
+      revocation_endpoint: `${base}/oauth2/revoke`,
+      end_session_endpoint: `${base}/logout`,
+      jwks_uri: `${base}/${pool.id}/.well-known/jwks.json`,
       response_types_supported: ["code", "token"],
+      response_modes_supported: ["query", "fragment"],
+      grant_types_supported: ["authorization_code", "implicit", "refresh_token", "client_credentials"],
       subject_types_supported: ["public"],
       id_token_signing_alg_values_supported: ["RS256"],
-      scopes_supported: ["openid", "email", "phone", "profile"],
+      scopes_supported: ["openid", "email", "phone", "profile", "aws.cognito.signin.user.admin"],
       token_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      revocation_endpoint_auth_methods_supported: ["client_secret_basic", "client_secret_post"],
+      code_challenge_methods_supported: ["S256", "plain"],
+      ...(services.config.oauth.mode === "strict"
+        ? {
+            authorization_response_iss_parameter_supported: true,
+            request_parameter_supported: false,
+            request_uri_parameter_supported: false,
+            claims_parameter_supported: false,
+          }
+        : {}),
       claims_supported: [
         "sub",
         "iss",
@@ -38,6 +57,9 @@ export const wellKnown: HttpPlugin = async (app, { services }) => {
         "jti",
         "origin_jti",
         "event_id",
+        "nonce",
+        "at_hash",
+        "identities",
         "cognito:username",
         "cognito:groups",
         "email",

@@ -158,6 +158,27 @@ export interface RefreshTokenRecord {
   /** Set when the token was exchanged for a new one (rotation); it stays usable for the grace period. */
   replacedAt?: number;
   revokedAt?: number;
+  /** The scopes granted to the sign-in (OAuth grants); unset for API sign-ins. */
+  scope?: string;
+}
+
+/**
+ * An authorization code of the OAuth 2.0 code grant, stored as a hash; redeemed once, within its
+ * lifetime, by the client it was issued to.
+ */
+export interface AuthorizationCodeRecord {
+  /** SHA-256 of the code handed to the client. */
+  codeHash: string;
+  poolId: string;
+  clientId: string;
+  /** What the code grants: the user, the redirect URI, the scopes, the nonce, the PKCE challenge. */
+  grant: Record<string, unknown>;
+  createdAt: number;
+  expiresAt: number;
+  /** When it was redeemed (a redeemed code is kept until it expires, to recognise its reuse). */
+  redeemedAt?: number;
+  /** The origin_jti of the tokens issued for it. */
+  originJti?: string;
 }
 
 /** A SAML, OIDC or social identity provider of a pool. */

@@ -9,6 +9,7 @@ import type {
   DomainRecord,
   ResourceServerRecord,
   UICustomizationRecord,
+  AuthorizationCodeRecord,
   ClientRecord,
   ClientSecretRecord,
   CodeRecord,
@@ -127,7 +128,22 @@ export function refreshTokenFromRow(r: Row): RefreshTokenRecord {
   };
   if (r.replaced_at !== null) t.replacedAt = num(r.replaced_at);
   if (r.revoked_at !== null) t.revokedAt = num(r.revoked_at);
+  if (r.scope !== null && r.scope !== undefined) t.scope = str(r.scope);
   return t;
+}
+
+export function authorizationCodeFromRow(r: Row): AuthorizationCodeRecord {
+  const c: AuthorizationCodeRecord = {
+    codeHash: str(r.code_hash),
+    poolId: str(r.pool_id),
+    clientId: str(r.client_id),
+    grant: JSON.parse(str(r.grant_data)),
+    createdAt: num(r.created_at),
+    expiresAt: num(r.expires_at),
+  };
+  if (r.redeemed_at !== null && r.redeemed_at !== undefined) c.redeemedAt = num(r.redeemed_at);
+  if (r.origin_jti !== null && r.origin_jti !== undefined) c.originJti = str(r.origin_jti);
+  return c;
 }
 
 /** A provider row with its identifiers (an `identifiers` array, in position order). */

@@ -37,6 +37,7 @@ import type { RepositoryContract } from "./contract/common.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { OAUTH } from "./contract/oauth.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { USERS } from "./contract/users.ts";
@@ -52,6 +53,7 @@ export type { CodesReader, CodesRepository } from "./contract/codes.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
@@ -75,6 +77,8 @@ export const REPOSITORIES = {
   federation: FEDERATION,
   /** Domains, resource servers, UI customizations, managed login brandings. */
   hosting: HOSTING,
+  /** Authorization codes of the OAuth 2.0 code grant. */
+  oauth: OAUTH,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

@@ -63,12 +63,16 @@ export async function checkPlainPassword(
   return user;
 }
 
-/** After a correct password: the user's state decides between tokens and a challenge. */
-export async function completeSignIn(
+/**
+ * After a correct password: refuses a user who may not sign in (disabled, unconfirmed, reset
+ * required); answers the challenge a user must meet first (a temporary password); undefined when
+ * tokens may be issued. The API and the managed login pages both decide here.
+ */
+export async function nextSignInStep(
   ctx: RequestContext,
   call: SignInCaller,
   user: UserRecord,
-): Promise<AuthOutcome> {
+): Promise<AuthOutcome | undefined> {
   if (!user.enabled) throw userDisabled();
   switch (user.status) {
     case "UNCONFIRMED":
@@ -78,15 +82,26 @@ export async function completeSignIn(
     case "FORCE_CHANGE_PASSWORD":
       return issueNewPasswordRequired(ctx, call, user);
     default:
-      return {
-        ChallengeParameters: {},
-        AuthenticationResult: await issueTokens(ctx, {
-          pool: call.pool,
-          client: call.client,
-          user,
-          authTime: ctx.now,
-          withRefreshToken: true,
-        }),
-      };
+      return undefined;
   }
+}
+
+/** After a correct password: the user's state decides between tokens and a challenge. */
+export async function completeSignIn(
+  ctx: RequestContext,
+  call: SignInCaller,
+  user: UserRecord,
+): Promise<AuthOutcome> {
+  const challenge = await nextSignInStep(ctx, call, user);
+  if (challenge) return challenge;
+  return {
+    ChallengeParameters: {},
+    AuthenticationResult: await issueTokens(ctx, {
+      pool: call.pool,
+      client: call.client,
+      user,
+      authTime: ctx.now,
+      withRefreshToken: true,
+    }),
+  };
 }

@@ -1,5 +1,5 @@
 /**
- * The one token issuer: API sign-in, refresh and (later) OAuth grants all come through here.
+ * The one token issuer: API sign-in, refresh and the OAuth grants all come through here.
  * ID and access tokens are RS256 JWTs signed with the pool's keys; refresh tokens are opaque random
  * strings of which only a hash is stored.
  */
@@ -44,11 +44,24 @@ export interface IssueRequest {
   user: UserRecord;
   /** Epoch ms of the sign-in; refreshes keep the original. */
   authTime: number;
-  /** Present on refresh: the sign-in's origin. */
+  /** The sign-in's origin: kept on refresh; chosen by the code grant (to revoke a reused code's tokens). */
   originJti?: string;
   /** Issue a refresh token (sign-in, or refresh with rotation). */
   withRefreshToken: boolean;
+  /**
+   * The granted scopes (OAuth grants, and refreshes of their sign-ins): the access token's `scope`,
+   * and an ID token only with `openid`. Unset for API sign-ins (aws.cognito.signin.user.admin).
+   */
   scope?: string;
+  /** The managed login's extra ID-token claims: `at_hash`, and the request's `nonce`. */
+  hostedUi?: { nonce?: string };
+  /** RFC 8707 `resource`: the access token's `aud`. */
+  audience?: string;
+}
+
+/** OIDC `at_hash`: the left half of the SHA-256 of the access token, base64url. */
+export function atHash(accessToken: string): string {
+  return createHash("sha256").update(accessToken).digest().subarray(0, 16).toString("base64url");
 }
 
 /** Signs the tokens and stores the refresh token's hash. */
@@ -68,20 +81,26 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
     ctx.services.keys.signingKey(pool.id, "id", ctx.now),
     ctx.services.keys.signingKey(pool.id, "access", ctx.now),
   ]);
-  const [IdToken, AccessToken] = await Promise.all([
-    signJwt(idTokenClaims(issuer, client, user, groups, ev, lifetimes.id), idKey.kid, idKey.privateKey),
-    signJwt(
-      accessTokenClaims(issuer, client, user, groups, ev, lifetimes.access, req.scope ?? API_SCOPE),
-      accessKey.kid,
-      accessKey.privateKey,
-    ),
-  ]);
-  const result: AuthenticationResultType = {
-    AccessToken,
-    ExpiresIn: lifetimes.access,
-    TokenType: "Bearer",
-    IdToken,
-  };
+  const access = accessTokenClaims(
+    issuer,
+    client,
+    user,
+    groups,
+    ev,
+    lifetimes.access,
+    req.scope ?? API_SCOPE,
+  );
+  if (req.audience !== undefined) access.aud = req.audience;
+  const AccessToken = await signJwt(access, accessKey.kid, accessKey.privateKey);
+  const result: AuthenticationResultType = { AccessToken, ExpiresIn: lifetimes.access, TokenType: "Bearer" };
+  if (req.scope === undefined || req.scope.split(" ").includes("openid")) {
+    const id = idTokenClaims(issuer, client, user, groups, ev, lifetimes.id);
+    if (req.hostedUi) {
+      id.at_hash = atHash(AccessToken);
+      if (req.hostedUi.nonce !== undefined) id.nonce = req.hostedUi.nonce;
+    }
+    result.IdToken = await signJwt(id, idKey.kid, idKey.privateKey);
+  }
   if (!req.withRefreshToken) return result;
   const token = newRefreshToken();
   const refresh: RefreshTokenRecord = {
@@ -93,8 +112,37 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
     authTime: req.authTime,
     createdAt: ctx.now,
     expiresAt: ctx.now + lifetimes.refresh * 1000,
+    ...(req.scope === undefined ? {} : { scope: req.scope }),
   };
   await db.transaction((tx) => tx.tokens.insertRefreshToken(refresh));
   result.RefreshToken = token;
   return result;
+}
+
+/**
+ * The client credentials grant's access token: the app client itself is the subject; no ID or
+ * refresh token.
+ */
+export async function issueClientToken(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  client: ClientRecord,
+  scope: string,
+): Promise<{ accessToken: string; expiresIn: number }> {
+  const lifetimes = tokenLifetimes(client.settings);
+  const key = await ctx.services.keys.signingKey(pool.id, "access", ctx.now);
+  const iat = Math.floor(ctx.now / 1000);
+  const claims = {
+    sub: client.clientId,
+    token_use: "access",
+    scope,
+    auth_time: iat,
+    iss: issuerFor(ctx, pool.id),
+    exp: iat + lifetimes.access,
+    iat,
+    version: 2,
+    jti: randomUUID(),
+    client_id: client.clientId,
+  };
+  return { accessToken: await signJwt(claims, key.kid, key.privateKey), expiresIn: lifetimes.access };
 }

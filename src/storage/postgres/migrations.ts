@@ -264,4 +264,18 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (pool_id, client_id) REFERENCES clients (pool_id, client_id) ON DELETE CASCADE
   );
   `,
+  `
+  ALTER TABLE refresh_tokens ADD COLUMN scope TEXT;
+  CREATE TABLE oauth_codes (
+    code_hash TEXT COLLATE "C" PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    client_id TEXT COLLATE "C" NOT NULL,
+    grant_data TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    redeemed_at BIGINT,
+    origin_jti TEXT COLLATE "C"
+  );
+  CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
+  `,
 ];

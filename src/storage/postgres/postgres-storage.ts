@@ -19,6 +19,7 @@ import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
+import { PostgresOAuth } from "./oauth.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { PostgresPools } from "./pools.ts";
 import type { Param, Row } from "./rows.ts";
@@ -101,6 +102,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   codes: PostgresCodes,
   federation: PostgresFederation,
   hosting: PostgresHosting,
+  oauth: PostgresOAuth,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -236,7 +238,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

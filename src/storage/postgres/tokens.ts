@@ -49,7 +49,7 @@ export class PostgresTokens extends PgRepository implements TokensRepository {
   }
   async insertRefreshToken(t: RefreshTokenRecord) {
     await this.run(
-      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
       [
         t.tokenHash,
         t.poolId,
@@ -61,6 +61,7 @@ export class PostgresTokens extends PgRepository implements TokensRepository {
         t.expiresAt,
         t.replacedAt ?? null,
         t.revokedAt ?? null,
+        t.scope ?? null,
       ],
     );
   }

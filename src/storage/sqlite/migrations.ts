@@ -258,4 +258,18 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (pool_id, client_id) REFERENCES clients (pool_id, client_id) ON DELETE CASCADE
   );
   `,
+  `
+  ALTER TABLE refresh_tokens ADD COLUMN scope TEXT;
+  CREATE TABLE oauth_codes (
+    code_hash TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    grant_data TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    redeemed_at INTEGER,
+    origin_jti TEXT
+  );
+  CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
+  `,
 ];

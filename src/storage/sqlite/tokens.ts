@@ -45,7 +45,7 @@ export class SqliteTokens extends SqliteRepository implements TokensRepository {
   }
   async insertRefreshToken(t: RefreshTokenRecord) {
     this.q(
-      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(
       t.tokenHash,
       t.poolId,
@@ -57,6 +57,7 @@ export class SqliteTokens extends SqliteRepository implements TokensRepository {
       t.expiresAt,
       t.replacedAt ?? null,
       t.revokedAt ?? null,
+      t.scope ?? null,
     );
   }
   async replaceRefreshToken(tokenHash: string, now: number) {

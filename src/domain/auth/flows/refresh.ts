@@ -97,5 +97,6 @@ async function refresh(
     authTime: record.authTime,
     originJti: record.originJti,
     withRefreshToken: rotate,
+    ...(record.scope === undefined ? {} : { scope: record.scope }),
   });
 }

@@ -1,0 +1,269 @@
+/**
+ * The authorize endpoint and the sign-in pages: `GET /oauth2/authorize` checks the request and
+ * sends the browser to `/login` with the same parameters; `GET /login` shows the form, `POST
+ * /login` signs in through the domain's managed-login sign-in (the API's password check, lockout
+ * and user-existence rules), then redirects with a code or tokens. A temporary password leads to
+ * the new-password page (`POST /login/new-password`).
+ */
+import { randomBytes } from "node:crypto";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { RequestContext, Services } from "../../context.ts";
+import { answerNewPassword, type ManagedLoginStep, passwordSignIn } from "../../domain/auth/managed-login.ts";
+import {
+  AUTHORIZE_PARAMS,
+  type AuthorizationRequest,
+  callerOf,
+  checkAuthorizationRequest,
+  type Params,
+} from "../../domain/oauth/authorize.ts";
+import { OAuthError } from "../../domain/oauth/errors.ts";
+import { authorizationResponse, errorRedirectUrl } from "../../domain/oauth/response.ts";
+import {
+  SESSION_LIFETIME_MS,
+  sessionCookieName,
+  usableSession,
+  sessionValue,
+} from "../../domain/oauth/session.ts";
+import { AwsError } from "../../errors.ts";
+import { errorPage, loginPage, newPasswordPage } from "./pages/views.ts";
+import {
+  contextOf,
+  cookies,
+  CSRF_COOKIE,
+  csrfToken,
+  csrfValid,
+  formOf,
+  parseParams,
+  queryOf,
+  redirect,
+  sendPage,
+  setCookie,
+} from "./web.ts";
+
+/** The authorization request's parameters, in a stable order, as the pages carry them. */
+export function carriedQuery(params: Params): string {
+  const picked: [string, string][] = [];
+  for (const name of AUTHORIZE_PARAMS) if (params[name] !== undefined) picked.push([name, params[name]]);
+  return new URLSearchParams(picked).toString();
+}
+
+/** An authorize error: back to the client when it may go there, else on an error page. */
+export function answerAuthorizeError(reply: FastifyReply, error: OAuthError, lang?: string): FastifyReply {
+  if (error.redirect) return redirect(reply, errorRedirectUrl(error.redirect, error));
+  return sendPage(
+    reply,
+    400,
+    errorPage({
+      error: error.code,
+      ...(error.description === undefined ? {} : { description: error.description }),
+      ...(lang === undefined ? {} : { lang }),
+    }),
+  );
+}
+
+export interface Attempt {
+  ctx: RequestContext;
+  params: Params;
+  request: AuthorizationRequest;
+  query: string;
+}
+
+/** Reads and checks the authorization request of a page; answers the error itself when it fails. */
+export async function attempt(
+  services: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<Attempt | undefined> {
+  const params = parseParams(queryOf(req));
+  if (!params) {
+    answerAuthorizeError(reply, new OAuthError("invalid_request", "A parameter was given more than once."));
+    return undefined;
+  }
+  const ctx = contextOf(services, req);
+  try {
+    const request = await checkAuthorizationRequest(ctx, params);
+    return {
+      ctx: contextOf(services, req, request.pool.region),
+      params,
+      request,
+      query: carriedQuery(params),
+    };
+  } catch (e) {
+    if (!(e instanceof OAuthError)) throw e;
+    answerAuthorizeError(reply, e, params.lang);
+    return undefined;
+  }
+}
+
+/** The browser's CSRF cookie, made now when it has none. */
+function csrfCookie(services: Services, req: FastifyRequest, reply: FastifyReply): string {
+  const existing = cookies(req)[CSRF_COOKIE];
+  if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
+  const value = randomBytes(32).toString("base64url");
+  setCookie(services, req, reply, CSRF_COOKIE, value);
+  return value;
+}
+
+export function common(services: Services, req: FastifyRequest, reply: FastifyReply, a: Attempt) {
+  return {
+    query: a.query,
+    csrf: csrfToken(services, csrfCookie(services, req, reply), a.params),
+    ...(a.request.lang === undefined ? {} : { lang: a.request.lang }),
+  };
+}
+
+/** A refused form (expired page, another site's post): shown, never acted on. */
+export function forbidden(reply: FastifyReply, lang?: string): FastifyReply {
+  return sendPage(
+    reply,
+    403,
+    errorPage({
+      error: "invalid_request",
+      description: "This form has expired or did not come from this sign-in page. Go back and try again.",
+      ...(lang === undefined ? {} : { lang }),
+    }),
+  );
+}
+
+/** The wording the pages show for a refused sign-in: the API's message, as Cognito's pages show it. */
+export function messageOf(e: unknown): string {
+  if (e instanceof AwsError && e.status < 500) return e.message;
+  throw e;
+}
+
+export interface PageLinks {
+  signUp: boolean;
+  forgotPassword: boolean;
+}
+
+export function signInRoutes(app: FastifyInstance, services: Services, links: PageLinks): void {
+  {
+    /** Where a sign-in step leads: the client's redirect URI, or the new-password page. */
+    async function finish(
+      req: FastifyRequest,
+      reply: FastifyReply,
+      a: Attempt,
+      step: ManagedLoginStep,
+      username: string,
+    ): Promise<FastifyReply> {
+      if ("user" in step) {
+        const location = await authorizationResponse(a.ctx, a.request, step.user, a.ctx.now);
+        setCookie(
+          services,
+          req,
+          reply,
+          sessionCookieName(a.request.pool.id),
+          sessionValue(a.ctx, step.user, a.ctx.now),
+          SESSION_LIFETIME_MS / 1000,
+        );
+        return redirect(reply, location);
+      }
+      const { challenge } = step;
+      if (challenge.ChallengeName !== "NEW_PASSWORD_REQUIRED" || !challenge.Session)
+        throw new Error(`unexpected challenge ${challenge.ChallengeName}`);
+      const required = JSON.parse(challenge.ChallengeParameters.requiredAttributes ?? "[]") as string[];
+      return sendPage(
+        reply,
+        200,
+        newPasswordPage({
+          ...common(services, req, reply, a),
+          session: challenge.Session,
+          username,
+          required: required.map((r) => r.replace(/^userAttributes\./, "")),
+        }),
+      );
+    }
+
+    app.get("/oauth2/authorize", async (req, reply) => {
+      const a = await attempt(services, req, reply);
+      if (!a) return reply;
+      // Signed in on these pages within the hour: answered at once, without the form.
+      let session;
+      try {
+        session = await usableSession(a.ctx, a.request, cookies(req)[sessionCookieName(a.request.pool.id)]);
+      } catch (e) {
+        if (!(e instanceof OAuthError)) throw e;
+        return answerAuthorizeError(reply, e, a.request.lang);
+      }
+      if (session)
+        return redirect(reply, await authorizationResponse(a.ctx, a.request, session.user, session.authTime));
+      return redirect(reply, `/login?${a.query}`);
+    });
+
+    app.get("/login", async (req, reply) => {
+      const a = await attempt(services, req, reply);
+      if (!a) return reply;
+      const hint = a.request.loginHint;
+      return sendPage(
+        reply,
+        200,
+        loginPage({
+          ...common(services, req, reply, a),
+          links,
+          ...(hint === undefined ? {} : { username: hint }),
+        }),
+      );
+    });
+
+    app.post("/login", async (req, reply) => {
+      const a = await attempt(services, req, reply);
+      if (!a) return reply;
+      const form = formOf(req);
+      if (!form || !csrfValid(services, req, a.params, form._csrf)) return forbidden(reply, a.request.lang);
+      const username = (form.username ?? "").trim();
+      const password = form.password ?? "";
+      const again = (error: string, status = 400) =>
+        sendPage(reply, status, loginPage({ ...common(services, req, reply, a), links, username, error }));
+      if (username === "" || password === "") return again("Please enter your username and password.");
+      let step: ManagedLoginStep;
+      try {
+        step = await passwordSignIn(a.ctx, callerOf(a.request), username, password);
+      } catch (e) {
+        // An account not confirmed yet: the confirmation page, where a new code can be asked for.
+        if (e instanceof AwsError && e.type === "UserNotConfirmedException" && links.signUp)
+          return redirect(reply, `/confirm?${a.query}&${new URLSearchParams({ username })}`);
+        return again(messageOf(e));
+      }
+      return finish(req, reply, a, step, username);
+    });
+
+    app.post("/login/new-password", async (req, reply) => {
+      const a = await attempt(services, req, reply);
+      if (!a) return reply;
+      const form = formOf(req);
+      if (!form || !csrfValid(services, req, a.params, form._csrf)) return forbidden(reply, a.request.lang);
+      const session = form.session ?? "";
+      const username = form.username ?? "";
+      const attributes: Record<string, string> = {};
+      for (const [k, v] of Object.entries(form)) if (k.startsWith("attr:")) attributes[k.slice(5)] = v;
+      const again = (error: string) =>
+        sendPage(
+          reply,
+          400,
+          newPasswordPage({
+            ...common(services, req, reply, a),
+            session,
+            username,
+            required: Object.keys(attributes),
+            error,
+          }),
+        );
+      if (!form.new_password) return again("Please enter a new password.");
+      if (form.new_password !== form.confirm_password) return again("The passwords do not match.");
+      let step: ManagedLoginStep;
+      try {
+        step = await answerNewPassword(a.ctx, callerOf(a.request), session, form.new_password, attributes);
+      } catch (e) {
+        const message = messageOf(e);
+        if (e instanceof AwsError && e.type === "NotAuthorizedException")
+          return sendPage(
+            reply,
+            400,
+            loginPage({ ...common(services, req, reply, a), links, username, error: message }),
+          );
+        return again(message);
+      }
+      return finish(req, reply, a, step, username);
+    });
+  }
+}
