@@ -80,6 +80,11 @@ export interface RequestContext {
   readonly now: number;
   /** The address the request came from (for the security log), when it came over HTTP. */
   readonly clientIp?: string;
+  /**
+   * The user pool whose domain the request's Host names (the OAuth endpoints and managed login
+   * pages on a pool's domain): app clients of other pools are not found there.
+   */
+  readonly hostedPoolId?: string;
 }
 
 /** What a request context is made from; `now` defaults to the services' clock. */
@@ -88,6 +93,7 @@ export interface RequestContextOptions {
   readonly region: string;
   readonly requestRegion?: string;
   readonly clientIp?: string;
+  readonly hostedPoolId?: string;
   readonly now?: number;
 }
 
@@ -96,7 +102,7 @@ export interface RequestContextOptions {
  * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
  */
 export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
-  const { requestId, region, requestRegion, clientIp } = options;
+  const { requestId, region, requestRegion, clientIp, hostedPoolId } = options;
   return {
     services,
     requestId,
@@ -104,5 +110,6 @@ export function createRequestContext(services: Services, options: RequestContext
     ...(requestRegion === undefined ? {} : { requestRegion }),
     now: options.now ?? services.clock.now(),
     ...(clientIp === undefined ? {} : { clientIp }),
+    ...(hostedPoolId === undefined ? {} : { hostedPoolId }),
   };
 }

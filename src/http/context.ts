@@ -9,7 +9,7 @@ import { createRequestContext, type RequestContext, type Services } from "../con
 export function requestContext(
   services: Services,
   req: FastifyRequest,
-  options: { region: string; requestRegion?: string },
+  options: { region: string; requestRegion?: string; hostedPoolId?: string },
 ): RequestContext {
   return createRequestContext(services, { ...options, requestId: req.id, clientIp: req.ip });
 }

@@ -7,6 +7,8 @@ import type { Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import { type Config, isLoopback } from "../config/config.ts";
+import type { Services } from "../context.ts";
+import { poolOfHost } from "../domain/hosting/domains.ts";
 import { AwsError } from "../errors.ts";
 import { sendError } from "./errors.ts";
 import { everywhere } from "./plugin.ts";
@@ -54,14 +56,15 @@ export function serverOptions(
 /** Caps the open connections and installs the Host check. */
 export const guards = everywhere(async (app, { services }) => {
   app.server.maxConnections = services.config.maxConnections;
-  installHostCheck(app, services.config);
+  installHostCheck(app, services);
 });
 
 /**
- * The names a loopback server answers to: a page on another site that rebinds its own name to
- * 127.0.0.1 sends its own name as Host, and is refused.
+ * The server's own names (the origin the OAuth endpoints serve every pool on), and so the names a
+ * loopback server answers to: a page on another site that rebinds its own name to 127.0.0.1 sends
+ * its own name as Host, and is refused.
  */
-function allowedHostNames(config: Config): Set<string> {
+export function ownHostNames(config: Config): Set<string> {
   const names = new Set(["localhost", "127.0.0.1", "::1", config.host.toLowerCase().replace(/^\[|\]$/g, "")]);
   if (config.publicUrl && URL.canParse(config.publicUrl))
     names.add(new URL(config.publicUrl).hostname.toLowerCase().replace(/^\[|\]$/g, ""));
@@ -73,6 +76,9 @@ function allowedHostNames(config: Config): Set<string> {
  * no web page can be served from them, so a rebinding page never sends them.
  */
 const COGNITO_ENDPOINT = /^cognito-idp(?:-fips)?\.[a-z]{2}(?:-[a-z]+)+-\d+\.amazonaws\.com$/;
+
+/** A name under `localhost`, which always resolves to loopback (RFC 6761 §6.3): no other site's. */
+const LOCALHOST = /^(?:[a-z0-9-]+\.)+localhost\.?$/;
 
 /** The host part of a Host header ("[::1]:9229" -> "::1"), lower-cased; undefined when malformed. */
 export function hostName(host: string | undefined): string | undefined {
@@ -96,18 +102,22 @@ export function hostName(host: string | undefined): string | undefined {
  * there, so the Host is what keeps other sites out), and with keys the `/_lanyard/*` test aids
  * (which have no authentication), answer only when the Host names this machine.
  */
-function installHostCheck(app: FastifyInstance, config: Config): void {
+function installHostCheck(app: FastifyInstance, services: Services): void {
+  const { config } = services;
   if (!isLoopback(config.host)) return;
-  const allowed = allowedHostNames(config);
+  const allowed = ownHostNames(config);
   const everyRoute = config.accessKeys.length === 0;
   app.addHook("onRequest", async (req, reply) => {
     if (!everyRoute && !isTestAidPath(req.routeOptions.url ?? req.url)) return;
     const name = hostName(req.headers.host);
-    if (name !== undefined && (allowed.has(name) || COGNITO_ENDPOINT.test(name))) return;
+    if (name !== undefined && (allowed.has(name) || COGNITO_ENDPOINT.test(name) || LOCALHOST.test(name)))
+      return;
+    // A user pool's domain (a hosts entry or a proxy points it here): one indexed lookup.
+    if (name !== undefined && (await poolOfHost(services.storage, name))) return;
     const error = new AwsError(
       "UnrecognizedClientException",
       403,
-      `The Host header ${JSON.stringify(req.headers.host ?? "")} is not accepted: this server answers only requests addressed to localhost, 127.0.0.1, [::1], cognito-idp.<region>.amazonaws.com` +
+      `The Host header ${JSON.stringify(req.headers.host ?? "")} is not accepted: this server answers only requests addressed to localhost, *.localhost, 127.0.0.1, [::1], cognito-idp.<region>.amazonaws.com, a user pool's domain` +
         (config.publicUrl ? " or its public URL's host" : "") +
         " (protection against DNS rebinding).",
     );

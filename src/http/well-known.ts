@@ -1,5 +1,6 @@
 /** The user pool's public endpoints: JWKS and OpenID Connect discovery, as Cognito serves them. */
 import { poolIssuer } from "../domain/tokens/issuer.ts";
+import { requestOrigin, resolveHostedPool } from "./hosted.ts";
 import type { HttpPlugin } from "./plugin.ts";
 
 const POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
@@ -15,12 +16,17 @@ export const wellKnown: HttpPlugin = async (app, { services }) => {
 
   app.get<{ Params: { poolId: string } }>("/:poolId/.well-known/openid-configuration", async (req, reply) => {
     const { poolId } = req.params;
-    const pool = POOL_ID.test(poolId) ? await services.storage.pools.getPool(poolId) : undefined;
+    const hosted = await resolveHostedPool(services, req);
+    const pool =
+      POOL_ID.test(poolId) && (!hosted || hosted.poolId === poolId)
+        ? await services.storage.pools.getPool(poolId)
+        : undefined;
     if (!pool) return reply.code(404).send({ message: `User pool ${poolId} does not exist.` });
     // The issuer of the `issuer` mode; the endpoints and the JWKS where this server serves them (in
     // the `aws` mode, the issuer names Cognito, which a client reaches only through a hosts entry).
-    // The authorization server lives on the server's own origin: the pool is found from client_id.
-    const base = services.publicUrl();
+    // On the server's own origin the pool is found from client_id; fetched through a pool's domain
+    // (which serves only that pool), the endpoints are on that domain.
+    const base = hosted ? requestOrigin(services, req) : services.publicUrl();
     return reply.send({
       issuer: poolIssuer(services, pool.id),
       authorization_endpoint: `${base}/oauth2/authorize`,

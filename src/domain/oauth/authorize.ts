@@ -71,7 +71,10 @@ export function callerOf(req: { pool: PoolRecord; client: ClientRecord }): Clien
   return { kind: "client", pool: req.pool, client: req.client };
 }
 
-/** The client a `client_id` names, and its pool; undefined when there is none. */
+/**
+ * The client a `client_id` names, and its pool; undefined when there is none, or when the request
+ * came to another pool's domain.
+ */
 export async function findClient(
   ctx: RequestContext,
   clientId: string | undefined,
@@ -79,6 +82,7 @@ export async function findClient(
   if (!clientId) return undefined;
   const { storage } = ctx.services;
   const client = await storage.pools.getClientById(clientId);
+  if (client && ctx.hostedPoolId !== undefined && client.poolId !== ctx.hostedPoolId) return undefined;
   const pool = client && (await storage.pools.getPool(client.poolId));
   return client && pool ? { pool, client } : undefined;
 }

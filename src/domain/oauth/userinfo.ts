@@ -49,6 +49,8 @@ export async function userInfo(
     if (e instanceof AwsError && e.status < 500) throw invalidToken();
     throw e;
   }
+  // On a pool's domain, another pool's token is not one of its own.
+  if (ctx.hostedPoolId !== undefined && caller.pool.id !== ctx.hostedPoolId) throw invalidToken();
   const scopes = typeof caller.claims.scope === "string" ? caller.claims.scope.split(" ") : [];
   if (!scopes.includes("openid")) throw invalidToken();
   const client = await ctx.services.storage.pools.getClient(caller.pool.id, caller.clientId);

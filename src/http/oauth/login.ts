@@ -25,6 +25,8 @@ import {
   sessionValue,
 } from "../../domain/oauth/session.ts";
 import { AwsError } from "../../errors.ts";
+import { clientBranding } from "./branding.ts";
+import type { PageBranding } from "./pages/layout.ts";
 import { errorPage, loginPage, newPasswordPage } from "./pages/views.ts";
 import {
   contextOf,
@@ -66,6 +68,8 @@ export interface Attempt {
   params: Params;
   request: AuthorizationRequest;
   query: string;
+  /** The app client's branding (./branding.ts), when it has one. */
+  branding?: PageBranding;
 }
 
 /** Reads and checks the authorization request of a page; answers the error itself when it fails. */
@@ -82,11 +86,13 @@ export async function attempt(
   const ctx = contextOf(services, req);
   try {
     const request = await checkAuthorizationRequest(ctx, params);
+    const branding = await clientBranding(services, request.pool.id, request.client.clientId);
     return {
       ctx: contextOf(services, req, request.pool.region),
       params,
       request,
       query: carriedQuery(params),
+      ...(branding ? { branding } : {}),
     };
   } catch (e) {
     if (!(e instanceof OAuthError)) throw e;
@@ -109,11 +115,12 @@ export function common(services: Services, req: FastifyRequest, reply: FastifyRe
     query: a.query,
     csrf: csrfToken(services, csrfCookie(services, req, reply), a.params),
     ...(a.request.lang === undefined ? {} : { lang: a.request.lang }),
+    ...(a.branding ? { branding: a.branding } : {}),
   };
 }
 
 /** A refused form (expired page, another site's post): shown, never acted on. */
-export function forbidden(reply: FastifyReply, lang?: string): FastifyReply {
+export function forbidden(reply: FastifyReply, lang?: string, branding?: PageBranding): FastifyReply {
   return sendPage(
     reply,
     403,
@@ -121,6 +128,7 @@ export function forbidden(reply: FastifyReply, lang?: string): FastifyReply {
       error: "invalid_request",
       description: "This form has expired or did not come from this sign-in page. Go back and try again.",
       ...(lang === undefined ? {} : { lang }),
+      ...(branding ? { branding } : {}),
     }),
   );
 }
@@ -209,7 +217,8 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       const a = await attempt(services, req, reply);
       if (!a) return reply;
       const form = formOf(req);
-      if (!form || !csrfValid(services, req, a.params, form._csrf)) return forbidden(reply, a.request.lang);
+      if (!form || !csrfValid(services, req, a.params, form._csrf))
+        return forbidden(reply, a.request.lang, a.branding);
       const username = (form.username ?? "").trim();
       const password = form.password ?? "";
       const again = (error: string, status = 400) =>
@@ -231,7 +240,8 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       const a = await attempt(services, req, reply);
       if (!a) return reply;
       const form = formOf(req);
-      if (!form || !csrfValid(services, req, a.params, form._csrf)) return forbidden(reply, a.request.lang);
+      if (!form || !csrfValid(services, req, a.params, form._csrf))
+        return forbidden(reply, a.request.lang, a.branding);
       const session = form.session ?? "";
       const username = form.username ?? "";
       const attributes: Record<string, string> = {};

@@ -52,7 +52,7 @@ export function selfServiceRoutes(app: FastifyInstance, services: Services): voi
     if (!a) return undefined;
     const form = formOf(req);
     if (!form || !csrfValid(services, req, a.params, form._csrf)) {
-      forbidden(reply, a.request.lang);
+      forbidden(reply, a.request.lang, a.branding);
       return undefined;
     }
     return { a, form };

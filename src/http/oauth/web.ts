@@ -10,6 +10,7 @@ import { safeEqual } from "../../crypto/secret-hash.ts";
 import type { Params } from "../../domain/oauth/authorize.ts";
 import { rawBody } from "../body.ts";
 import { requestContext } from "../context.ts";
+import { hostedPoolOf } from "../hosted.ts";
 
 /** Parameters given once each; undefined when one is repeated (RFC 6749 §3.1, §3.2). */
 export function parseParams(encoded: string): Params | undefined {
@@ -37,8 +38,13 @@ export function formOf(req: FastifyRequest): Params | undefined {
   return parseParams(rawBody(req.body).toString("utf8"));
 }
 
+/** The request context of an OAuth route; on a pool's domain, it finds only that pool's app clients. */
 export function contextOf(services: Services, req: FastifyRequest, region?: string): RequestContext {
-  return requestContext(services, req, { region: region ?? services.config.defaultRegion });
+  const hosted = hostedPoolOf(req);
+  return requestContext(services, req, {
+    region: region ?? services.config.defaultRegion,
+    ...(hosted ? { hostedPoolId: hosted.poolId } : {}),
+  });
 }
 
 export function cookies(req: FastifyRequest): Record<string, string> {
