@@ -111,8 +111,23 @@ export interface PatternPatch {
   why: string;
 }
 
+/** Values to add to an enum shape the model's snapshot does not list yet. */
+export interface EnumPatch {
+  add: string[];
+  why: string;
+}
+
+/** An operation whose auth Lanyard takes to be `to` where the model says `from`. */
+export interface AuthPatch {
+  from: ModelOperation["auth"];
+  to: ModelOperation["auth"];
+  why: string;
+}
+
 export interface Patches {
   patterns: Record<string, PatternPatch>;
+  enums: Record<string, EnumPatch>;
+  auth: Record<string, AuthPatch>;
 }
 
 /** The status Cognito sends for an exception whose model status (`model`) is not what goes on the wire. */
@@ -142,8 +157,10 @@ export function sortKeys<T>(value: T): T {
 export function readPatches(): Patches {
   const raw = JSON.parse(fs.readFileSync(PATCHES_FILE, "utf8")) as {
     patterns?: Record<string, PatternPatch>;
+    enums?: Record<string, EnumPatch>;
+    auth?: Record<string, AuthPatch>;
   };
-  return { patterns: raw.patterns ?? {} };
+  return { patterns: raw.patterns ?? {}, enums: raw.enums ?? {}, auth: raw.auth ?? {} };
 }
 
 export function readWireStatuses(): Record<string, WireStatus> {
@@ -174,6 +191,26 @@ export function loadModel(): Model {
       );
     }
     shape.pattern = patch.to;
+  }
+  for (const [name, patch] of Object.entries(patches.enums)) {
+    const values = model.shapes[name]?.enum;
+    const present = patch.add.filter((v) => values?.includes(v));
+    if (values === undefined || present.length > 0) {
+      throw new Error(
+        `model/patches.json: ${name} adds ${JSON.stringify(patch.add)} to an enum, ` +
+          `the model has ${JSON.stringify(values)}`,
+      );
+    }
+    values.push(...patch.add);
+  }
+  for (const [name, patch] of Object.entries(patches.auth)) {
+    const op = model.operations[name];
+    if (op === undefined || op.auth !== patch.from) {
+      throw new Error(
+        `model/patches.json: ${name} expects the auth ${patch.from}, the model has ${JSON.stringify(op?.auth)}`,
+      );
+    }
+    op.auth = patch.to;
   }
   for (const [name, status] of Object.entries(readWireStatuses())) {
     const error = model.shapes[name]?.error;

@@ -762,7 +762,7 @@ export const OPERATIONS: Readonly<Record<OperationName, OperationSpec>> = {
   GetClientToken: {
     name: "GetClientToken",
     area: "Auth flows & token issuance",
-    auth: "sigv4",
+    auth: "none",
     input: "GetClientTokenRequest",
     output: "GetClientTokenResponse",
     errors: ["ForbiddenException", "InternalErrorException", "InvalidParameterException", "NotAuthorizedException", "OperationNotEnabledException", "ResourceNotFoundException", "TooManyRequestsException"],

@@ -1490,7 +1490,7 @@ export const SHAPES: Readonly<Record<string, Shape>> = {
     error: { fault: "client", status: 400 },
   },
   ExplicitAuthFlowsListType: { type: "list", member: "ExplicitAuthFlowsType" },
-  ExplicitAuthFlowsType: { type: "string", enum: ["ADMIN_NO_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH"] },
+  ExplicitAuthFlowsType: { type: "string", enum: ["ADMIN_NO_SRP_AUTH", "ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_CUSTOM_AUTH", "ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "CUSTOM_AUTH_FLOW_ONLY", "USER_PASSWORD_AUTH", "ALLOW_CLIENT_TOKEN_AUTH"] },
   FailoverType: {
     type: "structure",
     members: {

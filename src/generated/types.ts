@@ -1121,7 +1121,8 @@ export type ExplicitAuthFlowsType =
   | "ALLOW_USER_PASSWORD_AUTH"
   | "ALLOW_USER_SRP_AUTH"
   | "CUSTOM_AUTH_FLOW_ONLY"
-  | "USER_PASSWORD_AUTH";
+  | "USER_PASSWORD_AUTH"
+  | "ALLOW_CLIENT_TOKEN_AUTH";
 
 export interface FailoverType {
   PrimaryRoute53HealthCheckId: string;

@@ -49,6 +49,7 @@ import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
 import * as ForgotPassword from "./self-service/ForgotPassword.ts";
+import * as GetClientToken from "./auth/GetClientToken.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
@@ -134,6 +135,7 @@ export const OPERATION_TABLE = {
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
   ForgotPassword: ForgotPassword.operation,
+  GetClientToken: GetClientToken.operation,
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
   GetSigningCertificate: GetSigningCertificate.operation,

@@ -124,3 +124,16 @@ test("the model file has sorted keys and no documentation", () => {
   };
   check(JSON.parse(text), "model");
 });
+
+test("model/patches.json adds ALLOW_CLIENT_TOKEN_AUTH and makes GetClientToken unsigned", () => {
+  const flows = SHAPES.ExplicitAuthFlowsType;
+  assert.equal(flows.type, "string");
+  if (flows.type !== "string") return;
+  assert.ok(flows.enum?.includes("ALLOW_CLIENT_TOKEN_AUTH"));
+  assert.equal(OPERATIONS.GetClientToken.auth, "none");
+  const model = JSON.parse(fs.readFileSync(path.join(ROOT, "model", "cognito-idp.json"), "utf8")) as {
+    operations: Record<string, { auth: string }>;
+  };
+  assert.equal(model.operations.GetClientToken!.auth, "sigv4", "the SDK's own auth stays in the model");
+  assert.equal(loadModel().operations.GetClientToken.auth, "none");
+});

@@ -142,7 +142,7 @@ export function settleClientSettings(input: ClientSettingsInput, sc: SettleConte
   if (read) s.ReadAttributes = read;
   if (write) s.WriteAttributes = write;
 
-  s.ExplicitAuthFlows = settleAuthFlows(nonEmpty(input.ExplicitAuthFlows), sc.pool);
+  s.ExplicitAuthFlows = settleAuthFlows(nonEmpty(input.ExplicitAuthFlows), sc);
 
   const providers = nonEmpty(input.SupportedIdentityProviders);
   if (providers) {
@@ -264,11 +264,29 @@ function checkAttributes(sc: SettleContext, read: string[] | undefined, write: s
     );
 }
 
+/**
+ * ALLOW_CLIENT_TOKEN_AUTH (GetClientToken, machine-to-machine) is exclusive: it must be the client's
+ * only flow, refresh included, and the client must have a secret (API reference, GetClientToken).
+ * Cognito's wording for these refusals is not documented; the messages are Lanyard's.
+ */
 function settleAuthFlows(
   flows: ExplicitAuthFlowsType[] | undefined,
-  pool: PoolRecord,
+  sc: SettleContext,
 ): ExplicitAuthFlowsType[] {
+  const { pool } = sc;
   if (!flows) return [...DEFAULT_AUTH_FLOWS];
+  if (flows.includes("ALLOW_CLIENT_TOKEN_AUTH")) {
+    const others = [...new Set(flows.filter((f) => f !== "ALLOW_CLIENT_TOKEN_AUTH"))];
+    if (others.length > 0)
+      throw new InvalidParameterException(
+        `ALLOW_CLIENT_TOKEN_AUTH must be the only authentication flow of an app client; ExplicitAuthFlows also lists ${others.join(", ")}.`,
+      );
+    if (!sc.hasSecret)
+      throw new InvalidParameterException(
+        "ALLOW_CLIENT_TOKEN_AUTH can only be activated in an app client that has a client secret.",
+      );
+    return ["ALLOW_CLIENT_TOKEN_AUTH"];
+  }
   const legacy = flows.filter((f) => LEGACY_AUTH_FLOWS.has(f));
   const modern = flows.filter((f) => f.startsWith("ALLOW_"));
   if (legacy.length > 0 && modern.length > 0)

@@ -43,15 +43,31 @@ export function grantUserScopes(
   return [...requested];
 }
 
+/** Why a machine-to-machine request's scopes are refused: the client has none, or one is not its. */
+export type ClientScopeRefusal = { kind: "none" } | { kind: "not-allowed"; scope: string };
+
 /**
- * The client credentials grant: custom scopes only, each allowed to the client; all the client's
- * custom scopes when none are requested.
+ * The scopes of a machine-to-machine token (the client credentials grant and GetClientToken):
+ * custom scopes only, each allowed to the client; all the client's custom scopes when none are
+ * requested.
  */
-export function grantClientScopes(client: ClientRecord, requested: readonly string[]): string[] {
+export function clientTokenScopes(
+  client: ClientRecord,
+  requested: readonly string[],
+): { granted: string[] } | { refused: ClientScopeRefusal } {
   const allowed = (client.settings.AllowedOAuthScopes ?? []).filter(isCustomScope);
-  const granted = requested.length === 0 ? allowed : [...requested];
-  if (granted.length === 0) throw new OAuthError("invalid_scope", "The client has no custom scopes.");
-  for (const s of granted)
-    if (!isCustomScope(s) || !allowed.includes(s)) throw new OAuthError("invalid_scope");
-  return granted;
+  const granted = requested.length === 0 ? allowed : [...new Set(requested)];
+  if (granted.length === 0) return { refused: { kind: "none" } };
+  for (const scope of granted)
+    if (!isCustomScope(scope) || !allowed.includes(scope)) return { refused: { kind: "not-allowed", scope } };
+  return { granted };
+}
+
+/** The client credentials grant's scopes (clientTokenScopes), refused as `invalid_scope`. */
+export function grantClientScopes(client: ClientRecord, requested: readonly string[]): string[] {
+  const result = clientTokenScopes(client, requested);
+  if ("granted" in result) return result.granted;
+  if (result.refused.kind === "none")
+    throw new OAuthError("invalid_scope", "The client has no custom scopes.");
+  throw new OAuthError("invalid_scope");
 }

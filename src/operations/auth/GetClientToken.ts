@@ -1,0 +1,11 @@
+import { getClientToken } from "../../domain/oauth/client-token.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation(
+  "GetClientToken",
+  { caller: "client" },
+  async (input, ctx, caller) => ({
+    // ClientMetadata goes to Lambda triggers, which Lanyard does not run.
+    ClientAuthenticationResult: await getClientToken(ctx, caller, input.Secret, input.Scopes),
+  }),
+);
