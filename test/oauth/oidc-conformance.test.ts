@@ -1,0 +1,571 @@
+/**
+ * The OpenID Foundation conformance suite's Basic OP plan (oidcc-basic-certification-test-plan),
+ * ported: each test is named after the plan's module and checks what that module's conditions
+ * check, against a server in strict mode (`--oauth-mode strict`), with a static confidential
+ * client (client_secret_basic unless the module says otherwise). The Config OP plan's one module
+ * is in ./oidc-conformance-config.test.ts.
+ *
+ * Modules of the plan that do not apply to Lanyard (also listed in
+ * docs/compatibility/50-oauth.md, "OpenID conformance"):
+ * - oidcc-idtoken-unsigned: needs a client registered with id_token_signed_response_alg "none";
+ *   app clients have no such setting and discovery offers only RS256, so the suite skips it.
+ * - oidcc-scope-address, oidcc-scope-all: the suite skips them when scopes_supported lacks
+ *   `address`; Cognito has no address scope (the `address` attribute comes with `profile`).
+ * - The screenshot halves of oidcc-display-page, oidcc-display-popup, oidcc-prompt-login,
+ *   oidcc-max-age-1, oidcc-login-hint, oidcc-ui-locales, oidcc-claims-locales,
+ *   oidcc-ensure-registered-redirect-uri and oidcc-ensure-request-object-with-redirect-uri: a
+ *   person reviews an image of the page. What the module checks by itself (the flow succeeds, the
+ *   form is shown again, no redirect to an unregistered URI) is checked here.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { after, before, describe, test } from "node:test";
+import { CreateUserPoolClientCommand } from "@aws-sdk/client-cognito-identity-provider";
+import * as jose from "jose";
+import { setClockOffset } from "../support/inbox.ts";
+import {
+  browse,
+  CALLBACK,
+  callbackOf,
+  Jar,
+  type OAuthApp,
+  oauthApp,
+  PASSWORD,
+  signInAt,
+  submit,
+} from "../support/oauth.ts";
+import { startServer, type TestServer } from "../support/server.ts";
+
+interface Discovery {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint: string;
+  userinfo_endpoint: string;
+  jwks_uri: string;
+  id_token_signing_alg_values_supported: string[];
+}
+
+interface Tokens {
+  access_token: string;
+  id_token: string;
+  refresh_token?: string;
+  token_type: string;
+  expires_in: number;
+}
+
+type Claims = jose.JWTPayload & { nonce?: string; at_hash?: string; auth_time?: number; azp?: string };
+
+describe("OpenID conformance: Basic OP (strict mode)", () => {
+  let server: TestServer;
+  let app: OAuthApp;
+  let discovery: Discovery;
+  let jwks: jose.JSONWebKeySet;
+
+  before(async () => {
+    server = await startServer({ args: ["--memory", "--enable-test-clock", "--oauth-mode", "strict"] });
+    app = await oauthApp(
+      server,
+      {
+        GenerateSecret: true,
+        AllowedOAuthFlows: ["code"],
+        AllowedOAuthScopes: ["openid", "email", "profile", "phone"],
+      },
+      {
+        attributes: [
+          { Name: "email", Value: "alice@example.com" },
+          { Name: "email_verified", Value: "true" },
+          { Name: "phone_number", Value: "+15555550100" },
+          { Name: "phone_number_verified", Value: "false" },
+          { Name: "name", Value: "Alice Liddell" },
+          { Name: "given_name", Value: "Alice" },
+          { Name: "family_name", Value: "Liddell" },
+        ],
+      },
+    );
+    discovery = (await (await fetch(`${app.issuer}/.well-known/openid-configuration`)).json()) as Discovery;
+    jwks = (await (await fetch(discovery.jwks_uri)).json()) as jose.JSONWebKeySet;
+  });
+  after(() => server.stop());
+
+  /** An authorization request URL (code flow) with the module's parameters. */
+  const authorizeUrl = (extra: Record<string, string> = {}): string =>
+    `${discovery.authorization_endpoint}?${new URLSearchParams({
+      response_type: "code",
+      client_id: app.clientId,
+      redirect_uri: CALLBACK,
+      scope: "openid",
+      state: "state-1",
+      nonce: "nonce-1",
+      ...extra,
+    })}`;
+
+  /** CheckMatchingCallbackParameters, CheckIfAuthorizationEndpointError, CheckMatchingStateParameter. */
+  const codeOf = (res: Response, state = "state-1"): string => {
+    const callback = callbackOf(res);
+    assert.equal(`${callback.origin}${callback.pathname}`, CALLBACK);
+    assert.equal(
+      callback.searchParams.get("error"),
+      null,
+      callback.searchParams.get("error_description") ?? "",
+    );
+    assert.equal(callback.searchParams.get("state"), state);
+    assert.equal(callback.searchParams.get("iss"), discovery.issuer);
+    const code = callback.searchParams.get("code");
+    assert.ok(code);
+    return code;
+  };
+
+  /** A redirect carrying an authorization error, with the request's state and iss. */
+  const errorOf = (res: Response, state = "state-1"): string => {
+    const callback = callbackOf(res);
+    assert.equal(`${callback.origin}${callback.pathname}`, CALLBACK);
+    assert.equal(callback.searchParams.get("code"), null);
+    assert.equal(callback.searchParams.get("state"), state);
+    assert.equal(callback.searchParams.get("iss"), discovery.issuer);
+    return callback.searchParams.get("error")!;
+  };
+
+  const basic = () => `Basic ${btoa(`${app.clientId}:${app.clientSecret!}`)}`;
+
+  /** The token request of the code, with client_secret_basic (or client_secret_post). */
+  const redeem = (code: string, auth: "basic" | "post" = "basic", extra: Record<string, string> = {}) =>
+    fetch(discovery.token_endpoint, {
+      method: "POST",
+      headers: {
+        "content-type": "application/x-www-form-urlencoded",
+        ...(auth === "basic" ? { authorization: basic() } : {}),
+      },
+      body: new URLSearchParams({
+        grant_type: "authorization_code",
+        code,
+        redirect_uri: CALLBACK,
+        ...(auth === "post" ? { client_id: app.clientId, client_secret: app.clientSecret! } : {}),
+        ...extra,
+      }),
+    });
+
+  /**
+   * The token endpoint's answer as AbstractOIDCCServerTest checks it: 200 JSON, not cached
+   * (CheckTokenEndpointCacheHeaders), an access token of type Bearer (case-insensitive), a
+   * positive expires_in (ValidateExpiresIn) and an ID token.
+   */
+  const tokensOf = async (res: Response): Promise<Tokens> => {
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type")!, /^application\/json/);
+    assert.match(res.headers.get("cache-control")!, /no-store/);
+    const body = (await res.json()) as Tokens;
+    assert.ok(typeof body.access_token === "string" && body.access_token !== "");
+    assert.equal(body.token_type.toLowerCase(), "bearer");
+    assert.ok(Number.isInteger(body.expires_in) && body.expires_in > 0);
+    assert.ok(typeof body.id_token === "string");
+    return body;
+  };
+
+  /**
+   * ValidateIdToken, ValidateIdTokenNonce, ValidateIdTokenSignature(UsingKid), CheckForSubjectInIdToken,
+   * the at_hash check (ValidateAtHash when present) and auth_time's type.
+   */
+  const checkIdToken = async (
+    idToken: string,
+    options: { nonce?: string; accessToken?: string; authTimeRequired?: boolean } = {},
+  ): Promise<Claims> => {
+    const header = jose.decodeProtectedHeader(idToken);
+    assert.ok(discovery.id_token_signing_alg_values_supported.includes(header.alg!));
+    assert.notEqual(header.alg, "none");
+    assert.ok(header.kid, "the ID token names its key (kid)");
+    assert.equal(jwks.keys.filter((k) => k.kid === header.kid).length, 1);
+    const { payload } = await jose.jwtVerify<Claims>(idToken, jose.createLocalJWKSet(jwks));
+    assert.equal(payload.iss, discovery.issuer);
+    const aud = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    assert.ok(aud.includes(app.clientId));
+    if (aud.length > 1) assert.equal(payload.azp, app.clientId);
+    const now = Date.now() / 1000;
+    assert.ok(typeof payload.exp === "number" && payload.exp > now);
+    assert.ok(typeof payload.iat === "number" && payload.iat <= now + 300 && payload.iat > now - 300);
+    if (payload.nbf !== undefined) assert.ok(payload.nbf <= now + 300);
+    assert.ok(typeof payload.sub === "string" && payload.sub.length > 0 && payload.sub.length <= 255);
+    assert.equal(payload.nonce, options.nonce);
+    if (payload.at_hash !== undefined) {
+      const digest = createHash("sha256").update(options.accessToken!).digest();
+      assert.equal(payload.at_hash, digest.subarray(0, digest.length / 2).toString("base64url"));
+    }
+    if (options.authTimeRequired) assert.ok(payload.auth_time !== undefined, "auth_time is required");
+    if (payload.auth_time !== undefined) assert.ok(Number.isInteger(payload.auth_time));
+    return payload;
+  };
+
+  const userInfo = (init: RequestInit) => fetch(discovery.userinfo_endpoint, init);
+
+  /** The userinfo answer (200 JSON) whose sub is the ID token's (OIDCC-5.3.2). */
+  const userInfoOf = async (res: Response, sub: string): Promise<Record<string, unknown>> => {
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type")!, /^application\/json/);
+    const info = (await res.json()) as Record<string, unknown>;
+    assert.equal(info.sub, sub);
+    return info;
+  };
+
+  /** The happy flow of oidcc-server: sign in, redeem, check the tokens and userinfo. */
+  const happyFlow = async (
+    extra: Record<string, string> = {},
+    options: { auth?: "basic" | "post"; jar?: Jar; authTimeRequired?: boolean } = {},
+  ) => {
+    const res = await signInAt(server, authorizeUrl(extra), "alice", PASSWORD, options.jar);
+    const tokens = await tokensOf(await redeem(codeOf(res, extra.state), options.auth));
+    const nonce = "nonce" in extra ? extra.nonce : "nonce-1";
+    const claims = await checkIdToken(tokens.id_token, {
+      ...(nonce === undefined ? {} : { nonce }),
+      accessToken: tokens.access_token,
+      authTimeRequired: options.authTimeRequired ?? false,
+    });
+    const info = await userInfoOf(
+      await userInfo({ headers: { authorization: `Bearer ${tokens.access_token}` } }),
+      claims.sub!,
+    );
+    return { tokens, claims, info };
+  };
+
+  /** Signs in once and keeps the browser's session. */
+  const signedInJar = async () => {
+    const jar = new Jar();
+    const first = await happyFlow({}, { jar });
+    return { jar, first };
+  };
+
+  test("oidcc-server", async () => {
+    // CheckServerConfiguration, CheckForKeyIdInServerJWKs.
+    assert.ok(discovery.authorization_endpoint && discovery.token_endpoint && discovery.issuer);
+    assert.ok(jwks.keys.length > 0 && jwks.keys.every((k) => typeof k.kid === "string"));
+    const { claims, info } = await happyFlow();
+    assert.equal(info.email, "alice@example.com");
+    assert.equal(claims.nonce, "nonce-1");
+  });
+
+  test("oidcc-server-client-secret-post", async () => {
+    await happyFlow({}, { auth: "post" });
+  });
+
+  test("oidcc-response-type-missing", async () => {
+    const url = new URL(authorizeUrl());
+    url.searchParams.delete("response_type");
+    const error = errorOf(await browse(url.href, new Jar()));
+    assert.ok(["invalid_request", "unsupported_response_type"].includes(error), error);
+  });
+
+  test("oidcc-idtoken-signature", async () => {
+    const { tokens } = await happyFlow();
+    const header = jose.decodeProtectedHeader(tokens.id_token);
+    assert.equal(header.alg, "RS256");
+    const key = jwks.keys.find((k) => k.kid === header.kid)!;
+    assert.equal(key.kty, "RSA");
+    assert.ok(key.use === undefined || key.use === "sig");
+    // ValidateIdTokenSignatureUsingKid: the key the header names verifies it.
+    await jose.compactVerify(tokens.id_token, await jose.importJWK(key, "RS256"));
+  });
+
+  test("oidcc-userinfo-get", async () => {
+    await happyFlow();
+  });
+
+  test("oidcc-userinfo-post-header", async () => {
+    const { tokens, claims } = await happyFlow();
+    await userInfoOf(
+      await userInfo({ method: "POST", headers: { authorization: `Bearer ${tokens.access_token}` } }),
+      claims.sub!,
+    );
+  });
+
+  test("oidcc-userinfo-post-body", async () => {
+    const { tokens, claims } = await happyFlow();
+    await userInfoOf(
+      await userInfo({
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ access_token: tokens.access_token }),
+      }),
+      claims.sub!,
+    );
+  });
+
+  test("oidcc-ensure-request-without-nonce-succeeds-for-code-flow", async () => {
+    const url = new URL(authorizeUrl());
+    url.searchParams.delete("nonce");
+    const res = await signInAt(server, url, "alice", PASSWORD);
+    const tokens = await tokensOf(await redeem(codeOf(res)));
+    const claims = await checkIdToken(tokens.id_token, { accessToken: tokens.access_token });
+    assert.equal(claims.nonce, undefined);
+  });
+
+  test("oidcc-scope-profile", async () => {
+    const { info } = await happyFlow({ scope: "openid profile" });
+    assert.equal(info.name, "Alice Liddell");
+    assert.equal(info.given_name, "Alice");
+    assert.equal(info.family_name, "Liddell");
+    assert.equal(info.email, undefined);
+  });
+
+  test("oidcc-scope-email", async () => {
+    const { info } = await happyFlow({ scope: "openid email" });
+    assert.equal(info.email, "alice@example.com");
+    assert.equal(info.email_verified, true);
+    assert.equal(info.name, undefined);
+  });
+
+  test("oidcc-scope-phone", async () => {
+    const { info } = await happyFlow({ scope: "openid phone" });
+    assert.equal(info.phone_number, "+15555550100");
+    assert.equal(info.phone_number_verified, false);
+    assert.equal(info.email, undefined);
+  });
+
+  test("oidcc-ensure-other-scope-order-succeeds", async () => {
+    const { info } = await happyFlow({ scope: "email openid" });
+    assert.equal(info.email, "alice@example.com");
+  });
+
+  test("oidcc-display-page", async () => {
+    await happyFlow({ display: "page" });
+  });
+
+  test("oidcc-display-popup", async () => {
+    await happyFlow({ display: "popup" });
+  });
+
+  test("oidcc-prompt-login", async () => {
+    const { jar, first } = await signedInJar();
+    try {
+      await setClockOffset(server, 5_000);
+      const again = await browse(authorizeUrl({ prompt: "login" }), jar);
+      assert.match(again.headers.get("location")!, /^\/login\?/, "the form is shown again");
+      const second = await happyFlow({ prompt: "login" }, { jar });
+      assert.equal(second.claims.sub, first.claims.sub);
+      assert.ok(second.claims.auth_time! > first.claims.auth_time!, "a new sign-in");
+    } finally {
+      await setClockOffset(server, 0);
+    }
+  });
+
+  test("oidcc-prompt-none-not-logged-in", async () => {
+    const error = errorOf(await browse(authorizeUrl({ prompt: "none" }), new Jar()));
+    assert.ok(
+      ["login_required", "interaction_required", "consent_required", "account_selection_required"].includes(
+        error,
+      ),
+      error,
+    );
+  });
+
+  test("oidcc-prompt-none-logged-in", async () => {
+    const { jar, first } = await signedInJar();
+    const code = codeOf(await browse(authorizeUrl({ prompt: "none" }), jar));
+    const tokens = await tokensOf(await redeem(code));
+    const claims = await checkIdToken(tokens.id_token, {
+      nonce: "nonce-1",
+      accessToken: tokens.access_token,
+    });
+    assert.equal(claims.sub, first.claims.sub);
+    assert.equal(claims.auth_time, first.claims.auth_time);
+  });
+
+  test("oidcc-max-age-1", async () => {
+    const { jar, first } = await signedInJar();
+    try {
+      await setClockOffset(server, 2_000);
+      const again = await browse(authorizeUrl({ max_age: "1" }), jar);
+      assert.match(again.headers.get("location")!, /^\/login\?/, "the form is shown again");
+      const second = await happyFlow({ max_age: "1" }, { jar, authTimeRequired: true });
+      assert.equal(second.claims.sub, first.claims.sub);
+      assert.ok(second.claims.auth_time! > first.claims.auth_time!, "a new sign-in");
+    } finally {
+      await setClockOffset(server, 0);
+    }
+  });
+
+  test("oidcc-max-age-10000", async () => {
+    const { jar, first } = await signedInJar();
+    const code = codeOf(await browse(authorizeUrl({ max_age: "10000" }), jar));
+    const tokens = await tokensOf(await redeem(code));
+    const claims = await checkIdToken(tokens.id_token, {
+      nonce: "nonce-1",
+      accessToken: tokens.access_token,
+      authTimeRequired: true,
+    });
+    assert.equal(claims.auth_time, first.claims.auth_time, "no new sign-in");
+  });
+
+  test("oidcc-ensure-request-with-unknown-parameter-succeeds", async () => {
+    await happyFlow({ extra: "foobar" });
+  });
+
+  test("oidcc-id-token-hint", async () => {
+    const { jar, first } = await signedInJar();
+    const code = codeOf(
+      await browse(authorizeUrl({ prompt: "none", id_token_hint: first.tokens.id_token }), jar),
+    );
+    const tokens = await tokensOf(await redeem(code));
+    const claims = await checkIdToken(tokens.id_token, {
+      nonce: "nonce-1",
+      accessToken: tokens.access_token,
+    });
+    assert.equal(claims.sub, first.claims.sub);
+  });
+
+  test("oidcc-login-hint", async () => {
+    const jar = new Jar();
+    const first = await browse(authorizeUrl({ login_hint: "alice" }), jar);
+    const page = await (await browse(new URL(first.headers.get("location")!, server.url).href, jar)).text();
+    assert.match(page, /name="username"[^>]*value="alice"/);
+    // The browser sends the filled-in name.
+    const res = await submit(server, page, jar, { username: "alice", password: PASSWORD });
+    await tokensOf(await redeem(codeOf(res)));
+  });
+
+  test("oidcc-ui-locales", async () => {
+    await happyFlow({ ui_locales: "se" });
+  });
+
+  test("oidcc-claims-locales", async () => {
+    await happyFlow({ claims_locales: "se" });
+  });
+
+  test("oidcc-ensure-request-with-acr-values-succeeds", async () => {
+    await happyFlow({ acr_values: "1 2" });
+  });
+
+  test("oidcc-codereuse", async () => {
+    const code = codeOf(await signInAt(server, authorizeUrl(), "alice", PASSWORD));
+    await tokensOf(await redeem(code));
+    const again = await redeem(code);
+    assert.equal(again.status, 400);
+    assert.equal(((await again.json()) as { error: string }).error, "invalid_grant");
+  });
+
+  test("oidcc-codereuse-30seconds", async () => {
+    const code = codeOf(await signInAt(server, authorizeUrl(), "alice", PASSWORD));
+    const tokens = await tokensOf(await redeem(code));
+    const bearer = { headers: { authorization: `Bearer ${tokens.access_token}` } };
+    assert.equal((await userInfo(bearer)).status, 200);
+    try {
+      await setClockOffset(server, 30_000);
+      const again = await redeem(code);
+      assert.equal(again.status, 400);
+      assert.equal(((await again.json()) as { error: string }).error, "invalid_grant");
+      // The access token of the first redemption should be revoked (OIDCC-4.1.2, RFC 6749 §4.1.2).
+      assert.equal((await userInfo(bearer)).status, 401);
+    } finally {
+      await setClockOffset(server, 0);
+    }
+  });
+
+  test("oidcc-ensure-registered-redirect-uri", async () => {
+    const res = await browse(authorizeUrl({ redirect_uri: `${CALLBACK}/unregistered` }), new Jar());
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get("location"), null, "never redirected to an unregistered URI");
+    assert.match(res.headers.get("content-type")!, /^text\/html/);
+  });
+
+  test("oidcc-ensure-post-request-succeeds", async () => {
+    const jar = new Jar();
+    const posted = await browse(discovery.authorization_endpoint, jar, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URL(authorizeUrl()).searchParams.toString(),
+    });
+    assert.equal(posted.status, 302);
+    const login = await browse(new URL(posted.headers.get("location")!, server.url).href, jar);
+    assert.equal(login.status, 200);
+    const res = await submit(server, await login.text(), jar, { username: "alice", password: PASSWORD });
+    const tokens = await tokensOf(await redeem(codeOf(res)));
+    await checkIdToken(tokens.id_token, { nonce: "nonce-1", accessToken: tokens.access_token });
+  });
+
+  test("oidcc-request-uri-unsigned-supported-correctly-or-rejected-as-unsupported", async () => {
+    const res = await browse(authorizeUrl({ request_uri: "https://rp.example/request.jwt" }), new Jar());
+    assert.equal(errorOf(res), "request_uri_not_supported");
+  });
+
+  /** An unsigned request object (alg none) of the module's authorization request. */
+  const unsignedRequestObject = (claims: Record<string, string>) =>
+    new jose.UnsecuredJWT({ ...claims, iss: app.clientId, aud: discovery.issuer }).encode();
+
+  test("oidcc-unsigned-request-object-supported-correctly-or-rejected-as-unsupported", async () => {
+    const request = unsignedRequestObject(Object.fromEntries(new URL(authorizeUrl()).searchParams));
+    const res = await browse(authorizeUrl({ request }), new Jar());
+    assert.equal(errorOf(res), "request_not_supported");
+  });
+
+  test("oidcc-ensure-request-object-with-redirect-uri", async () => {
+    // The request object names the registered redirect URI, the query another one: an OP that
+    // refuses request objects must not redirect to the query's (unregistered) URI.
+    const request = unsignedRequestObject(Object.fromEntries(new URL(authorizeUrl()).searchParams));
+    const res = await browse(authorizeUrl({ request, redirect_uri: "https://evil.example/cb" }), new Jar());
+    assert.equal(res.status, 400);
+    assert.equal(res.headers.get("location"), null);
+  });
+
+  test("oidcc-claims-essential", async () => {
+    // claims_parameter_supported is false: the parameter is ignored, the flow succeeds, and the
+    // name (which the profile scope reaches here) is still returned.
+    const claims = JSON.stringify({ userinfo: { name: { essential: true } } });
+    const { info } = await happyFlow({ scope: "openid profile", claims });
+    assert.equal(info.name, "Alice Liddell");
+  });
+
+  test("oidcc-refresh-token", async () => {
+    const { tokens, claims } = await happyFlow();
+    assert.ok(tokens.refresh_token);
+    const refresh = (auth: string) =>
+      fetch(discovery.token_endpoint, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", authorization: auth },
+        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token! }),
+      });
+    const res = await refresh(basic());
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("cache-control")!, /no-store/);
+    const refreshed = (await res.json()) as Tokens;
+    assert.equal(refreshed.token_type.toLowerCase(), "bearer");
+    assert.ok(refreshed.expires_in > 0);
+    await userInfoOf(
+      await userInfo({ headers: { authorization: `Bearer ${refreshed.access_token}` } }),
+      claims.sub!,
+    );
+    if (refreshed.id_token !== undefined) {
+      // OIDCC-12.2: same iss, sub, aud; auth_time of the original sign-in.
+      const again = await checkIdToken(refreshed.id_token, { accessToken: refreshed.access_token });
+      assert.equal(again.sub, claims.sub);
+      assert.deepEqual(again.aud, claims.aud);
+      assert.equal(again.auth_time, claims.auth_time);
+      assert.equal(again.azp, claims.azp);
+    }
+    // Another client of the pool cannot use the refresh token.
+    const { UserPoolClient: other } = await server.client().send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: app.poolId,
+        ClientName: "client2",
+        GenerateSecret: true,
+        AllowedOAuthFlowsUserPoolClient: true,
+        AllowedOAuthFlows: ["code"],
+        AllowedOAuthScopes: ["openid"],
+        CallbackURLs: [CALLBACK],
+        SupportedIdentityProviders: ["COGNITO"],
+      }),
+    );
+    const stolen = await refresh(`Basic ${btoa(`${other!.ClientId!}:${other!.ClientSecret!}`)}`);
+    assert.equal(stolen.status, 400);
+    assert.equal(((await stolen.json()) as { error: string }).error, "invalid_grant");
+  });
+
+  test("oidcc-ensure-request-with-valid-pkce-succeeds", async () => {
+    const verifier = "a".repeat(20) + "B".repeat(23) + "-._~0123";
+    const challenge = createHash("sha256").update(verifier).digest("base64url");
+    const res = await signInAt(
+      server,
+      authorizeUrl({ code_challenge: challenge, code_challenge_method: "S256" }),
+      "alice",
+      PASSWORD,
+    );
+    const code = codeOf(res);
+    await tokensOf(await redeem(code, "basic", { code_verifier: verifier }));
+  });
+});
