@@ -53,6 +53,53 @@ interface Tokens {
   expires_in: number;
 }
 
+const STRING_CLAIMS = [
+  "sub",
+  "name",
+  "given_name",
+  "family_name",
+  "middle_name",
+  "nickname",
+  "preferred_username",
+  "profile",
+  "picture",
+  "website",
+  "email",
+  "gender",
+  "birthdate",
+  "zoneinfo",
+  "locale",
+  "phone_number",
+];
+
+/**
+ * ValidateIdTokenStandardClaims / ValidateUserInfoStandardClaims (OIDCC-5.1): each standard claim
+ * present has its type; with EnsureUserInfoUpdatedAtValid and EnsureUserInfoBirthDateValid.
+ */
+function checkStandardClaims(claims: Record<string, unknown>): void {
+  for (const name of STRING_CLAIMS)
+    if (name in claims) assert.equal(typeof claims[name], "string", `${name} is a string`);
+  for (const name of ["email_verified", "phone_number_verified"])
+    if (name in claims) assert.equal(typeof claims[name], "boolean", `${name} is a boolean`);
+  if ("address" in claims) {
+    const address = claims.address as Record<string, unknown>;
+    assert.ok(
+      typeof address === "object" && address !== null && !Array.isArray(address),
+      "address is an object",
+    );
+    assert.ok(Object.keys(address).length > 0);
+    for (const part of ["formatted", "street_address", "locality", "region", "postal_code", "country"])
+      if (part in address) assert.equal(typeof address[part], "string", `address.${part} is a string`);
+  }
+  if ("updated_at" in claims) {
+    assert.equal(typeof claims.updated_at, "number", "updated_at is a number");
+    const at = (claims.updated_at as number) * 1000;
+    assert.ok(at <= Date.now() + 300_000 && at >= Date.UTC(1990, 0, 1), "updated_at is a plausible time");
+  }
+  if ("birthdate" in claims)
+    assert.match(claims.birthdate as string, /^(\d{4}|\d{4}-\d{2}-\d{2}|0000-\d{2}-\d{2})$/);
+}
+
 type Claims = jose.JWTPayload & { nonce?: string; at_hash?: string; auth_time?: number; azp?: string };
 
 describe("OpenID conformance: Basic OP (strict mode)", () => {
@@ -79,6 +126,9 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
           { Name: "name", Value: "Alice Liddell" },
           { Name: "given_name", Value: "Alice" },
           { Name: "family_name", Value: "Liddell" },
+          { Name: "birthdate", Value: "1852-05-04" },
+          { Name: "address", Value: "1 Main Street, Oxford" },
+          { Name: "updated_at", Value: String(Math.floor(Date.now() / 1000) - 60) },
         ],
       },
     );
@@ -191,6 +241,7 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
     }
     if (options.authTimeRequired) assert.ok(payload.auth_time !== undefined, "auth_time is required");
     if (payload.auth_time !== undefined) assert.ok(Number.isInteger(payload.auth_time));
+    checkStandardClaims(payload);
     return payload;
   };
 
@@ -202,6 +253,7 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
     assert.match(res.headers.get("content-type")!, /^application\/json/);
     const info = (await res.json()) as Record<string, unknown>;
     assert.equal(info.sub, sub);
+    checkStandardClaims(info);
     return info;
   };
 
@@ -264,7 +316,11 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
   });
 
   test("oidcc-userinfo-get", async () => {
-    await happyFlow();
+    // `openid` alone reaches every attribute: each typed as its standard claim.
+    const { info } = await happyFlow();
+    assert.deepEqual(info.address, { formatted: "1 Main Street, Oxford" });
+    assert.equal(typeof info.updated_at, "number");
+    assert.equal(info.phone_number_verified, false);
   });
 
   test("oidcc-userinfo-post-header", async () => {
