@@ -10,7 +10,7 @@
  * - oidcc-idtoken-unsigned: needs a client registered with id_token_signed_response_alg "none";
  *   app clients have no such setting and discovery offers only RS256, so the suite skips it.
  * - oidcc-scope-address, oidcc-scope-all: the suite skips them when scopes_supported lacks
- *   `address`; Cognito has no address scope (the `address` attribute comes with `profile`).
+ *   `address`; Cognito has no address scope.
  * - The screenshot halves of oidcc-display-page, oidcc-display-popup, oidcc-prompt-login,
  *   oidcc-max-age-1, oidcc-login-hint, oidcc-ui-locales, oidcc-claims-locales,
  *   oidcc-ensure-registered-redirect-uri and oidcc-ensure-request-object-with-redirect-uri: a
@@ -100,6 +100,48 @@ function checkStandardClaims(claims: Record<string, unknown>): void {
     assert.match(claims.birthdate as string, /^(\d{4}|\d{4}-\d{2}-\d{2}|0000-\d{2}-\d{2})$/);
 }
 
+/** VerifyScopesReturnedInUserInfoClaims: the standard claims each scope must bring. */
+const SCOPE_CLAIMS: Record<string, string[]> = {
+  openid: ["sub"],
+  profile: [
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "profile",
+    "picture",
+    "website",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "updated_at",
+    "preferred_username",
+  ],
+  email: ["email", "email_verified"],
+  phone: ["phone_number", "phone_number_verified"],
+};
+
+function checkScopeClaims(info: Record<string, unknown>, scope: string): void {
+  for (const s of scope.split(" "))
+    for (const claim of SCOPE_CLAIMS[s]!) assert.ok(claim in info, `${claim} (scope ${s}) is returned`);
+}
+
+/** RFC 6749's error_description characters (%x20-21 / %x23-5B / %x5D-7E). */
+const ERROR_DESCRIPTION = /^[\x20\x21\x23-\x5B\x5D-\x7E]*$/;
+
+/** ValidateErrorFromTokenEndpointResponseError: an `error`, a well-formed description if any. */
+function checkErrorBody(body: Record<string, unknown>): void {
+  assert.equal(typeof body.error, "string");
+  assert.match(body.error as string, /^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);
+  if (body.error_description !== undefined) assert.match(body.error_description as string, ERROR_DESCRIPTION);
+  if (body.error_uri !== undefined) assert.ok(URL.canParse(body.error_uri as string));
+}
+
+/** RFC 6749 A.12 / A.17: access and refresh tokens are VSCHARs. */
+const VSCHAR = /^[\x20-\x7E]+$/;
+
 type Claims = jose.JWTPayload & { nonce?: string; at_hash?: string; auth_time?: number; azp?: string };
 
 describe("OpenID conformance: Basic OP (strict mode)", () => {
@@ -126,6 +168,15 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
           { Name: "name", Value: "Alice Liddell" },
           { Name: "given_name", Value: "Alice" },
           { Name: "family_name", Value: "Liddell" },
+          { Name: "middle_name", Value: "Pleasance" },
+          { Name: "nickname", Value: "Al" },
+          { Name: "preferred_username", Value: "alice.l" },
+          { Name: "profile", Value: "https://alice.example/" },
+          { Name: "picture", Value: "https://alice.example/me.png" },
+          { Name: "website", Value: "https://wonderland.example/" },
+          { Name: "gender", Value: "female" },
+          { Name: "zoneinfo", Value: "Europe/London" },
+          { Name: "locale", Value: "en-GB" },
           { Name: "birthdate", Value: "1852-05-04" },
           { Name: "address", Value: "1 Main Street, Oxford" },
           { Name: "updated_at", Value: String(Math.floor(Date.now() / 1000) - 60) },
@@ -165,14 +216,31 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
     return code;
   };
 
-  /** A redirect carrying an authorization error, with the request's state and iss. */
+  /**
+   * A redirect carrying an authorization error with the request's state and iss
+   * (CheckStateInAuthorizationResponse, ValidateErrorDescriptionFromAuthorizationEndpointResponseError,
+   * CheckForUnexpectedParametersInErrorResponseFromAuthorizationEndpoint).
+   */
   const errorOf = (res: Response, state = "state-1"): string => {
     const callback = callbackOf(res);
     assert.equal(`${callback.origin}${callback.pathname}`, CALLBACK);
     assert.equal(callback.searchParams.get("code"), null);
     assert.equal(callback.searchParams.get("state"), state);
     assert.equal(callback.searchParams.get("iss"), discovery.issuer);
-    return callback.searchParams.get("error")!;
+    const params = Object.fromEntries(callback.searchParams);
+    for (const name of Object.keys(params))
+      assert.ok(["error", "error_description", "error_uri", "state", "iss"].includes(name), name);
+    checkErrorBody(params);
+    return params.error!;
+  };
+
+  /** A token endpoint error: 400, JSON, the given error (CheckTokenEndpointHttpStatus400 and the like). */
+  const tokenErrorOf = async (res: Response, error: string) => {
+    assert.equal(res.status, 400);
+    assert.match(res.headers.get("content-type")!, /^application\/json/);
+    const body = (await res.json()) as Record<string, unknown>;
+    checkErrorBody(body);
+    assert.equal(body.error, error);
   };
 
   const basic = () => `Basic ${btoa(`${app.clientId}:${app.clientSecret!}`)}`;
@@ -199,15 +267,24 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
    * (CheckTokenEndpointCacheHeaders), an access token of type Bearer (case-insensitive), a
    * positive expires_in (ValidateExpiresIn) and an ID token.
    */
-  const tokensOf = async (res: Response): Promise<Tokens> => {
+  const tokensOf = async (res: Response, idToken = true): Promise<Tokens> => {
     assert.equal(res.status, 200);
     assert.match(res.headers.get("content-type")!, /^application\/json/);
-    assert.match(res.headers.get("cache-control")!, /no-store/);
+    assert.ok(
+      res.headers
+        .get("cache-control")!
+        .split(",")
+        .some((v) => v.trim() === "no-store"),
+    );
+    const pragma = res.headers.get("pragma");
+    if (pragma !== null) assert.ok(pragma.split(",").some((v) => v.trim() === "no-cache"));
     const body = (await res.json()) as Tokens;
-    assert.ok(typeof body.access_token === "string" && body.access_token !== "");
+    assert.ok(typeof body.access_token === "string");
+    assert.match(body.access_token, VSCHAR);
+    if (body.refresh_token !== undefined) assert.match(body.refresh_token, VSCHAR);
     assert.equal(body.token_type.toLowerCase(), "bearer");
     assert.ok(Number.isInteger(body.expires_in) && body.expires_in > 0);
-    assert.ok(typeof body.id_token === "string");
+    if (idToken) assert.ok(typeof body.id_token === "string");
     return body;
   };
 
@@ -240,7 +317,11 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
       assert.equal(payload.at_hash, digest.subarray(0, digest.length / 2).toString("base64url"));
     }
     if (options.authTimeRequired) assert.ok(payload.auth_time !== undefined, "auth_time is required");
-    if (payload.auth_time !== undefined) assert.ok(Number.isInteger(payload.auth_time));
+    if (payload.auth_time !== undefined)
+      assert.ok(
+        Number.isInteger(payload.auth_time) && payload.auth_time <= now + 300,
+        "auth_time is a past time",
+      );
     checkStandardClaims(payload);
     return payload;
   };
@@ -354,6 +435,7 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
 
   test("oidcc-scope-profile", async () => {
     const { info } = await happyFlow({ scope: "openid profile" });
+    checkScopeClaims(info, "openid profile");
     assert.equal(info.name, "Alice Liddell");
     assert.equal(info.given_name, "Alice");
     assert.equal(info.family_name, "Liddell");
@@ -362,6 +444,7 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
 
   test("oidcc-scope-email", async () => {
     const { info } = await happyFlow({ scope: "openid email" });
+    checkScopeClaims(info, "openid email");
     assert.equal(info.email, "alice@example.com");
     assert.equal(info.email_verified, true);
     assert.equal(info.name, undefined);
@@ -369,6 +452,7 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
 
   test("oidcc-scope-phone", async () => {
     const { info } = await happyFlow({ scope: "openid phone" });
+    checkScopeClaims(info, "openid phone");
     assert.equal(info.phone_number, "+15555550100");
     assert.equal(info.phone_number_verified, false);
     assert.equal(info.email, undefined);
@@ -376,7 +460,7 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
 
   test("oidcc-ensure-other-scope-order-succeeds", async () => {
     const { info } = await happyFlow({ scope: "email openid" });
-    assert.equal(info.email, "alice@example.com");
+    checkScopeClaims(info, "email openid");
   });
 
   test("oidcc-display-page", async () => {
@@ -491,9 +575,7 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
   test("oidcc-codereuse", async () => {
     const code = codeOf(await signInAt(server, authorizeUrl(), "alice", PASSWORD));
     await tokensOf(await redeem(code));
-    const again = await redeem(code);
-    assert.equal(again.status, 400);
-    assert.equal(((await again.json()) as { error: string }).error, "invalid_grant");
+    await tokenErrorOf(await redeem(code), "invalid_grant");
   });
 
   test("oidcc-codereuse-30seconds", async () => {
@@ -503,9 +585,7 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
     assert.equal((await userInfo(bearer)).status, 200);
     try {
       await setClockOffset(server, 30_000);
-      const again = await redeem(code);
-      assert.equal(again.status, 400);
-      assert.equal(((await again.json()) as { error: string }).error, "invalid_grant");
+      await tokenErrorOf(await redeem(code), "invalid_grant");
       // The access token of the first redemption should be revoked (OIDCC-4.1.2, RFC 6749 §4.1.2).
       assert.equal((await userInfo(bearer)).status, 401);
     } finally {
@@ -570,31 +650,43 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
   test("oidcc-refresh-token", async () => {
     const { tokens, claims } = await happyFlow();
     assert.ok(tokens.refresh_token);
-    const refresh = (auth: string) =>
+    // The refresh request repeats the scope (AddScopeToTokenEndpointRequest).
+    const refresh = (auth: string, scope = true) =>
       fetch(discovery.token_endpoint, {
         method: "POST",
         headers: { "content-type": "application/x-www-form-urlencoded", authorization: auth },
-        body: new URLSearchParams({ grant_type: "refresh_token", refresh_token: tokens.refresh_token! }),
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          refresh_token: tokens.refresh_token!,
+          ...(scope ? { scope: "openid" } : {}),
+        }),
       });
-    const res = await refresh(basic());
-    assert.equal(res.status, 200);
-    assert.match(res.headers.get("cache-control")!, /no-store/);
-    const refreshed = (await res.json()) as Tokens;
-    assert.equal(refreshed.token_type.toLowerCase(), "bearer");
-    assert.ok(refreshed.expires_in > 0);
+    let refreshed: Tokens;
+    try {
+      // A second later (WaitForOneSecond), so the new ID token's iat differs.
+      await setClockOffset(server, 1_500);
+      refreshed = await tokensOf(await refresh(basic()), false);
+    } finally {
+      await setClockOffset(server, 0);
+    }
+    assert.notEqual(refreshed.access_token, tokens.access_token);
     await userInfoOf(
       await userInfo({ headers: { authorization: `Bearer ${refreshed.access_token}` } }),
       claims.sub!,
     );
     if (refreshed.id_token !== undefined) {
-      // OIDCC-12.2: same iss, sub, aud; auth_time of the original sign-in.
-      const again = await checkIdToken(refreshed.id_token, { accessToken: refreshed.access_token });
+      // CompareIdTokenClaims (OIDCC-12.2): the same iss, sub and aud, a new iat, the original
+      // sign-in's auth_time, azp only as before.
+      const again = await checkIdToken(refreshed.id_token);
+      assert.equal(again.iss, claims.iss);
       assert.equal(again.sub, claims.sub);
       assert.deepEqual(again.aud, claims.aud);
+      assert.notEqual(again.iat, claims.iat);
       assert.equal(again.auth_time, claims.auth_time);
       assert.equal(again.azp, claims.azp);
     }
-    // Another client of the pool cannot use the refresh token.
+    // RefreshTokenRequestExpectingErrorSteps: the refresh token is bound to its client; another
+    // client of the pool gets invalid_grant.
     const { UserPoolClient: other } = await server.client().send(
       new CreateUserPoolClientCommand({
         UserPoolId: app.poolId,
@@ -607,9 +699,10 @@ describe("OpenID conformance: Basic OP (strict mode)", () => {
         SupportedIdentityProviders: ["COGNITO"],
       }),
     );
-    const stolen = await refresh(`Basic ${btoa(`${other!.ClientId!}:${other!.ClientSecret!}`)}`);
-    assert.equal(stolen.status, 400);
-    assert.equal(((await stolen.json()) as { error: string }).error, "invalid_grant");
+    await tokenErrorOf(
+      await refresh(`Basic ${btoa(`${other!.ClientId!}:${other!.ClientSecret!}`)}`, false),
+      "invalid_grant",
+    );
   });
 
   test("oidcc-ensure-request-with-valid-pkce-succeeds", async () => {
