@@ -391,7 +391,7 @@ export const OPTIONS = {
     placeholder: OAUTH_MODES.join("|"),
     default: "cognito",
     description:
-      "The OAuth endpoints and login pages: `cognito` answers as Cognito does; `strict` follows OpenID Connect where Cognito does not (boolean `email_verified` in userInfo, `prompt`, `max_age`, `login_hint`, RP-initiated logout, `request`/`request_uri` refused, the `iss` authorization response parameter).",
+      "The OAuth endpoints and login pages: `cognito` answers as Cognito does; `strict` follows OpenID Connect where Cognito does not (standard claim types in userInfo, `prompt`, `max_age`, `login_hint`, RP-initiated logout, `request`/`request_uri` refused, the `iss` authorization response parameter, authorization requests by POST).",
     parse: oneOf(OAUTH_MODES, () => `oauth.mode must be one of ${OAUTH_MODES.join(", ")}`),
   },
   "smtp.host": {

@@ -126,6 +126,7 @@ describe("sign-in through the AWS SDK", () => {
       { Name: "email", Value: "tokens@example.com" },
       { Name: "email_verified", Value: "true" },
       { Name: "custom:team", Value: "blue" },
+      { Name: "address", Value: "1 Main Street" },
     ]);
     const out = await client.send(
       new InitiateAuthCommand({
@@ -143,6 +144,8 @@ describe("sign-in through the AWS SDK", () => {
     assert.equal(id.payload.email, "tokens@example.com");
     assert.equal(id.payload.email_verified, true);
     assert.equal(id.payload["custom:team"], "blue");
+    // The address claim is OpenID Connect's object, as in Cognito's ID tokens.
+    assert.deepEqual(id.payload.address, { formatted: "1 Main Street" });
     for (const claim of ["sub", "auth_time", "exp", "iat", "jti", "origin_jti", "event_id"])
       assert.ok(id.payload[claim], claim);
     const access = await jwtVerify(r.AccessToken!, jwks, { issuer });

@@ -2,7 +2,8 @@
  * The userInfo endpoint: the attributes an OAuth access token's scopes reach. `openid` alone gives
  * every attribute the client may read; with `profile`, `email` or `phone` it gives those groups
  * (custom attributes go with profile). Values are strings as stored, `*_verified` included
- * ("true"), as Cognito answers (booleans in strict mode); `sub` and `username` always.
+ * ("true"), as Cognito answers; strict mode types them as OpenID Connect's standard claims
+ * (booleans, `updated_at` a number, `address` an object). `sub` and `username` always.
  */
 import type { RequestContext } from "../../context.ts";
 import { AwsError } from "../../errors.ts";
@@ -38,10 +39,15 @@ function invalidToken(): OAuthError {
   );
 }
 
-export async function userInfo(
-  ctx: RequestContext,
-  accessToken: string,
-): Promise<Record<string, string | boolean>> {
+/** Strict mode: an attribute typed as OpenID Connect's standard claim of that name (Core 5.1). */
+function standardClaim(name: string, value: string): unknown {
+  if (name === "email_verified" || name === "phone_number_verified") return isTrue(value);
+  if (name === "updated_at" && /^\d+$/.test(value)) return Number(value);
+  if (name === "address") return { formatted: value };
+  return value;
+}
+
+export async function userInfo(ctx: RequestContext, accessToken: string): Promise<Record<string, unknown>> {
   let caller;
   try {
     caller = await authenticateAccessToken(ctx, accessToken);
@@ -67,15 +73,13 @@ export async function userInfo(
       (groups.includes("phone") && PHONE.has(name))
     );
   };
-  // Strict mode answers the *_verified claims as OpenID Connect's booleans.
   const strict = isStrict(ctx);
-  const out: Record<string, string | boolean> = { sub: caller.user.sub };
+  const out: Record<string, unknown> = { sub: caller.user.sub };
   for (const [name, value] of Object.entries(caller.user.attributes)) {
     if (name === "sub" || name.startsWith("dev:")) continue;
     if (readable && !readable.has(name)) continue;
     if (!reached(name)) continue;
-    out[name] =
-      strict && (name === "email_verified" || name === "phone_number_verified") ? isTrue(value) : value;
+    out[name] = strict ? standardClaim(name, value) : value;
   }
   out.username = caller.user.username;
   return out;

@@ -36,10 +36,15 @@ function groupClaims(groups: readonly GroupRecord[]): Record<string, unknown> {
   return claims;
 }
 
-/** Attribute values as typed claims: *_verified are booleans, updated_at a number, identities JSON. */
+/**
+ * Attribute values as typed claims: *_verified are booleans, updated_at a number, address the
+ * object OpenID Connect defines (Cognito's ID tokens carry it as `{"formatted": value}`),
+ * identities JSON.
+ */
 function attributeClaim(name: string, value: string): unknown {
   if (name === "email_verified" || name === "phone_number_verified") return isTrue(value);
   if (name === "updated_at") return Number(value);
+  if (name === "address") return { formatted: value };
   if (name === "identities") return identitiesClaim(value);
   return value;
 }

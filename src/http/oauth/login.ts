@@ -25,6 +25,7 @@ import {
   sessionValue,
 } from "../../domain/oauth/session.ts";
 import { AwsError } from "../../errors.ts";
+import { rawBody } from "../body.ts";
 import { clientBranding } from "./branding.ts";
 import type { PageBranding } from "./pages/layout.ts";
 import { errorPage, loginPage, newPasswordPage } from "./pages/views.ts";
@@ -72,13 +73,17 @@ export interface Attempt {
   branding?: PageBranding;
 }
 
-/** Reads and checks the authorization request of a page; answers the error itself when it fails. */
+/**
+ * Reads and checks the authorization request of a page (from its query, or the given encoded
+ * parameters); answers the error itself when it fails.
+ */
 export async function attempt(
   services: Services,
   req: FastifyRequest,
   reply: FastifyReply,
+  encoded: string = queryOf(req),
 ): Promise<Attempt | undefined> {
-  const params = parseParams(queryOf(req));
+  const params = parseParams(encoded);
   if (!params) {
     answerAuthorizeError(reply, new OAuthError("invalid_request", "A parameter was given more than once."));
     return undefined;
@@ -182,8 +187,8 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       );
     }
 
-    app.get("/oauth2/authorize", async (req, reply) => {
-      const a = await attempt(services, req, reply);
+    async function authorize(req: FastifyRequest, reply: FastifyReply, encoded: string) {
+      const a = await attempt(services, req, reply, encoded);
       if (!a) return reply;
       // Signed in on these pages within the hour: answered at once, without the form.
       let session;
@@ -196,7 +201,25 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       if (session)
         return redirect(reply, await authorizationResponse(a.ctx, a.request, session.user, session.authTime));
       return redirect(reply, `/login?${a.query}`);
-    });
+    }
+
+    app.get("/oauth2/authorize", async (req, reply) => authorize(req, reply, queryOf(req)));
+
+    // Strict mode: the authorization request may also be a form POST (OpenID Connect Core
+    // 3.1.2.1); Cognito's endpoint answers GET only.
+    if (services.config.oauth.mode === "strict")
+      app.post("/oauth2/authorize", async (req, reply) => {
+        const type = String(req.headers["content-type"] ?? "")
+          .split(";")[0]!
+          .trim()
+          .toLowerCase();
+        if (type !== "application/x-www-form-urlencoded")
+          return answerAuthorizeError(
+            reply,
+            new OAuthError("invalid_request", "The body must be application/x-www-form-urlencoded."),
+          );
+        return authorize(req, reply, rawBody(req.body).toString("utf8"));
+      });
 
     app.get("/login", async (req, reply) => {
       const a = await attempt(services, req, reply);
