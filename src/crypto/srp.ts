@@ -176,9 +176,18 @@ function computeX(saltHex: string, poolName: string, username: string, password:
  * USER_ID_FOR_SRP (the pool-internal username), which the verifier is bound to.
  */
 export function makeVerifier(poolName: string, username: string, password: string): SrpVerifier {
+  const { salt, x } = newVerifierExponent(poolName, username, password);
+  return { salt, verifier: modPow(g, x).toString(16) };
+}
+
+/** A fresh salt, and the exponent x of the verifier g^x it gives the password. */
+function newVerifierExponent(
+  poolName: string,
+  username: string,
+  password: string,
+): { salt: string; x: bigint } {
   const salt = bytesToBigInt(randomBytes(SALT_BYTES)).toString(16);
-  const verifier = modPow(g, computeX(salt, poolName, username, password)).toString(16);
-  return { salt, verifier };
+  return { salt, x: computeX(salt, poolName, username, password) };
 }
 
 /**
@@ -190,8 +199,7 @@ export async function makeVerifierOffThread(
   username: string,
   password: string,
 ): Promise<SrpVerifier> {
-  const salt = bytesToBigInt(randomBytes(SALT_BYTES)).toString(16);
-  const x = computeX(salt, poolName, username, password);
+  const { salt, x } = newVerifierExponent(poolName, username, password);
   const v = (await powOfGOffThread(x)) ?? modPow(g, x);
   return { salt, verifier: v.toString(16) };
 }

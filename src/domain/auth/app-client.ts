@@ -31,16 +31,19 @@ export async function checkSecretHash(
 }
 
 /**
- * Checks a client secret given as is (GetTokensFromRefreshToken's ClientSecret) for clients that
- * have one: any of the client's secrets matches.
+ * Checks a client secret given as is (GetTokensFromRefreshToken's ClientSecret, GetClientToken's
+ * Secret): any of the client's secrets matches. A client without secrets passes, unless the
+ * operation needs one (`required`): then it is refused the same way.
  */
 export async function checkClientSecret(
   db: Reader,
   client: ClientRecord,
   given: string | undefined,
+  required = false,
 ): Promise<void> {
   const secrets = await db.pools.listClientSecrets(client.poolId, client.clientId);
-  if (secrets.length > 0 && !secrets.some((s) => safeEqual(s.secret, given ?? "")))
+  if (secrets.length === 0 && !required) return;
+  if (!secrets.some((s) => safeEqual(s.secret, given ?? "")))
     throw new NotAuthorizedException(`Unable to verify secret for client ${client.clientId}`);
 }
 

@@ -5,10 +5,9 @@
  * from the same issuer, so a GetClientToken token and a client_credentials token are alike.
  */
 import type { RequestContext } from "../../context.ts";
-import { safeEqual } from "../../crypto/secret-hash.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { ClientAuthenticationResultType } from "../../generated/types.ts";
-import { allowedFlows } from "../auth/app-client.ts";
+import { allowedFlows, checkClientSecret } from "../auth/app-client.ts";
 import type { ClientCaller } from "../caller.ts";
 import { issueClientToken } from "../tokens/issuer.ts";
 import { clientTokenScopes } from "./scopes.ts";
@@ -20,11 +19,9 @@ export async function getClientToken(
   scopes: readonly string[] | undefined,
 ): Promise<ClientAuthenticationResultType> {
   const { pool, client } = caller;
-  const secrets = await ctx.services.storage.pools.listClientSecrets(pool.id, client.clientId);
   // A client without a secret cannot use the operation; the secret is checked before the flow so
   // that the client's configuration is told only to its holder.
-  if (!secrets.some((s) => safeEqual(s.secret, secret)))
-    throw new NotAuthorizedException(`Unable to verify secret for client ${client.clientId}`);
+  await checkClientSecret(ctx.services.storage, client, secret, true);
   if (!allowedFlows(client).has("ALLOW_CLIENT_TOKEN_AUTH"))
     throw new NotAuthorizedException(
       `ALLOW_CLIENT_TOKEN_AUTH flow not enabled for client ${client.clientId}`,
