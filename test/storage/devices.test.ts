@@ -67,18 +67,26 @@ for (const backend of backends()) {
       const { poolId } = await poolIn(s);
       const [a, b] = [f.user(poolId, "a"), f.user(poolId, "b")];
       await insertUsers(s, [a, b]);
-      const mine = [1, 2, 3].map(() => device(poolId, a.sub, confirmed));
+      const mine = [1, 2, 3].map((i) => device(poolId, a.sub, { ...confirmed, remembered: i !== 2 }));
       const unconfirmed = device(poolId, a.sub);
       const theirs = device(poolId, b.sub, confirmed);
       await s.transaction(async (tx) => {
         for (const d of [...mine, unconfirmed, theirs]) await tx.devices.insertDevice(d);
       });
-      const listed = await all((after) => s.devices.listDevices(poolId, a.sub, 2, after));
+      const listed = await all((after) => s.devices.listDevices(poolId, a.sub, false, 2, after));
       assert.deepEqual(
         listed.map((d) => d.deviceKey),
         mine.map((d) => d.deviceKey).sort(byteOrder),
       );
-      const first = await s.devices.listDevices(poolId, a.sub, 2);
+      const remembered = await all((after) => s.devices.listDevices(poolId, a.sub, true, 1, after));
+      assert.deepEqual(
+        remembered.map((d) => d.deviceKey),
+        mine
+          .filter((d) => d.remembered)
+          .map((d) => d.deviceKey)
+          .sort(byteOrder),
+      );
+      const first = await s.devices.listDevices(poolId, a.sub, false, 2);
       assert.equal(first.items.length, 2);
       assert.ok(first.next);
     });

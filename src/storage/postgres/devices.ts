@@ -13,10 +13,10 @@ export class PostgresDevices extends PgRepository implements DevicesRepository {
     ]);
     return r && deviceFromRow(r);
   }
-  async listDevices(poolId: string, sub: string, limit: number, after?: string) {
+  async listDevices(poolId: string, sub: string, rememberedOnly: boolean, limit: number, after?: string) {
     const rows = await this.rows(
-      "SELECT * FROM devices WHERE pool_id = $1 AND sub = $2 AND srp_verifier IS NOT NULL AND device_key > $3 ORDER BY device_key LIMIT $4",
-      [poolId, sub, nameOf(after), limit + 1],
+      "SELECT * FROM devices WHERE pool_id = $1 AND sub = $2 AND srp_verifier IS NOT NULL AND remembered >= $3 AND device_key > $4 ORDER BY device_key LIMIT $5",
+      [poolId, sub, rememberedOnly ? 1 : 0, nameOf(after), limit + 1],
     );
     return page(rows, limit, deviceFromRow, (r) => [r.device_key as string]);
   }

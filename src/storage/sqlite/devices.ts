@@ -11,11 +11,11 @@ export class SqliteDevices extends SqliteRepository implements DevicesRepository
       Row | undefined;
     return r && deviceFromRow(r);
   }
-  async listDevices(poolId: string, sub: string, limit: number, after?: string) {
+  async listDevices(poolId: string, sub: string, rememberedOnly: boolean, limit: number, after?: string) {
     const last = after ? String(decodeCursor(after, 1)[0]) : "";
     const rows = this.q(
-      "SELECT * FROM devices WHERE pool_id = ? AND sub = ? AND srp_verifier IS NOT NULL AND device_key > ? ORDER BY device_key LIMIT ?",
-    ).all(poolId, sub, last, limit + 1) as Row[];
+      "SELECT * FROM devices WHERE pool_id = ? AND sub = ? AND srp_verifier IS NOT NULL AND remembered >= ? AND device_key > ? ORDER BY device_key LIMIT ?",
+    ).all(poolId, sub, rememberedOnly ? 1 : 0, last, limit + 1) as Row[];
     return page(rows, limit, deviceFromRow, (r) => [r.device_key as string]);
   }
   async insertDevice(d: DeviceRecord) {
