@@ -1,7 +1,8 @@
 /**
- * Remembered devices through amazon-cognito-identity-js, as an app uses them: the library confirms
- * the new device itself (ConfirmDevice) when NewDeviceMetadata arrives, the app remembers it
- * (setDeviceStatusRemembered), and the next sign-in proves the device with DEVICE_SRP_AUTH.
+ * Remembered devices through the client libraries, as an app uses them: amazon-cognito-identity-js
+ * confirms the new device itself (ConfirmDevice) when NewDeviceMetadata arrives, the app remembers
+ * it (setDeviceStatusRemembered), and the next sign-in proves the device with DEVICE_SRP_AUTH; the
+ * same through aws-amplify v6 (rememberDevice, fetchDevices, forgetDevice).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
@@ -16,6 +17,15 @@ import {
   CognitoUserPool,
   type CognitoUserSession,
 } from "amazon-cognito-identity-js";
+import { Amplify } from "aws-amplify";
+import {
+  fetchAuthSession,
+  fetchDevices,
+  forgetDevice,
+  rememberDevice,
+  signIn as amplifySignIn,
+  signOut,
+} from "aws-amplify/auth";
 import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
@@ -28,7 +38,7 @@ interface DeviceList {
   Devices: { DeviceKey: string }[];
 }
 
-describe("remembered devices through amazon-cognito-identity-js", () => {
+describe("remembered devices through amazon-cognito-identity-js and Amplify", () => {
   let server: TestServer;
   let admin: CognitoIdentityProviderClient;
   let poolId: string;
@@ -163,5 +173,36 @@ describe("remembered devices through amazon-cognito-identity-js", () => {
       signIn(new CognitoUser({ Username: "guarded", Pool: pool }), "Wrong-passw0rd!"),
       (e: Error & { code?: string }) => e.code === "NotAuthorizedException",
     );
+  });
+
+  test("aws-amplify v6: the device is confirmed, remembered, and proves itself on the next signIn", async () => {
+    await confirmedUser(admin, poolId, "amplified", PASSWORD);
+    Amplify.configure({
+      Auth: { Cognito: { userPoolId: poolId, userPoolClientId: clientId, userPoolEndpoint: server.url } },
+    });
+    const first = await amplifySignIn({ username: "amplified", password: PASSWORD });
+    assert.equal(first.isSignedIn, true);
+    const deviceKey = (await fetchAuthSession()).tokens?.accessToken.payload.device_key;
+    assert.ok(typeof deviceKey === "string");
+    await rememberDevice();
+    assert.deepEqual(
+      (await fetchDevices()).map((d) => d.id),
+      [deviceKey],
+    );
+    const used = async () =>
+      (await admin.send(new AdminListDevicesCommand({ UserPoolId: poolId, Username: "amplified" })))
+        .Devices![0]!.DeviceLastAuthenticatedDate!;
+    const before = await used();
+    await signOut();
+    await new Promise((r) => setTimeout(r, 1100));
+    const second = await amplifySignIn({ username: "amplified", password: PASSWORD });
+    assert.equal(second.isSignedIn, true);
+    // The same device: its own SRP ran (a sign-in without it would have got a new device).
+    assert.equal((await fetchAuthSession()).tokens?.accessToken.payload.device_key, deviceKey);
+    assert.ok((await used()).getTime() > before.getTime());
+    await forgetDevice();
+    const gone = await admin.send(new AdminListDevicesCommand({ UserPoolId: poolId, Username: "amplified" }));
+    assert.deepEqual(gone.Devices, []);
+    await signOut();
   });
 });
