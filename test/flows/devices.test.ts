@@ -371,6 +371,13 @@ describe("device tracking", () => {
     assert.ok(after.Device!.DeviceLastAuthenticatedDate! >= before.Device!.DeviceLastAuthenticatedDate!);
     const attrs = Object.fromEntries(after.Device!.DeviceAttributes!.map((a) => [a.Name, a.Value]));
     assert.equal(attrs.last_ip_used, "127.0.0.1");
+    assert.equal(attrs["dev:device_owner"], `srp-device.${poolId}`);
+    assert.match(
+      attrs["dev:device_arn"]!,
+      new RegExp(
+        `^arn:aws:cognito-idp:[a-z0-9-]+:\\d{12}:owner/srp-device\\.${poolId}/device/${device.deviceKey}$`,
+      ),
+    );
   });
 
   test("USER_PASSWORD_AUTH with DEVICE_KEY goes through the device challenges too", async () => {

@@ -64,10 +64,17 @@ async function requireDevice(
 }
 
 /** The wire form: its attributes as Cognito names them, its dates in epoch seconds. */
-export function toDeviceType(pool: PoolRecord, user: UserRecord, d: DeviceRecord): DeviceType {
+export function toDeviceType(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  user: UserRecord,
+  d: DeviceRecord,
+): DeviceType {
+  const owner = `${user.username}.${pool.id}`;
+  const arn = `arn:aws:cognito-idp:${pool.region}:${ctx.services.config.accountId}:owner/${owner}/device/${d.deviceKey}`;
   const attributes: AttributeType[] = [{ Name: "device_status", Value: "valid" }];
   if (d.name !== undefined) attributes.push({ Name: "device_name", Value: d.name });
-  attributes.push({ Name: "dev:device_owner", Value: `${user.username}.${pool.id}` });
+  attributes.push({ Name: "dev:device_arn", Value: arn }, { Name: "dev:device_owner", Value: owner });
   if (d.lastIp !== undefined) attributes.push({ Name: "last_ip_used", Value: d.lastIp });
   attributes.push({
     Name: "dev:device_remembered_status",
@@ -128,7 +135,12 @@ export async function getDevice(
   deviceKey: string,
   viewer: Viewer,
 ): Promise<DeviceType> {
-  return toDeviceType(pool, user, await requireDevice(ctx.services.storage, pool, user, deviceKey, viewer));
+  return toDeviceType(
+    ctx,
+    pool,
+    user,
+    await requireDevice(ctx.services.storage, pool, user, deviceKey, viewer),
+  );
 }
 
 /** ListDevices / AdminListDevices: pages of Limit devices (60 at most), ordered by device key. */
@@ -149,7 +161,7 @@ export async function listDevices(
       fromToken(input.PaginationToken, scope),
     ),
   );
-  const out: ListDevicesResponse = { Devices: page.items.map((d) => toDeviceType(pool, user, d)) };
+  const out: ListDevicesResponse = { Devices: page.items.map((d) => toDeviceType(ctx, pool, user, d)) };
   if (page.next) out.PaginationToken = toToken(page.next, scope);
   return out;
 }
