@@ -12,6 +12,7 @@ import {
   AdminGetDeviceCommand,
   AdminInitiateAuthCommand,
   AdminListDevicesCommand,
+  AdminRespondToAuthChallengeCommand,
   AdminUpdateDeviceStatusCommand,
   type AuthenticationResultType,
   type CognitoIdentityProviderClient,
@@ -165,16 +166,24 @@ describe("device tracking", () => {
     device: Device,
     session: string,
     password: string = device.password,
+    asAdmin = false,
   ) {
+    const respond = (input: {
+      ChallengeName: "DEVICE_SRP_AUTH" | "DEVICE_PASSWORD_VERIFIER";
+      Session: string;
+      ChallengeResponses: Record<string, string>;
+    }) =>
+      asAdmin
+        ? sdk.send(
+            new AdminRespondToAuthChallengeCommand({ UserPoolId: poolId, ClientId: clientId, ...input }),
+          )
+        : sdk.send(new RespondToAuthChallengeCommand({ ClientId: clientId, ...input }));
     const client = startClientSrp();
-    const srp = await sdk.send(
-      new RespondToAuthChallengeCommand({
-        ClientId: clientId,
-        ChallengeName: "DEVICE_SRP_AUTH",
-        Session: session,
-        ChallengeResponses: { USERNAME: username, DEVICE_KEY: device.deviceKey, SRP_A: client.srpA },
-      }),
-    );
+    const srp = await respond({
+      ChallengeName: "DEVICE_SRP_AUTH",
+      Session: session,
+      ChallengeResponses: { USERNAME: username, DEVICE_KEY: device.deviceKey, SRP_A: client.srpA },
+    });
     assert.equal(srp.ChallengeName, "DEVICE_PASSWORD_VERIFIER");
     assert.deepEqual(Object.keys(srp.ChallengeParameters!).sort(), [
       "SALT",
@@ -183,21 +192,18 @@ describe("device tracking", () => {
       "USERNAME",
     ]);
     assert.equal(srp.ChallengeParameters!.USERNAME, username);
-    return sdk.send(
-      new RespondToAuthChallengeCommand({
-        ClientId: clientId,
-        ChallengeName: "DEVICE_PASSWORD_VERIFIER",
-        Session: srp.Session,
-        ChallengeResponses: devicePasswordVerifierResponses({
-          username,
-          groupKey: device.groupKey,
-          deviceKey: device.deviceKey,
-          password,
-          client,
-          challengeParameters: srp.ChallengeParameters!,
-        }),
+    return respond({
+      ChallengeName: "DEVICE_PASSWORD_VERIFIER",
+      Session: srp.Session!,
+      ChallengeResponses: devicePasswordVerifierResponses({
+        username,
+        groupKey: device.groupKey,
+        deviceKey: device.deviceKey,
+        password,
+        client,
+        challengeParameters: srp.ChallengeParameters!,
       }),
-    );
+    });
   }
 
   test("a sign-in without a device gets NewDeviceMetadata, and its tokens are the new device's", async () => {
@@ -309,6 +315,41 @@ describe("device tracking", () => {
     );
   });
 
+  test("without DeviceOnlyRememberedOnUserPrompt ConfirmDevice remembers the device at once", async () => {
+    const always = await poolWithClient(sdk, {
+      pool: {
+        DeviceConfiguration: { ChallengeRequiredOnNewDevice: false, DeviceOnlyRememberedOnUserPrompt: false },
+      },
+      app: { ExplicitAuthFlows: [...FLOWS] },
+    });
+    await confirmedUser(sdk, always.poolId, "always", PASSWORD);
+    const signIn = (params: Record<string, string> = {}) =>
+      sdk.send(
+        new InitiateAuthCommand({
+          ClientId: always.clientId,
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: { USERNAME: "always", PASSWORD, ...params },
+        }),
+      );
+    const result = (await signIn()).AuthenticationResult!;
+    const meta = result.NewDeviceMetadata!;
+    const confirmed = await sdk.send(
+      new ConfirmDeviceCommand({
+        AccessToken: result.AccessToken,
+        DeviceKey: meta.DeviceKey,
+        DeviceSecretVerifierConfig: deviceVerifierConfig(meta.DeviceGroupKey!, meta.DeviceKey!, "pw"),
+      }),
+    );
+    assert.equal(confirmed.UserConfirmationNecessary, false);
+    const listed = await sdk.send(new ListDevicesCommand({ AccessToken: result.AccessToken }));
+    assert.deepEqual(
+      listed.Devices!.map((d) => d.DeviceKey),
+      [meta.DeviceKey],
+    );
+    // The device still proves itself on each sign-in with its key.
+    assert.equal((await signIn({ DEVICE_KEY: meta.DeviceKey! })).ChallengeName, "DEVICE_SRP_AUTH");
+  });
+
   test("ConfirmDevice refuses a bad verifier and another user's device key", async () => {
     await confirmedUser(sdk, poolId, "confirm-a", PASSWORD);
     await confirmedUser(sdk, poolId, "confirm-b", PASSWORD);
@@ -386,6 +427,24 @@ describe("device tracking", () => {
     assert.equal(out.ChallengeName, "DEVICE_SRP_AUTH");
     const done = await deviceChallenges("plain-device", device, out.Session!);
     assert.equal(decodeJwt(done.AuthenticationResult!.AccessToken!).device_key, device.deviceKey);
+    // And the admin sign-in, answered through AdminRespondToAuthChallenge.
+    const adminOut = await sdk.send(
+      new AdminInitiateAuthCommand({
+        UserPoolId: poolId,
+        ClientId: clientId,
+        AuthFlow: "ADMIN_USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: "plain-device", PASSWORD, DEVICE_KEY: device.deviceKey },
+      }),
+    );
+    assert.equal(adminOut.ChallengeName, "DEVICE_SRP_AUTH");
+    const adminDone = await deviceChallenges(
+      "plain-device",
+      device,
+      adminOut.Session!,
+      device.password,
+      true,
+    );
+    assert.equal(decodeJwt(adminDone.AuthenticationResult!.AccessToken!).device_key, device.deviceKey);
   });
 
   test("a wrong device claim is refused, and the device challenge session is spent", async () => {
