@@ -74,23 +74,25 @@ describe("device tracking in sign-in", () => {
     );
   });
 
-  test("a pool without DeviceConfiguration tracks no devices and ignores DEVICE_KEY", async () => {
-    const plain = await poolWithClient(sdk, { app: { ExplicitAuthFlows: [...FLOWS] } });
-    await confirmedUser(sdk, plain.poolId, "plain", PASSWORD);
-    const out = await sdk.send(
-      new InitiateAuthCommand({
-        ClientId: plain.clientId,
-        AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: {
-          USERNAME: "plain",
-          PASSWORD,
-          DEVICE_KEY: "us-east-1_00000000-0000-4000-8000-000000000000",
-        },
-      }),
-    );
-    assert.ok(out.AuthenticationResult!.AccessToken);
-    assert.equal(out.AuthenticationResult!.NewDeviceMetadata, undefined);
-    assert.equal(decodeJwt(out.AuthenticationResult!.AccessToken!).device_key, undefined);
+  test("a pool without DeviceConfiguration (or with none of its fields) tracks no devices, ignores DEVICE_KEY", async () => {
+    for (const pool of [{}, { DeviceConfiguration: {} }]) {
+      const plain = await poolWithClient(sdk, { pool, app: { ExplicitAuthFlows: [...FLOWS] } });
+      await confirmedUser(sdk, plain.poolId, "plain", PASSWORD);
+      const out = await sdk.send(
+        new InitiateAuthCommand({
+          ClientId: plain.clientId,
+          AuthFlow: "USER_PASSWORD_AUTH",
+          AuthParameters: {
+            USERNAME: "plain",
+            PASSWORD,
+            DEVICE_KEY: "us-east-1_00000000-0000-4000-8000-000000000000",
+          },
+        }),
+      );
+      assert.ok(out.AuthenticationResult!.AccessToken);
+      assert.equal(out.AuthenticationResult!.NewDeviceMetadata, undefined);
+      assert.equal(decodeJwt(out.AuthenticationResult!.AccessToken!).device_key, undefined);
+    }
   });
 
   test("a remembered device signs in through DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER", async () => {

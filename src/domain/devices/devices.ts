@@ -35,9 +35,13 @@ export function deviceNotFound(): ResourceNotFoundException {
 /** Who asks: the signed-in user (their remembered devices), or an administrator (every confirmed one). */
 type Viewer = "user" | "admin";
 
-/** The pool's DeviceConfiguration is set: sign-ins track devices. */
+/** Any field of the pool's DeviceConfiguration is set: sign-ins track devices (as Cognito has it). */
 export function tracksDevices(pool: PoolRecord): boolean {
-  return pool.settings.DeviceConfiguration !== undefined && pool.settings.DeviceConfiguration !== null;
+  const config = pool.settings.DeviceConfiguration;
+  return (
+    config?.ChallengeRequiredOnNewDevice !== undefined ||
+    config?.DeviceOnlyRememberedOnUserPrompt !== undefined
+  );
 }
 
 /** A confirmed device of this user (one with a verifier), or undefined. */

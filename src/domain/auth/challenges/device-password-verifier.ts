@@ -11,6 +11,7 @@ import { safeEqual } from "../../../crypto/secret-hash.ts";
 import { checkTimestamp, startSrp, verifySrpClaim } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
 import type { DeviceRecord, UserRecord } from "../../../storage/records.ts";
+import { audit } from "../../audit.ts";
 import { confirmedDevice, deviceNotFound } from "../../devices/devices.ts";
 import { checkNamesUser } from "../../devices/sign-in.ts";
 import { incorrectCredentials, sessionExpired } from "../../errors.ts";
@@ -89,7 +90,10 @@ async function answer(
       timestamp,
       signature,
     });
-  if (!ok) throw incorrectCredentials();
+  if (!ok) {
+    audit(ctx, "device claim failed", { poolId: call.pool.id, sub: user.sub, deviceKey });
+    throw incorrectCredentials();
+  }
   return { signedIn: user, deviceKey, deviceVerified: true, mfaSettled: state.mfaSettled === true };
 }
 
