@@ -269,6 +269,31 @@ describe("device tracking in sign-in", () => {
     );
   });
 
+  test("the token endpoint's refresh grant needs the device's device_key too", async () => {
+    const { device } = await steps.userWithDevice("oauth-refresher");
+    const out = await steps.passwordSignIn("oauth-refresher", device.deviceKey);
+    const signedIn = (await steps.deviceChallenges("oauth-refresher", device, out.Session!))
+      .AuthenticationResult!;
+    const grant = (extra: Record<string, string>) =>
+      fetch(`${server.url}/oauth2/token`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          grant_type: "refresh_token",
+          client_id: clientId,
+          refresh_token: signedIn.RefreshToken!,
+          ...extra,
+        }),
+      });
+    const refused = await grant({});
+    assert.equal(refused.status, 400);
+    assert.equal(((await refused.json()) as { error: string }).error, "invalid_grant");
+    const ok = await grant({ device_key: device.deviceKey });
+    assert.equal(ok.status, 200);
+    const tokens = (await ok.json()) as { access_token: string };
+    assert.equal(decodeJwt(tokens.access_token).device_key, device.deviceKey);
+  });
+
   test("the tokens of a new device refresh with its key once it is confirmed", async () => {
     await confirmedUser(sdk, poolId, "unconfirmed", PASSWORD);
     const first = (await steps.passwordSignIn("unconfirmed")).AuthenticationResult!;
