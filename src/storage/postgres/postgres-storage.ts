@@ -17,6 +17,7 @@ import {
 import { PostgresCodes } from "./codes.ts";
 import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
+import { PostgresDevices } from "./devices.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
 import { PostgresOAuth } from "./oauth.ts";
@@ -103,6 +104,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   federation: PostgresFederation,
   hosting: PostgresHosting,
   oauth: PostgresOAuth,
+  devices: PostgresDevices,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -238,7 +240,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 
