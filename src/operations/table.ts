@@ -64,6 +64,7 @@ import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts"
 import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
+import * as GetUserPoolMfaConfig from "./mfa/GetUserPoolMfaConfig.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
 import * as ListDevices from "./devices/ListDevices.ts";
@@ -80,6 +81,7 @@ import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.t
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
+import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
@@ -159,6 +161,7 @@ export const OPERATION_TABLE = {
   GetUICustomization: GetUICustomization.operation,
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
+  GetUserPoolMfaConfig: GetUserPoolMfaConfig.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
   ListDevices: ListDevices.operation,
@@ -175,6 +178,7 @@ export const OPERATION_TABLE = {
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
   SetUICustomization: SetUICustomization.operation,
+  SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
   SignUp: SignUp.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,

@@ -2,13 +2,21 @@
  * What storage keeps. Timestamps are epoch milliseconds. `settings` objects are the wire-shaped
  * configuration the domain owns; storage keeps them whole (as JSON) and indexes only what it must.
  */
-import type { UserPoolClientType, UserPoolType } from "../generated/types.ts";
+import type { SetUserPoolMfaConfigRequest, UserPoolClientType, UserPoolType } from "../generated/types.ts";
 
 /** The configurable part of a user pool: everything of UserPoolType that is not derived. */
 export type PoolSettings = Omit<
   UserPoolType,
   "Id" | "Name" | "Arn" | "CreationDate" | "LastModifiedDate" | "EstimatedNumberOfUsers" | "UserPoolTags"
->;
+> &
+  /** SetUserPoolMfaConfig's settings (not part of DescribeUserPool's answer). */
+  Pick<
+    SetUserPoolMfaConfigRequest,
+    | "SmsMfaConfiguration"
+    | "SoftwareTokenMfaConfiguration"
+    | "EmailMfaConfiguration"
+    | "WebAuthnConfiguration"
+  >;
 
 export interface PoolRecord {
   id: string;
