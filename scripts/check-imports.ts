@@ -31,6 +31,16 @@ const FORBIDDEN: Record<string, readonly string[]> = {
     "domain/",
     "delivery/",
   ],
+  "triggers/": [
+    "main.ts",
+    "app.ts",
+    "services.ts",
+    "http/",
+    "protocol/",
+    "operations/",
+    "domain/",
+    "storage/",
+  ],
   "delivery/": [
     "main.ts",
     "app.ts",

@@ -49,6 +49,24 @@ export interface SigningKeys {
   forget(poolId: string): void;
 }
 
+/**
+ * What became of one trigger invocation: the function's answer (`ok`, the JSON value it returned),
+ * the function's own failure (`error`: it threw or called back with an error), or no answer at all
+ * (`failed`: a timeout, an unreachable endpoint, an ARN with no mapping; `reason` as Cognito words it).
+ */
+export type TriggerOutcome =
+  { kind: "ok"; result: unknown } | { kind: "error"; message: string } | { kind: "failed"; reason: string };
+
+/** The invokers of the pools' Lambda triggers (src/triggers/, chosen by ARN through configuration). */
+export interface TriggerInvokers {
+  invoke(
+    arn: string,
+    event: object,
+    options: { timeoutMs: number; requestId: string },
+  ): Promise<TriggerOutcome>;
+  close(): Promise<void>;
+}
+
 /** The long-lived parts of a running server, shared by every request. */
 export interface Services {
   readonly config: Config;
@@ -58,6 +76,8 @@ export interface Services {
   /** Per-pool signing keys (cached; stored in the database). */
   readonly keys: SigningKeys;
   readonly delivery: Delivery;
+  /** The Lambda trigger invokers. */
+  readonly triggers: TriggerInvokers;
   /** A server-wide secret kept in the database (fake SRP salts and the like). */
   readonly serverSecret: Buffer;
   /** Base URL that token issuers are built on: `<publicUrl>/<poolId>`. */

@@ -119,6 +119,7 @@ async function main(): Promise<void> {
     clearInterval(purge);
     await app.close();
     await services.delivery.close?.();
+    await services.triggers.close();
     await storage.close();
     process.exit(0);
   };

@@ -8,6 +8,7 @@ import type { Delivery } from "./delivery/delivery.ts";
 import { InboxDelivery } from "./delivery/inbox.ts";
 import { KeyRing } from "./domain/tokens/keys.ts";
 import type { Storage } from "./storage/storage.ts";
+import { ConfiguredTriggerInvokers } from "./triggers/invokers.ts";
 
 export interface ServiceParts {
   config: Config;
@@ -36,6 +37,7 @@ export async function createServices(parts: ServiceParts): Promise<Services> {
     logger: parts.logger,
     keys: new KeyRing(parts.storage, sealer),
     delivery: parts.delivery ?? (await createDelivery(config)),
+    triggers: new ConfiguredTriggerInvokers(config.triggers),
     serverSecret: Buffer.from(secret, "base64"),
     publicUrl: () => config.publicUrl ?? listenUrl(config),
   };

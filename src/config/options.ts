@@ -12,6 +12,7 @@ import {
   HASHING_PROFILES,
   type HashingProfile,
 } from "../crypto/password-hash.ts";
+import { parseTriggers } from "./triggers.ts";
 import {
   type AccessKey,
   ConfigError,
@@ -546,6 +547,15 @@ export const OPTIONS = {
       "Password hashes waiting for their turn; requests beyond them get `TooManyRequestsException` (each hash in flight holds its Argon2id memory).",
     parse: whole,
     check: (value) => (value <= 1_000_000 ? undefined : "password hashing queue must be from 0 to 1000000"),
+  },
+  triggers: {
+    env: "LANYARD_TRIGGERS",
+    type: "object of ARN patterns to `{module}`, `{url}` or `{lambda}`",
+    default: [],
+    shownDefault: "none",
+    description:
+      'Where the pools\' Lambda triggers run: each function ARN (or pattern, `*` for any text; the first match wins) maps to a local module (`{"module": "./handler.ts"}`), an HTTP endpoint the event is POSTed to (`{"url": ...}`) or the Lambda Invoke API (`{"lambda": {"endpoint", "region", "credentials", "functionName"}}`). The environment variable takes the same object as JSON. See docs/triggers/.',
+    parse: parseTriggers,
   },
 } satisfies { [K in OptionKey]: Option<ValueAt<K>> };
 

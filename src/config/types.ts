@@ -53,6 +53,33 @@ export interface PasswordHashingConfig {
   queue: number;
 }
 
+/** Credentials for the Lambda Invoke API (else the AWS SDK's default chain). */
+export interface LambdaCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+/** Where a trigger function runs (option `triggers`): a local module, an HTTP endpoint or the Lambda Invoke API. */
+export type TriggerTarget =
+  | { module: string }
+  | { url: string }
+  | {
+      lambda: {
+        endpoint?: string;
+        region?: string;
+        credentials?: LambdaCredentials;
+        /** The function to invoke, when it is not the ARN the pool names. */
+        functionName?: string;
+      };
+    };
+
+/** One line of the `triggers` option: the function ARNs it matches (`*` is any text) and where they run. */
+export interface TriggerMapping {
+  pattern: string;
+  target: TriggerTarget;
+}
+
 /** The whole configuration: see the option table (options.ts) or docs/configuration.md. */
 export interface Config {
   host: string;
@@ -82,6 +109,7 @@ export interface Config {
   enableTestClock: boolean;
   enableTestFederation: boolean;
   passwordHashing: PasswordHashingConfig;
+  triggers: TriggerMapping[];
 }
 
 export class ConfigError extends Error {}

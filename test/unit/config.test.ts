@@ -71,6 +71,12 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
   // The default is at most 4.
   "passwordHashing.concurrency": { text: "5", value: 5, wrongType: "5" },
   "passwordHashing.queue": { text: "9", value: 9, wrongType: "9" },
+  // The file takes an object of ARN patterns (test/unit/config-triggers.test.ts).
+  triggers: {
+    text: '{"arn:*":{"url":"http://127.0.0.1:9/invoke"}}',
+    value: [{ pattern: "arn:*", target: { url: "http://127.0.0.1:9/invoke" } }],
+    wrongType: [],
+  },
 };
 
 /** A config file body with `value` at the option's key (nested for "group.field"). */
@@ -111,7 +117,7 @@ describe("the option table", () => {
 
   test("every option's file key sets it, the environment wins over the file", () => {
     for (const [key, option] of OPTION_LIST) {
-      if (option.file === false || key === "accessKeys") continue;
+      if (option.file === false || key === "accessKeys" || key === "triggers") continue;
       const sample = SAMPLES[key];
       const file = configFile({
         ...atKey(key, sample.value),
