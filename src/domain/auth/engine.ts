@@ -19,7 +19,8 @@ import { refreshTokenAuth } from "./flows/refresh.ts";
 import { userSrpAuth } from "./flows/srp.ts";
 import { required } from "./params.ts";
 import { completeSignIn } from "./sign-in.ts";
-import type { AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep } from "./types.ts";
+import { customChallenge } from "./challenges/custom-challenge.ts";
+import type { AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep, ClientMetadata } from "./types.ts";
 
 const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
   USER_PASSWORD_AUTH: userPasswordAuth,
@@ -36,6 +37,7 @@ const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
   DEVICE_SRP_AUTH: deviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
+  CUSTOM_CHALLENGE: customChallenge,
 };
 
 /** USERNAME, and SECRET_HASH checked for it (for clients with a secret). */
@@ -59,6 +61,7 @@ export async function initiateAuth(
   call: SignInCaller,
   flowType: AuthFlowType,
   params: AuthParams,
+  clientMetadata?: ClientMetadata,
 ): Promise<AuthOutcome> {
   const flow = FLOWS[flowType];
   if (!flow) throw new InvalidParameterException(`${flowType} is not supported by Lanyard yet.`);
@@ -67,8 +70,8 @@ export async function initiateAuth(
   if (!allowedFlows(call.client).has(flow.allow))
     throw new InvalidParameterException(`${flowType} flow not enabled for this client`);
   const step = flow.username
-    ? await flow.run(ctx, call, params, await usernameWithSecret(ctx, call, params))
-    : await flow.run(ctx, call, params);
+    ? await flow.run(ctx, call, params, await usernameWithSecret(ctx, call, params), clientMetadata)
+    : await flow.run(ctx, call, params, clientMetadata);
   return finish(ctx, call, step);
 }
 
@@ -78,12 +81,20 @@ export async function respondToAuthChallenge(
   name: ChallengeNameType,
   responses: AuthParams,
   session: string | undefined,
+  clientMetadata?: ClientMetadata,
 ): Promise<AuthOutcome> {
   const challenge = CHALLENGES[name];
   if (!challenge)
     throw new InvalidParameterException(`The challenge ${name} is not supported by Lanyard yet.`);
   const step = challenge.username
-    ? await challenge.run(ctx, call, responses, session, await usernameWithSecret(ctx, call, responses))
-    : await challenge.run(ctx, call, responses, session);
+    ? await challenge.run(
+        ctx,
+        call,
+        responses,
+        session,
+        await usernameWithSecret(ctx, call, responses),
+        clientMetadata,
+      )
+    : await challenge.run(ctx, call, responses, session, clientMetadata);
   return finish(ctx, call, step);
 }

@@ -44,7 +44,7 @@ export async function answerNewPassword(
 ): Promise<ManagedLoginStep> {
   const responses: Record<string, string> = { NEW_PASSWORD: newPassword };
   for (const [name, value] of Object.entries(attributes)) responses[`userAttributes.${name}`] = value;
-  const step = await newPasswordRequired.run(ctx, call, responses, session, "");
+  const step = await newPasswordRequired.run(ctx, call, responses, session);
   return "signedIn" in step ? settle(ctx, call, step.signedIn) : { challenge: step };
 }
 

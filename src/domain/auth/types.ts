@@ -36,6 +36,9 @@ export type AuthStep = AuthOutcome | SignedIn;
 
 export type AuthParams = Record<string, string> | undefined;
 
+/** The request's ClientMetadata, handed to the triggers the sign-in fires. */
+export type ClientMetadata = Record<string, string> | undefined;
+
 /**
  * Whether the flow or challenge begins with USERNAME and its SECRET_HASH. When it does, the engine
  * reads USERNAME (Cognito's error when it is missing) and checks SECRET_HASH for it before anything
@@ -44,9 +47,20 @@ export type AuthParams = Record<string, string> | undefined;
 type WithUsername<Args extends unknown[]> =
   | {
       username: true;
-      run(ctx: RequestContext, call: SignInCaller, ...args: [...Args, string]): Promise<AuthStep>;
+      run(
+        ctx: RequestContext,
+        call: SignInCaller,
+        ...args: [...Args, username: string, clientMetadata?: ClientMetadata]
+      ): Promise<AuthStep>;
     }
-  | { username: false; run(ctx: RequestContext, call: SignInCaller, ...args: Args): Promise<AuthStep> };
+  | {
+      username: false;
+      run(
+        ctx: RequestContext,
+        call: SignInCaller,
+        ...args: [...Args, clientMetadata?: ClientMetadata]
+      ): Promise<AuthStep>;
+    };
 
 /** An InitiateAuth flow: the ALLOW_* the client must permit, and the API it belongs to. */
 export type AuthFlow = {

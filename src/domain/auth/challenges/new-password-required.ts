@@ -100,4 +100,4 @@ async function answer(
   return { signedIn: updated };
 }
 
-export const newPasswordRequired: AuthChallenge = { username: true, run: answer };
+export const newPasswordRequired = { username: true, run: answer } satisfies AuthChallenge;

@@ -46,7 +46,7 @@ async function srpFlow(
  * server secret (stable, so a repeated attempt sees the same); elsewhere the name itself, as a real
  * user who typed their username sees it.
  */
-function simulatedUserId(ctx: RequestContext, pool: PoolRecord, name: string): string {
+export function simulatedUserId(ctx: RequestContext, pool: PoolRecord, name: string): string {
   const s = pool.settings;
   const aliasForm = (s.AliasAttributes ?? []).length > 0 && /^\+|@/.test(name);
   if ((s.UsernameAttributes ?? []).length === 0 && !aliasForm) return name;
