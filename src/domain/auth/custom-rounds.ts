@@ -193,7 +193,10 @@ export async function customRound(
   if (decision.kind === "fail") throw incorrectCredentials();
   if (decision.kind === "tokens") {
     if (!who.user) throw incorrectCredentials();
-    return { signedIn: who.user };
+    // MFA follows a custom sign-in only where it proved the password (PASSWORD_VERIFIER): Cognito
+    // bases MFA on the password check, so a passwordless custom sign-in ends without it.
+    const passwordProved = history.some((h) => h.challengeName === "PASSWORD_VERIFIER" && h.challengeResult);
+    return { signedIn: who.user, ...(passwordProved ? {} : { mfaSettled: true }) };
   }
   if (decision.name === "CUSTOM_CHALLENGE")
     return issueCustomChallenge(ctx, call, who, history, clientMetadata);

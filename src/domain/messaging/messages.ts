@@ -7,6 +7,7 @@ import type { RequestContext } from "../../context.ts";
 import type { OutgoingMessage } from "../../delivery/delivery.ts";
 import { CodeDeliveryFailureException } from "../../generated/exceptions.ts";
 import type { PoolRecord } from "../../storage/records.ts";
+import { type MessageOrigin, sendThroughCustomSender } from "./custom-sender.ts";
 import type { Destination } from "./destinations.ts";
 
 export interface MessageContent {
@@ -97,7 +98,9 @@ export async function sendMessage(
   purpose: CodeMessagePurpose | "invitation" | "resend_invitation",
   content: MessageContent,
   code: string,
+  origin?: MessageOrigin,
 ): Promise<void> {
+  if (await sendThroughCustomSender(ctx, pool, username, to, purpose, code, origin)) return;
   const emailConfig = pool.settings.EmailConfiguration;
   const message: OutgoingMessage = {
     poolId: pool.id,

@@ -60,7 +60,10 @@ export async function forgotPassword(
     if (hideUsers) return simulated();
     throw noRecoveryDestination();
   }
-  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password") };
+  const origin = { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata };
+  return {
+    CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password", origin),
+  };
 }
 
 export async function confirmForgotPassword(

@@ -117,7 +117,11 @@ export async function signUp(
   });
 
   const out: SignUpResponse = { UserConfirmed: false, UserSub: sub };
-  if (pending) out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup");
+  if (pending)
+    out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup", {
+      clientId: client.clientId,
+      clientMetadata: input.ClientMetadata,
+    });
   return out;
 }
 
@@ -200,5 +204,6 @@ export async function resendConfirmationCode(
   }
   const to = signUpDestination(pool, user.attributes);
   if (!to) throw notTurnedOn();
-  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code") };
+  const origin = { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata };
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code", origin) };
 }

@@ -5,5 +5,12 @@ export const operation = defineOperation(
   "AdminRespondToAuthChallenge",
   { caller: "adminClient" },
   async (input, ctx, caller) =>
-    respondToAuthChallenge(ctx, caller, input.ChallengeName, input.ChallengeResponses, input.Session, input.ClientMetadata),
+    respondToAuthChallenge(
+      ctx,
+      caller,
+      input.ChallengeName,
+      input.ChallengeResponses,
+      input.Session,
+      input.ClientMetadata,
+    ),
 );

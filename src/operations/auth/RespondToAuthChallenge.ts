@@ -5,5 +5,12 @@ export const operation = defineOperation(
   "RespondToAuthChallenge",
   { caller: "client" },
   async (input, ctx, caller) =>
-    respondToAuthChallenge(ctx, caller, input.ChallengeName, input.ChallengeResponses, input.Session, input.ClientMetadata),
+    respondToAuthChallenge(
+      ctx,
+      caller,
+      input.ChallengeName,
+      input.ChallengeResponses,
+      input.Session,
+      input.ClientMetadata,
+    ),
 );
