@@ -37,6 +37,7 @@ import type { RepositoryContract } from "./contract/common.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TOKENS } from "./contract/tokens.ts";
@@ -53,6 +54,7 @@ export type { CodesReader, CodesRepository } from "./contract/codes.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
@@ -79,6 +81,8 @@ export const REPOSITORIES = {
   hosting: HOSTING,
   /** Authorization codes of the OAuth 2.0 code grant. */
   oauth: OAUTH,
+  /** Users' MFA settings (TOTP secret, factors, preference). */
+  mfa: MFA,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

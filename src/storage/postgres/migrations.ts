@@ -278,4 +278,21 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
   `,
+  `
+  CREATE TABLE user_mfa (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    totp_secret TEXT,
+    totp_verified INTEGER NOT NULL,
+    totp_friendly_name TEXT,
+    totp_last_step BIGINT,
+    totp_enabled INTEGER NOT NULL,
+    sms_enabled INTEGER NOT NULL,
+    email_enabled INTEGER NOT NULL,
+    preferred TEXT COLLATE "C",
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, sub),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  `,
 ];
