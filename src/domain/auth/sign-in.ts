@@ -9,12 +9,15 @@ import { decoyHash } from "../../crypto/password-hash.ts";
 import { verifyPassword } from "../users/passwords.ts";
 import { PasswordResetRequiredException, UserNotConfirmedException } from "../../generated/exceptions.ts";
 import type { UserRecord } from "../../storage/records.ts";
-import { issueTokens } from "../tokens/issuer.ts";
 import { findUser, subjectOf } from "../users/users.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
 import type { AuthOutcome } from "./types.ts";
+import { mfaStep } from "./challenges/mfa.ts";
+import { issueSignInTokens } from "./sign-in-tokens.ts";
+
+export { issueSignInTokens };
 import { userNotFound } from "../lookups.ts";
 import { incorrectCredentials, userDisabled } from "../errors.ts";
 
@@ -86,7 +89,10 @@ export async function nextSignInStep(
   }
 }
 
-/** After a correct password: the user's state decides between tokens and a challenge. */
+/**
+ * After a correct password: the user's state decides between tokens and a challenge (the user's
+ * state, then MFA: domain/auth/challenges/mfa.ts).
+ */
 export async function completeSignIn(
   ctx: RequestContext,
   call: SignInCaller,
@@ -94,14 +100,7 @@ export async function completeSignIn(
 ): Promise<AuthOutcome> {
   const challenge = await nextSignInStep(ctx, call, user);
   if (challenge) return challenge;
-  return {
-    ChallengeParameters: {},
-    AuthenticationResult: await issueTokens(ctx, {
-      pool: call.pool,
-      client: call.client,
-      user,
-      authTime: ctx.now,
-      withRefreshToken: true,
-    }),
-  };
+  const mfa = await mfaStep(ctx, call, user);
+  if (mfa) return mfa;
+  return issueSignInTokens(ctx, call, user);
 }
