@@ -119,6 +119,20 @@ export async function mfaStep(
   };
 }
 
+/**
+ * Whether a sign-in of the user must pass an MFA challenge (mfaStep would answer one), without
+ * issuing it: for the managed login pages, which have no MFA steps yet.
+ */
+export async function requiresMfa(
+  ctx: RequestContext,
+  call: SignInCaller,
+  user: UserRecord,
+): Promise<boolean> {
+  const mode = call.pool.settings.MfaConfiguration ?? "OFF";
+  if (mode === "OFF" || poolFactors(call.pool.settings).length === 0) return false;
+  return mode === "ON" || (await factorsFor(ctx, call, user)).candidates.length > 0;
+}
+
 async function issueSetup(ctx: RequestContext, call: SignInCaller, user: UserRecord): Promise<AuthOutcome> {
   const canSetUp = poolFactors(call.pool.settings);
   const Session = await openSession(ctx, call.client, {
