@@ -213,4 +213,56 @@ describe("software tokens and MFA preferences", () => {
     assert.deepEqual(u.UserMFASettingList, ["SMS_MFA"]);
     assert.equal(u.PreferredMfaSetting, undefined, "the preferred factor was turned off");
   });
+
+  test("each operation's errors: bad tokens, unknown users and pools, unsupported options", async () => {
+    const AccessToken = await signedIn("errors-a");
+    await rejectsWith(
+      client.send(
+        new SetUserMFAPreferenceCommand({ AccessToken: "nope", SMSMfaSettings: { Enabled: true } }),
+      ),
+      "NotAuthorizedException",
+      400,
+    );
+    await rejectsWith(
+      client.send(new SetUserSettingsCommand({ AccessToken: "nope", MFAOptions: [] })),
+      "NotAuthorizedException",
+      400,
+    );
+    await rejectsWith(
+      client.send(
+        new SetUserSettingsCommand({
+          AccessToken,
+          MFAOptions: [{ DeliveryMedium: "SMS", AttributeName: "phone_number" }],
+        }),
+      ),
+      "InvalidParameterException",
+      400,
+      /User does not have delivery config set to turn on SMS_MFA/,
+    );
+    await rejectsWith(
+      client.send(new VerifySoftwareTokenCommand({ AccessToken: "nope", UserCode: "123456" })),
+      "NotAuthorizedException",
+      400,
+    );
+    for (const command of [
+      new AdminDeleteSoftwareTokenCommand({ UserPoolId: poolId, Username: "nobody" }),
+      new AdminSetUserSettingsCommand({ UserPoolId: poolId, Username: "nobody", MFAOptions: [] }),
+    ])
+      await rejectsWith(client.send(command), "UserNotFoundException", 400);
+    for (const command of [
+      new AdminDeleteSoftwareTokenCommand({ UserPoolId: "us-east-1_nopenope1", Username: "errors-a" }),
+      new AdminSetUserMFAPreferenceCommand({ UserPoolId: "us-east-1_nopenope1", Username: "errors-a" }),
+      new AdminSetUserSettingsCommand({
+        UserPoolId: "us-east-1_nopenope1",
+        Username: "errors-a",
+        MFAOptions: [],
+      }),
+    ])
+      await rejectsWith(client.send(command), "ResourceNotFoundException", 400);
+    await rejectsWith(
+      client.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: "12345" })),
+      "InvalidParameterException",
+      400,
+    );
+  });
 });
