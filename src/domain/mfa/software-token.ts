@@ -93,7 +93,9 @@ export async function verifySoftwareToken(
   const s = await subjectOf(ctx, input);
   const m = await userMfa(ctx.services.storage, s.user);
   const secret = openTotpSecret(ctx, m);
-  if (secret === undefined) throw new SoftwareTokenMFANotFoundException("Software Token MFA not found.");
+  // On an MFA_SETUP session, only the secret AssociateSoftwareToken gave on that session counts.
+  if (secret === undefined || (s.session && s.session.state.associated !== true))
+    throw new SoftwareTokenMFANotFoundException("Software Token MFA not found.");
   const step = totpStep(secret, input.UserCode, ctx.now);
   const ok =
     step !== undefined &&

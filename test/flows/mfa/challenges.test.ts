@@ -363,6 +363,11 @@ describe("MFA challenges", () => {
       "InvalidParameterException",
       400,
     );
+    await rejectsWith(
+      client.send(new VerifySoftwareTokenCommand({ Session: first.Session, UserCode: "123456" })),
+      "SoftwareTokenMFANotFoundException",
+      400,
+    );
     const associated = await client.send(new AssociateSoftwareTokenCommand({ Session: first.Session }));
     assert.ok(associated.Session);
     assert.notEqual(associated.Session, first.Session);
