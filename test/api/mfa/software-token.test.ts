@@ -244,21 +244,24 @@ describe("software tokens and MFA preferences", () => {
       "NotAuthorizedException",
       400,
     );
-    for (const command of [
-      new AdminDeleteSoftwareTokenCommand({ UserPoolId: poolId, Username: "nobody" }),
-      new AdminSetUserSettingsCommand({ UserPoolId: poolId, Username: "nobody", MFAOptions: [] }),
+    for (const send of [
+      () => client.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: poolId, Username: "nobody" })),
+      () =>
+        client.send(
+          new AdminSetUserSettingsCommand({ UserPoolId: poolId, Username: "nobody", MFAOptions: [] }),
+        ),
     ])
-      await rejectsWith(client.send(command), "UserNotFoundException", 400);
-    for (const command of [
-      new AdminDeleteSoftwareTokenCommand({ UserPoolId: "us-east-1_nopenope1", Username: "errors-a" }),
-      new AdminSetUserMFAPreferenceCommand({ UserPoolId: "us-east-1_nopenope1", Username: "errors-a" }),
-      new AdminSetUserSettingsCommand({
-        UserPoolId: "us-east-1_nopenope1",
-        Username: "errors-a",
-        MFAOptions: [],
-      }),
+      await rejectsWith(send(), "UserNotFoundException", 400);
+    const noPool = "us-east-1_nopenope1";
+    for (const send of [
+      () => client.send(new AdminDeleteSoftwareTokenCommand({ UserPoolId: noPool, Username: "errors-a" })),
+      () => client.send(new AdminSetUserMFAPreferenceCommand({ UserPoolId: noPool, Username: "errors-a" })),
+      () =>
+        client.send(
+          new AdminSetUserSettingsCommand({ UserPoolId: noPool, Username: "errors-a", MFAOptions: [] }),
+        ),
     ])
-      await rejectsWith(client.send(command), "ResourceNotFoundException", 400);
+      await rejectsWith(send(), "ResourceNotFoundException", 400);
     await rejectsWith(
       client.send(new VerifySoftwareTokenCommand({ AccessToken, UserCode: "12345" })),
       "InvalidParameterException",
