@@ -12,9 +12,12 @@ import * as AdminDeleteUserAttributes from "./users/AdminDeleteUserAttributes.ts
 import * as AdminDisableProviderForUser from "./federation/AdminDisableProviderForUser.ts";
 import * as AdminDisableUser from "./users/AdminDisableUser.ts";
 import * as AdminEnableUser from "./users/AdminEnableUser.ts";
+import * as AdminForgetDevice from "./devices/AdminForgetDevice.ts";
+import * as AdminGetDevice from "./devices/AdminGetDevice.ts";
 import * as AdminGetUser from "./users/AdminGetUser.ts";
 import * as AdminInitiateAuth from "./auth/AdminInitiateAuth.ts";
 import * as AdminLinkProviderForUser from "./federation/AdminLinkProviderForUser.ts";
+import * as AdminListDevices from "./devices/AdminListDevices.ts";
 import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
 import * as AdminRemoveUserFromGroup from "./groups/AdminRemoveUserFromGroup.ts";
 import * as AdminResetUserPassword from "./users/AdminResetUserPassword.ts";
@@ -22,10 +25,12 @@ import * as AdminRespondToAuthChallenge from "./auth/AdminRespondToAuthChallenge
 import * as AdminSetUserMFAPreference from "./mfa/AdminSetUserMFAPreference.ts";
 import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
 import * as AdminSetUserSettings from "./mfa/AdminSetUserSettings.ts";
+import * as AdminUpdateDeviceStatus from "./devices/AdminUpdateDeviceStatus.ts";
 import * as AdminUpdateUserAttributes from "./users/AdminUpdateUserAttributes.ts";
 import * as AdminUserGlobalSignOut from "./users/AdminUserGlobalSignOut.ts";
 import * as AssociateSoftwareToken from "./mfa/AssociateSoftwareToken.ts";
 import * as ChangePassword from "./self-service/ChangePassword.ts";
+import * as ConfirmDevice from "./devices/ConfirmDevice.ts";
 import * as ConfirmForgotPassword from "./self-service/ConfirmForgotPassword.ts";
 import * as ConfirmSignUp from "./self-service/ConfirmSignUp.ts";
 import * as CreateGroup from "./groups/CreateGroup.ts";
@@ -52,8 +57,10 @@ import * as DescribeResourceServer from "./resource-servers/DescribeResourceServ
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
+import * as ForgetDevice from "./devices/ForgetDevice.ts";
 import * as ForgotPassword from "./self-service/ForgotPassword.ts";
 import * as GetClientToken from "./auth/GetClientToken.ts";
+import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
@@ -64,6 +71,7 @@ import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttribu
 import * as GetUserPoolMfaConfig from "./mfa/GetUserPoolMfaConfig.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
+import * as ListDevices from "./devices/ListDevices.ts";
 import * as ListGroups from "./groups/ListGroups.ts";
 import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
 import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
@@ -83,6 +91,7 @@ import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
+import * as UpdateDeviceStatus from "./devices/UpdateDeviceStatus.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
 import * as UpdateManagedLoginBranding from "./branding/UpdateManagedLoginBranding.ts";
@@ -107,9 +116,12 @@ export const OPERATION_TABLE = {
   AdminDisableProviderForUser: AdminDisableProviderForUser.operation,
   AdminDisableUser: AdminDisableUser.operation,
   AdminEnableUser: AdminEnableUser.operation,
+  AdminForgetDevice: AdminForgetDevice.operation,
+  AdminGetDevice: AdminGetDevice.operation,
   AdminGetUser: AdminGetUser.operation,
   AdminInitiateAuth: AdminInitiateAuth.operation,
   AdminLinkProviderForUser: AdminLinkProviderForUser.operation,
+  AdminListDevices: AdminListDevices.operation,
   AdminListGroupsForUser: AdminListGroupsForUser.operation,
   AdminRemoveUserFromGroup: AdminRemoveUserFromGroup.operation,
   AdminResetUserPassword: AdminResetUserPassword.operation,
@@ -117,10 +129,12 @@ export const OPERATION_TABLE = {
   AdminSetUserMFAPreference: AdminSetUserMFAPreference.operation,
   AdminSetUserPassword: AdminSetUserPassword.operation,
   AdminSetUserSettings: AdminSetUserSettings.operation,
+  AdminUpdateDeviceStatus: AdminUpdateDeviceStatus.operation,
   AdminUpdateUserAttributes: AdminUpdateUserAttributes.operation,
   AdminUserGlobalSignOut: AdminUserGlobalSignOut.operation,
   AssociateSoftwareToken: AssociateSoftwareToken.operation,
   ChangePassword: ChangePassword.operation,
+  ConfirmDevice: ConfirmDevice.operation,
   ConfirmForgotPassword: ConfirmForgotPassword.operation,
   ConfirmSignUp: ConfirmSignUp.operation,
   CreateGroup: CreateGroup.operation,
@@ -147,8 +161,10 @@ export const OPERATION_TABLE = {
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
+  ForgetDevice: ForgetDevice.operation,
   ForgotPassword: ForgotPassword.operation,
   GetClientToken: GetClientToken.operation,
+  GetDevice: GetDevice.operation,
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
   GetSigningCertificate: GetSigningCertificate.operation,
@@ -159,6 +175,7 @@ export const OPERATION_TABLE = {
   GetUserPoolMfaConfig: GetUserPoolMfaConfig.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
+  ListDevices: ListDevices.operation,
   ListGroups: ListGroups.operation,
   ListIdentityProviders: ListIdentityProviders.operation,
   ListResourceServers: ListResourceServers.operation,
@@ -178,6 +195,7 @@ export const OPERATION_TABLE = {
   SignUp: SignUp.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
+  UpdateDeviceStatus: UpdateDeviceStatus.operation,
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
   UpdateManagedLoginBranding: UpdateManagedLoginBranding.operation,

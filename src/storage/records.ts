@@ -168,6 +168,8 @@ export interface RefreshTokenRecord {
   revokedAt?: number;
   /** The scopes granted to the sign-in (OAuth grants); unset for API sign-ins. */
   scope?: string;
+  /** The device the sign-in was tracked on: a refresh then needs that DEVICE_KEY. */
+  deviceKey?: string;
 }
 
 /**
@@ -313,4 +315,28 @@ export interface UserMfaRecord {
   emailEnabled: boolean;
   preferred?: UserMfaFactor;
   updatedAt: number;
+}
+
+/**
+ * A user's device (device tracking): created with its key when a sign-in without a known device
+ * gets NewDeviceMetadata, confirmed by ConfirmDevice with the SRP salt and verifier the device made
+ * from its own random password (never the user's). Belongs to one user of one pool, and goes with
+ * them.
+ */
+export interface DeviceRecord {
+  poolId: string;
+  /** `<region>_<uuid>`, unique across pools. */
+  deviceKey: string;
+  sub: string;
+  /** The SRP "pool name" of the device's verifier. */
+  groupKey: string;
+  /** Set by ConfirmDevice: the salt and verifier (bare hex), the device's name. */
+  srpSalt?: string;
+  srpVerifier?: string;
+  name?: string;
+  remembered: boolean;
+  lastIp?: string;
+  createdAt: number;
+  updatedAt: number;
+  lastAuthenticatedAt?: number;
 }

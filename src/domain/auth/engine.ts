@@ -10,6 +10,8 @@ import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type { AuthFlowType, ChallengeNameType } from "../../generated/types.ts";
 import { allowedFlows, checkSecretHash } from "./app-client.ts";
 import { emailOtp, mfaSetup, selectMfaType, smsMfa, softwareTokenMfa } from "./challenges/mfa.ts";
+import { devicePasswordVerifier } from "./challenges/device-password-verifier.ts";
+import { deviceSrpAuth } from "./challenges/device-srp-auth.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { passwordVerifier } from "./challenges/password-verifier.ts";
 import { customAuth } from "./flows/custom.ts";
@@ -38,6 +40,8 @@ const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   SOFTWARE_TOKEN_MFA: softwareTokenMfa,
   SELECT_MFA_TYPE: selectMfaType,
   MFA_SETUP: mfaSetup,
+  DEVICE_SRP_AUTH: deviceSrpAuth,
+  DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
 };
 
 /** USERNAME, and SECRET_HASH checked for it (for clients with a secret). */
@@ -53,7 +57,7 @@ async function usernameWithSecret(
 
 /** A user who proved their password: their state decides between tokens and the next challenge. */
 async function finish(ctx: RequestContext, call: SignInCaller, step: AuthStep): Promise<AuthOutcome> {
-  return "signedIn" in step ? completeSignIn(ctx, call, step.signedIn) : step;
+  return "signedIn" in step ? completeSignIn(ctx, call, step) : step;
 }
 
 export async function initiateAuth(

@@ -9,15 +9,15 @@ import { decoyHash } from "../../crypto/password-hash.ts";
 import { verifyPassword } from "../users/passwords.ts";
 import { PasswordResetRequiredException, UserNotConfirmedException } from "../../generated/exceptions.ts";
 import type { UserRecord } from "../../storage/records.ts";
+import { issueTokens } from "../tokens/issuer.ts";
 import { findUser, subjectOf } from "../users/users.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
-import type { AuthOutcome } from "./types.ts";
+import { deviceChallenge } from "./challenges/device-srp-auth.ts";
+import { deviceSkipsMfa, trackSignInDevice } from "../devices/sign-in.ts";
 import { mfaStep } from "./challenges/mfa.ts";
-import { issueSignInTokens } from "./sign-in-tokens.ts";
-
-export { issueSignInTokens };
+import type { AuthOutcome, SignedIn } from "./types.ts";
 import { userNotFound } from "../lookups.ts";
 import { incorrectCredentials, userDisabled } from "../errors.ts";
 
@@ -90,17 +90,49 @@ export async function nextSignInStep(
 }
 
 /**
- * After a correct password: the user's state decides between tokens and a challenge (the user's
- * state, then MFA: domain/auth/challenges/mfa.ts).
+ * After a correct password: the user's state decides between tokens and a challenge, in Cognito's
+ * order: the user's state, a remembered device standing in for MFA (DEVICE_SRP_AUTH), MFA, then
+ * issueSignInTokens.
  */
 export async function completeSignIn(
   ctx: RequestContext,
   call: SignInCaller,
-  user: UserRecord,
+  step: SignedIn,
 ): Promise<AuthOutcome> {
-  const challenge = await nextSignInStep(ctx, call, user);
+  const challenge = await nextSignInStep(ctx, call, step.signedIn);
   if (challenge) return challenge;
-  const mfa = await mfaStep(ctx, call, user);
-  if (mfa) return mfa;
-  return issueSignInTokens(ctx, call, user);
+  const device = await deviceChallenge(ctx, call, step, "instead-of-mfa");
+  if (device) return device;
+  // MFA (challenges/mfa.ts), unless answered already or replaced by a remembered device.
+  if (!step.mfaSettled && !(await deviceSkipsMfa(ctx, call.pool, step.signedIn, step))) {
+    const mfa = await mfaStep(ctx, call, step.signedIn, step.deviceKey);
+    if (mfa) return mfa;
+  }
+  return issueSignInTokens(ctx, call, step);
+}
+
+/**
+ * The end of every sign-in (MFA answers end here too): a tracked device that has not proved itself
+ * yet does so now (DEVICE_SRP_AUTH); then the tokens, with NewDeviceMetadata for a sign-in without
+ * a device key in a pool that tracks devices.
+ */
+export async function issueSignInTokens(
+  ctx: RequestContext,
+  call: SignInCaller,
+  step: SignedIn,
+): Promise<AuthOutcome> {
+  const device = await deviceChallenge(ctx, call, step, "after-mfa");
+  if (device) return device;
+  const user = step.signedIn;
+  const tracked = await trackSignInDevice(ctx, call.pool, user, step);
+  const result = await issueTokens(ctx, {
+    pool: call.pool,
+    client: call.client,
+    user,
+    authTime: ctx.now,
+    withRefreshToken: true,
+    ...(tracked.deviceKey === undefined ? {} : { deviceKey: tracked.deviceKey }),
+  });
+  if (tracked.newDevice) result.NewDeviceMetadata = tracked.newDevice;
+  return { ChallengeParameters: {}, AuthenticationResult: result };
 }

@@ -17,6 +17,7 @@ import {
 import { PostgresCodes } from "./codes.ts";
 import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
+import { PostgresDevices } from "./devices.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
 import { PostgresMfa } from "./mfa.ts";
@@ -105,6 +106,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   hosting: PostgresHosting,
   oauth: PostgresOAuth,
   mfa: PostgresMfa,
+  devices: PostgresDevices,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -240,7 +242,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE user_mfa, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

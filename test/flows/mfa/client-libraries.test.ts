@@ -166,6 +166,69 @@ describe("MFA with the client libraries", () => {
     assert.ok(session.isValid());
   });
 
+  test("amazon-cognito-identity-js: TOTP, then the device's own SRP; once remembered, the device skips MFA", async () => {
+    const { poolId, clientId } = await poolWithClient(admin, {
+      pool: {
+        DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true },
+      },
+      app: { ExplicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    });
+    await admin.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        MfaConfiguration: "OPTIONAL",
+        SoftwareTokenMfaConfiguration: { Enabled: true },
+      }),
+    );
+    const sent: string[] = [];
+    const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: `${server.url}/` });
+    const lowLevel = (pool as unknown as { client: { request: (...args: unknown[]) => void } }).client;
+    const request = lowLevel.request.bind(lowLevel);
+    lowLevel.request = (op: unknown, params: unknown, cb: unknown) => {
+      sent.push((params as { ChallengeName?: string }).ChallengeName ?? String(op));
+      request(op, params, cb);
+    };
+    await confirmedUser(admin, poolId, "js-device", PASSWORD);
+    const setup = new CognitoUser({ Username: "js-device", Pool: pool });
+    assert.ok("session" in (await authenticate(setup)));
+    const secret = await associate(setup);
+    await verify(setup, totp(secret, -1));
+    await new Promise<void>((resolve, reject) =>
+      setup.setUserMfaPreference(null, { Enabled: true, PreferredMfa: true }, (err) =>
+        err ? reject(err) : resolve(),
+      ),
+    );
+
+    // A device not remembered: MFA first, then the device proves itself (on the MFA session).
+    sent.length = 0;
+    const user = new CognitoUser({ Username: "js-device", Pool: pool });
+    const challenged = await authenticate(user);
+    assert.ok("challenge" in challenged && challenged.challenge === "SOFTWARE_TOKEN_MFA");
+    const session = await sendMfaCode(user, totp(secret), "SOFTWARE_TOKEN_MFA");
+    assert.ok(session.getAccessToken().payload.device_key);
+    assert.deepEqual(sent, [
+      "InitiateAuth",
+      "PASSWORD_VERIFIER",
+      "SOFTWARE_TOKEN_MFA",
+      "DEVICE_SRP_AUTH",
+      "DEVICE_PASSWORD_VERIFIER",
+    ]);
+    await new Promise<string>((resolve, reject) =>
+      user.setDeviceStatusRemembered({ onSuccess: resolve, onFailure: reject }),
+    );
+
+    sent.length = 0;
+    const again = new CognitoUser({ Username: "js-device", Pool: pool });
+    const second = await authenticate(again);
+    assert.ok("session" in second, "no MFA challenge with the remembered device");
+    assert.deepEqual(sent, [
+      "InitiateAuth",
+      "PASSWORD_VERIFIER",
+      "DEVICE_SRP_AUTH",
+      "DEVICE_PASSWORD_VERIFIER",
+    ]);
+  });
+
   test("aws-amplify v6: signIn through TOTP and EMAIL continuation steps; setUpTOTP / verifyTOTPSetup", async () => {
     const { poolId, clientId } = await mfaPool("OPTIONAL", ["TOTP", "EMAIL"]);
     Amplify.configure({

@@ -3,7 +3,8 @@
  * SOFTWARE_TOKEN_MFA (a code), SELECT_MFA_TYPE (the user has several factors and prefers none) and
  * MFA_SETUP (MFA is ON and the user has no factor yet: the setup goes on with AssociateSoftwareToken
  * and VerifySoftwareToken on the session, or with an EMAIL address). Each answer ends in the tokens
- * (issueSignInTokens).
+ * (the engine's completeSignIn, with the MFA settled: devices/ may still ask the device to prove
+ * itself, then issueSignInTokens).
  *
  * Which factor: the user's enabled factors the pool offers; the preferred one if it is among them,
  * the only one, or the user's choice (SELECT_MFA_TYPE). With MFA ON, a user who turned no factor on
@@ -36,8 +37,7 @@ import { afterFailure, isLockedOut } from "../lockout.ts";
 import { checkSignInCode, sendSignInCode, signInDestination } from "../otp.ts";
 import { required } from "../params.ts";
 import { consumeSession, openSession, readSession } from "../sessions.ts";
-import { issueSignInTokens } from "../sign-in-tokens.ts";
-import type { AuthChallenge, AuthOutcome, AuthParams } from "../types.ts";
+import type { AuthChallenge, AuthOutcome, AuthParams, SignedIn } from "../types.ts";
 
 const EMAIL_FORMAT = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
@@ -95,22 +95,25 @@ export async function mfaStep(
   ctx: RequestContext,
   call: SignInCaller,
   user: UserRecord,
+  deviceKey?: string,
 ): Promise<AuthOutcome | undefined> {
+  const device = deviceKey === undefined ? {} : { deviceKey };
   const mode = call.pool.settings.MfaConfiguration ?? "OFF";
   if (mode === "OFF" || poolFactors(call.pool.settings).length === 0) return undefined;
   const { candidates, preferred } = await factorsFor(ctx, call, user);
   if (candidates.length === 0) {
     if (mode !== "ON") return undefined;
-    return issueSetup(ctx, call, user);
+    return issueSetup(ctx, call, user, device);
   }
   await checkMfaLockout(ctx, call.pool.id, user.sub);
-  if (preferred && candidates.includes(preferred)) return issueFactor(ctx, call, user, preferred);
-  if (candidates.length === 1) return issueFactor(ctx, call, user, candidates[0]!);
+  if (preferred && candidates.includes(preferred)) return issueFactor(ctx, call, user, preferred, device);
+  if (candidates.length === 1) return issueFactor(ctx, call, user, candidates[0]!, device);
   const Session = await openSession(ctx, call.client, {
     challenge: "SELECT_MFA_TYPE",
     sub: user.sub,
     choices: candidates,
     admin: call.kind === "adminClient",
+    ...device,
   });
   return {
     ChallengeName: "SELECT_MFA_TYPE",
@@ -133,12 +136,21 @@ export async function requiresMfa(
   return mode === "ON" || (await factorsFor(ctx, call, user)).candidates.length > 0;
 }
 
-async function issueSetup(ctx: RequestContext, call: SignInCaller, user: UserRecord): Promise<AuthOutcome> {
+/** What an MFA session carries on: the DEVICE_KEY the sign-in came with. */
+type DeviceState = { deviceKey?: string };
+
+async function issueSetup(
+  ctx: RequestContext,
+  call: SignInCaller,
+  user: UserRecord,
+  device: DeviceState,
+): Promise<AuthOutcome> {
   const canSetUp = poolFactors(call.pool.settings);
   const Session = await openSession(ctx, call.client, {
     challenge: "MFA_SETUP",
     sub: user.sub,
     admin: call.kind === "adminClient",
+    ...device,
   });
   return {
     ChallengeName: "MFA_SETUP",
@@ -153,12 +165,14 @@ async function issueFactor(
   call: SignInCaller,
   user: UserRecord,
   factor: UserMfaFactor,
+  device: DeviceState,
   setupEmail?: string,
 ): Promise<AuthOutcome> {
   const state: Record<string, unknown> = {
     challenge: factor,
     sub: user.sub,
     admin: call.kind === "adminClient",
+    ...device,
   };
   if (factor === "SOFTWARE_TOKEN_MFA") {
     return {
@@ -180,6 +194,25 @@ async function issueFactor(
       CODE_DELIVERY_DELIVERY_MEDIUM: details.DeliveryMedium!,
       CODE_DELIVERY_DESTINATION: details.Destination!,
     },
+  };
+}
+
+function deviceOf(state: Record<string, unknown>): DeviceState {
+  return typeof state.deviceKey === "string" ? { deviceKey: state.deviceKey } : {};
+}
+
+/** The user, MFA answered: the engine goes on to the device (if any) and the tokens. */
+function settled(
+  s: { state: Record<string, unknown>; session: string },
+  responses: AuthParams,
+  user: UserRecord,
+): SignedIn {
+  const deviceKey = responses?.DEVICE_KEY ?? deviceOf(s.state).deviceKey;
+  return {
+    signedIn: user,
+    mfaSettled: true,
+    session: s.session,
+    ...(deviceKey === undefined ? {} : { deviceKey }),
   };
 }
 
@@ -223,7 +256,7 @@ function codeChallenge(name: "SMS_MFA" | "EMAIL_OTP", codeName: string): AuthCha
           return setupEmail ? enableEmailMfa(tx, ctx, call, s.user.sub, setupEmail) : s.user;
         },
       );
-      return issueSignInTokens(ctx, call, user);
+      return settled(s, responses, user);
     },
   };
 }
@@ -287,7 +320,7 @@ export const softwareTokenMfa: AuthChallenge = {
       });
       throw new CodeMismatchException("Invalid code received for user");
     }
-    return issueSignInTokens(ctx, call, s.user);
+    return settled(s, responses, s.user);
   },
 };
 
@@ -303,7 +336,7 @@ export const selectMfaType: AuthChallenge = {
         `Invalid MFA type selected: ${answer}. Choose one of ${choices.join(", ")}.`,
       );
     await ctx.services.storage.transaction((tx) => consumeSession(tx, ctx, call.client, s.session));
-    return issueFactor(ctx, call, s.user, answer as UserMfaFactor);
+    return issueFactor(ctx, call, s.user, answer as UserMfaFactor, deviceOf(s.state));
   },
 };
 
@@ -322,11 +355,11 @@ export const mfaSetup: AuthChallenge = {
         throw new InvalidParameterException("Email MFA is not enabled for this user pool.");
       if (!EMAIL_FORMAT.test(email)) throw new InvalidParameterException("Invalid email address format.");
       await ctx.services.storage.transaction((tx) => consumeSession(tx, ctx, call.client, s.session));
-      return issueFactor(ctx, call, s.user, "EMAIL_OTP", email);
+      return issueFactor(ctx, call, s.user, "EMAIL_OTP", deviceOf(s.state), email);
     }
     if (s.state.setUp !== "SOFTWARE_TOKEN_MFA") throw wrongSetup();
     await ctx.services.storage.transaction((tx) => consumeSession(tx, ctx, call.client, s.session));
-    return issueSignInTokens(ctx, call, s.user);
+    return settled(s, responses, s.user);
   },
 };
 
