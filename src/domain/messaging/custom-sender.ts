@@ -26,6 +26,7 @@ type Purpose =
   | "forgot_password"
   | "verify_attribute"
   | "update_attribute"
+  | "authentication"
   | "invitation"
   | "resend_invitation";
 
@@ -36,6 +37,7 @@ const SOURCE_SUFFIX: Record<Purpose, string> = {
   forgot_password: "ForgotPassword",
   update_attribute: "UpdateUserAttribute",
   verify_attribute: "VerifyUserAttribute",
+  authentication: "Authentication",
   invitation: "AdminCreateUser",
   resend_invitation: "AdminCreateUser",
 };

@@ -6,7 +6,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import {
+  AdminSetUserMFAPreferenceCommand,
+  type CognitoIdentityProviderClient,
+  SetUserPoolMfaConfigCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
 import {
   AuthenticationDetails,
   CognitoUser,
@@ -15,8 +19,9 @@ import {
 } from "amazon-cognito-identity-js";
 import { Amplify } from "aws-amplify";
 import { confirmSignIn, fetchAuthSession, signIn, signOut } from "aws-amplify/auth";
-import { customAuthPool, customAuthServer, type CustomAuthServer } from "../../support/custom-auth.ts";
-import { confirmedUser } from "../../support/pools.ts";
+import { ARNS, customAuthPool, customAuthServer, type CustomAuthServer } from "../../support/custom-auth.ts";
+import { latestCode } from "../../support/inbox.ts";
+import { confirmedUser, poolWithClient } from "../../support/pools.ts";
 
 const PASSWORD = "Cust0m-auth-password!";
 
@@ -158,4 +163,81 @@ describe("CUSTOM_AUTH through the client libraries", () => {
       await signOut();
     });
   }
+});
+
+describe("CUSTOM_AUTH and MFA", () => {
+  let lanyard: CustomAuthServer;
+  let poolId: string;
+  let clientId: string;
+
+  before(async () => {
+    lanyard = await customAuthServer({ args: ["--memory", "--delivery", "inbox"] });
+    const sdk = lanyard.server.client();
+    ({ poolId, clientId } = await poolWithClient(sdk, {
+      pool: {
+        LambdaConfig: ARNS,
+        SmsConfiguration: { SnsCallerArn: "arn:aws:iam::123456789012:role/sns", ExternalId: "ext" },
+      },
+      app: { ExplicitAuthFlows: ["ALLOW_CUSTOM_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    }));
+    await sdk.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        MfaConfiguration: "OPTIONAL",
+        SmsMfaConfiguration: { SmsAuthenticationMessage: "Your code is {####}" },
+      }),
+    );
+    await confirmedUser(sdk, poolId, "heidi", PASSWORD, [
+      { Name: "phone_number", Value: "+15555550199" },
+      { Name: "phone_number_verified", Value: "true" },
+    ]);
+    await sdk.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: poolId,
+        Username: "heidi",
+        SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+  });
+  after(() => lanyard.stop());
+
+  function signIn(withPassword: boolean): Promise<{ session: CognitoUserSession; mfaAsked: boolean }> {
+    const pool = new CognitoUserPool({
+      UserPoolId: poolId,
+      ClientId: clientId,
+      endpoint: `${lanyard.server.url}/`,
+    });
+    const user = new CognitoUser({ Username: "heidi", Pool: pool });
+    user.setAuthenticationFlowType("CUSTOM_AUTH");
+    let mfaAsked = false;
+    return new Promise((resolve, reject) => {
+      const callbacks = {
+        onSuccess: (session: CognitoUserSession) => resolve({ session, mfaAsked }),
+        onFailure: (err: Error) => reject(err),
+        customChallenge: () => user.sendCustomChallengeAnswer("42", callbacks),
+        mfaRequired: () => {
+          mfaAsked = true;
+          latestCode(lanyard.server, { username: "heidi" }).then(
+            (code) => user.sendMFACode(code, callbacks),
+            reject,
+          );
+        },
+      };
+      const details = new AuthenticationDetails({ Username: "heidi", Password: PASSWORD });
+      if (withPassword) user.authenticateUser(details, callbacks);
+      else user.initiateAuth(details, callbacks);
+    });
+  }
+
+  test("a custom sign-in that proved the password (SRP first) meets the user's MFA after the custom challenges", async () => {
+    const { session, mfaAsked } = await signIn(true);
+    assert.equal(mfaAsked, true);
+    assert.ok(session.isValid());
+  });
+
+  test("a passwordless custom sign-in is not followed by MFA", async () => {
+    const { session, mfaAsked } = await signIn(false);
+    assert.equal(mfaAsked, false);
+    assert.ok(session.isValid());
+  });
 });
