@@ -11,16 +11,19 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
   AdminCreateUserCommand,
+  AdminSetUserMFAPreferenceCommand,
   type CognitoIdentityProviderClient,
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
+  RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { inbox } from "../../support/inbox.ts";
-import { poolWithClient } from "../../support/pools.ts";
+import { confirmedUser, poolWithClient } from "../../support/pools.ts";
 import { startServer, type TestServer } from "../../support/server.ts";
 
 const FIXTURE = path.resolve(import.meta.dirname, "../../fixtures/triggers/custom-sender.ts");
@@ -77,6 +80,7 @@ describe("CustomEmailSender and CustomSMSSender", () => {
           CustomSMSSender: { LambdaVersion: "V1_0", LambdaArn: SENDER_ARN },
           KMSKeyID: KEY_ARN,
         },
+        SmsConfiguration: { SnsCallerArn: "arn:aws:iam::123456789012:role/sns", ExternalId: "ext" },
       },
       app: { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
     }));
@@ -184,6 +188,48 @@ describe("CustomEmailSender and CustomSMSSender", () => {
       }),
     );
     assert.equal(step.ChallengeName, "NEW_PASSWORD_REQUIRED");
+    assert.deepEqual(await inbox(server, { poolId }), []);
+  });
+
+  test("an SMS MFA code goes to CustomSMSSender_Authentication", async () => {
+    await sdk.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: poolId,
+        MfaConfiguration: "OPTIONAL",
+        SmsMfaConfiguration: { SmsAuthenticationMessage: "Your code is {####}" },
+      }),
+    );
+    await confirmedUser(sdk, poolId, "kate", PASSWORD, [
+      { Name: "phone_number", Value: "+15555550177" },
+      { Name: "phone_number_verified", Value: "true" },
+    ]);
+    await sdk.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: poolId,
+        Username: "kate",
+        SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+    takeSent();
+    const step = await sdk.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: "kate", PASSWORD },
+      }),
+    );
+    assert.equal(step.ChallengeName, "SMS_MFA");
+    const [sent] = takeSent();
+    assert.equal(sent!.event.triggerSource, "CustomSMSSender_Authentication");
+    const done = await sdk.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: clientId,
+        ChallengeName: "SMS_MFA",
+        Session: step.Session,
+        ChallengeResponses: { USERNAME: "kate", SMS_MFA_CODE: sent!.code },
+      }),
+    );
+    assert.ok(done.AuthenticationResult?.AccessToken);
     assert.deepEqual(await inbox(server, { poolId }), []);
   });
 });
