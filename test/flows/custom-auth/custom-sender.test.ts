@@ -22,6 +22,7 @@ import {
   SetUserPoolMfaConfigCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { startFakeKms } from "../../support/fake-kms.ts";
 import { inbox } from "../../support/inbox.ts";
 import { confirmedUser, poolWithClient } from "../../support/pools.ts";
 import { startServer, type TestServer } from "../../support/server.ts";
@@ -231,5 +232,65 @@ describe("CustomEmailSender and CustomSMSSender", () => {
     );
     assert.ok(done.AuthenticationResult?.AccessToken);
     assert.deepEqual(await inbox(server, { poolId }), []);
+  });
+});
+
+describe("CustomEmailSender with a KMS endpoint", () => {
+  test("the code is encrypted with the KMS keyring for the pool's KMSKeyID; the function decrypts it through KMS", async () => {
+    const kms = await startFakeKms();
+    const dir = mkdtempSync(path.join(tmpdir(), "lanyard-custom-sender-kms-"));
+    const out = path.join(dir, "sent.jsonl");
+    writeFileSync(out, "");
+    const credentials = { AWS_ACCESS_KEY_ID: "AKIDKMSTEST", AWS_SECRET_ACCESS_KEY: "kms-secret" };
+    const server = await startServer({
+      args: ["--memory", "--delivery", "inbox"],
+      env: {
+        LANYARD_TRIGGERS: JSON.stringify({
+          [SENDER_ARN]: {
+            module: path.resolve(import.meta.dirname, "../../fixtures/triggers/custom-sender-kms.ts"),
+          },
+        }),
+        LANYARD_CUSTOM_SENDER_KMS_ENDPOINT: kms.url,
+        KMS_ENDPOINT: kms.url,
+        KEY_ARN,
+        CUSTOM_SENDER_OUT: out,
+        ...credentials,
+      },
+    });
+    try {
+      const sdk = server.client();
+      const { poolId, clientId } = await poolWithClient(sdk, {
+        pool: {
+          AutoVerifiedAttributes: ["email"],
+          LambdaConfig: {
+            CustomEmailSender: { LambdaVersion: "V1_0", LambdaArn: SENDER_ARN },
+            KMSKeyID: KEY_ARN,
+          },
+        },
+      });
+      await sdk.send(
+        new SignUpCommand({
+          ClientId: clientId,
+          Username: "liam",
+          Password: PASSWORD,
+          UserAttributes: [{ Name: "email", Value: "liam@example.com" }],
+        }),
+      );
+      const [sent] = readFileSync(out, "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Sent);
+      assert.equal(sent!.event.triggerSource, "CustomEmailSender_SignUp");
+      assert.match(sent!.code, /^\d{6}$/);
+      assert.deepEqual(kms.calls, ["GenerateDataKey", "Decrypt"]);
+      await sdk.send(
+        new ConfirmSignUpCommand({ ClientId: clientId, Username: "liam", ConfirmationCode: sent!.code }),
+      );
+      assert.deepEqual(await inbox(server, { poolId }), []);
+    } finally {
+      await server.stop();
+      await kms.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
