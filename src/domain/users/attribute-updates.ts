@@ -204,8 +204,9 @@ export async function updateUserAttributes(
     return { pool, user: next, codes: await issueVerificationCodes(tx, ctx, next, verify) };
   });
   const details: CodeDeliveryDetailsType[] = [];
+  const origin = writer.kind === "user" ? { clientId: writer.client.clientId } : {};
   for (const pending of codes)
-    details.push(await deliverCode(ctx, pool, user.username, pending, "update_attribute"));
+    details.push(await deliverCode(ctx, pool, user.username, pending, "update_attribute", origin));
   return details;
 }
 

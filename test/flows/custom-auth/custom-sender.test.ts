@@ -16,11 +16,14 @@ import {
   ConfirmForgotPasswordCommand,
   ConfirmSignUpCommand,
   ForgotPasswordCommand,
+  GetUserAttributeVerificationCodeCommand,
   InitiateAuthCommand,
   ResendConfirmationCodeCommand,
   RespondToAuthChallengeCommand,
   SetUserPoolMfaConfigCommand,
   SignUpCommand,
+  UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { startFakeKms } from "../../support/fake-kms.ts";
 import { inbox } from "../../support/inbox.ts";
@@ -135,6 +138,32 @@ describe("CustomEmailSender and CustomSMSSender", () => {
       }),
     );
     assert.ok(signedIn.AuthenticationResult?.IdToken);
+
+    // The attribute verification codes of a signed-in user: _UpdateUserAttribute, _VerifyUserAttribute.
+    const AccessToken = signedIn.AuthenticationResult!.AccessToken!;
+    await sdk.send(
+      new UpdateUserAttributesCommand({
+        AccessToken,
+        UserAttributes: [{ Name: "email", Value: "henry@example.org" }],
+      }),
+    );
+    const [updated] = takeSent();
+    assert.equal(updated!.event.triggerSource, "CustomEmailSender_UpdateUserAttribute");
+    assert.equal(updated!.event.callerContext.clientId, clientId);
+    await sdk.send(
+      new GetUserAttributeVerificationCodeCommand({
+        AccessToken,
+        AttributeName: "email",
+        ClientMetadata: { step: "verify" },
+      }),
+    );
+    const [verify] = takeSent();
+    assert.equal(verify!.event.triggerSource, "CustomEmailSender_VerifyUserAttribute");
+    assert.deepEqual(verify!.event.request.clientMetadata, { step: "verify" });
+    await sdk.send(
+      new VerifyUserAttributeCommand({ AccessToken, AttributeName: "email", Code: verify!.code }),
+    );
+    assert.deepEqual(await inbox(server, { poolId }), []);
   });
 
   test("ResendConfirmationCode and ForgotPassword: _ResendCode and _ForgotPassword", async () => {
