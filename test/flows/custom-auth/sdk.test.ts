@@ -117,6 +117,35 @@ describe("CUSTOM_AUTH through the AWS SDK", () => {
     ]);
   });
 
+  test("AuthParameters CHALLENGE_NAME CUSTOM_CHALLENGE starts with an empty session too", async () => {
+    lanyard.takeEvents();
+    const step = await sdk.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "CUSTOM_AUTH",
+        AuthParameters: { USERNAME: "carol", CHALLENGE_NAME: "CUSTOM_CHALLENGE" },
+      }),
+    );
+    assert.equal(step.ChallengeName, "CUSTOM_CHALLENGE");
+    const [define] = lanyard.takeEvents() as { request: { session: unknown } }[];
+    assert.deepEqual(define!.request.session, []);
+  });
+
+  test("SRP_A first: an invalid SRP_A is refused", async () => {
+    await rejectsWith(
+      sdk.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: "CUSTOM_AUTH",
+          AuthParameters: { USERNAME: "carol", CHALLENGE_NAME: "SRP_A", SRP_A: "0" },
+        }),
+      ),
+      "InvalidParameterException",
+      400,
+      /^Invalid SRP_A value\.$/,
+    );
+  });
+
   test("a wrong answer is a round in the history; the next challenge comes with a new session", async () => {
     const first = await start("carol");
     const second = await answer(first, "41");

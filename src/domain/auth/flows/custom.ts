@@ -7,7 +7,7 @@
 import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import { fakeVerifier, isValidSrpA } from "../../../crypto/srp.ts";
-import { InvalidParameterException, NotAuthorizedException } from "../../../generated/exceptions.ts";
+import { InvalidParameterException } from "../../../generated/exceptions.ts";
 import { userDisabled } from "../../errors.ts";
 import { usernameKey } from "../../users/users.ts";
 import { checkSecretHash } from "../app-client.ts";
@@ -31,10 +31,9 @@ async function customFlow(
   const target = await signInUser(ctx, call, username);
   if (target.user && !target.user.enabled) throw userDisabled();
   const who = { user: target.user, name: username };
-  const first = optional(params, "CHALLENGE_NAME");
-  if (first === undefined) return customRound(ctx, call, who, [], clientMetadata);
-  if (first !== "SRP_A")
-    throw new NotAuthorizedException(`Invalid CHALLENGE_NAME ${first} for CUSTOM_AUTH flow.`);
+  // Without CHALLENGE_NAME SRP_A (none, or CUSTOM_CHALLENGE as the developer guide shows) the
+  // session starts empty.
+  if (optional(params, "CHALLENGE_NAME") !== "SRP_A") return customRound(ctx, call, who, [], clientMetadata);
   const A = required(params, "SRP_A");
   if (!isValidSrpA(A)) throw new InvalidParameterException("Invalid SRP_A value.");
   const history: SessionEntry[] = [
