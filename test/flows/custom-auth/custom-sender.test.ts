@@ -323,3 +323,38 @@ describe("CustomEmailSender with a KMS endpoint", () => {
     }
   });
 });
+
+describe("A custom sender without a key to encrypt with", () => {
+  test("the message fails with UnexpectedLambdaException and nothing is sent", async () => {
+    const server = await startServer({
+      args: ["--memory", "--delivery", "inbox"],
+      env: { LANYARD_TRIGGERS: JSON.stringify({ [SENDER_ARN]: { module: FIXTURE } }) },
+    });
+    try {
+      const sdk = server.client();
+      const { poolId, clientId } = await poolWithClient(sdk, {
+        pool: {
+          AutoVerifiedAttributes: ["email"],
+          LambdaConfig: {
+            CustomEmailSender: { LambdaVersion: "V1_0", LambdaArn: SENDER_ARN },
+            KMSKeyID: KEY_ARN,
+          },
+        },
+      });
+      await assert.rejects(
+        sdk.send(
+          new SignUpCommand({
+            ClientId: clientId,
+            Username: "mia",
+            Password: PASSWORD,
+            UserAttributes: [{ Name: "email", Value: "mia@example.com" }],
+          }),
+        ),
+        (e: Error) => e.name === "UnexpectedLambdaException",
+      );
+      assert.deepEqual(await inbox(server, { poolId }), []);
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -220,6 +220,21 @@ describe("CUSTOM_AUTH through the AWS SDK", () => {
       400,
       /^CreateAuthChallenge failed with error create refused\.$/,
     );
+    const step = await start("carol");
+    await rejectsWith(
+      sdk.send(
+        new RespondToAuthChallengeCommand({
+          ClientId: clientId,
+          ChallengeName: "CUSTOM_CHALLENGE",
+          Session: step.Session,
+          ChallengeResponses: { USERNAME: "carol", ANSWER: "42" },
+          ClientMetadata: { mode: "throw-verify" },
+        }),
+      ),
+      "UserLambdaValidationException",
+      400,
+      /^VerifyAuthChallengeResponse failed with error verify refused\.$/,
+    );
   });
 
   test("the answer's USERNAME must name the user the sign-in began for; ANSWER is required", async () => {
