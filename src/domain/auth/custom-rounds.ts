@@ -45,7 +45,7 @@ export interface CustomSubject {
 
 /** What a custom sign-in carries from one round to the next (in the auth session). */
 export interface CustomState {
-  sub: string | null;
+  /** The USERNAME as given. */
   name: string;
   history: SessionEntry[];
 }
@@ -101,7 +101,6 @@ async function define(
       triggerUserName(who),
       call.client.clientId,
     ),
-    triggerSource: "DefineAuthChallenge_Authentication",
     request: { ...triggerRequest(call, who, clientMetadata), session: typed(history) },
     response: { issueTokens: false, failAuthentication: false },
   };
@@ -132,7 +131,6 @@ async function issueCustomChallenge(
       triggerUserName(who),
       call.client.clientId,
     ),
-    triggerSource: "CreateAuthChallenge_Authentication",
     request: {
       ...triggerRequest(call, who, clientMetadata),
       challengeName: "CUSTOM_CHALLENGE",

@@ -6,10 +6,9 @@
  */
 import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
-import { fakeVerifier, isValidSrpA } from "../../../crypto/srp.ts";
+import { isValidSrpA } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
 import { userDisabled } from "../../errors.ts";
-import { usernameKey } from "../../users/users.ts";
 import { checkSecretHash } from "../app-client.ts";
 import { issuePasswordVerifier } from "../challenges/password-verifier.ts";
 import { customRound, type CustomState, notConfigured, type SessionEntry } from "../custom-rounds.ts";
@@ -17,7 +16,7 @@ import { checkLockout } from "../lockout.ts";
 import { optional, required } from "../params.ts";
 import { signInUser, type SignInTarget } from "../sign-in.ts";
 import type { AuthFlow, AuthParams, AuthStep, ClientMetadata } from "../types.ts";
-import { simulatedUserId } from "./srp.ts";
+import { simulatedUserId, srpMaterial } from "./srp.ts";
 
 async function customFlow(
   ctx: RequestContext,
@@ -55,11 +54,8 @@ async function srpPasswordVerifier(
   const { user, subject, name } = target;
   await checkLockout(ctx, call.pool.id, subject);
   const id = user?.username ?? simulatedUserId(ctx, call.pool, name);
-  const material =
-    user?.password?.srpVerifier && user.password.srpSalt
-      ? { salt: user.password.srpSalt, verifier: user.password.srpVerifier }
-      : fakeVerifier(call.pool.id, usernameKey(call.pool, id), ctx.services.serverSecret);
-  const custom: CustomState = { sub: user?.sub ?? null, name, history };
+  const material = srpMaterial(ctx, call.pool, user, id);
+  const custom: CustomState = { name, history };
   return issuePasswordVerifier(ctx, call, { user, subject, id, A, material, custom });
 }
 

@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import type { RequestContext } from "../../../context.ts";
 import { fakeVerifier, isValidSrpA } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
-import type { PoolRecord } from "../../../storage/records.ts";
+import type { PoolRecord, UserRecord } from "../../../storage/records.ts";
 import { usernameKey } from "../../users/users.ts";
 import { issuePasswordVerifier } from "../challenges/password-verifier.ts";
 import { checkLockout } from "../lockout.ts";
@@ -32,11 +32,25 @@ async function srpFlow(
   // id, a stable fake salt and a real-looking B, at the cost of a real user's challenge; the claim
   // that follows fails like a wrong password.
   const id = user?.username ?? simulatedUserId(ctx, call.pool, username);
-  const material =
-    user?.password?.srpVerifier && user.password.srpSalt
-      ? { salt: user.password.srpSalt, verifier: user.password.srpVerifier }
-      : fakeVerifier(call.pool.id, usernameKey(call.pool, id), ctx.services.serverSecret);
-  return issuePasswordVerifier(ctx, call, { user, subject, id, A, material });
+  return issuePasswordVerifier(ctx, call, {
+    user,
+    subject,
+    id,
+    A,
+    material: srpMaterial(ctx, call.pool, user, id),
+  });
+}
+
+/** The user's SRP salt and verifier, or a stable fake pair for `id` (an unknown name, no verifier). */
+export function srpMaterial(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  user: UserRecord | undefined,
+  id: string,
+): { salt: string; verifier: string } {
+  return user?.password?.srpVerifier && user.password.srpSalt
+    ? { salt: user.password.srpSalt, verifier: user.password.srpVerifier }
+    : fakeVerifier(pool.id, usernameKey(pool, id), ctx.services.serverSecret);
 }
 
 /**
