@@ -13,13 +13,16 @@ import { rehashIfStale } from "../users/passwords.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { checkPlainPassword, nextSignInStep, signInUser } from "./sign-in.ts";
 import type { AuthOutcome } from "./types.ts";
+import { postAuthentication } from "../triggers/authentication.ts";
 
 /** A signed-in user, or the challenge the user must answer first. */
 export type ManagedLoginStep = { user: UserRecord } | { challenge: AuthOutcome };
 
 async function settle(ctx: RequestContext, call: ClientCaller, user: UserRecord): Promise<ManagedLoginStep> {
   const challenge = await nextSignInStep(ctx, call, user);
-  return challenge ? { challenge } : { user };
+  if (challenge) return { challenge };
+  await postAuthentication(ctx, call.pool, call.client.clientId, user, false, undefined);
+  return { user };
 }
 
 /** Username and password: throws the API's errors (incorrect credentials, lockout, unconfirmed). */

@@ -4,5 +4,11 @@ import { defineOperation } from "../define.ts";
 export const operation = defineOperation(
   "AdminInitiateAuth",
   { caller: "adminClient" },
-  async (input, ctx, caller) => initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters),
+  async (input, ctx, caller) =>
+    initiateAuth(
+      ctx,
+      { ...caller, clientMetadata: input.ClientMetadata },
+      input.AuthFlow,
+      input.AuthParameters,
+    ),
 );

@@ -5,5 +5,11 @@ export const operation = defineOperation(
   "RespondToAuthChallenge",
   { caller: "client" },
   async (input, ctx, caller) =>
-    respondToAuthChallenge(ctx, caller, input.ChallengeName, input.ChallengeResponses, input.Session),
+    respondToAuthChallenge(
+      ctx,
+      { ...caller, clientMetadata: input.ClientMetadata },
+      input.ChallengeName,
+      input.ChallengeResponses,
+      input.Session,
+    ),
 );
