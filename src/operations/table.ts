@@ -6,6 +6,7 @@ import * as AddUserPoolClientSecret from "./clients/AddUserPoolClientSecret.ts";
 import * as AdminAddUserToGroup from "./groups/AdminAddUserToGroup.ts";
 import * as AdminConfirmSignUp from "./users/AdminConfirmSignUp.ts";
 import * as AdminCreateUser from "./users/AdminCreateUser.ts";
+import * as AdminDeleteSoftwareToken from "./mfa/AdminDeleteSoftwareToken.ts";
 import * as AdminDeleteUser from "./users/AdminDeleteUser.ts";
 import * as AdminDeleteUserAttributes from "./users/AdminDeleteUserAttributes.ts";
 import * as AdminDisableProviderForUser from "./federation/AdminDisableProviderForUser.ts";
@@ -21,10 +22,13 @@ import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
 import * as AdminRemoveUserFromGroup from "./groups/AdminRemoveUserFromGroup.ts";
 import * as AdminResetUserPassword from "./users/AdminResetUserPassword.ts";
 import * as AdminRespondToAuthChallenge from "./auth/AdminRespondToAuthChallenge.ts";
+import * as AdminSetUserMFAPreference from "./mfa/AdminSetUserMFAPreference.ts";
 import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
+import * as AdminSetUserSettings from "./mfa/AdminSetUserSettings.ts";
 import * as AdminUpdateDeviceStatus from "./devices/AdminUpdateDeviceStatus.ts";
 import * as AdminUpdateUserAttributes from "./users/AdminUpdateUserAttributes.ts";
 import * as AdminUserGlobalSignOut from "./users/AdminUserGlobalSignOut.ts";
+import * as AssociateSoftwareToken from "./mfa/AssociateSoftwareToken.ts";
 import * as ChangePassword from "./self-service/ChangePassword.ts";
 import * as ConfirmDevice from "./devices/ConfirmDevice.ts";
 import * as ConfirmForgotPassword from "./self-service/ConfirmForgotPassword.ts";
@@ -81,7 +85,9 @@ import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.t
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
+import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
 import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
+import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
@@ -94,6 +100,7 @@ import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
 import * as UpdateUserPoolClient from "./clients/UpdateUserPoolClient.ts";
 import * as UpdateUserPoolDomain from "./domains/UpdateUserPoolDomain.ts";
+import * as VerifySoftwareToken from "./mfa/VerifySoftwareToken.ts";
 import * as VerifyUserAttribute from "./self-service/VerifyUserAttribute.ts";
 
 /** The implemented operations by name (an operation is implemented when its file exists). */
@@ -103,6 +110,7 @@ export const OPERATION_TABLE = {
   AdminAddUserToGroup: AdminAddUserToGroup.operation,
   AdminConfirmSignUp: AdminConfirmSignUp.operation,
   AdminCreateUser: AdminCreateUser.operation,
+  AdminDeleteSoftwareToken: AdminDeleteSoftwareToken.operation,
   AdminDeleteUser: AdminDeleteUser.operation,
   AdminDeleteUserAttributes: AdminDeleteUserAttributes.operation,
   AdminDisableProviderForUser: AdminDisableProviderForUser.operation,
@@ -118,10 +126,13 @@ export const OPERATION_TABLE = {
   AdminRemoveUserFromGroup: AdminRemoveUserFromGroup.operation,
   AdminResetUserPassword: AdminResetUserPassword.operation,
   AdminRespondToAuthChallenge: AdminRespondToAuthChallenge.operation,
+  AdminSetUserMFAPreference: AdminSetUserMFAPreference.operation,
   AdminSetUserPassword: AdminSetUserPassword.operation,
+  AdminSetUserSettings: AdminSetUserSettings.operation,
   AdminUpdateDeviceStatus: AdminUpdateDeviceStatus.operation,
   AdminUpdateUserAttributes: AdminUpdateUserAttributes.operation,
   AdminUserGlobalSignOut: AdminUserGlobalSignOut.operation,
+  AssociateSoftwareToken: AssociateSoftwareToken.operation,
   ChangePassword: ChangePassword.operation,
   ConfirmDevice: ConfirmDevice.operation,
   ConfirmForgotPassword: ConfirmForgotPassword.operation,
@@ -178,7 +189,9 @@ export const OPERATION_TABLE = {
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
   SetUICustomization: SetUICustomization.operation,
+  SetUserMFAPreference: SetUserMFAPreference.operation,
   SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
+  SetUserSettings: SetUserSettings.operation,
   SignUp: SignUp.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
@@ -191,5 +204,6 @@ export const OPERATION_TABLE = {
   UpdateUserPool: UpdateUserPool.operation,
   UpdateUserPoolClient: UpdateUserPoolClient.operation,
   UpdateUserPoolDomain: UpdateUserPoolDomain.operation,
+  VerifySoftwareToken: VerifySoftwareToken.operation,
   VerifyUserAttribute: VerifyUserAttribute.operation,
 } satisfies { readonly [N in OperationName]?: OperationModule<N> };

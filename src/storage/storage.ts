@@ -38,6 +38,7 @@ import { DEVICES } from "./contract/devices.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TOKENS } from "./contract/tokens.ts";
@@ -55,6 +56,7 @@ export type { DevicesReader, DevicesRepository } from "./contract/devices.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
@@ -81,6 +83,8 @@ export const REPOSITORIES = {
   hosting: HOSTING,
   /** Authorization codes of the OAuth 2.0 code grant. */
   oauth: OAUTH,
+  /** Users' MFA settings (TOTP secret, factors, preference). */
+  mfa: MFA,
   /** Devices of device tracking (remembered devices). */
   devices: DEVICES,
 } as const;
