@@ -152,6 +152,10 @@ export async function issueSignInTokens(
     authTime: ctx.now,
     withRefreshToken: true,
     ...(tracked.deviceKey === undefined ? {} : { deviceKey: tracked.deviceKey }),
+    ...(step.completedBy === undefined
+      ? {}
+      : { tokenSource: `TokenGeneration_${step.completedBy}` as const }),
+    clientMetadata: call.clientMetadata,
   });
   if (tracked.newDevice) result.NewDeviceMetadata = tracked.newDevice;
   return { ChallengeParameters: {}, AuthenticationResult: result };

@@ -26,6 +26,8 @@ export interface SignedIn {
   deviceVerified?: boolean;
   /** The second factor is settled (answered, or replaced by the device): only tokens remain. */
   mfaSettled?: boolean;
+  /** The step that completed the sign-in, when it is not the first (PreTokenGeneration's triggerSource). */
+  completedBy?: "NewPasswordChallenge" | "AuthenticateDevice";
   /**
    * The Session of the challenge just answered (an MFA code): a device challenge that follows goes
    * on under the same value, since amazon-cognito-identity-js answers DEVICE_SRP_AUTH after an MFA
