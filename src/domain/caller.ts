@@ -49,8 +49,13 @@ export interface NoCaller {
 
 export type Caller = AdminCaller | AdminClientCaller | ClientCaller | TokenCaller | NoCaller;
 
-/** Who signs in, and who calls the self-service operations: an app client, or an admin naming one. */
-export type SignInCaller = ClientCaller | AdminClientCaller;
+/**
+ * Who signs in, and who calls the self-service operations: an app client, or an admin naming one;
+ * with the request's ClientMetadata, which the Lambda triggers the sign-in fires receive.
+ */
+export type SignInCaller = (ClientCaller | AdminClientCaller) & {
+  readonly clientMetadata?: Record<string, string>;
+};
 
 /** The client hides which users exist (PreventUserExistenceErrors ENABLED): unknown users must look like known ones. */
 export function hidesUsers(caller: SignInCaller): boolean {

@@ -13,7 +13,7 @@ import type { UserRecord } from "../../storage/records.ts";
 import { incorrectCredentials } from "../errors.ts";
 import { baseEvent, invokeTrigger, unrecognizableOutput } from "../triggers/invoke.ts";
 import { openSession } from "./sessions.ts";
-import type { AuthStep, ClientMetadata } from "./types.ts";
+import type { AuthStep } from "./types.ts";
 
 /**
  * One entry of the session the define and create triggers see. Cognito sends challengeMetadata as
@@ -60,11 +60,10 @@ export function triggerAttributes(user: UserRecord | undefined): Record<string, 
   return { sub: user.sub, ...user.attributes, "cognito:user_status": user.status };
 }
 
-/** The request fields every challenge trigger gets: userAttributes, userNotFound, clientMetadata. */
+/** The request fields every challenge trigger gets: userAttributes, userNotFound, clientMetadata (the request's). */
 export function triggerRequest(
   call: SignInCaller,
   who: CustomSubject,
-  clientMetadata: ClientMetadata,
 ): {
   userAttributes: Record<string, string>;
   userNotFound?: boolean;
@@ -73,7 +72,7 @@ export function triggerRequest(
   return {
     userAttributes: triggerAttributes(who.user),
     ...(hidesUsers(call) ? { userNotFound: who.user === undefined } : {}),
-    ...(clientMetadata === undefined ? {} : { clientMetadata }),
+    ...(call.clientMetadata === undefined ? {} : { clientMetadata: call.clientMetadata }),
   };
 }
 
@@ -90,7 +89,6 @@ async function define(
   call: SignInCaller,
   who: CustomSubject,
   history: SessionEntry[],
-  clientMetadata: ClientMetadata,
 ): Promise<Decision> {
   const event: DefineAuthChallengeTriggerEvent = {
     ...baseEvent(
@@ -101,7 +99,7 @@ async function define(
       triggerUserName(who),
       call.client.clientId,
     ),
-    request: { ...triggerRequest(call, who, clientMetadata), session: typed(history) },
+    request: { ...triggerRequest(call, who), session: typed(history) },
     response: { issueTokens: false, failAuthentication: false },
   };
   const answered = await invokeTrigger(ctx, call.pool, "DefineAuthChallenge", event);
@@ -120,7 +118,6 @@ async function issueCustomChallenge(
   call: SignInCaller,
   who: CustomSubject,
   history: SessionEntry[],
-  clientMetadata: ClientMetadata,
 ): Promise<AuthStep> {
   const event: CreateAuthChallengeTriggerEvent = {
     ...baseEvent(
@@ -132,7 +129,7 @@ async function issueCustomChallenge(
       call.client.clientId,
     ),
     request: {
-      ...triggerRequest(call, who, clientMetadata),
+      ...triggerRequest(call, who),
       challengeName: "CUSTOM_CHALLENGE",
       session: typed(history),
     },
@@ -183,11 +180,10 @@ export async function customRound(
   call: SignInCaller,
   who: CustomSubject,
   history: SessionEntry[],
-  clientMetadata: ClientMetadata,
   passwordVerifier?: () => Promise<AuthStep>,
 ): Promise<AuthStep> {
   if (history.length >= MAX_CHALLENGES) throw incorrectCredentials();
-  const decision = await define(ctx, call, who, history, clientMetadata);
+  const decision = await define(ctx, call, who, history);
   if (decision.kind === "fail") throw incorrectCredentials();
   if (decision.kind === "tokens") {
     if (!who.user) throw incorrectCredentials();
@@ -196,8 +192,7 @@ export async function customRound(
     const passwordProved = history.some((h) => h.challengeName === "PASSWORD_VERIFIER" && h.challengeResult);
     return { signedIn: who.user, ...(passwordProved ? {} : { mfaSettled: true }) };
   }
-  if (decision.name === "CUSTOM_CHALLENGE")
-    return issueCustomChallenge(ctx, call, who, history, clientMetadata);
+  if (decision.name === "CUSTOM_CHALLENGE") return issueCustomChallenge(ctx, call, who, history);
   if (decision.name === "PASSWORD_VERIFIER" && passwordVerifier) return passwordVerifier();
   throw unrecognizableOutput();
 }

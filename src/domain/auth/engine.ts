@@ -21,7 +21,7 @@ import { userSrpAuth } from "./flows/srp.ts";
 import { required } from "./params.ts";
 import { completeSignIn } from "./sign-in.ts";
 import { customChallenge } from "./challenges/custom-challenge.ts";
-import type { AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep, ClientMetadata } from "./types.ts";
+import type { AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep } from "./types.ts";
 
 const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
   USER_PASSWORD_AUTH: userPasswordAuth,
@@ -67,7 +67,6 @@ export async function initiateAuth(
   call: SignInCaller,
   flowType: AuthFlowType,
   params: AuthParams,
-  clientMetadata?: ClientMetadata,
 ): Promise<AuthOutcome> {
   const flow = FLOWS[flowType];
   if (!flow) throw new InvalidParameterException(`${flowType} is not supported by Lanyard yet.`);
@@ -76,8 +75,8 @@ export async function initiateAuth(
   if (!allowedFlows(call.client).has(flow.allow))
     throw new InvalidParameterException(`${flowType} flow not enabled for this client`);
   const step = flow.username
-    ? await flow.run(ctx, call, params, await usernameWithSecret(ctx, call, params), clientMetadata)
-    : await flow.run(ctx, call, params, clientMetadata);
+    ? await flow.run(ctx, call, params, await usernameWithSecret(ctx, call, params))
+    : await flow.run(ctx, call, params);
   return finish(ctx, call, step);
 }
 
@@ -87,20 +86,12 @@ export async function respondToAuthChallenge(
   name: ChallengeNameType,
   responses: AuthParams,
   session: string | undefined,
-  clientMetadata?: ClientMetadata,
 ): Promise<AuthOutcome> {
   const challenge = CHALLENGES[name];
   if (!challenge)
     throw new InvalidParameterException(`The challenge ${name} is not supported by Lanyard yet.`);
   const step = challenge.username
-    ? await challenge.run(
-        ctx,
-        call,
-        responses,
-        session,
-        await usernameWithSecret(ctx, call, responses),
-        clientMetadata,
-      )
-    : await challenge.run(ctx, call, responses, session, clientMetadata);
+    ? await challenge.run(ctx, call, responses, session, await usernameWithSecret(ctx, call, responses))
+    : await challenge.run(ctx, call, responses, session);
   return finish(ctx, call, step);
 }

@@ -15,6 +15,7 @@ import { requiresMfa } from "./challenges/mfa.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { checkPlainPassword, nextSignInStep, signInUser } from "./sign-in.ts";
 import type { AuthOutcome } from "./types.ts";
+import { postAuthentication } from "../triggers/authentication.ts";
 
 /** A signed-in user, or the challenge the user must answer first. */
 export type ManagedLoginStep = { user: UserRecord } | { challenge: AuthOutcome };
@@ -27,6 +28,7 @@ async function settle(ctx: RequestContext, call: ClientCaller, user: UserRecord)
     throw new NotAuthorizedException(
       "Multi-factor authentication is required for this user; sign in through the API (the managed login pages do not offer MFA yet).",
     );
+  await postAuthentication(ctx, call.pool, call.client.clientId, user, false, undefined);
   return { user };
 }
 
@@ -52,7 +54,7 @@ export async function answerNewPassword(
 ): Promise<ManagedLoginStep> {
   const responses: Record<string, string> = { NEW_PASSWORD: newPassword };
   for (const [name, value] of Object.entries(attributes)) responses[`userAttributes.${name}`] = value;
-  const step = await newPasswordRequired.run(ctx, call, responses, session);
+  const step = await newPasswordRequired.run(ctx, call, responses, session, "");
   return "signedIn" in step ? settle(ctx, call, step.signedIn) : { challenge: step };
 }
 

@@ -20,6 +20,7 @@ import { mfaStep } from "./challenges/mfa.ts";
 import type { AuthOutcome, SignedIn } from "./types.ts";
 import { userNotFound } from "../lookups.ts";
 import { incorrectCredentials, userDisabled } from "../errors.ts";
+import { postAuthentication, preAuthentication } from "../triggers/authentication.ts";
 
 /**
  * Whom a sign-in names: the user a USERNAME names (aliases included), and what its attempts count
@@ -39,8 +40,18 @@ export async function signInUser(
   username: string,
 ): Promise<SignInTarget> {
   const user = await findUser(ctx.services.storage, call.pool, username);
+  if (!user && !hidesUsers(call)) throw userNotFound();
+  // PreAuthentication may deny the sign-in before anything is checked.
+  await preAuthentication(
+    ctx,
+    call.pool,
+    call.client.clientId,
+    hidesUsers(call),
+    username,
+    user,
+    call.clientMetadata,
+  );
   if (user) return { name: username, user, subject: { sub: user.sub } };
-  if (!hidesUsers(call)) throw userNotFound();
   return { name: username, user: undefined, subject: subjectOf(call.pool, undefined, username) };
 }
 
@@ -125,6 +136,15 @@ export async function issueSignInTokens(
   if (device) return device;
   const user = step.signedIn;
   const tracked = await trackSignInDevice(ctx, call.pool, user, step);
+  // The sign-in is complete (password, MFA, device): PostAuthentication, then the tokens.
+  await postAuthentication(
+    ctx,
+    call.pool,
+    call.client.clientId,
+    user,
+    tracked.newDevice !== undefined,
+    call.clientMetadata,
+  );
   const result = await issueTokens(ctx, {
     pool: call.pool,
     client: call.client,
@@ -132,6 +152,10 @@ export async function issueSignInTokens(
     authTime: ctx.now,
     withRefreshToken: true,
     ...(tracked.deviceKey === undefined ? {} : { deviceKey: tracked.deviceKey }),
+    ...(step.completedBy === undefined
+      ? {}
+      : { tokenSource: `TokenGeneration_${step.completedBy}` as const }),
+    clientMetadata: call.clientMetadata,
   });
   if (tracked.newDevice) result.NewDeviceMetadata = tracked.newDevice;
   return { ChallengeParameters: {}, AuthenticationResult: result };

@@ -26,6 +26,8 @@ export interface SignedIn {
   deviceVerified?: boolean;
   /** The second factor is settled (answered, or replaced by the device): only tokens remain. */
   mfaSettled?: boolean;
+  /** The step that completed the sign-in, when it is not the first (PreTokenGeneration's triggerSource). */
+  completedBy?: "NewPasswordChallenge" | "AuthenticateDevice";
   /**
    * The Session of the challenge just answered (an MFA code): a device challenge that follows goes
    * on under the same value, since amazon-cognito-identity-js answers DEVICE_SRP_AUTH after an MFA
@@ -42,9 +44,6 @@ export type AuthStep = AuthOutcome | SignedIn;
 
 export type AuthParams = Record<string, string> | undefined;
 
-/** The request's ClientMetadata, handed to the triggers the sign-in fires. */
-export type ClientMetadata = Record<string, string> | undefined;
-
 /**
  * Whether the flow or challenge begins with USERNAME and its SECRET_HASH. When it does, the engine
  * reads USERNAME (Cognito's error when it is missing) and checks SECRET_HASH for it before anything
@@ -53,20 +52,9 @@ export type ClientMetadata = Record<string, string> | undefined;
 type WithUsername<Args extends unknown[]> =
   | {
       username: true;
-      run(
-        ctx: RequestContext,
-        call: SignInCaller,
-        ...args: [...Args, username: string, clientMetadata?: ClientMetadata]
-      ): Promise<AuthStep>;
+      run(ctx: RequestContext, call: SignInCaller, ...args: [...Args, string]): Promise<AuthStep>;
     }
-  | {
-      username: false;
-      run(
-        ctx: RequestContext,
-        call: SignInCaller,
-        ...args: [...Args, clientMetadata?: ClientMetadata]
-      ): Promise<AuthStep>;
-    };
+  | { username: false; run(ctx: RequestContext, call: SignInCaller, ...args: Args): Promise<AuthStep> };
 
 /** An InitiateAuth flow: the ALLOW_* the client must permit, and the API it belongs to. */
 export type AuthFlow = {

@@ -17,6 +17,7 @@ export async function getClientToken(
   caller: ClientCaller,
   secret: string,
   scopes: readonly string[] | undefined,
+  clientMetadata?: Record<string, string>,
 ): Promise<ClientAuthenticationResultType> {
   const { pool, client } = caller;
   // A client without a secret cannot use the operation; the secret is checked before the flow so
@@ -33,6 +34,12 @@ export async function getClientToken(
         ? `Client ${client.clientId} has no custom scopes to authorize.`
         : `Invalid scope requested: ${result.refused.scope}`,
     );
-  const { accessToken, expiresIn } = await issueClientToken(ctx, pool, client, result.granted.join(" "));
+  const { accessToken, expiresIn } = await issueClientToken(
+    ctx,
+    pool,
+    client,
+    result.granted.join(" "),
+    clientMetadata,
+  );
   return { AccessToken: accessToken, ExpiresIn: expiresIn, TokenType: "Bearer" };
 }

@@ -10,6 +10,12 @@ import type { AuthenticationResultType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, RefreshTokenRecord, UserRecord } from "../../storage/records.ts";
 import { tokenLifetimes } from "../clients/settings.ts";
 import { accessTokenClaims, idTokenClaims, type TokenEvent } from "./claims.ts";
+import {
+  customizeAccessClaims,
+  customizeIdClaims,
+  preTokenGeneration,
+  type TokenGenerationSource,
+} from "../triggers/pre-token-generation.ts";
 
 export const API_SCOPE = "aws.cognito.signin.user.admin";
 
@@ -59,6 +65,20 @@ export interface IssueRequest {
   audience?: string;
   /** The tracked device of the sign-in: the access token's `device_key`, and its refresh token's device. */
   deviceKey?: string;
+  /**
+   * PreTokenGeneration's triggerSource; by default TokenGeneration_HostedAuth for the managed login,
+   * TokenGeneration_RefreshTokens for a refresh (an originJti kept), else TokenGeneration_Authentication.
+   */
+  tokenSource?: TokenGenerationSource;
+  /** The request's ClientMetadata, for PreTokenGeneration. */
+  clientMetadata?: Record<string, string> | undefined;
+}
+
+function tokenSourceOf(req: IssueRequest): TokenGenerationSource {
+  if (req.tokenSource) return req.tokenSource;
+  if (req.hostedUi) return "TokenGeneration_HostedAuth";
+  if (req.originJti !== undefined) return "TokenGeneration_RefreshTokens";
+  return "TokenGeneration_Authentication";
 }
 
 /** OIDC `at_hash`: the left half of the SHA-256 of the access token, base64url. */
@@ -84,20 +104,24 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
     ctx.services.keys.signingKey(pool.id, "id", ctx.now),
     ctx.services.keys.signingKey(pool.id, "access", ctx.now),
   ]);
-  const access = accessTokenClaims(
-    issuer,
-    client,
+  const scope = req.scope ?? API_SCOPE;
+  const custom = await preTokenGeneration(ctx, {
+    pool,
+    clientId: client.clientId,
+    source: tokenSourceOf(req),
     user,
     groups,
-    ev,
-    lifetimes.access,
-    req.scope ?? API_SCOPE,
-  );
+    scopes: scope.split(" "),
+    clientMetadata: req.clientMetadata,
+  });
+  const access = accessTokenClaims(issuer, client, user, groups, ev, lifetimes.access, scope);
+  if (custom) customizeAccessClaims(access, custom);
   if (req.audience !== undefined) access.aud = req.audience;
   const AccessToken = await signJwt(access, accessKey.kid, accessKey.privateKey);
   const result: AuthenticationResultType = { AccessToken, ExpiresIn: lifetimes.access, TokenType: "Bearer" };
   if (req.scope === undefined || req.scope.split(" ").includes("openid")) {
     const id = idTokenClaims(issuer, client, user, groups, ev, lifetimes.id);
+    if (custom) customizeIdClaims(id, custom);
     if (req.hostedUi) {
       id.at_hash = atHash(AccessToken);
       if (req.hostedUi.nonce !== undefined) id.nonce = req.hostedUi.nonce;
@@ -132,11 +156,21 @@ export async function issueClientToken(
   pool: PoolRecord,
   client: ClientRecord,
   scope: string,
+  clientMetadata?: Record<string, string>,
 ): Promise<{ accessToken: string; expiresIn: number }> {
   const lifetimes = tokenLifetimes(client.settings);
   const key = await ctx.services.keys.signingKey(pool.id, "access", ctx.now);
   const iat = Math.floor(ctx.now / 1000);
-  const claims = {
+  // V3_0 functions see the client credentials grant too (V1_0 and V2_0 are not called for it).
+  const custom = await preTokenGeneration(ctx, {
+    pool,
+    clientId: client.clientId,
+    source: "TokenGeneration_ClientCredentials",
+    groups: [],
+    scopes: scope.split(" ").filter((s) => s !== ""),
+    clientMetadata,
+  });
+  const claims: Record<string, unknown> = {
     sub: client.clientId,
     token_use: "access",
     scope,
@@ -148,5 +182,6 @@ export async function issueClientToken(
     jti: randomUUID(),
     client_id: client.clientId,
   };
+  if (custom) customizeAccessClaims(claims, custom);
   return { accessToken: await signJwt(claims, key.kid, key.privateKey), expiresIn: lifetimes.access };
 }

@@ -36,6 +36,7 @@ import {
 import { requirePool, requireUser } from "../lookups.ts";
 import { passwordCannotBeReset, userDisabled, usernameExists } from "../errors.ts";
 import { deliverCode, issuePendingCode } from "../messaging/send-code.ts";
+import { applyPreSignUp, postConfirmation, preSignUp, validationData } from "../triggers/sign-up.ts";
 
 export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUserRequest): Promise<UserType> {
   const { storage } = ctx.services;
@@ -95,6 +96,18 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     updatedAt: ctx.now,
     ...(credential ? { password: credential } : {}),
   };
+  applyPreSignUp(
+    user,
+    await preSignUp(
+      ctx,
+      pool,
+      "PreSignUp_AdminCreateUser",
+      { username, attributes: Object.fromEntries(attributeMap(input.UserAttributes)) },
+      undefined,
+      validationData(input.ValidationData),
+      input.ClientMetadata,
+    ),
+  );
   await storage.transaction(async (tx) => {
     await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);
     await claimAliases(tx, pool, user, input.ForceAliasCreation === true, ctx.now);
@@ -233,12 +246,15 @@ export async function adminConfirmSignUp(
   ctx: RequestContext,
   poolId: string,
   username: string,
+  clientMetadata?: Record<string, string>,
 ): Promise<void> {
-  await changeUser(ctx, poolId, username, (user) => {
+  const confirmed = await changeUser(ctx, poolId, username, (user) => {
     if (user.status !== "UNCONFIRMED")
       throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
     return { ...user, status: "CONFIRMED", updatedAt: ctx.now };
   });
+  const pool = await requirePool(ctx.services.storage, poolId);
+  await postConfirmation(ctx, pool, "PostConfirmation_ConfirmSignUp", confirmed, undefined, clientMetadata);
 }
 
 export async function setEnabled(

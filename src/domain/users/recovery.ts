@@ -1,5 +1,6 @@
 /** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
 import type { RequestContext } from "../../context.ts";
+import { postConfirmation } from "../triggers/sign-up.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../generated/exceptions.ts";
 import type {
   ConfirmForgotPasswordRequest,
@@ -86,6 +87,7 @@ export async function confirmForgotPassword(
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, input.Password, false, ctx.now);
 
+  let changed: UserRecord | undefined;
   await redeemCodeOrThrow(
     ctx,
     pool.id,
@@ -105,7 +107,17 @@ export async function confirmForgotPassword(
       await tx.users.updateUser(next);
       // A new password starts the failed sign-in count afresh; issued tokens stay valid.
       await tx.codes.deleteCounter(pool.id, signInCounterKey({ sub: user.sub }));
+      changed = next;
     },
     hideUsers,
   );
+  if (changed)
+    await postConfirmation(
+      ctx,
+      pool,
+      "PostConfirmation_ConfirmForgotPassword",
+      changed,
+      caller.client.clientId,
+      input.ClientMetadata,
+    );
 }

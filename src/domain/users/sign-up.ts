@@ -34,6 +34,7 @@ import {
 } from "./users.ts";
 import { userDisabled, usernameNotFound } from "../errors.ts";
 import { checkWritable } from "./attribute-updates.ts";
+import { applyPreSignUp, postConfirmation, preSignUp, validationData } from "../triggers/sign-up.ts";
 import { deliverCode, issuePendingCode, sendCode, simulateSendCode } from "../messaging/send-code.ts";
 
 /** Required attributes of the schema, all missing ones named in one message as Cognito does. */
@@ -102,7 +103,18 @@ export async function signUp(
     updatedAt: ctx.now,
   };
   if (credential) user.password = credential;
-  const to = signUpDestination(pool, user.attributes);
+  // PreSignUp sees the attributes the user gave, before anything is stored; a refusal stores nothing.
+  const answer = await preSignUp(
+    ctx,
+    pool,
+    "PreSignUp_SignUp",
+    { username, attributes: Object.fromEntries(attributeMap(input.UserAttributes)) },
+    client.clientId,
+    validationData(input.ValidationData),
+    input.ClientMetadata,
+  );
+  applyPreSignUp(user, answer);
+  const to = user.status === "UNCONFIRMED" ? signUpDestination(pool, user.attributes) : undefined;
 
   const pending = await ctx.services.storage.transaction(async (tx) => {
     await checkUsernameAttributeFree(tx, pool, asAttribute, input.Username);
@@ -116,7 +128,7 @@ export async function signUp(
     return to ? issuePendingCode(tx, ctx, pool.id, sub, "signup", to) : undefined;
   });
 
-  const out: SignUpResponse = { UserConfirmed: false, UserSub: sub };
+  const out: SignUpResponse = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
   if (pending)
     out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup", {
       clientId: client.clientId,
@@ -146,6 +158,7 @@ export async function confirmSignUp(
     throw new NotAuthorizedException(`User cannot be confirmed. Current status is ${user.status}`);
   }
 
+  let confirmed: UserRecord | undefined;
   await redeemCodeOrThrow(
     ctx,
     pool.id,
@@ -168,9 +181,19 @@ export async function confirmSignUp(
       if (to) next.attributes[`${to.attribute}_verified`] = "true";
       await claimAliases(tx, pool, next, input.ForceAliasCreation === true, ctx.now);
       await tx.users.updateUser(next);
+      confirmed = next;
     },
     hideUsers,
   );
+  if (confirmed)
+    await postConfirmation(
+      ctx,
+      pool,
+      "PostConfirmation_ConfirmSignUp",
+      confirmed,
+      caller.client.clientId,
+      input.ClientMetadata,
+    );
 }
 
 export async function resendConfirmationCode(

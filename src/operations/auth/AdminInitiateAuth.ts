@@ -5,5 +5,10 @@ export const operation = defineOperation(
   "AdminInitiateAuth",
   { caller: "adminClient" },
   async (input, ctx, caller) =>
-    initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters, input.ClientMetadata),
+    initiateAuth(
+      ctx,
+      { ...caller, clientMetadata: input.ClientMetadata },
+      input.AuthFlow,
+      input.AuthParameters,
+    ),
 );

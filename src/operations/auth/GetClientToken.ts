@@ -5,7 +5,12 @@ export const operation = defineOperation(
   "GetClientToken",
   { caller: "client" },
   async (input, ctx, caller) => ({
-    // ClientMetadata goes to Lambda triggers, which Lanyard does not run.
-    ClientAuthenticationResult: await getClientToken(ctx, caller, input.Secret, input.Scopes),
+    ClientAuthenticationResult: await getClientToken(
+      ctx,
+      caller,
+      input.Secret,
+      input.Scopes,
+      input.ClientMetadata,
+    ),
   }),
 );

@@ -7,7 +7,7 @@ export const operation = defineOperation(
   async (input, ctx, caller) => ({
     AuthenticationResult: await refreshTokens(
       ctx,
-      caller,
+      { ...caller, clientMetadata: input.ClientMetadata },
       input.RefreshToken,
       input.ClientSecret,
       input.DeviceKey,

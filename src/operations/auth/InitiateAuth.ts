@@ -2,5 +2,10 @@ import { initiateAuth } from "../../domain/auth/engine.ts";
 import { defineOperation } from "../define.ts";
 
 export const operation = defineOperation("InitiateAuth", { caller: "client" }, async (input, ctx, caller) =>
-  initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters, input.ClientMetadata),
+  initiateAuth(
+    ctx,
+    { ...caller, clientMetadata: input.ClientMetadata },
+    input.AuthFlow,
+    input.AuthParameters,
+  ),
 );

@@ -7,10 +7,9 @@ export const operation = defineOperation(
   async (input, ctx, caller) =>
     respondToAuthChallenge(
       ctx,
-      caller,
+      { ...caller, clientMetadata: input.ClientMetadata },
       input.ChallengeName,
       input.ChallengeResponses,
       input.Session,
-      input.ClientMetadata,
     ),
 );

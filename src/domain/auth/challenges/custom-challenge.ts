@@ -20,7 +20,7 @@ import {
 } from "../custom-rounds.ts";
 import { required } from "../params.ts";
 import { takeSession } from "../sessions.ts";
-import type { AuthChallenge, AuthParams, AuthStep, ClientMetadata } from "../types.ts";
+import type { AuthChallenge, AuthParams, AuthStep } from "../types.ts";
 
 async function verify(
   ctx: RequestContext,
@@ -28,7 +28,6 @@ async function verify(
   who: CustomSubject,
   privateChallengeParameters: Record<string, string>,
   challengeAnswer: string,
-  clientMetadata: ClientMetadata,
 ): Promise<boolean> {
   const event: VerifyAuthChallengeResponseTriggerEvent = {
     ...baseEvent(
@@ -39,7 +38,7 @@ async function verify(
       triggerUserName(who),
       call.client.clientId,
     ),
-    request: { ...triggerRequest(call, who, clientMetadata), privateChallengeParameters, challengeAnswer },
+    request: { ...triggerRequest(call, who), privateChallengeParameters, challengeAnswer },
     response: { answerCorrect: false },
   };
   const answered = await invokeTrigger(ctx, call.pool, "VerifyAuthChallengeResponse", event);
@@ -53,7 +52,6 @@ async function answer(
   responses: AuthParams,
   session: string | undefined,
   username: string,
-  clientMetadata?: ClientMetadata,
 ): Promise<AuthStep> {
   const challengeAnswer = required(responses, "ANSWER");
   const state = await takeSession(ctx, call.client, session);
@@ -69,7 +67,7 @@ async function answer(
   if (sub !== undefined && !user) throw incorrectCredentials();
   const who: CustomSubject = { user, name };
   const privateParameters = (state.privateChallengeParameters ?? {}) as Record<string, string>;
-  const correct = await verify(ctx, call, who, privateParameters, challengeAnswer, clientMetadata);
+  const correct = await verify(ctx, call, who, privateParameters, challengeAnswer);
   const history: SessionEntry[] = [
     ...(state.history as SessionEntry[]),
     {
@@ -78,7 +76,7 @@ async function answer(
       challengeMetadata: typeof state.challengeMetadata === "string" ? state.challengeMetadata : null,
     },
   ];
-  return customRound(ctx, call, who, history, clientMetadata);
+  return customRound(ctx, call, who, history);
 }
 
 export const customChallenge: AuthChallenge = { username: true, run: answer };

@@ -94,7 +94,13 @@ async function answer(
     audit(ctx, "device claim failed", { poolId: call.pool.id, sub: user.sub, deviceKey });
     throw incorrectCredentials();
   }
-  return { signedIn: user, deviceKey, deviceVerified: true, mfaSettled: state.mfaSettled === true };
+  return {
+    signedIn: user,
+    deviceKey,
+    deviceVerified: true,
+    mfaSettled: state.mfaSettled === true,
+    completedBy: "AuthenticateDevice",
+  };
 }
 
 export const devicePasswordVerifier: AuthChallenge = { username: true, run: answer };

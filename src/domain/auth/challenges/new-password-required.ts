@@ -97,7 +97,7 @@ async function answer(
     await tx.users.updateUser(next);
     return next;
   });
-  return { signedIn: updated };
+  return { signedIn: updated, completedBy: "NewPasswordChallenge" };
 }
 
-export const newPasswordRequired = { username: true, run: answer } satisfies AuthChallenge;
+export const newPasswordRequired: AuthChallenge = { username: true, run: answer };

@@ -15,7 +15,7 @@ import { openSession, readSession, takeSession } from "../sessions.ts";
 import { requireSignInDevice } from "../../devices/sign-in.ts";
 import { tracksDevices } from "../../devices/devices.ts";
 import type { UserRecord } from "../../../storage/records.ts";
-import type { AuthChallenge, AuthOutcome, AuthParams, AuthStep, ClientMetadata } from "../types.ts";
+import type { AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
 import { customRound, type CustomState, type SessionEntry } from "../custom-rounds.ts";
 import { incorrectCredentials } from "../../errors.ts";
 
@@ -75,7 +75,6 @@ async function answer(
   responses: AuthParams,
   _session: string | undefined,
   username: string,
-  clientMetadata?: ClientMetadata,
 ): Promise<AuthStep> {
   const secretBlock = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK");
   const signature = required(responses, "PASSWORD_CLAIM_SIGNATURE");
@@ -123,7 +122,7 @@ async function answer(
       ...custom.history,
       { challengeName: "PASSWORD_VERIFIER", challengeResult: true, challengeMetadata: null },
     ];
-    return customRound(ctx, call, { user, name: custom.name }, history, clientMetadata);
+    return customRound(ctx, call, { user, name: custom.name }, history);
   }
   return { signedIn: user, ...(deviceKey === undefined ? {} : { deviceKey }) };
 }

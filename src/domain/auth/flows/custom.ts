@@ -15,15 +15,10 @@ import { customRound, type CustomState, notConfigured, type SessionEntry } from 
 import { checkLockout } from "../lockout.ts";
 import { optional, required } from "../params.ts";
 import { signInUser, type SignInTarget } from "../sign-in.ts";
-import type { AuthFlow, AuthParams, AuthStep, ClientMetadata } from "../types.ts";
+import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
 import { simulatedUserId, srpMaterial } from "./srp.ts";
 
-async function customFlow(
-  ctx: RequestContext,
-  call: SignInCaller,
-  params: AuthParams,
-  clientMetadata?: ClientMetadata,
-): Promise<AuthStep> {
+async function customFlow(ctx: RequestContext, call: SignInCaller, params: AuthParams): Promise<AuthStep> {
   if (!call.pool.settings.LambdaConfig?.DefineAuthChallenge) throw notConfigured();
   const username = required(params, "USERNAME");
   await checkSecretHash(ctx.services.storage, call.client, username, params?.SECRET_HASH);
@@ -32,15 +27,13 @@ async function customFlow(
   const who = { user: target.user, name: username };
   // Without CHALLENGE_NAME SRP_A (none, or CUSTOM_CHALLENGE as the developer guide shows) the
   // session starts empty.
-  if (optional(params, "CHALLENGE_NAME") !== "SRP_A") return customRound(ctx, call, who, [], clientMetadata);
+  if (optional(params, "CHALLENGE_NAME") !== "SRP_A") return customRound(ctx, call, who, []);
   const A = required(params, "SRP_A");
   if (!isValidSrpA(A)) throw new InvalidParameterException("Invalid SRP_A value.");
   const history: SessionEntry[] = [
     { challengeName: "SRP_A", challengeResult: true, challengeMetadata: null },
   ];
-  return customRound(ctx, call, who, history, clientMetadata, () =>
-    srpPasswordVerifier(ctx, call, target, A, history),
-  );
+  return customRound(ctx, call, who, history, () => srpPasswordVerifier(ctx, call, target, A, history));
 }
 
 /** PASSWORD_VERIFIER after SRP_A, as USER_SRP_AUTH issues it, carrying the custom sign-in along. */

@@ -107,5 +107,7 @@ async function refresh(
     withRefreshToken: rotate,
     ...(record.scope === undefined ? {} : { scope: record.scope }),
     ...(record.deviceKey === undefined ? {} : { deviceKey: record.deviceKey }),
+    tokenSource: "TokenGeneration_RefreshTokens",
+    clientMetadata: call.clientMetadata,
   });
 }
