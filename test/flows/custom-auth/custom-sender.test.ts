@@ -204,12 +204,14 @@ describe("CustomEmailSender and CustomSMSSender", () => {
         Username: "jack",
         UserAttributes: [{ Name: "phone_number", Value: "+15555550123" }],
         DesiredDeliveryMediums: ["SMS"],
+        ClientMetadata: { source: "admin" },
       }),
     );
     const [sent] = takeSent();
     assert.equal(sent!.event.triggerSource, "CustomSMSSender_AdminCreateUser");
     assert.equal(sent!.event.request.type, "customSMSSenderRequestV1");
     assert.equal(sent!.event.callerContext.clientId, "CLIENT_ID_NOT_APPLICABLE");
+    assert.deepEqual(sent!.event.request.clientMetadata, { source: "admin" });
     const step = await sdk.send(
       new InitiateAuthCommand({
         ClientId: clientId,
