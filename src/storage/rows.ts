@@ -16,6 +16,7 @@ import type {
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
+  PasskeyRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -228,4 +229,20 @@ export function brandingFromRow(r: Row): BrandingRecord {
   };
   if (r.settings !== null && r.settings !== undefined) b.settings = JSON.parse(str(r.settings));
   return b;
+}
+
+export function passkeyFromRow(r: Row): PasskeyRecord {
+  const p: PasskeyRecord = {
+    poolId: str(r.pool_id),
+    sub: str(r.sub),
+    credentialId: str(r.credential_id),
+    publicKey: str(r.public_key),
+    signCount: num(r.sign_count),
+    transports: JSON.parse(str(r.transports)),
+    friendlyName: str(r.friendly_name),
+    rpId: str(r.rp_id),
+    createdAt: num(r.created_at),
+  };
+  if (r.attachment !== null && r.attachment !== undefined) p.attachment = str(r.attachment);
+  return p;
 }

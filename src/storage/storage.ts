@@ -38,6 +38,7 @@ import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
 import { OAUTH } from "./contract/oauth.ts";
+import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { USERS } from "./contract/users.ts";
@@ -54,6 +55,7 @@ export type { FederationReader, FederationRepository } from "./contract/federati
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
+export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
@@ -79,6 +81,8 @@ export const REPOSITORIES = {
   hosting: HOSTING,
   /** Authorization codes of the OAuth 2.0 code grant. */
   oauth: OAUTH,
+  /** Users' WebAuthn credentials (passkeys). */
+  passkeys: PASSKEYS,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

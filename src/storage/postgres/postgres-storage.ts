@@ -20,6 +20,7 @@ import { PostgresFederation } from "./federation.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
 import { PostgresOAuth } from "./oauth.ts";
+import { PostgresPasskeys } from "./passkeys.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { PostgresPools } from "./pools.ts";
 import type { Param, Row } from "./rows.ts";
@@ -103,6 +104,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   federation: PostgresFederation,
   hosting: PostgresHosting,
   oauth: PostgresOAuth,
+  passkeys: PostgresPasskeys,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -238,7 +240,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE passkeys, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 
