@@ -12,6 +12,7 @@ import * as AdminDisableProviderForUser from "./federation/AdminDisableProviderF
 import * as AdminDisableUser from "./users/AdminDisableUser.ts";
 import * as AdminEnableUser from "./users/AdminEnableUser.ts";
 import * as AdminGetUser from "./users/AdminGetUser.ts";
+import * as AdminGetUserAuthFactors from "./users/AdminGetUserAuthFactors.ts";
 import * as AdminInitiateAuth from "./auth/AdminInitiateAuth.ts";
 import * as AdminLinkProviderForUser from "./federation/AdminLinkProviderForUser.ts";
 import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
@@ -22,6 +23,7 @@ import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
 import * as AdminUpdateUserAttributes from "./users/AdminUpdateUserAttributes.ts";
 import * as AdminUserGlobalSignOut from "./users/AdminUserGlobalSignOut.ts";
 import * as ChangePassword from "./self-service/ChangePassword.ts";
+import * as CompleteWebAuthnRegistration from "./passkeys/CompleteWebAuthnRegistration.ts";
 import * as ConfirmForgotPassword from "./self-service/ConfirmForgotPassword.ts";
 import * as ConfirmSignUp from "./self-service/ConfirmSignUp.ts";
 import * as CreateGroup from "./groups/CreateGroup.ts";
@@ -41,6 +43,7 @@ import * as DeleteUserPool from "./user-pools/DeleteUserPool.ts";
 import * as DeleteUserPoolClient from "./clients/DeleteUserPoolClient.ts";
 import * as DeleteUserPoolClientSecret from "./clients/DeleteUserPoolClientSecret.ts";
 import * as DeleteUserPoolDomain from "./domains/DeleteUserPoolDomain.ts";
+import * as DeleteWebAuthnCredential from "./passkeys/DeleteWebAuthnCredential.ts";
 import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider.ts";
 import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
 import * as DescribeManagedLoginBrandingByClient from "./branding/DescribeManagedLoginBrandingByClient.ts";
@@ -57,6 +60,7 @@ import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts"
 import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
+import * as GetUserAuthFactors from "./self-service/GetUserAuthFactors.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
 import * as ListGroups from "./groups/ListGroups.ts";
@@ -68,11 +72,13 @@ import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
 import * as ListUsers from "./users/ListUsers.ts";
 import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
+import * as ListWebAuthnCredentials from "./passkeys/ListWebAuthnCredentials.ts";
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SignUp from "./self-service/SignUp.ts";
+import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
@@ -98,6 +104,7 @@ export const OPERATION_TABLE = {
   AdminDisableUser: AdminDisableUser.operation,
   AdminEnableUser: AdminEnableUser.operation,
   AdminGetUser: AdminGetUser.operation,
+  AdminGetUserAuthFactors: AdminGetUserAuthFactors.operation,
   AdminInitiateAuth: AdminInitiateAuth.operation,
   AdminLinkProviderForUser: AdminLinkProviderForUser.operation,
   AdminListGroupsForUser: AdminListGroupsForUser.operation,
@@ -108,6 +115,7 @@ export const OPERATION_TABLE = {
   AdminUpdateUserAttributes: AdminUpdateUserAttributes.operation,
   AdminUserGlobalSignOut: AdminUserGlobalSignOut.operation,
   ChangePassword: ChangePassword.operation,
+  CompleteWebAuthnRegistration: CompleteWebAuthnRegistration.operation,
   ConfirmForgotPassword: ConfirmForgotPassword.operation,
   ConfirmSignUp: ConfirmSignUp.operation,
   CreateGroup: CreateGroup.operation,
@@ -127,6 +135,7 @@ export const OPERATION_TABLE = {
   DeleteUserPoolClient: DeleteUserPoolClient.operation,
   DeleteUserPoolClientSecret: DeleteUserPoolClientSecret.operation,
   DeleteUserPoolDomain: DeleteUserPoolDomain.operation,
+  DeleteWebAuthnCredential: DeleteWebAuthnCredential.operation,
   DescribeIdentityProvider: DescribeIdentityProvider.operation,
   DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
   DescribeManagedLoginBrandingByClient: DescribeManagedLoginBrandingByClient.operation,
@@ -143,6 +152,7 @@ export const OPERATION_TABLE = {
   GetUICustomization: GetUICustomization.operation,
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
+  GetUserAuthFactors: GetUserAuthFactors.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
   ListGroups: ListGroups.operation,
@@ -154,11 +164,13 @@ export const OPERATION_TABLE = {
   ListUserPools: ListUserPools.operation,
   ListUsers: ListUsers.operation,
   ListUsersInGroup: ListUsersInGroup.operation,
+  ListWebAuthnCredentials: ListWebAuthnCredentials.operation,
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
   SetUICustomization: SetUICustomization.operation,
   SignUp: SignUp.operation,
+  StartWebAuthnRegistration: StartWebAuthnRegistration.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
   UpdateGroup: UpdateGroup.operation,

@@ -15,6 +15,8 @@ import { customAuth } from "./flows/custom.ts";
 import { adminUserPasswordAuth, userPasswordAuth } from "./flows/password.ts";
 import { refreshTokenAuth } from "./flows/refresh.ts";
 import { userSrpAuth } from "./flows/srp.ts";
+import { selectChallenge, userAuth } from "./flows/user-auth.ts";
+import { webAuthnChallenge } from "./challenges/web-authn.ts";
 import { required } from "./params.ts";
 import { completeSignIn } from "./sign-in.ts";
 import type { AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep } from "./types.ts";
@@ -27,11 +29,14 @@ const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
   REFRESH_TOKEN_AUTH: refreshTokenAuth,
   REFRESH_TOKEN: refreshTokenAuth,
   CUSTOM_AUTH: customAuth,
+  USER_AUTH: userAuth,
 };
 
 const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   PASSWORD_VERIFIER: passwordVerifier,
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
+  SELECT_CHALLENGE: selectChallenge,
+  WEB_AUTHN: webAuthnChallenge,
 };
 
 /** USERNAME, and SECRET_HASH checked for it (for clients with a secret). */
@@ -55,6 +60,7 @@ export async function initiateAuth(
   call: SignInCaller,
   flowType: AuthFlowType,
   params: AuthParams,
+  session?: string,
 ): Promise<AuthOutcome> {
   const flow = FLOWS[flowType];
   if (!flow) throw new InvalidParameterException(`${flowType} is not supported by Lanyard yet.`);
@@ -62,9 +68,15 @@ export async function initiateAuth(
     throw new InvalidParameterException("Initiate Auth method not supported.");
   if (!allowedFlows(call.client).has(flow.allow))
     throw new InvalidParameterException(`${flowType} flow not enabled for this client`);
-  const step = flow.username
-    ? await flow.run(ctx, call, params, await usernameWithSecret(ctx, call, params))
-    : await flow.run(ctx, call, params);
+  let step: AuthStep;
+  if (!flow.username) step = await flow.run(ctx, call, params);
+  else {
+    const username = await usernameWithSecret(ctx, call, params);
+    step =
+      session && flow.resume
+        ? await flow.resume(ctx, call, params, session, username)
+        : await flow.run(ctx, call, params, username);
+  }
   return finish(ctx, call, step);
 }
 

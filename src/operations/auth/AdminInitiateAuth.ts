@@ -4,5 +4,6 @@ import { defineOperation } from "../define.ts";
 export const operation = defineOperation(
   "AdminInitiateAuth",
   { caller: "adminClient" },
-  async (input, ctx, caller) => initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters),
+  async (input, ctx, caller) =>
+    initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters, input.Session),
 );

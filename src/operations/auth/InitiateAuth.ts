@@ -2,5 +2,5 @@ import { initiateAuth } from "../../domain/auth/engine.ts";
 import { defineOperation } from "../define.ts";
 
 export const operation = defineOperation("InitiateAuth", { caller: "client" }, async (input, ctx, caller) =>
-  initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters),
+  initiateAuth(ctx, caller, input.AuthFlow, input.AuthParameters, input.Session),
 );
