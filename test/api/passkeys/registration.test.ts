@@ -99,11 +99,12 @@ describe("passkey registration through the AWS SDK", () => {
     await client.send(
       new CreateUserPoolDomainCommand({ UserPoolId: poolId, Domain: `passkeys-${pools}-${Date.now()}` }),
     );
-    for (const credential of [
+    const malformed: Record<string, string | Record<string, string>>[] = [
       {},
       { id: "abc", type: "public-key" },
       { id: "a b", type: "public-key", response: {} },
-    ])
+    ];
+    for (const credential of malformed)
       await rejectsWith(
         client.send(new CompleteWebAuthnRegistrationCommand({ AccessToken: access, Credential: credential })),
         "InvalidParameterException",
