@@ -167,7 +167,7 @@ export async function completeRegistration(
 /** Cognito's error for an attestation the library refused. */
 function refusal(e: unknown): Error {
   const message = e instanceof Error ? e.message : "";
-  if (/algorithm|user verification|could not be verified/i.test(message))
+  if (/public key alg|user verification|unsupported attestation format/i.test(message))
     return new WebAuthnCredentialNotSupportedException(
       "The passkey credential is not supported by this user pool.",
     );
