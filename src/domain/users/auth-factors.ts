@@ -13,9 +13,10 @@ import { usablePasskeys } from "../passkeys/assertion.ts";
  * UserMFASettingList): the one place the auth factors read them. Lanyard keeps no MFA factor for
  * users yet, so there are none to show; the MFA settings of users plug in here.
  */
-function mfaSettings(
+async function mfaSettings(
+  _ctx: RequestContext,
   _user: UserRecord,
-): Pick<GetUserAuthFactorsResponse, "PreferredMfaSetting" | "UserMFASettingList"> {
+): Promise<Pick<GetUserAuthFactorsResponse, "PreferredMfaSetting" | "UserMFASettingList">> {
   return {};
 }
 
@@ -27,5 +28,9 @@ export async function userAuthFactors(
   const configured: AuthFactorType[] = [];
   if (user.password !== undefined) configured.push("PASSWORD");
   if ((await usablePasskeys(ctx, pool, user)).length > 0) configured.push("WEB_AUTHN");
-  return { Username: user.username, ...mfaSettings(user), ConfiguredUserAuthFactors: configured };
+  return {
+    Username: user.username,
+    ...(await mfaSettings(ctx, user)),
+    ConfiguredUserAuthFactors: configured,
+  };
 }
