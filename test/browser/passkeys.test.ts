@@ -458,4 +458,22 @@ describe("passkeys in Chromium", { skip: browserMissing() }, () => {
       await context.close();
     }
   });
+
+  test("a user holds at most 20 passkeys", async () => {
+    const context = await newContext();
+    try {
+      const { access } = await passwordUser();
+      for (let i = 0; i < 20; i++) await register(await authenticatorPage(context, origin), access);
+      await rejectsWith(
+        client.send(new StartWebAuthnRegistrationCommand({ AccessToken: access })),
+        "LimitExceededException",
+        400,
+      );
+      const listed = await client.send(new ListWebAuthnCredentialsCommand({ AccessToken: access }));
+      assert.equal(listed.Credentials?.length, 20);
+      assert.equal(listed.NextToken, undefined);
+    } finally {
+      await context.close();
+    }
+  });
 });
