@@ -14,6 +14,10 @@
  *   16 bytes; the proof is base64 HMAC-SHA256(key, poolName ‖ username ‖ secretBlock ‖ timestamp).
  * - Integers travel as bare hex (`BigInteger.toString(16)`): SRP_A, SRP_B and SALT have no fixed
  *   length, may be odd-length, and are parsed as integers by every client.
+ * - A remembered device (DEVICE_SRP_AUTH → DEVICE_PASSWORD_VERIFIER) runs the same protocol against
+ *   the verifier it sent to ConfirmDevice, made from a random password of its own: there the realm
+ *   in place of the pool name is the DeviceGroupKey, and the identity in place of the username is
+ *   the DeviceKey (amazon-cognito-identity-js `generateHashDevice` and `getDeviceResponse`).
  *
  * Modular exponentiation runs in OpenSSL (see `modPow`), not in JavaScript.
  */
@@ -231,6 +235,19 @@ export function fakeVerifier(poolId: string, username: string, serverSecret: Buf
   return { salt, verifier: (v === 0n ? 1n : v).toString(16) };
 }
 
+/**
+ * A device's verifier as ConfirmDevice's DeviceSecretVerifierConfig carries it: Salt and
+ * PasswordVerifier are base64 of big-endian integers (the client's padHex bytes). Undefined when it
+ * cannot be used: not base64, empty, or a verifier outside [2, N-1].
+ */
+export function verifierFromBase64(salt: string, passwordVerifier: string): SrpVerifier | undefined {
+  if (!BASE64.test(salt) || !BASE64.test(passwordVerifier)) return undefined;
+  const s = Buffer.from(salt, "base64");
+  const v = bytesToBigInt(Buffer.from(passwordVerifier, "base64"));
+  if (s.length === 0 || v < 2n || v >= N) return undefined;
+  return { salt: bytesToBigInt(s).toString(16), verifier: v.toString(16) };
+}
+
 export interface SrpServerStart {
   /** The secret exponent (hex); kept server-side with the auth session, never sent. */
   b: string;
@@ -262,16 +279,16 @@ export function isValidSrpA(hex: string): boolean {
 }
 
 export interface SrpClaim {
-  /** The pool id after "_". */
+  /** The realm: the pool id after "_" (a password), or the DeviceGroupKey (a device). */
   poolName: string;
-  /** USER_ID_FOR_SRP (the USERNAME challenge response). */
+  /** The identity: USER_ID_FOR_SRP (the USERNAME challenge response), or the DeviceKey. */
   username: string;
   /** SRP_A from InitiateAuth. */
   A: string;
   /** From `startSrp`. */
   b: string;
   B: string;
-  /** The user's stored verifier (hex). */
+  /** The stored verifier (hex): the user's, or the device's. */
   verifier: string;
   /** PASSWORD_CLAIM_SECRET_BLOCK (base64), as the client sent it. */
   secretBlock: string;

@@ -11,19 +11,24 @@ import * as AdminDeleteUserAttributes from "./users/AdminDeleteUserAttributes.ts
 import * as AdminDisableProviderForUser from "./federation/AdminDisableProviderForUser.ts";
 import * as AdminDisableUser from "./users/AdminDisableUser.ts";
 import * as AdminEnableUser from "./users/AdminEnableUser.ts";
+import * as AdminForgetDevice from "./devices/AdminForgetDevice.ts";
+import * as AdminGetDevice from "./devices/AdminGetDevice.ts";
 import * as AdminGetUser from "./users/AdminGetUser.ts";
 import * as AdminGetUserAuthFactors from "./users/AdminGetUserAuthFactors.ts";
 import * as AdminInitiateAuth from "./auth/AdminInitiateAuth.ts";
 import * as AdminLinkProviderForUser from "./federation/AdminLinkProviderForUser.ts";
+import * as AdminListDevices from "./devices/AdminListDevices.ts";
 import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
 import * as AdminRemoveUserFromGroup from "./groups/AdminRemoveUserFromGroup.ts";
 import * as AdminResetUserPassword from "./users/AdminResetUserPassword.ts";
 import * as AdminRespondToAuthChallenge from "./auth/AdminRespondToAuthChallenge.ts";
 import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
+import * as AdminUpdateDeviceStatus from "./devices/AdminUpdateDeviceStatus.ts";
 import * as AdminUpdateUserAttributes from "./users/AdminUpdateUserAttributes.ts";
 import * as AdminUserGlobalSignOut from "./users/AdminUserGlobalSignOut.ts";
 import * as ChangePassword from "./self-service/ChangePassword.ts";
 import * as CompleteWebAuthnRegistration from "./passkeys/CompleteWebAuthnRegistration.ts";
+import * as ConfirmDevice from "./devices/ConfirmDevice.ts";
 import * as ConfirmForgotPassword from "./self-service/ConfirmForgotPassword.ts";
 import * as ConfirmSignUp from "./self-service/ConfirmSignUp.ts";
 import * as CreateGroup from "./groups/CreateGroup.ts";
@@ -51,8 +56,10 @@ import * as DescribeResourceServer from "./resource-servers/DescribeResourceServ
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
+import * as ForgetDevice from "./devices/ForgetDevice.ts";
 import * as ForgotPassword from "./self-service/ForgotPassword.ts";
 import * as GetClientToken from "./auth/GetClientToken.ts";
+import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
@@ -61,8 +68,10 @@ import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
 import * as GetUserAuthFactors from "./self-service/GetUserAuthFactors.ts";
+import * as GetUserPoolMfaConfig from "./mfa/GetUserPoolMfaConfig.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
+import * as ListDevices from "./devices/ListDevices.ts";
 import * as ListGroups from "./groups/ListGroups.ts";
 import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
 import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
@@ -77,10 +86,12 @@ import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.t
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
+import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
+import * as UpdateDeviceStatus from "./devices/UpdateDeviceStatus.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
 import * as UpdateManagedLoginBranding from "./branding/UpdateManagedLoginBranding.ts";
@@ -103,19 +114,24 @@ export const OPERATION_TABLE = {
   AdminDisableProviderForUser: AdminDisableProviderForUser.operation,
   AdminDisableUser: AdminDisableUser.operation,
   AdminEnableUser: AdminEnableUser.operation,
+  AdminForgetDevice: AdminForgetDevice.operation,
+  AdminGetDevice: AdminGetDevice.operation,
   AdminGetUser: AdminGetUser.operation,
   AdminGetUserAuthFactors: AdminGetUserAuthFactors.operation,
   AdminInitiateAuth: AdminInitiateAuth.operation,
   AdminLinkProviderForUser: AdminLinkProviderForUser.operation,
+  AdminListDevices: AdminListDevices.operation,
   AdminListGroupsForUser: AdminListGroupsForUser.operation,
   AdminRemoveUserFromGroup: AdminRemoveUserFromGroup.operation,
   AdminResetUserPassword: AdminResetUserPassword.operation,
   AdminRespondToAuthChallenge: AdminRespondToAuthChallenge.operation,
   AdminSetUserPassword: AdminSetUserPassword.operation,
+  AdminUpdateDeviceStatus: AdminUpdateDeviceStatus.operation,
   AdminUpdateUserAttributes: AdminUpdateUserAttributes.operation,
   AdminUserGlobalSignOut: AdminUserGlobalSignOut.operation,
   ChangePassword: ChangePassword.operation,
   CompleteWebAuthnRegistration: CompleteWebAuthnRegistration.operation,
+  ConfirmDevice: ConfirmDevice.operation,
   ConfirmForgotPassword: ConfirmForgotPassword.operation,
   ConfirmSignUp: ConfirmSignUp.operation,
   CreateGroup: CreateGroup.operation,
@@ -143,8 +159,10 @@ export const OPERATION_TABLE = {
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
+  ForgetDevice: ForgetDevice.operation,
   ForgotPassword: ForgotPassword.operation,
   GetClientToken: GetClientToken.operation,
+  GetDevice: GetDevice.operation,
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
   GetSigningCertificate: GetSigningCertificate.operation,
@@ -153,8 +171,10 @@ export const OPERATION_TABLE = {
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
   GetUserAuthFactors: GetUserAuthFactors.operation,
+  GetUserPoolMfaConfig: GetUserPoolMfaConfig.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
+  ListDevices: ListDevices.operation,
   ListGroups: ListGroups.operation,
   ListIdentityProviders: ListIdentityProviders.operation,
   ListResourceServers: ListResourceServers.operation,
@@ -169,10 +189,12 @@ export const OPERATION_TABLE = {
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
   SetUICustomization: SetUICustomization.operation,
+  SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
   SignUp: SignUp.operation,
   StartWebAuthnRegistration: StartWebAuthnRegistration.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
+  UpdateDeviceStatus: UpdateDeviceStatus.operation,
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
   UpdateManagedLoginBranding: UpdateManagedLoginBranding.operation,

@@ -7,6 +7,7 @@ import { requireAppClient, requireClient, requirePool } from "../domain/lookups.
 import type { Caller, CallerKind } from "../domain/caller.ts";
 import { tokenCaller } from "../domain/tokens/access-token.ts";
 import type { OperationSpec } from "../generated/operations.ts";
+import { NotAuthorizedException } from "../generated/exceptions.ts";
 import type { VerifiedCaller } from "./sigv4.ts";
 
 /**
@@ -49,8 +50,12 @@ export async function resolveCaller(
     }
     case "client":
       return requireAppClient(ctx.services.storage, member(input, "ClientId"), ctx.requestRegion);
-    case "token":
-      return tokenCaller(ctx, member(input, "AccessToken"));
+    case "token": {
+      // GetDevice and ForgetDevice leave AccessToken optional in the model: without one, no user.
+      const token = (input as Record<string, unknown>).AccessToken;
+      if (typeof token !== "string") throw new NotAuthorizedException("Invalid Access Token");
+      return tokenCaller(ctx, token);
+    }
     case "none":
       return { kind: "none" };
   }

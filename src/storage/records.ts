@@ -2,13 +2,21 @@
  * What storage keeps. Timestamps are epoch milliseconds. `settings` objects are the wire-shaped
  * configuration the domain owns; storage keeps them whole (as JSON) and indexes only what it must.
  */
-import type { UserPoolClientType, UserPoolType } from "../generated/types.ts";
+import type { SetUserPoolMfaConfigRequest, UserPoolClientType, UserPoolType } from "../generated/types.ts";
 
 /** The configurable part of a user pool: everything of UserPoolType that is not derived. */
 export type PoolSettings = Omit<
   UserPoolType,
   "Id" | "Name" | "Arn" | "CreationDate" | "LastModifiedDate" | "EstimatedNumberOfUsers" | "UserPoolTags"
->;
+> &
+  /** SetUserPoolMfaConfig's settings (not part of DescribeUserPool's answer). */
+  Pick<
+    SetUserPoolMfaConfigRequest,
+    | "SmsMfaConfiguration"
+    | "SoftwareTokenMfaConfiguration"
+    | "EmailMfaConfiguration"
+    | "WebAuthnConfiguration"
+  >;
 
 export interface PoolRecord {
   id: string;
@@ -160,6 +168,8 @@ export interface RefreshTokenRecord {
   revokedAt?: number;
   /** The scopes granted to the sign-in (OAuth grants); unset for API sign-ins. */
   scope?: string;
+  /** The device the sign-in was tracked on: a refresh then needs that DEVICE_KEY. */
+  deviceKey?: string;
 }
 
 /**
@@ -279,6 +289,30 @@ export interface BrandingAsset {
   Extension: string;
   Bytes?: string;
   ResourceId?: string;
+}
+
+/**
+ * A user's device (device tracking): created with its key when a sign-in without a known device
+ * gets NewDeviceMetadata, confirmed by ConfirmDevice with the SRP salt and verifier the device made
+ * from its own random password (never the user's). Belongs to one user of one pool, and goes with
+ * them.
+ */
+export interface DeviceRecord {
+  poolId: string;
+  /** `<region>_<uuid>`, unique across pools. */
+  deviceKey: string;
+  sub: string;
+  /** The SRP "pool name" of the device's verifier. */
+  groupKey: string;
+  /** Set by ConfirmDevice: the salt and verifier (bare hex), the device's name. */
+  srpSalt?: string;
+  srpVerifier?: string;
+  name?: string;
+  remembered: boolean;
+  lastIp?: string;
+  createdAt: number;
+  updatedAt: number;
+  lastAuthenticatedAt?: number;
 }
 
 /** A user's WebAuthn credential (passkey), registered with CompleteWebAuthnRegistration. */

@@ -13,6 +13,7 @@ import type {
   ClientRecord,
   ClientSecretRecord,
   CodeRecord,
+  DeviceRecord,
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
@@ -130,6 +131,7 @@ export function refreshTokenFromRow(r: Row): RefreshTokenRecord {
   if (r.replaced_at !== null) t.replacedAt = num(r.replaced_at);
   if (r.revoked_at !== null) t.revokedAt = num(r.revoked_at);
   if (r.scope !== null && r.scope !== undefined) t.scope = str(r.scope);
+  if (r.device_key !== null && r.device_key !== undefined) t.deviceKey = str(r.device_key);
   return t;
 }
 
@@ -229,6 +231,24 @@ export function brandingFromRow(r: Row): BrandingRecord {
   };
   if (r.settings !== null && r.settings !== undefined) b.settings = JSON.parse(str(r.settings));
   return b;
+}
+
+export function deviceFromRow(r: Row): DeviceRecord {
+  const d: DeviceRecord = {
+    poolId: str(r.pool_id),
+    deviceKey: str(r.device_key),
+    sub: str(r.sub),
+    groupKey: str(r.group_key),
+    remembered: num(r.remembered) === 1,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+  if (r.srp_salt !== null) d.srpSalt = str(r.srp_salt);
+  if (r.srp_verifier !== null) d.srpVerifier = str(r.srp_verifier);
+  if (r.name !== null) d.name = str(r.name);
+  if (r.last_ip !== null) d.lastIp = str(r.last_ip);
+  if (r.last_authenticated_at !== null) d.lastAuthenticatedAt = num(r.last_authenticated_at);
+  return d;
 }
 
 export function passkeyFromRow(r: Row): PasskeyRecord {

@@ -34,6 +34,7 @@
  */
 import { CODES } from "./contract/codes.ts";
 import type { RepositoryContract } from "./contract/common.ts";
+import { DEVICES } from "./contract/devices.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
@@ -51,6 +52,7 @@ export {
   type UserFilter,
 } from "./contract/common.ts";
 export type { CodesReader, CodesRepository } from "./contract/codes.ts";
+export type { DevicesReader, DevicesRepository } from "./contract/devices.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
@@ -81,6 +83,8 @@ export const REPOSITORIES = {
   hosting: HOSTING,
   /** Authorization codes of the OAuth 2.0 code grant. */
   oauth: OAUTH,
+  /** Devices of device tracking (remembered devices). */
+  devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
 } as const;

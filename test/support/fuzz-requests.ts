@@ -400,6 +400,7 @@ export const STATE_CHANGING: ReadonlySet<string> = new Set([
   "DeleteUserPoolClient",
   "UpdateUserPoolClient",
   "UpdateUserPool",
+  "SetUserPoolMfaConfig",
   "AdminDeleteUser",
   "DeleteUser",
   "AdminDisableUser",

@@ -120,3 +120,58 @@ export function passwordVerifierResponses(p: {
     PASSWORD_CLAIM_SIGNATURE: signature,
   };
 }
+
+/**
+ * What a device makes for ConfirmDevice, as amazon-cognito-identity-js `generateHashDevice` does: a
+ * random salt and the verifier g^x of its own random password, x = H(salt ‖ H(groupKey ‖ deviceKey ‖
+ * ":" ‖ password)); both sent base64 of their big-endian bytes.
+ */
+export function deviceVerifierConfig(
+  groupKey: string,
+  deviceKey: string,
+  password: string,
+): { Salt: string; PasswordVerifier: string } {
+  const salt = signedBytes(toInt(randomBytes(16)));
+  const inner = hash(Buffer.from(`${groupKey}${deviceKey}:${password}`, "utf8"));
+  const x = toInt(hash(salt, inner));
+  return {
+    Salt: salt.toString("base64"),
+    PasswordVerifier: signedBytes(modPow(2n, x)).toString("base64"),
+  };
+}
+
+/**
+ * The ChallengeResponses for DEVICE_PASSWORD_VERIFIER, from its ChallengeParameters (SRP_B, SALT,
+ * SECRET_BLOCK), as CognitoUser.getDeviceResponse builds them: the realm is the device group key,
+ * the identity the device key.
+ */
+export function devicePasswordVerifierResponses(p: {
+  username: string;
+  groupKey: string;
+  deviceKey: string;
+  password: string;
+  client: SrpClientEphemeral;
+  challengeParameters: Record<string, string>;
+  now?: Date;
+}): Record<string, string> {
+  const cp = p.challengeParameters;
+  const timestamp = cognitoTimestamp(p.now ?? new Date());
+  const signature = passwordClaimSignature({
+    poolName: p.groupKey,
+    userIdForSrp: p.deviceKey,
+    password: p.password,
+    a: p.client.a,
+    srpA: p.client.srpA,
+    srpB: cp["SRP_B"]!,
+    salt: cp["SALT"]!,
+    secretBlock: cp["SECRET_BLOCK"]!,
+    timestamp,
+  });
+  return {
+    USERNAME: p.username,
+    DEVICE_KEY: p.deviceKey,
+    PASSWORD_CLAIM_SECRET_BLOCK: cp["SECRET_BLOCK"]!,
+    TIMESTAMP: timestamp,
+    PASSWORD_CLAIM_SIGNATURE: signature,
+  };
+}

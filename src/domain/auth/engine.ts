@@ -9,6 +9,8 @@ import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type { AuthFlowType, ChallengeNameType } from "../../generated/types.ts";
 import { allowedFlows, checkSecretHash } from "./app-client.ts";
+import { devicePasswordVerifier } from "./challenges/device-password-verifier.ts";
+import { deviceSrpAuth } from "./challenges/device-srp-auth.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { passwordVerifier } from "./challenges/password-verifier.ts";
 import { customAuth } from "./flows/custom.ts";
@@ -35,6 +37,8 @@ const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
 const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   PASSWORD_VERIFIER: passwordVerifier,
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
+  DEVICE_SRP_AUTH: deviceSrpAuth,
+  DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
   SELECT_CHALLENGE: selectChallenge,
   WEB_AUTHN: webAuthnChallenge,
 };
@@ -52,7 +56,7 @@ async function usernameWithSecret(
 
 /** A user who proved their password: their state decides between tokens and the next challenge. */
 async function finish(ctx: RequestContext, call: SignInCaller, step: AuthStep): Promise<AuthOutcome> {
-  return "signedIn" in step ? completeSignIn(ctx, call, step.signedIn) : step;
+  return "signedIn" in step ? completeSignIn(ctx, call, step) : step;
 }
 
 export async function initiateAuth(

@@ -14,7 +14,9 @@ import { findUser, subjectOf } from "../users/users.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
-import type { AuthOutcome } from "./types.ts";
+import { deviceChallenge } from "./challenges/device-srp-auth.ts";
+import { trackSignInDevice } from "../devices/sign-in.ts";
+import type { AuthOutcome, SignedIn } from "./types.ts";
 import { userNotFound } from "../lookups.ts";
 import { incorrectCredentials, userDisabled } from "../errors.ts";
 
@@ -86,22 +88,47 @@ export async function nextSignInStep(
   }
 }
 
-/** After a correct password: the user's state decides between tokens and a challenge. */
+/**
+ * After a correct password: the user's state decides between tokens and a challenge, in Cognito's
+ * order: the user's state, a remembered device standing in for MFA (DEVICE_SRP_AUTH), MFA, then
+ * issueSignInTokens.
+ */
 export async function completeSignIn(
   ctx: RequestContext,
   call: SignInCaller,
-  user: UserRecord,
+  step: SignedIn,
 ): Promise<AuthOutcome> {
-  const challenge = await nextSignInStep(ctx, call, user);
+  const challenge = await nextSignInStep(ctx, call, step.signedIn);
   if (challenge) return challenge;
-  return {
-    ChallengeParameters: {},
-    AuthenticationResult: await issueTokens(ctx, {
-      pool: call.pool,
-      client: call.client,
-      user,
-      authTime: ctx.now,
-      withRefreshToken: true,
-    }),
-  };
+  const device = await deviceChallenge(ctx, call, step, "instead-of-mfa");
+  if (device) return device;
+  // The MFA step goes here, skipped when step.mfaSettled, or when
+  // deviceSkipsMfa(ctx, call.pool, step.signedIn, step) (devices/sign-in.ts) says the device replaced it.
+  return issueSignInTokens(ctx, call, step);
+}
+
+/**
+ * The end of every sign-in (MFA answers end here too): a tracked device that has not proved itself
+ * yet does so now (DEVICE_SRP_AUTH); then the tokens, with NewDeviceMetadata for a sign-in without
+ * a device key in a pool that tracks devices.
+ */
+export async function issueSignInTokens(
+  ctx: RequestContext,
+  call: SignInCaller,
+  step: SignedIn,
+): Promise<AuthOutcome> {
+  const device = await deviceChallenge(ctx, call, step, "after-mfa");
+  if (device) return device;
+  const user = step.signedIn;
+  const tracked = await trackSignInDevice(ctx, call.pool, user, step);
+  const result = await issueTokens(ctx, {
+    pool: call.pool,
+    client: call.client,
+    user,
+    authTime: ctx.now,
+    withRefreshToken: true,
+    ...(tracked.deviceKey === undefined ? {} : { deviceKey: tracked.deviceKey }),
+  });
+  if (tracked.newDevice) result.NewDeviceMetadata = tracked.newDevice;
+  return { ChallengeParameters: {}, AuthenticationResult: result };
 }

@@ -18,10 +18,23 @@ export interface AuthOutcome {
 }
 
 /**
- * Where a flow or a challenge answer ends: an outcome to answer with, or a user who proved their
- * password, whose state the engine then turns into tokens or the next challenge (completeSignIn).
+ * A user who proved their password (or a later factor), with what the sign-in knows of the device
+ * it runs on: the DEVICE_KEY it came with (AuthParameters or ChallengeResponses), and whether that
+ * device proved itself (DEVICE_PASSWORD_VERIFIER).
  */
-export type AuthStep = AuthOutcome | { signedIn: UserRecord };
+export interface SignedIn {
+  signedIn: UserRecord;
+  deviceKey?: string;
+  deviceVerified?: boolean;
+  /** The second factor is settled (answered, or replaced by the device): only tokens remain. */
+  mfaSettled?: boolean;
+}
+
+/**
+ * Where a flow or a challenge answer ends: an outcome to answer with, or a signed-in user, whose
+ * state the engine then turns into tokens or the next challenge (completeSignIn).
+ */
+export type AuthStep = AuthOutcome | SignedIn;
 
 export type AuthParams = Record<string, string> | undefined;
 

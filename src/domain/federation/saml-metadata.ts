@@ -9,7 +9,6 @@
  */
 import type { LookupAddress } from "node:dns";
 import { lookup } from "node:dns/promises";
-import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { BlockList, isIP } from "node:net";
 import { InvalidParameterException } from "../../generated/exceptions.ts";
@@ -192,10 +191,13 @@ function fetchOnce(
   signal: AbortSignal,
 ): Promise<{ body: string; location?: string }> {
   if (url.protocol !== "http:" && url.protocol !== "https:") return Promise.reject(new Error("scheme"));
-  return resolveChecked(url.hostname, allowed, signal).then(
-    (checked) =>
+  // node:http is imported when first needed: importing it as a module loads Node's fetch
+  // implementation with it (its WebSocket export), several MB that an idle server does not need.
+  const plain = url.protocol === "http:" ? import("node:http") : undefined;
+  return Promise.all([resolveChecked(url.hostname, allowed, signal), plain]).then(
+    ([checked, http]) =>
       new Promise((resolve, reject) => {
-        const send = url.protocol === "https:" ? httpsRequest : httpRequest;
+        const send = http ? http.request : httpsRequest;
         const req = send(
           url,
           {

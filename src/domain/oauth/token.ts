@@ -95,7 +95,7 @@ async function refreshTokenGrant(
 ): Promise<TokenResponse> {
   const token = requireParam(form, "refresh_token");
   try {
-    return tokenResponse(await refreshTokens(ctx, callerOf(auth), token, auth.secret));
+    return tokenResponse(await refreshTokens(ctx, callerOf(auth), token, auth.secret, form.device_key));
   } catch (e) {
     // The API's refusals (unknown, expired, revoked, another client's, a disabled user).
     if (e instanceof AwsError && e.status < 500) throw new OAuthError("invalid_grant");

@@ -66,8 +66,9 @@ export function requestOptions(
 
 /**
  * Verifies an assertion (CREDENTIAL) of `user` against the state of its challenge; false when it
- * does not prove them. On success `commit` gets the transaction to record it in: the credential's
- * sign count moves there, and only if no concurrent use of the credential moved it first.
+ * does not prove them, else whether the authenticator verified the user. On success `commit` gets
+ * the transaction to record it in: the credential's sign count moves there, and only if no
+ * concurrent use of the credential moved it first.
  */
 export async function verifyAssertion(
   ctx: RequestContext,
@@ -76,8 +77,8 @@ export async function verifyAssertion(
   state: AssertionState,
   value: unknown,
   commit: (tx: Transaction) => Promise<void>,
-): Promise<boolean> {
-  let checked: { passkey: PasskeyRecord; newCounter: number };
+): Promise<false | { userVerified: boolean }> {
+  let checked: { passkey: PasskeyRecord; newCounter: number; userVerified: boolean };
   try {
     const { credential, response, id } = credentialJson(value);
     const passkey = await ctx.services.storage.passkeys.getPasskey(pool.id, id);
@@ -105,12 +106,13 @@ export async function verifyAssertion(
       requireUserVerification: state.userVerification === "required",
     });
     if (!verified.verified) return false;
-    checked = { passkey, newCounter: verified.authenticationInfo.newCounter };
+    const { newCounter, userVerified } = verified.authenticationInfo;
+    checked = { passkey, newCounter, userVerified };
   } catch {
     // A malformed or forged credential proves nothing.
     return false;
   }
-  const { passkey, newCounter } = checked;
+  const { passkey, newCounter, userVerified } = checked;
   return ctx.services.storage.transaction(async (tx) => {
     const moved = await tx.passkeys.updatePasskeySignCount(
       pool.id,
@@ -120,6 +122,6 @@ export async function verifyAssertion(
     );
     if (!moved) return false;
     await commit(tx);
-    return true;
+    return { userVerified };
   });
 }

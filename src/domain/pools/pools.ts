@@ -14,6 +14,7 @@ import { addCustom, buildSchema } from "./schema.ts";
 import { checkNewTagKeys, checkTags } from "./tag-rules.ts";
 import { storePoolKeys } from "../tokens/keys.ts";
 import { poolNotFound, requirePool } from "../lookups.ts";
+import { settleMfa } from "../mfa/pool-config.ts";
 
 /** Settings an UpdateUserPool call replaces (with their defaults when left out). */
 const UPDATABLE = [
@@ -149,6 +150,7 @@ export async function createPool(ctx: RequestContext, input: CreateUserPoolReque
   }
   const schema = buildSchema(input.Schema);
   const settings = settle(input);
+  settleMfa(settings, undefined);
   settings.SchemaAttributes = schema;
   const pool: PoolRecord = {
     id: newPoolId(ctx.region),
@@ -179,6 +181,7 @@ export async function updatePool(ctx: RequestContext, input: UpdateUserPoolReque
     for (const k of CREATE_ONLY)
       if (pool.settings[k] !== undefined) (keep as Record<string, unknown>)[k] = pool.settings[k];
     const settings = settle({ ...keep, ...pick(input) });
+    settleMfa(settings, pool.settings);
     settings.SchemaAttributes = pool.settings.SchemaAttributes;
     // Fields managed by other operations survive an update.
     for (const k of [
@@ -240,7 +243,14 @@ export async function addCustomAttributes(
 
 /** The wire form of DescribeUserPool / CreateUserPool. */
 export function toUserPoolType(pool: PoolRecord, accountId: string): UserPoolType {
-  const { SchemaAttributes, ...rest } = pool.settings;
+  const {
+    SchemaAttributes,
+    SmsMfaConfiguration: _sms,
+    SoftwareTokenMfaConfiguration: _totp,
+    EmailMfaConfiguration: _email,
+    WebAuthnConfiguration: _webAuthn,
+    ...rest
+  } = pool.settings;
   return {
     Id: pool.id,
     Name: pool.name,

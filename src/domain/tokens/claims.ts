@@ -11,6 +11,8 @@ export interface TokenEvent {
   eventId: string;
   /** Epoch seconds. */
   iat: number;
+  /** The tracked device the sign-in runs on (the access token's `device_key`). */
+  deviceKey?: string;
 }
 
 /** Groups ordered as Cognito orders them for cognito:preferred_role: lowest precedence first. */
@@ -113,6 +115,7 @@ export function accessTokenClaims(
 ): Record<string, unknown> {
   return {
     sub: user.sub,
+    ...(ev.deviceKey === undefined ? {} : { device_key: ev.deviceKey }),
     ...groupClaims(groups),
     iss: issuer,
     client_id: client.clientId,

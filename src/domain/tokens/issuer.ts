@@ -57,6 +57,8 @@ export interface IssueRequest {
   hostedUi?: { nonce?: string };
   /** RFC 8707 `resource`: the access token's `aud`. */
   audience?: string;
+  /** The tracked device of the sign-in: the access token's `device_key`, and its refresh token's device. */
+  deviceKey?: string;
 }
 
 /** OIDC `at_hash`: the left half of the SHA-256 of the access token, base64url. */
@@ -76,6 +78,7 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
     originJti: req.originJti ?? randomUUID(),
     eventId: randomUUID(),
     iat: Math.floor(ctx.now / 1000),
+    ...(req.deviceKey === undefined ? {} : { deviceKey: req.deviceKey }),
   };
   const [idKey, accessKey] = await Promise.all([
     ctx.services.keys.signingKey(pool.id, "id", ctx.now),
@@ -113,6 +116,7 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
     createdAt: ctx.now,
     expiresAt: ctx.now + lifetimes.refresh * 1000,
     ...(req.scope === undefined ? {} : { scope: req.scope }),
+    ...(req.deviceKey === undefined ? {} : { deviceKey: req.deviceKey }),
   };
   await db.transaction((tx) => tx.tokens.insertRefreshToken(refresh));
   result.RefreshToken = token;

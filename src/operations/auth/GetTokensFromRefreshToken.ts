@@ -5,6 +5,12 @@ export const operation = defineOperation(
   "GetTokensFromRefreshToken",
   { caller: "client" },
   async (input, ctx, caller) => ({
-    AuthenticationResult: await refreshTokens(ctx, caller, input.RefreshToken, input.ClientSecret),
+    AuthenticationResult: await refreshTokens(
+      ctx,
+      caller,
+      input.RefreshToken,
+      input.ClientSecret,
+      input.DeviceKey,
+    ),
   }),
 );

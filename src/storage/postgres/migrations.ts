@@ -279,6 +279,25 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
   `,
   `
+  ALTER TABLE refresh_tokens ADD COLUMN device_key TEXT COLLATE "C";
+  CREATE TABLE devices (
+    device_key TEXT COLLATE "C" PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    group_key TEXT COLLATE "C" NOT NULL,
+    srp_salt TEXT,
+    srp_verifier TEXT,
+    name TEXT,
+    remembered INTEGER NOT NULL,
+    last_ip TEXT,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    last_authenticated_at BIGINT,
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX devices_by_user ON devices (pool_id, sub, device_key);
+  `,
+  `
   CREATE TABLE passkeys (
     pool_id TEXT COLLATE "C" NOT NULL,
     credential_id TEXT COLLATE "C" NOT NULL,

@@ -17,6 +17,7 @@ import {
 import { PostgresCodes } from "./codes.ts";
 import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
+import { PostgresDevices } from "./devices.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
 import { PostgresOAuth } from "./oauth.ts";
@@ -104,6 +105,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   federation: PostgresFederation,
   hosting: PostgresHosting,
   oauth: PostgresOAuth,
+  devices: PostgresDevices,
   passkeys: PostgresPasskeys,
 };
 
@@ -240,7 +242,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE passkeys, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE passkeys, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

@@ -49,7 +49,7 @@ export class PostgresTokens extends PgRepository implements TokensRepository {
   }
   async insertRefreshToken(t: RefreshTokenRecord) {
     await this.run(
-      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at, scope) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at, scope, device_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
       [
         t.tokenHash,
         t.poolId,
@@ -62,6 +62,7 @@ export class PostgresTokens extends PgRepository implements TokensRepository {
         t.replacedAt ?? null,
         t.revokedAt ?? null,
         t.scope ?? null,
+        t.deviceKey ?? null,
       ],
     );
   }

@@ -273,6 +273,25 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX oauth_codes_by_expiry ON oauth_codes (expires_at);
   `,
   `
+  ALTER TABLE refresh_tokens ADD COLUMN device_key TEXT;
+  CREATE TABLE devices (
+    device_key TEXT PRIMARY KEY,
+    pool_id TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    group_key TEXT NOT NULL,
+    srp_salt TEXT,
+    srp_verifier TEXT,
+    name TEXT,
+    remembered INTEGER NOT NULL,
+    last_ip TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    last_authenticated_at INTEGER,
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX devices_by_user ON devices (pool_id, sub, device_key);
+  `,
+  `
   CREATE TABLE passkeys (
     pool_id TEXT NOT NULL,
     credential_id TEXT NOT NULL,

@@ -45,7 +45,7 @@ export class SqliteTokens extends SqliteRepository implements TokensRepository {
   }
   async insertRefreshToken(t: RefreshTokenRecord) {
     this.q(
-      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at, scope) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO refresh_tokens (token_hash, pool_id, client_id, sub, origin_jti, auth_time, created_at, expires_at, replaced_at, revoked_at, scope, device_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ).run(
       t.tokenHash,
       t.poolId,
@@ -58,6 +58,7 @@ export class SqliteTokens extends SqliteRepository implements TokensRepository {
       t.replacedAt ?? null,
       t.revokedAt ?? null,
       t.scope ?? null,
+      t.deviceKey ?? null,
     );
   }
   async replaceRefreshToken(tokenHash: string, now: number) {

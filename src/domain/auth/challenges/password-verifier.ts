@@ -10,8 +10,10 @@ import { InvalidParameterException } from "../../../generated/exceptions.ts";
 import { poolName } from "../../users/passwords.ts";
 import type { Subject } from "../../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "../lockout.ts";
-import { required } from "../params.ts";
-import { openSession, takeSession } from "../sessions.ts";
+import { optional, required } from "../params.ts";
+import { openSession, readSession, takeSession } from "../sessions.ts";
+import { requireSignInDevice } from "../../devices/sign-in.ts";
+import { tracksDevices } from "../../devices/devices.ts";
 import type { UserRecord } from "../../../storage/records.ts";
 import type { AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
 import { incorrectCredentials } from "../../errors.ts";
@@ -73,6 +75,14 @@ async function answer(
   const secretBlock = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK");
   const signature = required(responses, "PASSWORD_CLAIM_SIGNATURE");
   const timestamp = required(responses, "TIMESTAMP");
+  // A DEVICE_KEY no device of this user has is refused before the session is used, so the client
+  // may answer again without it (amazon-cognito-identity-js does).
+  const deviceKey = tracksDevices(call.pool) ? optional(responses, "DEVICE_KEY") : undefined;
+  if (deviceKey !== undefined) {
+    const pending = await readSession(ctx, call.client, secretBlock);
+    const sub = typeof pending.sub === "string" ? pending.sub : undefined;
+    await requireSignInDevice(ctx.services.storage, call.pool, sub, deviceKey);
+  }
   const state = await takeSession(ctx, call.client, secretBlock);
   if (state.challenge !== "PASSWORD_VERIFIER") throw incorrectCredentials();
   const when = checkTimestamp(timestamp, new Date(ctx.now));
@@ -101,7 +111,7 @@ async function answer(
   const ok = claimOk && user !== undefined && !user.passwordSignInDisabled;
   await settlePasswordCheck(ctx, call.pool.id, subject, username, ok);
   if (!ok || !user) throw incorrectCredentials();
-  return { signedIn: user };
+  return { signedIn: user, ...(deviceKey === undefined ? {} : { deviceKey }) };
 }
 
 export const passwordVerifier: AuthChallenge = { username: true, run: answer };

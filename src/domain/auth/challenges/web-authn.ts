@@ -3,14 +3,17 @@
  * (the JSON of PublicKeyCredentialRequestOptions for `navigator.credentials.get`), answered with
  * CREDENTIAL (the JSON of the AuthenticationResponse), which is verified against the stored public
  * key (see domain/passkeys/assertion.ts). A refused assertion leaves the session for another try
- * until it expires; the session is consumed with the success.
+ * until it expires; the session is consumed with the success. In a pool whose passkeys are a
+ * second factor too (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION), a passkey that
+ * verified the user settles MFA.
  */
 import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import type { PasskeyRecord, UserRecord } from "../../../storage/records.ts";
 import { type AssertionState, requestOptions, verifyAssertion } from "../../passkeys/assertion.ts";
 import { incorrectCredentials, sessionExpired } from "../../errors.ts";
-import { required } from "../params.ts";
+import { optional, required } from "../params.ts";
+import { passkeySettings } from "../../passkeys/config.ts";
 import { consumeSession, openSession, readSession } from "../sessions.ts";
 import { signInUser } from "../sign-in.ts";
 import type { AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
@@ -47,11 +50,21 @@ async function answer(
   if (state.challenge !== "WEB_AUTHN") throw sessionExpired();
   const { user } = await signInUser(ctx, call, username);
   if (!user || user.sub !== state.sub) throw incorrectCredentials();
-  const ok = await verifyAssertion(ctx, call.pool, user, state.webAuthn as AssertionState, credential, (tx) =>
-    consumeSession(tx, ctx, call.client, session),
+  const verified = await verifyAssertion(
+    ctx,
+    call.pool,
+    user,
+    state.webAuthn as AssertionState,
+    credential,
+    (tx) => consumeSession(tx, ctx, call.client, session),
   );
-  if (!ok) throw incorrectCredentials();
-  return { signedIn: user };
+  if (!verified) throw incorrectCredentials();
+  const deviceKey = optional(responses, "DEVICE_KEY");
+  return {
+    signedIn: user,
+    ...(deviceKey === undefined ? {} : { deviceKey }),
+    ...(verified.userVerified && passkeySettings(call.pool).multiFactor ? { mfaSettled: true } : {}),
+  };
 }
 
 export const webAuthnChallenge: AuthChallenge = { username: true, run: answer };

@@ -2,7 +2,7 @@
 import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import { rehashIfStale } from "../../users/passwords.ts";
-import { required } from "../params.ts";
+import { optional, required } from "../params.ts";
 import { checkPlainPassword, signInUser } from "../sign-in.ts";
 import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
 
@@ -16,7 +16,11 @@ export async function passwordFlow(
   const password = required(params, "PASSWORD");
   const target = await signInUser(ctx, call, username);
   const checked = await checkPlainPassword(ctx, call, target, password);
-  return { signedIn: await rehashIfStale(ctx, checked, password) };
+  const deviceKey = optional(params, "DEVICE_KEY");
+  return {
+    signedIn: await rehashIfStale(ctx, checked, password),
+    ...(deviceKey === undefined ? {} : { deviceKey }),
+  };
 }
 
 export const userPasswordAuth: AuthFlow = {

@@ -1,7 +1,8 @@
 /**
  * REFRESH_TOKEN_AUTH / REFRESH_TOKEN and GetTokensFromRefreshToken: new ID and access tokens from a
  * refresh token of the same client; with refresh-token rotation, a new refresh token too, the old
- * one staying usable for the client's grace period.
+ * one staying usable for the client's grace period. A token issued to a tracked device refreshes
+ * only with that device's DEVICE_KEY (devices/sign-in.ts).
  */
 import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
@@ -10,7 +11,8 @@ import type { AuthenticationResultType } from "../../../generated/types.ts";
 import { hashRefreshToken, issueTokens } from "../../tokens/issuer.ts";
 import { checkClientSecret, checkSecretHash } from "../app-client.ts";
 import type { RefreshTokenRecord, UserRecord } from "../../../storage/records.ts";
-import { required } from "../params.ts";
+import { checkRefreshDevice } from "../../devices/sign-in.ts";
+import { optional, required } from "../params.ts";
 import type { AuthFlow } from "../types.ts";
 import { refreshTokenRevoked, userDisabled } from "../../errors.ts";
 
@@ -49,7 +51,10 @@ export const refreshTokenAuth: AuthFlow = {
       user ? [user.username, user.sub] : [record.sub],
       params?.SECRET_HASH,
     );
-    return { ChallengeParameters: {}, AuthenticationResult: await refresh(ctx, call, found) };
+    return {
+      ChallengeParameters: {},
+      AuthenticationResult: await refresh(ctx, call, found, optional(params, "DEVICE_KEY")),
+    };
   },
 };
 
@@ -59,15 +64,17 @@ export async function refreshTokens(
   call: SignInCaller,
   token: string,
   clientSecret: string | undefined,
+  deviceKey?: string,
 ): Promise<AuthenticationResultType> {
   await checkClientSecret(ctx.services.storage, call.client, clientSecret);
-  return refresh(ctx, call, await findToken(ctx, call, token));
+  return refresh(ctx, call, await findToken(ctx, call, token), deviceKey || undefined);
 }
 
 async function refresh(
   ctx: RequestContext,
   call: SignInCaller,
   { record, user }: FoundToken,
+  deviceKey: string | undefined,
 ): Promise<AuthenticationResultType> {
   const { storage } = ctx.services;
   if (record.revokedAt !== undefined) throw refreshTokenRevoked();
@@ -76,6 +83,7 @@ async function refresh(
   if (!user.enabled) throw userDisabled();
   if (user.tokensValidAfter !== undefined && record.createdAt < user.tokensValidAfter)
     throw refreshTokenRevoked();
+  if (!(await checkRefreshDevice(ctx, call.pool, user, record, deviceKey))) throw invalidRefreshToken();
 
   const rotation = call.client.settings.RefreshTokenRotation;
   const rotate = rotation?.Feature === "ENABLED";
@@ -98,5 +106,6 @@ async function refresh(
     originJti: record.originJti,
     withRefreshToken: rotate,
     ...(record.scope === undefined ? {} : { scope: record.scope }),
+    ...(record.deviceKey === undefined ? {} : { deviceKey: record.deviceKey }),
   });
 }

@@ -19,7 +19,7 @@ import { sessionExpired } from "../../errors.ts";
 import { usablePasskeys } from "../../passkeys/assertion.ts";
 import { allowedFirstFactors } from "../../passkeys/config.ts";
 import { issueWebAuthn } from "../challenges/web-authn.ts";
-import { required } from "../params.ts";
+import { optional, required } from "../params.ts";
 import { consumeSession, openSession, readSession, takeSession } from "../sessions.ts";
 import { signInUser, type SignInTarget } from "../sign-in.ts";
 import type { AuthChallenge, AuthFlow, AuthParams, AuthStep } from "../types.ts";
@@ -134,7 +134,7 @@ async function select(
 async function resume(
   ctx: RequestContext,
   call: SignInCaller,
-  _params: AuthParams,
+  params: AuthParams,
   session: string,
   username: string,
 ): Promise<AuthStep> {
@@ -142,7 +142,8 @@ async function resume(
   if (state.challenge !== "CONFIRM_SIGN_UP") throw sessionExpired();
   const { user } = await signInUser(ctx, call, username);
   if (!user || user.sub !== state.sub) throw sessionExpired();
-  return { signedIn: user };
+  const deviceKey = optional(params, "DEVICE_KEY");
+  return { signedIn: user, ...(deviceKey === undefined ? {} : { deviceKey }) };
 }
 
 /** The Session ConfirmSignUp answers with, for USER_AUTH to resume. */
