@@ -25,6 +25,7 @@ import type { BrowserContext, CDPSession, Page } from "playwright-core";
 import { rejectsWith } from "../support/assert.ts";
 import { browserMissing, newContext, serveSite, type StaticSite } from "../support/browser.ts";
 import { setClockOffset } from "../support/inbox.ts";
+import { deviceSteps, FLOWS, PASSWORD as DEVICE_USER_PASSWORD } from "../support/devices.ts";
 import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
@@ -472,6 +473,90 @@ describe("passkeys in Chromium", { skip: browserMissing() }, () => {
       const listed = await client.send(new ListWebAuthnCredentialsCommand({ AccessToken: access }));
       assert.equal(listed.Credentials?.length, 20);
       assert.equal(listed.NextToken, undefined);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("a passkey sign-in tracks devices like any other: NewDeviceMetadata, and DEVICE_KEY leads to the device challenges", async () => {
+    const tracking = await poolWithClient(client, {
+      pool: {
+        PoolName: "passkeys-devices",
+        Policies: { SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] } },
+        DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true },
+      },
+      app: { ExplicitAuthFlows: [...FLOWS, "ALLOW_USER_AUTH"] },
+    });
+    await client.send(
+      new CreateUserPoolDomainCommand({
+        UserPoolId: tracking.poolId,
+        Domain: "devices.localhost",
+        CustomDomainConfig: { CertificateArn: CERT_ARN },
+      }),
+    );
+    const steps = deviceSteps(client, tracking.poolId, tracking.clientId);
+    const { device, first } = await steps.userWithDevice("traveller");
+    const context = await newContext();
+    try {
+      const page = await authenticatorPage(context, `http://devices.localhost:${new URL(site.origin).port}`);
+      const { CredentialCreationOptions } = await client.send(
+        new StartWebAuthnRegistrationCommand({ AccessToken: first.AccessToken }),
+      );
+      await client.send(
+        new CompleteWebAuthnRegistrationCommand({
+          AccessToken: first.AccessToken,
+          Credential: await create(page, CredentialCreationOptions),
+        }),
+      );
+      const passkeySignIn = async (deviceKey?: string) => {
+        const challenge = await client.send(
+          new InitiateAuthCommand({
+            ClientId: tracking.clientId,
+            AuthFlow: "USER_AUTH",
+            AuthParameters: { USERNAME: "traveller", PREFERRED_CHALLENGE: "WEB_AUTHN" },
+          }),
+        );
+        const assertion = await get(
+          page,
+          JSON.parse(challenge.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!),
+        );
+        return client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: tracking.clientId,
+            ChallengeName: "WEB_AUTHN",
+            Session: challenge.Session,
+            ChallengeResponses: {
+              USERNAME: "traveller",
+              CREDENTIAL: JSON.stringify(assertion),
+              ...(deviceKey === undefined ? {} : { DEVICE_KEY: deviceKey }),
+            },
+          }),
+        );
+      };
+      const fresh = await passkeySignIn();
+      assert.ok(fresh.AuthenticationResult?.NewDeviceMetadata?.DeviceKey);
+      const known = await passkeySignIn(device.deviceKey);
+      assert.equal(known.ChallengeName, "DEVICE_SRP_AUTH");
+      const done = await steps.deviceChallenges("traveller", device, known.Session!);
+      const claims = JSON.parse(
+        Buffer.from(done.AuthenticationResult!.AccessToken!.split(".")[1]!, "base64url").toString(),
+      ) as Json;
+      assert.equal(claims.device_key, device.deviceKey);
+
+      // The PASSWORD first factor of USER_AUTH takes DEVICE_KEY too.
+      const byPassword = await client.send(
+        new InitiateAuthCommand({
+          ClientId: tracking.clientId,
+          AuthFlow: "USER_AUTH",
+          AuthParameters: {
+            USERNAME: "traveller",
+            PREFERRED_CHALLENGE: "PASSWORD",
+            PASSWORD: DEVICE_USER_PASSWORD,
+            DEVICE_KEY: device.deviceKey,
+          },
+        }),
+      );
+      assert.equal(byPassword.ChallengeName, "DEVICE_SRP_AUTH");
     } finally {
       await context.close();
     }
