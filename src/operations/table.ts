@@ -6,6 +6,7 @@ import * as AddUserPoolClientSecret from "./clients/AddUserPoolClientSecret.ts";
 import * as AdminAddUserToGroup from "./groups/AdminAddUserToGroup.ts";
 import * as AdminConfirmSignUp from "./users/AdminConfirmSignUp.ts";
 import * as AdminCreateUser from "./users/AdminCreateUser.ts";
+import * as AdminDeleteSoftwareToken from "./mfa/AdminDeleteSoftwareToken.ts";
 import * as AdminDeleteUser from "./users/AdminDeleteUser.ts";
 import * as AdminDeleteUserAttributes from "./users/AdminDeleteUserAttributes.ts";
 import * as AdminDisableProviderForUser from "./federation/AdminDisableProviderForUser.ts";
@@ -22,10 +23,13 @@ import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
 import * as AdminRemoveUserFromGroup from "./groups/AdminRemoveUserFromGroup.ts";
 import * as AdminResetUserPassword from "./users/AdminResetUserPassword.ts";
 import * as AdminRespondToAuthChallenge from "./auth/AdminRespondToAuthChallenge.ts";
+import * as AdminSetUserMFAPreference from "./mfa/AdminSetUserMFAPreference.ts";
 import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
+import * as AdminSetUserSettings from "./mfa/AdminSetUserSettings.ts";
 import * as AdminUpdateDeviceStatus from "./devices/AdminUpdateDeviceStatus.ts";
 import * as AdminUpdateUserAttributes from "./users/AdminUpdateUserAttributes.ts";
 import * as AdminUserGlobalSignOut from "./users/AdminUserGlobalSignOut.ts";
+import * as AssociateSoftwareToken from "./mfa/AssociateSoftwareToken.ts";
 import * as ChangePassword from "./self-service/ChangePassword.ts";
 import * as CompleteWebAuthnRegistration from "./passkeys/CompleteWebAuthnRegistration.ts";
 import * as ConfirmDevice from "./devices/ConfirmDevice.ts";
@@ -86,7 +90,9 @@ import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.t
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
+import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
 import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
+import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
 import * as TagResource from "./tags/TagResource.ts";
@@ -100,6 +106,7 @@ import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
 import * as UpdateUserPoolClient from "./clients/UpdateUserPoolClient.ts";
 import * as UpdateUserPoolDomain from "./domains/UpdateUserPoolDomain.ts";
+import * as VerifySoftwareToken from "./mfa/VerifySoftwareToken.ts";
 import * as VerifyUserAttribute from "./self-service/VerifyUserAttribute.ts";
 
 /** The implemented operations by name (an operation is implemented when its file exists). */
@@ -109,6 +116,7 @@ export const OPERATION_TABLE = {
   AdminAddUserToGroup: AdminAddUserToGroup.operation,
   AdminConfirmSignUp: AdminConfirmSignUp.operation,
   AdminCreateUser: AdminCreateUser.operation,
+  AdminDeleteSoftwareToken: AdminDeleteSoftwareToken.operation,
   AdminDeleteUser: AdminDeleteUser.operation,
   AdminDeleteUserAttributes: AdminDeleteUserAttributes.operation,
   AdminDisableProviderForUser: AdminDisableProviderForUser.operation,
@@ -125,10 +133,13 @@ export const OPERATION_TABLE = {
   AdminRemoveUserFromGroup: AdminRemoveUserFromGroup.operation,
   AdminResetUserPassword: AdminResetUserPassword.operation,
   AdminRespondToAuthChallenge: AdminRespondToAuthChallenge.operation,
+  AdminSetUserMFAPreference: AdminSetUserMFAPreference.operation,
   AdminSetUserPassword: AdminSetUserPassword.operation,
+  AdminSetUserSettings: AdminSetUserSettings.operation,
   AdminUpdateDeviceStatus: AdminUpdateDeviceStatus.operation,
   AdminUpdateUserAttributes: AdminUpdateUserAttributes.operation,
   AdminUserGlobalSignOut: AdminUserGlobalSignOut.operation,
+  AssociateSoftwareToken: AssociateSoftwareToken.operation,
   ChangePassword: ChangePassword.operation,
   CompleteWebAuthnRegistration: CompleteWebAuthnRegistration.operation,
   ConfirmDevice: ConfirmDevice.operation,
@@ -189,7 +200,9 @@ export const OPERATION_TABLE = {
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
   SetUICustomization: SetUICustomization.operation,
+  SetUserMFAPreference: SetUserMFAPreference.operation,
   SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
+  SetUserSettings: SetUserSettings.operation,
   SignUp: SignUp.operation,
   StartWebAuthnRegistration: StartWebAuthnRegistration.operation,
   TagResource: TagResource.operation,
@@ -203,5 +216,6 @@ export const OPERATION_TABLE = {
   UpdateUserPool: UpdateUserPool.operation,
   UpdateUserPoolClient: UpdateUserPoolClient.operation,
   UpdateUserPoolDomain: UpdateUserPoolDomain.operation,
+  VerifySoftwareToken: VerifySoftwareToken.operation,
   VerifyUserAttribute: VerifyUserAttribute.operation,
 } satisfies { readonly [N in OperationName]?: OperationModule<N> };

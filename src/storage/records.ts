@@ -291,6 +291,32 @@ export interface BrandingAsset {
   ResourceId?: string;
 }
 
+/** The MFA factors of a user, in Cognito's names. */
+export type UserMfaFactor = "SMS_MFA" | "SOFTWARE_TOKEN_MFA" | "EMAIL_OTP";
+
+/**
+ * A user's MFA settings (one row per user, removed with the user): the TOTP authenticator
+ * (AssociateSoftwareToken / VerifySoftwareToken), the factors turned on and the preferred one
+ * (SetUserMFAPreference, SetUserSettings).
+ */
+export interface UserMfaRecord {
+  poolId: string;
+  sub: string;
+  /** The TOTP secret, sealed (never stored in the clear); set by AssociateSoftwareToken. */
+  totpSecret?: string;
+  /** VerifySoftwareToken accepted a code for this secret. */
+  totpVerified: boolean;
+  totpFriendlyName?: string;
+  /** The TOTP time step of the last code accepted: no code of that step or before is accepted again. */
+  totpLastStep?: number;
+  /** TOTP as an MFA factor (SetUserMFAPreference); only with a verified secret. */
+  totpEnabled: boolean;
+  smsEnabled: boolean;
+  emailEnabled: boolean;
+  preferred?: UserMfaFactor;
+  updatedAt: number;
+}
+
 /**
  * A user's device (device tracking): created with its key when a sign-in without a known device
  * gets NewDeviceMetadata, confirmed by ConfirmDevice with the SRP salt and verifier the device made

@@ -21,6 +21,7 @@ import type {
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
+  UserMfaRecord,
   UserRecord,
 } from "./records.ts";
 import { type UserColumn, userFromColumns } from "./user-row.ts";
@@ -232,6 +233,56 @@ export function brandingFromRow(r: Row): BrandingRecord {
   if (r.settings !== null && r.settings !== undefined) b.settings = JSON.parse(str(r.settings));
   return b;
 }
+
+export function userMfaFromRow(r: Row): UserMfaRecord {
+  const m: UserMfaRecord = {
+    poolId: str(r.pool_id),
+    sub: str(r.sub),
+    totpVerified: num(r.totp_verified) === 1,
+    totpEnabled: num(r.totp_enabled) === 1,
+    smsEnabled: num(r.sms_enabled) === 1,
+    emailEnabled: num(r.email_enabled) === 1,
+    updatedAt: num(r.updated_at),
+  };
+  if (r.totp_secret !== null && r.totp_secret !== undefined) m.totpSecret = str(r.totp_secret);
+  if (r.totp_friendly_name !== null && r.totp_friendly_name !== undefined)
+    m.totpFriendlyName = str(r.totp_friendly_name);
+  if (r.totp_last_step !== null && r.totp_last_step !== undefined) m.totpLastStep = num(r.totp_last_step);
+  if (r.preferred !== null && r.preferred !== undefined)
+    m.preferred = str(r.preferred) as UserMfaRecord["preferred"];
+  return m;
+}
+
+/** The columns of a user_mfa row, in the order of USER_MFA_COLUMNS. */
+export function userMfaColumns(m: UserMfaRecord): (string | number | null)[] {
+  return [
+    m.poolId,
+    m.sub,
+    m.totpSecret ?? null,
+    m.totpVerified ? 1 : 0,
+    m.totpFriendlyName ?? null,
+    m.totpLastStep ?? null,
+    m.totpEnabled ? 1 : 0,
+    m.smsEnabled ? 1 : 0,
+    m.emailEnabled ? 1 : 0,
+    m.preferred ?? null,
+    m.updatedAt,
+  ];
+}
+
+export const USER_MFA_COLUMNS = [
+  "pool_id",
+  "sub",
+  "totp_secret",
+  "totp_verified",
+  "totp_friendly_name",
+  "totp_last_step",
+  "totp_enabled",
+  "sms_enabled",
+  "email_enabled",
+  "preferred",
+  "updated_at",
+] as const;
 
 export function deviceFromRow(r: Row): DeviceRecord {
   const d: DeviceRecord = {

@@ -38,6 +38,7 @@ import { DEVICES } from "./contract/devices.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
 import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
@@ -56,6 +57,7 @@ export type { DevicesReader, DevicesRepository } from "./contract/devices.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
@@ -83,6 +85,8 @@ export const REPOSITORIES = {
   hosting: HOSTING,
   /** Authorization codes of the OAuth 2.0 code grant. */
   oauth: OAUTH,
+  /** Users' MFA settings (TOTP secret, factors, preference). */
+  mfa: MFA,
   /** Devices of device tracking (remembered devices). */
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */

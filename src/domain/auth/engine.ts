@@ -9,6 +9,7 @@ import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type { AuthFlowType, ChallengeNameType } from "../../generated/types.ts";
 import { allowedFlows, checkSecretHash } from "./app-client.ts";
+import { emailOtp, mfaSetup, selectMfaType, smsMfa, softwareTokenMfa } from "./challenges/mfa.ts";
 import { devicePasswordVerifier } from "./challenges/device-password-verifier.ts";
 import { deviceSrpAuth } from "./challenges/device-srp-auth.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
@@ -37,6 +38,11 @@ const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
 const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   PASSWORD_VERIFIER: passwordVerifier,
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
+  SMS_MFA: smsMfa,
+  EMAIL_OTP: emailOtp,
+  SOFTWARE_TOKEN_MFA: softwareTokenMfa,
+  SELECT_MFA_TYPE: selectMfaType,
+  MFA_SETUP: mfaSetup,
   DEVICE_SRP_AUTH: deviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
   SELECT_CHALLENGE: selectChallenge,

@@ -10,6 +10,8 @@ import type { ClientCaller } from "../caller.ts";
 import type { RequestContext } from "../../context.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { rehashIfStale } from "../users/passwords.ts";
+import { NotAuthorizedException } from "../../generated/exceptions.ts";
+import { requiresMfa } from "./challenges/mfa.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { checkPlainPassword, nextSignInStep, signInUser } from "./sign-in.ts";
 import type { AuthOutcome } from "./types.ts";
@@ -19,7 +21,13 @@ export type ManagedLoginStep = { user: UserRecord } | { challenge: AuthOutcome }
 
 async function settle(ctx: RequestContext, call: ClientCaller, user: UserRecord): Promise<ManagedLoginStep> {
   const challenge = await nextSignInStep(ctx, call, user);
-  return challenge ? { challenge } : { user };
+  if (challenge) return { challenge };
+  // The pages have no MFA steps yet: a user who must pass MFA is refused, never signed in without it.
+  if (await requiresMfa(ctx, call, user))
+    throw new NotAuthorizedException(
+      "Multi-factor authentication is required for this user; sign in through the API (the managed login pages do not offer MFA yet).",
+    );
+  return { user };
 }
 
 /** Username and password: throws the API's errors (incorrect credentials, lockout, unconfirmed). */

@@ -8,7 +8,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestContext } from "../../context.ts";
-import type { ClientRecord } from "../../storage/records.ts";
+import type { AuthSessionRecord, ClientRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
 import { sessionExpired } from "../errors.ts";
 
@@ -78,4 +78,23 @@ export async function consumeSession(
 ): Promise<void> {
   const record = await tx.tokens.consumeAuthSession(sessionId(value), ctx.now);
   if (!record || record.clientId !== client.clientId) throw sessionExpired();
+}
+
+/**
+ * A session named without its app client (AssociateSoftwareToken and VerifySoftwareToken take a
+ * Session alone): its record, still in place; NotAuthorizedException when it is gone.
+ */
+export async function readSessionRecord(ctx: RequestContext, value: string): Promise<AuthSessionRecord> {
+  const record = await ctx.services.storage.tokens.getAuthSession(sessionId(value), ctx.now);
+  if (!record) throw sessionExpired();
+  return record;
+}
+
+/** Consumes a session named without its app client (see readSessionRecord), inside `tx`. */
+export async function consumeSessionRecord(
+  tx: Transaction,
+  ctx: RequestContext,
+  value: string,
+): Promise<void> {
+  if (!(await tx.tokens.consumeAuthSession(sessionId(value), ctx.now))) throw sessionExpired();
 }

@@ -15,7 +15,8 @@ import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
 import { deviceChallenge } from "./challenges/device-srp-auth.ts";
-import { trackSignInDevice } from "../devices/sign-in.ts";
+import { deviceSkipsMfa, trackSignInDevice } from "../devices/sign-in.ts";
+import { mfaStep } from "./challenges/mfa.ts";
 import type { AuthOutcome, SignedIn } from "./types.ts";
 import { userNotFound } from "../lookups.ts";
 import { incorrectCredentials, userDisabled } from "../errors.ts";
@@ -102,8 +103,11 @@ export async function completeSignIn(
   if (challenge) return challenge;
   const device = await deviceChallenge(ctx, call, step, "instead-of-mfa");
   if (device) return device;
-  // The MFA step goes here, skipped when step.mfaSettled, or when
-  // deviceSkipsMfa(ctx, call.pool, step.signedIn, step) (devices/sign-in.ts) says the device replaced it.
+  // MFA (challenges/mfa.ts), unless answered already or replaced by a remembered device.
+  if (!step.mfaSettled && !(await deviceSkipsMfa(ctx, call.pool, step.signedIn, step))) {
+    const mfa = await mfaStep(ctx, call, step.signedIn, step.deviceKey);
+    if (mfa) return mfa;
+  }
   return issueSignInTokens(ctx, call, step);
 }
 

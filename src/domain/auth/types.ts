@@ -28,6 +28,12 @@ export interface SignedIn {
   deviceVerified?: boolean;
   /** The second factor is settled (answered, or replaced by the device): only tokens remain. */
   mfaSettled?: boolean;
+  /**
+   * The Session of the challenge just answered (an MFA code): a device challenge that follows goes
+   * on under the same value, since amazon-cognito-identity-js answers DEVICE_SRP_AUTH after an MFA
+   * code with the MFA challenge's Session.
+   */
+  session?: string;
 }
 
 /**

@@ -19,15 +19,23 @@ import { counterKey, countInWindow, type Subject, windowFull } from "../counters
 import { attemptLimitExceeded } from "../errors.ts";
 
 /** What a code is for: "signup", "forgot_password", or "verify:<attribute>". */
-export type CodePurpose = "signup" | "forgot_password" | `verify:${"email" | "phone_number"}`;
+export type CodePurpose =
+  | "signup"
+  | "forgot_password"
+  | `verify:${"email" | "phone_number"}`
+  /** A sign-in code (MFA or a one-time-password first factor), by its channel: see auth/otp.ts. */
+  | `sign_in:${"SMS" | "EMAIL"}`;
 
 const HOUR = 60 * 60_000;
+/** Sign-in codes (SMS and email MFA, email and SMS one-time passwords): three minutes, as Cognito's. */
+export const SIGN_IN_CODE_MS = 3 * 60_000;
 
 /**
  * How long a code stays valid. Cognito: sign-up confirmation and attribute verification codes are
  * valid for 24 hours, a forgot-password code for one hour.
  */
 export function codeValidityMs(purpose: CodePurpose): number {
+  if (purpose.startsWith("sign_in:")) return SIGN_IN_CODE_MS;
   return purpose === "forgot_password" ? HOUR : 24 * HOUR;
 }
 

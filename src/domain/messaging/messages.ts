@@ -94,7 +94,7 @@ export async function sendMessage(
   pool: PoolRecord,
   username: string,
   to: Destination,
-  purpose: CodeMessagePurpose | "invitation" | "resend_invitation",
+  purpose: CodeMessagePurpose | "invitation" | "resend_invitation" | "authentication",
   content: MessageContent,
   code: string,
 ): Promise<void> {

@@ -14,6 +14,7 @@ import { checkPassword } from "./password-policy.ts";
 import { newCredential, verifyPassword } from "./passwords.ts";
 import { endAllSessions } from "../tokens/revocation.ts";
 import { wireAttributes } from "./users.ts";
+import { userMfa, wireMfa } from "../mfa/user-mfa.ts";
 import { requirePool, requireUser, userNotFound } from "../lookups.ts";
 import { attemptLimitExceeded, incorrectCredentials } from "../errors.ts";
 
@@ -26,12 +27,13 @@ export function locateSignedIn(caller: TokenCaller) {
   };
 }
 
-/** GetUser: the attributes the app client may read. MFA settings come with MFA support. */
+/** GetUser: the attributes the app client may read, and the user's MFA settings. */
 export async function getUser(ctx: RequestContext, caller: TokenCaller): Promise<GetUserResponse> {
   const { pool, client, user } = caller;
   return {
     Username: user.username,
     UserAttributes: wireAttributes(user, readableAttributes(pool, client, user)),
+    ...wireMfa(await userMfa(ctx.services.storage, user)),
   };
 }
 

@@ -6,18 +6,22 @@
 import type { RequestContext } from "../../context.ts";
 import type { AuthFactorType, GetUserAuthFactorsResponse } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
+import { userMfa, wireMfa } from "../mfa/user-mfa.ts";
 import { usablePasskeys } from "../passkeys/assertion.ts";
 
 /**
  * The user's MFA settings as GetUser and AdminGetUser show them (PreferredMfaSetting,
- * UserMFASettingList): the one place the auth factors read them. Lanyard keeps no MFA factor for
- * users yet, so there are none to show; the MFA settings of users plug in here.
+ * UserMFASettingList): the one place the auth factors read them.
  */
 async function mfaSettings(
-  _ctx: RequestContext,
-  _user: UserRecord,
+  ctx: RequestContext,
+  user: UserRecord,
 ): Promise<Pick<GetUserAuthFactorsResponse, "PreferredMfaSetting" | "UserMFASettingList">> {
-  return {};
+  const { PreferredMfaSetting, UserMFASettingList } = wireMfa(await userMfa(ctx.services.storage, user));
+  return {
+    ...(PreferredMfaSetting === undefined ? {} : { PreferredMfaSetting }),
+    ...(UserMFASettingList === undefined ? {} : { UserMFASettingList }),
+  };
 }
 
 export async function userAuthFactors(

@@ -1,6 +1,7 @@
 import { wireTime } from "../../domain/ids.ts";
 import { wireAttributes } from "../../domain/users/users.ts";
 import type { AdminGetUserResponse } from "../../generated/types.ts";
+import { userMfa, wireMfa } from "../../domain/mfa/user-mfa.ts";
 import { defineOperation } from "../define.ts";
 import { requirePool, requireUser } from "../../domain/lookups.ts";
 
@@ -15,5 +16,6 @@ export const operation = defineOperation("AdminGetUser", { caller: "admin" }, as
     UserLastModifiedDate: wireTime(user.updatedAt),
     Enabled: user.enabled,
     UserStatus: user.status as AdminGetUserResponse["UserStatus"],
+    ...wireMfa(await userMfa(storage, user)),
   };
 });

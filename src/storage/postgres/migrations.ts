@@ -298,6 +298,23 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX devices_by_user ON devices (pool_id, sub, device_key);
   `,
   `
+  CREATE TABLE user_mfa (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    totp_secret TEXT,
+    totp_verified INTEGER NOT NULL,
+    totp_friendly_name TEXT,
+    totp_last_step BIGINT,
+    totp_enabled INTEGER NOT NULL,
+    sms_enabled INTEGER NOT NULL,
+    email_enabled INTEGER NOT NULL,
+    preferred TEXT COLLATE "C",
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, sub),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  `,
+  `
   CREATE TABLE passkeys (
     pool_id TEXT COLLATE "C" NOT NULL,
     credential_id TEXT COLLATE "C" NOT NULL,

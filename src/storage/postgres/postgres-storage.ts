@@ -20,6 +20,7 @@ import { PostgresFederation } from "./federation.ts";
 import { PostgresDevices } from "./devices.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
+import { PostgresMfa } from "./mfa.ts";
 import { PostgresOAuth } from "./oauth.ts";
 import { PostgresPasskeys } from "./passkeys.ts";
 import { MIGRATIONS } from "./migrations.ts";
@@ -105,6 +106,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   federation: PostgresFederation,
   hosting: PostgresHosting,
   oauth: PostgresOAuth,
+  mfa: PostgresMfa,
   devices: PostgresDevices,
   passkeys: PostgresPasskeys,
 };
@@ -242,7 +244,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE passkeys, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

@@ -292,6 +292,23 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX devices_by_user ON devices (pool_id, sub, device_key);
   `,
   `
+  CREATE TABLE user_mfa (
+    pool_id TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    totp_secret TEXT,
+    totp_verified INTEGER NOT NULL,
+    totp_friendly_name TEXT,
+    totp_last_step INTEGER,
+    totp_enabled INTEGER NOT NULL,
+    sms_enabled INTEGER NOT NULL,
+    email_enabled INTEGER NOT NULL,
+    preferred TEXT,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, sub),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  `,
+  `
   CREATE TABLE passkeys (
     pool_id TEXT NOT NULL,
     credential_id TEXT NOT NULL,

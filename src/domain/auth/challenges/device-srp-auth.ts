@@ -31,13 +31,18 @@ export async function deviceChallenge(
   if (step.deviceKey === undefined || step.deviceVerified || !tracksDevices(pool)) return undefined;
   const device = await requireSignInDevice(ctx.services.storage, pool, user.sub, step.deviceKey);
   if (phase === "instead-of-mfa" && !replacesMfa(pool, device)) return undefined;
-  const Session = await openSession(ctx, call.client, {
-    challenge: "DEVICE_SRP_AUTH",
-    sub: user.sub,
-    deviceKey: device.deviceKey,
-    mfaSettled: phase === "after-mfa" || step.mfaSettled === true,
-    admin: call.kind === "adminClient",
-  });
+  const Session = await openSession(
+    ctx,
+    call.client,
+    {
+      challenge: "DEVICE_SRP_AUTH",
+      sub: user.sub,
+      deviceKey: device.deviceKey,
+      mfaSettled: phase === "after-mfa" || step.mfaSettled === true,
+      admin: call.kind === "adminClient",
+    },
+    step.session,
+  );
   return { ChallengeName: "DEVICE_SRP_AUTH", Session, ChallengeParameters: {} };
 }
 

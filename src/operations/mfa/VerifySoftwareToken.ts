@@ -1,0 +1,6 @@
+import { verifySoftwareToken } from "../../domain/mfa/software-token.ts";
+import { defineOperation } from "../define.ts";
+
+export const operation = defineOperation("VerifySoftwareToken", { caller: "none" }, (input, ctx) =>
+  verifySoftwareToken(ctx, input),
+);
