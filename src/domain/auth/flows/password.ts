@@ -6,7 +6,8 @@ import { optional, required } from "../params.ts";
 import { checkPlainPassword, signInUser } from "../sign-in.ts";
 import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
 
-async function passwordFlow(
+/** The password check of a USERNAME with PASSWORD (also USER_AUTH's PASSWORD first factor). */
+export async function passwordFlow(
   ctx: RequestContext,
   call: SignInCaller,
   params: AuthParams,

@@ -18,7 +18,8 @@ export const userSrpAuth: AuthFlow = {
   run: srpFlow,
 };
 
-async function srpFlow(
+/** The SRP start of a USERNAME with SRP_A (also USER_AUTH's PASSWORD_SRP first factor). */
+export async function srpFlow(
   ctx: RequestContext,
   call: SignInCaller,
   params: AuthParams,
