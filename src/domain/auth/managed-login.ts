@@ -10,11 +10,13 @@ import type { ClientCaller } from "../caller.ts";
 import type { RequestContext } from "../../context.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import { rehashIfStale } from "../users/passwords.ts";
-import { NotAuthorizedException } from "../../generated/exceptions.ts";
-import { requiresMfa } from "./challenges/mfa.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
+import { otpauthUri } from "../../crypto/totp.ts";
+import { associateSoftwareToken, verifySoftwareToken } from "../mfa/software-token.ts";
+import { emailOtp, mfaSetup, mfaStep, selectMfaType, smsMfa, softwareTokenMfa } from "./challenges/mfa.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { checkPlainPassword, nextSignInStep, signInUser } from "./sign-in.ts";
-import type { AuthOutcome } from "./types.ts";
+import type { AuthChallenge, AuthOutcome, AuthStep } from "./types.ts";
 import { postAuthentication } from "../triggers/authentication.ts";
 
 /** A signed-in user, or the challenge the user must answer first. */
@@ -23,11 +25,9 @@ export type ManagedLoginStep = { user: UserRecord } | { challenge: AuthOutcome }
 async function settle(ctx: RequestContext, call: ClientCaller, user: UserRecord): Promise<ManagedLoginStep> {
   const challenge = await nextSignInStep(ctx, call, user);
   if (challenge) return { challenge };
-  // The pages have no MFA steps yet: a user who must pass MFA is refused, never signed in without it.
-  if (await requiresMfa(ctx, call, user))
-    throw new NotAuthorizedException(
-      "Multi-factor authentication is required for this user; sign in through the API (the managed login pages do not offer MFA yet).",
-    );
+  // The same MFA step as the API's (challenges/mfa.ts): its challenge becomes the next page.
+  const mfa = await mfaStep(ctx, call, user);
+  if (mfa) return { challenge: mfa };
   await postAuthentication(ctx, call.pool, call.client.clientId, user, false, undefined);
   return { user };
 }
@@ -56,6 +56,92 @@ export async function answerNewPassword(
   for (const [name, value] of Object.entries(attributes)) responses[`userAttributes.${name}`] = value;
   const step = await newPasswordRequired.run(ctx, call, responses, session, "");
   return "signedIn" in step ? settle(ctx, call, step.signedIn) : { challenge: step };
+}
+
+/** A challenge answered: a signed-in user (PostAuthentication runs), or the next challenge. */
+async function settleAnswer(
+  ctx: RequestContext,
+  call: ClientCaller,
+  step: AuthStep,
+): Promise<ManagedLoginStep> {
+  if (!("signedIn" in step)) return { challenge: step };
+  await postAuthentication(ctx, call.pool, call.client.clientId, step.signedIn, false, undefined);
+  return { user: step.signedIn };
+}
+
+/** The MFA challenges the pages answer, with the API's own answers (challenges/mfa.ts). */
+const MFA_CHALLENGES = {
+  SMS_MFA: { challenge: smsMfa, response: "SMS_MFA_CODE" },
+  EMAIL_OTP: { challenge: emailOtp, response: "EMAIL_OTP_CODE" },
+  SOFTWARE_TOKEN_MFA: { challenge: softwareTokenMfa, response: "SOFTWARE_TOKEN_MFA_CODE" },
+  SELECT_MFA_TYPE: { challenge: selectMfaType, response: "ANSWER" },
+  MFA_SETUP: { challenge: mfaSetup, response: "EMAIL" },
+} as const satisfies Record<string, { challenge: AuthChallenge; response: string }>;
+
+export type ManagedMfaChallenge = keyof typeof MFA_CHALLENGES;
+
+export function isManagedMfaChallenge(name: string): name is ManagedMfaChallenge {
+  return Object.hasOwn(MFA_CHALLENGES, name);
+}
+
+async function runChallenge(
+  ctx: RequestContext,
+  call: ClientCaller,
+  challenge: AuthChallenge,
+  responses: Record<string, string>,
+  session: string,
+): Promise<AuthStep> {
+  // The session names the user (the page carries no USERNAME of its own to check against it).
+  return challenge.username
+    ? challenge.run(ctx, call, responses, session, "")
+    : challenge.run(ctx, call, responses, session);
+}
+
+/**
+ * The answer to an MFA challenge the pages showed: the code (SMS_MFA, EMAIL_OTP,
+ * SOFTWARE_TOKEN_MFA), the chosen factor (SELECT_MFA_TYPE) or the email address to set up email MFA
+ * with (MFA_SETUP). Throws the API's errors; a wrong code leaves the session usable, as the API's.
+ */
+export async function answerMfa(
+  ctx: RequestContext,
+  call: ClientCaller,
+  name: ManagedMfaChallenge,
+  session: string,
+  answer: string,
+): Promise<ManagedLoginStep> {
+  const { challenge, response } = MFA_CHALLENGES[name];
+  return settleAnswer(ctx, call, await runChallenge(ctx, call, challenge, { [response]: answer }, session));
+}
+
+/** MFA_SETUP with an authenticator app: the secret, its otpauth:// URI, and the session to go on with. */
+export async function beginTotpSetup(
+  ctx: RequestContext,
+  call: ClientCaller,
+  session: string,
+  account: string,
+): Promise<{ secret: string; uri: string; session: string }> {
+  const associated = await associateSoftwareToken(ctx, { Session: session });
+  if (!associated.SecretCode || !associated.Session) throw new InvalidParameterException("Invalid session.");
+  return {
+    secret: associated.SecretCode,
+    uri: otpauthUri(associated.SecretCode, call.pool.name, account),
+    session: associated.Session,
+  };
+}
+
+/**
+ * MFA_SETUP with an authenticator app, finished: VerifySoftwareToken with the app's code on the
+ * session, then MFA_SETUP answered with the session it returned (as a client of the API does).
+ */
+export async function finishTotpSetup(
+  ctx: RequestContext,
+  call: ClientCaller,
+  session: string,
+  code: string,
+): Promise<ManagedLoginStep> {
+  const verified = await verifySoftwareToken(ctx, { Session: session, UserCode: code });
+  if (!verified.Session) throw new InvalidParameterException("Invalid session.");
+  return settleAnswer(ctx, call, await runChallenge(ctx, call, mfaSetup, {}, verified.Session));
 }
 
 /**
