@@ -10,9 +10,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Services } from "../../context.ts";
 import {
-  answerMfa,
+  answerChallenge,
   finishTotpSetup,
-  isManagedMfaChallenge,
+  isPageChallenge,
   type ManagedLoginStep,
 } from "../../domain/auth/managed-login.ts";
 import { callerOf } from "../../domain/oauth/authorize.ts";
@@ -78,12 +78,14 @@ export function mfaRoutes(app: FastifyInstance, services: Services, links: PageL
         mfaCodePage({ ...v, factor: name as CodeFactor, ...(destination ? { destination } : {}) }),
       );
     };
-    if (!isManagedMfaChallenge(name)) return forbidden(reply, a.request.lang, a.branding);
+    // The code and MFA steps (the first factors' choice and passkeys have pages of their own).
+    if (!isPageChallenge(name) || name === "SELECT_CHALLENGE" || name === "WEB_AUTHN")
+      return forbidden(reply, a.request.lang, a.branding);
     if (answer === "")
       return again(name === "MFA_SETUP" ? "Please enter your email address." : "Please enter the code.");
     let step: ManagedLoginStep;
     try {
-      step = await answerMfa(a.ctx, callerOf(a.request), name, session, answer);
+      step = await answerChallenge(a.ctx, callerOf(a.request), name, session, answer, username);
     } catch (e) {
       const message = messageOf(e);
       if (e instanceof AwsError && RESTART.has(e.type))
@@ -137,7 +139,7 @@ export function mfaRoutes(app: FastifyInstance, services: Services, links: PageL
     if (code === "") return again("Please enter the code.");
     let step: ManagedLoginStep;
     try {
-      step = await finishTotpSetup(a.ctx, callerOf(a.request), session, code);
+      step = await finishTotpSetup(a.ctx, callerOf(a.request), session, code, username);
     } catch (e) {
       const message = messageOf(e);
       if (e instanceof AwsError && RESTART.has(e.type))

@@ -54,7 +54,8 @@ export async function mfaChallengeStep(
   switch (challenge.ChallengeName) {
     case "SOFTWARE_TOKEN_MFA":
     case "SMS_MFA":
-    case "EMAIL_OTP": {
+    case "EMAIL_OTP":
+    case "SMS_OTP": {
       const destination = p.CODE_DELIVERY_DESTINATION;
       return sendPage(
         reply,

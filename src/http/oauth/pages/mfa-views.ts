@@ -35,7 +35,7 @@ export interface MfaCommon extends Common {
   error?: string;
 }
 
-export type CodeFactor = "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP";
+export type CodeFactor = "SOFTWARE_TOKEN_MFA" | "SMS_MFA" | "EMAIL_OTP" | "SMS_OTP";
 
 export interface MfaCodeView extends MfaCommon {
   factor: CodeFactor;
@@ -62,14 +62,14 @@ export function mfaCodePage(v: MfaCodeView): string {
   const intro =
     v.factor === "SOFTWARE_TOKEN_MFA"
       ? html`<p>Enter the code from your authenticator app.</p>`
-      : v.factor === "SMS_MFA"
+      : v.factor === "SMS_MFA" || v.factor === "SMS_OTP"
         ? html`<p>We texted a code to <strong>${v.destination ?? "your phone"}</strong>. Enter it below.</p>`
         : html`<p>
             We emailed a code to <strong>${v.destination ?? "your email address"}</strong>. Enter it below.
           </p>`;
   return frame(
     v,
-    "Multi-factor authentication",
+    v.factor === "SOFTWARE_TOKEN_MFA" ? "Multi-factor authentication" : "Enter your code",
     html`${errorAlert(v.error)}${intro}
       <form method="post" action="/login/mfa?${v.query}" novalidate>
         ${carried(v)}
