@@ -8,6 +8,7 @@ import type { HttpPlugin } from "../plugin.ts";
 import { endpointRoutes } from "./endpoints.ts";
 import { signInRoutes } from "./login.ts";
 import { mfaRoutes } from "./mfa-pages.ts";
+import { choiceRoutes } from "./choice-pages.ts";
 import { selfServiceRoutes } from "./self-service.ts";
 
 export const oauth: HttpPlugin = async (app, { services }) => {
@@ -16,6 +17,7 @@ export const oauth: HttpPlugin = async (app, { services }) => {
   });
   signInRoutes(app, services, { signUp: true, forgotPassword: true });
   mfaRoutes(app, services, { signUp: true, forgotPassword: true });
+  choiceRoutes(app, services, { signUp: true, forgotPassword: true });
   selfServiceRoutes(app, services);
   endpointRoutes(app, services);
 };

@@ -8,7 +8,12 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RequestContext, Services } from "../../context.ts";
-import { answerNewPassword, type ManagedLoginStep, passwordSignIn } from "../../domain/auth/managed-login.ts";
+import {
+  answerNewPassword,
+  choiceBased,
+  type ManagedLoginStep,
+  passwordSignIn,
+} from "../../domain/auth/managed-login.ts";
 import {
   AUTHORIZE_PARAMS,
   type AuthorizationRequest,
@@ -28,7 +33,8 @@ import { AwsError } from "../../errors.ts";
 import { rawBody } from "../body.ts";
 import { clientBranding } from "./branding.ts";
 import type { PageBranding } from "./pages/layout.ts";
-import { mfaChallengeStep } from "./mfa-steps.ts";
+import { challengeStep } from "./mfa-steps.ts";
+import { usernamePage } from "./pages/choice-views.ts";
 import { errorPage, loginPage, newPasswordPage } from "./pages/views.ts";
 import {
   contextOf,
@@ -108,7 +114,7 @@ export async function attempt(
 }
 
 /** The browser's CSRF cookie, made now when it has none. */
-function csrfCookie(services: Services, req: FastifyRequest, reply: FastifyReply): string {
+export function csrfCookie(services: Services, req: FastifyRequest, reply: FastifyReply): string {
   const existing = cookies(req)[CSRF_COOKIE];
   if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
   const value = randomBytes(32).toString("base64url");
@@ -189,7 +195,7 @@ export async function finishStep(
       }),
     );
   }
-  const mfa = await mfaChallengeStep(a.ctx, callerOf(a.request), reply, c, challenge, username);
+  const mfa = await challengeStep(a.ctx, callerOf(a.request), reply, c, challenge, username);
   if (mfa) return mfa;
   throw new Error(`unexpected challenge ${challenge.ChallengeName}`);
 }
@@ -234,6 +240,17 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       const a = await attempt(services, req, reply);
       if (!a) return reply;
       const hint = a.request.loginHint;
+      // Choice-based sign-in: the username first, then the user's ways to sign in (./choice-pages.ts).
+      if (choiceBased(a.request.pool))
+        return sendPage(
+          reply,
+          200,
+          usernamePage({
+            ...common(services, req, reply, a),
+            links,
+            ...(hint === undefined ? {} : { username: hint }),
+          }),
+        );
       return sendPage(
         reply,
         200,

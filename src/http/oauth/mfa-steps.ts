@@ -1,7 +1,8 @@
 /**
  * The page of the challenge a sign-in on the managed login pages must answer next: an MFA code,
  * the choice of factor, or the setup of a first factor (an authenticator app goes straight to its
- * QR code when it is the only way the pool offers).
+ * QR code when it is the only way the pool offers); in choice-based sign-in, the first factors to
+ * choose from and the passkey step.
  */
 import type { FastifyReply } from "fastify";
 import QRCode from "qrcode";
@@ -9,6 +10,7 @@ import type { RequestContext } from "../../context.ts";
 import type { ClientCaller } from "../../domain/caller.ts";
 import { beginTotpSetup } from "../../domain/auth/managed-login.ts";
 import type { AuthOutcome } from "../../domain/auth/types.ts";
+import { choosePage, passkeyPage } from "./pages/choice-views.ts";
 import { mfaCodePage, mfaSetupPage, selectMfaPage, totpSetupPage } from "./pages/mfa-views.ts";
 import type { Common } from "./pages/views.ts";
 import { sendPage } from "./web.ts";
@@ -39,8 +41,8 @@ export async function totpSetupView(
   return totpSetupPage({ ...c, session, username, secret, qrSvg, ...(error ? { error } : {}) });
 }
 
-/** The page of an MFA challenge; undefined for a challenge that is not one of MFA's. */
-export async function mfaChallengeStep(
+/** The page of a challenge; undefined for a challenge the pages do not show. */
+export async function challengeStep(
   ctx: RequestContext,
   call: ClientCaller,
   reply: FastifyReply,
@@ -95,6 +97,19 @@ export async function mfaChallengeStep(
         mfaSetupPage({ ...c, session, username, totp, email, ...(error ? { error } : {}) }),
       );
     }
+    case "SELECT_CHALLENGE":
+      return sendPage(
+        reply,
+        200,
+        choosePage({ ...c, session, username, available: challenge.AvailableChallenges ?? [] }),
+      );
+    case "WEB_AUTHN":
+      return sendPage(
+        reply,
+        200,
+        passkeyPage({ ...c, session, username, options: p.CREDENTIAL_REQUEST_OPTIONS ?? "{}" }),
+        true,
+      );
     default:
       return undefined;
   }
