@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
+  AdminCreateUserCommand,
   AdminInitiateAuthCommand,
   AdminSetUserMFAPreferenceCommand,
   AssociateSoftwareTokenCommand,
@@ -254,6 +255,52 @@ describe("MFA on the managed login pages", () => {
     const claims = await tokensOf(ok, attempt);
     assert.equal(claims["cognito:username"], "setup-mail-page");
     assert.equal(claims.email, "setup-mail@example.com");
+  });
+
+  test("a temporary password: the new password, then the MFA setup", async () => {
+    await mfaConfig("ON", ["TOTP"]);
+    await sdk.send(
+      new AdminCreateUserCommand({
+        UserPoolId: app.poolId,
+        Username: "temp-page",
+        MessageAction: "SUPPRESS",
+        TemporaryPassword: "Temp-pass-1!",
+      }),
+    );
+    const jar = new Jar();
+    const attempt = await authorizationUrl(config);
+    const first = await signInAt(server, attempt.url, "temp-page", "Temp-pass-1!", jar);
+    const newPassword = await first.text();
+    assert.match(newPassword, /<title>Change your password – Lanyard<\/title>/);
+    const setup = await submit(server, newPassword, jar, {
+      new_password: PASSWORD,
+      confirm_password: PASSWORD,
+    });
+    assert.equal(setup.status, 200);
+    const page = await setup.text();
+    assert.match(page, /<title>Set up an authenticator app – Lanyard<\/title>/);
+    const secret = /data-secret="([A-Z2-7]+)"/.exec(page)![1]!;
+    const ok = await submit(server, page, jar, { answer: totp(secret) });
+    assert.equal((await tokensOf(ok, attempt))["cognito:username"], "temp-page");
+  });
+
+  test("five wrong codes lock the MFA step: the sign-in form says so", async () => {
+    await mfaConfig("OPTIONAL", ["TOTP"]);
+    const secret = await totpUser("totp-locked");
+    const { jar, page } = await passwordStep("totp-locked");
+    const wrong = wrongCode(totp(secret));
+    let current = page;
+    for (let i = 0; i < 5; i++) {
+      const res = await submit(server, current, jar, { answer: wrong });
+      assert.equal(res.status, 400);
+      current = await res.text();
+      assert.match(current, /Invalid code received for user/);
+    }
+    const locked = await submit(server, current, jar, { answer: totp(secret) });
+    assert.equal(locked.status, 400);
+    const body = await locked.text();
+    assert.match(body, /<title>Sign in – Lanyard<\/title>/);
+    assert.match(body, /role="alert">Password attempts exceeded</);
   });
 
   test("with MFA OFF the password alone signs in", async () => {
