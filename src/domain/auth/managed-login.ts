@@ -39,7 +39,7 @@ export async function passwordSignIn(
   username: string,
   password: string,
 ): Promise<ManagedLoginStep> {
-  const target = await signInUser(ctx, call, username);
+  const target = await signInUser(ctx, call, username, password);
   const checked = await checkPlainPassword(ctx, call, target, password);
   return settle(ctx, call, await rehashIfStale(ctx, checked, password));
 }

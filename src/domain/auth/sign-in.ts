@@ -11,6 +11,7 @@ import { PasswordResetRequiredException, UserNotConfirmedException } from "../..
 import type { UserRecord } from "../../storage/records.ts";
 import { issueTokens } from "../tokens/issuer.ts";
 import { findUser, subjectOf } from "../users/users.ts";
+import { migratedUser } from "../users/migration.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
@@ -38,8 +39,21 @@ export async function signInUser(
   ctx: RequestContext,
   call: SignInCaller,
   username: string,
+  password?: string,
 ): Promise<SignInTarget> {
-  const user = await findUser(ctx.services.storage, call.pool, username);
+  let user = await findUser(ctx.services.storage, call.pool, username);
+  // A sign-in with a password names an unknown user: the pool's UserMigration function may vouch for it.
+  if (!user && password !== undefined)
+    user = await migratedUser(
+      ctx,
+      call.pool,
+      "UserMigration_Authentication",
+      username,
+      call.client.clientId,
+      password,
+      call.clientMetadata,
+      hidesUsers(call),
+    );
   if (!user && !hidesUsers(call)) throw userNotFound();
   // PreAuthentication may deny the sign-in before anything is checked.
   await preAuthentication(

@@ -13,7 +13,7 @@ async function passwordFlow(
   username: string,
 ): Promise<AuthStep> {
   const password = required(params, "PASSWORD");
-  const target = await signInUser(ctx, call, username);
+  const target = await signInUser(ctx, call, username, password);
   const checked = await checkPlainPassword(ctx, call, target, password);
   const deviceKey = optional(params, "DEVICE_KEY");
   return {
