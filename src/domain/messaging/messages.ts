@@ -8,6 +8,7 @@ import type { OutgoingMessage } from "../../delivery/delivery.ts";
 import { CodeDeliveryFailureException } from "../../generated/exceptions.ts";
 import type { PoolRecord } from "../../storage/records.ts";
 import type { Destination } from "./destinations.ts";
+import { customMessage, type MessageCause } from "../triggers/custom-message.ts";
 
 export interface MessageContent {
   /** Email only. */
@@ -97,7 +98,15 @@ export async function sendMessage(
   purpose: CodeMessagePurpose | "invitation" | "resend_invitation" | "authentication",
   content: MessageContent,
   code: string,
+  cause?: MessageCause,
 ): Promise<void> {
+  // The pool's CustomMessage function may write the text instead.
+  const custom = await customMessage(ctx, pool, purpose, to.medium, username, code, cause);
+  if (custom)
+    content = {
+      ...(custom.subject === undefined ? content : { subject: custom.subject }),
+      body: custom.body,
+    };
   const emailConfig = pool.settings.EmailConfiguration;
   const message: OutgoingMessage = {
     poolId: pool.id,

@@ -12,6 +12,7 @@ import type { Subject } from "../counters.ts";
 import { type CodePurpose, issueCode, simulateCodeSend } from "./codes.ts";
 import { type Destination, deliveryDetails, simulatedDetails } from "./destinations.ts";
 import { type CodeMessagePurpose, codeMessage, sendMessage } from "./messages.ts";
+import type { MessageCause } from "../triggers/custom-message.ts";
 
 /** A code stored in a transaction, to be delivered once it has committed. */
 export interface PendingCode {
@@ -38,9 +39,11 @@ export async function deliverCode(
   username: string,
   pending: PendingCode,
   template: CodeMessagePurpose,
+  cause?: MessageCause,
 ): Promise<CodeDeliveryDetailsType> {
   const { to, code } = pending;
-  await sendMessage(ctx, pool, username, to, template, codeMessage(pool, template, to.medium, code), code);
+  const content = codeMessage(pool, template, to.medium, code);
+  await sendMessage(ctx, pool, username, to, template, content, code, cause);
   return deliveryDetails(to);
 }
 
@@ -52,11 +55,12 @@ export async function sendCode(
   purpose: CodePurpose,
   to: Destination,
   template: CodeMessagePurpose,
+  cause?: MessageCause,
 ): Promise<CodeDeliveryDetailsType> {
   const pending = await ctx.services.storage.transaction((tx) =>
     issuePendingCode(tx, ctx, pool.id, user.sub, purpose, to),
   );
-  return deliverCode(ctx, pool, user.username, pending, template);
+  return deliverCode(ctx, pool, user.username, pending, template, cause);
 }
 
 /**

@@ -56,7 +56,7 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     const updated: UserRecord = { ...user, password: credential, updatedAt: ctx.now };
     await storage.transaction((tx) => tx.users.updateUser(updated));
     const to = invitationDestinations(input.DesiredDeliveryMediums, updated.attributes);
-    await sendInvitations(ctx, pool, input.Username, to, password, "resend_invitation");
+    await sendInvitations(ctx, pool, input.Username, to, password, "resend_invitation", input.ClientMetadata);
     return toUserType(updated);
   }
 
@@ -120,7 +120,7 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
   });
   // The invitation names the user as the administrator did (the email or phone number in pools
   // that sign in with one), with the temporary password.
-  await sendInvitations(ctx, pool, input.Username, invitations, password, "invitation");
+  await sendInvitations(ctx, pool, input.Username, invitations, password, "invitation", input.ClientMetadata);
   return toUserType(user);
 }
 
@@ -131,6 +131,7 @@ async function sendInvitations(
   destinations: readonly Destination[],
   password: string,
   purpose: "invitation" | "resend_invitation",
+  clientMetadata?: Record<string, string>,
 ): Promise<void> {
   for (const to of destinations)
     await sendMessage(
@@ -141,6 +142,7 @@ async function sendInvitations(
       purpose,
       invitationMessage(pool, to.medium, username, password),
       password,
+      { clientMetadata },
     );
 }
 
@@ -174,8 +176,9 @@ export async function adminUpdateUserAttributes(
   poolId: string,
   username: string,
   list: readonly AttributeType[],
+  clientMetadata?: Record<string, string>,
 ): Promise<void> {
-  await updateUserAttributes(ctx, adminTarget(poolId, username), list, { kind: "admin" });
+  await updateUserAttributes(ctx, adminTarget(poolId, username), list, { kind: "admin" }, { clientMetadata });
 }
 
 export async function adminDeleteUserAttributes(
@@ -219,6 +222,7 @@ export async function adminResetUserPassword(
   ctx: RequestContext,
   poolId: string,
   username: string,
+  clientMetadata?: Record<string, string>,
 ): Promise<void> {
   const sent = await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
@@ -239,7 +243,7 @@ export async function adminResetUserPassword(
     return { pool, user, pending: await issuePendingCode(tx, ctx, pool.id, user.sub, "forgot_password", to) };
   });
   if (!sent) return;
-  await deliverCode(ctx, sent.pool, sent.user.username, sent.pending, "forgot_password");
+  await deliverCode(ctx, sent.pool, sent.user.username, sent.pending, "forgot_password", { clientMetadata });
 }
 
 export async function adminConfirmSignUp(

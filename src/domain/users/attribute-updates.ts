@@ -16,6 +16,7 @@
  *   verified flag to true); until then the new value is pending.
  */
 import type { RequestContext } from "../../context.ts";
+import type { MessageCause } from "../triggers/custom-message.ts";
 import { AliasExistsException, InvalidParameterException } from "../../generated/exceptions.ts";
 import type { AttributeType, CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -149,6 +150,7 @@ export async function updateUserAttributes(
   locate: LocateUser,
   list: readonly AttributeType[],
   writer: AttributeWriter,
+  cause?: MessageCause,
 ): Promise<CodeDeliveryDetailsType[]> {
   const { pool, user, codes } = await ctx.services.storage.transaction(async (tx) => {
     const { pool, user } = await locate(tx);
@@ -205,7 +207,7 @@ export async function updateUserAttributes(
   });
   const details: CodeDeliveryDetailsType[] = [];
   for (const pending of codes)
-    details.push(await deliverCode(ctx, pool, user.username, pending, "update_attribute"));
+    details.push(await deliverCode(ctx, pool, user.username, pending, "update_attribute", cause));
   return details;
 }
 

@@ -41,6 +41,7 @@ export async function getUserAttributeVerificationCode(
   ctx: RequestContext,
   caller: TokenCaller,
   attributeName: string,
+  clientMetadata?: Record<string, string>,
 ): Promise<CodeDeliveryDetailsType> {
   const attr = verifiableName(attributeName);
   const { pool, user } = caller;
@@ -49,7 +50,10 @@ export async function getUserAttributeVerificationCode(
     attr === "email"
       ? { medium: "EMAIL", attribute: "email", address }
       : { medium: "SMS", attribute: "phone_number", address };
-  return sendCode(ctx, pool, user, `verify:${attr}`, to, "verify_attribute");
+  return sendCode(ctx, pool, user, `verify:${attr}`, to, "verify_attribute", {
+    clientId: caller.client.clientId,
+    clientMetadata,
+  });
 }
 
 /**

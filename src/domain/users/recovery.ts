@@ -73,7 +73,12 @@ export async function forgotPassword(
     if (hideUsers) return simulated();
     throw noRecoveryDestination();
   }
-  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password") };
+  return {
+    CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password", {
+      clientId: caller.client.clientId,
+      clientMetadata: input.ClientMetadata,
+    }),
+  };
 }
 
 export async function confirmForgotPassword(

@@ -129,7 +129,11 @@ export async function signUp(
   });
 
   const out: SignUpResponse = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
-  if (pending) out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup");
+  if (pending)
+    out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup", {
+      clientId: client.clientId,
+      clientMetadata: input.ClientMetadata,
+    });
   return out;
 }
 
@@ -223,5 +227,10 @@ export async function resendConfirmationCode(
   }
   const to = signUpDestination(pool, user.attributes);
   if (!to) throw notTurnedOn();
-  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code") };
+  return {
+    CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code", {
+      clientId: caller.client.clientId,
+      clientMetadata: input.ClientMetadata,
+    }),
+  };
 }

@@ -5,6 +5,11 @@ export const operation = defineOperation(
   "GetUserAttributeVerificationCode",
   { caller: "token" },
   async (input, ctx, caller) => ({
-    CodeDeliveryDetails: await getUserAttributeVerificationCode(ctx, caller, input.AttributeName),
+    CodeDeliveryDetails: await getUserAttributeVerificationCode(
+      ctx,
+      caller,
+      input.AttributeName,
+      input.ClientMetadata,
+    ),
   }),
 );
