@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
  *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--oauth-only | --no-oauth]
- *                 [--hashing test]
+ *                 [--triggers-only | --no-triggers] [--hashing test]
  *
  * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
  * its default (OWASP's Argon2id) unless given.
@@ -17,6 +17,8 @@
  * GetUser) run after the user-management ones; --sign-in-only runs just them.
  * The OAuth workloads (bench/oauth.ts: client_credentials and refresh_token at the token endpoint,
  * the complete code flow through the login page) run after the password ones; --oauth-only runs just them.
+ * The trigger workloads (bench/triggers.ts: a sign-in with three no-op local-module triggers against
+ * the same sign-in without, and no-op invocations per second) run last; --triggers-only runs just them.
  * --postgres: the Lanyard workloads once more with Lanyard on PostgreSQL (a throwaway cluster,
  * see bench/postgres.ts), shown next to Lanyard on SQLite.
  * Lanyard (own process, file-backed data dir in a temp folder, log level warn) against
@@ -33,6 +35,7 @@ import { type BenchDatabase, postgresChecks, postgresTable, startBenchDatabase }
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
 import { runOAuthBench } from "./oauth.ts";
+import { runTriggerBench } from "./triggers.ts";
 import { runPasswordBench } from "./passwords.ts";
 import { postgresBytes, type ScalePoint, scaleChecks, scaleTable, sqliteBytes } from "./scale.ts";
 import { seedLanyard, seedPasswordHash, seedViaApi, SRP_EVERY } from "./seed.ts";
@@ -56,6 +59,8 @@ const { values: flags } = parseArgs({
     "no-passwords": { type: "boolean", default: false },
     "oauth-only": { type: "boolean", default: false },
     "no-oauth": { type: "boolean", default: false },
+    "triggers-only": { type: "boolean", default: false },
+    "no-triggers": { type: "boolean", default: false },
     hashing: { type: "string" },
   },
 });
@@ -69,6 +74,7 @@ if (million) {
   flags["no-moto"] = true;
   flags["no-sign-in"] = true;
   flags["no-oauth"] = true;
+  flags["no-triggers"] = true;
 }
 const settings = {
   sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
@@ -414,19 +420,48 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const alone = flags["sign-in-only"] || flags["passwords-only"] || flags["oauth-only"];
+const alone =
+  flags["sign-in-only"] || flags["passwords-only"] || flags["oauth-only"] || flags["triggers-only"];
 let exitCode = alone ? 0 : await main();
 const withMoto = !flags["no-moto"];
-if (!flags["no-sign-in"] && !flags.only && !flags["passwords-only"] && !flags["oauth-only"]) {
+if (
+  !flags["no-sign-in"] &&
+  !flags.only &&
+  !flags["passwords-only"] &&
+  !flags["oauth-only"] &&
+  !flags["triggers-only"]
+) {
   const signInPassed = await runSignInBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!signInPassed) exitCode = 1;
 }
-if (!flags["no-passwords"] && !flags.only && !flags["sign-in-only"] && !flags["oauth-only"]) {
+if (
+  !flags["no-passwords"] &&
+  !flags.only &&
+  !flags["sign-in-only"] &&
+  !flags["oauth-only"] &&
+  !flags["triggers-only"]
+) {
   const passwordsPassed = await runPasswordBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!passwordsPassed) exitCode = 1;
 }
-if (!flags["no-oauth"] && !flags.only && !flags["sign-in-only"] && !flags["passwords-only"]) {
+if (
+  !flags["no-oauth"] &&
+  !flags.only &&
+  !flags["sign-in-only"] &&
+  !flags["passwords-only"] &&
+  !flags["triggers-only"]
+) {
   const oauthPassed = await runOAuthBench({ quick, hashing: flags.hashing });
   if (!oauthPassed) exitCode = 1;
+}
+if (
+  !flags["no-triggers"] &&
+  !flags.only &&
+  !flags["sign-in-only"] &&
+  !flags["passwords-only"] &&
+  !flags["oauth-only"]
+) {
+  const triggersPassed = await runTriggerBench({ quick, hashing: flags.hashing });
+  if (!triggersPassed) exitCode = 1;
 }
 process.exitCode = exitCode;

@@ -145,6 +145,8 @@ export interface LanyardOptions {
   postgres?: LanyardOnPostgres;
   /** The password-hashing profile (`--password-hashing`); Lanyard's default unless given. */
   hashing?: string;
+  /** More command-line arguments (a `--config` file, say). */
+  args?: string[];
 }
 
 /**
@@ -152,13 +154,13 @@ export interface LanyardOptions {
  * "lanyard-pg" and its CPU includes the PostgreSQL processes'.
  */
 export async function startLanyard(dataDir: string, options: LanyardOptions = {}): Promise<RunningServer> {
-  const { cpuProfDir, postgres, hashing } = options;
+  const { cpuProfDir, postgres, hashing, args = [] } = options;
   const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
   const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
   const hashingArgs = hashing ? ["--password-hashing", hashing] : [];
   const heapWaiters: ((m: NodeJS.MemoryUsage | undefined) => void)[] = [];
   const started = await spawnLanyard({
-    args: [...storageArgs, ...hashingArgs],
+    args: [...storageArgs, ...hashingArgs, ...args],
     nodeArgs,
     env: cleanEnv({ LANYARD_LOG_LEVEL: "warn" }),
     timeoutMs: 30_000,
