@@ -128,6 +128,13 @@ describe("the triggers option", () => {
         },
       },
     ]);
+    // In the config file, module paths are relative to the file; in the environment, to the working directory.
+    assert.deepEqual(parseTriggers({ a: { module: "h/x.ts" } }, "/etc/lanyard/c.json: triggers", true), [
+      { pattern: "a", target: { module: "/etc/lanyard/h/x.ts" } },
+    ]);
+    assert.deepEqual(parseTriggers('{"a":{"module":"x.ts"}}', "LANYARD_TRIGGERS", false), [
+      { pattern: "a", target: { module: join(process.cwd(), "x.ts") } },
+    ]);
     assert.throws(() => parseTriggers({ a: { url: "ftp://x" } }, "triggers", true), ConfigError);
     assert.throws(
       () => parseTriggers({ a: { module: "x", url: "http://h" } }, "triggers", true),
