@@ -69,8 +69,10 @@ describe("the module invoker", () => {
   });
 
   test("a handler that crashes its worker fails only that invocation; the pool goes on", async () => {
-    const out = await invokers.invoke(arn("exits"), event(), options);
-    assert.equal(out.kind, "failed");
+    assert.deepEqual(await invokers.invoke(arn("exits"), event(), options), {
+      kind: "error",
+      message: "Runtime exited with error: exit status 3",
+    });
     assert.equal((await invokers.invoke(arn("echo"), event(), options)).kind, "ok");
   });
 
