@@ -87,17 +87,20 @@ export async function customMessage(
   const answer = await invokeTrigger(ctx, pool, "CustomMessage", event);
   if (!answer) return undefined;
   const r = answer.response as unknown as Record<string, unknown>;
+  // An invitation must carry both the username and the temporary password.
+  const placeholders =
+    source === "CustomMessage_AdminCreateUser" ? [CODE_PARAMETER, USERNAME_PARAMETER] : [CODE_PARAMETER];
+  const qualifies = (text: string) => placeholders.every((p) => text.includes(p));
   const fill = (text: string) =>
     text.replaceAll(CODE_PARAMETER, code).replaceAll(USERNAME_PARAMETER, username);
   if (medium === "SMS") {
     const sms = optionalText(r.smsMessage);
-    if (sms === undefined || !sms.includes(CODE_PARAMETER) || sms.length > SMS_MESSAGE_MAX) return undefined;
+    if (sms === undefined || !qualifies(sms) || sms.length > SMS_MESSAGE_MAX) return undefined;
     return { body: fill(sms) };
   }
   const body = optionalText(r.emailMessage);
   const subject = optionalText(r.emailSubject);
-  if (body === undefined || !body.includes(CODE_PARAMETER) || body.length > EMAIL_MESSAGE_MAX)
-    return undefined;
+  if (body === undefined || !qualifies(body) || body.length > EMAIL_MESSAGE_MAX) return undefined;
   if (subject !== undefined && subject.length > EMAIL_SUBJECT_MAX) return undefined;
   return { ...(subject === undefined ? {} : { subject }), body: fill(body) };
 }

@@ -38,7 +38,15 @@ export async function migrateUser(
       ...(password === undefined ? {} : { password }),
       ...(clientMetadata ? { validationData: clientMetadata, clientMetadata } : {}),
     },
-    response: {},
+    // Cognito sends the response's fields empty, for the function to fill.
+    response: {
+      userAttributes: null,
+      finalUserStatus: null,
+      messageAction: null,
+      desiredDeliveryMediums: null,
+      forceAliasCreation: null,
+      enableSMSMFA: null,
+    },
   };
   const answer = await invokeTrigger(
     ctx,

@@ -200,5 +200,20 @@ describe("CustomMessage", () => {
     await signUp("long-frank");
     m = await newest("long-frank");
     assert.equal(m.body, `Your verification code is ${m.code}. `);
+    // An invitation must name the user too.
+    await client.send(
+      new AdminCreateUserCommand({
+        UserPoolId: poolId,
+        Username: "nouser-gina",
+        TemporaryPassword: "Temp-passw0rd!",
+        UserAttributes: [
+          { Name: "email", Value: "gina@example.com" },
+          { Name: "email_verified", Value: "true" },
+        ],
+        DesiredDeliveryMediums: ["EMAIL"],
+      }),
+    );
+    m = await newest("nouser-gina");
+    assert.equal(m.body, "Your username is nouser-gina and temporary password is Temp-passw0rd!. ");
   });
 });

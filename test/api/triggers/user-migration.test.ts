@@ -71,7 +71,14 @@ describe("UserMigration", () => {
     assert.equal(event.callerContext.clientId, clientId);
     assert.equal(event.request.password, OLD);
     assert.deepEqual(event.request.validationData, { app: "web" });
-    assert.deepEqual(event.response, {});
+    assert.deepEqual(event.response, {
+      userAttributes: null,
+      finalUserStatus: null,
+      messageAction: null,
+      desiredDeliveryMediums: null,
+      forceAliasCreation: null,
+      enableSMSMFA: null,
+    });
     const user = await getUser("legacy-ann");
     assert.equal(user.UserStatus, "CONFIRMED");
     const attrs = Object.fromEntries((user.UserAttributes ?? []).map((a) => [a.Name, a.Value]));
