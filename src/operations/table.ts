@@ -15,6 +15,7 @@ import * as AdminEnableUser from "./users/AdminEnableUser.ts";
 import * as AdminForgetDevice from "./devices/AdminForgetDevice.ts";
 import * as AdminGetDevice from "./devices/AdminGetDevice.ts";
 import * as AdminGetUser from "./users/AdminGetUser.ts";
+import * as AdminGetUserAuthFactors from "./users/AdminGetUserAuthFactors.ts";
 import * as AdminInitiateAuth from "./auth/AdminInitiateAuth.ts";
 import * as AdminLinkProviderForUser from "./federation/AdminLinkProviderForUser.ts";
 import * as AdminListDevices from "./devices/AdminListDevices.ts";
@@ -30,6 +31,7 @@ import * as AdminUpdateUserAttributes from "./users/AdminUpdateUserAttributes.ts
 import * as AdminUserGlobalSignOut from "./users/AdminUserGlobalSignOut.ts";
 import * as AssociateSoftwareToken from "./mfa/AssociateSoftwareToken.ts";
 import * as ChangePassword from "./self-service/ChangePassword.ts";
+import * as CompleteWebAuthnRegistration from "./passkeys/CompleteWebAuthnRegistration.ts";
 import * as ConfirmDevice from "./devices/ConfirmDevice.ts";
 import * as ConfirmForgotPassword from "./self-service/ConfirmForgotPassword.ts";
 import * as ConfirmSignUp from "./self-service/ConfirmSignUp.ts";
@@ -50,6 +52,7 @@ import * as DeleteUserPool from "./user-pools/DeleteUserPool.ts";
 import * as DeleteUserPoolClient from "./clients/DeleteUserPoolClient.ts";
 import * as DeleteUserPoolClientSecret from "./clients/DeleteUserPoolClientSecret.ts";
 import * as DeleteUserPoolDomain from "./domains/DeleteUserPoolDomain.ts";
+import * as DeleteWebAuthnCredential from "./passkeys/DeleteWebAuthnCredential.ts";
 import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider.ts";
 import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
 import * as DescribeManagedLoginBrandingByClient from "./branding/DescribeManagedLoginBrandingByClient.ts";
@@ -68,6 +71,7 @@ import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts"
 import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
+import * as GetUserAuthFactors from "./self-service/GetUserAuthFactors.ts";
 import * as GetUserPoolMfaConfig from "./mfa/GetUserPoolMfaConfig.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
@@ -81,6 +85,7 @@ import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
 import * as ListUsers from "./users/ListUsers.ts";
 import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
+import * as ListWebAuthnCredentials from "./passkeys/ListWebAuthnCredentials.ts";
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
@@ -89,6 +94,7 @@ import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
 import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
 import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
+import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
 import * as UpdateDeviceStatus from "./devices/UpdateDeviceStatus.ts";
@@ -119,6 +125,7 @@ export const OPERATION_TABLE = {
   AdminForgetDevice: AdminForgetDevice.operation,
   AdminGetDevice: AdminGetDevice.operation,
   AdminGetUser: AdminGetUser.operation,
+  AdminGetUserAuthFactors: AdminGetUserAuthFactors.operation,
   AdminInitiateAuth: AdminInitiateAuth.operation,
   AdminLinkProviderForUser: AdminLinkProviderForUser.operation,
   AdminListDevices: AdminListDevices.operation,
@@ -134,6 +141,7 @@ export const OPERATION_TABLE = {
   AdminUserGlobalSignOut: AdminUserGlobalSignOut.operation,
   AssociateSoftwareToken: AssociateSoftwareToken.operation,
   ChangePassword: ChangePassword.operation,
+  CompleteWebAuthnRegistration: CompleteWebAuthnRegistration.operation,
   ConfirmDevice: ConfirmDevice.operation,
   ConfirmForgotPassword: ConfirmForgotPassword.operation,
   ConfirmSignUp: ConfirmSignUp.operation,
@@ -154,6 +162,7 @@ export const OPERATION_TABLE = {
   DeleteUserPoolClient: DeleteUserPoolClient.operation,
   DeleteUserPoolClientSecret: DeleteUserPoolClientSecret.operation,
   DeleteUserPoolDomain: DeleteUserPoolDomain.operation,
+  DeleteWebAuthnCredential: DeleteWebAuthnCredential.operation,
   DescribeIdentityProvider: DescribeIdentityProvider.operation,
   DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
   DescribeManagedLoginBrandingByClient: DescribeManagedLoginBrandingByClient.operation,
@@ -172,6 +181,7 @@ export const OPERATION_TABLE = {
   GetUICustomization: GetUICustomization.operation,
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
+  GetUserAuthFactors: GetUserAuthFactors.operation,
   GetUserPoolMfaConfig: GetUserPoolMfaConfig.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
@@ -185,6 +195,7 @@ export const OPERATION_TABLE = {
   ListUserPools: ListUserPools.operation,
   ListUsers: ListUsers.operation,
   ListUsersInGroup: ListUsersInGroup.operation,
+  ListWebAuthnCredentials: ListWebAuthnCredentials.operation,
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
@@ -193,6 +204,7 @@ export const OPERATION_TABLE = {
   SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
   SetUserSettings: SetUserSettings.operation,
   SignUp: SignUp.operation,
+  StartWebAuthnRegistration: StartWebAuthnRegistration.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
   UpdateDeviceStatus: UpdateDeviceStatus.operation,

@@ -340,3 +340,24 @@ export interface DeviceRecord {
   updatedAt: number;
   lastAuthenticatedAt?: number;
 }
+
+/** A user's WebAuthn credential (passkey), registered with CompleteWebAuthnRegistration. */
+export interface PasskeyRecord {
+  poolId: string;
+  /** The user it signs in. */
+  sub: string;
+  /** The credential id, base64url; unique in the pool. */
+  credentialId: string;
+  /** The COSE public key, base64url. */
+  publicKey: string;
+  /** The authenticator's signature counter at the last verified use (0: it keeps none). */
+  signCount: number;
+  /** What the authenticator reported it is reachable by (`internal`, `usb`, `hybrid`, ...). */
+  transports: string[];
+  friendlyName: string;
+  /** `platform` or `cross-platform`, when the client reported it. */
+  attachment?: string;
+  /** The relying party the credential is scoped to. */
+  rpId: string;
+  createdAt: number;
+}

@@ -17,6 +17,7 @@ import type {
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
+  PasskeyRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -299,4 +300,20 @@ export function deviceFromRow(r: Row): DeviceRecord {
   if (r.last_ip !== null) d.lastIp = str(r.last_ip);
   if (r.last_authenticated_at !== null) d.lastAuthenticatedAt = num(r.last_authenticated_at);
   return d;
+}
+
+export function passkeyFromRow(r: Row): PasskeyRecord {
+  const p: PasskeyRecord = {
+    poolId: str(r.pool_id),
+    sub: str(r.sub),
+    credentialId: str(r.credential_id),
+    publicKey: str(r.public_key),
+    signCount: num(r.sign_count),
+    transports: JSON.parse(str(r.transports)),
+    friendlyName: str(r.friendly_name),
+    rpId: str(r.rp_id),
+    createdAt: num(r.created_at),
+  };
+  if (r.attachment !== null && r.attachment !== undefined) p.attachment = str(r.attachment);
+  return p;
 }

@@ -40,6 +40,7 @@ import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
 import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
+import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { USERS } from "./contract/users.ts";
@@ -58,6 +59,7 @@ export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
 export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
+export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
@@ -87,6 +89,8 @@ export const REPOSITORIES = {
   mfa: MFA,
   /** Devices of device tracking (remembered devices). */
   devices: DEVICES,
+  /** Users' WebAuthn credentials (passkeys). */
+  passkeys: PASSKEYS,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

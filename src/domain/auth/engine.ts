@@ -18,6 +18,8 @@ import { customAuth } from "./flows/custom.ts";
 import { adminUserPasswordAuth, userPasswordAuth } from "./flows/password.ts";
 import { refreshTokenAuth } from "./flows/refresh.ts";
 import { userSrpAuth } from "./flows/srp.ts";
+import { selectChallenge, userAuth } from "./flows/user-auth.ts";
+import { webAuthnChallenge } from "./challenges/web-authn.ts";
 import { required } from "./params.ts";
 import { completeSignIn } from "./sign-in.ts";
 import type { AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep } from "./types.ts";
@@ -30,6 +32,7 @@ const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
   REFRESH_TOKEN_AUTH: refreshTokenAuth,
   REFRESH_TOKEN: refreshTokenAuth,
   CUSTOM_AUTH: customAuth,
+  USER_AUTH: userAuth,
 };
 
 const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
@@ -42,6 +45,8 @@ const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   MFA_SETUP: mfaSetup,
   DEVICE_SRP_AUTH: deviceSrpAuth,
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
+  SELECT_CHALLENGE: selectChallenge,
+  WEB_AUTHN: webAuthnChallenge,
 };
 
 /** USERNAME, and SECRET_HASH checked for it (for clients with a secret). */
@@ -65,6 +70,7 @@ export async function initiateAuth(
   call: SignInCaller,
   flowType: AuthFlowType,
   params: AuthParams,
+  session?: string,
 ): Promise<AuthOutcome> {
   const flow = FLOWS[flowType];
   if (!flow) throw new InvalidParameterException(`${flowType} is not supported by Lanyard yet.`);
@@ -72,9 +78,15 @@ export async function initiateAuth(
     throw new InvalidParameterException("Initiate Auth method not supported.");
   if (!allowedFlows(call.client).has(flow.allow))
     throw new InvalidParameterException(`${flowType} flow not enabled for this client`);
-  const step = flow.username
-    ? await flow.run(ctx, call, params, await usernameWithSecret(ctx, call, params))
-    : await flow.run(ctx, call, params);
+  let step: AuthStep;
+  if (!flow.username) step = await flow.run(ctx, call, params);
+  else {
+    const username = await usernameWithSecret(ctx, call, params);
+    step =
+      session && flow.resume
+        ? await flow.resume(ctx, call, params, session, username)
+        : await flow.run(ctx, call, params, username);
+  }
   return finish(ctx, call, step);
 }
 

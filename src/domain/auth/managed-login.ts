@@ -13,7 +13,7 @@ import { rehashIfStale } from "../users/passwords.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import { requiresMfa } from "./challenges/mfa.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
-import { checkPlainPassword, nextSignInStep, signInUser } from "./sign-in.ts";
+import { beginSignIn, checkPlainPassword, nextSignInStep } from "./sign-in.ts";
 import type { AuthOutcome } from "./types.ts";
 import { postAuthentication } from "../triggers/authentication.ts";
 
@@ -39,7 +39,7 @@ export async function passwordSignIn(
   username: string,
   password: string,
 ): Promise<ManagedLoginStep> {
-  const target = await signInUser(ctx, call, username, password);
+  const target = await beginSignIn(ctx, call, username, password);
   const checked = await checkPlainPassword(ctx, call, target, password);
   return settle(ctx, call, await rehashIfStale(ctx, checked, password));
 }

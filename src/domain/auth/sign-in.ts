@@ -39,6 +39,23 @@ export async function signInUser(
   ctx: RequestContext,
   call: SignInCaller,
   username: string,
+): Promise<SignInTarget> {
+  const user = await findUser(ctx.services.storage, call.pool, username);
+  if (user) return { name: username, user, subject: { sub: user.sub } };
+  if (!hidesUsers(call)) throw userNotFound();
+  return { name: username, user: undefined, subject: subjectOf(call.pool, undefined, username) };
+}
+
+/**
+ * The start of a sign-in (InitiateAuth's first step, the managed login's form): whom the name
+ * names (signInUser), a user the pool's UserMigration function vouches for when a password names
+ * an unknown user, then PreAuthentication, which may deny the sign-in before anything is checked.
+ * The later steps of the same sign-in (challenge answers) use signInUser and fire neither.
+ */
+export async function beginSignIn(
+  ctx: RequestContext,
+  call: SignInCaller,
+  username: string,
   password?: string,
 ): Promise<SignInTarget> {
   let user = await findUser(ctx.services.storage, call.pool, username);

@@ -13,6 +13,8 @@ export interface AuthOutcome {
   Session?: string;
   ChallengeParameters: Record<string, string>;
   AuthenticationResult?: AuthenticationResultType;
+  /** SELECT_CHALLENGE: the first factors the user may choose from (USER_AUTH). */
+  AvailableChallenges?: ChallengeNameType[];
 }
 
 /**
@@ -61,6 +63,17 @@ export type AuthFlow = {
   allow: ExplicitAuthFlowsType;
   /** Only through InitiateAuth (public) or AdminInitiateAuth (admin); both when unset. */
   api?: "public" | "admin";
+  /**
+   * A flow that continues a session handed out before (InitiateAuth's Session: ConfirmSignUp's,
+   * for USER_AUTH) runs this instead when the request carries one; USERNAME is checked first.
+   */
+  resume?(
+    ctx: RequestContext,
+    call: SignInCaller,
+    params: AuthParams,
+    session: string,
+    username: string,
+  ): Promise<AuthStep>;
 } & WithUsername<[params: AuthParams]>;
 
 /** A challenge: its answer (RespondToAuthChallenge), with the session it was issued with. */

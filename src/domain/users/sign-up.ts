@@ -1,4 +1,5 @@
 /** Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode. */
+import { openSignUpSession } from "../auth/flows/user-auth.ts";
 import type { RequestContext } from "../../context.ts";
 import {
   InvalidParameterException,
@@ -141,7 +142,7 @@ export async function confirmSignUp(
   ctx: RequestContext,
   caller: ClientCaller,
   input: ConfirmSignUpRequest,
-): Promise<void> {
+): Promise<string> {
   const { pool } = caller;
   await checkSecretHash(ctx.services.storage, caller.client, input.Username, input.SecretHash);
   const hideUsers = hidesUsers(caller);
@@ -194,6 +195,8 @@ export async function confirmSignUp(
       caller.client.clientId,
       input.ClientMetadata,
     );
+  // The Session signs the user straight in (InitiateAuth USER_AUTH with it), as Cognito's does.
+  return openSignUpSession(ctx, caller.client, user.sub);
 }
 
 export async function resendConfirmationCode(

@@ -10,5 +10,6 @@ export const operation = defineOperation(
       { ...caller, clientMetadata: input.ClientMetadata },
       input.AuthFlow,
       input.AuthParameters,
+      input.Session,
     ),
 );

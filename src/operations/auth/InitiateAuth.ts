@@ -7,5 +7,6 @@ export const operation = defineOperation("InitiateAuth", { caller: "client" }, a
     { ...caller, clientMetadata: input.ClientMetadata },
     input.AuthFlow,
     input.AuthParameters,
+    input.Session,
   ),
 );

@@ -4,8 +4,5 @@ import { defineOperation } from "../define.ts";
 export const operation = defineOperation(
   "ConfirmSignUp",
   { caller: "client" },
-  async (input, ctx, caller) => {
-    await confirmSignUp(ctx, caller, input);
-    return {};
-  },
+  async (input, ctx, caller) => ({ Session: await confirmSignUp(ctx, caller, input) }),
 );

@@ -314,4 +314,21 @@ export const MIGRATIONS: readonly string[] = [
     FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
   );
   `,
+  `
+  CREATE TABLE passkeys (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    credential_id TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    public_key TEXT NOT NULL,
+    sign_count BIGINT NOT NULL,
+    transports TEXT NOT NULL,
+    friendly_name TEXT NOT NULL,
+    attachment TEXT,
+    rp_id TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, credential_id),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX passkeys_by_user ON passkeys (pool_id, sub, credential_id);
+  `,
 ];

@@ -286,6 +286,41 @@ describe("PreAuthentication and PostAuthentication", () => {
     });
   });
 
+  test("USER_AUTH: PreAuthentication once at InitiateAuth, PostAuthentication after the chosen factor", async () => {
+    const choice = await poolWithClient(client, {
+      pool: { LambdaConfig: LAMBDA, Policies: { SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD"] } } },
+      app: { ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    });
+    await confirmedUser(client, choice.poolId, "frank", PASSWORD);
+    t.clearEvents();
+    const first = await client.send(
+      new InitiateAuthCommand({
+        ClientId: choice.clientId,
+        AuthFlow: "USER_AUTH",
+        AuthParameters: { USERNAME: "frank" },
+        ClientMetadata: { via: "choice" },
+      }),
+    );
+    assert.equal(first.ChallengeName, "SELECT_CHALLENGE");
+    const done = await client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: choice.clientId,
+        ChallengeName: "SELECT_CHALLENGE",
+        Session: first.Session,
+        ChallengeResponses: { USERNAME: "frank", ANSWER: "PASSWORD", PASSWORD },
+      }),
+    );
+    assert.ok(done.AuthenticationResult?.AccessToken);
+    const events = t.events();
+    assert.deepEqual(
+      events.map((e) => e.triggerSource),
+      ["PreAuthentication_Authentication", "PostAuthentication_Authentication"],
+    );
+    assert.deepEqual((events[0] as unknown as PreAuthenticationTriggerEvent).request.validationData, {
+      via: "choice",
+    });
+  });
+
   test("the managed login page: both triggers, and PreAuthentication's refusal", async () => {
     const app = await oauthApp(t.server, {}, {}, { LambdaConfig: LAMBDA });
     await confirmedUser(client, app.poolId, "deny-dave", "Passw0rd!long");
