@@ -67,6 +67,15 @@ export interface TriggerInvokers {
   close(): Promise<void>;
 }
 
+/**
+ * Encrypts the codes and temporary passwords the custom sender triggers get, as Cognito does: an
+ * AWS Encryption SDK message, base64 (src/triggers/code-encryption.ts).
+ */
+export interface CodeEncryption {
+  /** `keyId` is the pool's KMSKeyID; `context` the encryption context. */
+  encrypt(code: string, keyId: string | undefined, context: Record<string, string>): Promise<string>;
+}
+
 /** The long-lived parts of a running server, shared by every request. */
 export interface Services {
   readonly config: Config;
@@ -78,6 +87,8 @@ export interface Services {
   readonly delivery: Delivery;
   /** The Lambda trigger invokers. */
   readonly triggers: TriggerInvokers;
+  /** The encryption of the custom sender triggers' codes. */
+  readonly codeEncryption: CodeEncryption;
   /** A server-wide secret kept in the database (fake SRP salts and the like). */
   readonly serverSecret: Buffer;
   /** Base URL that token issuers are built on: `<publicUrl>/<poolId>`. */

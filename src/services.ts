@@ -9,6 +9,7 @@ import { InboxDelivery } from "./delivery/inbox.ts";
 import { KeyRing } from "./domain/tokens/keys.ts";
 import type { Storage } from "./storage/storage.ts";
 import { ConfiguredTriggerInvokers } from "./triggers/invokers.ts";
+import { SenderCodeEncryption } from "./triggers/code-encryption.ts";
 
 export interface ServiceParts {
   config: Config;
@@ -38,6 +39,7 @@ export async function createServices(parts: ServiceParts): Promise<Services> {
     keys: new KeyRing(parts.storage, sealer),
     delivery: parts.delivery ?? (await createDelivery(config)),
     triggers: new ConfiguredTriggerInvokers(config.triggers),
+    codeEncryption: new SenderCodeEncryption(config.customSender),
     serverSecret: Buffer.from(secret, "base64"),
     publicUrl: () => config.publicUrl ?? listenUrl(config),
   };

@@ -557,6 +557,51 @@ export const OPTIONS = {
       'Where the pools\' Lambda triggers run: each function ARN (or pattern, `*` for any text; the first match wins) maps to a local module (`{"module": "./handler.ts"}`), an HTTP endpoint the event is POSTed to (`{"url": ...}`) or the Lambda Invoke API (`{"lambda": {"endpoint", "region", "credentials", "functionName"}}`). Relative module paths are resolved against the folder of the config file. The environment variable takes the same object as JSON. See docs/triggers/.',
     parse: parseTriggers,
   },
+  "customSender.kmsEndpoint": {
+    env: "LANYARD_CUSTOM_SENDER_KMS_ENDPOINT",
+    type: "URL",
+    default: undefined,
+    shownDefault: "none",
+    description:
+      "A KMS endpoint (AWS KMS, LocalStack): the codes CustomEmailSender and CustomSMSSender triggers get are encrypted with the AWS Encryption SDK's KMS keyring for the pool's KMSKeyID there, as Cognito does (credentials from the AWS SDK's default chain). See docs/triggers/.",
+    parse: text,
+  },
+  "customSender.kmsRegion": {
+    env: "LANYARD_CUSTOM_SENDER_KMS_REGION",
+    type: "string",
+    default: undefined,
+    shownDefault: "the KMSKeyID's region",
+    description: "The region of `customSender.kmsEndpoint`.",
+    parse: text,
+  },
+  "customSender.rawAesKey": {
+    env: "LANYARD_CUSTOM_SENDER_RAW_AES_KEY",
+    type: "32 bytes, base64 or hex",
+    default: undefined,
+    shownDefault: "none",
+    description:
+      "Without a KMS endpoint: the AES-256 key of the AWS Encryption SDK raw AES keyring that encrypts the custom sender triggers' codes; the function decrypts with a RawAesKeyringNode of the same key, `customSender.keyNamespace` and `customSender.keyName`. See docs/triggers/.",
+    parse(value, from) {
+      const key = String(value).trim();
+      if (!decodeKeyEncryptionKey(key))
+        throw new ConfigError(`${from} must be 32 bytes in base64 (44 characters) or hex (64 digits)`);
+      return key;
+    },
+  },
+  "customSender.keyNamespace": {
+    env: "LANYARD_CUSTOM_SENDER_KEY_NAMESPACE",
+    type: "string",
+    default: "lanyard",
+    description: "The key namespace of the raw AES keyring (`customSender.rawAesKey`).",
+    parse: text,
+  },
+  "customSender.keyName": {
+    env: "LANYARD_CUSTOM_SENDER_KEY_NAME",
+    type: "string",
+    default: "custom-sender",
+    description: "The key name of the raw AES keyring (`customSender.rawAesKey`).",
+    parse: text,
+  },
 } satisfies { [K in OptionKey]: Option<ValueAt<K>> };
 
 export type AnyOption = Option<unknown>;

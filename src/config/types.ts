@@ -80,6 +80,19 @@ export interface TriggerMapping {
   target: TriggerTarget;
 }
 
+/**
+ * How the codes a CustomEmailSender / CustomSMSSender trigger gets are encrypted (options
+ * `customSender.*`): with a KMS keyring for the pool's KMSKeyID at `kmsEndpoint`, else with a raw
+ * AES keyring (`rawAesKey`, named by `keyNamespace` and `keyName`).
+ */
+export interface CustomSenderConfig {
+  kmsEndpoint: string | undefined;
+  kmsRegion: string | undefined;
+  rawAesKey: string | undefined;
+  keyNamespace: string;
+  keyName: string;
+}
+
 /** The whole configuration: see the option table (options.ts) or docs/configuration.md. */
 export interface Config {
   host: string;
@@ -110,6 +123,7 @@ export interface Config {
   enableTestFederation: boolean;
   passwordHashing: PasswordHashingConfig;
   triggers: TriggerMapping[];
+  customSender: CustomSenderConfig;
 }
 
 export class ConfigError extends Error {}

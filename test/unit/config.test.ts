@@ -77,6 +77,15 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
     value: [{ pattern: "arn:*", target: { url: "http://127.0.0.1:9/invoke" } }],
     wrongType: [],
   },
+  "customSender.kmsEndpoint": { text: "http://127.0.0.1:4566", value: "http://127.0.0.1:4566", wrongType: 1 },
+  "customSender.kmsRegion": { text: "eu-west-1", value: "eu-west-1", wrongType: 1 },
+  "customSender.rawAesKey": {
+    text: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    value: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+    wrongType: 1,
+  },
+  "customSender.keyNamespace": { text: "app", value: "app", wrongType: 1 },
+  "customSender.keyName": { text: "codes", value: "codes", wrongType: 1 },
 };
 
 /** A config file body with `value` at the option's key (nested for "group.field"). */

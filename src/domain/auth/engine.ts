@@ -22,6 +22,7 @@ import { selectChallenge, userAuth } from "./flows/user-auth.ts";
 import { webAuthnChallenge } from "./challenges/web-authn.ts";
 import { required } from "./params.ts";
 import { completeSignIn } from "./sign-in.ts";
+import { customChallenge } from "./challenges/custom-challenge.ts";
 import type { AuthChallenge, AuthFlow, AuthOutcome, AuthParams, AuthStep } from "./types.ts";
 
 const FLOWS: Partial<Record<AuthFlowType, AuthFlow>> = {
@@ -47,6 +48,7 @@ const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   DEVICE_PASSWORD_VERIFIER: devicePasswordVerifier,
   SELECT_CHALLENGE: selectChallenge,
   WEB_AUTHN: webAuthnChallenge,
+  CUSTOM_CHALLENGE: customChallenge,
 };
 
 /** USERNAME, and SECRET_HASH checked for it (for clients with a secret). */

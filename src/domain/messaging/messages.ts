@@ -7,8 +7,9 @@ import type { RequestContext } from "../../context.ts";
 import type { OutgoingMessage } from "../../delivery/delivery.ts";
 import { CodeDeliveryFailureException } from "../../generated/exceptions.ts";
 import type { PoolRecord } from "../../storage/records.ts";
+import { type MessageOrigin, sendThroughCustomSender } from "./custom-sender.ts";
 import type { Destination } from "./destinations.ts";
-import { customMessage, type MessageCause } from "../triggers/custom-message.ts";
+import { customMessage } from "../triggers/custom-message.ts";
 
 export interface MessageContent {
   /** Email only. */
@@ -98,10 +99,12 @@ export async function sendMessage(
   purpose: CodeMessagePurpose | "invitation" | "resend_invitation" | "authentication",
   content: MessageContent,
   code: string,
-  cause?: MessageCause,
+  origin?: MessageOrigin,
 ): Promise<void> {
-  // The pool's CustomMessage function may write the text instead.
-  const custom = await customMessage(ctx, pool, purpose, to.medium, username, code, cause);
+  // A custom sender (CustomEmailSender / CustomSMSSender) sends the message itself.
+  if (await sendThroughCustomSender(ctx, pool, username, to, purpose, code, origin)) return;
+  // Otherwise the pool's CustomMessage function may write the text.
+  const custom = await customMessage(ctx, pool, purpose, to.medium, username, code, origin);
   if (custom)
     content = {
       ...(custom.subject === undefined ? content : { subject: custom.subject }),

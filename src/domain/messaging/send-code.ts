@@ -1,6 +1,7 @@
 /**
  * Sending a code: issued and stored (counted against the code limits, see codes.ts), then, once
- * the transaction that stored it has committed, composed from the pool's template and delivered.
+ * the transaction that stored it has committed, composed from the pool's template and delivered
+ * (or handed to the pool's CustomEmailSender / CustomSMSSender trigger, custom-sender.ts).
  * SignUp, ResendConfirmationCode, ForgotPassword, AdminResetUserPassword, the attribute updates and
  * GetUserAttributeVerificationCode all send their codes this way.
  */
@@ -11,8 +12,8 @@ import type { Transaction } from "../../storage/storage.ts";
 import type { Subject } from "../counters.ts";
 import { type CodePurpose, issueCode, simulateCodeSend } from "./codes.ts";
 import { type Destination, deliveryDetails, simulatedDetails } from "./destinations.ts";
+import type { MessageOrigin } from "./custom-sender.ts";
 import { type CodeMessagePurpose, codeMessage, sendMessage } from "./messages.ts";
-import type { MessageCause } from "../triggers/custom-message.ts";
 
 /** A code stored in a transaction, to be delivered once it has committed. */
 export interface PendingCode {
@@ -39,11 +40,11 @@ export async function deliverCode(
   username: string,
   pending: PendingCode,
   template: CodeMessagePurpose,
-  cause?: MessageCause,
+  origin?: MessageOrigin,
 ): Promise<CodeDeliveryDetailsType> {
   const { to, code } = pending;
   const content = codeMessage(pool, template, to.medium, code);
-  await sendMessage(ctx, pool, username, to, template, content, code, cause);
+  await sendMessage(ctx, pool, username, to, template, content, code, origin);
   return deliveryDetails(to);
 }
 
@@ -55,12 +56,12 @@ export async function sendCode(
   purpose: CodePurpose,
   to: Destination,
   template: CodeMessagePurpose,
-  cause?: MessageCause,
+  origin?: MessageOrigin,
 ): Promise<CodeDeliveryDetailsType> {
   const pending = await ctx.services.storage.transaction((tx) =>
     issuePendingCode(tx, ctx, pool.id, user.sub, purpose, to),
   );
-  return deliverCode(ctx, pool, user.username, pending, template, cause);
+  return deliverCode(ctx, pool, user.username, pending, template, origin);
 }
 
 /**

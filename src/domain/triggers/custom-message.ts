@@ -7,17 +7,12 @@
 import type { CustomMessageTriggerEvent } from "aws-lambda";
 import type { RequestContext } from "../../context.ts";
 import type { PoolRecord } from "../../storage/records.ts";
+import type { MessageOrigin } from "../messaging/custom-sender.ts";
 import { findUser } from "../users/users.ts";
 import { baseEvent, hasTrigger, invokeTrigger, unrecognizableOutput } from "./invoke.ts";
 import { userAttributes } from "./sign-up.ts";
 
 export type CustomMessageSource = CustomMessageTriggerEvent["triggerSource"];
-
-/** Who caused a message: the app client and the request's ClientMetadata, for the triggers it fires. */
-export interface MessageCause {
-  clientId?: string;
-  clientMetadata?: Record<string, string> | undefined;
-}
 
 export const CODE_PARAMETER = "{####}";
 export const USERNAME_PARAMETER = "{username}";
@@ -67,20 +62,20 @@ export async function customMessage(
   medium: "EMAIL" | "SMS",
   username: string,
   code: string,
-  cause: MessageCause | undefined,
+  origin: MessageOrigin | undefined,
 ): Promise<{ subject?: string; body: string } | undefined> {
   if (!hasTrigger(pool, "CustomMessage")) return undefined;
   const source = customMessageSource(purpose);
   if (!source) return undefined;
   const user = await findUser(ctx.services.storage, pool, username);
   const event: CustomMessageTriggerEvent = {
-    ...baseEvent(ctx, pool, "CustomMessage", source, user?.username ?? username, cause?.clientId),
+    ...baseEvent(ctx, pool, "CustomMessage", source, user?.username ?? username, origin?.clientId),
     request: {
       userAttributes: user ? userAttributes(user) : {},
       codeParameter: CODE_PARAMETER,
       linkParameter: "{##Click Here##}",
       usernameParameter: source === "CustomMessage_AdminCreateUser" ? USERNAME_PARAMETER : null,
-      ...(cause?.clientMetadata ? { clientMetadata: cause.clientMetadata } : {}),
+      ...(origin?.clientMetadata ? { clientMetadata: origin.clientMetadata } : {}),
     },
     response: { smsMessage: null, emailMessage: null, emailSubject: null },
   };

@@ -17,6 +17,7 @@ import { deleteUserAttributes, type LocateUser, updateUserAttributes } from "./a
 import { type Destination, invitationDestinations, recoveryDestination } from "../messaging/destinations.ts";
 import { newSub } from "../ids.ts";
 import { parseFilter } from "./list-filter.ts";
+import type { MessageOrigin } from "../messaging/custom-sender.ts";
 import { invitationMessage, sendMessage } from "../messaging/messages.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
 import { generateTemporaryPassword } from "./password-policy.ts";
@@ -56,7 +57,9 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
     const updated: UserRecord = { ...user, password: credential, updatedAt: ctx.now };
     await storage.transaction((tx) => tx.users.updateUser(updated));
     const to = invitationDestinations(input.DesiredDeliveryMediums, updated.attributes);
-    await sendInvitations(ctx, pool, input.Username, to, password, "resend_invitation", input.ClientMetadata);
+    await sendInvitations(ctx, pool, input.Username, to, password, "resend_invitation", {
+      clientMetadata: input.ClientMetadata,
+    });
     return toUserType(updated);
   }
 
@@ -120,7 +123,9 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
   });
   // The invitation names the user as the administrator did (the email or phone number in pools
   // that sign in with one), with the temporary password.
-  await sendInvitations(ctx, pool, input.Username, invitations, password, "invitation", input.ClientMetadata);
+  await sendInvitations(ctx, pool, input.Username, invitations, password, "invitation", {
+    clientMetadata: input.ClientMetadata,
+  });
   return toUserType(user);
 }
 
@@ -131,7 +136,7 @@ async function sendInvitations(
   destinations: readonly Destination[],
   password: string,
   purpose: "invitation" | "resend_invitation",
-  clientMetadata?: Record<string, string>,
+  origin: MessageOrigin,
 ): Promise<void> {
   for (const to of destinations)
     await sendMessage(
@@ -142,7 +147,7 @@ async function sendInvitations(
       purpose,
       invitationMessage(pool, to.medium, username, password),
       password,
-      { clientMetadata },
+      origin,
     );
 }
 
@@ -178,7 +183,7 @@ export async function adminUpdateUserAttributes(
   list: readonly AttributeType[],
   clientMetadata?: Record<string, string>,
 ): Promise<void> {
-  await updateUserAttributes(ctx, adminTarget(poolId, username), list, { kind: "admin" }, { clientMetadata });
+  await updateUserAttributes(ctx, adminTarget(poolId, username), list, { kind: "admin" }, clientMetadata);
 }
 
 export async function adminDeleteUserAttributes(

@@ -16,7 +16,6 @@
  *   verified flag to true); until then the new value is pending.
  */
 import type { RequestContext } from "../../context.ts";
-import type { MessageCause } from "../triggers/custom-message.ts";
 import { AliasExistsException, InvalidParameterException } from "../../generated/exceptions.ts";
 import type { AttributeType, CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { ClientRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -150,7 +149,7 @@ export async function updateUserAttributes(
   locate: LocateUser,
   list: readonly AttributeType[],
   writer: AttributeWriter,
-  cause?: MessageCause,
+  clientMetadata?: Record<string, string>,
 ): Promise<CodeDeliveryDetailsType[]> {
   const { pool, user, codes } = await ctx.services.storage.transaction(async (tx) => {
     const { pool, user } = await locate(tx);
@@ -206,8 +205,9 @@ export async function updateUserAttributes(
     return { pool, user: next, codes: await issueVerificationCodes(tx, ctx, next, verify) };
   });
   const details: CodeDeliveryDetailsType[] = [];
+  const origin = { ...(writer.kind === "user" ? { clientId: writer.client.clientId } : {}), clientMetadata };
   for (const pending of codes)
-    details.push(await deliverCode(ctx, pool, user.username, pending, "update_attribute", cause));
+    details.push(await deliverCode(ctx, pool, user.username, pending, "update_attribute", origin));
   return details;
 }
 

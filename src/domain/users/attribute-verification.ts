@@ -50,10 +50,8 @@ export async function getUserAttributeVerificationCode(
     attr === "email"
       ? { medium: "EMAIL", attribute: "email", address }
       : { medium: "SMS", attribute: "phone_number", address };
-  return sendCode(ctx, pool, user, `verify:${attr}`, to, "verify_attribute", {
-    clientId: caller.client.clientId,
-    clientMetadata,
-  });
+  const origin = { clientId: caller.clientId, clientMetadata };
+  return sendCode(ctx, pool, user, `verify:${attr}`, to, "verify_attribute", origin);
 }
 
 /**

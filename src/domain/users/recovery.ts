@@ -73,11 +73,9 @@ export async function forgotPassword(
     if (hideUsers) return simulated();
     throw noRecoveryDestination();
   }
+  const origin = { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata };
   return {
-    CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password", {
-      clientId: caller.client.clientId,
-      clientMetadata: input.ClientMetadata,
-    }),
+    CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password", origin),
   };
 }
 

@@ -230,10 +230,6 @@ export async function resendConfirmationCode(
   }
   const to = signUpDestination(pool, user.attributes);
   if (!to) throw notTurnedOn();
-  return {
-    CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code", {
-      clientId: caller.client.clientId,
-      clientMetadata: input.ClientMetadata,
-    }),
-  };
+  const origin = { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata };
+  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code", origin) };
 }

@@ -11,7 +11,7 @@ export const operation = defineOperation(
       locateSignedIn(caller),
       input.UserAttributes,
       { kind: "user", client: caller.client },
-      { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata },
+      input.ClientMetadata,
     );
     return sent.length > 0 ? { CodeDeliveryDetailsList: sent } : {};
   },

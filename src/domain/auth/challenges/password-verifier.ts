@@ -16,6 +16,7 @@ import { requireSignInDevice } from "../../devices/sign-in.ts";
 import { tracksDevices } from "../../devices/devices.ts";
 import type { UserRecord } from "../../../storage/records.ts";
 import type { AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
+import { customRound, type CustomState, type SessionEntry } from "../custom-rounds.ts";
 import { incorrectCredentials } from "../../errors.ts";
 
 /** What USER_SRP_AUTH knows when it issues the challenge. */
@@ -26,6 +27,8 @@ export interface SrpStart {
   id: string;
   A: string;
   material: { salt: string; verifier: string };
+  /** A CUSTOM_AUTH sign-in that proves the password first (CHALLENGE_NAME SRP_A) and goes on after. */
+  custom?: CustomState;
 }
 
 export async function issuePasswordVerifier(
@@ -33,7 +36,7 @@ export async function issuePasswordVerifier(
   call: SignInCaller,
   start: SrpStart,
 ): Promise<AuthOutcome> {
-  const { user, subject, id, A, material } = start;
+  const { user, subject, id, A, material, custom } = start;
   const { b, B } = startSrp(material.verifier);
   // The secret block is the session: the client echoes it as PASSWORD_CLAIM_SECRET_BLOCK.
   const secretBlock = randomBytes(96).toString("base64");
@@ -50,6 +53,7 @@ export async function issuePasswordVerifier(
       B,
       verifier: material.verifier,
       admin: call.kind === "adminClient",
+      ...(custom ? { custom } : {}),
     },
     secretBlock,
   );
@@ -111,6 +115,15 @@ async function answer(
   const ok = claimOk && user !== undefined && !user.passwordSignInDisabled;
   await settlePasswordCheck(ctx, call.pool.id, subject, username, ok);
   if (!ok || !user) throw incorrectCredentials();
+  if (state.custom) {
+    // The custom sign-in goes on: the define trigger sees the password proved.
+    const custom = state.custom as CustomState;
+    const history: SessionEntry[] = [
+      ...custom.history,
+      { challengeName: "PASSWORD_VERIFIER", challengeResult: true, challengeMetadata: null },
+    ];
+    return customRound(ctx, call, { user, name: custom.name }, history);
+  }
   return { signedIn: user, ...(deviceKey === undefined ? {} : { deviceKey }) };
 }
 

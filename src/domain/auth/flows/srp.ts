@@ -4,7 +4,7 @@ import { createHmac } from "node:crypto";
 import type { RequestContext } from "../../../context.ts";
 import { fakeVerifier, isValidSrpA } from "../../../crypto/srp.ts";
 import { InvalidParameterException } from "../../../generated/exceptions.ts";
-import type { PoolRecord } from "../../../storage/records.ts";
+import type { PoolRecord, UserRecord } from "../../../storage/records.ts";
 import { usernameKey } from "../../users/users.ts";
 import { issuePasswordVerifier } from "../challenges/password-verifier.ts";
 import { checkLockout } from "../lockout.ts";
@@ -39,11 +39,25 @@ export async function srpFlow(
   // id, a stable fake salt and a real-looking B, at the cost of a real user's challenge; the claim
   // that follows fails like a wrong password.
   const id = user?.username ?? simulatedUserId(ctx, call.pool, username);
-  const material =
-    user?.password?.srpVerifier && user.password.srpSalt
-      ? { salt: user.password.srpSalt, verifier: user.password.srpVerifier }
-      : fakeVerifier(call.pool.id, usernameKey(call.pool, id), ctx.services.serverSecret);
-  return issuePasswordVerifier(ctx, call, { user, subject, id, A, material });
+  return issuePasswordVerifier(ctx, call, {
+    user,
+    subject,
+    id,
+    A,
+    material: srpMaterial(ctx, call.pool, user, id),
+  });
+}
+
+/** The user's SRP salt and verifier, or a stable fake pair for `id` (an unknown name, no verifier). */
+export function srpMaterial(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  user: UserRecord | undefined,
+  id: string,
+): { salt: string; verifier: string } {
+  return user?.password?.srpVerifier && user.password.srpSalt
+    ? { salt: user.password.srpSalt, verifier: user.password.srpVerifier }
+    : fakeVerifier(pool.id, usernameKey(pool, id), ctx.services.serverSecret);
 }
 
 /**
@@ -53,7 +67,7 @@ export async function srpFlow(
  * server secret (stable, so a repeated attempt sees the same); elsewhere the name itself, as a real
  * user who typed their username sees it.
  */
-function simulatedUserId(ctx: RequestContext, pool: PoolRecord, name: string): string {
+export function simulatedUserId(ctx: RequestContext, pool: PoolRecord, name: string): string {
   const s = pool.settings;
   const aliasForm = (s.AliasAttributes ?? []).length > 0 && /^\+|@/.test(name);
   if ((s.UsernameAttributes ?? []).length === 0 && !aliasForm) return name;
