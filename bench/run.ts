@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
  *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--oauth-only | --no-oauth]
- *                 [--triggers-only | --no-triggers] [--hashing test]
+ *                 [--mfa-only | --no-mfa] [--triggers-only | --no-triggers] [--hashing test]
  *
  * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
  * its default (OWASP's Argon2id) unless given.
@@ -17,6 +17,8 @@
  * GetUser) run after the user-management ones; --sign-in-only runs just them.
  * The OAuth workloads (bench/oauth.ts: client_credentials and refresh_token at the token endpoint,
  * the complete code flow through the login page) run after the password ones; --oauth-only runs just them.
+ * The MFA workloads (bench/mfa.ts: a TOTP-protected password sign-in, a remembered-device sign-in,
+ * an EMAIL_OTP sign-in) run after the OAuth ones; --mfa-only runs just them.
  * The trigger workloads (bench/triggers.ts: a sign-in with three no-op local-module triggers against
  * the same sign-in without, and no-op invocations per second) run last; --triggers-only runs just them.
  * --postgres: the Lanyard workloads once more with Lanyard on PostgreSQL (a throwaway cluster,
@@ -34,6 +36,7 @@ import { Bench } from "./measure.ts";
 import { type BenchDatabase, postgresChecks, postgresTable, startBenchDatabase } from "./postgres.ts";
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
+import { runMfaBench } from "./mfa.ts";
 import { runOAuthBench } from "./oauth.ts";
 import { runTriggerBench } from "./triggers.ts";
 import { runPasswordBench } from "./passwords.ts";
@@ -59,6 +62,8 @@ const { values: flags } = parseArgs({
     "no-passwords": { type: "boolean", default: false },
     "oauth-only": { type: "boolean", default: false },
     "no-oauth": { type: "boolean", default: false },
+    "mfa-only": { type: "boolean", default: false },
+    "no-mfa": { type: "boolean", default: false },
     "triggers-only": { type: "boolean", default: false },
     "no-triggers": { type: "boolean", default: false },
     hashing: { type: "string" },
@@ -74,6 +79,7 @@ if (million) {
   flags["no-moto"] = true;
   flags["no-sign-in"] = true;
   flags["no-oauth"] = true;
+  flags["no-mfa"] = true;
   flags["no-triggers"] = true;
 }
 const settings = {
@@ -420,47 +426,30 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const alone =
-  flags["sign-in-only"] || flags["passwords-only"] || flags["oauth-only"] || flags["triggers-only"];
-let exitCode = alone ? 0 : await main();
+const groups = ["sign-in", "passwords", "oauth", "mfa", "triggers"] as const;
+const aloneGroup = groups.find((g) => flags[`${g}-only`]);
+/** Whether a group of workloads runs: not turned off, and no other group asked for alone. */
+const runs = (g: (typeof groups)[number]) =>
+  !flags[`no-${g}`] && !flags.only && (aloneGroup === undefined || aloneGroup === g);
+let exitCode = aloneGroup ? 0 : await main();
 const withMoto = !flags["no-moto"];
-if (
-  !flags["no-sign-in"] &&
-  !flags.only &&
-  !flags["passwords-only"] &&
-  !flags["oauth-only"] &&
-  !flags["triggers-only"]
-) {
+if (runs("sign-in")) {
   const signInPassed = await runSignInBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!signInPassed) exitCode = 1;
 }
-if (
-  !flags["no-passwords"] &&
-  !flags.only &&
-  !flags["sign-in-only"] &&
-  !flags["oauth-only"] &&
-  !flags["triggers-only"]
-) {
+if (runs("passwords")) {
   const passwordsPassed = await runPasswordBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!passwordsPassed) exitCode = 1;
 }
-if (
-  !flags["no-oauth"] &&
-  !flags.only &&
-  !flags["sign-in-only"] &&
-  !flags["passwords-only"] &&
-  !flags["triggers-only"]
-) {
+if (runs("oauth")) {
   const oauthPassed = await runOAuthBench({ quick, hashing: flags.hashing });
   if (!oauthPassed) exitCode = 1;
 }
-if (
-  !flags["no-triggers"] &&
-  !flags.only &&
-  !flags["sign-in-only"] &&
-  !flags["passwords-only"] &&
-  !flags["oauth-only"]
-) {
+if (runs("mfa")) {
+  const mfaPassed = await runMfaBench({ quick, hashing: flags.hashing });
+  if (!mfaPassed) exitCode = 1;
+}
+if (runs("triggers")) {
   const triggersPassed = await runTriggerBench({ quick, hashing: flags.hashing });
   if (!triggersPassed) exitCode = 1;
 }
