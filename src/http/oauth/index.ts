@@ -6,6 +6,7 @@
 import { resolveHostedPool } from "../hosted.ts";
 import type { HttpPlugin } from "../plugin.ts";
 import { endpointRoutes } from "./endpoints.ts";
+import { federationRoutes } from "./federation.ts";
 import { signInRoutes } from "./login.ts";
 import { selfServiceRoutes } from "./self-service.ts";
 
@@ -16,4 +17,5 @@ export const oauth: HttpPlugin = async (app, { services }) => {
   signInRoutes(app, services, { signUp: true, forgotPassword: true });
   selfServiceRoutes(app, services);
   endpointRoutes(app, services);
+  federationRoutes(app, services);
 };

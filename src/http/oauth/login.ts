@@ -27,6 +27,7 @@ import {
 import { AwsError } from "../../errors.ts";
 import { rawBody } from "../body.ts";
 import { clientBranding } from "./branding.ts";
+import { providerChoices, startExternal } from "./federation-start.ts";
 import type { PageBranding } from "./pages/layout.ts";
 import { errorPage, loginPage, newPasswordPage } from "./pages/views.ts";
 import {
@@ -198,6 +199,14 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
         if (!(e instanceof OAuthError)) throw e;
         return answerAuthorizeError(reply, e, a.request.lang);
       }
+      if (a.request.identityProvider !== undefined && !session) {
+        try {
+          return await startExternal(services, req, reply, a, a.request.identityProvider);
+        } catch (e) {
+          if (!(e instanceof OAuthError)) throw e;
+          return answerAuthorizeError(reply, e, a.request.lang);
+        }
+      }
       if (session)
         return redirect(reply, await authorizationResponse(a.ctx, a.request, session.user, session.authTime));
       return redirect(reply, `/login?${a.query}`);
@@ -225,6 +234,7 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       const a = await attempt(services, req, reply);
       if (!a) return reply;
       const hint = a.request.loginHint;
+      const choices = await providerChoices(a);
       return sendPage(
         reply,
         200,
@@ -232,6 +242,8 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
           ...common(services, req, reply, a),
           links,
           ...(hint === undefined ? {} : { username: hint }),
+          alternatives: choices.html,
+          passwordForm: choices.cognito,
         }),
       );
     });
@@ -241,6 +253,8 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       if (!a) return reply;
       const form = formOf(req);
       if (!form || !csrfValid(services, req, a.params, form._csrf))
+        return forbidden(reply, a.request.lang, a.branding);
+      if (!(a.request.client.settings.SupportedIdentityProviders ?? []).includes("COGNITO"))
         return forbidden(reply, a.request.lang, a.branding);
       const username = (form.username ?? "").trim();
       const password = form.password ?? "";
