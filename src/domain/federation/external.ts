@@ -46,7 +46,13 @@ export async function completeExternalSignIn(
   if (!(request.client.settings.SupportedIdentityProviders ?? []).includes(pending.providerName))
     throw new OAuthError("invalid_request", "Login option is not available. Please try another one");
   try {
-    const user = await resolveFederatedUser(ctx, request.pool, pending.providerName, claims);
+    const user = await resolveFederatedUser(
+      ctx,
+      request.pool,
+      pending.providerName,
+      claims,
+      request.client.clientId,
+    );
     return { request, user };
   } catch (e) {
     if (e instanceof AwsError && e.status < 500) throw new OAuthError("invalid_request", e.message);
