@@ -482,6 +482,16 @@ export const OPTIONS = {
       "Tests only: enable `POST /_lanyard/federated-sign-in`, which signs a federated user in from claims given in the request.",
     parse: bool,
   },
+  enableMockIdp: {
+    env: "LANYARD_ENABLE_MOCK_IDP",
+    flag: "--enable-mock-idp",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description:
+      "Local testing only: serve an offline OpenID Connect provider at `/_lanyard/mock-idp`, whose sign-in page signs in as any subject and claims typed there (an OIDC or Google stand-in).",
+    parse: bool,
+  },
   "passwordHashing.profile": {
     env: "LANYARD_PASSWORD_HASHING",
     flag: "--password-hashing",

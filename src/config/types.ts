@@ -121,6 +121,8 @@ export interface Config {
   codeLimits: CodeLimits;
   enableTestClock: boolean;
   enableTestFederation: boolean;
+  /** Serve the offline mock OpenID Connect provider at /_lanyard/mock-idp (loopback only). */
+  enableMockIdp: boolean;
   passwordHashing: PasswordHashingConfig;
   triggers: TriggerMapping[];
   customSender: CustomSenderConfig;
