@@ -8,6 +8,8 @@ import type { HttpPlugin } from "../plugin.ts";
 import { endpointRoutes } from "./endpoints.ts";
 import { federationRoutes } from "./federation.ts";
 import { signInRoutes } from "./login.ts";
+import { mfaRoutes } from "./mfa-pages.ts";
+import { choiceRoutes } from "./choice-pages.ts";
 import { selfServiceRoutes } from "./self-service.ts";
 
 export const oauth: HttpPlugin = async (app, { services }) => {
@@ -15,6 +17,8 @@ export const oauth: HttpPlugin = async (app, { services }) => {
     await resolveHostedPool(services, req);
   });
   signInRoutes(app, services, { signUp: true, forgotPassword: true });
+  mfaRoutes(app, services, { signUp: true, forgotPassword: true });
+  choiceRoutes(app, services, { signUp: true, forgotPassword: true });
   selfServiceRoutes(app, services);
   endpointRoutes(app, services);
   federationRoutes(app, services);
