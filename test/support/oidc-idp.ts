@@ -67,16 +67,34 @@ export interface FakeIdp extends Idp {
   next: Record<string, unknown>;
   /** The authorize requests it got. */
   authorizations: URLSearchParams[];
+  /** The token requests it got: the Authorization header and the form. */
+  tokenRequests: { authorization?: string; form: URLSearchParams }[];
+  /** The user-info requests it got (method); it answers `userinfo` when set. */
+  userinfoRequests: string[];
 }
 
-export async function fakeIdp(clientId: string): Promise<FakeIdp> {
+export interface FakeIdpOptions {
+  /** token_endpoint_auth_methods_supported of its discovery document (none listed by default). */
+  authMethods?: string[];
+  /** The user-info claims; without, it publishes no user-info endpoint. */
+  userinfo?: Record<string, unknown>;
+}
+
+export async function fakeIdp(clientId: string, options: FakeIdpOptions = {}): Promise<FakeIdp> {
   const { privateKey, publicKey } = await generateKeyPair("RS256");
   const jwk: JWK = { ...(await exportJWK(publicKey)), kid: "k1", alg: "RS256", use: "sig" };
   const server = createServer();
   const port = await listen(server);
   const issuer = `http://127.0.0.1:${port}`;
   const nonces = new Map<string, string>();
-  const idp: FakeIdp = { issuer, next: {}, authorizations: [], close: closer(server) };
+  const idp: FakeIdp = {
+    issuer,
+    next: {},
+    authorizations: [],
+    tokenRequests: [],
+    userinfoRequests: [],
+    close: closer(server),
+  };
   server.on("request", (req, res) => {
     const url = new URL(req.url ?? "/", issuer);
     const json = (body: unknown) =>
@@ -87,7 +105,17 @@ export async function fakeIdp(clientId: string): Promise<FakeIdp> {
         authorization_endpoint: `${issuer}/authorize`,
         token_endpoint: `${issuer}/token`,
         jwks_uri: `${issuer}/jwks`,
+        ...(options.authMethods ? { token_endpoint_auth_methods_supported: options.authMethods } : {}),
+        ...(options.userinfo ? { userinfo_endpoint: `${issuer}/userinfo` } : {}),
       });
+    if (url.pathname === "/userinfo" && options.userinfo) {
+      idp.userinfoRequests.push(req.method ?? "");
+      if (req.headers.authorization !== "Bearer at") return res.writeHead(401).end();
+      return json({
+        sub: typeof idp.next.sub === "string" ? idp.next.sub : "fake-subject",
+        ...options.userinfo,
+      });
+    }
     if (url.pathname === "/jwks") return json({ keys: [jwk] });
     if (url.pathname === "/authorize") {
       idp.authorizations.push(url.searchParams);
@@ -102,7 +130,12 @@ export async function fakeIdp(clientId: string): Promise<FakeIdp> {
       let body = "";
       req.on("data", (c: Buffer) => (body += c.toString()));
       req.on("end", () => {
-        const code = new URLSearchParams(body).get("code") ?? "";
+        const form = new URLSearchParams(body);
+        idp.tokenRequests.push({
+          ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}),
+          form,
+        });
+        const code = form.get("code") ?? "";
         void new SignJWT({ nonce: nonces.get(code), ...idp.next })
           .setProtectedHeader({ alg: "RS256", kid: "k1" })
           .setIssuer(typeof idp.next.iss === "string" ? idp.next.iss : issuer)
