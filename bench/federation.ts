@@ -245,8 +245,8 @@ export async function runFederationBench(options: { quick: boolean; durationMs?:
   let server: RunningServer | undefined;
   let idp: Idp | undefined;
   let result: Result;
-  let serverCpu = 0;
-  let otherCpu = 0;
+  let serverCpu: number;
+  let otherCpu: number;
   try {
     server = await startLanyard(dir);
     const lanyard = `http://127.0.0.1:${server.port}`;

@@ -482,6 +482,17 @@ export const OPTIONS = {
       "Tests only: enable `POST /_lanyard/federated-sign-in`, which signs a federated user in from claims given in the request.",
     parse: bool,
   },
+  socialStandIn: {
+    env: "LANYARD_SOCIAL_STAND_IN",
+    flag: "--social-stand-in",
+    type: "URL, or a path on this server",
+    placeholder: "ISSUER",
+    default: undefined,
+    shownDefault: "none (the real providers)",
+    description:
+      "Send Google sign-ins to this OpenID Connect issuer instead of accounts.google.com, for tests and offline work: a URL, or a path of this server such as `/_lanyard/mock-idp` (the mock provider of `--enable-mock-idp`).",
+    parse: text,
+  },
   enableMockIdp: {
     env: "LANYARD_ENABLE_MOCK_IDP",
     flag: "--enable-mock-idp",

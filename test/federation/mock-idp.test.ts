@@ -91,6 +91,31 @@ describe("the mock identity provider", () => {
     assert.equal(claims.given_name, "Dev");
   });
 
+  test("without a stand-in, a Google sign-in goes to Google itself", async () => {
+    const a = await federatedApp(server, {
+      ProviderName: "Google",
+      ProviderType: "Google",
+      ProviderDetails: {
+        client_id: "my-google-app",
+        client_secret: "g-secret",
+        authorize_scopes: "openid email",
+      },
+    });
+    const start = await browse(
+      `${server.url}/oauth2/authorize?${new URLSearchParams({
+        response_type: "code",
+        client_id: a.clientId,
+        redirect_uri: CALLBACK,
+        identity_provider: "Google",
+      })}`,
+      new Jar(),
+    );
+    const to = new URL(start.headers.get("location")!);
+    assert.equal(to.origin + to.pathname, "https://accounts.google.com/o/oauth2/v2/auth");
+    assert.equal(to.searchParams.get("client_id"), "my-google-app");
+    assert.equal(to.searchParams.get("redirect_uri"), `${server.url}/oauth2/idpresponse`);
+  });
+
   test("its form answers only a page it showed", async () => {
     const res = await fetch(
       `${server.url}/_lanyard/mock-idp/authorize?client_id=x&redirect_uri=${encodeURIComponent(CALLBACK)}`,
@@ -102,5 +127,63 @@ describe("the mock identity provider", () => {
       },
     );
     assert.equal(res.status, 400);
+  });
+});
+
+describe("the mock provider as Google's stand-in", () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startServer({
+      args: ["--memory", "--enable-mock-idp", "--social-stand-in", "/_lanyard/mock-idp"],
+    });
+  });
+  after(() => server?.stop());
+
+  test("a Google provider's button signs in through the stand-in as Google_<sub>", async () => {
+    const a = await federatedApp(server, {
+      ProviderName: "Google",
+      ProviderType: "Google",
+      ProviderDetails: {
+        client_id: "my-google-app",
+        client_secret: "g-secret",
+        authorize_scopes: "openid email profile",
+      },
+      AttributeMapping: { email: "email" },
+    });
+    const jar = new Jar();
+    const query = new URLSearchParams({
+      response_type: "code",
+      client_id: a.clientId,
+      redirect_uri: CALLBACK,
+      scope: "openid email",
+    });
+    const login = await (await browse(`${server.url}/login?${query}`, jar)).text();
+    const href = /href="([^"]+)"\s*>Continue with Google</.exec(login)![1]!.replace(/&amp;/g, "&");
+    const start = await browse(`${server.url}${href}`, jar);
+    const to = new URL(start.headers.get("location")!);
+    assert.equal(to.origin + to.pathname, `${server.url}/_lanyard/mock-idp/authorize`);
+    assert.equal(to.searchParams.get("client_id"), "my-google-app");
+    assert.equal(to.searchParams.get("scope"), "openid email profile");
+    const page = await (await browse(to.href, jar)).text();
+    const action = /<form method="post" action="([^"]+)"/.exec(page)![1]!.replace(/&amp;/g, "&");
+    const signed = await browse(`${server.url}${action}`, jar, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        ...hiddenFields(page),
+        sub: "1234567890",
+        claims: JSON.stringify({ email: "g@gmail.example" }),
+      }).toString(),
+    });
+    const done = await browse(signed.headers.get("location")!, jar);
+    assert.equal(done.status, 302, await done.clone().text());
+    const tokens = await oidc.authorizationCodeGrant(
+      await relyingParty(a),
+      new URL(done.headers.get("location")!),
+    );
+    const claims = tokens.claims()!;
+    assert.equal(claims["cognito:username"], "Google_1234567890");
+    assert.equal(claims.email, "g@gmail.example");
+    assert.equal((claims.identities as Record<string, unknown>[])[0]!.providerType, "Google");
   });
 });

@@ -11,7 +11,8 @@ import type { IdentityProviderRecord, UserRecord } from "../../storage/records.t
 import { type AuthorizationRequest, checkAuthorizationRequest } from "../oauth/authorize.ts";
 import { OAuthError } from "../oauth/errors.ts";
 import { type FederatedClaims, resolveFederatedUser } from "./federated-sign-in.ts";
-import { startOidc } from "./oidc.ts";
+import { finishGoogle, startGoogle } from "./google.ts";
+import { finishOidc, startOidc } from "./oidc.ts";
 import type { PendingSignIn, StartInput } from "./pending.ts";
 import type { ProviderType } from "./provider-details.ts";
 
@@ -24,6 +25,23 @@ export type StartFunction = (ctx: RequestContext, input: StartInput) => Promise<
  */
 export const EXTERNAL_SIGN_IN: Partial<Record<ProviderType, StartFunction>> = {
   OIDC: startOidc,
+  Google: startGoogle,
+};
+
+/**
+ * The end of an OAuth 2.0 / OIDC provider's sign-in at /oauth2/idpresponse: the provider's code
+ * exchanged and its answer verified; the identity's claims.
+ */
+export type FinishFunction = (
+  ctx: RequestContext,
+  provider: IdentityProviderRecord,
+  pending: PendingSignIn,
+  code: string,
+) => Promise<Record<string, unknown>>;
+
+export const IDP_RESPONSE: Partial<Record<ProviderType, FinishFunction>> = {
+  OIDC: finishOidc,
+  Google: finishGoogle,
 };
 
 /** The start function of a provider's type; undefined when Lanyard cannot sign in through it. */

@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import type { Services } from "../../context.ts";
-import { completeExternalSignIn } from "../../domain/federation/external.ts";
-import { finishOidc } from "../../domain/federation/oidc.ts";
+import { completeExternalSignIn, IDP_RESPONSE } from "../../domain/federation/external.ts";
+import type { ProviderType } from "../../domain/federation/provider-details.ts";
 import { takePendingSignIn } from "../../domain/federation/pending.ts";
 import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse } from "../../domain/oauth/response.ts";
@@ -58,7 +58,10 @@ export function federationRoutes(app: FastifyInstance, services: Services): void
         );
       if (!params.code) throw new OAuthError("invalid_request", "The identity provider sent no code.");
       const first = await completeExternalSignInProvider(ctx, pending.params.client_id, pending.providerName);
-      const claims = await finishOidc(ctx, first, pending, params.code);
+      const finish = IDP_RESPONSE[first.providerType as ProviderType];
+      if (!finish)
+        throw new OAuthError("invalid_request", "This provider does not answer at /oauth2/idpresponse.");
+      const claims = await finish(ctx, first, pending, params.code);
       const { request, user } = await completeExternalSignIn(ctx, pending, claims);
       const signedIn = contextOf(services, req, request.pool.region);
       const location = await authorizationResponse(signedIn, request, user, signedIn.now);
