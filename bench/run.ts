@@ -1,7 +1,8 @@
 /**
  * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
  *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--oauth-only | --no-oauth]
- *                 [--mfa-only | --no-mfa] [--triggers-only | --no-triggers] [--hashing test]
+ *                 [--mfa-only | --no-mfa] [--triggers-only | --no-triggers] [--federation-only | --no-federation]
+ *                 [--hashing test]
  *
  * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
  * its default (OWASP's Argon2id) unless given.
@@ -20,7 +21,9 @@
  * The MFA workloads (bench/mfa.ts: a TOTP-protected password sign-in, a remembered-device sign-in,
  * an EMAIL_OTP sign-in) run after the OAuth ones; --mfa-only runs just them.
  * The trigger workloads (bench/triggers.ts: a sign-in with three no-op local-module triggers against
- * the same sign-in without, and no-op invocations per second) run last; --triggers-only runs just them.
+ * the same sign-in without, and no-op invocations per second) run after the MFA ones; --triggers-only runs just them.
+ * The federation workload (bench/federation.ts: a complete OIDC federated sign-in with a loopback
+ * oidc-provider) runs last; --federation-only runs just it.
  * --postgres: the Lanyard workloads once more with Lanyard on PostgreSQL (a throwaway cluster,
  * see bench/postgres.ts), shown next to Lanyard on SQLite.
  * Lanyard (own process, file-backed data dir in a temp folder, log level warn) against
@@ -36,6 +39,7 @@ import { Bench } from "./measure.ts";
 import { type BenchDatabase, postgresChecks, postgresTable, startBenchDatabase } from "./postgres.ts";
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
+import { runFederationBench } from "./federation.ts";
 import { runMfaBench } from "./mfa.ts";
 import { runOAuthBench } from "./oauth.ts";
 import { runTriggerBench } from "./triggers.ts";
@@ -66,6 +70,8 @@ const { values: flags } = parseArgs({
     "no-mfa": { type: "boolean", default: false },
     "triggers-only": { type: "boolean", default: false },
     "no-triggers": { type: "boolean", default: false },
+    "federation-only": { type: "boolean", default: false },
+    "no-federation": { type: "boolean", default: false },
     hashing: { type: "string" },
   },
 });
@@ -81,6 +87,7 @@ if (million) {
   flags["no-oauth"] = true;
   flags["no-mfa"] = true;
   flags["no-triggers"] = true;
+  flags["no-federation"] = true;
 }
 const settings = {
   sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
@@ -426,7 +433,7 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const groups = ["sign-in", "passwords", "oauth", "mfa", "triggers"] as const;
+const groups = ["sign-in", "passwords", "oauth", "mfa", "triggers", "federation"] as const;
 const aloneGroup = groups.find((g) => flags[`${g}-only`]);
 /** Whether a group of workloads runs: not turned off, and no other group asked for alone. */
 const runs = (g: (typeof groups)[number]) =>
@@ -452,5 +459,9 @@ if (runs("mfa")) {
 if (runs("triggers")) {
   const triggersPassed = await runTriggerBench({ quick, hashing: flags.hashing });
   if (!triggersPassed) exitCode = 1;
+}
+if (runs("federation")) {
+  const federationPassed = await runFederationBench({ quick });
+  if (!federationPassed) exitCode = 1;
 }
 process.exitCode = exitCode;

@@ -482,6 +482,27 @@ export const OPTIONS = {
       "Tests only: enable `POST /_lanyard/federated-sign-in`, which signs a federated user in from claims given in the request.",
     parse: bool,
   },
+  socialStandIn: {
+    env: "LANYARD_SOCIAL_STAND_IN",
+    flag: "--social-stand-in",
+    type: "URL, or a path on this server",
+    placeholder: "ISSUER",
+    default: undefined,
+    shownDefault: "none (the real providers)",
+    description:
+      "Send Google sign-ins to this OpenID Connect issuer instead of accounts.google.com, for tests and offline work: a URL, or a path of this server such as `/_lanyard/mock-idp` (the mock provider of `--enable-mock-idp`).",
+    parse: text,
+  },
+  enableMockIdp: {
+    env: "LANYARD_ENABLE_MOCK_IDP",
+    flag: "--enable-mock-idp",
+    type: "boolean",
+    switch: true,
+    default: false,
+    description:
+      "Local testing only: serve an offline OpenID Connect provider at `/_lanyard/mock-idp`, whose sign-in page signs in as any subject and claims typed there (an OIDC or Google stand-in).",
+    parse: bool,
+  },
   "passwordHashing.profile": {
     env: "LANYARD_PASSWORD_HASHING",
     flag: "--password-hashing",

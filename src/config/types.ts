@@ -121,6 +121,10 @@ export interface Config {
   codeLimits: CodeLimits;
   enableTestClock: boolean;
   enableTestFederation: boolean;
+  /** Serve the offline mock OpenID Connect provider at /_lanyard/mock-idp (loopback only). */
+  enableMockIdp: boolean;
+  /** The OpenID Connect issuer Google sign-ins go to instead of Google (a URL, or a path here). */
+  socialStandIn: string | undefined;
   passwordHashing: PasswordHashingConfig;
   triggers: TriggerMapping[];
   customSender: CustomSenderConfig;

@@ -159,6 +159,11 @@ function testAids(config: Config): Array<{ flag: string; warning: string }> {
       warning:
         "test federation enabled: POST /_lanyard/federated-sign-in signs federated users in without their provider",
     });
+  if (config.enableMockIdp)
+    aids.push({
+      flag: "--enable-mock-idp",
+      warning: "mock identity provider enabled: /_lanyard/mock-idp signs in as any subject typed on its page",
+    });
   return aids;
 }
 

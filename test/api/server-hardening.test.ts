@@ -169,6 +169,7 @@ describe("test aids", () => {
     ["--enable-reset"],
     ["--enable-test-clock"],
     ["--enable-test-federation"],
+    ["--enable-mock-idp"],
     ["--delivery", "inbox"],
   ]) {
     test(`${aid.join(" ")} on a non-loopback address is refused without --insecure, even with keys`, () => {

@@ -64,6 +64,8 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
   "codeLimits.windowSeconds": { text: "60", value: 60, wrongType: true },
   enableTestClock: { text: "1", value: true, wrongType: "true" },
   enableTestFederation: { text: "1", value: true, wrongType: 1 },
+  enableMockIdp: { text: "1", value: true, wrongType: 1 },
+  socialStandIn: { text: "/_lanyard/mock-idp", value: "/_lanyard/mock-idp", wrongType: 1 },
   "passwordHashing.profile": { text: "test", value: "test", wrongType: 1 },
   "passwordHashing.memory": { text: "32768", value: 32768, wrongType: "32768" },
   "passwordHashing.passes": { text: "3", value: 3, wrongType: "3" },

@@ -38,6 +38,8 @@ import { usernameKey } from "../users/users.ts";
 import { type Identity, identitiesOf, sameIdentity, withIdentities } from "./identities.ts";
 import { samlIssuer, subjectClaim } from "./provider-details.ts";
 import { userDisabled } from "../errors.ts";
+import { hasTrigger } from "../triggers/invoke.ts";
+import { applyPreSignUp, type PreSignUpAnswer, preSignUp } from "../triggers/sign-up.ts";
 
 export const COGNITO_SUBJECT = "Cognito_Subject";
 
@@ -170,17 +172,46 @@ export async function resolveFederatedUser(
   pool: PoolRecord,
   providerName: string,
   claims: FederatedClaims,
+  clientId?: string,
 ): Promise<UserRecord> {
   let user: UserRecord;
-  try {
-    user = await resolveOnce(ctx, pool, providerName, claims);
-  } catch (e) {
-    // Two first sign-ins of one identity at once: the other created the user; sign in as it.
-    if (!(e instanceof DuplicateKeyError)) throw e;
-    user = await resolveOnce(ctx, pool, providerName, claims);
+  let approved: PreSignUpAnswer | undefined;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      user = await resolveOnce(ctx, pool, providerName, claims, approved);
+      break;
+    } catch (e) {
+      // A new federated user: the pool's PreSignUp function (PreSignUp_ExternalProvider) decides
+      // first, outside the transaction; then the user is made.
+      if (e instanceof NeedsPreSignUp && approved === undefined) {
+        approved = await preSignUp(
+          ctx,
+          pool,
+          "PreSignUp_ExternalProvider",
+          { username: e.username, attributes: e.attributes },
+          clientId,
+          undefined,
+          undefined,
+        );
+        continue;
+      }
+      // Two first sign-ins of one identity at once: the other created the user; sign in as it.
+      if (!(e instanceof DuplicateKeyError) || attempt > 2) throw e;
+    }
   }
   if (!user.enabled) throw userDisabled();
   return user;
+}
+
+/** A new federated user is about to be made and the pool has a PreSignUp function. */
+class NeedsPreSignUp extends Error {
+  readonly username: string;
+  readonly attributes: Record<string, string>;
+  constructor(username: string, attributes: Record<string, string>) {
+    super("PreSignUp first");
+    this.username = username;
+    this.attributes = attributes;
+  }
 }
 
 function resolveOnce(
@@ -188,6 +219,7 @@ function resolveOnce(
   pool: PoolRecord,
   providerName: string,
   claims: FederatedClaims,
+  approved: PreSignUpAnswer | undefined,
 ): Promise<UserRecord> {
   return ctx.services.storage.transaction(async (tx) => {
     const idp = await tx.federation.getIdentityProvider(pool.id, providerName);
@@ -240,6 +272,9 @@ function resolveOnce(
       .map((a) => `${a.Name}: The attribute is required`);
     if (missing.length > 0)
       throw new InvalidParameterException(`Invalid user attributes: ${missing.join(", ")}`);
+    if (approved === undefined && hasTrigger(pool, "PreSignUp"))
+      throw new NeedsPreSignUp(username, { ...created.attributes });
+    if (approved) applyPreSignUp(created, approved);
     created.attributes.identities = JSON.stringify([identityOf(idp, subject, true, ctx.now)]);
     await tx.users.insertUser(created);
     return created;
@@ -264,7 +299,7 @@ export async function federatedSignIn(
     throw new InvalidParameterException(
       `The provider ${providerName} is not a supported identity provider of client ${client.clientId}.`,
     );
-  const user = await resolveFederatedUser(ctx, pool, providerName, claims);
+  const user = await resolveFederatedUser(ctx, pool, providerName, claims, client.clientId);
   const req: Parameters<typeof issueTokens>[1] = {
     pool,
     client,

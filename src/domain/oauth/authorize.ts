@@ -32,6 +32,8 @@ export interface AuthorizationRequest {
   lang?: string;
   /** Where errors about this request go. */
   errorRedirect: ErrorRedirect;
+  /** The external identity provider the request names (identity_provider or idp_identifier). */
+  identityProvider?: string;
   /** Strict mode: OpenID Connect's prompt values, max_age (seconds) and login_hint. */
   prompt?: string[];
   maxAge?: number;
@@ -129,13 +131,24 @@ export async function checkAuthorizationRequest(
   if (!client.settings.AllowedOAuthFlowsUserPoolClient || !client.settings.AllowedOAuthFlows?.includes(flow))
     throw fail("unauthorized_client", `The ${flow} grant is not allowed for this client.`);
 
-  const provider = params.identity_provider ?? params.idp_identifier;
-  if (provider !== undefined && provider !== "COGNITO")
-    throw fail(
-      "invalid_request",
-      `Sign-in through the identity provider ${provider} is not supported by Lanyard yet; only COGNITO is.`,
+  // The provider the request names (identity_provider, or idp_identifier: one of a provider's
+  // IdpIdentifiers); a provider the client does not support is refused as Cognito refuses it.
+  const supported = client.settings.SupportedIdentityProviders ?? [];
+  const unavailable = () => fail("invalid_request", "Login option is not available. Please try another one");
+  let identityProvider: string | undefined;
+  if (params.identity_provider !== undefined && params.identity_provider !== "COGNITO") {
+    const name = params.identity_provider;
+    if (!supported.includes(name)) throw unavailable();
+    if (!(await ctx.services.storage.federation.getIdentityProvider(pool.id, name))) throw unavailable();
+    identityProvider = name;
+  } else if (params.identity_provider === undefined && params.idp_identifier !== undefined) {
+    const idp = await ctx.services.storage.federation.getIdentityProviderByIdentifier(
+      pool.id,
+      params.idp_identifier,
     );
-  if (!(client.settings.SupportedIdentityProviders ?? []).includes("COGNITO"))
+    if (!idp || !supported.includes(idp.providerName)) throw unavailable();
+    identityProvider = idp.providerName;
+  } else if (params.identity_provider === "COGNITO" ? !supported.includes("COGNITO") : supported.length === 0)
     throw fail(
       "unauthorized_client",
       "The app client does not support sign-in with the user pool (COGNITO).",
@@ -151,6 +164,7 @@ export async function checkAuthorizationRequest(
     scopes,
     errorRedirect: redirect,
   };
+  if (identityProvider !== undefined) request.identityProvider = identityProvider;
   if (params.state !== undefined) request.state = params.state;
   if (params.nonce !== undefined) request.nonce = params.nonce;
   if (params.lang !== undefined) request.lang = params.lang;

@@ -9,6 +9,7 @@ import type { HttpPlugin } from "../plugin.ts";
 import { clock } from "./clock.ts";
 import { inbox } from "./inbox.ts";
 import { reset } from "./reset.ts";
+import { mockIdp } from "./mock-idp.ts";
 import { testFederation } from "./test-federation.ts";
 
 export const devRoutes: HttpPlugin = async (app, { services }) => {
@@ -18,4 +19,5 @@ export const devRoutes: HttpPlugin = async (app, { services }) => {
   if (config.enableTestClock && serverClock instanceof OffsetClock)
     await app.register(clock, { clock: serverClock });
   if (config.enableTestFederation) await app.register(testFederation, { services });
+  if (config.enableMockIdp) await app.register(mockIdp, { services });
 };

@@ -6,6 +6,7 @@
 import { resolveHostedPool } from "../hosted.ts";
 import type { HttpPlugin } from "../plugin.ts";
 import { endpointRoutes } from "./endpoints.ts";
+import { federationRoutes } from "./federation.ts";
 import { signInRoutes } from "./login.ts";
 import { mfaRoutes } from "./mfa-pages.ts";
 import { choiceRoutes } from "./choice-pages.ts";
@@ -20,4 +21,5 @@ export const oauth: HttpPlugin = async (app, { services }) => {
   choiceRoutes(app, services, { signUp: true, forgotPassword: true });
   selfServiceRoutes(app, services);
   endpointRoutes(app, services);
+  federationRoutes(app, services);
 };

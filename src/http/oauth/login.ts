@@ -32,6 +32,7 @@ import {
 import { AwsError } from "../../errors.ts";
 import { rawBody } from "../body.ts";
 import { clientBranding } from "./branding.ts";
+import { providerChoices, startExternal } from "./federation-start.ts";
 import type { PageBranding } from "./pages/layout.ts";
 import { challengeStep } from "./mfa-steps.ts";
 import { usernamePage } from "./pages/choice-views.ts";
@@ -213,6 +214,14 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
         if (!(e instanceof OAuthError)) throw e;
         return answerAuthorizeError(reply, e, a.request.lang);
       }
+      if (a.request.identityProvider !== undefined && !session) {
+        try {
+          return await startExternal(services, req, reply, a, a.request.identityProvider);
+        } catch (e) {
+          if (!(e instanceof OAuthError)) throw e;
+          return answerAuthorizeError(reply, e, a.request.lang);
+        }
+      }
       if (session)
         return redirect(reply, await authorizationResponse(a.ctx, a.request, session.user, session.authTime));
       return redirect(reply, `/login?${a.query}`);
@@ -251,6 +260,7 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
             ...(hint === undefined ? {} : { username: hint }),
           }),
         );
+      const choices = await providerChoices(a);
       return sendPage(
         reply,
         200,
@@ -258,6 +268,8 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
           ...common(services, req, reply, a),
           links,
           ...(hint === undefined ? {} : { username: hint }),
+          alternatives: choices.html,
+          passwordForm: choices.cognito,
         }),
       );
     });
@@ -267,6 +279,8 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       if (!a) return reply;
       const form = formOf(req);
       if (!form || !csrfValid(services, req, a.params, form._csrf))
+        return forbidden(reply, a.request.lang, a.branding);
+      if (!(a.request.client.settings.SupportedIdentityProviders ?? []).includes("COGNITO"))
         return forbidden(reply, a.request.lang, a.branding);
       const username = (form.username ?? "").trim();
       const password = form.password ?? "";

@@ -28,6 +28,8 @@ export interface LoginView extends Common {
   info?: string;
   /** Links to sign-up and password reset, when those pages exist. */
   links?: { signUp?: boolean; forgotPassword?: boolean };
+  /** The username and password form (the client supports COGNITO); shown unless false. */
+  passwordForm?: boolean;
   /** Other ways to sign in (identity providers, passkeys), rendered below the form. */
   alternatives?: Html[];
   /** Text below everything (terms of use, privacy). */
@@ -41,38 +43,46 @@ export function loginPage(v: LoginView): string {
     ...(v.lang === undefined ? {} : { lang: v.lang }),
     ...(v.branding === undefined ? {} : { branding: v.branding }),
     body: html`${alert("error", v.error)}${alert("info", v.info)}
-      <form method="post" action="/login?${q}" novalidate>
-        ${csrfField(v)}
-        <label for="username">Username</label>
-        <input
-          id="username"
-          name="username"
-          type="text"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck="false"
-          required
-          value="${v.username ?? ""}"
-          ${v.username ? "" : "autofocus"}
-        />
-        <label for="password">Password</label>
-        <input
-          id="password"
-          name="password"
-          type="password"
-          autocomplete="current-password"
-          required
-          ${v.username ? "autofocus" : ""}
-        />
-        <button type="submit">Sign in</button>
-      </form>
-      ${v.alternatives ?? []}
-      <nav>
-        ${v.links?.forgotPassword ? html`<a href="/forgotPassword?${q}">Forgot your password?</a>` : ""}
-        ${v.links?.signUp ? html`<a href="/signup?${q}">Need an account? Sign up</a>` : ""}
-      </nav>
-      ${v.footer ?? []}`,
+    ${v.passwordForm === false ? "" : passwordForm(v)} ${v.alternatives ?? []}
+    ${
+      v.passwordForm === false
+        ? ""
+        : html`<nav>
+            ${v.links?.forgotPassword ? html`<a href="/forgotPassword?${q}">Forgot your password?</a>` : ""}
+            ${v.links?.signUp ? html`<a href="/signup?${q}">Need an account? Sign up</a>` : ""}
+          </nav>`
+    }
+    ${v.footer ?? []}`,
   });
+}
+
+function passwordForm(v: LoginView): Html {
+  const q = v.query;
+  return html`<form method="post" action="/login?${q}" novalidate>
+    ${csrfField(v)}
+    <label for="username">Username</label>
+    <input
+      id="username"
+      name="username"
+      type="text"
+      autocomplete="username"
+      autocapitalize="none"
+      spellcheck="false"
+      required
+      value="${v.username ?? ""}"
+      ${v.username ? "" : "autofocus"}
+    />
+    <label for="password">Password</label>
+    <input
+      id="password"
+      name="password"
+      type="password"
+      autocomplete="current-password"
+      required
+      ${v.username ? "autofocus" : ""}
+    />
+    <button type="submit">Sign in</button>
+  </form>`;
 }
 
 export interface NewPasswordView extends Common {
