@@ -5,7 +5,7 @@
  * error goes back to the redirect URI with the request's `state`.
  */
 import type { RequestContext } from "../../context.ts";
-import type { ClientRecord, PoolRecord } from "../../storage/records.ts";
+import type { ClientRecord, IdentityProviderRecord, PoolRecord } from "../../storage/records.ts";
 import type { ClientCaller } from "../caller.ts";
 import { type ErrorRedirect, OAuthError } from "./errors.ts";
 import { verifyIdTokenHint } from "./id-token-hint.ts";
@@ -38,6 +38,8 @@ export interface AuthorizationRequest {
   loginHint?: string;
   /** Strict mode: the user an `id_token_hint` names (a session of another user is not used). */
   hintedSub?: string;
+  /** The external provider the request names (identity_provider / idp_identifier), if any. */
+  identityProvider?: IdentityProviderRecord;
 }
 
 /** The `oauth.mode` option: `strict` follows OpenID Connect where Cognito does not. */
@@ -130,12 +132,19 @@ export async function checkAuthorizationRequest(
     throw fail("unauthorized_client", `The ${flow} grant is not allowed for this client.`);
 
   const provider = params.identity_provider ?? params.idp_identifier;
-  if (provider !== undefined && provider !== "COGNITO")
-    throw fail(
-      "invalid_request",
-      `Sign-in through the identity provider ${provider} is not supported by Lanyard yet; only COGNITO is.`,
-    );
-  if (!(client.settings.SupportedIdentityProviders ?? []).includes("COGNITO"))
+  let identityProvider: IdentityProviderRecord | undefined;
+  if (provider !== undefined && provider !== "COGNITO") {
+    const { federation } = ctx.services.storage;
+    identityProvider =
+      params.identity_provider !== undefined
+        ? await federation.getIdentityProvider(pool.id, provider)
+        : await federation.getIdentityProviderByIdentifier(pool.id, provider);
+    if (
+      !identityProvider ||
+      !(client.settings.SupportedIdentityProviders ?? []).includes(identityProvider.providerName)
+    )
+      throw fail("invalid_request", `The identity provider ${provider} is not supported by the app client.`);
+  } else if (!(client.settings.SupportedIdentityProviders ?? []).includes("COGNITO"))
     throw fail(
       "unauthorized_client",
       "The app client does not support sign-in with the user pool (COGNITO).",
@@ -151,6 +160,7 @@ export async function checkAuthorizationRequest(
     scopes,
     errorRedirect: redirect,
   };
+  if (identityProvider) request.identityProvider = identityProvider;
   if (params.state !== undefined) request.state = params.state;
   if (params.nonce !== undefined) request.nonce = params.nonce;
   if (params.lang !== undefined) request.lang = params.lang;

@@ -7,6 +7,7 @@ import { resolveHostedPool } from "../hosted.ts";
 import type { HttpPlugin } from "../plugin.ts";
 import { endpointRoutes } from "./endpoints.ts";
 import { signInRoutes } from "./login.ts";
+import { samlRoutes } from "./saml.ts";
 import { selfServiceRoutes } from "./self-service.ts";
 
 export const oauth: HttpPlugin = async (app, { services }) => {
@@ -16,4 +17,5 @@ export const oauth: HttpPlugin = async (app, { services }) => {
   signInRoutes(app, services, { signUp: true, forgotPassword: true });
   selfServiceRoutes(app, services);
   endpointRoutes(app, services);
+  samlRoutes(app, services);
 };

@@ -27,6 +27,7 @@ import {
 import { AwsError } from "../../errors.ts";
 import { rawBody } from "../body.ts";
 import { clientBranding } from "./branding.ts";
+import { FEDERATED_START } from "./federation-start.ts";
 import type { PageBranding } from "./pages/layout.ts";
 import { errorPage, loginPage, newPasswordPage } from "./pages/views.ts";
 import {
@@ -190,6 +191,19 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
     async function authorize(req: FastifyRequest, reply: FastifyReply, encoded: string) {
       const a = await attempt(services, req, reply, encoded);
       if (!a) return reply;
+      const idp = a.request.identityProvider;
+      if (idp) {
+        const start = FEDERATED_START[idp.providerType];
+        if (start) return start(reply, a.ctx, a.request, a.params);
+        return answerAuthorizeError(
+          reply,
+          new OAuthError(
+            "invalid_request",
+            `Sign-in through ${idp.providerType} identity providers is not supported by Lanyard yet.`,
+            { redirect: a.request.errorRedirect },
+          ),
+        );
+      }
       // Signed in on these pages within the hour: answered at once, without the form.
       let session;
       try {
