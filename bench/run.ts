@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
  *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--oauth-only | --no-oauth]
- *                 [--hashing test]
+ *                 [--mfa-only | --no-mfa] [--hashing test]
  *
  * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
  * its default (OWASP's Argon2id) unless given.
@@ -17,6 +17,8 @@
  * GetUser) run after the user-management ones; --sign-in-only runs just them.
  * The OAuth workloads (bench/oauth.ts: client_credentials and refresh_token at the token endpoint,
  * the complete code flow through the login page) run after the password ones; --oauth-only runs just them.
+ * The MFA workloads (bench/mfa.ts: a TOTP-protected password sign-in, a remembered-device sign-in,
+ * an EMAIL_OTP sign-in) run last; --mfa-only runs just them.
  * --postgres: the Lanyard workloads once more with Lanyard on PostgreSQL (a throwaway cluster,
  * see bench/postgres.ts), shown next to Lanyard on SQLite.
  * Lanyard (own process, file-backed data dir in a temp folder, log level warn) against
@@ -32,6 +34,7 @@ import { Bench } from "./measure.ts";
 import { type BenchDatabase, postgresChecks, postgresTable, startBenchDatabase } from "./postgres.ts";
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
+import { runMfaBench } from "./mfa.ts";
 import { runOAuthBench } from "./oauth.ts";
 import { runPasswordBench } from "./passwords.ts";
 import { postgresBytes, type ScalePoint, scaleChecks, scaleTable, sqliteBytes } from "./scale.ts";
@@ -56,6 +59,8 @@ const { values: flags } = parseArgs({
     "no-passwords": { type: "boolean", default: false },
     "oauth-only": { type: "boolean", default: false },
     "no-oauth": { type: "boolean", default: false },
+    "mfa-only": { type: "boolean", default: false },
+    "no-mfa": { type: "boolean", default: false },
     hashing: { type: "string" },
   },
 });
@@ -69,6 +74,7 @@ if (million) {
   flags["no-moto"] = true;
   flags["no-sign-in"] = true;
   flags["no-oauth"] = true;
+  flags["no-mfa"] = true;
 }
 const settings = {
   sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
@@ -414,19 +420,27 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const alone = flags["sign-in-only"] || flags["passwords-only"] || flags["oauth-only"];
-let exitCode = alone ? 0 : await main();
+const groups = ["sign-in", "passwords", "oauth", "mfa"] as const;
+const aloneGroup = groups.find((g) => flags[`${g}-only`]);
+/** Whether a group of workloads runs: not turned off, and no other group asked for alone. */
+const runs = (g: (typeof groups)[number]) =>
+  !flags[`no-${g}`] && !flags.only && (aloneGroup === undefined || aloneGroup === g);
+let exitCode = aloneGroup ? 0 : await main();
 const withMoto = !flags["no-moto"];
-if (!flags["no-sign-in"] && !flags.only && !flags["passwords-only"] && !flags["oauth-only"]) {
+if (runs("sign-in")) {
   const signInPassed = await runSignInBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!signInPassed) exitCode = 1;
 }
-if (!flags["no-passwords"] && !flags.only && !flags["sign-in-only"] && !flags["oauth-only"]) {
+if (runs("passwords")) {
   const passwordsPassed = await runPasswordBench({ quick, moto: withMoto, hashing: flags.hashing });
   if (!passwordsPassed) exitCode = 1;
 }
-if (!flags["no-oauth"] && !flags.only && !flags["sign-in-only"] && !flags["passwords-only"]) {
+if (runs("oauth")) {
   const oauthPassed = await runOAuthBench({ quick, hashing: flags.hashing });
   if (!oauthPassed) exitCode = 1;
+}
+if (runs("mfa")) {
+  const mfaPassed = await runMfaBench({ quick, hashing: flags.hashing });
+  if (!mfaPassed) exitCode = 1;
 }
 process.exitCode = exitCode;

@@ -144,7 +144,11 @@ export interface LanyardOptions {
   /** Run on this PostgreSQL database instead of the data dir. */
   postgres?: LanyardOnPostgres;
   /** The password-hashing profile (`--password-hashing`); Lanyard's default unless given. */
-  hashing?: string;
+  hashing?: string | undefined;
+  /** More command-line arguments (such as `--delivery inbox`). */
+  args?: string[];
+  /** More LANYARD_* settings in the environment. */
+  env?: Record<string, string>;
 }
 
 /**
@@ -152,15 +156,15 @@ export interface LanyardOptions {
  * "lanyard-pg" and its CPU includes the PostgreSQL processes'.
  */
 export async function startLanyard(dataDir: string, options: LanyardOptions = {}): Promise<RunningServer> {
-  const { cpuProfDir, postgres, hashing } = options;
+  const { cpuProfDir, postgres, hashing, args = [], env = {} } = options;
   const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
   const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
   const hashingArgs = hashing ? ["--password-hashing", hashing] : [];
   const heapWaiters: ((m: NodeJS.MemoryUsage | undefined) => void)[] = [];
   const started = await spawnLanyard({
-    args: [...storageArgs, ...hashingArgs],
+    args: [...storageArgs, ...hashingArgs, ...args],
     nodeArgs,
-    env: cleanEnv({ LANYARD_LOG_LEVEL: "warn" }),
+    env: cleanEnv({ LANYARD_LOG_LEVEL: "warn", ...env }),
     timeoutMs: 30_000,
     onStderr: (chunk) => {
       for (const m of chunk.matchAll(/^lanyard: memory (\{.*\})$/gm)) {

@@ -1,6 +1,6 @@
 /**
  * USER_AUTH through aws-amplify v6 in Node: signIn with authFlowType USER_AUTH and a preferred
- * PASSWORD_SRP or PASSWORD challenge, the first-factor selection (SELECT_CHALLENGE) continued with
+ * PASSWORD_SRP, PASSWORD or EMAIL_OTP challenge (the code read from the inbox), the first-factor selection (SELECT_CHALLENGE) continued with
  * confirmSignIn, and autoSignIn after confirmSignUp (ConfirmSignUp's Session).
  * (amazon-cognito-identity-js has no USER_AUTH.)
  */
@@ -17,7 +17,7 @@ import {
   signOut,
   signUp,
 } from "aws-amplify/auth";
-import { latestCode } from "../support/inbox.ts";
+import { inbox, latestCode } from "../support/inbox.ts";
 import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
@@ -35,7 +35,7 @@ describe("USER_AUTH through aws-amplify v6", () => {
       pool: {
         PoolName: "amplify-choice",
         AutoVerifiedAttributes: ["email"],
-        Policies: { SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] } },
+        Policies: { SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN", "EMAIL_OTP"] } },
       },
       app: { ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
     });
@@ -67,6 +67,33 @@ describe("USER_AUTH through aws-amplify v6", () => {
       await signOut();
     });
   }
+
+  test("signIn with USER_AUTH and preferredChallenge EMAIL_OTP, confirmed with the emailed code", async () => {
+    await confirmedUser(client, poolId, "emailed", PASSWORD, [
+      { Name: "email", Value: "emailed@example.com" },
+      { Name: "email_verified", Value: "true" },
+    ]);
+    const first = await signIn({
+      username: "emailed",
+      options: { authFlowType: "USER_AUTH", preferredChallenge: "EMAIL_OTP" },
+    });
+    assert.equal(first.isSignedIn, false);
+    assert.equal(first.nextStep.signInStep, "CONFIRM_SIGN_IN_WITH_EMAIL_CODE");
+    assert.deepEqual(
+      (first.nextStep as { codeDeliveryDetails?: { deliveryMedium?: string; destination?: string } })
+        .codeDeliveryDetails,
+      { deliveryMedium: "EMAIL", destination: "e***@e***" },
+    );
+    const [message] = await inbox(server, { poolId, username: "emailed" });
+    assert.ok(message);
+    const wrong = message.code === "000000" ? "111111" : "000000";
+    await assert.rejects(confirmSignIn({ challengeResponse: wrong }), { name: "CodeMismatchException" });
+    const done = await confirmSignIn({ challengeResponse: message.code });
+    assert.equal(done.isSignedIn, true);
+    assert.equal(done.nextStep.signInStep, "DONE");
+    assert.equal(await username(), "emailed");
+    await signOut();
+  });
 
   for (const choice of ["PASSWORD_SRP", "PASSWORD"] as const) {
     test(`the first-factor selection, continued with ${choice}`, async () => {

@@ -13,6 +13,7 @@ import { emailOtp, mfaSetup, selectMfaType, smsMfa, softwareTokenMfa } from "./c
 import { devicePasswordVerifier } from "./challenges/device-password-verifier.ts";
 import { deviceSrpAuth } from "./challenges/device-srp-auth.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
+import { signInCodeChallenge } from "./challenges/otp-first-factor.ts";
 import { passwordVerifier } from "./challenges/password-verifier.ts";
 import { customAuth } from "./flows/custom.ts";
 import { adminUserPasswordAuth, userPasswordAuth } from "./flows/password.ts";
@@ -40,7 +41,8 @@ const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   PASSWORD_VERIFIER: passwordVerifier,
   NEW_PASSWORD_REQUIRED: newPasswordRequired,
   SMS_MFA: smsMfa,
-  EMAIL_OTP: emailOtp,
+  EMAIL_OTP: signInCodeChallenge("EMAIL", emailOtp),
+  SMS_OTP: signInCodeChallenge("SMS"),
   SOFTWARE_TOKEN_MFA: softwareTokenMfa,
   SELECT_MFA_TYPE: selectMfaType,
   MFA_SETUP: mfaSetup,

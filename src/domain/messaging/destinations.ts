@@ -122,23 +122,26 @@ function likelyMedium(pool: PoolRecord, kind: "signup" | "recovery"): DeliveryMe
 /**
  * CodeDeliveryDetails for a user that does not exist (or may not be revealed) when the app client
  * has PreventUserExistenceErrors ENABLED: a simulated destination chosen by the username's format
- * and the pool's verification settings. It is derived from the server secret and the username, so
- * asking twice gives the same answer, as it would for a real user.
+ * and the pool's verification settings, or for a sign-in code the medium it goes by. It is derived
+ * from the server secret and the username, so asking twice gives the same answer, as it would for a
+ * real user.
  */
 export function simulatedDetails(
   ctx: RequestContext,
   pool: PoolRecord,
   username: string,
-  kind: "signup" | "recovery",
+  kind: "signup" | "recovery" | DeliveryMediumType,
 ): CodeDeliveryDetailsType {
-  if (EMAIL_FORMAT.test(username)) return deliveryDetails(email(username));
-  if (PHONE_FORMAT.test(username)) return deliveryDetails(sms(username));
+  const byCode = kind !== "signup" && kind !== "recovery";
+  if (kind !== "SMS" && EMAIL_FORMAT.test(username)) return deliveryDetails(email(username));
+  if (kind !== "EMAIL" && PHONE_FORMAT.test(username)) return deliveryDetails(sms(username));
+  const medium = byCode ? kind : likelyMedium(pool, kind);
   const h = createHmac("sha256", ctx.services.serverSecret)
     .update(`simulated-destination\0${pool.id}\0${usernameKey(pool, username)}`)
     .digest();
   const letter = (i: number) => String.fromCharCode(97 + (h[i]! % 26));
   const digit = (i: number) => String(h[i]! % 10);
-  if (likelyMedium(pool, kind) === "SMS")
+  if (medium === "SMS")
     return {
       Destination: `+*******${digit(2)}${digit(3)}${digit(4)}${digit(5)}`,
       DeliveryMedium: "SMS",

@@ -51,8 +51,11 @@ async function checkMfaLockout(ctx: RequestContext, poolId: string, sub: string)
   if (isLockedOut(counter, ctx.now)) throw passwordAttemptsExceeded();
 }
 
-/** Reserves one MFA code check (counted as a failure until `clearMfaFailures`), or the lockout. */
-async function reserveMfaCheck(ctx: RequestContext, poolId: string, sub: string): Promise<void> {
+/**
+ * Reserves one sign-in code check (an MFA code, or a one-time-password first factor's), counted as
+ * a failure until `clearMfaFailures`, or the lockout.
+ */
+export async function reserveMfaCheck(ctx: RequestContext, poolId: string, sub: string): Promise<void> {
   const locked = await ctx.services.storage.transaction(async (tx) => {
     const counter = await tx.codes.lockCounter(poolId, mfaCounterKey(sub));
     if (isLockedOut(counter, ctx.now)) return true;
@@ -65,7 +68,7 @@ async function reserveMfaCheck(ctx: RequestContext, poolId: string, sub: string)
   }
 }
 
-const clearMfaFailures = (tx: Transaction, poolId: string, sub: string) =>
+export const clearMfaFailures = (tx: Transaction, poolId: string, sub: string) =>
   tx.codes.deleteCounter(poolId, mfaCounterKey(sub));
 
 /** The factors this sign-in may use for the user, and what MFA_SETUP would offer. */

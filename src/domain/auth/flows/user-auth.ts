@@ -4,7 +4,7 @@
  * factor straight away when it is available; otherwise (or without one) the answer is
  * SELECT_CHALLENGE with AvailableChallenges, answered with ANSWER (and, for PASSWORD and
  * PASSWORD_SRP, the PASSWORD or SRP_A that factor starts with). The factors reuse the password and
- * SRP flows and the WEB_AUTHN challenge; after the first factor the user goes on through
+ * SRP flows, the WEB_AUTHN challenge and the sign-in codes (EMAIL_OTP, SMS_OTP); after the first factor the user goes on through
  * completeSignIn like any other sign-in.
  *
  * InitiateAuth with the Session of a successful ConfirmSignUp signs that user in once: the code
@@ -18,6 +18,7 @@ import type { RequestContext } from "../../../context.ts";
 import { sessionExpired } from "../../errors.ts";
 import { usablePasskeys } from "../../passkeys/assertion.ts";
 import { allowedFirstFactors } from "../../passkeys/config.ts";
+import { issueOtpFirstFactor, otpAvailable } from "../challenges/otp-first-factor.ts";
 import { issueWebAuthn } from "../challenges/web-authn.ts";
 import { optional, required } from "../params.ts";
 import { consumeSession, openSession, readSession, takeSession } from "../sessions.ts";
@@ -42,10 +43,16 @@ interface FirstFactor {
 const hasPassword = async (_ctx: RequestContext, _call: SignInCaller, t: SignInTarget): Promise<boolean> =>
   t.user === undefined || t.user.password !== undefined;
 
+/** A one-time-password first factor: a sign-in code sent to the user's verified address. */
+const otpFactor = (factor: "EMAIL_OTP" | "SMS_OTP", channel: "EMAIL" | "SMS"): FirstFactor => ({
+  factor,
+  available: (ctx, call, t) => otpAvailable(ctx, call, t, channel),
+  start: (ctx, call, p, t) => issueOtpFirstFactor(ctx, call, p, t, channel),
+});
+
 /**
- * The first factors, in the order AvailableChallenges lists them. EMAIL_OTP and SMS_OTP join as
- * one entry each (factor EMAIL_OTP / SMS_OTP; available with a verified email / phone_number;
- * start: a sign-in code from the one-time-code module, src/domain/auth/otp.ts, as that challenge).
+ * The first factors, in the order AvailableChallenges lists them. EMAIL_OTP and SMS_OTP send a
+ * sign-in code (challenges/otp-first-factor.ts).
  */
 const FIRST_FACTORS = new Map<ChallengeNameType, FirstFactor>([
   [
@@ -72,6 +79,8 @@ const FIRST_FACTORS = new Map<ChallengeNameType, FirstFactor>([
     "PASSWORD_SRP",
     { factor: "PASSWORD", available: hasPassword, start: (ctx, call, p, t) => srpFlow(ctx, call, p, t.name) },
   ],
+  ["EMAIL_OTP", otpFactor("EMAIL_OTP", "EMAIL")],
+  ["SMS_OTP", otpFactor("SMS_OTP", "SMS")],
 ]);
 
 /** The first factors of the pool (those its AllowedFirstAuthFactors permit). */
