@@ -57,6 +57,7 @@ describe("SAML federation", { skip: browserMissing() }, () => {
         AllowedOAuthFlows: ["code", "implicit"],
         AllowedOAuthScopes: ["openid", "email", "profile", "aws.cognito.signin.user.admin"],
         CallbackURLs: [site.callback],
+        LogoutURLs: [`${site.origin}/signed-out`],
         SupportedIdentityProviders: ["COGNITO", ...providers],
       }),
     );
@@ -312,5 +313,52 @@ describe("SAML federation", { skip: browserMissing() }, () => {
     assert.ok(await userExists("WithInit_portal"));
     // The RelayState must name the provider that signed the response.
     await refused(await post(await open.respond("mixed"), relay("NoInit")), /IdP-initiated|another issuer/);
+  });
+
+  test("IDPSignout: /logout sends a signed LogoutRequest to the IdP, whose LogoutResponse at /saml2/logout ends at the logout_uri", async () => {
+    const idp = await provider("Sso", { IDPSignout: "true" });
+    const quiet = await provider("NoSlo");
+    const signOut = `${server.url}/logout?${new URLSearchParams({ client_id: app.clientId, logout_uri: `${site.origin}/signed-out` })}`;
+    const context = await newContext();
+    try {
+      const page = await context.newPage();
+      const signIn = async (name: string, subject: string) => {
+        await page.goto(authorizeUrl({ identity_provider: name }));
+        await page.getByLabel("Subject").fill(subject);
+        await Promise.all([
+          page.waitForURL(`${site.callback}?**`),
+          page.getByRole("button", { name: "Sign in at the IdP" }).click(),
+        ]);
+      };
+      await signIn("Sso", "leaver");
+      await page.goto(signOut);
+      await page.waitForURL(`${site.origin}/signed-out`);
+      assert.equal(idp.logouts.length, 1);
+      assert.equal(idp.logouts[0]!.nameId, "leaver");
+      // The SAML session ended: a second sign-out goes straight to the logout_uri.
+      await page.goto(signOut);
+      await page.waitForURL(`${site.origin}/signed-out`);
+      assert.equal(idp.logouts.length, 1);
+
+      // A provider without IDPSignout is not told.
+      await signIn("NoSlo", "stayer");
+      await page.goto(signOut);
+      await page.waitForURL(`${site.origin}/signed-out`);
+      assert.equal(quiet.logouts.length, 0);
+    } finally {
+      await context.close();
+    }
+    // A LogoutResponse that answers no sign-out is refused.
+    const res = await fetch(`${server.url}/saml2/logout`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({
+        SAMLResponse: Buffer.from(
+          '<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" ID="_x" InResponseTo="_nothing" Version="2.0"/>',
+        ).toString("base64"),
+      }).toString(),
+      redirect: "manual",
+    });
+    await refused(res, /no pending sign-out/);
   });
 });

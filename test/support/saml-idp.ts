@@ -28,6 +28,17 @@ interface SamlifyIdp {
     user: Record<string, unknown>,
     replace: (template: string) => { id: string; context: string },
   ): Promise<{ context: string }>;
+  createLogoutResponse(
+    sp: SamlifySp,
+    requestInfo: unknown,
+    binding: string,
+    relayState: string,
+  ): { context: string; entityEndpoint: string };
+  parseLogoutRequest(
+    sp: SamlifySp,
+    binding: string,
+    req: { query: Record<string, string>; octetString: string },
+  ): Promise<{ extract: unknown; samlContent: string }>;
   parseLoginRequest(
     sp: SamlifySp,
     binding: string,
@@ -87,6 +98,8 @@ export interface TestIdp {
   metadata: string;
   /** The AuthnRequests received, decoded. */
   requests: { id: string; signed: boolean; xml: string }[];
+  /** The LogoutRequests received (their signatures checked), decoded. */
+  logouts: { nameId: string; xml: string }[];
   /** A base64 SAMLResponse for the SP (the SP metadata given to start()). */
   respond(nameId: string, overrides?: ResponseOverrides): Promise<string>;
   close(): Promise<void>;
@@ -116,9 +129,20 @@ function attributeStatement(attributes: Record<string, string>): string {
     .join("")}</saml:AttributeStatement>`;
 }
 
+/** The signed part of an HTTP-Redirect query, as it was encoded. */
+function octetOf(requestUrl: string): string {
+  const parts = (requestUrl.split("?")[1] ?? "").split("&");
+  const pick = (name: string) => parts.find((p) => p.startsWith(`${name}=`));
+  return ["SAMLRequest", "RelayState", "SigAlg"]
+    .map(pick)
+    .filter((p): p is string => p !== undefined)
+    .join("&");
+}
+
 export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
   const keys = options.keys ?? idpKeys();
   const requests: TestIdp["requests"] = [];
+  const logouts: TestIdp["logouts"] = [];
   const server: Server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const address = server.address();
@@ -132,13 +156,14 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
       signingCert: k.certPem,
       privateKey: k.privateKeyPem,
       wantAuthnRequestsSigned: options.wantAuthnRequestsSigned ?? false,
+      wantLogoutRequestSigned: true,
       isAssertionEncrypted: encrypt,
       singleSignOnService: [{ Binding: REDIRECT, Location: `${origin}/sso` }],
       singleLogoutService: [{ Binding: REDIRECT, Location: `${origin}/slo` }],
       nameIDFormat: ["urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"],
     });
   const idp = makeIdp(keys);
-  const sp = samlify.ServiceProvider({ metadata: options.spMetadata });
+  const sp = samlify.ServiceProvider({ metadata: options.spMetadata, wantLogoutResponseSigned: true });
 
   const acs = sp.entityMeta.getAssertionConsumerService("post") as string;
   if (!acs) throw new Error("the SP metadata has no POST assertion consumer service");
@@ -187,13 +212,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     void (async () => {
       const url = new URL(req.url ?? "/", origin);
       if (req.method === "GET" && url.pathname === "/sso") {
-        const rawQuery = (req.url ?? "").split("?")[1] ?? "";
-        const parts = rawQuery.split("&");
-        const pick = (name: string) => parts.find((p) => p.startsWith(`${name}=`));
-        const octetString = ["SAMLRequest", "RelayState", "SigAlg"]
-          .map(pick)
-          .filter((p): p is string => p !== undefined)
-          .join("&");
+        const octetString = octetOf(req.url ?? "");
         const query = Object.fromEntries(url.searchParams);
         const parsed = await idp.parseLoginRequest(sp, "redirect", { query, octetString });
         const extract = parsed.extract as { request: { id: string } };
@@ -229,6 +248,21 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
         );
         return;
       }
+      if (req.method === "GET" && url.pathname === "/slo") {
+        const query = Object.fromEntries(url.searchParams);
+        const parsed = await idp.parseLogoutRequest(sp, "redirect", {
+          query,
+          octetString: octetOf(req.url ?? ""),
+        });
+        const extract = parsed.extract as { nameID: string };
+        logouts.push({ nameId: extract.nameID, xml: parsed.samlContent });
+        const answer = idp.createLogoutResponse(sp, parsed, "post", query.RelayState ?? "");
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(
+          `<!doctype html><html lang="en"><title>Signing out</title><body onload="document.forms[0].submit()"><form method="post" action="${escapeXml(answer.entityEndpoint)}">
+<input type="hidden" name="SAMLResponse" value="${escapeXml(answer.context)}"><input type="hidden" name="RelayState" value="${escapeXml(query.RelayState ?? "")}"></form></body></html>`,
+        );
+        return;
+      }
       res.writeHead(404).end();
     })().catch((e: unknown) => {
       if (res.headersSent) {
@@ -244,6 +278,7 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
     entityId,
     metadata: idp.getMetadata(),
     requests,
+    logouts,
     respond,
     close: () =>
       new Promise<void>((resolve) => {

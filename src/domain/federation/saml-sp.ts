@@ -17,7 +17,8 @@
  * take (`saml-request:` and the request's id), and redeemed by the response; so is each assertion
  * id, until it expires, so that a second use is recognised.
  */
-import { randomBytes } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import { safeEqual } from "../../crypto/secret-hash.ts";
 import { DOMParser } from "@xmldom/xmldom";
 import type { RequestContext } from "../../context.ts";
 import { selfSignedCertificate } from "../../crypto/x509.ts";
@@ -78,6 +79,7 @@ async function serviceProvider(
   pool: PoolRecord,
   idp: IdentityProviderRecord,
   requestId?: string,
+  alwaysSign = false,
 ): Promise<SamlInstance> {
   const meta = parseSamlMetadata(idp.samlMetadata ?? "");
   const key = await poolKey(ctx, pool);
@@ -102,7 +104,7 @@ async function serviceProvider(
   if (entry) config.entryPoint = entry;
   if (meta.sloRedirectUri) config.logoutUrl = meta.sloRedirectUri;
   if (requestId !== undefined) config.generateUniqueId = () => requestId;
-  if (idp.providerDetails.RequestSigningAlgorithm === "rsa-sha256") {
+  if (alwaysSign || idp.providerDetails.RequestSigningAlgorithm === "rsa-sha256") {
     config.privateKey = key.privateKeyPem;
     config.signatureAlgorithm = "sha256";
   }
@@ -309,4 +311,129 @@ export async function checkSamlResponse(
   };
   if (profile.sessionIndex !== undefined) out.sessionIndex = profile.sessionIndex;
   return out;
+}
+
+/** How long the browser keeps the SAML session it signed in with (for sign-out). */
+export const SAML_SESSION_LIFETIME_MS = 60 * 60_000;
+const LOGOUT_KEY = "saml-logout:";
+
+/** The IdP session a SAML sign-in made: what a LogoutRequest names. */
+export interface SamlSession {
+  poolId: string;
+  providerName: string;
+  nameID: string;
+  nameIDFormat: string;
+  sessionIndex?: string;
+}
+
+function sessionMac(ctx: RequestContext, payload: string): string {
+  return createHmac("sha256", ctx.services.serverSecret)
+    .update(`saml-session\n${payload}`)
+    .digest("base64url");
+}
+
+/** The cookie value of a SAML session: signed under the server secret, valid for the hour. */
+export function samlSessionValue(ctx: RequestContext, session: SamlSession): string {
+  const encoded = Buffer.from(JSON.stringify({ ...session, e: ctx.now + SAML_SESSION_LIFETIME_MS })).toString(
+    "base64url",
+  );
+  return `${encoded}.${sessionMac(ctx, encoded)}`;
+}
+
+export function samlSessionOf(
+  ctx: RequestContext,
+  poolId: string,
+  value: string | undefined,
+): SamlSession | undefined {
+  if (!value) return undefined;
+  const [encoded, mac] = value.split(".");
+  if (!encoded || !mac || !safeEqual(sessionMac(ctx, encoded), mac)) return undefined;
+  try {
+    const s = JSON.parse(Buffer.from(encoded, "base64url").toString("utf8")) as SamlSession & { e: number };
+    return s.poolId === poolId && s.e > ctx.now ? s : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * SAML sign-out (IDPSignout): when the session's provider has IDPSignout on and a single logout
+ * endpoint, answers the IdP's HTTP-Redirect URL carrying a LogoutRequest (signed when
+ * RequestSigningAlgorithm is set) and keeps where the browser goes once the IdP answers at
+ * /saml2/logout; undefined when the provider does not sign out.
+ */
+export async function startSamlLogout(
+  ctx: RequestContext,
+  session: SamlSession,
+  location: string,
+): Promise<string | undefined> {
+  const { storage } = ctx.services;
+  const idp = await storage.federation.getIdentityProvider(session.poolId, session.providerName);
+  const pool = await storage.pools.getPool(session.poolId);
+  if (!idp || !pool || idp.providerType !== "SAML" || !isTrue(idp.providerDetails, "IDPSignout"))
+    return undefined;
+  if (!parseSamlMetadata(idp.samlMetadata ?? "").sloRedirectUri) return undefined;
+  const requestId = `_${randomBytes(20).toString("hex")}`;
+  await storage.transaction((tx) =>
+    tx.oauth.insertAuthorizationCode({
+      codeHash: LOGOUT_KEY + requestId,
+      poolId: pool.id,
+      clientId: "",
+      grant: { location, providerName: idp.providerName },
+      createdAt: ctx.now,
+      expiresAt: ctx.now + SAML_REQUEST_LIFETIME_MS,
+    }),
+  );
+  // Cognito signs every sign-out request with the pool's signing certificate.
+  const sp = await serviceProvider(ctx, pool, idp, requestId, true);
+  const profile: Profile = {
+    issuer: parseSamlMetadata(idp.samlMetadata ?? "").entityId,
+    nameID: session.nameID,
+    nameIDFormat: session.nameIDFormat,
+  };
+  if (session.sessionIndex !== undefined) profile.sessionIndex = session.sessionIndex;
+  return sp.getLogoutUrlAsync(profile, randomBytes(16).toString("base64url"), {});
+}
+
+/**
+ * The IdP's LogoutResponse at /saml2/logout (HTTP-POST, as Cognito requires): it must answer a
+ * LogoutRequest Lanyard sent (once), be signed by that provider and report success; answers where
+ * the browser goes next.
+ */
+export async function finishSamlLogout(
+  ctx: RequestContext,
+  samlResponse: string | undefined,
+): Promise<string> {
+  if (!samlResponse) throw new SamlResponseError("The SAMLResponse is missing.");
+  if (samlResponse.length > SAML_RESPONSE_MAX_CHARS)
+    throw new SamlResponseError("The SAMLResponse is too large.");
+  const xml = Buffer.from(samlResponse, "base64").toString("utf8");
+  const doc = new DOMParser({ onError: () => {} }).parseFromString(xml, "text/xml");
+  const root = doc.documentElement;
+  if (!root || root.localName !== "LogoutResponse")
+    throw new SamlResponseError("The SAML message is not a LogoutResponse.");
+  const inResponseTo = root.getAttribute("InResponseTo");
+  if (!inResponseTo) throw new SamlResponseError("The LogoutResponse answers no request.");
+  const { storage } = ctx.services;
+  const record = await storage.transaction((tx) =>
+    tx.oauth.redeemAuthorizationCode(LOGOUT_KEY + inResponseTo, ctx.now),
+  );
+  if (!record) throw new SamlResponseError("The LogoutResponse answers no pending sign-out.");
+  const pending = record.grant as { location: string; providerName: string };
+  const idp = await storage.federation.getIdentityProvider(record.poolId, pending.providerName);
+  const pool = await storage.pools.getPool(record.poolId);
+  if (!idp || !pool) throw new SamlResponseError("The identity provider no longer exists.");
+  const sp = await serviceProvider(ctx, pool, idp);
+  let loggedOut: boolean;
+  try {
+    ({ loggedOut } = await sp.validatePostResponseAsync({ SAMLResponse: samlResponse }));
+  } catch (e) {
+    throw new SamlResponseError(
+      `The LogoutResponse was refused: ${e instanceof Error ? e.message : String(e)}`,
+    );
+  }
+  const status = doc.getElementsByTagNameNS("urn:oasis:names:tc:SAML:2.0:protocol", "StatusCode")[0];
+  if (!loggedOut || status?.getAttribute("Value") !== "urn:oasis:names:tc:SAML:2.0:status:Success")
+    throw new SamlResponseError("The identity provider did not sign the user out.");
+  return pending.location;
 }

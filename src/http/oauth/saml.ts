@@ -9,7 +9,13 @@ import type { RequestContext, Services } from "../../context.ts";
 import { resolveFederatedUser } from "../../domain/federation/federated-sign-in.ts";
 import {
   checkSamlResponse,
+  finishSamlLogout,
+  SAML_SESSION_LIFETIME_MS,
   SamlResponseError,
+  type SamlSession,
+  samlSessionOf,
+  samlSessionValue,
+  startSamlLogout,
   spMetadata,
   startSamlSignIn,
 } from "../../domain/federation/saml-sp.ts";
@@ -23,7 +29,16 @@ import { authorizationResponse } from "../../domain/oauth/response.ts";
 import { AwsError } from "../../errors.ts";
 import { hostedPoolOf } from "../hosted.ts";
 import { errorPage } from "./pages/views.ts";
-import { contextOf, formOf, parseParams, redirect, sendPage } from "./web.ts";
+import {
+  clearCookie,
+  contextOf,
+  cookies,
+  formOf,
+  parseParams,
+  redirect,
+  sendPage,
+  setCookie,
+} from "./web.ts";
 
 /** Sends the browser to the SAML IdP the authorization request names. */
 export async function samlStart(
@@ -33,6 +48,32 @@ export async function samlStart(
   params: Params,
 ): Promise<FastifyReply> {
   return redirect(reply, await startSamlSignIn(ctx, request, request.identityProvider!, params));
+}
+
+/** The cookie naming the SAML session of a pool's sign-in (for sign-out). */
+export function samlSessionCookieName(poolId: string): string {
+  return `lanyard_saml_${poolId}`;
+}
+
+/**
+ * Sign-out of a SAML session (IDPSignout): ends the browser's SAML session of the pool and, when its
+ * provider signs out, answers the redirect to the IdP's LogoutRequest, after which the browser goes
+ * to `location`; undefined when the browser goes to `location` at once.
+ */
+export async function samlLogout(
+  services: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  poolId: string,
+  location: string,
+): Promise<FastifyReply | undefined> {
+  const name = samlSessionCookieName(poolId);
+  const ctx = contextOf(services, req);
+  const session = samlSessionOf(ctx, poolId, cookies(req)[name]);
+  if (cookies(req)[name] !== undefined) clearCookie(services, req, reply, name);
+  if (!session) return undefined;
+  const idpLocation = await startSamlLogout(ctx, session, location);
+  return idpLocation === undefined ? undefined : redirect(reply, idpLocation);
 }
 
 function refused(reply: FastifyReply, description: string, lang?: string): FastifyReply {
@@ -88,11 +129,39 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
         checked.idp.providerName,
         checked.claims,
       );
-      return redirect(reply, await authorizationResponse(signedIn, request, user, signedIn.now));
+      const location = await authorizationResponse(signedIn, request, user, signedIn.now);
+      // The IdP session, for sign-out (IDPSignout).
+      const session: SamlSession = {
+        poolId: request.pool.id,
+        providerName: checked.idp.providerName,
+        nameID: checked.nameID,
+        nameIDFormat: checked.nameIDFormat,
+      };
+      if (checked.sessionIndex !== undefined) session.sessionIndex = checked.sessionIndex;
+      setCookie(
+        services,
+        req,
+        reply,
+        samlSessionCookieName(request.pool.id),
+        samlSessionValue(signedIn, session),
+        SAML_SESSION_LIFETIME_MS / 1000,
+      );
+      return redirect(reply, location);
     } catch (e) {
       if (e instanceof SamlResponseError) return refused(reply, e.message, params?.lang);
       if (e instanceof OAuthError) return refused(reply, e.description ?? e.code, params?.lang);
       if (e instanceof AwsError && e.status < 500) return refused(reply, e.message, params?.lang);
+      throw e;
+    }
+  });
+
+  app.post("/saml2/logout", async (req, reply) => {
+    const form = formOf(req);
+    if (!form) return refused(reply, "The body must be a form with a SAMLResponse.");
+    try {
+      return redirect(reply, await finishSamlLogout(contextOf(services, req), form.SAMLResponse));
+    } catch (e) {
+      if (e instanceof SamlResponseError) return refused(reply, e.message);
       throw e;
     }
   });
