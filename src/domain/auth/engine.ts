@@ -53,6 +53,14 @@ const CHALLENGES: Partial<Record<ChallengeNameType, AuthChallenge>> = {
   CUSTOM_CHALLENGE: customChallenge,
 };
 
+/**
+ * The answer of a challenge, as the table has it: the managed login pages answer their challenges
+ * through the same code (managed-login.ts), without the API's SECRET_HASH.
+ */
+export function challengeNamed(name: ChallengeNameType): AuthChallenge | undefined {
+  return CHALLENGES[name];
+}
+
 /** USERNAME, and SECRET_HASH checked for it (for clients with a secret). */
 async function usernameWithSecret(
   ctx: RequestContext,

@@ -8,29 +8,42 @@
 import { secretHash } from "../../crypto/secret-hash.ts";
 import type { ClientCaller } from "../caller.ts";
 import type { RequestContext } from "../../context.ts";
-import type { UserRecord } from "../../storage/records.ts";
+import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { rehashIfStale } from "../users/passwords.ts";
-import { NotAuthorizedException } from "../../generated/exceptions.ts";
-import { requiresMfa } from "./challenges/mfa.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
+import { otpauthUri } from "../../crypto/totp.ts";
+import { associateSoftwareToken, verifySoftwareToken } from "../mfa/software-token.ts";
+import type { ChallengeNameType } from "../../generated/types.ts";
+import { allowedFirstFactors } from "../passkeys/config.ts";
+import { mfaStep } from "./challenges/mfa.ts";
+import { challengeNamed } from "./engine.ts";
+import { userAuth } from "./flows/user-auth.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { checkPlainPassword, nextSignInStep, signInUser } from "./sign-in.ts";
-import type { AuthOutcome } from "./types.ts";
+import type { AuthOutcome, AuthStep, SignedIn } from "./types.ts";
 import { postAuthentication } from "../triggers/authentication.ts";
 
 /** A signed-in user, or the challenge the user must answer first. */
 export type ManagedLoginStep = { user: UserRecord } | { challenge: AuthOutcome };
 
-async function settle(ctx: RequestContext, call: ClientCaller, user: UserRecord): Promise<ManagedLoginStep> {
+/**
+ * A user who proved a factor: the user's state (a temporary password), then MFA (the API's
+ * challenges/mfa.ts, unless the factor settled it), then PostAuthentication.
+ */
+async function settle(ctx: RequestContext, call: ClientCaller, step: SignedIn): Promise<ManagedLoginStep> {
+  const user = step.signedIn;
   const challenge = await nextSignInStep(ctx, call, user);
   if (challenge) return { challenge };
-  // The pages have no MFA steps yet: a user who must pass MFA is refused, never signed in without it.
-  if (await requiresMfa(ctx, call, user))
-    throw new NotAuthorizedException(
-      "Multi-factor authentication is required for this user; sign in through the API (the managed login pages do not offer MFA yet).",
-    );
+  if (!step.mfaSettled) {
+    const mfa = await mfaStep(ctx, call, user);
+    if (mfa) return { challenge: mfa };
+  }
   await postAuthentication(ctx, call.pool, call.client.clientId, user, false, undefined);
   return { user };
 }
+
+const settleStep = (ctx: RequestContext, call: ClientCaller, step: AuthStep): Promise<ManagedLoginStep> =>
+  "signedIn" in step ? settle(ctx, call, step) : Promise.resolve({ challenge: step });
 
 /** Username and password: throws the API's errors (incorrect credentials, lockout, unconfirmed). */
 export async function passwordSignIn(
@@ -41,7 +54,115 @@ export async function passwordSignIn(
 ): Promise<ManagedLoginStep> {
   const target = await signInUser(ctx, call, username);
   const checked = await checkPlainPassword(ctx, call, target, password);
-  return settle(ctx, call, await rehashIfStale(ctx, checked, password));
+  return settle(ctx, call, { signedIn: await rehashIfStale(ctx, checked, password) });
+}
+
+/**
+ * Whether the pool signs in by choice (its AllowedFirstAuthFactors name more than PASSWORD): the
+ * pages then ask for the username first, and offer the user's factors after it.
+ */
+export function choiceBased(pool: PoolRecord): boolean {
+  return [...allowedFirstFactors(pool)].some((f) => f !== "PASSWORD");
+}
+
+/**
+ * Choice-based sign-in, the username given: USER_AUTH's first step (the API's flows/user-auth.ts),
+ * usually SELECT_CHALLENGE with the factors the user can use. The pages are the pool's own, so the
+ * client's ExplicitAuthFlows do not apply.
+ */
+export async function choiceSignIn(
+  ctx: RequestContext,
+  call: ClientCaller,
+  username: string,
+): Promise<ManagedLoginStep> {
+  if (!userAuth.username) throw new Error("USER_AUTH starts with a username");
+  return settleStep(ctx, call, await userAuth.run(ctx, call, {}, username));
+}
+
+/** The answer each challenge the pages show is given in. */
+const RESPONSES = {
+  SMS_MFA: "SMS_MFA_CODE",
+  EMAIL_OTP: "EMAIL_OTP_CODE",
+  SMS_OTP: "SMS_OTP_CODE",
+  SOFTWARE_TOKEN_MFA: "SOFTWARE_TOKEN_MFA_CODE",
+  SELECT_MFA_TYPE: "ANSWER",
+  MFA_SETUP: "EMAIL",
+  SELECT_CHALLENGE: "ANSWER",
+  WEB_AUTHN: "CREDENTIAL",
+} as const satisfies Partial<Record<ChallengeNameType, string>>;
+
+export type PageChallenge = keyof typeof RESPONSES;
+
+export function isPageChallenge(name: string): name is PageChallenge {
+  return Object.hasOwn(RESPONSES, name);
+}
+
+async function respond(
+  ctx: RequestContext,
+  call: ClientCaller,
+  name: ChallengeNameType,
+  responses: Record<string, string>,
+  session: string,
+  username: string,
+): Promise<ManagedLoginStep> {
+  const challenge = challengeNamed(name);
+  if (!challenge) throw new InvalidParameterException(`The challenge ${name} is not supported.`);
+  const step = challenge.username
+    ? await challenge.run(ctx, call, responses, session, username)
+    : await challenge.run(ctx, call, responses, session);
+  return settleStep(ctx, call, step);
+}
+
+/**
+ * The answer to a challenge the pages showed, through the engine's own answer of it: a code
+ * (SMS_MFA, EMAIL_OTP, SMS_OTP, SOFTWARE_TOKEN_MFA), the chosen MFA factor (SELECT_MFA_TYPE), the
+ * email address to set up email MFA with (MFA_SETUP), the chosen first factor (SELECT_CHALLENGE,
+ * with the PASSWORD when that is the choice) or a passkey's assertion (WEB_AUTHN). The session
+ * names the user; `username` (what the user typed, or empty) must name the same one. Throws the
+ * API's errors; a wrong code leaves the session usable, as the API's does.
+ */
+export async function answerChallenge(
+  ctx: RequestContext,
+  call: ClientCaller,
+  name: PageChallenge,
+  session: string,
+  answer: string,
+  username: string,
+  extra: Record<string, string> = {},
+): Promise<ManagedLoginStep> {
+  return respond(ctx, call, name, { ...extra, [RESPONSES[name]]: answer }, session, username);
+}
+
+/** MFA_SETUP with an authenticator app: the secret, its otpauth:// URI, and the session to go on with. */
+export async function beginTotpSetup(
+  ctx: RequestContext,
+  call: ClientCaller,
+  session: string,
+  account: string,
+): Promise<{ secret: string; uri: string; session: string }> {
+  const associated = await associateSoftwareToken(ctx, { Session: session });
+  if (!associated.SecretCode || !associated.Session) throw new InvalidParameterException("Invalid session.");
+  return {
+    secret: associated.SecretCode,
+    uri: otpauthUri(associated.SecretCode, call.pool.name, account),
+    session: associated.Session,
+  };
+}
+
+/**
+ * MFA_SETUP with an authenticator app, finished: VerifySoftwareToken with the app's code on the
+ * session, then MFA_SETUP answered with the session it returned (as a client of the API does).
+ */
+export async function finishTotpSetup(
+  ctx: RequestContext,
+  call: ClientCaller,
+  session: string,
+  code: string,
+  username: string,
+): Promise<ManagedLoginStep> {
+  const verified = await verifySoftwareToken(ctx, { Session: session, UserCode: code });
+  if (!verified.Session) throw new InvalidParameterException("Invalid session.");
+  return respond(ctx, call, "MFA_SETUP", {}, verified.Session, username);
 }
 
 /** The answer to NEW_PASSWORD_REQUIRED: the new password and the required attributes it asked for. */
@@ -55,7 +176,7 @@ export async function answerNewPassword(
   const responses: Record<string, string> = { NEW_PASSWORD: newPassword };
   for (const [name, value] of Object.entries(attributes)) responses[`userAttributes.${name}`] = value;
   const step = await newPasswordRequired.run(ctx, call, responses, session, "");
-  return "signedIn" in step ? settle(ctx, call, step.signedIn) : { challenge: step };
+  return settleStep(ctx, call, step);
 }
 
 /**

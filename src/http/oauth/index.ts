@@ -7,6 +7,8 @@ import { resolveHostedPool } from "../hosted.ts";
 import type { HttpPlugin } from "../plugin.ts";
 import { endpointRoutes } from "./endpoints.ts";
 import { signInRoutes } from "./login.ts";
+import { mfaRoutes } from "./mfa-pages.ts";
+import { choiceRoutes } from "./choice-pages.ts";
 import { samlRoutes } from "./saml.ts";
 import { selfServiceRoutes } from "./self-service.ts";
 
@@ -15,6 +17,8 @@ export const oauth: HttpPlugin = async (app, { services }) => {
     await resolveHostedPool(services, req);
   });
   signInRoutes(app, services, { signUp: true, forgotPassword: true });
+  mfaRoutes(app, services, { signUp: true, forgotPassword: true });
+  choiceRoutes(app, services, { signUp: true, forgotPassword: true });
   selfServiceRoutes(app, services);
   endpointRoutes(app, services);
   samlRoutes(app, services);

@@ -3,12 +3,17 @@
  * sends the browser to `/login` with the same parameters; `GET /login` shows the form, `POST
  * /login` signs in through the domain's managed-login sign-in (the API's password check, lockout
  * and user-existence rules), then redirects with a code or tokens. A temporary password leads to
- * the new-password page (`POST /login/new-password`).
+ * the new-password page (`POST /login/new-password`), an MFA step to the MFA pages (./mfa-pages.ts).
  */
 import { randomBytes } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { RequestContext, Services } from "../../context.ts";
-import { answerNewPassword, type ManagedLoginStep, passwordSignIn } from "../../domain/auth/managed-login.ts";
+import {
+  answerNewPassword,
+  choiceBased,
+  type ManagedLoginStep,
+  passwordSignIn,
+} from "../../domain/auth/managed-login.ts";
 import {
   AUTHORIZE_PARAMS,
   type AuthorizationRequest,
@@ -29,6 +34,8 @@ import { rawBody } from "../body.ts";
 import { clientBranding } from "./branding.ts";
 import { FEDERATED_START } from "./federation-start.ts";
 import type { PageBranding } from "./pages/layout.ts";
+import { challengeStep } from "./mfa-steps.ts";
+import { usernamePage } from "./pages/choice-views.ts";
 import { errorPage, loginPage, newPasswordPage } from "./pages/views.ts";
 import {
   contextOf,
@@ -108,7 +115,7 @@ export async function attempt(
 }
 
 /** The browser's CSRF cookie, made now when it has none. */
-function csrfCookie(services: Services, req: FastifyRequest, reply: FastifyReply): string {
+export function csrfCookie(services: Services, req: FastifyRequest, reply: FastifyReply): string {
   const existing = cookies(req)[CSRF_COOKIE];
   if (existing && /^[A-Za-z0-9_-]{43}$/.test(existing)) return existing;
   const value = randomBytes(32).toString("base64url");
@@ -150,44 +157,52 @@ export interface PageLinks {
   forgotPassword: boolean;
 }
 
+/**
+ * Where a sign-in step leads: the client's redirect URI (with the sign-in session cookie), the
+ * new-password page, or the page of an MFA step.
+ */
+export async function finishStep(
+  services: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  a: Attempt,
+  step: ManagedLoginStep,
+  username: string,
+): Promise<FastifyReply> {
+  if ("user" in step) {
+    const location = await authorizationResponse(a.ctx, a.request, step.user, a.ctx.now);
+    setCookie(
+      services,
+      req,
+      reply,
+      sessionCookieName(a.request.pool.id),
+      sessionValue(a.ctx, step.user, a.ctx.now),
+      SESSION_LIFETIME_MS / 1000,
+    );
+    return redirect(reply, location);
+  }
+  const { challenge } = step;
+  const c = common(services, req, reply, a);
+  if (challenge.ChallengeName === "NEW_PASSWORD_REQUIRED" && challenge.Session) {
+    const required = JSON.parse(challenge.ChallengeParameters.requiredAttributes ?? "[]") as string[];
+    return sendPage(
+      reply,
+      200,
+      newPasswordPage({
+        ...c,
+        session: challenge.Session,
+        username,
+        required: required.map((r) => r.replace(/^userAttributes\./, "")),
+      }),
+    );
+  }
+  const mfa = await challengeStep(a.ctx, callerOf(a.request), reply, c, challenge, username);
+  if (mfa) return mfa;
+  throw new Error(`unexpected challenge ${challenge.ChallengeName}`);
+}
+
 export function signInRoutes(app: FastifyInstance, services: Services, links: PageLinks): void {
   {
-    /** Where a sign-in step leads: the client's redirect URI, or the new-password page. */
-    async function finish(
-      req: FastifyRequest,
-      reply: FastifyReply,
-      a: Attempt,
-      step: ManagedLoginStep,
-      username: string,
-    ): Promise<FastifyReply> {
-      if ("user" in step) {
-        const location = await authorizationResponse(a.ctx, a.request, step.user, a.ctx.now);
-        setCookie(
-          services,
-          req,
-          reply,
-          sessionCookieName(a.request.pool.id),
-          sessionValue(a.ctx, step.user, a.ctx.now),
-          SESSION_LIFETIME_MS / 1000,
-        );
-        return redirect(reply, location);
-      }
-      const { challenge } = step;
-      if (challenge.ChallengeName !== "NEW_PASSWORD_REQUIRED" || !challenge.Session)
-        throw new Error(`unexpected challenge ${challenge.ChallengeName}`);
-      const required = JSON.parse(challenge.ChallengeParameters.requiredAttributes ?? "[]") as string[];
-      return sendPage(
-        reply,
-        200,
-        newPasswordPage({
-          ...common(services, req, reply, a),
-          session: challenge.Session,
-          username,
-          required: required.map((r) => r.replace(/^userAttributes\./, "")),
-        }),
-      );
-    }
-
     async function authorize(req: FastifyRequest, reply: FastifyReply, encoded: string) {
       const a = await attempt(services, req, reply, encoded);
       if (!a) return reply;
@@ -239,6 +254,17 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
       const a = await attempt(services, req, reply);
       if (!a) return reply;
       const hint = a.request.loginHint;
+      // Choice-based sign-in: the username first, then the user's ways to sign in (./choice-pages.ts).
+      if (choiceBased(a.request.pool))
+        return sendPage(
+          reply,
+          200,
+          usernamePage({
+            ...common(services, req, reply, a),
+            links,
+            ...(hint === undefined ? {} : { username: hint }),
+          }),
+        );
       return sendPage(
         reply,
         200,
@@ -270,7 +296,7 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
           return redirect(reply, `/confirm?${a.query}&${new URLSearchParams({ username })}`);
         return again(messageOf(e));
       }
-      return finish(req, reply, a, step, username);
+      return finishStep(services, req, reply, a, step, username);
     });
 
     app.post("/login/new-password", async (req, reply) => {
@@ -310,7 +336,7 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
           );
         return again(message);
       }
-      return finish(req, reply, a, step, username);
+      return finishStep(services, req, reply, a, step, username);
     });
   }
 }

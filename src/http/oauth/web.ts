@@ -87,8 +87,11 @@ export function clearCookie(
   setCookie(services, req, reply, name, "", 0);
 }
 
-/** The headers of every page and redirect of the managed login. */
-export function pageHeaders(reply: FastifyReply): FastifyReply {
+/**
+ * The headers of every page and redirect of the managed login; `scripts` lets the page run the
+ * server's own scripts (the passkey pages), never inline ones.
+ */
+export function pageHeaders(reply: FastifyReply, scripts = false): FastifyReply {
   return reply
     .header("cache-control", "no-store")
     .header("pragma", "no-cache")
@@ -97,12 +100,12 @@ export function pageHeaders(reply: FastifyReply): FastifyReply {
     .header("x-frame-options", "DENY")
     .header(
       "content-security-policy",
-      "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'none'; base-uri 'none'",
+      `default-src 'none';${scripts ? " script-src 'self';" : ""} style-src 'unsafe-inline'; img-src https: data:; frame-ancestors 'none'; base-uri 'none'`,
     );
 }
 
-export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return pageHeaders(reply).code(status).type("text/html; charset=utf-8").send(body);
+export function sendPage(reply: FastifyReply, status: number, body: string, scripts = false): FastifyReply {
+  return pageHeaders(reply, scripts).code(status).type("text/html; charset=utf-8").send(body);
 }
 
 export function redirect(reply: FastifyReply, location: string): FastifyReply {

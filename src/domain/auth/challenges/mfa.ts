@@ -125,20 +125,6 @@ export async function mfaStep(
   };
 }
 
-/**
- * Whether a sign-in of the user must pass an MFA challenge (mfaStep would answer one), without
- * issuing it: for the managed login pages, which have no MFA steps yet.
- */
-export async function requiresMfa(
-  ctx: RequestContext,
-  call: SignInCaller,
-  user: UserRecord,
-): Promise<boolean> {
-  const mode = call.pool.settings.MfaConfiguration ?? "OFF";
-  if (mode === "OFF" || poolFactors(call.pool.settings).length === 0) return false;
-  return mode === "ON" || (await factorsFor(ctx, call, user)).candidates.length > 0;
-}
-
 /** What an MFA session carries on: the DEVICE_KEY the sign-in came with. */
 type DeviceState = { deviceKey?: string };
 

@@ -75,6 +75,9 @@ a { color: var(--primary); }
 .alert { padding: 0.75rem 1rem; border-radius: 0.375rem; margin-bottom: 1rem; border: 1px solid; }
 .alert.error { background: #fef2f2; border-color: #b91c1c; color: #7f1d1d; }
 .alert.info { background: #eff6ff; border-color: #1d4ed8; color: #1e3a8a; }
+.qr { margin: 0 auto 1rem; width: 12rem; }
+.qr svg { display: block; width: 100%; height: auto; }
+code { font: 600 1rem/1.4 ui-monospace, monospace; word-break: break-all; }
 nav { margin-top: 1.5rem; display: flex; flex-direction: column; gap: 0.5rem; text-align: center; font-size: 0.95rem; }
 ${extra}`;
 }
