@@ -6,7 +6,7 @@
  * the check of the IdP's response (POST binding) before the federated sign-in.
  *
  * XML signatures, decryption and the assertion's conditions are checked by @node-saml/node-saml
- * (xml-crypto, xml-encryption): the response's or the assertion's signature against the
+ * (xml-crypto, xml-encryption): the response's (or else the assertion's) signature against the
  * certificates of the provider's metadata, the audience, NotBefore/NotOnOrAfter with
  * SAML_CLOCK_SKEW_MS. Lanyard checks what it keeps itself: the Destination, the InResponseTo
  * against the AuthnRequests it sent (each answered once), the issuer, and the replay of an
@@ -91,8 +91,8 @@ async function serviceProvider(
     idpIssuer: meta.entityId,
     audience: spEntityId(pool.id),
     acceptedClockSkewMs: SAML_CLOCK_SKEW_MS,
-    // Either the response or the assertion must carry a valid signature (both are checked when
-    // present).
+    // The response, or else its assertion, must carry a valid signature (an assertion inside a
+    // validly signed response is covered by the response's signature).
     wantAuthnResponseSigned: false,
     wantAssertionsSigned: false,
     validateInResponseTo: "never",
