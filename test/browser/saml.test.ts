@@ -248,11 +248,43 @@ describe("SAML federation", { skip: browserMissing() }, () => {
         /no pending sign-in request/,
       ],
     ];
+    // Signed for one subject, changed to another afterwards.
+    cases.push([
+      "tampered",
+      (id) =>
+        idp.respond("honest", {
+          inResponseTo: id,
+          tamper: (xml) => xml.replace(">honest</", ">tampered</"),
+        }),
+      /Invalid signature/,
+    ]);
     for (const [subject, make, reason] of cases) {
       const id = await authnRequest(idp, "Strict");
       await refused(await post(await make(id)), reason);
       assert.equal(await userExists(`Strict_${subject}`), false, subject);
     }
+    assert.equal(await userExists("Strict_honest"), false);
+
+    // A provider the app client does not support: back to the app with an error, no AuthnRequest.
+    const other = await startTestIdp({ spMetadata });
+    idps.push(other);
+    await server.client().send(
+      new CreateIdentityProviderCommand({
+        UserPoolId: app.poolId,
+        ProviderName: "Unsupported",
+        ProviderType: "SAML",
+        ProviderDetails: { MetadataFile: other.metadata },
+      }),
+    );
+    const res = await fetch(authorizeUrl({ identity_provider: "Unsupported", state: "s1" }), {
+      redirect: "manual",
+    });
+    assert.equal(res.status, 302);
+    const back = new URL(res.headers.get("location")!);
+    assert.equal(`${back.origin}${back.pathname}`, site.callback);
+    assert.equal(back.searchParams.get("error"), "invalid_request");
+    assert.equal(back.searchParams.get("state"), "s1");
+    assert.equal(other.requests.length, 0);
   });
 
   test("NotBefore within the clock skew is accepted", async () => {

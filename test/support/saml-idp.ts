@@ -89,6 +89,8 @@ export interface ResponseOverrides {
   signWith?: IdpKeys;
   /** Encrypt the assertion (the IdP's setting by default). */
   encrypt?: boolean;
+  /** Changes the signed XML afterwards (a tampered response). */
+  tamper?: (xml: string) => string;
 }
 
 export interface TestIdp {
@@ -204,7 +206,8 @@ export async function startTestIdp(options: TestIdpOptions): Promise<TestIdp> {
       if (values.InResponseTo === "") xml = xml.replaceAll(' InResponseTo=""', "");
       return { id, context: xml };
     });
-    return result.context;
+    if (!o.tamper) return result.context;
+    return Buffer.from(o.tamper(Buffer.from(result.context, "base64").toString("utf8"))).toString("base64");
   }
 
   const pending = new Map<string, string>();
