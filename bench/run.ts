@@ -1,7 +1,7 @@
 /**
  * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
  *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--oauth-only | --no-oauth]
- *                 [--mfa-only | --no-mfa] [--hashing test]
+ *                 [--mfa-only | --no-mfa] [--triggers-only | --no-triggers] [--hashing test]
  *
  * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
  * its default (OWASP's Argon2id) unless given.
@@ -18,7 +18,9 @@
  * The OAuth workloads (bench/oauth.ts: client_credentials and refresh_token at the token endpoint,
  * the complete code flow through the login page) run after the password ones; --oauth-only runs just them.
  * The MFA workloads (bench/mfa.ts: a TOTP-protected password sign-in, a remembered-device sign-in,
- * an EMAIL_OTP sign-in) run last; --mfa-only runs just them.
+ * an EMAIL_OTP sign-in) run after the OAuth ones; --mfa-only runs just them.
+ * The trigger workloads (bench/triggers.ts: a sign-in with three no-op local-module triggers against
+ * the same sign-in without, and no-op invocations per second) run last; --triggers-only runs just them.
  * --postgres: the Lanyard workloads once more with Lanyard on PostgreSQL (a throwaway cluster,
  * see bench/postgres.ts), shown next to Lanyard on SQLite.
  * Lanyard (own process, file-backed data dir in a temp folder, log level warn) against
@@ -36,6 +38,7 @@ import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
 import { runMfaBench } from "./mfa.ts";
 import { runOAuthBench } from "./oauth.ts";
+import { runTriggerBench } from "./triggers.ts";
 import { runPasswordBench } from "./passwords.ts";
 import { postgresBytes, type ScalePoint, scaleChecks, scaleTable, sqliteBytes } from "./scale.ts";
 import { seedLanyard, seedPasswordHash, seedViaApi, SRP_EVERY } from "./seed.ts";
@@ -61,6 +64,8 @@ const { values: flags } = parseArgs({
     "no-oauth": { type: "boolean", default: false },
     "mfa-only": { type: "boolean", default: false },
     "no-mfa": { type: "boolean", default: false },
+    "triggers-only": { type: "boolean", default: false },
+    "no-triggers": { type: "boolean", default: false },
     hashing: { type: "string" },
   },
 });
@@ -75,6 +80,7 @@ if (million) {
   flags["no-sign-in"] = true;
   flags["no-oauth"] = true;
   flags["no-mfa"] = true;
+  flags["no-triggers"] = true;
 }
 const settings = {
   sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
@@ -420,7 +426,7 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const groups = ["sign-in", "passwords", "oauth", "mfa"] as const;
+const groups = ["sign-in", "passwords", "oauth", "mfa", "triggers"] as const;
 const aloneGroup = groups.find((g) => flags[`${g}-only`]);
 /** Whether a group of workloads runs: not turned off, and no other group asked for alone. */
 const runs = (g: (typeof groups)[number]) =>
@@ -442,5 +448,9 @@ if (runs("oauth")) {
 if (runs("mfa")) {
   const mfaPassed = await runMfaBench({ quick, hashing: flags.hashing });
   if (!mfaPassed) exitCode = 1;
+}
+if (runs("triggers")) {
+  const triggersPassed = await runTriggerBench({ quick, hashing: flags.hashing });
+  if (!triggersPassed) exitCode = 1;
 }
 process.exitCode = exitCode;

@@ -554,7 +554,7 @@ export const OPTIONS = {
     default: [],
     shownDefault: "none",
     description:
-      'Where the pools\' Lambda triggers run: each function ARN (or pattern, `*` for any text; the first match wins) maps to a local module (`{"module": "./handler.ts"}`), an HTTP endpoint the event is POSTed to (`{"url": ...}`) or the Lambda Invoke API (`{"lambda": {"endpoint", "region", "credentials", "functionName"}}`). The environment variable takes the same object as JSON. See docs/triggers/.',
+      'Where the pools\' Lambda triggers run: each function ARN (or pattern, `*` for any text; the first match wins) maps to a local module (`{"module": "./handler.ts"}`), an HTTP endpoint the event is POSTed to (`{"url": ...}`) or the Lambda Invoke API (`{"lambda": {"endpoint", "region", "credentials", "functionName"}}`). Relative module paths are resolved against the folder of the config file. The environment variable takes the same object as JSON. See docs/triggers/.',
     parse: parseTriggers,
   },
   "customSender.kmsEndpoint": {

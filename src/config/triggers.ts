@@ -7,7 +7,8 @@
  *                 "*": {"lambda": {"endpoint": "http://127.0.0.1:3001", "region": "us-east-1"}}}}
  *
  * The first pattern that matches wins, in the file's order. Module paths are resolved against the
- * working directory. The environment (`LANYARD_TRIGGERS`) takes the same object as JSON text.
+ * config file's folder (against the working directory when the option comes from the environment,
+ * `LANYARD_TRIGGERS`, which takes the same object as JSON text).
  */
 import path from "node:path";
 import { ConfigError, type LambdaCredentials, type TriggerMapping, type TriggerTarget } from "./types.ts";
@@ -45,10 +46,10 @@ function credentials(value: unknown, from: string): LambdaCredentials {
   return out;
 }
 
-function target(value: unknown, from: string): TriggerTarget {
+function target(value: unknown, from: string, base: string): TriggerTarget {
   if (!isObject(value) || Object.keys(value).length !== 1)
     throw new ConfigError(`${from} must be one of {module: path}, {url: endpoint} or {lambda: {...}}`);
-  if ("module" in value) return { module: path.resolve(str(value.module, `${from}.module`)) };
+  if ("module" in value) return { module: path.resolve(base, str(value.module, `${from}.module`)) };
   if ("url" in value) return { url: url(value.url, `${from}.url`) };
   if ("lambda" in value) {
     const l = value.lambda ?? {};
@@ -80,7 +81,16 @@ export function parseTriggers(value: unknown, from: string, fromFile: boolean): 
     }
   }
   if (!isObject(raw)) throw new ConfigError(`${from} must be an object of ARN patterns`);
-  return Object.entries(raw).map(([pattern, t]) => ({ pattern, target: target(t, `${from}["${pattern}"]`) }));
+  // From the config file, `from` is "<file>: triggers": module paths are relative to the file.
+  const suffix = ": triggers";
+  const base =
+    fromFile && from.endsWith(suffix)
+      ? path.dirname(path.resolve(from.slice(0, -suffix.length)))
+      : process.cwd();
+  return Object.entries(raw).map(([pattern, t]) => ({
+    pattern,
+    target: target(t, `${from}["${pattern}"]`, base),
+  }));
 }
 
 /** Whether an ARN matches a pattern (`*` is any text, possibly empty; everything else literal). */

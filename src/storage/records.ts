@@ -313,6 +313,8 @@ export interface UserMfaRecord {
   totpEnabled: boolean;
   smsEnabled: boolean;
   emailEnabled: boolean;
+  /** Passkey MFA (WebAuthnMfaSettings): a user-verified passkey sign-in satisfies MFA. */
+  webAuthnEnabled?: boolean;
   preferred?: UserMfaFactor;
   updatedAt: number;
 }

@@ -244,6 +244,7 @@ export function userMfaFromRow(r: Row): UserMfaRecord {
     emailEnabled: num(r.email_enabled) === 1,
     updatedAt: num(r.updated_at),
   };
+  if (num(r.web_authn_enabled) === 1) m.webAuthnEnabled = true;
   if (r.totp_secret !== null && r.totp_secret !== undefined) m.totpSecret = str(r.totp_secret);
   if (r.totp_friendly_name !== null && r.totp_friendly_name !== undefined)
     m.totpFriendlyName = str(r.totp_friendly_name);
@@ -265,6 +266,7 @@ export function userMfaColumns(m: UserMfaRecord): (string | number | null)[] {
     m.totpEnabled ? 1 : 0,
     m.smsEnabled ? 1 : 0,
     m.emailEnabled ? 1 : 0,
+    m.webAuthnEnabled ? 1 : 0,
     m.preferred ?? null,
     m.updatedAt,
   ];
@@ -280,6 +282,7 @@ export const USER_MFA_COLUMNS = [
   "totp_enabled",
   "sms_enabled",
   "email_enabled",
+  "web_authn_enabled",
   "preferred",
   "updated_at",
 ] as const;

@@ -19,14 +19,17 @@ class PoolWorker {
   current: { id: number; pending: Pending } | undefined;
   dead = false;
 
-  constructor(onExit: (w: PoolWorker) => void, onReply: (w: PoolWorker, reply: WorkerReply) => void) {
+  constructor(
+    onExit: (w: PoolWorker, code: number) => void,
+    onReply: (w: PoolWorker, reply: WorkerReply) => void,
+  ) {
     this.worker = new Worker(WORKER_FILE, { stdout: false, stderr: false });
     this.worker.unref();
     this.worker.on("message", (reply: WorkerReply) => onReply(this, reply));
     this.worker.on("error", () => {});
-    this.worker.on("exit", () => {
+    this.worker.on("exit", (code) => {
       this.dead = true;
-      onExit(this);
+      onExit(this, code);
     });
   }
 }
@@ -112,7 +115,7 @@ export class ModuleInvoker {
 
   private spawn(): PoolWorker {
     const w = new PoolWorker(
-      (dead) => this.exited(dead),
+      (dead, code) => this.exited(dead, code),
       (from, reply) => this.replied(from, reply),
     );
     this.all.add(w);
@@ -133,8 +136,9 @@ export class ModuleInvoker {
     this.pump();
   }
 
-  private exited(worker: PoolWorker): void {
-    // A worker that died (process.exit in the handler, an out-of-memory crash): fail its invocation.
+  private exited(worker: PoolWorker, code: number): void {
+    // A worker that died (process.exit in the handler, an out-of-memory crash) fails its invocation
+    // as Lambda reports a runtime that exited: the function's own error.
     this.all.delete(worker);
     const i = this.idle.indexOf(worker);
     if (i >= 0) this.idle.splice(i, 1);
@@ -142,7 +146,7 @@ export class ModuleInvoker {
     if (current) {
       worker.current = undefined;
       clearTimeout(current.pending.timer);
-      current.pending.resolve({ kind: "failed", reason: "Unhandled: the function's process exited" });
+      current.pending.resolve({ kind: "error", message: `Runtime exited with error: exit status ${code}` });
     }
     if (!this.closed) this.pump();
   }

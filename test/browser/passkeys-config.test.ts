@@ -1,6 +1,7 @@
 /**
  * Passkeys under a pool's WebAuthnConfiguration (SetUserPoolMfaConfig): the relying party
- * `localhost`, used from http://localhost:<port> as browsers allow, and user verification required.
+ * `localhost`, used from http://localhost:<port> as browsers allow, and user verification required;
+ * passkeys as a second factor, for the pool (FactorConfiguration) and for one user (WebAuthnMfaSettings).
  */
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
@@ -25,6 +26,15 @@ import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
 const PASSWORD = "Passkey-owner-1!";
+
+const AUTHENTICATOR = {
+  protocol: "ctap2",
+  transport: "internal",
+  hasResidentKey: true,
+  hasUserVerification: true,
+  isUserVerified: true,
+  automaticPresenceSimulation: true,
+} as const;
 
 type Doc = null | boolean | number | string | Doc[] | { [k: string]: Doc };
 type Json = { [k: string]: Doc };
@@ -76,16 +86,7 @@ describe("passkeys with the pool's WebAuthnConfiguration", { skip: browserMissin
     page = await context.newPage();
     const cdp = await context.newCDPSession(page);
     await cdp.send("WebAuthn.enable");
-    await cdp.send("WebAuthn.addVirtualAuthenticator", {
-      options: {
-        protocol: "ctap2",
-        transport: "internal",
-        hasResidentKey: true,
-        hasUserVerification: true,
-        isUserVerified: true,
-        automaticPresenceSimulation: true,
-      },
-    });
+    await cdp.send("WebAuthn.addVirtualAuthenticator", { options: AUTHENTICATOR });
     await page.goto(`http://localhost:${new URL(site.origin).port}/`);
   });
   after(async () => {
@@ -249,5 +250,111 @@ describe("passkeys with the pool's WebAuthnConfiguration", { skip: browserMissin
     const multi = await passkeySignIn();
     assert.equal(multi.ChallengeName, undefined);
     assert.ok(multi.AuthenticationResult?.AccessToken);
+  });
+  test("a user's passkey MFA (WebAuthnMfaSettings) makes a user-verified passkey satisfy MFA, with user verification required", async () => {
+    // A device of its own (a fresh virtual authenticator): the other tests' passkeys stay out of it.
+    const context = await newContext();
+    const device = await context.newPage();
+    const cdp = await context.newCDPSession(device);
+    await cdp.send("WebAuthn.enable");
+    await cdp.send("WebAuthn.addVirtualAuthenticator", { options: AUTHENTICATOR });
+    await device.goto(`http://localhost:${new URL(site.origin).port}/`);
+    try {
+      const mfa = await poolWithClient(client, {
+        pool: {
+          PoolName: "passkeys-user-mfa",
+          Policies: { SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD", "WEB_AUTHN"] } },
+        },
+        app: { ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+      });
+      const configure = (UserVerification: "required" | "preferred") =>
+        client.send(
+          new SetUserPoolMfaConfigCommand({
+            UserPoolId: mfa.poolId,
+            MfaConfiguration: "OPTIONAL",
+            SoftwareTokenMfaConfiguration: { Enabled: true },
+            WebAuthnConfiguration: { RelyingPartyId: "localhost", UserVerification },
+          }),
+        );
+      // Chromium's virtual authenticator registers under "required" only; the sign-ins run under "preferred".
+      await configure("required");
+      await confirmedUser(client, mfa.poolId, "passkey-mfa", PASSWORD);
+      const first = await client.send(
+        new InitiateAuthCommand({
+          ClientId: mfa.clientId,
+          AuthFlow: "USER_AUTH",
+          AuthParameters: { USERNAME: "passkey-mfa", PREFERRED_CHALLENGE: "PASSWORD", PASSWORD },
+        }),
+      );
+      const AccessToken = first.AuthenticationResult!.AccessToken!;
+      const passkeyMfa = (Enabled: boolean) =>
+        client.send(new SetUserMFAPreferenceCommand({ AccessToken, WebAuthnMfaSettings: { Enabled } }));
+      // Not without another MFA factor.
+      await rejectsWith(passkeyMfa(true), "InvalidParameterException", 400, /other MFA method/);
+      const { SecretCode } = await client.send(new AssociateSoftwareTokenCommand({ AccessToken }));
+      await client.send(
+        new VerifySoftwareTokenCommand({
+          AccessToken,
+          UserCode: generateSync({ secret: SecretCode!, epoch: Math.floor(Date.now() / 1000) - 30 }),
+        }),
+      );
+      await client.send(
+        new SetUserMFAPreferenceCommand({
+          AccessToken,
+          SoftwareTokenMfaSettings: { Enabled: true, PreferredMfa: true },
+        }),
+      );
+      const { CredentialCreationOptions } = await client.send(
+        new StartWebAuthnRegistrationCommand({ AccessToken }),
+      );
+      await client.send(
+        new CompleteWebAuthnRegistrationCommand({
+          AccessToken,
+          Credential: await ceremony(device, "create", CredentialCreationOptions),
+        }),
+      );
+      await configure("preferred");
+      const passkeySignIn = async () => {
+        const challenge = await client.send(
+          new InitiateAuthCommand({
+            ClientId: mfa.clientId,
+            AuthFlow: "USER_AUTH",
+            AuthParameters: { USERNAME: "passkey-mfa", PREFERRED_CHALLENGE: "WEB_AUTHN" },
+          }),
+        );
+        const options = JSON.parse(challenge.ChallengeParameters!.CREDENTIAL_REQUEST_OPTIONS!) as {
+          userVerification: string;
+        };
+        // The authenticator verifies the user whatever the options ask (Chromium's virtual one
+        // refuses "preferred"); the server's options are what the test checks.
+        const assertion = await ceremony(device, "get", { ...options, userVerification: "required" });
+        const out = await client.send(
+          new RespondToAuthChallengeCommand({
+            ClientId: mfa.clientId,
+            ChallengeName: "WEB_AUTHN",
+            Session: challenge.Session,
+            ChallengeResponses: { USERNAME: "passkey-mfa", CREDENTIAL: JSON.stringify(assertion) },
+          }),
+        );
+        return { userVerification: options.userVerification, out };
+      };
+      // Passkey MFA off: the pool's "preferred", and the TOTP code after the passkey.
+      const before = await passkeySignIn();
+      assert.equal(before.userVerification, "preferred");
+      assert.equal(before.out.ChallengeName, "SOFTWARE_TOKEN_MFA");
+      // On: user verification required, and the passkey is enough.
+      await passkeyMfa(true);
+      const on = await passkeySignIn();
+      assert.equal(on.userVerification, "required");
+      assert.equal(on.out.ChallengeName, undefined);
+      assert.ok(on.out.AuthenticationResult?.AccessToken);
+      // Off again.
+      await passkeyMfa(false);
+      const off = await passkeySignIn();
+      assert.equal(off.userVerification, "preferred");
+      assert.equal(off.out.ChallengeName, "SOFTWARE_TOKEN_MFA");
+    } finally {
+      await context.close();
+    }
   });
 });

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import {
   AdminGetUserAuthFactorsCommand,
+  AdminSetUserMFAPreferenceCommand,
   AssociateSoftwareTokenCommand,
   type CognitoIdentityProviderClient,
   GetUserAuthFactorsCommand,
@@ -16,6 +17,7 @@ import {
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { generateSync } from "otplib";
+import { rejectsWith } from "../support/assert.ts";
 import { confirmedUser, poolWithClient } from "../support/pools.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
@@ -105,5 +107,27 @@ describe("USER_AUTH with MFA", () => {
     assert.equal(mine.UserMFASettingList, undefined);
     assert.equal(mine.PreferredMfaSetting, undefined);
     assert.deepEqual(mine.ConfiguredUserAuthFactors, ["PASSWORD"]);
+  });
+
+  test("AdminSetUserMFAPreference turns passkey MFA on only for a user with another factor, and off", async () => {
+    await confirmedUser(client, poolId, "passkey-mfa-admin", PASSWORD);
+    const passkeyMfa = (Username: string, Enabled: boolean) =>
+      client.send(
+        new AdminSetUserMFAPreferenceCommand({
+          UserPoolId: poolId,
+          Username,
+          WebAuthnMfaSettings: { Enabled },
+        }),
+      );
+    await rejectsWith(
+      passkeyMfa("passkey-mfa-admin", true),
+      "InvalidParameterException",
+      400,
+      /at least one other MFA method/,
+    );
+    // totp-user (the first test) has TOTP turned on.
+    await passkeyMfa("totp-user", true);
+    await passkeyMfa("totp-user", false);
+    await passkeyMfa("passkey-mfa-admin", false);
   });
 });

@@ -17,6 +17,7 @@ const full = (poolId: string, sub: string): UserMfaRecord => ({
   totpEnabled: true,
   smsEnabled: true,
   emailEnabled: false,
+  webAuthnEnabled: true,
   preferred: "SOFTWARE_TOKEN_MFA",
   updatedAt: 1_700_000_000_123,
 });

@@ -69,8 +69,10 @@ describe("the module invoker", () => {
   });
 
   test("a handler that crashes its worker fails only that invocation; the pool goes on", async () => {
-    const out = await invokers.invoke(arn("exits"), event(), options);
-    assert.equal(out.kind, "failed");
+    assert.deepEqual(await invokers.invoke(arn("exits"), event(), options), {
+      kind: "error",
+      message: "Runtime exited with error: exit status 3",
+    });
     assert.equal((await invokers.invoke(arn("echo"), event(), options)).kind, "ok");
   });
 
@@ -127,6 +129,13 @@ describe("the triggers option", () => {
           },
         },
       },
+    ]);
+    // In the config file, module paths are relative to the file; in the environment, to the working directory.
+    assert.deepEqual(parseTriggers({ a: { module: "h/x.ts" } }, "/etc/lanyard/c.json: triggers", true), [
+      { pattern: "a", target: { module: "/etc/lanyard/h/x.ts" } },
+    ]);
+    assert.deepEqual(parseTriggers('{"a":{"module":"x.ts"}}', "LANYARD_TRIGGERS", false), [
+      { pattern: "a", target: { module: join(process.cwd(), "x.ts") } },
     ]);
     assert.throws(() => parseTriggers({ a: { url: "ftp://x" } }, "triggers", true), ConfigError);
     assert.throws(

@@ -19,7 +19,7 @@ import { mfaStep } from "./challenges/mfa.ts";
 import { challengeNamed } from "./engine.ts";
 import { userAuth } from "./flows/user-auth.ts";
 import { newPasswordRequired } from "./challenges/new-password-required.ts";
-import { checkPlainPassword, nextSignInStep, signInUser } from "./sign-in.ts";
+import { beginSignIn, checkPlainPassword, nextSignInStep } from "./sign-in.ts";
 import type { AuthOutcome, AuthStep, SignedIn } from "./types.ts";
 import { postAuthentication } from "../triggers/authentication.ts";
 
@@ -52,7 +52,7 @@ export async function passwordSignIn(
   username: string,
   password: string,
 ): Promise<ManagedLoginStep> {
-  const target = await signInUser(ctx, call, username);
+  const target = await beginSignIn(ctx, call, username, password);
   const checked = await checkPlainPassword(ctx, call, target, password);
   return settle(ctx, call, { signedIn: await rehashIfStale(ctx, checked, password) });
 }

@@ -6,6 +6,7 @@
  * (SmsAuthenticationMessage, EmailMfaConfiguration) or Cognito's default text.
  */
 import type { RequestContext } from "../../context.ts";
+import type { MessageOrigin } from "../messaging/custom-sender.ts";
 import { CodeMismatchException, ExpiredCodeException } from "../../generated/exceptions.ts";
 import type { CodeDeliveryDetailsType } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -60,6 +61,7 @@ export async function sendSignInCode(
   pool: PoolRecord,
   user: Pick<UserRecord, "sub" | "username">,
   to: Destination,
+  origin?: MessageOrigin,
 ): Promise<CodeDeliveryDetailsType> {
   const purpose = `sign_in:${to.medium}` as const;
   const code = await ctx.services.storage.transaction((tx) => issueCode(tx, ctx, pool.id, user.sub, purpose));
@@ -71,6 +73,7 @@ export async function sendSignInCode(
     "authentication",
     signInMessage(pool, to.medium, code),
     code,
+    origin,
   );
   return deliveryDetails(to);
 }

@@ -11,6 +11,7 @@ import { PasswordResetRequiredException, UserNotConfirmedException } from "../..
 import type { UserRecord } from "../../storage/records.ts";
 import { issueTokens } from "../tokens/issuer.ts";
 import { findUser, subjectOf } from "../users/users.ts";
+import { migratedUser } from "../users/migration.ts";
 import type { Subject } from "../counters.ts";
 import { reservePasswordCheck, settlePasswordCheck } from "./lockout.ts";
 import { issueNewPasswordRequired } from "./challenges/new-password-required.ts";
@@ -40,6 +41,36 @@ export async function signInUser(
   username: string,
 ): Promise<SignInTarget> {
   const user = await findUser(ctx.services.storage, call.pool, username);
+  if (user) return { name: username, user, subject: { sub: user.sub } };
+  if (!hidesUsers(call)) throw userNotFound();
+  return { name: username, user: undefined, subject: subjectOf(call.pool, undefined, username) };
+}
+
+/**
+ * The start of a sign-in (InitiateAuth's first step, the managed login's form): whom the name
+ * names (signInUser), a user the pool's UserMigration function vouches for when a password names
+ * an unknown user, then PreAuthentication, which may deny the sign-in before anything is checked.
+ * The later steps of the same sign-in (challenge answers) use signInUser and fire neither.
+ */
+export async function beginSignIn(
+  ctx: RequestContext,
+  call: SignInCaller,
+  username: string,
+  password?: string,
+): Promise<SignInTarget> {
+  let user = await findUser(ctx.services.storage, call.pool, username);
+  // A sign-in with a password names an unknown user: the pool's UserMigration function may vouch for it.
+  if (!user && password !== undefined)
+    user = await migratedUser(
+      ctx,
+      call.pool,
+      "UserMigration_Authentication",
+      username,
+      call.client.clientId,
+      password,
+      call.clientMetadata,
+      hidesUsers(call),
+    );
   if (!user && !hidesUsers(call)) throw userNotFound();
   // PreAuthentication may deny the sign-in before anything is checked.
   await preAuthentication(

@@ -9,6 +9,7 @@ import { CodeDeliveryFailureException } from "../../generated/exceptions.ts";
 import type { PoolRecord } from "../../storage/records.ts";
 import { type MessageOrigin, sendThroughCustomSender } from "./custom-sender.ts";
 import type { Destination } from "./destinations.ts";
+import { customMessage } from "../triggers/custom-message.ts";
 
 export interface MessageContent {
   /** Email only. */
@@ -100,7 +101,15 @@ export async function sendMessage(
   code: string,
   origin?: MessageOrigin,
 ): Promise<void> {
+  // A custom sender (CustomEmailSender / CustomSMSSender) sends the message itself.
   if (await sendThroughCustomSender(ctx, pool, username, to, purpose, code, origin)) return;
+  // Otherwise the pool's CustomMessage function may write the text.
+  const custom = await customMessage(ctx, pool, purpose, to.medium, username, code, origin);
+  if (custom)
+    content = {
+      ...(custom.subject === undefined ? content : { subject: custom.subject }),
+      body: custom.body,
+    };
   const emailConfig = pool.settings.EmailConfiguration;
   const message: OutgoingMessage = {
     poolId: pool.id,

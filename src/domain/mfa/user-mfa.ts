@@ -13,6 +13,7 @@ import type {
   MFAOptionType,
   SMSMfaSettingsType,
   SoftwareTokenMfaSettingsType,
+  WebAuthnMfaSettingsType,
 } from "../../generated/types.ts";
 import type { PoolRecord, UserMfaFactor, UserMfaRecord, UserRecord } from "../../storage/records.ts";
 import type { Reader, Transaction } from "../../storage/storage.ts";
@@ -97,13 +98,16 @@ export interface MfaPreferences {
   SMSMfaSettings?: SMSMfaSettingsType;
   SoftwareTokenMfaSettings?: SoftwareTokenMfaSettingsType;
   EmailMfaSettings?: EmailMfaSettingsType;
+  WebAuthnMfaSettings?: WebAuthnMfaSettingsType;
 }
 
 /**
  * SetUserMFAPreference / AdminSetUserMFAPreference: each settings block given turns its factor on
  * or off and may make it the preferred one (one at most); blocks left out change nothing. A factor
  * the user cannot receive (no phone number, no email address, no verified authenticator) is refused
- * with Cognito's message.
+ * with Cognito's message. WebAuthnMfaSettings turns passkey MFA on or off (it has no preference):
+ * on, the user's passkey sign-in needs user verification and then satisfies MFA; turning it on
+ * needs another factor turned on, as Cognito documents.
  */
 export async function setMfaPreference(
   ctx: RequestContext,
@@ -135,6 +139,16 @@ export async function setMfaPreference(
       if (block.PreferredMfa === true) m.preferred = factor;
       else if (m.preferred === factor && (block.PreferredMfa === false || !enable)) delete m.preferred;
     }
+    const webAuthn = prefs.WebAuthnMfaSettings?.Enabled;
+    if (webAuthn === true) {
+      // Cognito: the user must also have another MFA method turned on, so that losing the passkey
+      // does not lock them out.
+      if (userFactors(m).length === 0)
+        throw new InvalidParameterException(
+          "Passkey MFA needs at least one other MFA method (SMS, TOTP or email) turned on for the user.",
+        );
+      m.webAuthnEnabled = true;
+    } else if (webAuthn === false) delete m.webAuthnEnabled;
     m.updatedAt = ctx.now;
     await tx.mfa.putUserMfa(m);
   });

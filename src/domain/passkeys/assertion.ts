@@ -45,8 +45,12 @@ export async function usablePasskeys(
 export function requestOptions(
   pool: PoolRecord,
   passkeys: readonly PasskeyRecord[],
+  /** User verification is required whatever the pool says (the user's passkey MFA). */
+  requireUserVerification = false,
 ): { state: AssertionState; options: Record<string, unknown> } {
-  const { rpId, userVerification } = passkeySettings(pool);
+  const settings = passkeySettings(pool);
+  const { rpId } = settings;
+  const userVerification = requireUserVerification ? "required" : settings.userVerification;
   const state: AssertionState = { challenge: newChallenge(), rpId: rpId ?? "", userVerification };
   return {
     state,

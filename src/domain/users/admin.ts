@@ -181,8 +181,9 @@ export async function adminUpdateUserAttributes(
   poolId: string,
   username: string,
   list: readonly AttributeType[],
+  clientMetadata?: Record<string, string>,
 ): Promise<void> {
-  await updateUserAttributes(ctx, adminTarget(poolId, username), list, { kind: "admin" });
+  await updateUserAttributes(ctx, adminTarget(poolId, username), list, { kind: "admin" }, clientMetadata);
 }
 
 export async function adminDeleteUserAttributes(
@@ -226,6 +227,7 @@ export async function adminResetUserPassword(
   ctx: RequestContext,
   poolId: string,
   username: string,
+  clientMetadata?: Record<string, string>,
 ): Promise<void> {
   const sent = await ctx.services.storage.transaction(async (tx) => {
     const pool = await requirePool(tx, poolId);
@@ -246,7 +248,7 @@ export async function adminResetUserPassword(
     return { pool, user, pending: await issuePendingCode(tx, ctx, pool.id, user.sub, "forgot_password", to) };
   });
   if (!sent) return;
-  await deliverCode(ctx, sent.pool, sent.user.username, sent.pending, "forgot_password");
+  await deliverCode(ctx, sent.pool, sent.user.username, sent.pending, "forgot_password", { clientMetadata });
 }
 
 export async function adminConfirmSignUp(

@@ -149,6 +149,7 @@ export async function updateUserAttributes(
   locate: LocateUser,
   list: readonly AttributeType[],
   writer: AttributeWriter,
+  clientMetadata?: Record<string, string>,
 ): Promise<CodeDeliveryDetailsType[]> {
   const { pool, user, codes } = await ctx.services.storage.transaction(async (tx) => {
     const { pool, user } = await locate(tx);
@@ -204,7 +205,7 @@ export async function updateUserAttributes(
     return { pool, user: next, codes: await issueVerificationCodes(tx, ctx, next, verify) };
   });
   const details: CodeDeliveryDetailsType[] = [];
-  const origin = writer.kind === "user" ? { clientId: writer.client.clientId } : {};
+  const origin = { ...(writer.kind === "user" ? { clientId: writer.client.clientId } : {}), clientMetadata };
   for (const pending of codes)
     details.push(await deliverCode(ctx, pool, user.username, pending, "update_attribute", origin));
   return details;

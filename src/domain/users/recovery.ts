@@ -17,6 +17,7 @@ import { newCredential } from "./passwords.ts";
 import { type ClientCaller, hidesUsers } from "../caller.ts";
 import { checkSecretHash } from "../auth/app-client.ts";
 import { findUser, subjectOf } from "./users.ts";
+import { migratedUser } from "./migration.ts";
 import { passwordCannotBeReset, userDisabled, usernameNotFound } from "../errors.ts";
 import { sendCode } from "../messaging/send-code.ts";
 
@@ -39,7 +40,18 @@ export async function forgotPassword(
   const hideUsers = hidesUsers(caller);
   if (recoveryIsAdminOnly(pool)) throw new NotAuthorizedException("Contact administrator to reset password.");
 
-  const user = await findUser(ctx.services.storage, pool, input.Username);
+  const user =
+    (await findUser(ctx.services.storage, pool, input.Username)) ??
+    (await migratedUser(
+      ctx,
+      pool,
+      "UserMigration_ForgotPassword",
+      input.Username,
+      caller.client.clientId,
+      undefined,
+      input.ClientMetadata,
+      hideUsers,
+    ));
   // With PreventUserExistenceErrors, users that are unknown, disabled, or have nowhere to receive a
   // code get a simulated CodeDeliveryDetails (and no message), counted like a code sent.
   const simulated = () =>

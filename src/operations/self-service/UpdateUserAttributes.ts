@@ -6,10 +6,13 @@ export const operation = defineOperation(
   "UpdateUserAttributes",
   { caller: "token" },
   async (input, ctx, caller) => {
-    const sent = await updateUserAttributes(ctx, locateSignedIn(caller), input.UserAttributes, {
-      kind: "user",
-      client: caller.client,
-    });
+    const sent = await updateUserAttributes(
+      ctx,
+      locateSignedIn(caller),
+      input.UserAttributes,
+      { kind: "user", client: caller.client },
+      input.ClientMetadata,
+    );
     return sent.length > 0 ? { CodeDeliveryDetailsList: sent } : {};
   },
 );

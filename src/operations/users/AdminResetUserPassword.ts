@@ -5,7 +5,7 @@ export const operation = defineOperation(
   "AdminResetUserPassword",
   { caller: "admin" },
   async (input, ctx) => {
-    await adminResetUserPassword(ctx, input.UserPoolId, input.Username);
+    await adminResetUserPassword(ctx, input.UserPoolId, input.Username, input.ClientMetadata);
     return {};
   },
 );

@@ -5,7 +5,13 @@ export const operation = defineOperation(
   "AdminUpdateUserAttributes",
   { caller: "admin" },
   async (input, ctx) => {
-    await adminUpdateUserAttributes(ctx, input.UserPoolId, input.Username, input.UserAttributes);
+    await adminUpdateUserAttributes(
+      ctx,
+      input.UserPoolId,
+      input.Username,
+      input.UserAttributes,
+      input.ClientMetadata,
+    );
     return {};
   },
 );

@@ -325,4 +325,7 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX passkeys_by_user ON passkeys (pool_id, sub, credential_id);
   `,
+  `
+  ALTER TABLE user_mfa ADD COLUMN web_authn_enabled INTEGER NOT NULL DEFAULT 0;
+  `,
 ];

@@ -11,12 +11,15 @@ import { after, before, describe, test } from "node:test";
 import {
   AdminCreateUserCommand,
   AdminInitiateAuthCommand,
+  AdminSetUserMFAPreferenceCommand,
   type CognitoIdentityProviderClient,
   InitiateAuthCommand,
   RespondToAuthChallengeCommand,
+  SetUserPoolMfaConfigCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from "amazon-cognito-identity-js";
 import type { PostAuthenticationTriggerEvent, PreAuthenticationTriggerEvent } from "aws-lambda";
+import { latestCode } from "../../support/inbox.ts";
 import { authorizationUrl, callbackOf, oauthApp, relyingParty, signInAt } from "../../support/oauth.ts";
 import { confirmedUser, poolWithClient } from "../../support/pools.ts";
 import { arn, failsWith, FIXTURES, startTriggerServer, type TriggerServer } from "../../support/triggers.ts";
@@ -31,7 +34,11 @@ describe("PreAuthentication and PostAuthentication", () => {
   let clientId: string;
 
   before(async () => {
-    t = await startTriggerServer({ [arn("record")]: { module: join(FIXTURES, "record.ts") } });
+    t = await startTriggerServer({ [arn("record")]: { module: join(FIXTURES, "record.ts") } }, [
+      "--memory",
+      "--delivery",
+      "inbox",
+    ]);
     client = t.server.client();
     ({ poolId, clientId } = await poolWithClient(client, {
       pool: { LambdaConfig: LAMBDA },
@@ -218,6 +225,100 @@ describe("PreAuthentication and PostAuthentication", () => {
     );
     const [post] = t.events<PostAuthenticationTriggerEvent>("PostAuthentication_Authentication");
     assert.deepEqual(post?.request.clientMetadata, { step: "new-password" });
+  });
+
+  test("SMS MFA: PostAuthentication when the MFA code completes the sign-in, with that request's ClientMetadata", async () => {
+    const mfa = await poolWithClient(client, {
+      pool: { LambdaConfig: LAMBDA },
+      app: { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    });
+    await client.send(
+      new SetUserPoolMfaConfigCommand({
+        UserPoolId: mfa.poolId,
+        MfaConfiguration: "OPTIONAL",
+        SmsMfaConfiguration: {
+          SmsConfiguration: { SnsCallerArn: "arn:aws:iam::123456789012:role/sms", ExternalId: "x" },
+        },
+      }),
+    );
+    await confirmedUser(client, mfa.poolId, "erin", PASSWORD, [
+      { Name: "phone_number", Value: "+15555550101" },
+      { Name: "phone_number_verified", Value: "true" },
+    ]);
+    await client.send(
+      new AdminSetUserMFAPreferenceCommand({
+        UserPoolId: mfa.poolId,
+        Username: "erin",
+        SMSMfaSettings: { Enabled: true, PreferredMfa: true },
+      }),
+    );
+    t.clearEvents();
+    const first = await client.send(
+      new InitiateAuthCommand({
+        ClientId: mfa.clientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: "erin", PASSWORD },
+      }),
+    );
+    assert.equal(first.ChallengeName, "SMS_MFA");
+    assert.deepEqual(
+      t.events().map((e) => e.triggerSource),
+      ["PreAuthentication_Authentication"],
+    );
+    const code = await latestCode(t.server, { poolId: mfa.poolId, username: "erin" });
+    const done = await client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: mfa.clientId,
+        ChallengeName: "SMS_MFA",
+        Session: first.Session,
+        ChallengeResponses: { USERNAME: "erin", SMS_MFA_CODE: code },
+        ClientMetadata: { step: "mfa" },
+      }),
+    );
+    assert.ok(done.AuthenticationResult?.AccessToken);
+    const events = t.events();
+    assert.deepEqual(
+      events.map((e) => e.triggerSource),
+      ["PreAuthentication_Authentication", "PostAuthentication_Authentication"],
+    );
+    assert.deepEqual((events[1] as unknown as PostAuthenticationTriggerEvent).request.clientMetadata, {
+      step: "mfa",
+    });
+  });
+
+  test("USER_AUTH: PreAuthentication once at InitiateAuth, PostAuthentication after the chosen factor", async () => {
+    const choice = await poolWithClient(client, {
+      pool: { LambdaConfig: LAMBDA, Policies: { SignInPolicy: { AllowedFirstAuthFactors: ["PASSWORD"] } } },
+      app: { ExplicitAuthFlows: ["ALLOW_USER_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    });
+    await confirmedUser(client, choice.poolId, "frank", PASSWORD);
+    t.clearEvents();
+    const first = await client.send(
+      new InitiateAuthCommand({
+        ClientId: choice.clientId,
+        AuthFlow: "USER_AUTH",
+        AuthParameters: { USERNAME: "frank" },
+        ClientMetadata: { via: "choice" },
+      }),
+    );
+    assert.equal(first.ChallengeName, "SELECT_CHALLENGE");
+    const done = await client.send(
+      new RespondToAuthChallengeCommand({
+        ClientId: choice.clientId,
+        ChallengeName: "SELECT_CHALLENGE",
+        Session: first.Session,
+        ChallengeResponses: { USERNAME: "frank", ANSWER: "PASSWORD", PASSWORD },
+      }),
+    );
+    assert.ok(done.AuthenticationResult?.AccessToken);
+    const events = t.events();
+    assert.deepEqual(
+      events.map((e) => e.triggerSource),
+      ["PreAuthentication_Authentication", "PostAuthentication_Authentication"],
+    );
+    assert.deepEqual((events[0] as unknown as PreAuthenticationTriggerEvent).request.validationData, {
+      via: "choice",
+    });
   });
 
   test("the managed login page: both triggers, and PreAuthentication's refusal", async () => {

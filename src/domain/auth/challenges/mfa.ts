@@ -175,7 +175,10 @@ async function issueFactor(
     : signInDestination(user, factor === "SMS_MFA" ? "SMS" : "EMAIL");
   if (!to) throw new InvalidParameterException(`User does not have delivery config set to turn on ${factor}`);
   if (setupEmail) state.setupEmail = setupEmail;
-  const details = await sendSignInCode(ctx, call.pool, user, to);
+  const details = await sendSignInCode(ctx, call.pool, user, to, {
+    clientId: call.client.clientId,
+    clientMetadata: call.clientMetadata,
+  });
   return {
     ChallengeName: factor,
     Session: await openSession(ctx, call.client, state),

@@ -79,7 +79,11 @@ export async function issueOtpFirstFactor(
   const deviceKey = optional(params, "DEVICE_KEY");
   const to = target.user ? verifiedDestination(target.user, channel) : undefined;
   let details;
-  if (target.user && to) details = await sendSignInCode(ctx, call.pool, target.user, to);
+  if (target.user && to)
+    details = await sendSignInCode(ctx, call.pool, target.user, to, {
+      clientId: call.client.clientId,
+      clientMetadata: call.clientMetadata,
+    });
   else {
     await simulateCodeSend(ctx, call.pool.id, target.subject, `sign_in:${channel}`);
     details = simulatedDetails(ctx, call.pool, target.name, channel);

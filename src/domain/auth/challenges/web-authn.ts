@@ -4,8 +4,9 @@
  * CREDENTIAL (the JSON of the AuthenticationResponse), which is verified against the stored public
  * key (see domain/passkeys/assertion.ts). A refused assertion leaves the session for another try
  * until it expires; the session is consumed with the success. In a pool whose passkeys are a
- * second factor too (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION), a passkey that
- * verified the user settles MFA.
+ * second factor too (FactorConfiguration MULTI_FACTOR_WITH_USER_VERIFICATION), or for a user who
+ * turned passkey MFA on (WebAuthnMfaSettings, which also makes user verification required), a
+ * passkey that verified the user settles MFA.
  */
 import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
@@ -24,11 +25,15 @@ export async function issueWebAuthn(
   user: UserRecord,
   passkeys: readonly PasskeyRecord[],
 ): Promise<AuthOutcome> {
-  const { state, options } = requestOptions(call.pool, passkeys);
+  // Passkey MFA turned on for the user (WebAuthnMfaSettings): their passkey must verify them.
+  const passkeyMfa =
+    (await ctx.services.storage.mfa.getUserMfa(call.pool.id, user.sub))?.webAuthnEnabled === true;
+  const { state, options } = requestOptions(call.pool, passkeys, passkeyMfa);
   const session = await openSession(ctx, call.client, {
     challenge: "WEB_AUTHN",
     sub: user.sub,
     webAuthn: state,
+    ...(passkeyMfa ? { passkeyMfa } : {}),
   });
   return {
     ChallengeName: "WEB_AUTHN",
@@ -63,7 +68,9 @@ async function answer(
   return {
     signedIn: user,
     ...(deviceKey === undefined ? {} : { deviceKey }),
-    ...(verified.userVerified && passkeySettings(call.pool).multiFactor ? { mfaSettled: true } : {}),
+    ...(verified.userVerified && (passkeySettings(call.pool).multiFactor || state.passkeyMfa === true)
+      ? { mfaSettled: true }
+      : {}),
   };
 }
 

@@ -14,7 +14,7 @@ import { issuePasswordVerifier } from "../challenges/password-verifier.ts";
 import { customRound, type CustomState, notConfigured, type SessionEntry } from "../custom-rounds.ts";
 import { checkLockout } from "../lockout.ts";
 import { optional, required } from "../params.ts";
-import { signInUser, type SignInTarget } from "../sign-in.ts";
+import { beginSignIn, type SignInTarget } from "../sign-in.ts";
 import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
 import { simulatedUserId, srpMaterial } from "./srp.ts";
 
@@ -22,7 +22,7 @@ async function customFlow(ctx: RequestContext, call: SignInCaller, params: AuthP
   if (!call.pool.settings.LambdaConfig?.DefineAuthChallenge) throw notConfigured();
   const username = required(params, "USERNAME");
   await checkSecretHash(ctx.services.storage, call.client, username, params?.SECRET_HASH);
-  const target = await signInUser(ctx, call, username);
+  const target = await beginSignIn(ctx, call, username);
   if (target.user && !target.user.enabled) throw userDisabled();
   const who = { user: target.user, name: username };
   // Without CHALLENGE_NAME SRP_A (none, or CUSTOM_CHALLENGE as the developer guide shows) the

@@ -3,18 +3,24 @@ import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import { rehashIfStale } from "../../users/passwords.ts";
 import { optional, required } from "../params.ts";
-import { checkPlainPassword, signInUser } from "../sign-in.ts";
+import { beginSignIn, checkPlainPassword, signInUser } from "../sign-in.ts";
 import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
 
-/** The password check of a USERNAME with PASSWORD (also USER_AUTH's PASSWORD first factor). */
+/**
+ * The password check of a USERNAME with PASSWORD (also USER_AUTH's PASSWORD first factor, whose
+ * sign-in has begun already: `begin` false, no second PreAuthentication).
+ */
 export async function passwordFlow(
   ctx: RequestContext,
   call: SignInCaller,
   params: AuthParams,
   username: string,
+  begin = true,
 ): Promise<AuthStep> {
   const password = required(params, "PASSWORD");
-  const target = await signInUser(ctx, call, username);
+  const target = begin
+    ? await beginSignIn(ctx, call, username, password)
+    : await signInUser(ctx, call, username);
   const checked = await checkPlainPassword(ctx, call, target, password);
   const deviceKey = optional(params, "DEVICE_KEY");
   return {
@@ -27,12 +33,12 @@ export const userPasswordAuth: AuthFlow = {
   api: "public",
   allow: "ALLOW_USER_PASSWORD_AUTH",
   username: true,
-  run: passwordFlow,
+  run: (ctx, call, params, username) => passwordFlow(ctx, call, params, username),
 };
 
 export const adminUserPasswordAuth: AuthFlow = {
   api: "admin",
   allow: "ALLOW_ADMIN_USER_PASSWORD_AUTH",
   username: true,
-  run: passwordFlow,
+  run: (ctx, call, params, username) => passwordFlow(ctx, call, params, username),
 };

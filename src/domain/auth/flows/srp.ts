@@ -9,25 +9,31 @@ import { usernameKey } from "../../users/users.ts";
 import { issuePasswordVerifier } from "../challenges/password-verifier.ts";
 import { checkLockout } from "../lockout.ts";
 import { required } from "../params.ts";
-import { signInUser } from "../sign-in.ts";
+import { beginSignIn, signInUser } from "../sign-in.ts";
 import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
 
 export const userSrpAuth: AuthFlow = {
   allow: "ALLOW_USER_SRP_AUTH",
   username: true,
-  run: srpFlow,
+  run: (ctx, call, params, username) => srpFlow(ctx, call, params, username),
 };
 
-/** The SRP start of a USERNAME with SRP_A (also USER_AUTH's PASSWORD_SRP first factor). */
+/**
+ * The SRP start of a USERNAME with SRP_A (also USER_AUTH's PASSWORD_SRP first factor, whose
+ * sign-in has begun already: `begin` false, no second PreAuthentication).
+ */
 export async function srpFlow(
   ctx: RequestContext,
   call: SignInCaller,
   params: AuthParams,
   username: string,
+  begin = true,
 ): Promise<AuthStep> {
   const A = required(params, "SRP_A");
   if (!isValidSrpA(A)) throw new InvalidParameterException("Invalid SRP_A value.");
-  const { user, subject } = await signInUser(ctx, call, username);
+  const { user, subject } = begin
+    ? await beginSignIn(ctx, call, username)
+    : await signInUser(ctx, call, username);
   await checkLockout(ctx, call.pool.id, subject);
   // An unknown user (only reached when the client hides user existence) gets a stable simulated
   // id, a stable fake salt and a real-looking B, at the cost of a real user's challenge; the claim

@@ -22,7 +22,7 @@ import { issueOtpFirstFactor, otpAvailable } from "../challenges/otp-first-facto
 import { issueWebAuthn } from "../challenges/web-authn.ts";
 import { optional, required } from "../params.ts";
 import { consumeSession, openSession, readSession, takeSession } from "../sessions.ts";
-import { signInUser, type SignInTarget } from "../sign-in.ts";
+import { beginSignIn, signInUser, type SignInTarget } from "../sign-in.ts";
 import type { AuthChallenge, AuthFlow, AuthParams, AuthStep } from "../types.ts";
 import { passwordFlow } from "./password.ts";
 import { srpFlow } from "./srp.ts";
@@ -72,12 +72,16 @@ const FIRST_FACTORS = new Map<ChallengeNameType, FirstFactor>([
     {
       factor: "PASSWORD",
       available: hasPassword,
-      start: (ctx, call, p, t) => passwordFlow(ctx, call, p, t.name),
+      start: (ctx, call, p, t) => passwordFlow(ctx, call, p, t.name, false),
     },
   ],
   [
     "PASSWORD_SRP",
-    { factor: "PASSWORD", available: hasPassword, start: (ctx, call, p, t) => srpFlow(ctx, call, p, t.name) },
+    {
+      factor: "PASSWORD",
+      available: hasPassword,
+      start: (ctx, call, p, t) => srpFlow(ctx, call, p, t.name, false),
+    },
   ],
   ["EMAIL_OTP", otpFactor("EMAIL_OTP", "EMAIL")],
   ["SMS_OTP", otpFactor("SMS_OTP", "SMS")],
@@ -95,7 +99,8 @@ async function run(
   params: AuthParams,
   username: string,
 ): Promise<AuthStep> {
-  const target = await signInUser(ctx, call, username);
+  // The start of the sign-in: PreAuthentication runs here (not on the challenge answers that follow).
+  const target = await beginSignIn(ctx, call, username);
   const factors = offered(call);
   const preferred = params?.PREFERRED_CHALLENGE;
   const chosen = factors.find(([name]) => name === preferred)?.[1];

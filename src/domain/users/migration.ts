@@ -1,0 +1,76 @@
+/**
+ * Lazy user migration: a user the pool's UserMigration function vouches for is created on the spot,
+ * with the attributes it answered, the password the user signed in with (hashed, as any password),
+ * the status it chose (CONFIRMED, or RESET_REQUIRED to make the user choose a new password), and
+ * its aliases (forceAliasCreation moves an alias from another user, as AdminCreateUser's does).
+ */
+import type { RequestContext } from "../../context.ts";
+import { UserNotFoundException, UsernameExistsException } from "../../generated/exceptions.ts";
+import type { PoolRecord, UserRecord } from "../../storage/records.ts";
+import { DuplicateKeyError } from "../../storage/storage.ts";
+import { newSub } from "../ids.ts";
+import { migrateUser, type UserMigrationSource } from "../triggers/user-migration.ts";
+import { hasTrigger } from "../triggers/invoke.ts";
+import { newCredential } from "./passwords.ts";
+import {
+  assignUsername,
+  checkAttributes,
+  claimAliases,
+  checkUsernameAttributeFree,
+  usernameKey,
+} from "./users.ts";
+
+/**
+ * The user the pool's function migrates for an unknown `name`, stored; undefined when the pool has
+ * no function. A function that knows no such user fails as Cognito fails: UserNotFoundException
+ * (undefined when the client hides which users exist).
+ */
+export async function migratedUser(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  source: UserMigrationSource,
+  name: string,
+  clientId: string,
+  password: string | undefined,
+  clientMetadata: Record<string, string> | undefined,
+  hideUsers: boolean,
+): Promise<UserRecord | undefined> {
+  if (!hasTrigger(pool, "UserMigration")) return undefined;
+  const answer = await migrateUser(ctx, pool, source, name, clientId, password, clientMetadata);
+  // No such user in the old system either: with PreventUserExistenceErrors, the unknown user's usual answer.
+  if (!answer) {
+    if (hideUsers) return undefined;
+    throw new UserNotFoundException(`Exception migrating user in app client ${clientId}`);
+  }
+  const attrs = new Map(Object.entries(answer.attributes));
+  checkAttributes(pool, attrs, "create");
+  const sub = newSub();
+  const { username, asAttribute } = assignUsername(pool, name, sub, attrs);
+  const credential =
+    password === undefined
+      ? undefined
+      : (await newCredential(pool, undefined, password, false, ctx.now, username)).credential;
+  const user: UserRecord = {
+    poolId: pool.id,
+    username,
+    usernameKey: usernameKey(pool, username),
+    sub,
+    status: answer.finalUserStatus,
+    enabled: true,
+    attributes: Object.fromEntries(attrs),
+    createdAt: ctx.now,
+    updatedAt: ctx.now,
+    ...(credential ? { password: credential } : {}),
+  };
+  await ctx.services.storage.transaction(async (tx) => {
+    await checkUsernameAttributeFree(tx, pool, asAttribute, name);
+    await claimAliases(tx, pool, user, answer.forceAliasCreation, ctx.now);
+    try {
+      await tx.users.insertUser(user);
+    } catch (e) {
+      if (e instanceof DuplicateKeyError) throw new UsernameExistsException("User already exists");
+      throw e;
+    }
+  });
+  return user;
+}
