@@ -13,6 +13,7 @@ import { OAuthError } from "../oauth/errors.ts";
 import { type FederatedClaims, resolveFederatedUser } from "./federated-sign-in.ts";
 import { finishGoogle, startGoogle } from "./google.ts";
 import { finishOidc, startOidc } from "./oidc.ts";
+import { startSamlSignIn } from "./saml-sp.ts";
 import type { PendingSignIn, StartInput } from "./pending.ts";
 import type { ProviderType } from "./provider-details.ts";
 
@@ -20,12 +21,13 @@ import type { ProviderType } from "./provider-details.ts";
 export type StartFunction = (ctx: RequestContext, input: StartInput) => Promise<string>;
 
 /**
- * The start function of each provider type. SAML's is registered by the SAML module; a type
- * without one is refused at the authorize endpoint.
+ * The start function of each provider type (SAML's answer comes back to /saml2/idpresponse, see
+ * ./saml-sp.ts); a type without one is refused at the authorize endpoint.
  */
 export const EXTERNAL_SIGN_IN: Partial<Record<ProviderType, StartFunction>> = {
   OIDC: startOidc,
   Google: startGoogle,
+  SAML: startSamlSignIn,
 };
 
 /**

@@ -12,6 +12,7 @@ import { tokenRequest } from "../../domain/oauth/token.ts";
 import { userInfo } from "../../domain/oauth/userinfo.ts";
 import { answerAuthorizeError, carriedQuery } from "./login.ts";
 import { signedOutPage } from "./pages/views.ts";
+import { samlLogout } from "./saml.ts";
 import { clearCookie, contextOf, formOf, parseParams, queryOf, redirect, sendJson, sendPage } from "./web.ts";
 
 function sendOAuthError(reply: FastifyReply, e: unknown): FastifyReply {
@@ -88,9 +89,14 @@ export function endpointRoutes(app: FastifyInstance, services: Services): void {
     try {
       const outcome = await checkLogout(contextOf(services, req), params);
       clearCookie(services, req, reply, sessionCookieName(outcome.poolId));
-      if (outcome.kind === "logout") return redirect(reply, outcome.location);
+      if (outcome.kind === "logout")
+        return (
+          (await samlLogout(services, req, reply, outcome.poolId, outcome.location)) ??
+          redirect(reply, outcome.location)
+        );
       if (outcome.kind === "signedOut") return sendPage(reply, 200, signedOutPage({}));
-      return redirect(reply, `/login?${carriedQuery(outcome.params)}`);
+      const again = `/login?${carriedQuery(outcome.params)}`;
+      return (await samlLogout(services, req, reply, outcome.poolId, again)) ?? redirect(reply, again);
     } catch (e) {
       if (!(e instanceof OAuthError)) throw e;
       return answerAuthorizeError(reply, e, params.lang);

@@ -10,6 +10,7 @@ import { federationRoutes } from "./federation.ts";
 import { signInRoutes } from "./login.ts";
 import { mfaRoutes } from "./mfa-pages.ts";
 import { choiceRoutes } from "./choice-pages.ts";
+import { samlRoutes } from "./saml.ts";
 import { selfServiceRoutes } from "./self-service.ts";
 
 export const oauth: HttpPlugin = async (app, { services }) => {
@@ -22,4 +23,5 @@ export const oauth: HttpPlugin = async (app, { services }) => {
   selfServiceRoutes(app, services);
   endpointRoutes(app, services);
   federationRoutes(app, services);
+  samlRoutes(app, services);
 };
