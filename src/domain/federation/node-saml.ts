@@ -53,8 +53,14 @@ export interface SamlInstance {
   ): Promise<{ profile: Profile | null; loggedOut: boolean }>;
 }
 
-const nodeSaml = createRequire(import.meta.url)("@node-saml/node-saml") as {
-  SAML: new (config: SamlConfig) => SamlInstance;
-};
+type SamlClass = new (config: SamlConfig) => SamlInstance;
+let samlClass: SamlClass | undefined;
 
-export const SAML = nodeSaml.SAML;
+/**
+ * A node-saml SAML instance. The library (with its XML and signature dependencies, about 20 MB of
+ * memory) is loaded at the first SAML sign-in or metadata request, not when the server starts.
+ */
+export function newSaml(config: SamlConfig): SamlInstance {
+  samlClass ??= (createRequire(import.meta.url)("@node-saml/node-saml") as { SAML: SamlClass }).SAML;
+  return new samlClass(config);
+}

@@ -25,7 +25,7 @@ import { selfSignedCertificate } from "../../crypto/x509.ts";
 import type { IdentityProviderRecord, PoolRecord } from "../../storage/records.ts";
 import type { Params } from "../oauth/authorize.ts";
 import { SAML_SUBJECT_CLAIM } from "./provider-details.ts";
-import { type Profile, SAML, type SamlConfig, type SamlInstance } from "./node-saml.ts";
+import { newSaml, type Profile, type SamlConfig, type SamlInstance } from "./node-saml.ts";
 import { parseSamlMetadata } from "./saml-metadata.ts";
 import type { FederatedClaims } from "./federated-sign-in.ts";
 import type { StartInput } from "./pending.ts";
@@ -111,13 +111,13 @@ async function serviceProvider(
     config.signatureAlgorithm = "sha256";
   }
   if (isTrue(idp.providerDetails, "EncryptedResponses")) config.decryptionPvk = key.privateKeyPem;
-  return new SAML(config);
+  return newSaml(config);
 }
 
 /** The SP metadata of the pool: signing certificate always, encryption certificate when asked. */
 export async function spMetadata(ctx: RequestContext, pool: PoolRecord): Promise<string> {
   const key = await poolKey(ctx, pool);
-  const sp = new SAML({
+  const sp = newSaml({
     issuer: spEntityId(pool.id),
     callbackUrl: acsUrl(ctx),
     idpCert: key.certPem,

@@ -3,7 +3,7 @@
  * verification of the assertion that comes back (@simplewebauthn/server: signature over the
  * stored public key, challenge, origin, RP ID, user verification and a growing sign count).
  */
-import { verifyAuthenticationResponse, type AuthenticationResponseJSON } from "@simplewebauthn/server";
+import type { AuthenticationResponseJSON } from "@simplewebauthn/server";
 import type { RequestContext } from "../../context.ts";
 import type { UserVerificationType } from "../../generated/types.ts";
 import type { PasskeyRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -97,6 +97,8 @@ export async function verifyAssertion(
     if (clientData.type !== "webauthn.get" || clientData.challenge !== state.challenge) return false;
     checkOrigin(clientData.origin, state.rpId);
     checkRpIdHash(Buffer.from(base64urlMember(response, "authenticatorData"), "base64url"), state.rpId);
+    // Loaded at the first use, as in registration.ts.
+    const { verifyAuthenticationResponse } = await import("@simplewebauthn/server");
     const verified = await verifyAuthenticationResponse({
       response: credential as unknown as AuthenticationResponseJSON,
       expectedChallenge: state.challenge,

@@ -6,8 +6,7 @@
  * and is good for one answer within REGISTRATION_TTL_MS.
  */
 import { createHash } from "node:crypto";
-import { verifyRegistrationResponse, type RegistrationResponseJSON } from "@simplewebauthn/server";
-import { decodeAttestationObject } from "@simplewebauthn/server/helpers";
+import type { RegistrationResponseJSON } from "@simplewebauthn/server";
 import type { RequestContext } from "../../context.ts";
 import {
   InvalidParameterException,
@@ -120,6 +119,11 @@ export async function completeRegistration(
   const userVerification = stored.data.userVerification as UserVerificationType;
   if (clientData.type !== "webauthn.create") throw malformedCredential();
   checkOrigin(clientData.origin, rpId);
+  // @simplewebauthn/server (and its X.509 and ASN.1 libraries) is loaded at the first use.
+  const [{ verifyRegistrationResponse }, { decodeAttestationObject }] = await Promise.all([
+    import("@simplewebauthn/server"),
+    import("@simplewebauthn/server/helpers"),
+  ]);
   let authData: Uint8Array;
   try {
     authData = decodeAttestationObject(Buffer.from(attestation, "base64url")).get("authData");

@@ -5,7 +5,6 @@
  * choose from and the passkey step.
  */
 import type { FastifyReply } from "fastify";
-import QRCode from "qrcode";
 import type { RequestContext } from "../../context.ts";
 import type { ClientCaller } from "../../domain/caller.ts";
 import { beginTotpSetup } from "../../domain/auth/managed-login.ts";
@@ -37,6 +36,7 @@ export async function totpSetupView(
   uri: string,
   error?: string,
 ): Promise<string> {
+  const { default: QRCode } = await import("qrcode"); // loaded at the first TOTP set-up
   const qrSvg = await QRCode.toString(uri, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
   return totpSetupPage({ ...c, session, username, secret, qrSvg, ...(error ? { error } : {}) });
 }
