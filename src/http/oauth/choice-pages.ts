@@ -19,13 +19,13 @@ import { AwsError } from "../../errors.ts";
 import { clientBranding } from "./branding.ts";
 import {
   type Attempt,
-  attempt,
   common,
   csrfCookie,
   finishStep,
   forbidden,
   messageOf,
   type PageLinks,
+  postedForm,
 } from "./login.ts";
 import {
   addPasskeyPage,
@@ -47,21 +47,6 @@ import {
   redirect,
   sendPage,
 } from "./web.ts";
-
-type Form = Readonly<Record<string, string>>;
-
-async function postedForm(
-  services: Services,
-  req: FastifyRequest,
-  reply: FastifyReply,
-): Promise<{ a: Attempt; form: Form } | FastifyReply> {
-  const a = await attempt(services, req, reply);
-  if (!a) return reply;
-  const form = formOf(req);
-  if (!form || !csrfValid(services, req, a.params, form._csrf))
-    return forbidden(reply, a.request.lang, a.branding);
-  return { a, form };
-}
 
 export function choiceRoutes(app: FastifyInstance, services: Services, links: PageLinks): void {
   app.get("/login/webauthn.js", async (_req, reply) =>

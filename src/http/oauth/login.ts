@@ -146,6 +146,22 @@ export function forbidden(reply: FastifyReply, lang?: string, branding?: PageBra
   );
 }
 
+export type Form = Readonly<Record<string, string>>;
+
+/** A page's posted form with the request it belongs to, when it is one this browser was given (CSRF). */
+export async function postedForm(
+  services: Services,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): Promise<{ a: Attempt; form: Form } | FastifyReply> {
+  const a = await attempt(services, req, reply);
+  if (!a) return reply;
+  const form = formOf(req);
+  if (!form || !csrfValid(services, req, a.params, form._csrf))
+    return forbidden(reply, a.request.lang, a.branding);
+  return { a, form };
+}
+
 /** The wording the pages show for a refused sign-in: the API's message, as Cognito's pages show it. */
 export function messageOf(e: unknown): string {
   if (e instanceof AwsError && e.status < 500) return e.message;

@@ -18,27 +18,19 @@ import {
 import { callerOf } from "../../domain/oauth/authorize.ts";
 import { otpauthUri } from "../../crypto/totp.ts";
 import { AwsError } from "../../errors.ts";
-import { type Attempt, attempt, common, finishStep, forbidden, messageOf, type PageLinks } from "./login.ts";
+import {
+  type Attempt,
+  common,
+  finishStep,
+  forbidden,
+  messageOf,
+  type PageLinks,
+  postedForm,
+} from "./login.ts";
 import { totpSetupStep, totpSetupView } from "./mfa-steps.ts";
 import { type CodeFactor, mfaCodePage, mfaSetupPage, selectMfaPage } from "./pages/mfa-views.ts";
 import { loginPage } from "./pages/views.ts";
-import { csrfValid, formOf, sendPage } from "./web.ts";
-
-type Form = Readonly<Record<string, string>>;
-
-/** The form of an MFA page, when it is one this browser was given (CSRF). */
-async function mfaForm(
-  services: Services,
-  req: FastifyRequest,
-  reply: FastifyReply,
-): Promise<{ a: Attempt; form: Form } | FastifyReply> {
-  const a = await attempt(services, req, reply);
-  if (!a) return reply;
-  const form = formOf(req);
-  if (!form || !csrfValid(services, req, a.params, form._csrf))
-    return forbidden(reply, a.request.lang, a.branding);
-  return { a, form };
-}
+import { sendPage } from "./web.ts";
 
 /** The session is gone (expired, used, another user's) or the MFA step is locked: sign in again. */
 function restart(
@@ -57,7 +49,7 @@ const RESTART = new Set(["NotAuthorizedException", "ExpiredCodeException"]);
 
 export function mfaRoutes(app: FastifyInstance, services: Services, links: PageLinks): void {
   app.post("/login/mfa", async (req, reply) => {
-    const got = await mfaForm(services, req, reply);
+    const got = await postedForm(services, req, reply);
     if (!("a" in got)) return got;
     const { a, form } = got;
     const session = form.session ?? "";
@@ -96,7 +88,7 @@ export function mfaRoutes(app: FastifyInstance, services: Services, links: PageL
   });
 
   app.post("/login/mfa/totp", async (req, reply) => {
-    const got = await mfaForm(services, req, reply);
+    const got = await postedForm(services, req, reply);
     if (!("a" in got)) return got;
     const { a, form } = got;
     const username = form.username ?? "";
@@ -115,7 +107,7 @@ export function mfaRoutes(app: FastifyInstance, services: Services, links: PageL
   });
 
   app.post("/login/mfa/totp/verify", async (req, reply) => {
-    const got = await mfaForm(services, req, reply);
+    const got = await postedForm(services, req, reply);
     if (!("a" in got)) return got;
     const { a, form } = got;
     const session = form.session ?? "";
