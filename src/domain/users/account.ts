@@ -3,6 +3,7 @@
  * account (DeleteUser), change their password (ChangePassword) and sign out everywhere
  * (GlobalSignOut); and the administrator's AdminUserGlobalSignOut.
  */
+import { recordPasswordEvent, screenNewPassword } from "../threats/compromised.ts";
 import type { RequestContext } from "../../context.ts";
 import type { GetUserResponse } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -66,6 +67,8 @@ export async function changePassword(
     await settlePasswordCheck(ctx, pool.id, subject, user.username, ok);
     if (!ok) throw incorrectCredentials();
   }
+  // Threat protection's compromised-credentials check (PASSWORD_CHANGE).
+  const compromised = await screenNewPassword(ctx, pool, caller.clientId, "PASSWORD_CHANGE", proposed);
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, proposed, false, ctx.now);
   await ctx.services.storage.transaction(async (tx) => {
@@ -75,6 +78,7 @@ export async function changePassword(
     if (history) next.passwordHistory = history;
     await tx.users.updateUser(next);
   });
+  await recordPasswordEvent(ctx, pool, user, "PasswordChange", compromised);
 }
 
 /** GlobalSignOut: every session of the calling user ends, this one included. */

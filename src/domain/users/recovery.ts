@@ -1,4 +1,5 @@
 /** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
+import { recordPasswordEvent, screenNewPassword } from "../threats/compromised.ts";
 import type { RequestContext } from "../../context.ts";
 import { postConfirmation } from "../triggers/sign-up.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../generated/exceptions.ts";
@@ -96,6 +97,14 @@ export async function confirmForgotPassword(
     await newCredential(pool, undefined, input.Password, false, ctx.now, input.Username);
     return simulateWrongCode(ctx, pool.id, subjectOf(pool, user, input.Username), "forgot_password");
   }
+  // Threat protection's compromised-credentials check (PASSWORD_CHANGE).
+  const compromised = await screenNewPassword(
+    ctx,
+    pool,
+    caller.client.clientId,
+    "PASSWORD_CHANGE",
+    input.Password,
+  );
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, input.Password, false, ctx.now);
 
@@ -123,6 +132,7 @@ export async function confirmForgotPassword(
     },
     hideUsers,
   );
+  if (changed) await recordPasswordEvent(ctx, pool, changed, "PasswordChange", compromised);
   if (changed)
     await postConfirmation(
       ctx,

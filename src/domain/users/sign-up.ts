@@ -1,4 +1,5 @@
 /** Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode. */
+import { recordPasswordEvent, screenNewPassword } from "../threats/compromised.ts";
 import { openSignUpSession } from "../auth/flows/user-auth.ts";
 import type { RequestContext } from "../../context.ts";
 import {
@@ -86,6 +87,10 @@ export async function signUp(
     attrs.set("phone_number_verified", "false");
 
   let credential: PasswordCredential | undefined;
+  // Threat protection's compromised-credentials check (SIGN_UP).
+  const compromised =
+    input.Password !== undefined &&
+    (await screenNewPassword(ctx, pool, client.clientId, "SIGN_UP", input.Password));
   if (input.Password === undefined) checkPasswordless(pool, attrs);
   else
     credential = (
@@ -129,6 +134,7 @@ export async function signUp(
     return to ? issuePendingCode(tx, ctx, pool.id, sub, "signup", to) : undefined;
   });
 
+  await recordPasswordEvent(ctx, pool, user, "SignUp", compromised);
   const out: SignUpResponse = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
   if (pending)
     out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup", {
