@@ -23,12 +23,14 @@ import { rejectsWith } from "../../support/assert.ts";
 import { inbox } from "../../support/inbox.ts";
 import { confirmedUser, poolWithClient } from "../../support/pools.ts";
 import { startServer, type TestServer } from "../../support/server.ts";
+import { passwordVerifierResponses, startClientSrp } from "../../support/srp-client.ts";
 
 const PASSWORD = "Correct-Horse-1";
 const FLOWS = {
   ExplicitAuthFlows: [
     "ALLOW_ADMIN_USER_PASSWORD_AUTH" as const,
     "ALLOW_USER_PASSWORD_AUTH" as const,
+    "ALLOW_USER_SRP_AUTH" as const,
     "ALLOW_REFRESH_TOKEN_AUTH" as const,
   ],
 };
@@ -260,6 +262,47 @@ describe("adaptive authentication", () => {
       customUserAgent: "another-device/1.0",
     });
     await rejectsWith(publicSignIn(other), "NotAuthorizedException", 400, /security reasons/);
+  });
+
+  test("an SRP sign-in is judged and recorded too, a wrong password as a failed event", async () => {
+    const { poolId, clientId } = await pool("ENFORCED", everyLevel("BLOCK"));
+    await confirmedUser(client, poolId, "srp", PASSWORD);
+    const srpSignIn = async (password: string, agent: string) => {
+      const eph = startClientSrp();
+      const start = await client.send(
+        new AdminInitiateAuthCommand({
+          UserPoolId: poolId,
+          ClientId: clientId,
+          AuthFlow: "USER_SRP_AUTH",
+          AuthParameters: { USERNAME: "srp", SRP_A: eph.srpA },
+          ContextData: context("192.0.2.40", agent),
+        }),
+      );
+      return client.send(
+        new AdminRespondToAuthChallengeCommand({
+          UserPoolId: poolId,
+          ClientId: clientId,
+          ChallengeName: "PASSWORD_VERIFIER",
+          Session: start.Session,
+          ChallengeResponses: passwordVerifierResponses({
+            poolId,
+            password,
+            client: eph,
+            challengeParameters: start.ChallengeParameters!,
+          }),
+          ContextData: context("192.0.2.40", agent),
+        }),
+      );
+    };
+    assert.ok((await srpSignIn(PASSWORD, "Srp/1")).AuthenticationResult?.AccessToken);
+    await rejectsWith(srpSignIn("Wrong-Horse-1", "Srp/1"), "NotAuthorizedException", 400, /Incorrect/);
+    await rejectsWith(srpSignIn(PASSWORD, "Srp/2"), "NotAuthorizedException", 400, /security reasons/);
+    const recorded = (await events(poolId, "srp")).map((e) => [e.EventResponse, e.EventRisk?.RiskLevel]);
+    assert.deepEqual(recorded, [
+      ["Fail", "Low"],
+      ["Fail", undefined],
+      ["Pass", undefined],
+    ]);
   });
 
   test("RiskExceptionConfiguration: a blocked range is refused, a skipped range is not judged", async () => {
