@@ -25,6 +25,7 @@ import { wireTime } from "../ids.ts";
 import { requirePool, requireUser } from "../lookups.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
 import { requireAddOn, threatMode } from "./config.ts";
+import { signalsOf } from "./context.ts";
 
 /** What one event says; the id and date are given when it is recorded. */
 export interface AuthEventInput {
@@ -152,4 +153,38 @@ function sameToken(expected: string, given: string): boolean {
   const a = Buffer.from(expected);
   const b = Buffer.from(given);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The auth event of a sign-up or a password change (while threat protection is on). */
+export async function recordPasswordEvent(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  user: UserRecord,
+  type: "SignUp" | "PasswordChange",
+  compromised: boolean,
+): Promise<void> {
+  const { ipAddress, userAgent } = signalsOf(ctx, undefined);
+  await recordAuthEvent(ctx, pool, user, {
+    type,
+    response: "Pass",
+    risk: { RiskDecision: "NoRisk", CompromisedCredentialsDetected: compromised },
+    ...(ipAddress === undefined ? {} : { ipAddress }),
+    ...(userAgent === undefined ? {} : { userAgent }),
+  });
+}
+
+/** The auth event of a code requested for recovery or confirmation (ForgotPassword, ResendConfirmationCode). */
+export async function recordRequestEvent(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  user: UserRecord,
+  type: "ForgotPassword" | "ResendCode",
+): Promise<void> {
+  const { ipAddress, userAgent } = signalsOf(ctx, undefined);
+  await recordAuthEvent(ctx, pool, user, {
+    type,
+    response: "Pass",
+    ...(ipAddress === undefined ? {} : { ipAddress }),
+    ...(userAgent === undefined ? {} : { userAgent }),
+  });
 }

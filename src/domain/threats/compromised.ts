@@ -12,11 +12,9 @@
 import type { RequestContext } from "../../context.ts";
 import { InvalidPasswordException } from "../../generated/exceptions.ts";
 import type { EventFilterType } from "../../generated/types.ts";
-import type { PoolRecord, UserRecord } from "../../storage/records.ts";
+import type { PoolRecord } from "../../storage/records.ts";
 import { audit } from "../audit.ts";
-import { recordAuthEvent } from "./auth-events.ts";
 import { effectiveRiskConfiguration, threatMode } from "./config.ts";
-import { signalsOf } from "./context.ts";
 
 let breached: Promise<ReadonlySet<string>> | undefined;
 
@@ -79,22 +77,4 @@ export async function screenNewPassword(
   if (check.block)
     throw new InvalidPasswordException("Provided password cannot be used for security reasons.");
   return check.detected;
-}
-
-/** The auth event of a sign-up or a password change (while threat protection is on). */
-export async function recordPasswordEvent(
-  ctx: RequestContext,
-  pool: PoolRecord,
-  user: UserRecord,
-  type: "SignUp" | "PasswordChange",
-  compromised: boolean,
-): Promise<void> {
-  const { ipAddress, userAgent } = signalsOf(ctx, undefined);
-  await recordAuthEvent(ctx, pool, user, {
-    type,
-    response: "Pass",
-    risk: { RiskDecision: "NoRisk", CompromisedCredentialsDetected: compromised },
-    ...(ipAddress === undefined ? {} : { ipAddress }),
-    ...(userAgent === undefined ? {} : { userAgent }),
-  });
 }

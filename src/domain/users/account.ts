@@ -3,7 +3,8 @@
  * account (DeleteUser), change their password (ChangePassword) and sign out everywhere
  * (GlobalSignOut); and the administrator's AdminUserGlobalSignOut.
  */
-import { recordPasswordEvent, screenNewPassword } from "../threats/compromised.ts";
+import { recordPasswordEvent } from "../threats/auth-events.ts";
+import { screenNewPassword } from "../threats/compromised.ts";
 import type { RequestContext } from "../../context.ts";
 import type { GetUserResponse } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";

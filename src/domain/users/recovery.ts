@@ -1,5 +1,6 @@
 /** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
-import { recordPasswordEvent, screenNewPassword } from "../threats/compromised.ts";
+import { recordPasswordEvent, recordRequestEvent } from "../threats/auth-events.ts";
+import { screenNewPassword } from "../threats/compromised.ts";
 import type { RequestContext } from "../../context.ts";
 import { postConfirmation } from "../triggers/sign-up.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../generated/exceptions.ts";
@@ -75,9 +76,17 @@ export async function forgotPassword(
     throw noRecoveryDestination();
   }
   const origin = { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata };
-  return {
-    CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password", origin),
-  };
+  const CodeDeliveryDetails = await sendCode(
+    ctx,
+    pool,
+    user,
+    "forgot_password",
+    to,
+    "forgot_password",
+    origin,
+  );
+  await recordRequestEvent(ctx, pool, user, "ForgotPassword");
+  return { CodeDeliveryDetails };
 }
 
 export async function confirmForgotPassword(

@@ -1,5 +1,6 @@
 /** Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode. */
-import { recordPasswordEvent, screenNewPassword } from "../threats/compromised.ts";
+import { recordPasswordEvent, recordRequestEvent } from "../threats/auth-events.ts";
+import { screenNewPassword } from "../threats/compromised.ts";
 import { openSignUpSession } from "../auth/flows/user-auth.ts";
 import type { RequestContext } from "../../context.ts";
 import {
@@ -237,5 +238,7 @@ export async function resendConfirmationCode(
   const to = signUpDestination(pool, user.attributes);
   if (!to) throw notTurnedOn();
   const origin = { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata };
-  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code", origin) };
+  const CodeDeliveryDetails = await sendCode(ctx, pool, user, "signup", to, "resend_code", origin);
+  await recordRequestEvent(ctx, pool, user, "ResendCode");
+  return { CodeDeliveryDetails };
 }

@@ -13,6 +13,9 @@ import {
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
   DescribeRiskConfigurationCommand,
+  ForgotPasswordCommand,
+  ResendConfirmationCodeCommand,
+  SignUpCommand,
   SetRiskConfigurationCommand,
   UpdateAuthEventFeedbackCommand,
   UpdateUserPoolCommand,
@@ -306,6 +309,36 @@ describe("threat protection operations", () => {
       "NotAuthorizedException",
       400,
     );
+  });
+
+  test("sign-up, a resent code, a forgotten password and a password change are events too", async () => {
+    const { poolId, clientId } = await poolWithClient(client, {
+      pool: { ...PLUS_ENFORCED, AutoVerifiedAttributes: ["email"] },
+      app: FLOWS,
+    });
+    await client.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: "sam",
+        Password: PASSWORD,
+        UserAttributes: [{ Name: "email", Value: "sam@example.com" }],
+      }),
+    );
+    await client.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "sam" }));
+    await confirmedUser(client, poolId, "rita", PASSWORD, [
+      { Name: "email", Value: "rita@example.com" },
+      { Name: "email_verified", Value: "true" },
+    ]);
+    await client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: "rita" }));
+    const types = async (username: string) =>
+      (
+        await client.send(new AdminListUserAuthEventsCommand({ UserPoolId: poolId, Username: username }))
+      ).AuthEvents!.map((e) => [e.EventType, e.EventResponse]);
+    assert.deepEqual(await types("sam"), [
+      ["ResendCode", "Pass"],
+      ["SignUp", "Pass"],
+    ]);
+    assert.deepEqual(await types("rita"), [["ForgotPassword", "Pass"]]);
   });
 
   test("AUDIT and ENFORCED record events; OFF records none", async () => {
