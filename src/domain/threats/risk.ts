@@ -74,15 +74,32 @@ export function riskLevel(
   return undefined;
 }
 
+/**
+ * How a sign-in's caller sees its end: the API's AuthOutcome (tokens, or a challenge), the managed
+ * login's step (a signed-in user, or a challenge).
+ */
+export interface SignInEnd<T> {
+  /** Whether the sign-in is complete (tokens, or a signed-in user). */
+  ended(outcome: T): boolean;
+  /** A challenge threat protection asks for, as the caller answers it. */
+  challenge(outcome: AuthOutcome): T;
+}
+
+const API_END: SignInEnd<AuthOutcome> = {
+  ended: (o) => o.AuthenticationResult !== undefined,
+  challenge: (o) => o,
+};
+
 /** Runs the rest of the sign-in and records its event with what became of it. */
-async function runRecorded(
+async function runRecorded<T>(
   ctx: RequestContext,
   call: SignInCaller,
   user: UserRecord,
   event: AuthEventInput,
-  next: () => Promise<AuthOutcome>,
-): Promise<AuthOutcome> {
-  let outcome: AuthOutcome;
+  next: () => Promise<T>,
+  end: SignInEnd<T>,
+): Promise<T> {
+  let outcome: T;
   try {
     outcome = await next();
   } catch (e) {
@@ -91,18 +108,19 @@ async function runRecorded(
   }
   await recordAuthEvent(ctx, call.pool, user, {
     ...event,
-    response: outcome.AuthenticationResult ? "Pass" : "InProgress",
+    response: end.ended(outcome) ? "Pass" : "InProgress",
   });
   return outcome;
 }
 
 /** A sign-in whose MFA was just answered: its pending event gets the answer and, with the tokens, Pass. */
-async function completePending(
+async function completePending<T>(
   ctx: RequestContext,
   call: SignInCaller,
   user: UserRecord,
-  next: () => Promise<AuthOutcome>,
-): Promise<AuthOutcome> {
+  next: () => Promise<T>,
+  end: SignInEnd<T>,
+): Promise<T> {
   const pending = (await recentEvents(ctx, call.pool, user.sub, 5)).find(
     (e) =>
       e.data.EventType === "SignIn" &&
@@ -118,7 +136,7 @@ async function completePending(
       data: {
         ...pending.data,
         ChallengeResponses: challenges,
-        EventResponse: outcome.AuthenticationResult ? "Pass" : "InProgress",
+        EventResponse: end.ended(outcome) ? "Pass" : "InProgress",
       },
     });
   }
@@ -128,18 +146,20 @@ async function completePending(
 /**
  * Threat protection's step of a sign-in (completeSignIn calls it once): judges the sign-in,
  * records its event, and blocks it, asks for MFA, or lets `next` (the device challenge, MFA and the
- * tokens) go on. Does nothing while the pool's threat protection is OFF.
+ * tokens) go on. Does nothing while the pool's threat protection is OFF. The managed login pages
+ * call it too, with their own `end`.
  */
-export async function guardSignIn(
+export async function guardSignIn<T = AuthOutcome>(
   ctx: RequestContext,
   call: SignInCaller,
   step: SignedIn,
-  next: () => Promise<AuthOutcome>,
-): Promise<AuthOutcome> {
+  next: () => Promise<T>,
+  end: SignInEnd<T> = API_END as unknown as SignInEnd<T>,
+): Promise<T> {
   const mode = threatMode(call.pool);
   if (mode === "OFF") return next();
   const user = step.signedIn;
-  if (step.mfaSettled) return completePending(ctx, call, user, next);
+  if (step.mfaSettled) return completePending(ctx, call, user, next, end);
   const { ipAddress, userAgent } = signalsOf(ctx, call.userContext);
   const config = await effectiveRiskConfiguration(ctx.services.storage, call.pool.id, call.client.clientId);
   const exceptions = config.RiskExceptionConfiguration;
@@ -159,13 +179,13 @@ export async function guardSignIn(
   const enforced = mode === "ENFORCED";
 
   if (inRanges(ipAddress, exceptions?.BlockedIPRangeList)) {
-    if (!enforced) return runRecorded(ctx, call, user, withRisk({ RiskDecision: "Block" }), next);
+    if (!enforced) return runRecorded(ctx, call, user, withRisk({ RiskDecision: "Block" }), next, end);
     await recordAuthEvent(ctx, call.pool, user, { ...withRisk({ RiskDecision: "Block" }), response: "Fail" });
     audit(ctx, "sign-in blocked: IP address on the blocked list", { poolId: call.pool.id, sub: user.sub });
     throw blocked();
   }
   if (inRanges(ipAddress, exceptions?.SkippedIPRangeList))
-    return runRecorded(ctx, call, user, withRisk({ RiskDecision: "NoRisk" }), next);
+    return runRecorded(ctx, call, user, withRisk({ RiskDecision: "NoRisk" }), next, end);
 
   if (compromised?.block) {
     await ctx.services.storage.transaction(async (tx) => {
@@ -179,14 +199,15 @@ export async function guardSignIn(
 
   const history = await recentEvents(ctx, call.pool, user.sub);
   const level = riskLevel(history, ipAddress, step.deviceKey ?? userAgent);
-  if (level === undefined) return runRecorded(ctx, call, user, withRisk({ RiskDecision: "NoRisk" }), next);
+  if (level === undefined)
+    return runRecorded(ctx, call, user, withRisk({ RiskDecision: "NoRisk" }), next, end);
   const risky = withRisk({ RiskDecision: "AccountTakeover", RiskLevel: level });
   const takeover = config.AccountTakeoverRiskConfiguration;
   const action: AccountTakeoverActionType = takeover?.Actions[`${level}Action`] ?? {
     EventAction: "NO_ACTION",
     Notify: false,
   };
-  if (!enforced) return runRecorded(ctx, call, user, risky, next);
+  if (!enforced) return runRecorded(ctx, call, user, risky, next, end);
 
   const notify = async (kind: "BlockEmail" | "MfaEmail" | "NoActionEmail", recorded?: AuthEventRecord) => {
     if (action.Notify && takeover?.NotifyConfiguration && recorded)
@@ -211,17 +232,17 @@ export async function guardSignIn(
       if (mfa) {
         const recorded = await recordAuthEvent(ctx, call.pool, user, { ...risky, response: "InProgress" });
         await notify("MfaEmail", recorded);
-        return mfa;
+        return end.challenge(mfa);
       }
       if (action.EventAction === "MFA_REQUIRED") {
         const recorded = await recordAuthEvent(ctx, call.pool, user, { ...risky, response: "Fail" });
         await notify("BlockEmail", recorded);
         throw blocked();
       }
-      return runRecorded(ctx, call, user, risky, next);
+      return runRecorded(ctx, call, user, risky, next, end);
     }
     default: {
-      const outcome = await runRecorded(ctx, call, user, risky, next);
+      const outcome = await runRecorded(ctx, call, user, risky, next, end);
       const [recorded] = await recentEvents(ctx, call.pool, user.sub, 1);
       await notify("NoActionEmail", recorded);
       return outcome;
