@@ -85,7 +85,8 @@ export interface SignInEnd<T> {
   challenge(outcome: AuthOutcome): T;
 }
 
-const API_END: SignInEnd<AuthOutcome> = {
+/** The API's end of a sign-in: tokens, or the next challenge. */
+export const API_SIGN_IN_END: SignInEnd<AuthOutcome> = {
   ended: (o) => o.AuthenticationResult !== undefined,
   challenge: (o) => o,
 };
@@ -146,15 +147,15 @@ async function completePending<T>(
 /**
  * Threat protection's step of a sign-in (completeSignIn calls it once): judges the sign-in,
  * records its event, and blocks it, asks for MFA, or lets `next` (the device challenge, MFA and the
- * tokens) go on. Does nothing while the pool's threat protection is OFF. The managed login pages
- * call it too, with their own `end`.
+ * tokens) go on. Does nothing while the pool's threat protection is OFF. `end` says how the caller
+ * sees the sign-in's end (API_SIGN_IN_END for the API; the managed login pages have their own).
  */
-export async function guardSignIn<T = AuthOutcome>(
+export async function guardSignIn<T>(
   ctx: RequestContext,
   call: SignInCaller,
   step: SignedIn,
   next: () => Promise<T>,
-  end: SignInEnd<T> = API_END as unknown as SignInEnd<T>,
+  end: SignInEnd<T>,
 ): Promise<T> {
   const mode = threatMode(call.pool);
   if (mode === "OFF") return next();
