@@ -210,13 +210,39 @@ describe("OIDC federation over HTTP", () => {
     assert.deepEqual((await usernames(a)).sort(), ["Corp_frank", "alice"]);
   });
 
+  test("login CSRF: the callback in a browser without the starting browser's cookie is refused, and leaves the sign-in to it", async () => {
+    const a = await app();
+    idp.next = { sub: "mallory" };
+    const jar = new Jar();
+    const start = await browse(authorizeUrl(a, { identity_provider: "Corp" }), jar);
+    const binding = jar.lastSetCookie.find((c) => c.startsWith("lanyard_federation="));
+    assert.ok(binding, jar.lastSetCookie.join("\n"));
+    assert.match(binding, /; HttpOnly/);
+    assert.match(binding, /; SameSite=Lax/);
+    const atIdp = await fetch(start.headers.get("location")!, { redirect: "manual" });
+    const back = atIdp.headers.get("location")!;
+    const other = new Jar();
+    other.cookies.set("lanyard_federation", "A".repeat(43));
+    for (const victim of [new Jar(), other]) {
+      const res = await browse(back, victim);
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /started in another browser/);
+    }
+    assert.deepEqual(await usernames(a), ["alice"]);
+    const res = await browse(back, jar);
+    assert.equal(res.status, 302);
+    assert.equal(new URL(res.headers.get("location")!).origin + "/callback", CALLBACK);
+    assert.deepEqual((await usernames(a)).sort(), ["Corp_mallory", "alice"]);
+  });
+
   test("the provider's error answer is an error page", async () => {
     const a = await app();
-    const start = await browse(authorizeUrl(a, { identity_provider: "Corp" }), new Jar());
+    const jar = new Jar();
+    const start = await browse(authorizeUrl(a, { identity_provider: "Corp" }), jar);
     const state = new URL(start.headers.get("location")!).searchParams.get("state")!;
     const res = await browse(
       `${server.url}/oauth2/idpresponse?${new URLSearchParams({ error: "access_denied", state })}`,
-      new Jar(),
+      jar,
     );
     assert.equal(res.status, 400);
     assert.match(await res.text(), /access_denied/);

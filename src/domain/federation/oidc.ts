@@ -118,7 +118,7 @@ export async function startOidc(ctx: RequestContext, input: StartInput): Promise
     nonce,
     callbackUrl,
   };
-  const state = await savePendingSignIn(ctx, provider, params.client_id ?? "", pending);
+  const state = await savePendingSignIn(ctx, provider, params.client_id ?? "", pending, input.binding);
   const url = new URL(endpoints.authorize);
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", details.client_id ?? "");

@@ -14,10 +14,11 @@
  *
  * The state between the AuthnRequest and the response (the app's authorization request, the
  * provider) is kept in the single-use store of authorization codes under a key no code hash can
- * take (`saml-request:` and the request's id), and redeemed by the response; so is each assertion
+ * take (`saml-request:` and a hash of the request's id and the binding of the browser that started
+ * the sign-in, so that only that browser can finish it), and redeemed by the response; so is each assertion
  * id, until it expires, so that a second use is recognised.
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { safeEqual } from "../../crypto/secret-hash.ts";
 import { DOMParser } from "@xmldom/xmldom";
 import type { RequestContext } from "../../context.ts";
@@ -40,6 +41,11 @@ export const SAML_RESPONSE_MAX_CHARS = 100_000;
 
 const REQUEST_KEY = "saml-request:";
 const ASSERTION_KEY = "saml-assertion:";
+
+/** The key of a pending AuthnRequest: its id, in the browser (binding) that started the sign-in. */
+function requestKey(requestId: string, binding: string): string {
+  return REQUEST_KEY + createHash("sha256").update(`${requestId}\n${binding}`).digest("base64url");
+}
 
 export function spEntityId(poolId: string): string {
   return `urn:amazon:cognito:sp:${poolId}`;
@@ -141,7 +147,7 @@ interface PendingRequest {
  */
 export async function startSamlSignIn(
   ctx: RequestContext,
-  { provider: idp, params }: StartInput,
+  { provider: idp, params, binding }: StartInput,
 ): Promise<string> {
   const pool = await ctx.services.storage.pools.getPool(idp.poolId);
   if (!pool) throw new OAuthError("invalid_request", "Login option is not available. Please try another one");
@@ -149,7 +155,7 @@ export async function startSamlSignIn(
   const pending: PendingRequest = { params: { ...params }, providerName: idp.providerName };
   await ctx.services.storage.transaction((tx) =>
     tx.oauth.insertAuthorizationCode({
-      codeHash: REQUEST_KEY + requestId,
+      codeHash: requestKey(requestId, binding),
       poolId: pool.id,
       clientId: params.client_id ?? "",
       grant: { ...pending },
@@ -225,12 +231,14 @@ export interface CheckedSamlResponse {
 
 /**
  * Checks a SAMLResponse posted to /saml2/idpresponse and answers what it signs in. Throws
- * SamlResponseError for every refused response.
+ * SamlResponseError for every refused response. `binding` is the posting browser's: a response to
+ * an AuthnRequest is accepted only from the browser that started that sign-in.
  */
 export async function checkSamlResponse(
   ctx: RequestContext,
   samlResponse: string | undefined,
   relayState: string | undefined,
+  binding: string | undefined,
   idpInitiated: (
     relayState: string | undefined,
   ) => Promise<{ poolId: string; idp: IdentityProviderRecord; params: Params }>,
@@ -248,10 +256,15 @@ export async function checkSamlResponse(
   let idp: IdentityProviderRecord | undefined;
   let params: Params;
   if (facts.inResponseTo !== undefined) {
-    const record = await storage.transaction((tx) =>
-      tx.oauth.redeemAuthorizationCode(REQUEST_KEY + facts.inResponseTo, ctx.now),
-    );
-    if (!record) throw new SamlResponseError("The SAML response answers no pending sign-in request.");
+    const inResponseTo = facts.inResponseTo;
+    const record =
+      binding === undefined
+        ? undefined
+        : await storage.transaction((tx) =>
+            tx.oauth.redeemAuthorizationCode(requestKey(inResponseTo, binding), ctx.now),
+          );
+    if (!record)
+      throw new SamlResponseError("The SAML response answers no pending sign-in request of this browser.");
     const pending = record.grant as unknown as PendingRequest;
     poolId = record.poolId;
     params = pending.params;

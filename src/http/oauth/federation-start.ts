@@ -11,6 +11,7 @@ import { OAuthError } from "../../domain/oauth/errors.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
 import { hostedPoolOf, requestOrigin } from "../hosted.ts";
 import { type Html, html } from "./pages/html.ts";
+import { bindBrowser } from "./federation-binding.ts";
 import { redirect } from "./web.ts";
 
 /** What the start needs of a checked authorization request (login.ts's Attempt). */
@@ -44,14 +45,13 @@ export async function startExternal(
     throw new OAuthError("invalid_request", "Login option is not available. Please try another one", {
       redirect: a.request.errorRedirect,
     });
-  {
-    const location = await start(a.ctx, {
-      provider,
-      params: a.params,
-      callbackUrl: idpResponseUrl(services, req),
-    });
-    return redirect(reply, location);
-  }
+  const location = await start(a.ctx, {
+    provider,
+    params: a.params,
+    callbackUrl: idpResponseUrl(services, req),
+    binding: bindBrowser(services, req, reply),
+  });
+  return redirect(reply, location);
 }
 
 /** The label of a provider's button, as Cognito's pages word it. */

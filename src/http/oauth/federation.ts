@@ -13,6 +13,7 @@ import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse } from "../../domain/oauth/response.ts";
 import { SESSION_LIFETIME_MS, sessionCookieName, sessionValue } from "../../domain/oauth/session.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import { bindingOf } from "./federation-binding.ts";
 import { answerAuthorizeError, attempt, carriedQuery } from "./login.ts";
 import { contextOf, parseParams, queryOf, redirect, setCookie } from "./web.ts";
 
@@ -40,13 +41,14 @@ export function federationRoutes(app: FastifyInstance, services: Services): void
   app.get("/oauth2/idpresponse", async (req, reply) => {
     const params = parseParams(queryOf(req)) ?? {};
     const ctx = contextOf(services, req);
-    const pending = await takePendingSignIn(ctx, params.state);
+    // Only the browser that started the sign-in (its binding cookie) finds it.
+    const pending = await takePendingSignIn(ctx, params.state, bindingOf(req));
     if (!pending)
       return answerAuthorizeError(
         reply,
         new OAuthError(
           "invalid_request",
-          "The sign-in has expired or its state is not valid. Start again from the app.",
+          "The sign-in has expired, its state is not valid, or it was started in another browser. Start again from the app.",
         ),
       );
     const lang = pending.params.lang;

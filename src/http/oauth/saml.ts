@@ -23,6 +23,7 @@ import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse } from "../../domain/oauth/response.ts";
 import { AwsError } from "../../errors.ts";
 import { hostedPoolOf } from "../hosted.ts";
+import { bindingOf, repostPage, withoutRepostMarker } from "./federation-binding.ts";
 import { errorPage } from "./pages/views.ts";
 import {
   clearCookie,
@@ -88,8 +89,12 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.post("/saml2/idpresponse", async (req, reply) => {
-    const form = formOf(req);
-    if (!form) return refused(reply, "The body must be a form with a SAMLResponse.");
+    const posted = formOf(req);
+    if (!posted) return refused(reply, "The body must be a form with a SAMLResponse.");
+    // A cross-site POST does not carry the SameSite=Lax binding cookie: posted again from here.
+    const again = repostPage(req, reply, posted);
+    if (again) return again;
+    const form = withoutRepostMarker(posted);
     const ctx = contextOf(services, req);
     // IdP-initiated: the RelayState carries the authorization request's parameters.
     const idpInitiated = async (relayState: string | undefined) => {
@@ -108,7 +113,13 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
     };
     let params: Params | undefined;
     try {
-      const checked = await checkSamlResponse(ctx, form.SAMLResponse, form.RelayState, idpInitiated);
+      const checked = await checkSamlResponse(
+        ctx,
+        form.SAMLResponse,
+        form.RelayState,
+        bindingOf(req),
+        idpInitiated,
+      );
       params = checked.params;
       const request = await checkAuthorizationRequest(ctx, checked.params);
       if (request.identityProvider !== checked.idp.providerName)
