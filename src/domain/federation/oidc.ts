@@ -35,11 +35,11 @@ interface Discovered {
 const discovered = new Map<string, Discovered>();
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
-function failure(description: string): OAuthError {
+export function failure(description: string): OAuthError {
   return new OAuthError("invalid_request", description);
 }
 
-async function fetchJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+export async function fetchJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
   const res = await fetch(url, { ...init, redirect: "error", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   const text = await res.text();
   let body: unknown;
@@ -135,7 +135,7 @@ export async function startOidc(ctx: RequestContext, input: StartInput): Promise
   return url.href;
 }
 
-function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
+export function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
   let set = keySets.get(url);
   if (!set) {
     set = createRemoteJWKSet(new URL(url), { timeoutDuration: FETCH_TIMEOUT_MS });
