@@ -25,4 +25,3 @@ export function parseStandIns(value: string): Partial<Record<SocialType, string>
   }
   return out;
 }
-
