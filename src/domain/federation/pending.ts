@@ -78,6 +78,8 @@ export interface StartInput {
   params: Params;
   /** Where the provider sends the browser back (this server's /oauth2/idpresponse). */
   callbackUrl: string;
+  /** The origin the request came to (the public URL, or the pool's domain): SAML's ACS is under it. */
+  baseUrl: string;
   /** The binding of the browser that starts the sign-in: only that browser can finish it. */
   binding: string;
 }

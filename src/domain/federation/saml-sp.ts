@@ -51,12 +51,16 @@ export function spEntityId(poolId: string): string {
   return `urn:amazon:cognito:sp:${poolId}`;
 }
 
-export function acsUrl(ctx: RequestContext): string {
-  return `${ctx.services.publicUrl()}/saml2/idpresponse`;
+/**
+ * The SP's endpoints under `base`: the origin the request came to, that is the server's public URL,
+ * or the pool's domain (prefix or custom) when the request came through it.
+ */
+export function acsUrl(base: string): string {
+  return `${base.replace(/\/$/, "")}/saml2/idpresponse`;
 }
 
-export function sloUrl(ctx: RequestContext): string {
-  return `${ctx.services.publicUrl()}/saml2/logout`;
+export function sloUrl(base: string): string {
+  return `${base.replace(/\/$/, "")}/saml2/logout`;
 }
 
 function pem(kind: "CERTIFICATE", base64: string): string {
@@ -84,6 +88,7 @@ function isTrue(details: Readonly<Record<string, string>>, key: string): boolean
 /** A node-saml service provider for one identity provider of the pool. */
 async function serviceProvider(
   ctx: RequestContext,
+  base: string,
   pool: PoolRecord,
   idp: IdentityProviderRecord,
   requestId?: string,
@@ -93,7 +98,7 @@ async function serviceProvider(
   const key = await poolKey(ctx, pool);
   const config: SamlConfig = {
     issuer: spEntityId(pool.id),
-    callbackUrl: acsUrl(ctx),
+    callbackUrl: acsUrl(base),
     idpCert:
       meta.signingCertificates.length > 0 ? meta.signingCertificates.map((c) => pem("CERTIFICATE", c)) : "-",
     idpIssuer: meta.entityId,
@@ -106,7 +111,7 @@ async function serviceProvider(
     validateInResponseTo: "never",
     identifierFormat: null,
     disableRequestedAuthnContext: true,
-    logoutCallbackUrl: sloUrl(ctx),
+    logoutCallbackUrl: sloUrl(base),
   };
   const entry = meta.ssoRedirectUri ?? meta.ssoPostUri;
   if (entry) config.entryPoint = entry;
@@ -120,15 +125,18 @@ async function serviceProvider(
   return newSaml(config);
 }
 
-/** The SP metadata of the pool: signing certificate always, encryption certificate when asked. */
-export async function spMetadata(ctx: RequestContext, pool: PoolRecord): Promise<string> {
+/**
+ * The SP metadata of the pool, its endpoints under `base`: signing certificate always, encryption
+ * certificate when asked.
+ */
+export async function spMetadata(ctx: RequestContext, pool: PoolRecord, base: string): Promise<string> {
   const key = await poolKey(ctx, pool);
   const sp = newSaml({
     issuer: spEntityId(pool.id),
-    callbackUrl: acsUrl(ctx),
+    callbackUrl: acsUrl(base),
     idpCert: key.certPem,
     identifierFormat: null,
-    logoutCallbackUrl: sloUrl(ctx),
+    logoutCallbackUrl: sloUrl(base),
     privateKey: key.privateKeyPem,
     decryptionPvk: key.privateKeyPem,
   });
@@ -147,7 +155,7 @@ interface PendingRequest {
  */
 export async function startSamlSignIn(
   ctx: RequestContext,
-  { provider: idp, params, binding }: StartInput,
+  { provider: idp, params, binding, baseUrl }: StartInput,
 ): Promise<string> {
   const pool = await ctx.services.storage.pools.getPool(idp.poolId);
   if (!pool) throw new OAuthError("invalid_request", "Login option is not available. Please try another one");
@@ -163,7 +171,7 @@ export async function startSamlSignIn(
       expiresAt: ctx.now + SAML_REQUEST_LIFETIME_MS,
     }),
   );
-  const sp = await serviceProvider(ctx, pool, idp, requestId);
+  const sp = await serviceProvider(ctx, baseUrl, pool, idp, requestId);
   const relayState = randomBytes(16).toString("base64url");
   return sp.getAuthorizeUrlAsync(relayState, undefined, {});
 }
@@ -236,6 +244,7 @@ export interface CheckedSamlResponse {
  */
 export async function checkSamlResponse(
   ctx: RequestContext,
+  base: string,
   samlResponse: string | undefined,
   relayState: string | undefined,
   binding: string | undefined,
@@ -248,7 +257,7 @@ export async function checkSamlResponse(
     throw new SamlResponseError("The SAMLResponse is too large.");
   const xml = Buffer.from(samlResponse, "base64").toString("utf8");
   const facts = responseFacts(xml);
-  if (facts.destination !== undefined && facts.destination !== acsUrl(ctx))
+  if (facts.destination !== undefined && facts.destination !== acsUrl(base))
     throw new SamlResponseError("The SAML response's Destination is not this endpoint.");
 
   const { storage } = ctx.services;
@@ -282,7 +291,7 @@ export async function checkSamlResponse(
   if (facts.issuer !== undefined && facts.issuer !== parseSamlMetadata(idp.samlMetadata ?? "").entityId)
     throw new SamlResponseError("The SAML response comes from another issuer.");
 
-  const sp = await serviceProvider(ctx, pool, idp);
+  const sp = await serviceProvider(ctx, base, pool, idp);
   let profile: Profile | null;
   try {
     ({ profile } = await sp.validatePostResponseAsync({ SAMLResponse: samlResponse }));
@@ -379,6 +388,7 @@ export function samlSessionOf(
  */
 export async function startSamlLogout(
   ctx: RequestContext,
+  base: string,
   session: SamlSession,
   location: string,
 ): Promise<string | undefined> {
@@ -400,7 +410,7 @@ export async function startSamlLogout(
     }),
   );
   // Cognito signs every sign-out request with the pool's signing certificate.
-  const sp = await serviceProvider(ctx, pool, idp, requestId, true);
+  const sp = await serviceProvider(ctx, base, pool, idp, requestId, true);
   const profile: Profile = {
     issuer: parseSamlMetadata(idp.samlMetadata ?? "").entityId,
     nameID: session.nameID,
@@ -417,6 +427,7 @@ export async function startSamlLogout(
  */
 export async function finishSamlLogout(
   ctx: RequestContext,
+  base: string,
   samlResponse: string | undefined,
 ): Promise<string> {
   if (!samlResponse) throw new SamlResponseError("The SAMLResponse is missing.");
@@ -438,7 +449,7 @@ export async function finishSamlLogout(
   const idp = await storage.federation.getIdentityProvider(record.poolId, pending.providerName);
   const pool = await storage.pools.getPool(record.poolId);
   if (!idp || !pool) throw new SamlResponseError("The identity provider no longer exists.");
-  const sp = await serviceProvider(ctx, pool, idp);
+  const sp = await serviceProvider(ctx, base, pool, idp);
   let loggedOut: boolean;
   try {
     ({ loggedOut } = await sp.validatePostResponseAsync({ SAMLResponse: samlResponse }));

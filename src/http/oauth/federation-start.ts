@@ -22,10 +22,18 @@ export interface StartAttempt {
   query: string;
 }
 
+/**
+ * The base of the URLs providers call back: the pool's domain (prefix or custom) when the request
+ * came through it, else the server's public URL.
+ */
+export function externalBaseUrl(services: Services, req: FastifyRequest): string {
+  const origin = hostedPoolOf(req) ? requestOrigin(services, req) : services.publicUrl();
+  return origin.replace(/\/$/, "");
+}
+
 /** This server's /oauth2/idpresponse, as the provider must call it back. */
 export function idpResponseUrl(services: Services, req: FastifyRequest): string {
-  const origin = hostedPoolOf(req) ? requestOrigin(services, req) : services.publicUrl();
-  return `${origin.replace(/\/$/, "")}/oauth2/idpresponse`;
+  return `${externalBaseUrl(services, req)}/oauth2/idpresponse`;
 }
 
 /** Sends the browser to the provider the authorization request names. */
@@ -49,6 +57,7 @@ export async function startExternal(
     provider,
     params: a.params,
     callbackUrl: idpResponseUrl(services, req),
+    baseUrl: externalBaseUrl(services, req),
     binding: bindBrowser(services, req, reply),
   });
   return redirect(reply, location);

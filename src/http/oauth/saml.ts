@@ -23,6 +23,7 @@ import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse } from "../../domain/oauth/response.ts";
 import { AwsError } from "../../errors.ts";
 import { hostedPoolOf } from "../hosted.ts";
+import { externalBaseUrl } from "./federation-start.ts";
 import { bindingOf, repostPage, withoutRepostMarker } from "./federation-binding.ts";
 import { errorPage } from "./pages/views.ts";
 import {
@@ -58,7 +59,7 @@ export async function samlLogout(
   const session = samlSessionOf(ctx, poolId, cookies(req)[name]);
   if (cookies(req)[name] !== undefined) clearCookie(services, req, reply, name);
   if (!session) return undefined;
-  const idpLocation = await startSamlLogout(ctx, session, location);
+  const idpLocation = await startSamlLogout(ctx, externalBaseUrl(services, req), session, location);
   return idpLocation === undefined ? undefined : redirect(reply, idpLocation);
 }
 
@@ -79,7 +80,13 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
       .code(200)
       .header("cache-control", "no-store")
       .type("application/samlmetadata+xml")
-      .send(await spMetadata(contextOf(services, req, pool.region ?? ctx.region), pool));
+      .send(
+        await spMetadata(
+          contextOf(services, req, pool.region ?? ctx.region),
+          pool,
+          externalBaseUrl(services, req),
+        ),
+      );
   };
   app.get("/saml2/metadata", async (req, reply) => metadata(req, reply, hostedPoolOf(req)?.poolId));
   app.get<{ Params: { poolId: string } }>("/saml2/metadata/:poolId", async (req, reply) => {
@@ -115,6 +122,7 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
     try {
       const checked = await checkSamlResponse(
         ctx,
+        externalBaseUrl(services, req),
         form.SAMLResponse,
         form.RelayState,
         bindingOf(req),
@@ -161,7 +169,10 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
     const form = formOf(req);
     if (!form) return refused(reply, "The body must be a form with a SAMLResponse.");
     try {
-      return redirect(reply, await finishSamlLogout(contextOf(services, req), form.SAMLResponse));
+      return redirect(
+        reply,
+        await finishSamlLogout(contextOf(services, req), externalBaseUrl(services, req), form.SAMLResponse),
+      );
     } catch (e) {
       if (e instanceof SamlResponseError) return refused(reply, e.message);
       throw e;
