@@ -80,6 +80,22 @@ describe("OIDC federation over HTTP", () => {
     assert.equal(to.searchParams.get("client_secret"), null);
   });
 
+  test("the app's prompt and login_hint go on to the provider; without them, none is sent", async () => {
+    const a = await app();
+    const res = await browse(
+      authorizeUrl(a, { identity_provider: "Corp", prompt: "login", login_hint: "dana@corp.example" }),
+      new Jar(),
+    );
+    const to = new URL(res.headers.get("location")!);
+    assert.equal(to.searchParams.get("prompt"), "login");
+    assert.equal(to.searchParams.get("login_hint"), "dana@corp.example");
+    const plain = new URL(
+      (await browse(authorizeUrl(a, { identity_provider: "Corp" }), new Jar())).headers.get("location")!,
+    );
+    assert.equal(plain.searchParams.get("prompt"), null);
+    assert.equal(plain.searchParams.get("login_hint"), null);
+  });
+
   test("a full sign-in ends at the app's callback with a code good for the federated user's tokens", async () => {
     const a = await app();
     idp.next = { sub: "carol", email: "carol@corp.example" };

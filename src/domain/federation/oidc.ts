@@ -5,7 +5,7 @@
  * discovery document names only that), the configured `authorize_scopes`, and the ID token
  * verified against the provider's JWKS (signature, issuer, audience, expiry, nonce). The user-info
  * endpoint is read, with the method `attributes_request_method` names, when one is known; its
- * claims join the ID token's.
+ * claims join the ID token's. The app's `prompt` and `login_hint` go on to the provider.
  */
 import { randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
@@ -132,6 +132,9 @@ export async function startOidc(ctx: RequestContext, input: StartInput): Promise
   );
   url.searchParams.set("state", state);
   url.searchParams.set("nonce", nonce);
+  // Passed on to the provider as Cognito passes them: prompt, and login_hint.
+  if (params.prompt) url.searchParams.set("prompt", params.prompt);
+  if (params.login_hint) url.searchParams.set("login_hint", params.login_hint);
   return url.href;
 }
 
