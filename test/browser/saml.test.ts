@@ -236,6 +236,28 @@ describe("SAML federation", { skip: browserMissing() }, () => {
     assert.ok(await userExists("Reposted_reposted"));
   });
 
+  test("an IdP-initiated cross-site POST is taken as it is (it needs no browser binding)", async () => {
+    const idp = await provider("PortalInit", { IDPInit: "true" });
+    const relayState = new URLSearchParams({
+      client_id: app.clientId,
+      redirect_uri: site.callback,
+      response_type: "code",
+      scope: "openid email",
+      identity_provider: "PortalInit",
+    }).toString();
+    const res = await fetch(`${server.url}/saml2/idpresponse`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
+      body: new URLSearchParams({
+        SAMLResponse: await idp.respond("portal-user"),
+        RelayState: relayState,
+      }).toString(),
+      redirect: "manual",
+    });
+    await codeOf(res);
+    assert.ok(await userExists("PortalInit_portal-user"));
+  });
+
   test("RequestSigningAlgorithm: the AuthnRequest is signed, and the IdP checks it against the SP metadata", async () => {
     const idp = await provider(
       "SignedReq",

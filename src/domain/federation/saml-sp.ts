@@ -201,6 +201,19 @@ function responseFacts(xml: string): { destination?: string; inResponseTo?: stri
   return out;
 }
 
+/**
+ * Whether a SAMLResponse answers an AuthnRequest (has an InResponseTo), so that it needs the
+ * binding of the browser that sent that request; an IdP-initiated response does not.
+ */
+export function answersRequest(samlResponse: string | undefined): boolean {
+  if (!samlResponse || samlResponse.length > SAML_RESPONSE_MAX_CHARS) return false;
+  try {
+    return responseFacts(Buffer.from(samlResponse, "base64").toString("utf8")).inResponseTo !== undefined;
+  } catch {
+    return false;
+  }
+}
+
 function assertionId(profile: Profile): string | undefined {
   const xml = profile.getAssertionXml?.();
   if (!xml) return undefined;

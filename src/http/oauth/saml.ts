@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Services } from "../../context.ts";
 import { resolveFederatedUser } from "../../domain/federation/federated-sign-in.ts";
 import {
+  answersRequest,
   checkSamlResponse,
   finishSamlLogout,
   SAML_SESSION_LIFETIME_MS,
@@ -98,8 +99,9 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
   app.post("/saml2/idpresponse", async (req, reply) => {
     const posted = formOf(req);
     if (!posted) return refused(reply, "The body must be a form with a SAMLResponse.");
-    // A cross-site POST does not carry the SameSite=Lax binding cookie: posted again from here.
-    const again = repostPage(req, reply, posted);
+    // A cross-site POST does not carry the SameSite=Lax binding cookie: posted again from here
+    // when the response answers an AuthnRequest (IdP-initiated sign-in needs no binding).
+    const again = answersRequest(posted.SAMLResponse) ? repostPage(req, reply, posted) : undefined;
     if (again) return again;
     const form = withoutRepostMarker(posted);
     const ctx = contextOf(services, req);
