@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { buildApp } from "./app.ts";
 import { ConfigError, helpText, isLoopback, listenUrl, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
@@ -10,11 +11,25 @@ import { createServices } from "./services.ts";
 import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
+/** How long SIGTERM waits for the requests in flight before it exits anyway. */
+const DRAIN_TIMEOUT_MS = 30_000;
+
+/** The version in package.json (one directory up, from src/ as from the built dist/). */
+function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+    version?: string;
+  };
+  return pkg.version ?? "unknown";
+}
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(`${helpText()}\n`);
+    process.exit(0);
+  }
+  if (args.includes("--version") || args.includes("-V")) {
+    process.stdout.write(`lanyard ${packageVersion()}\n`);
     process.exit(0);
   }
   let config: ReturnType<typeof loadConfig>;
@@ -120,7 +135,18 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(purge);
     memoryReducer.stop();
+    // app.close() stops accepting connections, closes the idle ones and waits for the requests in
+    // flight to be answered; past the deadline the process exits all the same.
+    const deadline = setTimeout(() => {
+      process.stderr.write("lanyard: requests still in flight after 30 s; exiting\n");
+      process.exit(1);
+    }, DRAIN_TIMEOUT_MS);
+    deadline.unref();
+    // A keep-alive connection whose request is answered while the server closes becomes idle
+    // later: close those as they come (Fastify closes the ones idle when it starts closing).
+    const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
     await app.close();
+    clearInterval(sweep);
     await services.delivery.close?.();
     await services.triggers.close();
     await storage.close();
