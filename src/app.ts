@@ -10,6 +10,7 @@ import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
 import { uiAssets } from "./http/ui-assets.ts";
 import { oauth } from "./http/oauth/index.ts";
+import { requestLog } from "./http/request-log.ts";
 import { wellKnown } from "./http/well-known.ts";
 
 /**
@@ -24,6 +25,7 @@ export async function buildApp(
   const options = { services };
   // Set up for every route: guards, CORS, the raw body, the error renderer.
   await app.register(guards, options);
+  await app.register(requestLog, options);
   await app.register(cors, options);
   await app.register(body, options);
   await app.register(errorHandler, options);

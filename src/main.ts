@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   let storage: Awaited<ReturnType<typeof openStorage>>;
   try {
     storage = await openStorage(config, (e) =>

@@ -19,7 +19,9 @@ import {
   ConfigError,
   DELIVERIES,
   ISSUER_MODES,
+  LOG_FORMATS,
   LOG_LEVELS,
+  METRICS_MODES,
   OAUTH_MODES,
   type OptionKey,
   type ValueAt,
@@ -375,6 +377,26 @@ export const OPTIONS = {
     default: "warn",
     description: 'Request logging: "info" logs one line per request (never bodies), "warn" only problems.',
     parse: oneOf(LOG_LEVELS, () => `log level must be one of ${LOG_LEVELS.join(", ")}`),
+  },
+  logFormat: {
+    env: "LANYARD_LOG_FORMAT",
+    flag: "--log-format",
+    type: LOG_FORMATS.map((f) => `\`${f}\``).join(", "),
+    placeholder: LOG_FORMATS.join("|"),
+    default: "json",
+    description:
+      "How log lines are written on standard error: `json`, one JSON object a line (for log collectors); `pretty`, one short readable line each (for a terminal).",
+    parse: oneOf(LOG_FORMATS, () => `log format must be one of ${LOG_FORMATS.join(", ")}`),
+  },
+  metrics: {
+    env: "LANYARD_METRICS",
+    flag: "--metrics",
+    type: METRICS_MODES.map((m) => `\`${m}\``).join(", "),
+    placeholder: METRICS_MODES.join("|"),
+    default: "loopback",
+    description:
+      "`GET /metrics` in the Prometheus text format: `loopback` answers only requests from a loopback address, `on` answers every address (put it behind your network's rules), `off` serves no metrics and measures nothing.",
+    parse: oneOf(METRICS_MODES, () => `metrics must be one of ${METRICS_MODES.join(", ")}`),
   },
   delivery: {
     env: "LANYARD_DELIVERY",

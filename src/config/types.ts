@@ -9,6 +9,10 @@ export const DELIVERIES = ["console", "smtp", "inbox"] as const;
 /** How the OAuth endpoints and login pages answer (see the `oauth.mode` option). */
 export const OAUTH_MODES = ["cognito", "strict"] as const;
 export const LOG_LEVELS = ["debug", "info", "warn", "error", "silent"] as const;
+/** How log lines are written: one JSON object a line, or a short line for a person at a terminal. */
+export const LOG_FORMATS = ["json", "pretty"] as const;
+/** Who `GET /metrics` answers: nobody (and nothing is measured), loopback peers only, or everyone. */
+export const METRICS_MODES = ["off", "loopback", "on"] as const;
 /** The `iss` of tokens: `<publicUrl>/<poolId>`, or Cognito's own `https://cognito-idp.<region>.amazonaws.com/<poolId>`. */
 export const ISSUER_MODES = ["self", "aws"] as const;
 export type IssuerMode = (typeof ISSUER_MODES)[number];
@@ -115,6 +119,8 @@ export interface Config {
   allowPrivateMetadataUrls: boolean;
   keyEncryptionKey: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
+  logFormat: (typeof LOG_FORMATS)[number];
+  metrics: (typeof METRICS_MODES)[number];
   delivery: (typeof DELIVERIES)[number];
   smtp: SmtpConfig;
   oauth: { mode: (typeof OAUTH_MODES)[number] };

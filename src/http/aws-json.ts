@@ -24,6 +24,7 @@ export const awsJson: HttpPlugin = async (app, { services }) => {
       clientIp: req.ip,
       requestId: req.id,
     });
+    if (res.facts) req.facts = res.facts;
     return sendResponse(reply, res);
   });
 };

@@ -31,6 +31,17 @@ export interface AwsJsonResponse {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** What the request log and the metrics say of it (identifiers only, never a secret). */
+  facts?: RequestFacts;
+}
+
+/** The identifiers of one request: its operation, the pool and app client it names, its error. */
+export interface RequestFacts {
+  operation: string;
+  pool?: string;
+  client?: string;
+  /** The AWS error type answered, if any. */
+  error?: string;
 }
 
 const POOL_REGION = /^([a-z]{2}(?:-[a-z]+)+-\d+)_/;
@@ -65,11 +76,11 @@ export class AwsJsonEndpoint {
 
   async handle(req: AwsJsonRequest): Promise<AwsJsonResponse> {
     const { requestId } = req;
-    const started = performance.now();
-    let operation = "-";
+    const facts: RequestFacts = { operation: "-" };
     try {
       const spec = this.route(req);
-      operation = spec.name;
+      const operation = spec.name;
+      facts.operation = operation;
       const now = this.clock.now();
       // Signatures are dated by the caller's real clock: check them against wall time, not the test clock.
       const signer = spec.auth === "sigv4" ? verifySigV4(req, this.credentials, new Date()) : undefined;
@@ -81,6 +92,9 @@ export class AwsJsonEndpoint {
           `${spec.name} is not implemented by Lanyard yet (see docs/compatibility.md).`,
         );
       validateInput(input, spec.input);
+      const named = input as { UserPoolId?: unknown; ClientId?: unknown };
+      if (typeof named.UserPoolId === "string") facts.pool = named.UserPoolId;
+      if (typeof named.ClientId === "string") facts.client = named.ClientId;
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
       if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
@@ -93,30 +107,32 @@ export class AwsJsonEndpoint {
         ...(typeof req.headers["user-agent"] === "string" ? { userAgent: req.headers["user-agent"] } : {}),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
+      if ("pool" in caller) facts.pool = caller.pool.id;
+      if ("client" in caller) facts.client = caller.client.clientId;
       const output = await impl.handle(input, ctx, caller);
-      this.logger.debug("request", { requestId, operation, status: 200, ms: elapsed(started) });
       return {
         status: 200,
         headers: { "content-type": CONTENT_TYPE, "x-amzn-requestid": requestId },
         body: JSON.stringify(output ?? {}),
+        facts,
       };
     } catch (caught) {
       const e = caught;
       let error: AwsError;
       if (e instanceof AwsError) {
         error = e;
-        this.logger.info("request refused", { requestId, operation, status: e.status, type: e.type });
       } else {
         this.logger.error("internal error", {
           requestId,
-          operation,
+          operation: facts.operation,
           error: (e as Error)?.stack ?? String(e),
         });
         error = new InternalErrorException(
           "An internal error occurred. See the server log, request id " + requestId,
         );
       }
-      return errorResponse(error, requestId);
+      facts.error = error.type;
+      return { ...errorResponse(error, requestId), facts };
     }
   }
 
@@ -135,10 +151,6 @@ export class AwsJsonEndpoint {
       );
     return spec;
   }
-}
-
-function elapsed(started: number): number {
-  return Math.round((performance.now() - started) * 100) / 100;
 }
 
 export function header(headers: AwsJsonRequest["headers"], name: string): string | undefined {

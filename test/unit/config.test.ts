@@ -51,6 +51,8 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
   allowPrivateMetadataUrls: { text: "yes", value: true, wrongType: null },
   keyEncryptionKey: { text: "a".repeat(64), value: "a".repeat(64), wrongType: undefined },
   logLevel: { text: "debug", value: "debug", wrongType: 3 },
+  logFormat: { text: "pretty", value: "pretty", wrongType: 3 },
+  metrics: { text: "on", value: "on", wrongType: true },
   delivery: { text: "inbox", value: "inbox", wrongType: ["inbox"] },
   "oauth.mode": { text: "strict", value: "strict", wrongType: ["strict"] },
   "smtp.host": { text: "mail.example", value: "mail.example", wrongType: 25 },

@@ -1,0 +1,54 @@
+/**
+ * What each request was, for the request log and the metrics: `req.facts` is set by the endpoint
+ * that knows it (the AWS JSON endpoint: the operation, pool and app client); other routes are named
+ * by their method and route. With the log level at `info` or below, one line is logged per request
+ * when it is answered: request id, operation, pool, client, status and latency. Identifiers only:
+ * never a body, a header's value, a password, a code or a token.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { RequestFacts } from "../protocol/aws-json.ts";
+import { everywhere } from "./plugin.ts";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Set by the endpoint that knows the operation; null for the other routes. */
+    facts: RequestFacts | null;
+  }
+}
+
+/** The request's facts: the endpoint's, or its method and route (and a `client_id` in its query). */
+export function requestFacts(req: FastifyRequest): RequestFacts {
+  if (req.facts) return req.facts;
+  const route = req.routeOptions.url;
+  const facts: RequestFacts = {
+    operation: route === undefined ? `${req.method} -` : `${req.method} ${route}`,
+  };
+  const clientId = (req.query as { client_id?: unknown } | undefined)?.client_id;
+  if (typeof clientId === "string" && clientId.length <= 128) facts.client = clientId;
+  return facts;
+}
+
+/** The latency of a request answered, in milliseconds with two decimals. */
+export function latencyMs(reply: FastifyReply): number {
+  return Math.round(reply.elapsedTime * 100) / 100;
+}
+
+export const requestLog = everywhere(async (app, { services }) => {
+  app.decorateRequest("facts", null);
+  const level = services.config.logLevel;
+  if (level !== "debug" && level !== "info") return;
+  const logger = services.logger;
+  app.addHook("onResponse", async (req, reply) => {
+    const facts = requestFacts(req);
+    logger.info("request", {
+      requestId: req.id,
+      operation: facts.operation,
+      pool: facts.pool,
+      client: facts.client,
+      status: reply.statusCode,
+      error: facts.error,
+      ms: latencyMs(reply),
+      ip: req.ip,
+    });
+  });
+});
