@@ -9,6 +9,7 @@ import { errorHandler } from "./http/errors.ts";
 import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
 import { uiAssets } from "./http/ui-assets.ts";
+import { metrics } from "./http/metrics.ts";
 import { oauth } from "./http/oauth/index.ts";
 import { requestLog } from "./http/request-log.ts";
 import { wellKnown } from "./http/well-known.ts";
@@ -26,6 +27,7 @@ export async function buildApp(
   // Set up for every route: guards, CORS, the raw body, the error renderer.
   await app.register(guards, options);
   await app.register(requestLog, options);
+  await app.register(metrics, options);
   await app.register(cors, options);
   await app.register(body, options);
   await app.register(errorHandler, options);

@@ -76,12 +76,24 @@ export interface CodeEncryption {
   encrypt(code: string, keyId: string | undefined, context: Record<string, string>): Promise<string>;
 }
 
+/**
+ * What the domain tells the metrics (src/metrics.ts); a no-op where metrics are off. Counting only:
+ * nothing here may cost more than incrementing a number.
+ */
+export interface Metrics {
+  /** An event of the security trail (domain/audit.ts): lockouts and codes sent are counted from it. */
+  event(name: string, fields: Readonly<Record<string, unknown>>): void;
+  /** Tokens issued to a user (`user`: a sign-in or a refresh) or to an app client (`client`). */
+  tokensIssued(to: "user" | "client"): void;
+}
+
 /** The long-lived parts of a running server, shared by every request. */
 export interface Services {
   readonly config: Config;
   readonly storage: Storage;
   readonly clock: Clock;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   /** Per-pool signing keys (cached; stored in the database). */
   readonly keys: SigningKeys;
   readonly delivery: Delivery;

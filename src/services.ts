@@ -7,6 +7,7 @@ import { ConsoleDelivery } from "./delivery/console.ts";
 import type { Delivery } from "./delivery/delivery.ts";
 import { InboxDelivery } from "./delivery/inbox.ts";
 import { KeyRing } from "./domain/tokens/keys.ts";
+import { NO_METRICS, PromMetrics } from "./metrics.ts";
 import type { Storage } from "./storage/storage.ts";
 import { ConfiguredTriggerInvokers } from "./triggers/invokers.ts";
 import { SenderCodeEncryption } from "./triggers/code-encryption.ts";
@@ -31,17 +32,36 @@ export async function createServices(parts: ServiceParts): Promise<Services> {
     concurrency: hashing.concurrency,
     queue: hashing.queue,
   });
+  const metrics = config.metrics === "off" ? NO_METRICS : new PromMetrics();
+  if (metrics instanceof PromMetrics) timeTransactions(parts.storage, metrics);
   return {
     config,
     storage: parts.storage,
     clock: parts.clock,
     logger: parts.logger,
+    metrics,
     keys: new KeyRing(parts.storage, sealer),
     delivery: parts.delivery ?? (await createDelivery(config)),
     triggers: new ConfiguredTriggerInvokers(config.triggers),
     codeEncryption: new SenderCodeEncryption(config.customSender),
     serverSecret: Buffer.from(secret, "base64"),
     publicUrl: () => config.publicUrl ?? listenUrl(config),
+  };
+}
+
+/** Measures every storage transaction's duration (the reads outside transactions are not timed). */
+function timeTransactions(storage: Storage, metrics: PromMetrics): void {
+  const run = storage.transaction.bind(storage);
+  storage.transaction = async (fn) => {
+    const started = performance.now();
+    let committed = false;
+    try {
+      const result = await run(fn);
+      committed = true;
+      return result;
+    } finally {
+      metrics.transaction((performance.now() - started) / 1000, committed);
+    }
   };
 }
 

@@ -67,13 +67,31 @@ export class BoundedQueue {
     this.limit = limit;
   }
 
+  /** Called with the seconds each task waited for its slot (0 when it had one at once). */
+  onWait: ((seconds: number) => void) | undefined;
+
+  /** The tasks running now. */
+  get active(): number {
+    return this.running;
+  }
+
+  /** The tasks waiting for a slot now. */
+  get depth(): number {
+    return this.waiting.length;
+  }
+
   /** Runs `task` when a slot is free; throws `refuse()` at once when the queue is full. */
   async run<T>(task: () => Promise<T>, refuse: () => Error): Promise<T> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.limit) throw refuse();
       // The slot is handed over by the task that frees it: `running` does not drop in between.
+      const since = this.onWait ? performance.now() : 0;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else this.running++;
+      this.onWait?.((performance.now() - since) / 1000);
+    } else {
+      this.running++;
+      this.onWait?.(0);
+    }
     try {
       return await task();
     } finally {
@@ -99,6 +117,11 @@ let settings: PasswordHashingSettings = {
 };
 let queue = new BoundedQueue(settings.concurrency, settings.queue);
 let decoy: string | undefined;
+
+/** The process's hashing queue (for the metrics: its depth, and how long each task waited). */
+export function passwordHashQueue(): BoundedQueue {
+  return queue;
+}
 
 /** Sets the process's hashing parameters and queue (at start, before any request). */
 export function configurePasswordHashing(next: PasswordHashingSettings): void {

@@ -6,5 +6,6 @@
 import type { RequestContext } from "../context.ts";
 
 export function audit(ctx: RequestContext, event: string, fields: Record<string, unknown>): void {
+  ctx.services.metrics.event(event, fields);
   ctx.services.logger.info(event, { requestId: ctx.requestId, clientIp: ctx.clientIp, ...fields });
 }

@@ -42,6 +42,10 @@ export interface RequestFacts {
   client?: string;
   /** The AWS error type answered, if any. */
   error?: string;
+  /** A sign-in step's AuthFlow or ChallengeName. */
+  flow?: string;
+  /** What a sign-in step answered: `tokens` or `challenge` (an error is in `error`). */
+  result?: "tokens" | "challenge";
 }
 
 const POOL_REGION = /^([a-z]{2}(?:-[a-z]+)+-\d+)_/;
@@ -95,6 +99,9 @@ export class AwsJsonEndpoint {
       const named = input as { UserPoolId?: unknown; ClientId?: unknown };
       if (typeof named.UserPoolId === "string") facts.pool = named.UserPoolId;
       if (typeof named.ClientId === "string") facts.client = named.ClientId;
+      const step = input as { AuthFlow?: unknown; ChallengeName?: unknown };
+      const flow = step.AuthFlow ?? step.ChallengeName;
+      if (typeof flow === "string" && flow.length <= 64) facts.flow = flow;
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
       if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
@@ -110,6 +117,10 @@ export class AwsJsonEndpoint {
       if ("pool" in caller) facts.pool = caller.pool.id;
       if ("client" in caller) facts.client = caller.client.clientId;
       const output = await impl.handle(input, ctx, caller);
+      if (facts.flow !== undefined && output && typeof output === "object") {
+        if ("AuthenticationResult" in output && output.AuthenticationResult) facts.result = "tokens";
+        else if ("ChallengeName" in output && output.ChallengeName) facts.result = "challenge";
+      }
       return {
         status: 200,
         headers: { "content-type": CONTENT_TYPE, "x-amzn-requestid": requestId },

@@ -89,6 +89,7 @@ export function atHash(accessToken: string): string {
 /** Signs the tokens and stores the refresh token's hash. */
 export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promise<AuthenticationResultType> {
   const { pool, client, user } = req;
+  ctx.services.metrics.tokensIssued("user");
   const db = ctx.services.storage;
   const lifetimes = tokenLifetimes(client.settings);
   const groups = (await db.groups.listGroupsForUser(pool.id, user.sub, 100)).items;
@@ -158,6 +159,7 @@ export async function issueClientToken(
   scope: string,
   clientMetadata?: Record<string, string>,
 ): Promise<{ accessToken: string; expiresIn: number }> {
+  ctx.services.metrics.tokensIssued("client");
   const lifetimes = tokenLifetimes(client.settings);
   const key = await ctx.services.keys.signingKey(pool.id, "access", ctx.now);
   const iat = Math.floor(ctx.now / 1000);

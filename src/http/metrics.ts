@@ -1,0 +1,32 @@
+/**
+ * `GET /metrics`: the Prometheus text format (src/metrics.ts). `--metrics loopback` (the default)
+ * answers only peers on a loopback address (others get 404, as if there were no such route); `on`
+ * answers everyone; `off` registers nothing and measures nothing. Every request answered is counted
+ * by operation and status, with its latency.
+ */
+import { isLoopback } from "../config/config.ts";
+import { PromMetrics } from "../metrics.ts";
+import { everywhere } from "./plugin.ts";
+import { requestFacts } from "./request-log.ts";
+
+export const metrics = everywhere(async (app, { services }) => {
+  const m = services.metrics;
+  if (!(m instanceof PromMetrics)) return;
+  const loopbackOnly = services.config.metrics === "loopback";
+  app.addHook("onResponse", async (req, reply) => {
+    const facts = requestFacts(req);
+    m.request(
+      facts.operation,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+      facts.flow,
+      facts.error ?? facts.result,
+    );
+  });
+  app.get("/metrics", async (req, reply) => {
+    const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+    if (loopbackOnly && !isLoopback(peer)) return reply.code(404).send({ message: "Not Found" });
+    const { contentType, body } = await m.text();
+    return reply.type(contentType).send(body);
+  });
+});
