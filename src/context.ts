@@ -76,6 +76,14 @@ export interface CodeEncryption {
   encrypt(code: string, keyId: string | undefined, context: Record<string, string>): Promise<string>;
 }
 
+/**
+ * Where the user pools' exported log records go (src/delivery/log-sink.ts): a file per pool and
+ * event source, or stdout. Resolves once the record is written.
+ */
+export interface LogSink {
+  write(poolId: string, eventSource: string, record: object): Promise<void>;
+}
+
 /** The long-lived parts of a running server, shared by every request. */
 export interface Services {
   readonly config: Config;
@@ -85,6 +93,8 @@ export interface Services {
   /** Per-pool signing keys (cached; stored in the database). */
   readonly keys: SigningKeys;
   readonly delivery: Delivery;
+  /** The local sink of the pools' exported logs (SetLogDeliveryConfiguration). */
+  readonly logSink: LogSink;
   /** The Lambda trigger invokers. */
   readonly triggers: TriggerInvokers;
   /** The encryption of the custom sender triggers' codes. */

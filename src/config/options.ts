@@ -19,6 +19,7 @@ import {
   DELIVERIES,
   ISSUER_MODES,
   LOG_LEVELS,
+  LOG_SINKS,
   OAUTH_MODES,
   type OptionKey,
   type ValueAt,
@@ -384,6 +385,27 @@ export const OPTIONS = {
     description:
       "How codes, temporary passwords and invitations reach users: `console` prints them on standard output; `smtp` mails them through `smtp.*` (SMS text messages are printed); `inbox` keeps them in memory for `GET /_lanyard/inbox` (test suites).",
     parse: oneOf(DELIVERIES, () => `delivery must be one of ${DELIVERIES.join(", ")}`),
+  },
+  logDelivery: {
+    env: "LANYARD_LOG_DELIVERY",
+    flag: "--log-delivery",
+    type: LOG_SINKS.map((s) => `\`${s}\``).join(", "),
+    placeholder: LOG_SINKS.join("|"),
+    default: undefined,
+    shownDefault: "`file` with a data directory or `logDeliveryDir`, else `stdout`",
+    description:
+      "Where the user pool logs of SetLogDeliveryConfiguration go (Lanyard reaches no CloudWatch Logs, S3 or Firehose): `file` appends JSON lines to `<logDeliveryDir>/<poolId>.<eventSource>.jsonl` (readable by the owner only); `stdout` prints one JSON line per record.",
+    parse: oneOf(LOG_SINKS, () => `logDelivery must be one of ${LOG_SINKS.join(", ")}`),
+  },
+  logDeliveryDir: {
+    env: "LANYARD_LOG_DELIVERY_DIR",
+    flag: "--log-delivery-dir",
+    type: "string",
+    placeholder: "DIR",
+    default: undefined,
+    shownDefault: "`<dataDir>/log-delivery`",
+    description: "Directory of the `file` log delivery's files.",
+    parse: text,
   },
   "oauth.mode": {
     env: "LANYARD_OAUTH_MODE",

@@ -39,6 +39,7 @@ import * as CreateGroup from "./groups/CreateGroup.ts";
 import * as CreateIdentityProvider from "./federation/CreateIdentityProvider.ts";
 import * as CreateManagedLoginBranding from "./branding/CreateManagedLoginBranding.ts";
 import * as CreateResourceServer from "./resource-servers/CreateResourceServer.ts";
+import * as CreateTerms from "./terms/CreateTerms.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
 import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
@@ -46,6 +47,7 @@ import * as DeleteGroup from "./groups/DeleteGroup.ts";
 import * as DeleteIdentityProvider from "./federation/DeleteIdentityProvider.ts";
 import * as DeleteManagedLoginBranding from "./branding/DeleteManagedLoginBranding.ts";
 import * as DeleteResourceServer from "./resource-servers/DeleteResourceServer.ts";
+import * as DeleteTerms from "./terms/DeleteTerms.ts";
 import * as DeleteUser from "./self-service/DeleteUser.ts";
 import * as DeleteUserAttributes from "./self-service/DeleteUserAttributes.ts";
 import * as DeleteUserPool from "./user-pools/DeleteUserPool.ts";
@@ -57,6 +59,8 @@ import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider
 import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
 import * as DescribeManagedLoginBrandingByClient from "./branding/DescribeManagedLoginBrandingByClient.ts";
 import * as DescribeResourceServer from "./resource-servers/DescribeResourceServer.ts";
+import * as DescribeTerms from "./terms/DescribeTerms.ts";
+import * as DescribeTermsByClient from "./terms/DescribeTermsByClient.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
@@ -66,6 +70,7 @@ import * as GetClientToken from "./auth/GetClientToken.ts";
 import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
+import * as GetLogDeliveryConfiguration from "./log-delivery/GetLogDeliveryConfiguration.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
 import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts";
 import * as GetUICustomization from "./branding/GetUICustomization.ts";
@@ -80,6 +85,7 @@ import * as ListGroups from "./groups/ListGroups.ts";
 import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
 import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
 import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
+import * as ListTerms from "./terms/ListTerms.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
@@ -89,6 +95,7 @@ import * as ListWebAuthnCredentials from "./passkeys/ListWebAuthnCredentials.ts"
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
+import * as SetLogDeliveryConfiguration from "./log-delivery/SetLogDeliveryConfiguration.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
 import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
@@ -102,6 +109,7 @@ import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
 import * as UpdateManagedLoginBranding from "./branding/UpdateManagedLoginBranding.ts";
 import * as UpdateResourceServer from "./resource-servers/UpdateResourceServer.ts";
+import * as UpdateTerms from "./terms/UpdateTerms.ts";
 import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
 import * as UpdateUserPoolClient from "./clients/UpdateUserPoolClient.ts";
@@ -149,6 +157,7 @@ export const OPERATION_TABLE = {
   CreateIdentityProvider: CreateIdentityProvider.operation,
   CreateManagedLoginBranding: CreateManagedLoginBranding.operation,
   CreateResourceServer: CreateResourceServer.operation,
+  CreateTerms: CreateTerms.operation,
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
   CreateUserPoolDomain: CreateUserPoolDomain.operation,
@@ -156,6 +165,7 @@ export const OPERATION_TABLE = {
   DeleteIdentityProvider: DeleteIdentityProvider.operation,
   DeleteManagedLoginBranding: DeleteManagedLoginBranding.operation,
   DeleteResourceServer: DeleteResourceServer.operation,
+  DeleteTerms: DeleteTerms.operation,
   DeleteUser: DeleteUser.operation,
   DeleteUserAttributes: DeleteUserAttributes.operation,
   DeleteUserPool: DeleteUserPool.operation,
@@ -167,6 +177,8 @@ export const OPERATION_TABLE = {
   DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
   DescribeManagedLoginBrandingByClient: DescribeManagedLoginBrandingByClient.operation,
   DescribeResourceServer: DescribeResourceServer.operation,
+  DescribeTerms: DescribeTerms.operation,
+  DescribeTermsByClient: DescribeTermsByClient.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
@@ -176,6 +188,7 @@ export const OPERATION_TABLE = {
   GetDevice: GetDevice.operation,
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
+  GetLogDeliveryConfiguration: GetLogDeliveryConfiguration.operation,
   GetSigningCertificate: GetSigningCertificate.operation,
   GetTokensFromRefreshToken: GetTokensFromRefreshToken.operation,
   GetUICustomization: GetUICustomization.operation,
@@ -190,6 +203,7 @@ export const OPERATION_TABLE = {
   ListIdentityProviders: ListIdentityProviders.operation,
   ListResourceServers: ListResourceServers.operation,
   ListTagsForResource: ListTagsForResource.operation,
+  ListTerms: ListTerms.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
   ListUserPools: ListUserPools.operation,
@@ -199,6 +213,7 @@ export const OPERATION_TABLE = {
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
+  SetLogDeliveryConfiguration: SetLogDeliveryConfiguration.operation,
   SetUICustomization: SetUICustomization.operation,
   SetUserMFAPreference: SetUserMFAPreference.operation,
   SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
@@ -212,6 +227,7 @@ export const OPERATION_TABLE = {
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
   UpdateManagedLoginBranding: UpdateManagedLoginBranding.operation,
   UpdateResourceServer: UpdateResourceServer.operation,
+  UpdateTerms: UpdateTerms.operation,
   UpdateUserAttributes: UpdateUserAttributes.operation,
   UpdateUserPool: UpdateUserPool.operation,
   UpdateUserPoolClient: UpdateUserPoolClient.operation,

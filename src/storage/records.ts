@@ -363,3 +363,34 @@ export interface PasskeyRecord {
   rpId: string;
   createdAt: number;
 }
+
+/** One terms document of an app client (CreateTerms): its links, by managed login language. */
+export interface TermsRecord {
+  poolId: string;
+  termsId: string;
+  clientId: string;
+  /** `terms-of-use` or `privacy-policy`: unique per app client. */
+  termsName: string;
+  termsSource: string;
+  enforcement: string;
+  /** Language id (`cognito:default`, `cognito:spanish`, ...) to URL. */
+  links: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A pool's log delivery configuration (SetLogDeliveryConfiguration), kept as it was set. */
+export interface LogDeliveryRecord {
+  poolId: string;
+  /** The LogConfigurations, each as given (EventSource, LogLevel, and its one destination). */
+  configurations: LogConfigurationRecord[];
+  updatedAt: number;
+}
+
+export interface LogConfigurationRecord {
+  EventSource: string;
+  LogLevel: string;
+  CloudWatchLogsConfiguration?: { LogGroupArn?: string };
+  S3Configuration?: { BucketArn?: string };
+  FirehoseConfiguration?: { StreamArn?: string };
+}

@@ -17,10 +17,12 @@ import type {
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
+  LogDeliveryRecord,
   PasskeyRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
+  TermsRecord,
   UserMfaRecord,
   UserRecord,
 } from "./records.ts";
@@ -319,4 +321,26 @@ export function passkeyFromRow(r: Row): PasskeyRecord {
   };
   if (r.attachment !== null && r.attachment !== undefined) p.attachment = str(r.attachment);
   return p;
+}
+
+export function termsFromRow(r: Row): TermsRecord {
+  return {
+    poolId: str(r.pool_id),
+    termsId: str(r.terms_id),
+    clientId: str(r.client_id),
+    termsName: str(r.terms_name),
+    termsSource: str(r.terms_source),
+    enforcement: str(r.enforcement),
+    links: JSON.parse(str(r.links)),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function logDeliveryFromRow(r: Row): LogDeliveryRecord {
+  return {
+    poolId: str(r.pool_id),
+    configurations: JSON.parse(str(r.configurations)),
+    updatedAt: num(r.updated_at),
+  };
 }

@@ -38,10 +38,12 @@ import { DEVICES } from "./contract/devices.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { LOG_DELIVERY } from "./contract/log-delivery.ts";
 import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
 import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
+import { TERMS } from "./contract/terms.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { USERS } from "./contract/users.ts";
 
@@ -57,10 +59,12 @@ export type { DevicesReader, DevicesRepository } from "./contract/devices.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { LogDeliveryReader, LogDeliveryRepository } from "./contract/log-delivery.ts";
 export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
+export type { TermsReader, TermsRepository } from "./contract/terms.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
 
@@ -91,6 +95,10 @@ export const REPOSITORIES = {
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
+  /** App clients' terms documents. */
+  terms: TERMS,
+  /** Pools' log delivery configurations. */
+  logDelivery: LOG_DELIVERY,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

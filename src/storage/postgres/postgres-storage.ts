@@ -26,6 +26,7 @@ import { PostgresPasskeys } from "./passkeys.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { PostgresPools } from "./pools.ts";
 import type { Param, Row } from "./rows.ts";
+import { PostgresLogDelivery, PostgresTerms } from "./terms.ts";
 import { PostgresTokens } from "./tokens.ts";
 import { PostgresUsers } from "./users.ts";
 
@@ -109,6 +110,8 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   mfa: PostgresMfa,
   devices: PostgresDevices,
   passkeys: PostgresPasskeys,
+  terms: PostgresTerms,
+  logDelivery: PostgresLogDelivery,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -244,7 +247,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE log_delivery, terms, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 
