@@ -16,6 +16,7 @@ import {
 import { SMTPServer } from "smtp-server";
 import { rejectsWith } from "../../support/assert.ts";
 import { poolWithClient } from "../../support/pools.ts";
+import { testPostgresUrl } from "../../support/postgres.ts";
 import { startServer, type TestServer } from "../../support/server.ts";
 
 const LOG_GROUP = "arn:aws:logs:us-east-1:123456789012:log-group:user-pool-exported";
@@ -132,6 +133,35 @@ describe("userNotification log records", () => {
       await signUpRefused(cognito, clientId, "tess");
       assert.equal(readFileSync(file, "utf8").trim().split("\n").length, 2, "records are appended");
     });
+  });
+
+  test(
+    "with a data directory, the records go to <data>/log-delivery by default",
+    { skip: testPostgresUrl() !== undefined && "PostgreSQL has no data directory" },
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), "lanyard-data-"));
+      const server = await startServer({ args: ["--data", dir], env: smtpEnv() });
+      try {
+        const cognito = server.client();
+        const { poolId, clientId } = await poolWithClient(cognito, {
+          pool: { AutoVerifiedAttributes: ["email"] },
+        });
+        await exportNotifications(cognito, poolId);
+        await signUpRefused(cognito, clientId, "vera");
+        const file = join(dir, "log-delivery", `${poolId}.userNotification.jsonl`);
+        assert.equal(JSON.parse(readFileSync(file, "utf8")).eventSource, "USER_NOTIFICATION");
+      } finally {
+        await server.stop();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
+
+  test("the file sink without a directory to write to refuses to start", async () => {
+    await assert.rejects(
+      startServer({ args: ["--memory", "--log-delivery", "file"] }),
+      /server exited with 2: lanyard: the file log delivery needs a directory/,
+    );
   });
 
   test("the stdout sink prints each record as one JSON line", async () => {
