@@ -45,6 +45,7 @@ import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TERMS } from "./contract/terms.ts";
 import { TOKENS } from "./contract/tokens.ts";
+import { THREATS } from "./contract/threats.ts";
 import { USERS } from "./contract/users.ts";
 
 export {
@@ -66,6 +67,7 @@ export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts"
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TermsReader, TermsRepository } from "./contract/terms.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
+export type { ThreatsReader, ThreatsRepository } from "./contract/threats.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
 
 /**
@@ -95,6 +97,8 @@ export const REPOSITORIES = {
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
+  /** Threat protection: risk configurations, users' auth events. */
+  threats: THREATS,
   /** App clients' terms documents. */
   terms: TERMS,
   /** Pools' log delivery configurations. */
