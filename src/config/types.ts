@@ -128,6 +128,8 @@ export interface Config {
   passwordHashing: PasswordHashingConfig;
   triggers: TriggerMapping[];
   customSender: CustomSenderConfig;
+  /** Request-rate limits: `off`, `cognito` or `Category=RPS,...` (undefined: off on loopback, else cognito). */
+  rateLimits: string | undefined;
 }
 
 export class ConfigError extends Error {}

@@ -66,6 +66,7 @@ import * as GetClientToken from "./auth/GetClientToken.ts";
 import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
+import * as GetProvisionedLimit from "./limits/GetProvisionedLimit.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
 import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts";
 import * as GetUICustomization from "./branding/GetUICustomization.ts";
@@ -101,6 +102,7 @@ import * as UpdateDeviceStatus from "./devices/UpdateDeviceStatus.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
 import * as UpdateManagedLoginBranding from "./branding/UpdateManagedLoginBranding.ts";
+import * as UpdateProvisionedLimit from "./limits/UpdateProvisionedLimit.ts";
 import * as UpdateResourceServer from "./resource-servers/UpdateResourceServer.ts";
 import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
@@ -176,6 +178,7 @@ export const OPERATION_TABLE = {
   GetDevice: GetDevice.operation,
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
+  GetProvisionedLimit: GetProvisionedLimit.operation,
   GetSigningCertificate: GetSigningCertificate.operation,
   GetTokensFromRefreshToken: GetTokensFromRefreshToken.operation,
   GetUICustomization: GetUICustomization.operation,
@@ -211,6 +214,7 @@ export const OPERATION_TABLE = {
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
   UpdateManagedLoginBranding: UpdateManagedLoginBranding.operation,
+  UpdateProvisionedLimit: UpdateProvisionedLimit.operation,
   UpdateResourceServer: UpdateResourceServer.operation,
   UpdateUserAttributes: UpdateUserAttributes.operation,
   UpdateUserPool: UpdateUserPool.operation,

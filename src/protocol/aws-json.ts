@@ -3,7 +3,11 @@
  * Route -> SigV4 (admin operations) -> parse -> validate -> resolve the caller -> operation -> serialize.
  */
 import { type Clock, createRequestContext, type Logger, type Services } from "../context.ts";
-import { InternalErrorException, UnsupportedOperationException } from "../generated/exceptions.ts";
+import {
+  InternalErrorException,
+  TooManyRequestsException,
+  UnsupportedOperationException,
+} from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
 import { checkPoolRegion } from "../domain/pools/pools.ts";
 import type { OperationModule } from "../operations/define.ts";
@@ -84,9 +88,19 @@ export class AwsJsonEndpoint {
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
       if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
+      const ctxRegion = region ?? regionOf(input) ?? this.services.config.defaultRegion;
+      // The request-rate limits (domain/limits), by the operation's quota category.
+      if (
+        this.services.limiter?.admit(
+          spec.name,
+          ctxRegion,
+          typeof poolId === "string" ? poolId : undefined,
+        ) === false
+      )
+        throw new TooManyRequestsException("Rate exceeded");
       const ctx = createRequestContext(this.services, {
         requestId,
-        region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
+        region: ctxRegion,
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),

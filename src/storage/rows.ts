@@ -18,6 +18,8 @@ import type {
   IdentityLinkRecord,
   IdentityProviderRecord,
   PasskeyRecord,
+  ProvisionedLimitRecord,
+  ReplicaRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -319,4 +321,24 @@ export function passkeyFromRow(r: Row): PasskeyRecord {
   };
   if (r.attachment !== null && r.attachment !== undefined) p.attachment = str(r.attachment);
   return p;
+}
+
+export function replicaFromRow(r: Row): ReplicaRecord {
+  return {
+    poolId: str(r.pool_id),
+    region: str(r.region),
+    status: str(r.status),
+    tags: JSON.parse(str(r.tags)) as Record<string, string>,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function provisionedLimitFromRow(r: Row): ProvisionedLimitRecord {
+  return {
+    region: str(r.region),
+    category: str(r.category),
+    value: num(r.value),
+    updatedAt: num(r.updated_at),
+  };
 }

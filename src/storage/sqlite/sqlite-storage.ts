@@ -10,6 +10,8 @@ import {
 } from "../storage.ts";
 import { SqliteCodes } from "./codes.ts";
 import { SqliteDevices } from "./devices.ts";
+import { SqliteLimits } from "./limits.ts";
+import { SqliteReplicas } from "./replicas.ts";
 import { prepareDataDir } from "./data-dir.ts";
 import { SqliteFederation } from "./federation.ts";
 import { SqliteGroups } from "./groups.ts";
@@ -35,6 +37,8 @@ const SQLITE_REPOSITORIES: RepositoryClasses<[SqliteContext]> = {
   oauth: SqliteOAuth,
   mfa: SqliteMfa,
   devices: SqliteDevices,
+  replicas: SqliteReplicas,
+  limits: SqliteLimits,
   passkeys: SqlitePasskeys,
 };
 
@@ -171,7 +175,7 @@ export class SqliteStorage implements Storage {
     await this.exclusive(() => {
       this.db.exec("BEGIN IMMEDIATE");
       this.db.exec(
-        "DELETE FROM passkeys; DELETE FROM user_mfa; DELETE FROM devices; DELETE FROM oauth_codes; DELETE FROM managed_login_brandings; DELETE FROM ui_customizations; DELETE FROM resource_servers; DELETE FROM domains; DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
+        "DELETE FROM limiter_instances; DELETE FROM provisioned_limits; DELETE FROM pool_replicas; DELETE FROM passkeys; DELETE FROM user_mfa; DELETE FROM devices; DELETE FROM oauth_codes; DELETE FROM managed_login_brandings; DELETE FROM ui_customizations; DELETE FROM resource_servers; DELETE FROM domains; DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
       );
       this.db.exec("COMMIT");
       this.poolCache.clear();
