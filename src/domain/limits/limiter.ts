@@ -24,8 +24,6 @@ interface Bucket {
   tokens: number;
   /** When tokens were last counted, in milliseconds. */
   at: number;
-  /** The rate (per second) the bucket was last counted at. */
-  rate: number;
 }
 
 /** Buckets not touched for this long are dropped (they would be full again anyway). */
@@ -97,13 +95,13 @@ export class RateLimiter implements RequestLimiter {
     const capacity = Math.max(1, rate);
     let b = this.buckets.get(key);
     if (!b) {
-      b = { tokens: capacity, at: t, rate };
+      b = { tokens: capacity, at: t };
       this.buckets.set(key, b);
       return b;
     }
-    b.tokens = Math.min(capacity, b.tokens + ((t - b.at) / 1000) * b.rate);
+    // Refilled at the rate in force now: a limit raised (or shared anew) applies to the time since the last count.
+    b.tokens = Math.min(capacity, b.tokens + ((t - b.at) / 1000) * rate);
     b.at = t;
-    b.rate = rate;
     return b;
   }
 
