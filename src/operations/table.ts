@@ -42,6 +42,7 @@ import * as CreateResourceServer from "./resource-servers/CreateResourceServer.t
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
 import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
+import * as CreateUserPoolReplica from "./replicas/CreateUserPoolReplica.ts";
 import * as DeleteGroup from "./groups/DeleteGroup.ts";
 import * as DeleteIdentityProvider from "./federation/DeleteIdentityProvider.ts";
 import * as DeleteManagedLoginBranding from "./branding/DeleteManagedLoginBranding.ts";
@@ -52,6 +53,7 @@ import * as DeleteUserPool from "./user-pools/DeleteUserPool.ts";
 import * as DeleteUserPoolClient from "./clients/DeleteUserPoolClient.ts";
 import * as DeleteUserPoolClientSecret from "./clients/DeleteUserPoolClientSecret.ts";
 import * as DeleteUserPoolDomain from "./domains/DeleteUserPoolDomain.ts";
+import * as DeleteUserPoolReplica from "./replicas/DeleteUserPoolReplica.ts";
 import * as DeleteWebAuthnCredential from "./passkeys/DeleteWebAuthnCredential.ts";
 import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider.ts";
 import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
@@ -83,6 +85,7 @@ import * as ListResourceServers from "./resource-servers/ListResourceServers.ts"
 import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
+import * as ListUserPoolReplicas from "./replicas/ListUserPoolReplicas.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
 import * as ListUsers from "./users/ListUsers.ts";
 import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
@@ -108,6 +111,7 @@ import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
 import * as UpdateUserPoolClient from "./clients/UpdateUserPoolClient.ts";
 import * as UpdateUserPoolDomain from "./domains/UpdateUserPoolDomain.ts";
+import * as UpdateUserPoolReplica from "./replicas/UpdateUserPoolReplica.ts";
 import * as VerifySoftwareToken from "./mfa/VerifySoftwareToken.ts";
 import * as VerifyUserAttribute from "./self-service/VerifyUserAttribute.ts";
 
@@ -154,6 +158,7 @@ export const OPERATION_TABLE = {
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
   CreateUserPoolDomain: CreateUserPoolDomain.operation,
+  CreateUserPoolReplica: CreateUserPoolReplica.operation,
   DeleteGroup: DeleteGroup.operation,
   DeleteIdentityProvider: DeleteIdentityProvider.operation,
   DeleteManagedLoginBranding: DeleteManagedLoginBranding.operation,
@@ -164,6 +169,7 @@ export const OPERATION_TABLE = {
   DeleteUserPoolClient: DeleteUserPoolClient.operation,
   DeleteUserPoolClientSecret: DeleteUserPoolClientSecret.operation,
   DeleteUserPoolDomain: DeleteUserPoolDomain.operation,
+  DeleteUserPoolReplica: DeleteUserPoolReplica.operation,
   DeleteWebAuthnCredential: DeleteWebAuthnCredential.operation,
   DescribeIdentityProvider: DescribeIdentityProvider.operation,
   DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
@@ -195,6 +201,7 @@ export const OPERATION_TABLE = {
   ListTagsForResource: ListTagsForResource.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
+  ListUserPoolReplicas: ListUserPoolReplicas.operation,
   ListUserPools: ListUserPools.operation,
   ListUsers: ListUsers.operation,
   ListUsersInGroup: ListUsersInGroup.operation,
@@ -220,6 +227,7 @@ export const OPERATION_TABLE = {
   UpdateUserPool: UpdateUserPool.operation,
   UpdateUserPoolClient: UpdateUserPoolClient.operation,
   UpdateUserPoolDomain: UpdateUserPoolDomain.operation,
+  UpdateUserPoolReplica: UpdateUserPoolReplica.operation,
   VerifySoftwareToken: VerifySoftwareToken.operation,
   VerifyUserAttribute: VerifyUserAttribute.operation,
 } satisfies { readonly [N in OperationName]?: OperationModule<N> };

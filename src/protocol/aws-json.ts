@@ -9,7 +9,8 @@ import {
   UnsupportedOperationException,
 } from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
-import { checkPoolRegion } from "../domain/pools/pools.ts";
+import { clientNotFound, poolNotFound } from "../domain/lookups.ts";
+import { checkCallerRegion, checkRequestRegion } from "../domain/replicas/regions.ts";
 import type { OperationModule } from "../operations/define.ts";
 import { AwsError } from "../errors.ts";
 import { assertCallerMatchesAuth, resolveCaller } from "./caller.ts";
@@ -87,7 +88,11 @@ export class AwsJsonEndpoint {
       validateInput(input, spec.input);
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
-      if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
+      // Or its replica's region (domain/replicas), which serves only some operations.
+      if (region !== undefined && typeof poolId === "string")
+        await checkRequestRegion(this.services.storage, spec.name, impl.caller, poolId, region, now, () =>
+          poolNotFound(poolId),
+        );
       const ctxRegion = region ?? regionOf(input) ?? this.services.config.defaultRegion;
       // The request-rate limits (domain/limits), by the operation's quota category.
       if (
@@ -106,6 +111,17 @@ export class AwsJsonEndpoint {
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
+      if (caller.kind === "client" || caller.kind === "token")
+        await checkCallerRegion(
+          this.services.storage,
+          spec.name,
+          caller.kind,
+          caller.pool,
+          region,
+          now,
+          () =>
+            caller.kind === "client" ? clientNotFound(caller.client.clientId) : poolNotFound(caller.pool.id),
+        );
       const output = await impl.handle(input, ctx, caller);
       this.logger.debug("request", { requestId, operation, status: 200, ms: elapsed(started) });
       return {
