@@ -10,7 +10,7 @@ import {
 } from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
 import { clientNotFound, poolNotFound } from "../domain/lookups.ts";
-import { checkCallerRegion, checkRequestRegion } from "../domain/replicas/regions.ts";
+import { checkCallerRegion, checkRequestRegion, primaryRegion } from "../domain/replicas/regions.ts";
 import type { OperationModule } from "../operations/define.ts";
 import { AwsError } from "../errors.ts";
 import { assertCallerMatchesAuth, resolveCaller } from "./caller.ts";
@@ -89,7 +89,7 @@ export class AwsJsonEndpoint {
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
       // Or its replica's region (domain/replicas), which serves only some operations.
-      if (region !== undefined && typeof poolId === "string")
+      if (region !== undefined && typeof poolId === "string" && primaryRegion(poolId) !== region)
         await checkRequestRegion(this.services.storage, spec.name, impl.caller, poolId, region, now, () =>
           poolNotFound(poolId),
         );
@@ -111,7 +111,11 @@ export class AwsJsonEndpoint {
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
-      if (caller.kind === "client" || caller.kind === "token")
+      if (
+        (caller.kind === "client" || caller.kind === "token") &&
+        region !== undefined &&
+        caller.pool.region !== region
+      )
         await checkCallerRegion(
           this.services.storage,
           spec.name,

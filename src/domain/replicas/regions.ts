@@ -107,7 +107,8 @@ export async function checkRequestRegion(
 
 /**
  * For the operations whose pool comes with their caller (an app client's, an access token's): the
- * region the request names checked as above, against the caller's pool.
+ * region the request names checked as above, against the caller's pool. An access token sent to a
+ * region that has no replica of its pool is left as before (its pool is its issuer's).
  */
 export async function checkCallerRegion(
   db: Reader,
@@ -119,5 +120,10 @@ export async function checkCallerRegion(
   notFound: () => Error,
 ): Promise<void> {
   if (!pool || requestRegion === undefined || pool.region === requestRegion) return;
+  if (kind === "token") {
+    const replica = await servingReplica(db, pool.id, requestRegion, now);
+    if (replica) checkSecondaryOperation(operation, kind, replica);
+    return;
+  }
   await checkRequestRegion(db, operation, kind, pool.id, requestRegion, now, notFound);
 }
