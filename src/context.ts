@@ -85,6 +85,14 @@ export interface LogSink {
 }
 
 /** The long-lived parts of a running server, shared by every request. */
+/** The request-rate limiter (domain/limits): whether one more request of an operation is admitted now. */
+export interface RequestLimiter {
+  admit(operation: string, region: string, poolId: string | undefined): boolean;
+  /** A provisioned limit set by UpdateProvisionedLimit on this instance, in force at once. */
+  provisioned(region: string, category: string, value: number): void;
+  close(): Promise<void>;
+}
+
 export interface Services {
   readonly config: Config;
   readonly storage: Storage;
@@ -103,6 +111,8 @@ export interface Services {
   readonly serverSecret: Buffer;
   /** Base URL that token issuers are built on: `<publicUrl>/<poolId>`. */
   publicUrl(): string;
+  /** The request-rate limiter; undefined when limits are off (option `rateLimits`). */
+  readonly limiter?: RequestLimiter;
 }
 
 /** One request: who asked, where, when. */
