@@ -149,6 +149,7 @@ async function main(): Promise<void> {
     clearInterval(sweep);
     await services.delivery.close?.();
     await services.triggers.close();
+    await services.limiter?.close();
     await storage.close();
     process.exit(0);
   };
