@@ -13,7 +13,8 @@
  * TooManyRequestsException) instead of growing
  * the server's memory. The process has one such hasher, set up at start by `configurePasswordHashing`.
  */
-import { argon2, randomBytes, timingSafeEqual } from "node:crypto";
+import * as nodeCrypto from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { availableParallelism } from "node:os";
 
 export interface Argon2Params {
@@ -36,7 +37,30 @@ export const DEFAULT_HASHING_QUEUE = 64;
 
 const TAG_LENGTH = 32;
 
+/**
+ * Node's own Argon2id (node:crypto, Node 24.7 and later), on a libuv thread. Where Node lacks it
+ * (Node 22), the same Argon2id (RFC 9106, the same bytes for the same inputs) from hash-wasm's
+ * WebAssembly build, on the main thread: slower, and it blocks the event loop while it runs.
+ */
+const nodeArgon2 = (nodeCrypto as Partial<typeof nodeCrypto>).argon2;
+
+export async function deriveWasm(password: string, salt: Buffer, p: Argon2Params): Promise<Buffer> {
+  const { argon2id } = await import("hash-wasm");
+  const key = await argon2id({
+    password: Buffer.from(password.normalize("NFC"), "utf8"),
+    salt,
+    parallelism: p.parallelism,
+    iterations: p.passes,
+    memorySize: p.memory,
+    hashLength: TAG_LENGTH,
+    outputType: "binary",
+  });
+  return Buffer.from(key);
+}
+
 function derive(password: string, salt: Buffer, p: Argon2Params): Promise<Buffer> {
+  const argon2 = nodeArgon2;
+  if (!argon2) return deriveWasm(password, salt, p);
   return new Promise((resolve, reject) => {
     argon2(
       "argon2id",
