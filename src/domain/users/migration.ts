@@ -3,12 +3,20 @@
  * with the attributes it answered, the password the user signed in with (hashed, as any password),
  * the status it chose (CONFIRMED, or RESET_REQUIRED to make the user choose a new password), and
  * its aliases (forceAliasCreation moves an alias from another user, as AdminCreateUser's does).
+ *
+ * Unless the function answered `messageAction: SUPPRESS`, the user then gets the welcome message
+ * Cognito sends to new users: the pool's invitation (InviteMessageTemplate, CustomMessage_AdminCreateUser,
+ * or the custom senders' `_AdminCreateUser`), by `desiredDeliveryMediums` (SMS when none, as for
+ * AdminCreateUser), with `{username}` and, as its `{####}`, the password the user signed in with.
+ * A migration in ForgotPassword has no password, so no welcome message: the user gets the reset code.
  */
 import type { RequestContext } from "../../context.ts";
 import { UserNotFoundException, UsernameExistsException } from "../../generated/exceptions.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
 import { newSub } from "../ids.ts";
+import { invitationDestinations } from "../messaging/destinations.ts";
+import { invitationMessage, sendMessage } from "../messaging/messages.ts";
 import { migrateUser, type UserMigrationSource } from "../triggers/user-migration.ts";
 import { hasTrigger } from "../triggers/invoke.ts";
 import { newCredential } from "./passwords.ts";
@@ -72,5 +80,19 @@ export async function migratedUser(
       throw e;
     }
   });
+  if (answer.messageAction !== "SUPPRESS" && password !== undefined) {
+    // A medium the user has no attribute for is skipped (AdminCreateUser would refuse; a sign-in does not).
+    for (const to of invitationDestinations(answer.desiredDeliveryMediums, user.attributes))
+      await sendMessage(
+        ctx,
+        pool,
+        username,
+        to,
+        "invitation",
+        invitationMessage(pool, to.medium, name, password),
+        password,
+        { clientId, clientMetadata },
+      );
+  }
   return user;
 }
