@@ -11,6 +11,7 @@ import type { IdentityProviderRecord, UserRecord } from "../../storage/records.t
 import { type AuthorizationRequest, checkAuthorizationRequest } from "../oauth/authorize.ts";
 import { OAuthError } from "../oauth/errors.ts";
 import { type FederatedClaims, resolveFederatedUser } from "./federated-sign-in.ts";
+import type { IdpAttributes } from "../triggers/inbound-federation.ts";
 import { finishGoogle, startGoogle } from "./google.ts";
 import { finishOidc, startOidc } from "./oidc.ts";
 import { startSamlSignIn } from "./saml-sp.ts";
@@ -32,13 +33,16 @@ export const EXTERNAL_SIGN_IN: Partial<Record<ProviderType, StartFunction>> = {
 
 /**
  * The end of an OAuth 2.0 / OIDC provider's sign-in at /oauth2/idpresponse: the provider's code
- * exchanged and its answer verified; the identity's claims.
+ * exchanged and its answer verified; the identity's claims. The parts of the provider's answer
+ * (the token response, the ID token's claims, the user info) go into `raw`, for the
+ * InboundFederation trigger.
  */
 export type FinishFunction = (
   ctx: RequestContext,
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  raw?: IdpAttributes,
 ) => Promise<Record<string, unknown>>;
 
 export const IDP_RESPONSE: Partial<Record<ProviderType, FinishFunction>> = {
@@ -61,6 +65,7 @@ export async function completeExternalSignIn(
   ctx: RequestContext,
   pending: PendingSignIn,
   claims: FederatedClaims,
+  raw?: IdpAttributes,
 ): Promise<{ request: AuthorizationRequest; user: UserRecord }> {
   const request = await checkAuthorizationRequest(ctx, pending.params);
   if (!(request.client.settings.SupportedIdentityProviders ?? []).includes(pending.providerName))
@@ -72,6 +77,7 @@ export async function completeExternalSignIn(
       pending.providerName,
       claims,
       request.client.clientId,
+      raw,
     );
     return { request, user };
   } catch (e) {

@@ -10,6 +10,7 @@
  */
 import type { RequestContext } from "../../context.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import type { IdpAttributes } from "../triggers/inbound-federation.ts";
 import { finishOidc, startOidc } from "./oidc.ts";
 import type { PendingSignIn, StartInput } from "./pending.ts";
 
@@ -51,6 +52,7 @@ export function finishGoogle(
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  raw?: IdpAttributes,
 ): Promise<Record<string, unknown>> {
-  return finishOidc(ctx, asOidc(ctx, provider), pending, code);
+  return finishOidc(ctx, asOidc(ctx, provider), pending, code, raw);
 }
