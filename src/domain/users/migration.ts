@@ -40,11 +40,12 @@ export async function migratedUser(
   name: string,
   clientId: string,
   password: string | undefined,
-  clientMetadata: Record<string, string> | undefined,
+  /** The request's ClientMetadata (a sign-in's goes to the function as validationData). */
+  metadata: Record<string, string> | undefined,
   hideUsers: boolean,
 ): Promise<UserRecord | undefined> {
   if (!hasTrigger(pool, "UserMigration")) return undefined;
-  const answer = await migrateUser(ctx, pool, source, name, clientId, password, clientMetadata);
+  const answer = await migrateUser(ctx, pool, source, name, clientId, password, metadata);
   // No such user in the old system either: with PreventUserExistenceErrors, the unknown user's usual answer.
   if (!answer) {
     if (hideUsers) return undefined;
@@ -91,7 +92,8 @@ export async function migratedUser(
         "invitation",
         invitationMessage(pool, to.medium, name, password),
         password,
-        { clientId, clientMetadata },
+        // A sign-in's ClientMetadata goes to no message trigger (InitiateAuth's API reference).
+        { clientId },
       );
   }
   return user;

@@ -7,7 +7,7 @@ export const operation = defineOperation(
   async (input, ctx, caller) =>
     initiateAuth(
       ctx,
-      { ...caller, clientMetadata: input.ClientMetadata },
+      { ...caller, validationData: input.ClientMetadata },
       input.AuthFlow,
       input.AuthParameters,
       input.Session,

@@ -4,7 +4,7 @@ import { defineOperation } from "../define.ts";
 export const operation = defineOperation("InitiateAuth", { caller: "client" }, async (input, ctx, caller) =>
   initiateAuth(
     ctx,
-    { ...caller, clientMetadata: input.ClientMetadata },
+    { ...caller, validationData: input.ClientMetadata },
     input.AuthFlow,
     input.AuthParameters,
     input.Session,

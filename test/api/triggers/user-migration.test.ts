@@ -71,6 +71,8 @@ describe("UserMigration", () => {
     assert.equal(event.callerContext.clientId, clientId);
     assert.equal(event.request.password, OLD);
     assert.deepEqual(event.request.validationData, { app: "web" });
+    // A sign-in's ClientMetadata comes as validationData only (ForgotPassword's as clientMetadata).
+    assert.equal(event.request.clientMetadata, undefined);
     assert.deepEqual(event.response, {
       userAttributes: null,
       finalUserStatus: null,
