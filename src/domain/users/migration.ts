@@ -1,6 +1,7 @@
 /**
  * Lazy user migration: a user the pool's UserMigration function vouches for is created on the spot,
- * with the attributes it answered, the password the user signed in with (hashed, as any password),
+ * with the attributes it answered, the password the user signed in with (hashed, as any password,
+ * but not held to the pool's policy, as the developer guide says),
  * the status it chose (CONFIRMED, or RESET_REQUIRED to make the user choose a new password), and
  * its aliases (forceAliasCreation moves an alias from another user, as AdminCreateUser's does).
  *
@@ -58,7 +59,9 @@ export async function migratedUser(
   const credential =
     password === undefined
       ? undefined
-      : (await newCredential(pool, undefined, password, false, ctx.now, username)).credential;
+      : // Cognito does not hold a migrated password to the pool's policy (the function may answer
+        // RESET_REQUIRED for one that falls short).
+        (await newCredential(pool, undefined, password, false, ctx.now, username, "unchecked")).credential;
   const user: UserRecord = {
     poolId: pool.id,
     username,

@@ -126,6 +126,13 @@ describe("UserMigration", () => {
     assert.equal((await getUser("taken@example.com")).Username, "legacy-alias");
   });
 
+  test("the migrated password is not held to the pool's policy, as the developer guide says", async () => {
+    assert.ok((await signIn("legacy-weak", "weak")).AuthenticationResult?.AccessToken);
+    assert.equal((await getUser("legacy-weak")).UserStatus, "CONFIRMED");
+    // It is the user's password from now on.
+    assert.ok((await signIn("legacy-weak", "weak")).AuthenticationResult?.AccessToken);
+  });
+
   test("a wrong password: the function's refusal, and no user", async () => {
     await failsWith(
       signIn("legacy-reset", "Wrong-passw0rd!"),
