@@ -99,6 +99,7 @@ export class AwsJsonEndpoint {
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
+        ...(typeof req.headers["user-agent"] === "string" ? { userAgent: req.headers["user-agent"] } : {}),
         ...sdkOf(req.headers),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);

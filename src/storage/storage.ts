@@ -43,6 +43,7 @@ import { OAUTH } from "./contract/oauth.ts";
 import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TOKENS } from "./contract/tokens.ts";
+import { THREATS } from "./contract/threats.ts";
 import { USERS } from "./contract/users.ts";
 
 export {
@@ -62,6 +63,7 @@ export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
+export type { ThreatsReader, ThreatsRepository } from "./contract/threats.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
 
 /**
@@ -91,6 +93,8 @@ export const REPOSITORIES = {
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
+  /** Threat protection: risk configurations, users' auth events. */
+  threats: THREATS,
 } as const;
 
 type Repositories = typeof REPOSITORIES;
