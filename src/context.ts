@@ -138,6 +138,12 @@ export interface RequestContext {
    * pages on a pool's domain): app clients of other pools are not found there.
    */
   readonly hostedPoolId?: string;
+  /**
+   * The SDK that sent an API request, as Cognito names it in a trigger event's
+   * `callerContext.awsSdkVersion` (`aws-sdk-js-3.893.0`), from its User-Agent; undefined when it
+   * names none.
+   */
+  readonly awsSdkVersion?: string;
 }
 
 /** What a request context is made from; `now` defaults to the services' clock. */
@@ -148,6 +154,7 @@ export interface RequestContextOptions {
   readonly clientIp?: string;
   readonly userAgent?: string;
   readonly hostedPoolId?: string;
+  readonly awsSdkVersion?: string;
   readonly now?: number;
 }
 
@@ -156,7 +163,7 @@ export interface RequestContextOptions {
  * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
  */
 export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
-  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId } = options;
+  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId, awsSdkVersion } = options;
   return {
     services,
     requestId,
@@ -166,5 +173,6 @@ export function createRequestContext(services: Services, options: RequestContext
     ...(clientIp === undefined ? {} : { clientIp }),
     ...(userAgent === undefined ? {} : { userAgent }),
     ...(hostedPoolId === undefined ? {} : { hostedPoolId }),
+    ...(awsSdkVersion === undefined ? {} : { awsSdkVersion }),
   };
 }
