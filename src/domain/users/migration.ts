@@ -8,8 +8,9 @@
  * Unless the function answered `messageAction: SUPPRESS`, the user then gets the welcome message
  * Cognito sends to new users: the pool's invitation (InviteMessageTemplate, CustomMessage_AdminCreateUser,
  * or the custom senders' `_AdminCreateUser`), by `desiredDeliveryMediums` (SMS when none, as for
- * AdminCreateUser), with `{username}` and, as its `{####}`, the password the user signed in with.
- * A migration in ForgotPassword has no password, so no welcome message: the user gets the reset code.
+ * AdminCreateUser), with `{username}`. Its `{####}` reads `********`: the user already knows the
+ * password they signed in with, and Lanyard sends no password anywhere. A migration in
+ * ForgotPassword sends no welcome message: the user gets the reset code.
  */
 import type { RequestContext } from "../../context.ts";
 import { UserNotFoundException, UsernameExistsException } from "../../generated/exceptions.ts";
@@ -18,6 +19,9 @@ import { DuplicateKeyError } from "../../storage/storage.ts";
 import { newSub } from "../ids.ts";
 import { invitationDestinations } from "../messaging/destinations.ts";
 import { invitationMessage, sendMessage } from "../messaging/messages.ts";
+
+/** What a migrated user's welcome message shows for the password. */
+const MASKED_PASSWORD = "********";
 import { migrateUser, type UserMigrationSource } from "../triggers/user-migration.ts";
 import { hasTrigger } from "../triggers/invoke.ts";
 import { newCredential } from "./passwords.ts";
@@ -93,8 +97,8 @@ export async function migratedUser(
         username,
         to,
         "invitation",
-        invitationMessage(pool, to.medium, name, password),
-        password,
+        invitationMessage(pool, to.medium, name, MASKED_PASSWORD),
+        MASKED_PASSWORD,
         // A sign-in's ClientMetadata goes to no message trigger (InitiateAuth's API reference).
         { clientId },
       );
