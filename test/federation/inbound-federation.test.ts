@@ -238,11 +238,17 @@ describe("the InboundFederation trigger at a SAML sign-in", () => {
       identity_provider: "Corp",
     });
     const res = await fetch(`${t.server.url}/oauth2/authorize?${q}`, { redirect: "manual" });
+    // The cookie that binds the sign-in to this browser (login CSRF), as a browser would send it.
+    const binding = res.headers
+      .getSetCookie()
+      .map((c) => c.split(";")[0]!)
+      .find((c) => c.startsWith("lanyard_federation="));
+    assert.ok(binding, "the authorize endpoint binds the sign-in to the browser");
     await fetch(res.headers.get("location")!);
     const id = idp.requests.at(-1)!.id;
     return fetch(`${t.server.url}/saml2/idpresponse`, {
       method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded" },
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: binding },
       body: new URLSearchParams({ SAMLResponse: await idp.respond(nameId, { inResponseTo: id }) }).toString(),
       redirect: "manual",
     });
