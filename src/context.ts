@@ -111,6 +111,8 @@ export interface RequestContext {
   readonly now: number;
   /** The address the request came from (for the security log), when it came over HTTP. */
   readonly clientIp?: string;
+  /** The request's User-Agent, when it sent one (session tracking's device type). */
+  readonly userAgent?: string;
   /**
    * The user pool whose domain the request's Host names (the OAuth endpoints and managed login
    * pages on a pool's domain): app clients of other pools are not found there.
@@ -124,6 +126,7 @@ export interface RequestContextOptions {
   readonly region: string;
   readonly requestRegion?: string;
   readonly clientIp?: string;
+  readonly userAgent?: string;
   readonly hostedPoolId?: string;
   readonly now?: number;
 }
@@ -133,7 +136,7 @@ export interface RequestContextOptions {
  * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
  */
 export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
-  const { requestId, region, requestRegion, clientIp, hostedPoolId } = options;
+  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId } = options;
   return {
     services,
     requestId,
@@ -141,6 +144,7 @@ export function createRequestContext(services: Services, options: RequestContext
     ...(requestRegion === undefined ? {} : { requestRegion }),
     now: options.now ?? services.clock.now(),
     ...(clientIp === undefined ? {} : { clientIp }),
+    ...(userAgent === undefined ? {} : { userAgent }),
     ...(hostedPoolId === undefined ? {} : { hostedPoolId }),
   };
 }

@@ -20,9 +20,11 @@ import * as AdminInitiateAuth from "./auth/AdminInitiateAuth.ts";
 import * as AdminLinkProviderForUser from "./federation/AdminLinkProviderForUser.ts";
 import * as AdminListDevices from "./devices/AdminListDevices.ts";
 import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
+import * as AdminListUserSessions from "./sessions/AdminListUserSessions.ts";
 import * as AdminRemoveUserFromGroup from "./groups/AdminRemoveUserFromGroup.ts";
 import * as AdminResetUserPassword from "./users/AdminResetUserPassword.ts";
 import * as AdminRespondToAuthChallenge from "./auth/AdminRespondToAuthChallenge.ts";
+import * as AdminRevokeUserSession from "./sessions/AdminRevokeUserSession.ts";
 import * as AdminSetUserMFAPreference from "./mfa/AdminSetUserMFAPreference.ts";
 import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
 import * as AdminSetUserSettings from "./mfa/AdminSetUserSettings.ts";
@@ -72,7 +74,9 @@ import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
 import * as GetUserAuthFactors from "./self-service/GetUserAuthFactors.ts";
+import * as GetUserPoolClientSessionConfiguration from "./sessions/GetUserPoolClientSessionConfiguration.ts";
 import * as GetUserPoolMfaConfig from "./mfa/GetUserPoolMfaConfig.ts";
+import * as GetUserPoolSessionConfiguration from "./sessions/GetUserPoolSessionConfiguration.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
 import * as ListDevices from "./devices/ListDevices.ts";
@@ -83,15 +87,19 @@ import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
+import * as ListUserSessions from "./sessions/ListUserSessions.ts";
 import * as ListUsers from "./users/ListUsers.ts";
 import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
 import * as ListWebAuthnCredentials from "./passkeys/ListWebAuthnCredentials.ts";
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
+import * as RevokeUserSession from "./sessions/RevokeUserSession.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
+import * as SetUserPoolClientSessionConfiguration from "./sessions/SetUserPoolClientSessionConfiguration.ts";
 import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
+import * as SetUserPoolSessionConfiguration from "./sessions/SetUserPoolSessionConfiguration.ts";
 import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
@@ -130,9 +138,11 @@ export const OPERATION_TABLE = {
   AdminLinkProviderForUser: AdminLinkProviderForUser.operation,
   AdminListDevices: AdminListDevices.operation,
   AdminListGroupsForUser: AdminListGroupsForUser.operation,
+  AdminListUserSessions: AdminListUserSessions.operation,
   AdminRemoveUserFromGroup: AdminRemoveUserFromGroup.operation,
   AdminResetUserPassword: AdminResetUserPassword.operation,
   AdminRespondToAuthChallenge: AdminRespondToAuthChallenge.operation,
+  AdminRevokeUserSession: AdminRevokeUserSession.operation,
   AdminSetUserMFAPreference: AdminSetUserMFAPreference.operation,
   AdminSetUserPassword: AdminSetUserPassword.operation,
   AdminSetUserSettings: AdminSetUserSettings.operation,
@@ -182,7 +192,9 @@ export const OPERATION_TABLE = {
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
   GetUserAuthFactors: GetUserAuthFactors.operation,
+  GetUserPoolClientSessionConfiguration: GetUserPoolClientSessionConfiguration.operation,
   GetUserPoolMfaConfig: GetUserPoolMfaConfig.operation,
+  GetUserPoolSessionConfiguration: GetUserPoolSessionConfiguration.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
   ListDevices: ListDevices.operation,
@@ -193,15 +205,19 @@ export const OPERATION_TABLE = {
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
   ListUserPools: ListUserPools.operation,
+  ListUserSessions: ListUserSessions.operation,
   ListUsers: ListUsers.operation,
   ListUsersInGroup: ListUsersInGroup.operation,
   ListWebAuthnCredentials: ListWebAuthnCredentials.operation,
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
+  RevokeUserSession: RevokeUserSession.operation,
   SetUICustomization: SetUICustomization.operation,
   SetUserMFAPreference: SetUserMFAPreference.operation,
+  SetUserPoolClientSessionConfiguration: SetUserPoolClientSessionConfiguration.operation,
   SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
+  SetUserPoolSessionConfiguration: SetUserPoolSessionConfiguration.operation,
   SetUserSettings: SetUserSettings.operation,
   SignUp: SignUp.operation,
   StartWebAuthnRegistration: StartWebAuthnRegistration.operation,

@@ -90,6 +90,9 @@ export class AwsJsonEndpoint {
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
+        ...(header(req.headers, "user-agent") === undefined
+          ? {}
+          : { userAgent: header(req.headers, "user-agent") }),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
       const output = await impl.handle(input, ctx, caller);

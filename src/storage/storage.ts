@@ -42,6 +42,7 @@ import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
 import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
+import { SESSIONS } from "./contract/sessions.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { USERS } from "./contract/users.ts";
 
@@ -61,6 +62,7 @@ export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
+export type { SessionsReader, SessionsRepository } from "./contract/sessions.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
 
@@ -91,6 +93,8 @@ export const REPOSITORIES = {
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
+  /** User sessions of session tracking and the session configurations. */
+  sessions: SESSIONS,
 } as const;
 
 type Repositories = typeof REPOSITORIES;
