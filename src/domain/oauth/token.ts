@@ -85,6 +85,7 @@ async function authorizationCodeGrant(
     scope: grant.scope,
     hostedUi: grant.nonce === undefined ? {} : { nonce: grant.nonce },
     ...(grant.resource === undefined ? {} : { audience: grant.resource }),
+    ...(grant.ssoSessionId === undefined ? {} : { ssoSessionId: grant.ssoSessionId }),
   });
   return tokenResponse(result);
 }
