@@ -115,12 +115,20 @@ describe("SSO sessions of the managed login", () => {
     assert.equal(token.DeviceType, "Chrome 125 / Linux");
     // Another app client reuses the SSO session: a second token session through the same SSO session.
     const other = await secondClient(app);
-    const again = await visit(other, jar);
-    assert.equal(again.to, "callback");
-    await redeem(other, again.location);
+    try {
+      await setClockOffset(server, 5 * 60_000);
+      const again = await visit(other, jar);
+      assert.equal(again.to, "callback");
+      await redeem(other, again.location);
+    } finally {
+      await setClockOffset(server, 0);
+    }
     const after = await list(app);
-    assert.equal(after.filter((s) => s.SessionType === "SSO").length, 1);
+    const ssoAfter = after.filter((s) => s.SessionType === "SSO");
+    assert.equal(ssoAfter.length, 1);
     assert.equal(after.filter((s) => s.OriginSessionId === sso.SessionId).length, 2);
+    // The reuse and its token grant are the SSO session's latest activity.
+    assert.ok(ssoAfter[0]!.LastActiveDate!.getTime() >= sso.LastActiveDate!.getTime() + 4 * 60_000);
   });
 
   test("revoking the SSO session ends the cookie; LINKED ends the token sessions that came through it", async () => {

@@ -82,6 +82,9 @@ export async function trackTokenSession(ctx: RequestContext, t: TokenIssue): Pro
         lastActiveAt: ctx.now,
         expiresAt: t.refreshExpiresAt ?? session.expiresAt,
       });
+      // A rotation is activity of the SSO session the sign-in came through, too.
+      if (t.refreshExpiresAt !== undefined && session.originSessionId !== undefined)
+        await touchSso(tx, ctx, t.pool.id, session.originSessionId);
     });
     return;
   }
@@ -110,7 +113,19 @@ export async function trackTokenSession(ctx: RequestContext, t: TokenIssue): Pro
       for (const s of leastRecent) await endSession(tx, s, ctx.now);
     }
     await tx.sessions.insertUserSession(session);
+    // The token grant is activity of its SSO session.
+    if (t.ssoSessionId !== undefined) await touchSso(tx, ctx, t.pool.id, t.ssoSessionId);
   });
+}
+
+async function touchSso(
+  tx: Transaction,
+  ctx: RequestContext,
+  poolId: string,
+  sessionId: string,
+): Promise<void> {
+  const sso = await tx.sessions.getUserSession(poolId, sessionId);
+  if (sso) await tx.sessions.updateUserSession({ ...sso, lastActiveAt: ctx.now });
 }
 
 /** Starts the SSO session of a managed login sign-in; undefined while the pool tracks no sessions. */
