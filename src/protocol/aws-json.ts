@@ -84,15 +84,14 @@ export class AwsJsonEndpoint {
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
       if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
+      const userAgent = header(req.headers, "user-agent");
       const ctx = createRequestContext(this.services, {
         requestId,
         region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
-        ...(header(req.headers, "user-agent") === undefined
-          ? {}
-          : { userAgent: header(req.headers, "user-agent") }),
+        ...(userAgent === undefined ? {} : { userAgent }),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
       const output = await impl.handle(input, ctx, caller);

@@ -6,7 +6,12 @@
  */
 import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
-import type { RevokeAssociatedSessionsType, SessionDescriptionType } from "../../generated/types.ts";
+import type {
+  AdminListUserSessionsRequest,
+  AdminRevokeUserSessionRequest,
+  RevokeAssociatedSessionsType,
+  SessionDescriptionType,
+} from "../../generated/types.ts";
 import type { PoolRecord, UserRecord, UserSessionRecord } from "../../storage/records.ts";
 import type { TokenCaller } from "../caller.ts";
 import { wireTime } from "../ids.ts";
@@ -48,7 +53,7 @@ async function listSessions(
 
 export async function adminListUserSessions(
   ctx: RequestContext,
-  input: { UserPoolId?: string; Username?: string; NextToken?: string },
+  input: AdminListUserSessionsRequest,
 ): Promise<{ Sessions: SessionDescriptionType[] }> {
   const { storage } = ctx.services;
   const pool = await requirePool(storage, input.UserPoolId!);
@@ -108,12 +113,7 @@ async function revokeSession(
 
 export async function adminRevokeUserSession(
   ctx: RequestContext,
-  input: {
-    UserPoolId?: string;
-    Username?: string;
-    SessionId?: string;
-    RevokeAssociatedSessions?: RevokeAssociatedSessionsType;
-  },
+  input: AdminRevokeUserSessionRequest,
 ): Promise<void> {
   const { storage } = ctx.services;
   const pool = await requirePool(storage, input.UserPoolId!);
