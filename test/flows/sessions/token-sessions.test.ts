@@ -204,6 +204,12 @@ describe("token sessions: what a sign-in starts and its refresh tokens continue"
       400,
       /^Refresh Token has been revoked$/,
     );
+    await rejectsWith(
+      cognito.send(new ListUserSessionsCommand({ AccessToken: first.AccessToken })),
+      "NotAuthorizedException",
+      400,
+      /^Access Token has been revoked$/,
+    );
     assert.ok((await getUser(second.AccessToken!)).Username);
     const left = await list();
     assert.equal(left.length, 1);
