@@ -111,7 +111,7 @@ export interface RequestContext {
   readonly now: number;
   /** The address the request came from (for the security log), when it came over HTTP. */
   readonly clientIp?: string;
-  /** The request's User-Agent, when it sent one (session tracking's device type). */
+  /** The request's User-Agent header, when it has one (a risk signal of threat protection). */
   readonly userAgent?: string;
   /**
    * The user pool whose domain the request's Host names (the OAuth endpoints and managed login

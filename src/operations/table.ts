@@ -20,6 +20,7 @@ import * as AdminInitiateAuth from "./auth/AdminInitiateAuth.ts";
 import * as AdminLinkProviderForUser from "./federation/AdminLinkProviderForUser.ts";
 import * as AdminListDevices from "./devices/AdminListDevices.ts";
 import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
+import * as AdminListUserAuthEvents from "./threats/AdminListUserAuthEvents.ts";
 import * as AdminListUserSessions from "./sessions/AdminListUserSessions.ts";
 import * as AdminRemoveUserFromGroup from "./groups/AdminRemoveUserFromGroup.ts";
 import * as AdminResetUserPassword from "./users/AdminResetUserPassword.ts";
@@ -28,6 +29,7 @@ import * as AdminRevokeUserSession from "./sessions/AdminRevokeUserSession.ts";
 import * as AdminSetUserMFAPreference from "./mfa/AdminSetUserMFAPreference.ts";
 import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
 import * as AdminSetUserSettings from "./mfa/AdminSetUserSettings.ts";
+import * as AdminUpdateAuthEventFeedback from "./threats/AdminUpdateAuthEventFeedback.ts";
 import * as AdminUpdateDeviceStatus from "./devices/AdminUpdateDeviceStatus.ts";
 import * as AdminUpdateUserAttributes from "./users/AdminUpdateUserAttributes.ts";
 import * as AdminUserGlobalSignOut from "./users/AdminUserGlobalSignOut.ts";
@@ -59,6 +61,7 @@ import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider
 import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
 import * as DescribeManagedLoginBrandingByClient from "./branding/DescribeManagedLoginBrandingByClient.ts";
 import * as DescribeResourceServer from "./resource-servers/DescribeResourceServer.ts";
+import * as DescribeRiskConfiguration from "./threats/DescribeRiskConfiguration.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
@@ -95,6 +98,7 @@ import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.t
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
 import * as RevokeUserSession from "./sessions/RevokeUserSession.ts";
+import * as SetRiskConfiguration from "./threats/SetRiskConfiguration.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
 import * as SetUserPoolClientSessionConfiguration from "./sessions/SetUserPoolClientSessionConfiguration.ts";
@@ -105,6 +109,7 @@ import * as SignUp from "./self-service/SignUp.ts";
 import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
+import * as UpdateAuthEventFeedback from "./threats/UpdateAuthEventFeedback.ts";
 import * as UpdateDeviceStatus from "./devices/UpdateDeviceStatus.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
@@ -138,6 +143,7 @@ export const OPERATION_TABLE = {
   AdminLinkProviderForUser: AdminLinkProviderForUser.operation,
   AdminListDevices: AdminListDevices.operation,
   AdminListGroupsForUser: AdminListGroupsForUser.operation,
+  AdminListUserAuthEvents: AdminListUserAuthEvents.operation,
   AdminListUserSessions: AdminListUserSessions.operation,
   AdminRemoveUserFromGroup: AdminRemoveUserFromGroup.operation,
   AdminResetUserPassword: AdminResetUserPassword.operation,
@@ -146,6 +152,7 @@ export const OPERATION_TABLE = {
   AdminSetUserMFAPreference: AdminSetUserMFAPreference.operation,
   AdminSetUserPassword: AdminSetUserPassword.operation,
   AdminSetUserSettings: AdminSetUserSettings.operation,
+  AdminUpdateAuthEventFeedback: AdminUpdateAuthEventFeedback.operation,
   AdminUpdateDeviceStatus: AdminUpdateDeviceStatus.operation,
   AdminUpdateUserAttributes: AdminUpdateUserAttributes.operation,
   AdminUserGlobalSignOut: AdminUserGlobalSignOut.operation,
@@ -177,6 +184,7 @@ export const OPERATION_TABLE = {
   DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
   DescribeManagedLoginBrandingByClient: DescribeManagedLoginBrandingByClient.operation,
   DescribeResourceServer: DescribeResourceServer.operation,
+  DescribeRiskConfiguration: DescribeRiskConfiguration.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
@@ -213,6 +221,7 @@ export const OPERATION_TABLE = {
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
   RevokeUserSession: RevokeUserSession.operation,
+  SetRiskConfiguration: SetRiskConfiguration.operation,
   SetUICustomization: SetUICustomization.operation,
   SetUserMFAPreference: SetUserMFAPreference.operation,
   SetUserPoolClientSessionConfiguration: SetUserPoolClientSessionConfiguration.operation,
@@ -223,6 +232,7 @@ export const OPERATION_TABLE = {
   StartWebAuthnRegistration: StartWebAuthnRegistration.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
+  UpdateAuthEventFeedback: UpdateAuthEventFeedback.operation,
   UpdateDeviceStatus: UpdateDeviceStatus.operation,
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,

@@ -84,14 +84,13 @@ export class AwsJsonEndpoint {
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
       if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
-      const userAgent = header(req.headers, "user-agent");
       const ctx = createRequestContext(this.services, {
         requestId,
         region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
-        ...(userAgent === undefined ? {} : { userAgent }),
+        ...(typeof req.headers["user-agent"] === "string" ? { userAgent: req.headers["user-agent"] } : {}),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
       const output = await impl.handle(input, ctx, caller);

@@ -4,6 +4,8 @@
  * Numbers may arrive as strings (PostgreSQL's BIGINT through `pg`) and are turned back here.
  */
 import type {
+  AuthEventRecord,
+  RiskConfigurationRecord,
   AuthSessionRecord,
   BrandingRecord,
   DomainRecord,
@@ -320,6 +322,25 @@ export function passkeyFromRow(r: Row): PasskeyRecord {
   };
   if (r.attachment !== null && r.attachment !== undefined) p.attachment = str(r.attachment);
   return p;
+}
+
+export function riskConfigurationFromRow(r: Row): RiskConfigurationRecord {
+  return {
+    poolId: str(r.pool_id),
+    clientId: str(r.client_id),
+    config: JSON.parse(str(r.config)),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function authEventFromRow(r: Row): AuthEventRecord {
+  return {
+    poolId: str(r.pool_id),
+    sub: str(r.sub),
+    eventId: str(r.event_id),
+    createdAt: num(r.created_at),
+    data: JSON.parse(str(r.data)),
+  };
 }
 
 export function userSessionFromRow(r: Row): UserSessionRecord {

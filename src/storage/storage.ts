@@ -44,6 +44,7 @@ import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
 import { SESSIONS } from "./contract/sessions.ts";
 import { TOKENS } from "./contract/tokens.ts";
+import { THREATS } from "./contract/threats.ts";
 import { USERS } from "./contract/users.ts";
 
 export {
@@ -64,6 +65,7 @@ export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts"
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { SessionsReader, SessionsRepository } from "./contract/sessions.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
+export type { ThreatsReader, ThreatsRepository } from "./contract/threats.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
 
 /**
@@ -93,6 +95,8 @@ export const REPOSITORIES = {
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
+  /** Threat protection: risk configurations, users' auth events. */
+  threats: THREATS,
   /** User sessions of session tracking and the session configurations. */
   sessions: SESSIONS,
 } as const;

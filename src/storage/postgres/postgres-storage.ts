@@ -18,6 +18,7 @@ import { PostgresCodes } from "./codes.ts";
 import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
 import { PostgresDevices } from "./devices.ts";
+import { PostgresThreats } from "./threats.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
 import { PostgresMfa } from "./mfa.ts";
@@ -109,6 +110,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   oauth: PostgresOAuth,
   mfa: PostgresMfa,
   devices: PostgresDevices,
+  threats: PostgresThreats,
   passkeys: PostgresPasskeys,
   sessions: PostgresSessions,
 };
@@ -246,7 +248,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE user_sessions, session_settings, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE user_sessions, session_settings, auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

@@ -329,6 +329,25 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE user_mfa ADD COLUMN web_authn_enabled INTEGER NOT NULL DEFAULT 0;
   `,
   `
+  CREATE TABLE risk_configurations (
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    config TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, client_id)
+  );
+  CREATE TABLE auth_events (
+    pool_id TEXT NOT NULL,
+    event_id TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (pool_id, event_id),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX auth_events_by_user ON auth_events (pool_id, sub, created_at, event_id);
+  `,
+  `
   CREATE TABLE user_sessions (
     pool_id TEXT NOT NULL,
     session_id TEXT NOT NULL,

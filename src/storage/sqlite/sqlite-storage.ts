@@ -10,6 +10,7 @@ import {
 } from "../storage.ts";
 import { SqliteCodes } from "./codes.ts";
 import { SqliteDevices } from "./devices.ts";
+import { SqliteThreats } from "./threats.ts";
 import { prepareDataDir } from "./data-dir.ts";
 import { SqliteFederation } from "./federation.ts";
 import { SqliteGroups } from "./groups.ts";
@@ -36,6 +37,7 @@ const SQLITE_REPOSITORIES: RepositoryClasses<[SqliteContext]> = {
   oauth: SqliteOAuth,
   mfa: SqliteMfa,
   devices: SqliteDevices,
+  threats: SqliteThreats,
   passkeys: SqlitePasskeys,
   sessions: SqliteSessions,
 };
@@ -173,7 +175,7 @@ export class SqliteStorage implements Storage {
     await this.exclusive(() => {
       this.db.exec("BEGIN IMMEDIATE");
       this.db.exec(
-        "DELETE FROM user_sessions; DELETE FROM session_settings; DELETE FROM passkeys; DELETE FROM user_mfa; DELETE FROM devices; DELETE FROM oauth_codes; DELETE FROM managed_login_brandings; DELETE FROM ui_customizations; DELETE FROM resource_servers; DELETE FROM domains; DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
+        "DELETE FROM user_sessions; DELETE FROM session_settings; DELETE FROM auth_events; DELETE FROM risk_configurations; DELETE FROM passkeys; DELETE FROM user_mfa; DELETE FROM devices; DELETE FROM oauth_codes; DELETE FROM managed_login_brandings; DELETE FROM ui_customizations; DELETE FROM resource_servers; DELETE FROM domains; DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
       );
       this.db.exec("COMMIT");
       this.poolCache.clear();
