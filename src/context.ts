@@ -76,7 +76,23 @@ export interface CodeEncryption {
   encrypt(code: string, keyId: string | undefined, context: Record<string, string>): Promise<string>;
 }
 
+/**
+ * Where the user pools' exported log records go (src/delivery/log-sink.ts): a file per pool and
+ * event source, or stdout. Resolves once the record is written.
+ */
+export interface LogSink {
+  write(poolId: string, eventSource: string, record: object): Promise<void>;
+}
+
 /** The long-lived parts of a running server, shared by every request. */
+/** The request-rate limiter (domain/limits): whether one more request of an operation is admitted now. */
+export interface RequestLimiter {
+  admit(operation: string, region: string, poolId: string | undefined): boolean;
+  /** A provisioned limit set by UpdateProvisionedLimit on this instance, in force at once. */
+  provisioned(region: string, category: string, value: number): void;
+  close(): Promise<void>;
+}
+
 export interface Services {
   readonly config: Config;
   readonly storage: Storage;
@@ -85,6 +101,8 @@ export interface Services {
   /** Per-pool signing keys (cached; stored in the database). */
   readonly keys: SigningKeys;
   readonly delivery: Delivery;
+  /** The local sink of the pools' exported logs (SetLogDeliveryConfiguration). */
+  readonly logSink: LogSink;
   /** The Lambda trigger invokers. */
   readonly triggers: TriggerInvokers;
   /** The encryption of the custom sender triggers' codes. */
@@ -93,6 +111,8 @@ export interface Services {
   readonly serverSecret: Buffer;
   /** Base URL that token issuers are built on: `<publicUrl>/<poolId>`. */
   publicUrl(): string;
+  /** The request-rate limiter; undefined when limits are off (option `rateLimits`). */
+  readonly limiter?: RequestLimiter;
 }
 
 /** One request: who asked, where, when. */

@@ -3,9 +3,14 @@
  * Route -> SigV4 (admin operations) -> parse -> validate -> resolve the caller -> operation -> serialize.
  */
 import { type Clock, createRequestContext, type Logger, type Services } from "../context.ts";
-import { InternalErrorException, UnsupportedOperationException } from "../generated/exceptions.ts";
+import {
+  InternalErrorException,
+  TooManyRequestsException,
+  UnsupportedOperationException,
+} from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
-import { checkPoolRegion } from "../domain/pools/pools.ts";
+import { clientNotFound, poolNotFound } from "../domain/lookups.ts";
+import { checkCallerRegion, checkRequestRegion, primaryRegion } from "../domain/replicas/regions.ts";
 import type { OperationModule } from "../operations/define.ts";
 import { AwsError } from "../errors.ts";
 import { assertCallerMatchesAuth, resolveCaller } from "./caller.ts";
@@ -83,16 +88,45 @@ export class AwsJsonEndpoint {
       validateInput(input, spec.input);
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
-      if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
+      // Or its replica's region (domain/replicas), which serves only some operations.
+      if (region !== undefined && typeof poolId === "string" && primaryRegion(poolId) !== region)
+        await checkRequestRegion(this.services.storage, spec.name, impl.caller, poolId, region, now, () =>
+          poolNotFound(poolId),
+        );
+      const ctxRegion = region ?? regionOf(input) ?? this.services.config.defaultRegion;
+      // The request-rate limits (domain/limits), by the operation's quota category.
+      if (
+        this.services.limiter?.admit(
+          spec.name,
+          ctxRegion,
+          typeof poolId === "string" ? poolId : undefined,
+        ) === false
+      )
+        throw new TooManyRequestsException("Rate exceeded");
       const ctx = createRequestContext(this.services, {
         requestId,
-        region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
+        region: ctxRegion,
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
         ...(typeof req.headers["user-agent"] === "string" ? { userAgent: req.headers["user-agent"] } : {}),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
+      if (
+        (caller.kind === "client" || caller.kind === "token") &&
+        region !== undefined &&
+        caller.pool.region !== region
+      )
+        await checkCallerRegion(
+          this.services.storage,
+          spec.name,
+          caller.kind,
+          caller.pool,
+          region,
+          now,
+          () =>
+            caller.kind === "client" ? clientNotFound(caller.client.clientId) : poolNotFound(caller.pool.id),
+        );
       const output = await impl.handle(input, ctx, caller);
       this.logger.debug("request", { requestId, operation, status: 200, ms: elapsed(started) });
       return {
