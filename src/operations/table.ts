@@ -21,9 +21,11 @@ import * as AdminLinkProviderForUser from "./federation/AdminLinkProviderForUser
 import * as AdminListDevices from "./devices/AdminListDevices.ts";
 import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
 import * as AdminListUserAuthEvents from "./threats/AdminListUserAuthEvents.ts";
+import * as AdminListUserSessions from "./sessions/AdminListUserSessions.ts";
 import * as AdminRemoveUserFromGroup from "./groups/AdminRemoveUserFromGroup.ts";
 import * as AdminResetUserPassword from "./users/AdminResetUserPassword.ts";
 import * as AdminRespondToAuthChallenge from "./auth/AdminRespondToAuthChallenge.ts";
+import * as AdminRevokeUserSession from "./sessions/AdminRevokeUserSession.ts";
 import * as AdminSetUserMFAPreference from "./mfa/AdminSetUserMFAPreference.ts";
 import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
 import * as AdminSetUserSettings from "./mfa/AdminSetUserSettings.ts";
@@ -83,7 +85,9 @@ import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
 import * as GetUserAuthFactors from "./self-service/GetUserAuthFactors.ts";
+import * as GetUserPoolClientSessionConfiguration from "./sessions/GetUserPoolClientSessionConfiguration.ts";
 import * as GetUserPoolMfaConfig from "./mfa/GetUserPoolMfaConfig.ts";
+import * as GetUserPoolSessionConfiguration from "./sessions/GetUserPoolSessionConfiguration.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
 import * as ListDevices from "./devices/ListDevices.ts";
@@ -96,17 +100,21 @@ import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
 import * as ListUserPoolReplicas from "./replicas/ListUserPoolReplicas.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
+import * as ListUserSessions from "./sessions/ListUserSessions.ts";
 import * as ListUsers from "./users/ListUsers.ts";
 import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
 import * as ListWebAuthnCredentials from "./passkeys/ListWebAuthnCredentials.ts";
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
+import * as RevokeUserSession from "./sessions/RevokeUserSession.ts";
 import * as SetLogDeliveryConfiguration from "./log-delivery/SetLogDeliveryConfiguration.ts";
 import * as SetRiskConfiguration from "./threats/SetRiskConfiguration.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
+import * as SetUserPoolClientSessionConfiguration from "./sessions/SetUserPoolClientSessionConfiguration.ts";
 import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
+import * as SetUserPoolSessionConfiguration from "./sessions/SetUserPoolSessionConfiguration.ts";
 import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
 import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
@@ -150,9 +158,11 @@ export const OPERATION_TABLE = {
   AdminListDevices: AdminListDevices.operation,
   AdminListGroupsForUser: AdminListGroupsForUser.operation,
   AdminListUserAuthEvents: AdminListUserAuthEvents.operation,
+  AdminListUserSessions: AdminListUserSessions.operation,
   AdminRemoveUserFromGroup: AdminRemoveUserFromGroup.operation,
   AdminResetUserPassword: AdminResetUserPassword.operation,
   AdminRespondToAuthChallenge: AdminRespondToAuthChallenge.operation,
+  AdminRevokeUserSession: AdminRevokeUserSession.operation,
   AdminSetUserMFAPreference: AdminSetUserMFAPreference.operation,
   AdminSetUserPassword: AdminSetUserPassword.operation,
   AdminSetUserSettings: AdminSetUserSettings.operation,
@@ -212,7 +222,9 @@ export const OPERATION_TABLE = {
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
   GetUserAuthFactors: GetUserAuthFactors.operation,
+  GetUserPoolClientSessionConfiguration: GetUserPoolClientSessionConfiguration.operation,
   GetUserPoolMfaConfig: GetUserPoolMfaConfig.operation,
+  GetUserPoolSessionConfiguration: GetUserPoolSessionConfiguration.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
   ListDevices: ListDevices.operation,
@@ -225,17 +237,21 @@ export const OPERATION_TABLE = {
   ListUserPoolClients: ListUserPoolClients.operation,
   ListUserPoolReplicas: ListUserPoolReplicas.operation,
   ListUserPools: ListUserPools.operation,
+  ListUserSessions: ListUserSessions.operation,
   ListUsers: ListUsers.operation,
   ListUsersInGroup: ListUsersInGroup.operation,
   ListWebAuthnCredentials: ListWebAuthnCredentials.operation,
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
+  RevokeUserSession: RevokeUserSession.operation,
   SetLogDeliveryConfiguration: SetLogDeliveryConfiguration.operation,
   SetRiskConfiguration: SetRiskConfiguration.operation,
   SetUICustomization: SetUICustomization.operation,
   SetUserMFAPreference: SetUserMFAPreference.operation,
+  SetUserPoolClientSessionConfiguration: SetUserPoolClientSessionConfiguration.operation,
   SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
+  SetUserPoolSessionConfiguration: SetUserPoolSessionConfiguration.operation,
   SetUserSettings: SetUserSettings.operation,
   SignUp: SignUp.operation,
   StartWebAuthnRegistration: StartWebAuthnRegistration.operation,

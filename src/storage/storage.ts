@@ -46,6 +46,7 @@ import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TERMS } from "./contract/terms.ts";
 import { REPLICAS } from "./contract/replicas.ts";
+import { SESSIONS } from "./contract/sessions.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { THREATS } from "./contract/threats.ts";
 import { USERS } from "./contract/users.ts";
@@ -70,6 +71,7 @@ export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts"
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TermsReader, TermsRepository } from "./contract/terms.ts";
 export type { ReplicasReader, ReplicasRepository } from "./contract/replicas.ts";
+export type { SessionsReader, SessionsRepository } from "./contract/sessions.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { ThreatsReader, ThreatsRepository } from "./contract/threats.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
@@ -111,6 +113,8 @@ export const REPOSITORIES = {
   replicas: REPLICAS,
   /** Provisioned request-rate limits and the instances that share them. */
   limits: LIMITS,
+  /** User sessions of session tracking and the session configurations. */
+  sessions: SESSIONS,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

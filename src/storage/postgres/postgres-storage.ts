@@ -28,6 +28,7 @@ import { PostgresOAuth } from "./oauth.ts";
 import { PostgresPasskeys } from "./passkeys.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { PostgresPools } from "./pools.ts";
+import { PostgresSessions } from "./sessions.ts";
 import type { Param, Row } from "./rows.ts";
 import { PostgresLogDelivery, PostgresTerms } from "./terms.ts";
 import { PostgresTokens } from "./tokens.ts";
@@ -118,6 +119,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   passkeys: PostgresPasskeys,
   terms: PostgresTerms,
   logDelivery: PostgresLogDelivery,
+  sessions: PostgresSessions,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -253,7 +255,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE limiter_instances, provisioned_limits, pool_replicas, log_delivery, terms, auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE user_sessions, session_settings, limiter_instances, provisioned_limits, pool_replicas, log_delivery, terms, auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

@@ -393,4 +393,32 @@ export const MIGRATIONS: readonly string[] = [
     beat_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE user_sessions (
+    pool_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    type TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    origin_jti TEXT,
+    origin_session_id TEXT,
+    created_at INTEGER NOT NULL,
+    last_active_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    device_type TEXT,
+    last_ip TEXT,
+    PRIMARY KEY (pool_id, session_id),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX user_sessions_by_user ON user_sessions (pool_id, sub, created_at);
+  CREATE INDEX user_sessions_by_origin ON user_sessions (pool_id, origin_jti);
+  CREATE INDEX user_sessions_by_sso ON user_sessions (pool_id, origin_session_id);
+  CREATE INDEX user_sessions_by_expiry ON user_sessions (expires_at);
+  CREATE TABLE session_settings (
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    PRIMARY KEY (pool_id, client_id)
+  );
+  `,
 ];
