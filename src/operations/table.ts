@@ -39,6 +39,7 @@ import * as CreateGroup from "./groups/CreateGroup.ts";
 import * as CreateIdentityProvider from "./federation/CreateIdentityProvider.ts";
 import * as CreateManagedLoginBranding from "./branding/CreateManagedLoginBranding.ts";
 import * as CreateResourceServer from "./resource-servers/CreateResourceServer.ts";
+import * as CreateUserImportJob from "./import-jobs/CreateUserImportJob.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
 import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
@@ -57,11 +58,13 @@ import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider
 import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
 import * as DescribeManagedLoginBrandingByClient from "./branding/DescribeManagedLoginBrandingByClient.ts";
 import * as DescribeResourceServer from "./resource-servers/DescribeResourceServer.ts";
+import * as DescribeUserImportJob from "./import-jobs/DescribeUserImportJob.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
 import * as ForgetDevice from "./devices/ForgetDevice.ts";
 import * as ForgotPassword from "./self-service/ForgotPassword.ts";
+import * as GetCSVHeader from "./import-jobs/GetCSVHeader.ts";
 import * as GetClientToken from "./auth/GetClientToken.ts";
 import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
@@ -80,6 +83,7 @@ import * as ListGroups from "./groups/ListGroups.ts";
 import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
 import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
 import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
+import * as ListUserImportJobs from "./import-jobs/ListUserImportJobs.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
@@ -94,7 +98,9 @@ import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
 import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
 import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
+import * as StartUserImportJob from "./import-jobs/StartUserImportJob.ts";
 import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
+import * as StopUserImportJob from "./import-jobs/StopUserImportJob.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
 import * as UpdateDeviceStatus from "./devices/UpdateDeviceStatus.ts";
@@ -149,6 +155,7 @@ export const OPERATION_TABLE = {
   CreateIdentityProvider: CreateIdentityProvider.operation,
   CreateManagedLoginBranding: CreateManagedLoginBranding.operation,
   CreateResourceServer: CreateResourceServer.operation,
+  CreateUserImportJob: CreateUserImportJob.operation,
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
   CreateUserPoolDomain: CreateUserPoolDomain.operation,
@@ -167,11 +174,13 @@ export const OPERATION_TABLE = {
   DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
   DescribeManagedLoginBrandingByClient: DescribeManagedLoginBrandingByClient.operation,
   DescribeResourceServer: DescribeResourceServer.operation,
+  DescribeUserImportJob: DescribeUserImportJob.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
   ForgetDevice: ForgetDevice.operation,
   ForgotPassword: ForgotPassword.operation,
+  GetCSVHeader: GetCSVHeader.operation,
   GetClientToken: GetClientToken.operation,
   GetDevice: GetDevice.operation,
   GetGroup: GetGroup.operation,
@@ -190,6 +199,7 @@ export const OPERATION_TABLE = {
   ListIdentityProviders: ListIdentityProviders.operation,
   ListResourceServers: ListResourceServers.operation,
   ListTagsForResource: ListTagsForResource.operation,
+  ListUserImportJobs: ListUserImportJobs.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
   ListUserPools: ListUserPools.operation,
@@ -204,7 +214,9 @@ export const OPERATION_TABLE = {
   SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
   SetUserSettings: SetUserSettings.operation,
   SignUp: SignUp.operation,
+  StartUserImportJob: StartUserImportJob.operation,
   StartWebAuthnRegistration: StartWebAuthnRegistration.operation,
+  StopUserImportJob: StopUserImportJob.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
   UpdateDeviceStatus: UpdateDeviceStatus.operation,

@@ -38,6 +38,7 @@ import { DEVICES } from "./contract/devices.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { IMPORT_JOBS } from "./contract/import-jobs.ts";
 import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
 import { PASSKEYS } from "./contract/passkeys.ts";
@@ -57,6 +58,7 @@ export type { DevicesReader, DevicesRepository } from "./contract/devices.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { ImportJobsReader, ImportJobsRepository } from "./contract/import-jobs.ts";
 export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
@@ -91,6 +93,8 @@ export const REPOSITORIES = {
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
+  /** User import jobs, their uploaded CSV files and their logs. */
+  importJobs: IMPORT_JOBS,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

@@ -23,6 +23,7 @@ import { PostgresHosting } from "./hosting.ts";
 import { PostgresMfa } from "./mfa.ts";
 import { PostgresOAuth } from "./oauth.ts";
 import { PostgresPasskeys } from "./passkeys.ts";
+import { PostgresImportJobs } from "./import-jobs.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { PostgresPools } from "./pools.ts";
 import type { Param, Row } from "./rows.ts";
@@ -109,6 +110,7 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   mfa: PostgresMfa,
   devices: PostgresDevices,
   passkeys: PostgresPasskeys,
+  importJobs: PostgresImportJobs,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -244,7 +246,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE import_job_log, import_job_chunks, import_jobs, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 
