@@ -18,7 +18,7 @@ import type {
   ListUserImportJobsResponse,
   UserImportJobType,
 } from "../../generated/types.ts";
-import type { ImportJobRecord, ImportJobStatus } from "../../storage/contract/import-jobs.ts";
+import type { ImportJobRecord } from "../../storage/contract/import-jobs.ts";
 import { DuplicateKeyError } from "../../storage/storage.ts";
 import { wireTime } from "../ids.ts";
 import { requirePool } from "../lookups.ts";
