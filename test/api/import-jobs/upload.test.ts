@@ -102,7 +102,9 @@ describe("the import upload URL and imported users", () => {
       assert.equal(res.status, 403);
       assert.match(res.body, /<Message>Request has expired<\/Message>/);
       await setClockOffset(server, 25 * 60 * 60 * 1000);
-      const out = await client.send(new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }));
+      const out = await client.send(
+        new DescribeUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId }),
+      );
       assert.equal(out.UserImportJob!.Status, "Expired");
       assert.ok(out.UserImportJob!.CompletionDate instanceof Date);
       await rejectsWith(
