@@ -321,7 +321,19 @@ export async function importUsersEach(
       }
     }),
   );
-  const toStore = ready.filter((_, k) => hashed[k]);
+  // A username given twice in the batch: the later ones are refused here, so that the rest can go
+  // in at once (the fast way) whenever the pool had none of them.
+  const seen = new Set<string>();
+  const toStore = ready.filter((r, k) => {
+    if (!hashed[k]) return false;
+    if (r.p.asAttribute) return true; // keyed by its sub: the store finds the email or phone taken
+    if (!seen.has(r.p.user.usernameKey)) {
+      seen.add(r.p.user.usernameKey);
+      return true;
+    }
+    outcomes[r.index] = refused(usernameExists());
+    return false;
+  });
   if (
     !(await insertAtOnce(
       storage,
