@@ -19,6 +19,7 @@ import { headerProblem, readRow } from "./rows.ts";
 import { ACTIVE, MESSAGES } from "./status.ts";
 
 export const BATCH_SIZE = 1_000;
+const HEARTBEAT_MS = 2_000;
 
 /** The jobs this process is running, so that one job never runs twice here. */
 const running = new Map<string, Promise<void>>();
@@ -26,13 +27,29 @@ const running = new Map<string, Promise<void>>();
 /** Starts running a Pending job in the background; returns at once. */
 export function runImportJob(services: Services, poolId: string, jobId: string): void {
   if (running.has(jobId)) return;
+  // Besides each batch's record, a beat every HEARTBEAT_MS, so that a slow batch is not taken for
+  // an interrupted job (status.ts STALE_MS).
+  const beat = setInterval(() => {
+    const now = services.clock.now();
+    services.storage
+      .transaction((tx) =>
+        tx.importJobs.transitionImportJob(poolId, jobId, ["Pending", "InProgress", "Stopping"], {
+          heartbeatAt: now,
+        }),
+      )
+      .catch(() => {});
+  }, HEARTBEAT_MS);
+  beat.unref();
   const done = run(services, poolId, jobId)
     .catch(async (e: unknown) => {
       const message = `The import job failed: ${(e as Error).message}`;
       services.logger.error("import job failed", { jobId, error: (e as Error).message });
       await end(services, poolId, jobId, ACTIVE, "Failed", message).catch(() => {});
     })
-    .finally(() => running.delete(jobId));
+    .finally(() => {
+      clearInterval(beat);
+      running.delete(jobId);
+    });
   running.set(jobId, done);
 }
 

@@ -3,7 +3,7 @@ import type { ImportJobStatus } from "../../storage/contract/import-jobs.ts";
 
 /** A Created job expires this long after its creation (Cognito: 24 to 48 hours). */
 export const EXPIRY_MS = 24 * 60 * 60 * 1000;
-/** A running job whose runner has not written for this long is taken as interrupted. */
+/** A running job whose runner has not shown it is alive (every batch, and every 2 s) for this long is taken as interrupted. */
 export const STALE_MS = 10_000;
 export const ACTIVE: readonly ImportJobStatus[] = ["Pending", "InProgress", "Stopping"];
 
