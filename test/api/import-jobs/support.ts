@@ -27,7 +27,9 @@ export async function importPool(client: CognitoIdentityProviderClient) {
       AutoVerifiedAttributes: ["email"],
       Schema: [{ Name: "tier", AttributeDataType: "String", Mutable: true }],
     },
-    app: { ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"] },
+    app: {
+      ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+    },
   });
 }
 

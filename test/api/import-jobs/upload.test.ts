@@ -17,6 +17,7 @@ import {
 import { rejectsWith } from "../../support/assert.ts";
 import { inbox, setClockOffset } from "../../support/inbox.ts";
 import { startServer, type TestServer } from "../../support/server.ts";
+import { startClientSrp } from "../../support/srp-client.ts";
 import { createJob, csv, curlUpload, header, importPool, userRow, waitForJob } from "./support.ts";
 
 const MAX = 64 * 1024;
@@ -142,6 +143,17 @@ describe("the import upload URL and imported users", () => {
         }),
       );
     await rejectsWith(signIn("Anything-1a"), "PasswordResetRequiredException", 400);
+    await rejectsWith(
+      client.send(
+        new InitiateAuthCommand({
+          ClientId: clientId,
+          AuthFlow: "USER_SRP_AUTH",
+          AuthParameters: { USERNAME: "gil", SRP_A: startClientSrp().srpA },
+        }),
+      ),
+      "PasswordResetRequiredException",
+      400,
+    );
     await client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: "gil" }));
     const [message] = await inbox(server, { poolId, username: "gil" });
     assert.equal(message?.destination, "gil@example.com");
