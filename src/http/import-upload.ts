@@ -9,21 +9,25 @@
  *   with the API's credentials (where Cognito writes to CloudWatch Logs).
  */
 import { createHash } from "node:crypto";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Services } from "../context.ts";
 import { readImportLog } from "../domain/import-jobs/jobs.ts";
-import { checkUploadUrl } from "../domain/import-jobs/upload-url.ts";
+import { checkUploadUrl, UPLOAD_PATH_PREFIX } from "../domain/import-jobs/upload-url.ts";
 import { ResourceNotFoundException } from "../generated/exceptions.ts";
 import { AwsError } from "../errors.ts";
 import { staticCredentialStore, verifySigV4 } from "../protocol/sigv4.ts";
 import { sendError } from "./errors.ts";
 import type { HttpPlugin } from "./plugin.ts";
+import { newRequestId } from "./request-id.ts";
 
 /** Characters of CSV text per stored chunk. */
 const CHUNK_CHARS = 1 << 20;
 const LOG_PAGE = 1_000;
+/** What is read on and dropped of a body over the limit before the answer. */
+const DRAIN_BYTES = 4 << 20;
 
 function xmlEscape(s: string): string {
   return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -124,29 +128,39 @@ async function upload(
     const n = seq++;
     await storage.transaction((tx) => tx.importJobs.insertImportChunk(jobId, n, piece));
   };
+  let tooBig = false;
   try {
     for await (const data of req.raw as AsyncIterable<Buffer>) {
       bytes += data.length;
+      if (tooBig) {
+        // Read on (and drop) a little, so that the client, still sending, reads the answer.
+        if (bytes - max > DRAIN_BYTES) break;
+        continue;
+      }
       if (bytes > max) {
+        tooBig = true;
         await storage.transaction((tx) => tx.importJobs.releaseImportUpload(poolId, jobId));
-        return s3Error(
-          reply,
-          400,
-          "EntityTooLarge",
-          "Your proposed upload exceeds the maximum allowed size",
-          { MaxSizeAllowed: max },
-          true,
-        );
+        continue;
       }
       md5.update(data);
       text += decoder.write(data);
       if (text.length >= CHUNK_CHARS) await flush();
     }
+    if (tooBig)
+      return s3Error(
+        reply,
+        400,
+        "EntityTooLarge",
+        "Your proposed upload exceeds the maximum allowed size",
+        { MaxSizeAllowed: max },
+        true,
+      );
     text += decoder.end();
     if (text.length > 0) await flush();
     await storage.transaction((tx) => tx.importJobs.finishImportUpload(poolId, jobId, bytes));
   } catch (e) {
-    await storage.transaction((tx) => tx.importJobs.releaseImportUpload(poolId, jobId)).catch(() => {});
+    if (!tooBig)
+      await storage.transaction((tx) => tx.importJobs.releaseImportUpload(poolId, jobId)).catch(() => {});
     throw e;
   }
   const sse = req.headers["x-amz-server-side-encryption"];
@@ -206,7 +220,28 @@ async function log(
   return reply.code(200).type("application/x-ndjson").send(Readable.from(lines()));
 }
 
+/**
+ * A client that asks `Expect: 100-continue` (curl does, for files over a megabyte) of an upload
+ * declared bigger than the limit is answered the error at once, before it sends the body, as S3
+ * answers; every other such request is told to continue and goes on as usual.
+ */
+function refuseOversizedBeforeBody(server: Server, max: number): void {
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers["content-length"]);
+    if (req.method === "PUT" && req.url?.startsWith(UPLOAD_PATH_PREFIX) && declared > max) {
+      res.writeHead(400, { "content-type": "application/xml", connection: "close" });
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>EntityTooLarge</Code><Message>Your proposed upload exceeds the maximum allowed size</Message><ProposedSize>${declared}</ProposedSize><MaxSizeAllowed>${max}</MaxSizeAllowed><RequestId>${newRequestId()}</RequestId></Error>`,
+      );
+      return;
+    }
+    res.writeContinue();
+    server.emit("request", req, res);
+  });
+}
+
 export const importUpload: HttpPlugin = async (app, { services }) => {
+  refuseOversizedBeforeBody(app.server, services.config.importMaxBytes);
   // The upload's body is read here as a stream: no parser reads it first.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", (_req, _payload, done) => done(null));

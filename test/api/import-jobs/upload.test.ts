@@ -70,6 +70,11 @@ describe("the import upload URL and imported users", () => {
     assert.equal(res.status, 400);
     assert.match(res.body, /<Code>EntityTooLarge<\/Code>/);
     assert.match(res.body, new RegExp(`<MaxSizeAllowed>${MAX}</MaxSizeAllowed>`));
+    // Over a megabyte curl asks `Expect: 100-continue`: the answer comes before the body is sent.
+    const bigger = await curlUpload(job.PreSignedUrl!, Buffer.alloc(2 * 1024 * 1024, "a"));
+    assert.equal(bigger.status, 400);
+    assert.match(bigger.body, /<Code>EntityTooLarge<\/Code>/);
+    assert.match(bigger.body, new RegExp(`<ProposedSize>${2 * 1024 * 1024}</ProposedSize>`));
     await rejectsWith(
       client.send(new StartUserImportJobCommand({ UserPoolId: poolId, JobId: job.JobId })),
       "PreconditionNotMetException",
