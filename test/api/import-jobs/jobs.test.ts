@@ -99,6 +99,8 @@ describe("user import jobs (SDK)", () => {
       userRow("", {}), // line 8: failed (no username)
       userRow("eve", { "cognito:mfa_enabled": "maybe" }), // line 9: failed
       userRow("fay", { nickname: "Fay, the first" }), // line 10: imported (a quoted comma)
+      userRow("hal", { "cognito:mfa_enabled": "true", phone_number: "+15555550100" }), // line 11: imported, SMS MFA
+      userRow("ivy", { "cognito:mfa_enabled": "TRUE" }), // line 12: failed (MFA without a phone number)
     ];
     let file = csv(columns, rows);
     file = file.replace("Fay, the first", '"Fay, the first"');
@@ -119,7 +121,7 @@ describe("user import jobs (SDK)", () => {
     const done = await waitForJob(client, poolId, job.JobId!);
     assert.equal(done.Status, "Succeeded", done.CompletionMessage);
     assert.equal(done.CompletionMessage, "Import Job Completed Successfully.");
-    assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [3, 2, 4]);
+    assert.deepEqual([done.ImportedUsers, done.SkippedUsers, done.FailedUsers], [4, 2, 5]);
     assert.ok(done.CompletionDate!.getTime() >= done.StartDate!.getTime());
 
     const ann = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "ann" }));
@@ -132,6 +134,9 @@ describe("user import jobs (SDK)", () => {
     assert.match(attrs.sub!, /^[0-9a-f-]{36}$/);
     const fay = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "fay" }));
     assert.equal(fay.UserAttributes!.find((a) => a.Name === "nickname")?.Value, "Fay, the first");
+    const hal = await client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "hal" }));
+    assert.deepEqual(hal.UserMFASettingList, ["SMS_MFA"]);
+    assert.equal(ann.UserMFASettingList, undefined);
     await rejectsWith(
       client.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: "cat" })),
       "UserNotFoundException",
@@ -147,6 +152,7 @@ describe("user import jobs (SDK)", () => {
       [7, "FAILED"],
       [8, "FAILED"],
       [9, "FAILED"],
+      [12, "FAILED"],
     ]);
     const reason = (line: number) => String(log.find((e) => e.line === line)?.message);
     assert.equal(reason(4), "The user already exists.");
@@ -154,6 +160,7 @@ describe("user import jobs (SDK)", () => {
     assert.match(reason(7), /birthdate/);
     assert.match(reason(8), /cognito:username/);
     assert.match(reason(9), /cognito:mfa_enabled/);
+    assert.match(reason(12), /phone_number/);
     assert.deepEqual(
       log.filter((e) => e.line === undefined).map((e) => e.result),
       ["STARTED", "COMPLETED"],
