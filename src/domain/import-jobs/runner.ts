@@ -120,7 +120,8 @@ async function run(services: Services, poolId: string, jobId: string): Promise<v
           pending.push(record);
           continue;
         }
-        header = record.fields;
+        // A byte order mark (as spreadsheet programs write one) is no part of the first column's name.
+        header = record.fields.map((f, i) => (i === 0 ? f.replace(/^\uFEFF/, "") : f));
         const problem = headerProblem(pool, header);
         if (problem) {
           await end(

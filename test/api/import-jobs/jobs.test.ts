@@ -102,7 +102,8 @@ describe("user import jobs (SDK)", () => {
       userRow("hal", { "cognito:mfa_enabled": "true", phone_number: "+15555550100" }), // line 11: imported, SMS MFA
       userRow("ivy", { "cognito:mfa_enabled": "TRUE" }), // line 12: failed (MFA without a phone number)
     ];
-    let file = csv(columns, rows);
+    // As a spreadsheet program saves it: a byte order mark first, CRLF line ends.
+    let file = `\uFEFF${csv(columns, rows).replaceAll("\n", "\r\n")}`;
     file = file.replace("Fay, the first", '"Fay, the first"');
     const put = await curlUpload(job.PreSignedUrl!, file);
     assert.equal(put.status, 200, put.body);
