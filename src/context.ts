@@ -76,6 +76,14 @@ export interface CodeEncryption {
   encrypt(code: string, keyId: string | undefined, context: Record<string, string>): Promise<string>;
 }
 
+/**
+ * Where the user pools' exported log records go (src/delivery/log-sink.ts): a file per pool and
+ * event source, or stdout. Resolves once the record is written.
+ */
+export interface LogSink {
+  write(poolId: string, eventSource: string, record: object): Promise<void>;
+}
+
 /** The long-lived parts of a running server, shared by every request. */
 export interface Services {
   readonly config: Config;
@@ -85,6 +93,8 @@ export interface Services {
   /** Per-pool signing keys (cached; stored in the database). */
   readonly keys: SigningKeys;
   readonly delivery: Delivery;
+  /** The local sink of the pools' exported logs (SetLogDeliveryConfiguration). */
+  readonly logSink: LogSink;
   /** The Lambda trigger invokers. */
   readonly triggers: TriggerInvokers;
   /** The encryption of the custom sender triggers' codes. */
@@ -111,6 +121,8 @@ export interface RequestContext {
   readonly now: number;
   /** The address the request came from (for the security log), when it came over HTTP. */
   readonly clientIp?: string;
+  /** The request's User-Agent header, when it has one (a risk signal of threat protection). */
+  readonly userAgent?: string;
   /**
    * The user pool whose domain the request's Host names (the OAuth endpoints and managed login
    * pages on a pool's domain): app clients of other pools are not found there.
@@ -124,6 +136,7 @@ export interface RequestContextOptions {
   readonly region: string;
   readonly requestRegion?: string;
   readonly clientIp?: string;
+  readonly userAgent?: string;
   readonly hostedPoolId?: string;
   readonly now?: number;
 }
@@ -133,7 +146,7 @@ export interface RequestContextOptions {
  * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
  */
 export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
-  const { requestId, region, requestRegion, clientIp, hostedPoolId } = options;
+  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId } = options;
   return {
     services,
     requestId,
@@ -141,6 +154,7 @@ export function createRequestContext(services: Services, options: RequestContext
     ...(requestRegion === undefined ? {} : { requestRegion }),
     now: options.now ?? services.clock.now(),
     ...(clientIp === undefined ? {} : { clientIp }),
+    ...(userAgent === undefined ? {} : { userAgent }),
     ...(hostedPoolId === undefined ? {} : { hostedPoolId }),
   };
 }

@@ -55,7 +55,16 @@ export type Caller = AdminCaller | AdminClientCaller | ClientCaller | TokenCalle
  */
 export type SignInCaller = (ClientCaller | AdminClientCaller) & {
   readonly clientMetadata?: Record<string, string>;
+  /** The end user's context the request gives (ContextData, UserContextData): threat protection's signals. */
+  readonly userContext?: UserContext;
 };
+
+/** What a sign-in request says of its end user (an admin sign-in's ContextData, UserContextData). */
+export interface UserContext {
+  readonly ipAddress?: string;
+  /** The User-Agent header ContextData passes on. */
+  readonly userAgent?: string;
+}
 
 /** The client hides which users exist (PreventUserExistenceErrors ENABLED): unknown users must look like known ones. */
 export function hidesUsers(caller: SignInCaller): boolean {

@@ -90,6 +90,7 @@ export class AwsJsonEndpoint {
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
+        ...(typeof req.headers["user-agent"] === "string" ? { userAgent: req.headers["user-agent"] } : {}),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
       const output = await impl.handle(input, ctx, caller);

@@ -39,11 +39,14 @@ import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { HOSTING } from "./contract/hosting.ts";
 import { IMPORT_JOBS } from "./contract/import-jobs.ts";
+import { LOG_DELIVERY } from "./contract/log-delivery.ts";
 import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
 import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
+import { TERMS } from "./contract/terms.ts";
 import { TOKENS } from "./contract/tokens.ts";
+import { THREATS } from "./contract/threats.ts";
 import { USERS } from "./contract/users.ts";
 
 export {
@@ -59,11 +62,14 @@ export type { FederationReader, FederationRepository } from "./contract/federati
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
 export type { ImportJobsReader, ImportJobsRepository } from "./contract/import-jobs.ts";
+export type { LogDeliveryReader, LogDeliveryRepository } from "./contract/log-delivery.ts";
 export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
+export type { TermsReader, TermsRepository } from "./contract/terms.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
+export type { ThreatsReader, ThreatsRepository } from "./contract/threats.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
 
 /**
@@ -95,6 +101,12 @@ export const REPOSITORIES = {
   passkeys: PASSKEYS,
   /** User import jobs, their uploaded CSV files and their logs. */
   importJobs: IMPORT_JOBS,
+  /** Threat protection: risk configurations, users' auth events. */
+  threats: THREATS,
+  /** App clients' terms documents. */
+  terms: TERMS,
+  /** Pools' log delivery configurations. */
+  logDelivery: LOG_DELIVERY,
 } as const;
 
 type Repositories = typeof REPOSITORIES;
