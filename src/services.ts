@@ -8,6 +8,7 @@ import { ConsoleDelivery } from "./delivery/console.ts";
 import type { Delivery } from "./delivery/delivery.ts";
 import { InboxDelivery } from "./delivery/inbox.ts";
 import { FileLogSink, StdoutLogSink } from "./delivery/log-sink.ts";
+import { createLimiter } from "./domain/limits/create.ts";
 import { KeyRing } from "./domain/tokens/keys.ts";
 import type { Storage } from "./storage/storage.ts";
 import { ConfiguredTriggerInvokers } from "./triggers/invokers.ts";
@@ -45,6 +46,7 @@ export async function createServices(parts: ServiceParts): Promise<Services> {
     codeEncryption: new SenderCodeEncryption(config.customSender),
     serverSecret: Buffer.from(secret, "base64"),
     publicUrl: () => config.publicUrl ?? listenUrl(config),
+    ...(await createLimiter(config, parts.storage, parts.logger)),
   };
 }
 

@@ -544,6 +544,22 @@ export const OPTIONS = {
       "Local testing only: serve an offline OpenID Connect provider at `/_lanyard/mock-idp`, whose sign-in page signs in as any subject and claims typed there (an OIDC or Google stand-in).",
     parse: bool,
   },
+  rateLimits: {
+    env: "LANYARD_RATE_LIMITS",
+    flag: "--rate-limits",
+    type: "`off`, `cognito`, or `Category=RPS` entries separated by commas",
+    placeholder: "off|cognito|Category=RPS,...",
+    default: undefined,
+    shownDefault: "`off` on a loopback address, `cognito` otherwise",
+    description:
+      "Request-rate limits by Cognito quota category: `cognito` applies Cognito's default rates (UserAuthentication 120 per second and so on), `Category=RPS` entries set categories' rates (the others keep Cognito's), `off` none. Over a limit a request gets TooManyRequestsException. See docs/compatibility.md (replicas and limits).",
+    parse: (value, from) => {
+      const v = text(value, from).trim();
+      if (!/^(off|cognito|(cognito,)?[A-Za-z]+=\d+(,[A-Za-z]+=\d+)*)$/.test(v.replace(/\s+/g, "")))
+        throw new ConfigError(`${from} must be off, cognito or Category=RPS entries separated by commas`);
+      return v.replace(/\s+/g, "");
+    },
+  },
   "passwordHashing.profile": {
     env: "LANYARD_PASSWORD_HASHING",
     flag: "--password-hashing",

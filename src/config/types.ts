@@ -135,6 +135,8 @@ export interface Config {
   /** Where exported user pool logs go; undefined: a file under `dataDir`, else stdout. */
   logDelivery: (typeof LOG_SINKS)[number] | undefined;
   logDeliveryDir: string | undefined;
+  /** Request-rate limits: `off`, `cognito` or `Category=RPS,...` (undefined: off on loopback, else cognito). */
+  rateLimits: string | undefined;
 }
 
 export class ConfigError extends Error {}

@@ -46,6 +46,7 @@ import * as CreateUserImportJob from "./import-jobs/CreateUserImportJob.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
 import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
+import * as CreateUserPoolReplica from "./replicas/CreateUserPoolReplica.ts";
 import * as DeleteGroup from "./groups/DeleteGroup.ts";
 import * as DeleteIdentityProvider from "./federation/DeleteIdentityProvider.ts";
 import * as DeleteManagedLoginBranding from "./branding/DeleteManagedLoginBranding.ts";
@@ -57,6 +58,7 @@ import * as DeleteUserPool from "./user-pools/DeleteUserPool.ts";
 import * as DeleteUserPoolClient from "./clients/DeleteUserPoolClient.ts";
 import * as DeleteUserPoolClientSecret from "./clients/DeleteUserPoolClientSecret.ts";
 import * as DeleteUserPoolDomain from "./domains/DeleteUserPoolDomain.ts";
+import * as DeleteUserPoolReplica from "./replicas/DeleteUserPoolReplica.ts";
 import * as DeleteWebAuthnCredential from "./passkeys/DeleteWebAuthnCredential.ts";
 import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider.ts";
 import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
@@ -77,6 +79,7 @@ import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
 import * as GetLogDeliveryConfiguration from "./log-delivery/GetLogDeliveryConfiguration.ts";
+import * as GetProvisionedLimit from "./limits/GetProvisionedLimit.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
 import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts";
 import * as GetUICustomization from "./branding/GetUICustomization.ts";
@@ -95,6 +98,7 @@ import * as ListTerms from "./terms/ListTerms.ts";
 import * as ListUserImportJobs from "./import-jobs/ListUserImportJobs.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
+import * as ListUserPoolReplicas from "./replicas/ListUserPoolReplicas.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
 import * as ListUsers from "./users/ListUsers.ts";
 import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
@@ -119,12 +123,14 @@ import * as UpdateDeviceStatus from "./devices/UpdateDeviceStatus.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
 import * as UpdateManagedLoginBranding from "./branding/UpdateManagedLoginBranding.ts";
+import * as UpdateProvisionedLimit from "./limits/UpdateProvisionedLimit.ts";
 import * as UpdateResourceServer from "./resource-servers/UpdateResourceServer.ts";
 import * as UpdateTerms from "./terms/UpdateTerms.ts";
 import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
 import * as UpdateUserPoolClient from "./clients/UpdateUserPoolClient.ts";
 import * as UpdateUserPoolDomain from "./domains/UpdateUserPoolDomain.ts";
+import * as UpdateUserPoolReplica from "./replicas/UpdateUserPoolReplica.ts";
 import * as VerifySoftwareToken from "./mfa/VerifySoftwareToken.ts";
 import * as VerifyUserAttribute from "./self-service/VerifyUserAttribute.ts";
 
@@ -175,6 +181,7 @@ export const OPERATION_TABLE = {
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
   CreateUserPoolDomain: CreateUserPoolDomain.operation,
+  CreateUserPoolReplica: CreateUserPoolReplica.operation,
   DeleteGroup: DeleteGroup.operation,
   DeleteIdentityProvider: DeleteIdentityProvider.operation,
   DeleteManagedLoginBranding: DeleteManagedLoginBranding.operation,
@@ -186,6 +193,7 @@ export const OPERATION_TABLE = {
   DeleteUserPoolClient: DeleteUserPoolClient.operation,
   DeleteUserPoolClientSecret: DeleteUserPoolClientSecret.operation,
   DeleteUserPoolDomain: DeleteUserPoolDomain.operation,
+  DeleteUserPoolReplica: DeleteUserPoolReplica.operation,
   DeleteWebAuthnCredential: DeleteWebAuthnCredential.operation,
   DescribeIdentityProvider: DescribeIdentityProvider.operation,
   DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
@@ -206,6 +214,7 @@ export const OPERATION_TABLE = {
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
   GetLogDeliveryConfiguration: GetLogDeliveryConfiguration.operation,
+  GetProvisionedLimit: GetProvisionedLimit.operation,
   GetSigningCertificate: GetSigningCertificate.operation,
   GetTokensFromRefreshToken: GetTokensFromRefreshToken.operation,
   GetUICustomization: GetUICustomization.operation,
@@ -224,6 +233,7 @@ export const OPERATION_TABLE = {
   ListUserImportJobs: ListUserImportJobs.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
+  ListUserPoolReplicas: ListUserPoolReplicas.operation,
   ListUserPools: ListUserPools.operation,
   ListUsers: ListUsers.operation,
   ListUsersInGroup: ListUsersInGroup.operation,
@@ -248,12 +258,14 @@ export const OPERATION_TABLE = {
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
   UpdateManagedLoginBranding: UpdateManagedLoginBranding.operation,
+  UpdateProvisionedLimit: UpdateProvisionedLimit.operation,
   UpdateResourceServer: UpdateResourceServer.operation,
   UpdateTerms: UpdateTerms.operation,
   UpdateUserAttributes: UpdateUserAttributes.operation,
   UpdateUserPool: UpdateUserPool.operation,
   UpdateUserPoolClient: UpdateUserPoolClient.operation,
   UpdateUserPoolDomain: UpdateUserPoolDomain.operation,
+  UpdateUserPoolReplica: UpdateUserPoolReplica.operation,
   VerifySoftwareToken: VerifySoftwareToken.operation,
   VerifyUserAttribute: VerifyUserAttribute.operation,
 } satisfies { readonly [N in OperationName]?: OperationModule<N> };

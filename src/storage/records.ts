@@ -430,3 +430,28 @@ export interface LogConfigurationRecord {
   S3Configuration?: { BucketArn?: string };
   FirehoseConfiguration?: { StreamArn?: string };
 }
+
+/**
+ * A replica of a user pool in another region (multi-Region replication): the same pool, users and
+ * storage, served for the replica's region too. The pool's own region is its PRIMARY replica and has
+ * no record.
+ */
+export interface ReplicaRecord {
+  poolId: string;
+  region: string;
+  /** CREATING, INACTIVE, ACTIVE or DELETING. */
+  status: string;
+  /** The replica's own tags (UserPoolTags of CreateUserPoolReplica). */
+  tags: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A provisioned request-rate limit of one API category in one region (UpdateProvisionedLimit). */
+export interface ProvisionedLimitRecord {
+  region: string;
+  category: string;
+  /** Requests per second. */
+  value: number;
+  updatedAt: number;
+}

@@ -21,6 +21,8 @@ import type {
   IdentityProviderRecord,
   LogDeliveryRecord,
   PasskeyRecord,
+  ProvisionedLimitRecord,
+  ReplicaRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
@@ -362,6 +364,26 @@ export function logDeliveryFromRow(r: Row): LogDeliveryRecord {
   return {
     poolId: str(r.pool_id),
     configurations: JSON.parse(str(r.configurations)),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function replicaFromRow(r: Row): ReplicaRecord {
+  return {
+    poolId: str(r.pool_id),
+    region: str(r.region),
+    status: str(r.status),
+    tags: JSON.parse(str(r.tags)) as Record<string, string>,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function provisionedLimitFromRow(r: Row): ProvisionedLimitRecord {
+  return {
+    region: str(r.region),
+    category: str(r.category),
+    value: num(r.value),
     updatedAt: num(r.updated_at),
   };
 }

@@ -91,6 +91,7 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
   },
   "customSender.keyNamespace": { text: "app", value: "app", wrongType: 1 },
   "customSender.keyName": { text: "codes", value: "codes", wrongType: 1 },
+  rateLimits: { text: "UserRead=5", value: "UserRead=5", wrongType: 5 },
 };
 
 /** A config file body with `value` at the option's key (nested for "group.field"). */

@@ -376,6 +376,30 @@ export const MIGRATIONS: readonly string[] = [
     configurations TEXT NOT NULL,
     updated_at BIGINT NOT NULL
   );
+  `,
+  `
+  CREATE TABLE pool_replicas (
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    region TEXT COLLATE "C" NOT NULL,
+    status TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, region)
+  );
+  CREATE TABLE provisioned_limits (
+    region TEXT COLLATE "C" NOT NULL,
+    category TEXT COLLATE "C" NOT NULL,
+    value INTEGER NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (region, category)
+  );
+  CREATE TABLE limiter_instances (
+    instance_id TEXT COLLATE "C" PRIMARY KEY,
+    beat_at BIGINT NOT NULL
+  );
+  `,
+  `
   CREATE TABLE import_jobs (
     job_id TEXT COLLATE "C" PRIMARY KEY,
     pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,

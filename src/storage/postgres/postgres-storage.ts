@@ -19,6 +19,8 @@ import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
 import { PostgresDevices } from "./devices.ts";
 import { PostgresThreats } from "./threats.ts";
+import { PostgresLimits } from "./limits.ts";
+import { PostgresReplicas } from "./replicas.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
 import { PostgresMfa } from "./mfa.ts";
@@ -112,6 +114,8 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   mfa: PostgresMfa,
   devices: PostgresDevices,
   threats: PostgresThreats,
+  replicas: PostgresReplicas,
+  limits: PostgresLimits,
   passkeys: PostgresPasskeys,
   importJobs: PostgresImportJobs,
   terms: PostgresTerms,
@@ -251,7 +255,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE import_job_log, import_job_chunks, import_jobs, log_delivery, terms, auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE import_job_log, import_job_chunks, import_jobs, limiter_instances, provisioned_limits, pool_replicas, log_delivery, terms, auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

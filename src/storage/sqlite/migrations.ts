@@ -370,6 +370,30 @@ export const MIGRATIONS: readonly string[] = [
     configurations TEXT NOT NULL,
     updated_at INTEGER NOT NULL
   );
+  `,
+  `
+  CREATE TABLE pool_replicas (
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    region TEXT NOT NULL,
+    status TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, region)
+  );
+  CREATE TABLE provisioned_limits (
+    region TEXT NOT NULL,
+    category TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (region, category)
+  );
+  CREATE TABLE limiter_instances (
+    instance_id TEXT PRIMARY KEY,
+    beat_at INTEGER NOT NULL
+  );
+  `,
+  `
   CREATE TABLE import_jobs (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
