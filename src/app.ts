@@ -8,6 +8,7 @@ import { devRoutes } from "./http/dev/index.ts";
 import { errorHandler } from "./http/errors.ts";
 import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
+import { importUpload } from "./http/import-upload.ts";
 import { uiAssets } from "./http/ui-assets.ts";
 import { oauth } from "./http/oauth/index.ts";
 import { wellKnown } from "./http/well-known.ts";
@@ -31,6 +32,7 @@ export async function buildApp(
   await app.register(awsJson, options);
   await app.register(oauth, options);
   await app.register(health, options);
+  await app.register(importUpload, options);
   await app.register(wellKnown, options);
   await app.register(authEventFeedback, options);
   await app.register(uiAssets, options);

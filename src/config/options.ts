@@ -317,6 +317,16 @@ export const OPTIONS = {
     parse: number,
     check: integerAtLeast(1024, "maxBodyBytes must be an integer of at least 1024"),
   },
+  importMaxBytes: {
+    env: "LANYARD_IMPORT_MAX_BYTES",
+    type: "integer, at least 1024",
+    default: 100 * 1024 * 1024,
+    shownDefault: "104857600 (100 MiB, Cognito's limit)",
+    description:
+      "Largest CSV file accepted at a user import job's pre-signed URL, in bytes; a bigger upload is refused (400 EntityTooLarge).",
+    parse: number,
+    check: integerAtLeast(1024, "importMaxBytes must be an integer of at least 1024"),
+  },
   requestTimeoutMs: {
     env: "LANYARD_REQUEST_TIMEOUT_MS",
     type: "integer, at least 100",

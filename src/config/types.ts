@@ -111,6 +111,8 @@ export interface Config {
   tls: TlsConfig;
   enableReset: boolean;
   maxBodyBytes: number;
+  /** Largest CSV file accepted at an import job's pre-signed URL, in bytes. */
+  importMaxBytes: number;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   maxConnections: number;

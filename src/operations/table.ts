@@ -44,6 +44,7 @@ import * as CreateIdentityProvider from "./federation/CreateIdentityProvider.ts"
 import * as CreateManagedLoginBranding from "./branding/CreateManagedLoginBranding.ts";
 import * as CreateResourceServer from "./resource-servers/CreateResourceServer.ts";
 import * as CreateTerms from "./terms/CreateTerms.ts";
+import * as CreateUserImportJob from "./import-jobs/CreateUserImportJob.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
 import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
@@ -68,11 +69,13 @@ import * as DescribeResourceServer from "./resource-servers/DescribeResourceServ
 import * as DescribeRiskConfiguration from "./threats/DescribeRiskConfiguration.ts";
 import * as DescribeTerms from "./terms/DescribeTerms.ts";
 import * as DescribeTermsByClient from "./terms/DescribeTermsByClient.ts";
+import * as DescribeUserImportJob from "./import-jobs/DescribeUserImportJob.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
 import * as ForgetDevice from "./devices/ForgetDevice.ts";
 import * as ForgotPassword from "./self-service/ForgotPassword.ts";
+import * as GetCSVHeader from "./import-jobs/GetCSVHeader.ts";
 import * as GetClientToken from "./auth/GetClientToken.ts";
 import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
@@ -96,6 +99,7 @@ import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
 import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
 import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
 import * as ListTerms from "./terms/ListTerms.ts";
+import * as ListUserImportJobs from "./import-jobs/ListUserImportJobs.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
 import * as ListUserPoolReplicas from "./replicas/ListUserPoolReplicas.ts";
@@ -117,7 +121,9 @@ import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
 import * as SetUserPoolSessionConfiguration from "./sessions/SetUserPoolSessionConfiguration.ts";
 import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
+import * as StartUserImportJob from "./import-jobs/StartUserImportJob.ts";
 import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
+import * as StopUserImportJob from "./import-jobs/StopUserImportJob.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
 import * as UpdateAuthEventFeedback from "./threats/UpdateAuthEventFeedback.ts";
@@ -181,6 +187,7 @@ export const OPERATION_TABLE = {
   CreateManagedLoginBranding: CreateManagedLoginBranding.operation,
   CreateResourceServer: CreateResourceServer.operation,
   CreateTerms: CreateTerms.operation,
+  CreateUserImportJob: CreateUserImportJob.operation,
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
   CreateUserPoolDomain: CreateUserPoolDomain.operation,
@@ -205,11 +212,13 @@ export const OPERATION_TABLE = {
   DescribeRiskConfiguration: DescribeRiskConfiguration.operation,
   DescribeTerms: DescribeTerms.operation,
   DescribeTermsByClient: DescribeTermsByClient.operation,
+  DescribeUserImportJob: DescribeUserImportJob.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
   ForgetDevice: ForgetDevice.operation,
   ForgotPassword: ForgotPassword.operation,
+  GetCSVHeader: GetCSVHeader.operation,
   GetClientToken: GetClientToken.operation,
   GetDevice: GetDevice.operation,
   GetGroup: GetGroup.operation,
@@ -233,6 +242,7 @@ export const OPERATION_TABLE = {
   ListResourceServers: ListResourceServers.operation,
   ListTagsForResource: ListTagsForResource.operation,
   ListTerms: ListTerms.operation,
+  ListUserImportJobs: ListUserImportJobs.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
   ListUserPoolReplicas: ListUserPoolReplicas.operation,
@@ -254,7 +264,9 @@ export const OPERATION_TABLE = {
   SetUserPoolSessionConfiguration: SetUserPoolSessionConfiguration.operation,
   SetUserSettings: SetUserSettings.operation,
   SignUp: SignUp.operation,
+  StartUserImportJob: StartUserImportJob.operation,
   StartWebAuthnRegistration: StartWebAuthnRegistration.operation,
+  StopUserImportJob: StopUserImportJob.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
   UpdateAuthEventFeedback: UpdateAuthEventFeedback.operation,

@@ -39,6 +39,7 @@ import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { LIMITS } from "./contract/limits.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { IMPORT_JOBS } from "./contract/import-jobs.ts";
 import { LOG_DELIVERY } from "./contract/log-delivery.ts";
 import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
@@ -63,6 +64,7 @@ export type { DevicesReader, DevicesRepository } from "./contract/devices.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { ImportJobsReader, ImportJobsRepository } from "./contract/import-jobs.ts";
 export type { LogDeliveryReader, LogDeliveryRepository } from "./contract/log-delivery.ts";
 export type { LimitsReader, LimitsRepository } from "./contract/limits.ts";
 export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
@@ -103,6 +105,8 @@ export const REPOSITORIES = {
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
+  /** User import jobs, their uploaded CSV files and their logs. */
+  importJobs: IMPORT_JOBS,
   /** Threat protection: risk configurations, users' auth events. */
   threats: THREATS,
   /** App clients' terms documents. */

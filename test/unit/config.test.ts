@@ -45,6 +45,7 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
   "tls.generate": { text: "1", value: true, wrongType: "1" },
   enableReset: { text: "on", value: true, wrongType: "on" },
   maxBodyBytes: { text: "2048", value: 2048, wrongType: "2048" },
+  importMaxBytes: { text: "4096", value: 4096, wrongType: "4096" },
   requestTimeoutMs: { text: "60000", value: 60000, wrongType: "60000" },
   headersTimeoutMs: { text: "5000", value: 5000, wrongType: false },
   maxConnections: { text: "10", value: 10, wrongType: "10" },

@@ -1,12 +1,15 @@
 /**
  * Bulk import of users into a pool: the one path by which many users enter a pool at once (the
- * benchmark's seeding now, user import jobs later). Not an AWS operation.
+ * benchmark's seeding, and user import jobs, domain/import-jobs/). Not an AWS operation.
  *
  * Every user is checked as AdminCreateUser checks one (username form and the pool's sign-in
  * options, the schema, unique usernames and aliases), gets a new sub, and is stored with its status
- * and password. Users are written in batches, one transaction per batch: a refused user refuses its
- * whole batch (nothing of it is written) and ends the import with a BulkImportError naming the user
- * and the batch; the batches before it stay imported.
+ * and password. Two ways:
+ * - `importUsers`: users are written in batches, one transaction per batch: a refused user refuses
+ *   its whole batch (nothing of it is written) and ends the import with a BulkImportError naming the
+ *   user and the batch; the batches before it stay imported.
+ * - `importUsersEach`: one batch in one transaction, every user's outcome reported (imported, or
+ *   refused with Cognito's error: a taken username marked as such), the others written anyway.
  */
 import { hashPassword } from "../../crypto/password-hash.ts";
 import { makeVerifier } from "../../crypto/srp.ts";
@@ -267,4 +270,95 @@ export async function importUsers(
     for (const p of prepared) subs.push(p.user.sub);
   }
   return { imported: users.length, subs };
+}
+
+/** What became of one user of `importUsersEach`. */
+export type ImportOutcome =
+  | { imported: true; sub: string }
+  | {
+      imported: false;
+      error: AwsError;
+      /** The username (or the email or phone standing for it) is taken. */ exists: boolean;
+    };
+
+function refused(error: AwsError): ImportOutcome {
+  return { imported: false, error, exists: error.type === "UsernameExistsException" };
+}
+
+/**
+ * Imports one batch of users into `pool` in one transaction, each user on its own: a refused user
+ * is reported in its place of the answer and the others are written. Throws only what is no user's
+ * fault (the storage failing).
+ */
+export async function importUsersEach(
+  storage: Storage,
+  pool: PoolRecord,
+  users: readonly ImportUser[],
+  options: { now?: number } = {},
+): Promise<ImportOutcome[]> {
+  const now = options.now ?? Date.now();
+  const outcomes: (ImportOutcome | undefined)[] = new Array<ImportOutcome | undefined>(users.length);
+  const ready: { index: number; p: Prepared }[] = [];
+  for (let i = 0; i < users.length; i++) {
+    try {
+      ready.push({ index: i, p: prepare(pool, users[i]!, now) });
+    } catch (e) {
+      if (!(e instanceof AwsError)) throw e;
+      outcomes[i] = refused(e);
+    }
+  }
+  const hashed = await Promise.all(
+    ready.map(async (r) => {
+      const password = users[r.index]!.password;
+      if (!password) return true;
+      try {
+        r.p.user.password = await credentialOf(pool, r.p, password, now);
+        return true;
+      } catch (e) {
+        if (!(e instanceof AwsError)) throw e;
+        outcomes[r.index] = refused(e);
+        return false;
+      }
+    }),
+  );
+  // A username given twice in the batch: the later ones are refused here, so that the rest can go
+  // in at once (the fast way) whenever the pool had none of them.
+  const seen = new Set<string>();
+  const toStore = ready.filter((r, k) => {
+    if (!hashed[k]) return false;
+    if (r.p.asAttribute) return true; // keyed by its sub: the store finds the email or phone taken
+    if (!seen.has(r.p.user.usernameKey)) {
+      seen.add(r.p.user.usernameKey);
+      return true;
+    }
+    outcomes[r.index] = refused(usernameExists());
+    return false;
+  });
+  if (
+    !(await insertAtOnce(
+      storage,
+      pool,
+      toStore.map((r) => r.p),
+    ))
+  ) {
+    const stored = await storage.transaction(async (tx) => {
+      const result = new Map<number, AwsError | undefined>();
+      for (const r of toStore) {
+        try {
+          await store(tx, pool, r.p, now);
+          result.set(r.index, undefined);
+        } catch (e) {
+          if (!(e instanceof AwsError)) throw e;
+          result.set(r.index, e);
+        }
+      }
+      return result;
+    });
+    for (const r of toStore) {
+      const error = stored.get(r.index);
+      if (error) outcomes[r.index] = refused(error);
+    }
+  }
+  for (const r of toStore) outcomes[r.index] ??= { imported: true, sub: r.p.user.sub };
+  return outcomes as ImportOutcome[];
 }

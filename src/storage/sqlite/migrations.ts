@@ -421,4 +421,41 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (pool_id, client_id)
   );
   `,
+  `
+  CREATE TABLE import_jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    job_id TEXT NOT NULL UNIQUE,
+    job_name TEXT NOT NULL,
+    role_arn TEXT NOT NULL,
+    password_hashing_algorithm TEXT,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    completed_at INTEGER,
+    completion_message TEXT,
+    imported INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    upload TEXT NOT NULL,
+    upload_bytes INTEGER NOT NULL,
+    heartbeat_at INTEGER
+  );
+  CREATE INDEX import_jobs_by_pool ON import_jobs (pool_id, seq);
+  CREATE TABLE import_job_chunks (
+    job_id TEXT NOT NULL REFERENCES import_jobs(job_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (job_id, seq)
+  );
+  CREATE TABLE import_job_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL REFERENCES import_jobs(job_id) ON DELETE CASCADE,
+    time INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    line INTEGER,
+    message TEXT NOT NULL
+  );
+  CREATE INDEX import_job_log_by_job ON import_job_log (job_id, seq);
+  `,
 ];
