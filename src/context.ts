@@ -116,6 +116,11 @@ export interface RequestContext {
    * pages on a pool's domain): app clients of other pools are not found there.
    */
   readonly hostedPoolId?: string;
+  /**
+   * The id a seed file fixes for the pool or app client this request creates (src/seed/); never set
+   * by a request over HTTP.
+   */
+  readonly fixedId?: string;
 }
 
 /** What a request context is made from; `now` defaults to the services' clock. */
@@ -126,6 +131,7 @@ export interface RequestContextOptions {
   readonly clientIp?: string;
   readonly hostedPoolId?: string;
   readonly now?: number;
+  readonly fixedId?: string;
 }
 
 /**
@@ -133,7 +139,7 @@ export interface RequestContextOptions {
  * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
  */
 export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
-  const { requestId, region, requestRegion, clientIp, hostedPoolId } = options;
+  const { requestId, region, requestRegion, clientIp, hostedPoolId, fixedId } = options;
   return {
     services,
     requestId,
@@ -142,5 +148,6 @@ export function createRequestContext(services: Services, options: RequestContext
     now: options.now ?? services.clock.now(),
     ...(clientIp === undefined ? {} : { clientIp }),
     ...(hostedPoolId === undefined ? {} : { hostedPoolId }),
+    ...(fixedId === undefined ? {} : { fixedId }),
   };
 }

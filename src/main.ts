@@ -7,6 +7,7 @@ import { describePasswordHashing } from "./crypto/password-hash.ts";
 import { createLogger } from "./logger.ts";
 import { createServices } from "./services.ts";
 import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
+import { seedAtStart } from "./seed/run.ts";
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -82,6 +83,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   process.stderr.write(`lanyard: ${describePasswordHashing()}\n`);
+  if (config.seed && !(await seedAtStart(services, config.seed, config.seedKey))) {
+    await storage.close().catch(() => {});
+    process.exit(2);
+  }
   let tls: ReturnType<typeof prepareTls>;
   try {
     tls = prepareTls(config, new Date(clock.now()));

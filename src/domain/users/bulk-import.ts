@@ -41,7 +41,14 @@ import { usernameExists } from "../errors.ts";
  *   only, and USER_SRP_AUTH fails for them like a wrong password.
  */
 export type ImportPassword =
-  { password: string; temporary?: boolean } | { hash: string; srpPassword?: string; temporary?: boolean };
+  | { password: string; temporary?: boolean }
+  | {
+      hash: string;
+      srpPassword?: string;
+      /** An SRP salt and verifier (hex) made already, for this pool and username (an export's). */
+      srp?: { salt: string; verifier: string };
+      temporary?: boolean;
+    };
 
 export type ImportStatus = "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD";
 
@@ -58,6 +65,8 @@ export interface ImportUser {
   /** Default true. */
   enabled?: boolean;
   password?: ImportPassword;
+  /** The user's sub, kept from an export (a UUID); default a new one. */
+  sub?: string;
 }
 
 export interface ImportOptions {
@@ -98,6 +107,8 @@ const STATUSES: ReadonlySet<string> = new Set([
   "RESET_REQUIRED",
   "FORCE_CHANGE_PASSWORD",
 ]);
+const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const HEX = /^[0-9a-f]+$/;
 const ARGON2ID_PHC = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /** A string against a string shape of the model (the constraint the API would check). */
@@ -159,7 +170,16 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
     checkPassword(u.password.password, pool.settings.Policies?.PasswordPolicy);
   if (u.password && "hash" in u.password && !ARGON2ID_PHC.test(u.password.hash))
     throw new InvalidParameterException("The password hash is not an Argon2id hash in PHC form.");
-  const sub = newSub();
+  if (
+    u.password &&
+    "hash" in u.password &&
+    u.password.srp &&
+    !(HEX.test(u.password.srp.salt) && HEX.test(u.password.srp.verifier))
+  )
+    throw new InvalidParameterException("The SRP salt and verifier must be hexadecimal.");
+  if (u.sub !== undefined && !SUB.test(u.sub))
+    throw new InvalidParameterException("The sub of an imported user must be a UUID.");
+  const sub = u.sub ?? newSub();
   const { username, asAttribute } = assignUsername(pool, u.username, sub, attrs);
   const user: UserRecord = {
     poolId: pool.id,
@@ -179,7 +199,12 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
 async function credentialOf(pool: PoolRecord, p: Prepared, password: ImportPassword, now: number) {
   const temporary = password.temporary === true;
   const clear = "password" in password ? password.password : password.srpPassword;
-  const srp = clear === undefined ? undefined : makeVerifier(poolName(pool.id), p.user.username, clear);
+  const srp =
+    "hash" in password && password.srp
+      ? password.srp
+      : clear === undefined
+        ? undefined
+        : makeVerifier(poolName(pool.id), p.user.username, clear);
   const credential: PasswordCredential = {
     hash: "password" in password ? await hashPassword(password.password) : password.hash,
     ...(srp ? { srpSalt: srp.salt, srpVerifier: srp.verifier } : {}),
