@@ -21,6 +21,7 @@ import { SHAPES } from "../generated/shapes.ts";
 import type { OperationTypes } from "../generated/types.ts";
 import type { PoolRecord, UserMfaFactor, UserMfaRecord, UserRecord } from "../storage/records.ts";
 import { callOperation, inTransaction } from "./call.ts";
+import { regionsToList } from "./regions.ts";
 import {
   clientInput,
   poolInput,
@@ -521,7 +522,7 @@ class Applier {
       try {
         secret = new KeySealer(this.options.seedKey).open(
           m.Totp.SealedSecret,
-          totpBinding(pool.id, user.Username),
+          totpBinding(pool.id, record.sub),
         );
       } catch {
         throw new SeedError(
@@ -635,9 +636,9 @@ async function all<T>(page: (after?: string) => Promise<{ items: T[]; next?: str
   return out;
 }
 
-/** What a sealed TOTP secret of an export is bound to: its pool and user. */
-export function totpBinding(poolId: string, username: string): string {
-  return `lanyard seed totp\0${poolId}\0${username}`;
+/** What a sealed TOTP secret of an export is bound to: its pool and user (its sub). */
+export function totpBinding(poolId: string, sub: string): string {
+  return `lanyard seed totp\0${poolId}\0${sub}`;
 }
 
 function importUser(u: SeedUser): ImportUser {
@@ -675,9 +676,7 @@ export async function applySeed(
     for (const [i, pool] of seed.pools.entries()) await a.applyPool(pool, `pools[${i}]`, seed.prune === true);
     if (seed.prune) {
       const keep = new Set(seed.pools.map((p) => p.Id));
-      const regions = new Set([...keep].map(regionOf));
-      regions.add(services.config.defaultRegion);
-      for (const region of regions)
+      for (const region of regionsToList(services.config.defaultRegion, [...keep].map(regionOf)))
         for (const p of await all((after) => scoped.storage.pools.listPools(region, 60, after)))
           if (!keep.has(p.id)) {
             await a.at(`prune: pool ${p.id}`, () => a.call(p.id, "DeleteUserPool", { UserPoolId: p.id }));
