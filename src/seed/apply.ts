@@ -119,6 +119,8 @@ class Applier {
   async pool(pool: SeedPool, path: string): Promise<PoolRecord> {
     const id = pool.Id;
     const input = poolInput(pool);
+    // With mfaConfig, SetUserPoolMfaConfig sets the MFA mode (with its factors), after the pool.
+    if (pool.mfaConfig) delete input.MfaConfiguration;
     const existing = await this.s.storage.pools.getPool(id);
     if (!existing) {
       await this.at(path, () => this.call(id, "CreateUserPool", input, id));

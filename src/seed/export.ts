@@ -100,7 +100,7 @@ class Exporter {
     const pool: Record<string, unknown> = {
       Id: id,
       PoolName: described.Name,
-      ...membersOf("CreateUserPoolRequest", described, ["Schema", "PoolName"]),
+      ...membersOf("CreateUserPoolRequest", described, ["Schema", "PoolName", "MfaConfiguration"]),
     };
     const schema = schemaOf(described.SchemaAttributes ?? []);
     if (schema.length > 0) pool.Schema = schema;
