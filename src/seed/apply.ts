@@ -375,7 +375,9 @@ class Applier {
   async existingUser(pool: PoolRecord, user: SeedUser, record: UserRecord, path: string): Promise<void> {
     const id = pool.id;
     const U = { UserPoolId: id, Username: record.username };
-    const changed = Object.entries(user.Attributes ?? {}).filter(([k, v]) => record.attributes[k] !== v);
+    const changed = Object.entries(withoutIdentities(user.Attributes ?? {})).filter(
+      ([k, v]) => record.attributes[k] !== v,
+    );
     if (changed.length > 0) {
       await this.at(`${path}.Attributes`, () =>
         this.call(id, "AdminUpdateUserAttributes", {
@@ -427,6 +429,18 @@ class Applier {
   ): Promise<void> {
     const id = pool.id;
     const U = { UserPoolId: id, Username: record.username };
+    const identities = user.Attributes?.identities;
+    if (identities !== undefined && record.attributes.identities !== identities) {
+      const fresh = (await this.s.storage.users.getUserBySub(id, record.sub))!;
+      await this.s.storage.transaction((tx) =>
+        tx.users.updateUser({
+          ...fresh,
+          attributes: { ...fresh.attributes, identities },
+          updatedAt: Date.now(),
+        }),
+      );
+      if (!isNew) this.report.updated++;
+    }
     if (user.Groups) {
       const current = new Set<string>();
       if (!isNew) {
@@ -643,11 +657,17 @@ export function totpBinding(poolId: string, sub: string): string {
   return `lanyard seed totp\0${poolId}\0${sub}`;
 }
 
+/** The attributes but `identities`, which the linked identities keep (written as it is). */
+function withoutIdentities(attributes: Record<string, string>): Record<string, string> {
+  const { identities: _identities, ...rest } = attributes;
+  return rest;
+}
+
 function importUser(u: SeedUser): ImportUser {
   const temporary = u.TemporaryPassword === true;
   return {
     username: u.Username,
-    ...(u.Attributes ? { attributes: u.Attributes } : {}),
+    ...(u.Attributes ? { attributes: withoutIdentities(u.Attributes) } : {}),
     ...(u.Status ? { status: u.Status } : {}),
     ...(u.Enabled !== undefined ? { enabled: u.Enabled } : {}),
     ...(u.Sub ? { sub: u.Sub } : {}),

@@ -14,6 +14,8 @@ import { after, describe, test } from "node:test";
 import { generateSync } from "otplib";
 import {
   AdminGetUserCommand,
+  AdminLinkProviderForUserCommand,
+  AdminListDevicesCommand,
   AdminListGroupsForUserCommand,
   AdminSetUserMFAPreferenceCommand,
   AssociateSoftwareTokenCommand,
@@ -21,7 +23,9 @@ import {
   SetUserPoolMfaConfigCommand,
   VerifySoftwareTokenCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
+import { deviceSteps, FLOWS } from "../support/devices.ts";
+import { GOOGLE_DETAILS } from "../support/federation.ts";
 import { root } from "../support/process.ts";
 import { createTestDatabase, type TestDatabase, testPostgresUrl } from "../support/postgres.ts";
 import { passwordSignIn, runLanyard, srpSignIn } from "../support/seed.ts";
@@ -157,4 +161,69 @@ describe("export and import", () => {
       assert.match(again.logs(), /seed .*: unchanged/);
       await again.stop();
     });
+});
+
+describe("export and import of devices and linked identities", () => {
+  test("a remembered device signs in by device SRP after the import; a linked identity stays linked", async () => {
+    const poolId = "us-east-1_Devices01";
+    const clientId = "devicesclient0000000000001";
+    const seed = join(dir, "devices.yaml");
+    writeFileSync(
+      seed,
+      stringify({
+        pools: [
+          {
+            Id: poolId,
+            PoolName: "devices",
+            DeviceConfiguration: {
+              ChallengeRequiredOnNewDevice: true,
+              DeviceOnlyRememberedOnUserPrompt: true,
+            },
+            identityProviders: [
+              { ProviderName: "Google", ProviderType: "Google", ProviderDetails: GOOGLE_DETAILS },
+            ],
+            clients: [{ ClientId: clientId, ClientName: "app", ExplicitAuthFlows: [...FLOWS] }],
+          },
+        ],
+      }),
+    );
+    const [from, to] = trips[0]!;
+    const source = await storage(from, "devices-source");
+    const server = await start([...source, "--seed", seed]);
+    const steps = deviceSteps(server.client(), poolId, clientId);
+    const { device } = await steps.userWithDevice("dana");
+    const link = {
+      UserPoolId: poolId,
+      DestinationUser: { ProviderName: "Cognito", ProviderAttributeValue: "dana" },
+      SourceUser: {
+        ProviderName: "Google",
+        ProviderAttributeName: "Cognito_Subject",
+        ProviderAttributeValue: "g-1",
+      },
+    };
+    await server.client().send(new AdminLinkProviderForUserCommand(link));
+    await server.stop();
+
+    const exported = await runLanyard(["export", ...source, "--pool", poolId]);
+    assert.equal(exported.code, 0, exported.stderr);
+    const file = join(dir, "devices-export.yaml");
+    writeFileSync(file, exported.stdout);
+    const target = await start([...(await storage(to, "devices-target")), "--seed", file]);
+    const sdk = target.client();
+    const listed = await sdk.send(new AdminListDevicesCommand({ UserPoolId: poolId, Username: "dana" }));
+    assert.deepEqual(
+      listed.Devices!.map((d) => d.DeviceKey),
+      [device.deviceKey],
+    );
+    const other = deviceSteps(sdk, poolId, clientId);
+    const afterPassword = await (await other.srpToPasswordVerifier("dana", device.deviceKey))();
+    assert.equal(afterPassword.ChallengeName, "DEVICE_SRP_AUTH");
+    const done = await other.deviceChallenges("dana", device, afterPassword.Session!);
+    assert.ok(done.AuthenticationResult?.AccessToken);
+    await assert.rejects(sdk.send(new AdminLinkProviderForUserCommand(link)), (e: Error) => {
+      assert.equal(e.message, "SourceUser is already linked to DestinationUser");
+      return true;
+    });
+    await target.stop();
+  });
 });
