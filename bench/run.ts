@@ -43,7 +43,7 @@ import { runFederationBench } from "./federation.ts";
 import { runMfaBench } from "./mfa.ts";
 import { runOAuthBench } from "./oauth.ts";
 import { runTriggerBench } from "./triggers.ts";
-import { runPasswordBench } from "./passwords.ts";
+import { runPasswordBench, SETTLE_MS } from "./passwords.ts";
 import { postgresBytes, type ScalePoint, scaleChecks, scaleTable, sqliteBytes } from "./scale.ts";
 import { seedLanyard, seedPasswordHash, seedViaApi, SRP_EVERY } from "./seed.ts";
 import { mib, motoVersion, root, startLanyard, startMoto } from "./servers.ts";
@@ -181,10 +181,12 @@ async function lanyard(dataDir: string, postgres?: BenchDatabase): Promise<void>
     client = new Client(server.port, signer);
     try {
       await bench.runAll(server, client, UserPool.Id, users, UserPoolClient.ClientId);
+      const end = server.memory();
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
       const memory = server.memory();
       const heap = await server.heap?.();
       log(
-        `  memory: RSS ${mib(memory.rss)} (peak ${mib(memory.peak)})` +
+        `  memory: RSS at the end ${mib(end.rss)}, ${SETTLE_MS / 1000} s later ${mib(memory.rss)} (peak ${mib(memory.peak)})` +
           (heap
             ? `; heapTotal ${mib(heap.heapTotal)}, heapUsed ${mib(heap.heapUsed)}, external ${mib(heap.external)}`
             : ""),

@@ -5,6 +5,7 @@ import { testAidNotices } from "./http/guards.ts";
 import { prepareTls, TlsError } from "./http/tls.ts";
 import { describePasswordHashing } from "./crypto/password-hash.ts";
 import { createLogger } from "./logger.ts";
+import { startMemoryReducer } from "./memory-reducer.ts";
 import { createServices } from "./services.ts";
 import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
 import { exportArgs, exportToStdout, seedAtStart } from "./seed/run.ts";
@@ -112,6 +113,7 @@ async function main(): Promise<void> {
   config.port = port;
   for (const notice of tls?.notices ?? []) process.stderr.write(`lanyard: ${notice}\n`);
   process.stdout.write(`listening on ${listenUrl(config)}\n`);
+  const memoryReducer = startMemoryReducer(app.server);
 
   // Expired sessions, codes and refresh tokens are removed every ten minutes (by every instance:
   // the deletes are idempotent).
@@ -130,6 +132,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     clearInterval(purge);
+    memoryReducer.stop();
     await app.close();
     await services.delivery.close?.();
     await services.triggers.close();
