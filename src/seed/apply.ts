@@ -10,7 +10,7 @@
  * member the file gives must have its value there (lists compare as sets). A member the file drops
  * keeps its value (docs/seed.md).
  */
-import { createRequestContext, type Services } from "../context.ts";
+import { createRequestContext, type Services, type SigningKeys } from "../context.ts";
 import { KeySealer } from "../crypto/key-wrap.ts";
 import { emptyMfa, openTotpSecret, sealTotpSecret } from "../domain/mfa/user-mfa.ts";
 import { type ImportUser, importUsers, BulkImportError } from "../domain/users/bulk-import.ts";
@@ -19,7 +19,13 @@ import { AwsError } from "../errors.ts";
 import { InvalidParameterException, ResourceNotFoundException } from "../generated/exceptions.ts";
 import { SHAPES } from "../generated/shapes.ts";
 import type { OperationTypes } from "../generated/types.ts";
-import type { PoolRecord, UserMfaFactor, UserMfaRecord, UserRecord } from "../storage/records.ts";
+import type {
+  PoolRecord,
+  SigningKeyRecord,
+  UserMfaFactor,
+  UserMfaRecord,
+  UserRecord,
+} from "../storage/records.ts";
 import { callOperation, inTransaction } from "./call.ts";
 import { regionsToList } from "./regions.ts";
 import {
@@ -347,23 +353,34 @@ class Applier {
     for (const [index, user] of users.entries()) {
       const record = await findUser(this.s.storage, pool, user.Username);
       if (record) found.push({ user, index, record });
-      else fresh.push({ user, index });
+      else {
+        const taken = user.Sub ? await this.s.storage.users.getUserBySub(pool.id, user.Sub) : undefined;
+        if (taken)
+          throw new SeedError(
+            this.file,
+            `${path}[${index}].Sub`,
+            new InvalidParameterException(`The sub ${user.Sub} is another user's (${taken.username}).`),
+          );
+        fresh.push({ user, index });
+      }
     }
     if (fresh.length > 0) {
+      let subs: string[];
       try {
-        await importUsers(
+        ({ subs } = await importUsers(
           this.s.storage,
           pool.id,
           fresh.map(({ user }) => importUser(user)),
-        );
+        ));
       } catch (e) {
         if (e instanceof BulkImportError)
           throw new SeedError(this.file, `${path}[${fresh[e.index]!.index}]`, e.cause);
         throw e;
       }
       this.report.created += fresh.length;
-      for (const { user, index } of fresh) {
-        const record = await findUser(this.s.storage, pool, user.Username);
+      for (const [i, { user, index }] of fresh.entries()) {
+        if (!hasExtras(user)) continue;
+        const record = await this.s.storage.users.getUserBySub(pool.id, subs[i]!);
         if (!record) throw new Error(`user ${user.Username} not found after the import`);
         await this.userExtras(pool, user, record, `${path}[${index}]`, true);
       }
@@ -657,6 +674,13 @@ export function totpBinding(poolId: string, sub: string): string {
   return `lanyard seed totp\0${poolId}\0${sub}`;
 }
 
+/** Whether a new user has more to apply than the bulk import stores. */
+function hasExtras(u: SeedUser): boolean {
+  return Boolean(
+    u.Groups?.length || u.Mfa || u.Devices?.length || u.Identities?.length || u.Attributes?.identities,
+  );
+}
+
 /** The attributes but `identities`, which the linked identities keep (written as it is). */
 function withoutIdentities(attributes: Record<string, string>): Record<string, string> {
   const { identities: _identities, ...rest } = attributes;
@@ -693,7 +717,24 @@ export async function applySeed(
   file: string,
   options: SeedOptions = {},
 ): Promise<SeedReport> {
-  return inTransaction(services, async (scoped) => {
+  // The new pools' signing keys, made at once before the transaction (RSA key generation is the
+  // slow part of a pool's creation; the key pairs are made on libuv's thread pool).
+  const made = new Map<string, SigningKeyRecord[]>();
+  await Promise.all(
+    seed.pools.map(async (p) => {
+      if (!(await services.storage.pools.getPool(p.Id)))
+        made.set(p.Id, await services.keys.newPoolKeys(p.Id, Date.now()));
+    }),
+  );
+  const keys = services.keys;
+  const prepared: SigningKeys = {
+    newPoolKeys: (poolId, now) => Promise.resolve(made.get(poolId) ?? keys.newPoolKeys(poolId, now)),
+    keys: (poolId, now, db) => keys.keys(poolId, now, db),
+    signingKey: (poolId, use, now) => keys.signingKey(poolId, use, now),
+    verificationKey: (poolId, kid) => keys.verificationKey(poolId, kid),
+    forget: (poolId) => keys.forget(poolId),
+  };
+  return inTransaction({ ...services, keys: prepared }, async (scoped) => {
     const a = new Applier(scoped, file, options);
     for (const [i, pool] of seed.pools.entries()) await a.applyPool(pool, `pools[${i}]`, seed.prune === true);
     if (seed.prune) {
