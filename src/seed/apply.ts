@@ -324,8 +324,7 @@ class Applier {
         create: () => this.call(id, "CreateGroup", { ...group, ...U }),
         update: () => this.call(id, "UpdateGroup", { ...group, ...U }),
       });
-    for (const [i, client] of (pool.clients ?? []).entries())
-      await this.client(id, client, `${path}.clients[${i}]`);
+    // Domains before the app clients: UI customization needs the pool's domain.
     for (const [i, domain] of (pool.domains ?? []).entries()) {
       const p = `${path}.domains[${i}]`;
       await this.resource(p, domain, {
@@ -343,6 +342,8 @@ class Applier {
         update: () => this.call(id, "UpdateUserPoolDomain", { ...domain, ...U }),
       });
     }
+    for (const [i, client] of (pool.clients ?? []).entries())
+      await this.client(id, client, `${path}.clients[${i}]`);
     await this.users(record, pool.users ?? [], `${path}.users`);
     if (prune) await this.prunePool(record, pool);
   }

@@ -185,10 +185,9 @@ class Exporter {
         region,
       );
       if (b?.ManagedLoginBrandingId)
-        client.managedLoginBranding = membersOf("CreateManagedLoginBrandingRequest", b, [
-          "UserPoolId",
-          "ClientId",
-        ]);
+        client.managedLoginBranding = b.UseCognitoProvidedValues
+          ? { UseCognitoProvidedValues: true }
+          : membersOf("CreateManagedLoginBrandingRequest", b, ["UserPoolId", "ClientId"]);
     } catch (e) {
       if ((e as Error).name !== "ResourceNotFoundException") throw e;
     }
