@@ -88,7 +88,7 @@ export interface SeedUser {
   /** Kept from an export: the user's sub (a UUID). */
   Sub?: string;
   Enabled?: boolean;
-  Status?: "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD";
+  Status?: "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD" | "EXTERNAL_PROVIDER";
   Groups?: string[];
   /** A password in the clear, hashed at the first start (checked against the pool's policy). */
   Password?: string;
@@ -163,7 +163,13 @@ const USER_KEYS: ReadonlySet<string> = new Set([
   "Devices",
   "Identities",
 ]);
-const STATUSES = new Set(["CONFIRMED", "UNCONFIRMED", "RESET_REQUIRED", "FORCE_CHANGE_PASSWORD"]);
+const STATUSES = new Set([
+  "CONFIRMED",
+  "UNCONFIRMED",
+  "RESET_REQUIRED",
+  "FORCE_CHANGE_PASSWORD",
+  "EXTERNAL_PROVIDER",
+]);
 const FACTORS = new Set(["SOFTWARE_TOKEN_MFA", "SMS_MFA", "EMAIL_OTP"]);
 
 const invalid = (message: string) => new InvalidParameterException(message);

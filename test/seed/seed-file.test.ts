@@ -243,3 +243,42 @@ describe("refused seed files", () => {
     );
   });
 });
+
+describe("federated users", () => {
+  test("an EXTERNAL_PROVIDER user keeps its <ProviderName>_<subject> username, even in an email pool", async () => {
+    const file = write("federated.yaml", {
+      pools: [
+        {
+          Id: "us-east-1_Federate1",
+          PoolName: "federated",
+          UsernameAttributes: ["email"],
+          identityProviders: [
+            {
+              ProviderName: "Google",
+              ProviderType: "Google",
+              ProviderDetails: {
+                client_id: "1example23456789.apps.googleusercontent.com",
+                client_secret: "provider-app-client-secret",
+                authorize_scopes: "email profile openid",
+              },
+            },
+          ],
+          users: [
+            {
+              Username: "Google_104836271534",
+              Status: "EXTERNAL_PROVIDER",
+              Attributes: { email: "erin@example.com" },
+            },
+          ],
+        },
+      ],
+    });
+    const server = await start(["--memory", "--seed", file]);
+    const user = await server
+      .client()
+      .send(new AdminGetUserCommand({ UserPoolId: "us-east-1_Federate1", Username: "Google_104836271534" }));
+    assert.equal(user.UserStatus, "EXTERNAL_PROVIDER");
+    assert.equal(user.UserAttributes!.find((a) => a.Name === "email")!.Value, "erin@example.com");
+    await server.stop();
+  });
+});

@@ -50,7 +50,9 @@ export type ImportPassword =
       temporary?: boolean;
     };
 
-export type ImportStatus = "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD";
+/** EXTERNAL_PROVIDER: a federated user (`<ProviderName>_<subject>`, no password), from an export. */
+export type ImportStatus =
+  "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD" | "EXTERNAL_PROVIDER";
 
 export interface ImportUser {
   /** As AdminCreateUser's Username (in pools that sign in with email or phone, that value). */
@@ -106,6 +108,7 @@ const STATUSES: ReadonlySet<string> = new Set([
   "UNCONFIRMED",
   "RESET_REQUIRED",
   "FORCE_CHANGE_PASSWORD",
+  "EXTERNAL_PROVIDER",
 ]);
 const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const HEX = /^[0-9a-f]+$/;
@@ -132,6 +135,10 @@ function statusOf(u: ImportUser): string {
     throw new InvalidParameterException(
       `Status ${status} cannot be imported: use one of ${[...STATUSES].join(", ")}.`,
     );
+  if (status === "EXTERNAL_PROVIDER") {
+    if (u.password) throw new InvalidParameterException("An EXTERNAL_PROVIDER user has no password.");
+    return status;
+  }
   if (!u.password && status !== "RESET_REQUIRED")
     throw new InvalidParameterException(
       `A user imported without a password must be RESET_REQUIRED, not ${status}.`,
@@ -164,8 +171,10 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
   }
   const attrs = attributeMap(list);
   checkAttributes(pool, attrs, "create");
-  checkNewUsername(pool, u.username);
   const status = statusOf(u);
+  // A federated user's username is `<ProviderName>_<subject>`, whatever the pool's sign-in options.
+  const federated = status === "EXTERNAL_PROVIDER";
+  if (!federated) checkNewUsername(pool, u.username);
   if (u.password && "password" in u.password)
     checkPassword(u.password.password, pool.settings.Policies?.PasswordPolicy);
   if (u.password && "hash" in u.password && !ARGON2ID_PHC.test(u.password.hash))
@@ -180,7 +189,9 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
   if (u.sub !== undefined && !SUB.test(u.sub))
     throw new InvalidParameterException("The sub of an imported user must be a UUID.");
   const sub = u.sub ?? newSub();
-  const { username, asAttribute } = assignUsername(pool, u.username, sub, attrs);
+  const { username, asAttribute } = federated
+    ? { username: u.username, asAttribute: undefined }
+    : assignUsername(pool, u.username, sub, attrs);
   const user: UserRecord = {
     poolId: pool.id,
     username,
