@@ -91,29 +91,30 @@ async function totpSignIn(server: TestServer): Promise<void> {
 }
 
 test("every kind of resource: applied, applied again without a write, exported and applied elsewhere", async () => {
-  const data = join(dir, "source");
-  const first = await start(["--data", data, "--seed", FILE]);
+  // The source on SQLite (`lanyard export` reads it), the target on PostgreSQL when the tests run there.
+  const data = ["--storage", "sqlite", "--data", join(dir, "source")];
+  const first = await start([...data, "--seed", FILE]);
   assert.match(first.logs(), /seed .*: 8 created/);
   await check(first);
   await first.stop();
-  const second = await start(["--data", data, "--seed", FILE]);
+  const second = await start([...data, "--seed", FILE]);
   assert.match(second.logs(), /seed .*: unchanged/);
   await totpSignIn(second);
   await second.stop();
 
-  const exported = await runLanyard(["export", "--data", data, "--seed-key", KEY]);
+  const exported = await runLanyard(["export", ...data, "--seed-key", KEY]);
   assert.equal(exported.code, 0, exported.stderr);
   const file = join(dir, "export.yaml");
   writeFileSync(file, exported.stdout);
-  const same = await start(["--data", data, "--seed", file, "--seed-key", KEY]);
+  const same = await start([...data, "--seed", file, "--seed-key", KEY]);
   assert.match(same.logs(), /seed .*: unchanged/);
   await same.stop();
 
-  const target = join(dir, "target");
-  const other = await start(["--data", target, "--seed", file, "--seed-key", KEY]);
+  const target = ["--data", join(dir, "target")];
+  const other = await start([...target, "--seed", file, "--seed-key", KEY]);
   await check(other);
   await totpSignIn(other);
   await other.stop();
-  const again = await start(["--data", target, "--seed", file, "--seed-key", KEY]);
+  const again = await start([...target, "--seed", file, "--seed-key", KEY]);
   assert.match(again.logs(), /seed .*: unchanged/);
 });
