@@ -270,7 +270,6 @@ export const OPTIONS = {
   seedKey: {
     env: "LANYARD_SEED_KEY",
     flag: "--seed-key",
-    emptyEnv: true,
     type: "32 bytes, base64 or hex",
     placeholder: "KEY",
     default: undefined,
