@@ -26,6 +26,7 @@ import type {
   UserMfaRecord,
   UserRecord,
 } from "../storage/records.ts";
+import { DuplicateKeyError } from "../storage/storage.ts";
 import { callOperation, inTransaction } from "./call.ts";
 import { regionsToList } from "./regions.ts";
 import {
@@ -717,6 +718,24 @@ export async function applySeed(
   seed: SeedFile,
   file: string,
   options: SeedOptions = {},
+): Promise<SeedReport> {
+  // Another instance on the same database may apply the same file at the same moment: the
+  // transaction that loses the race on a pool, client or user id rolls back, and this one starts
+  // again, now finding what the other made.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyOnce(services, seed, file, options);
+    } catch (e) {
+      if (!(e instanceof DuplicateKeyError) || attempt === 3) throw e;
+    }
+  }
+}
+
+async function applyOnce(
+  services: Services,
+  seed: SeedFile,
+  file: string,
+  options: SeedOptions,
 ): Promise<SeedReport> {
   // The new pools' signing keys, made at once before the transaction (RSA key generation is the
   // slow part of a pool's creation; the key pairs are made on libuv's thread pool).
