@@ -10,24 +10,13 @@
  * member the file gives must have its value there (lists compare as sets). A member the file drops
  * keeps its value (docs/seed.md).
  */
-import { createRequestContext, type Services, type SigningKeys } from "../context.ts";
-import { KeySealer } from "../crypto/key-wrap.ts";
-import { emptyMfa, openTotpSecret, sealTotpSecret } from "../domain/mfa/user-mfa.ts";
-import { type ImportUser, importUsers, BulkImportError } from "../domain/users/bulk-import.ts";
+import type { Services, SigningKeys } from "../context.ts";
 import { findUser } from "../domain/users/users.ts";
-import { AwsError } from "../errors.ts";
-import { InvalidParameterException, ResourceNotFoundException } from "../generated/exceptions.ts";
+import { InvalidParameterException } from "../generated/exceptions.ts";
 import { SHAPES } from "../generated/shapes.ts";
-import type { OperationTypes } from "../generated/types.ts";
-import type {
-  PoolRecord,
-  SigningKeyRecord,
-  UserMfaFactor,
-  UserMfaRecord,
-  UserRecord,
-} from "../storage/records.ts";
+import type { PoolRecord, SigningKeyRecord } from "../storage/records.ts";
 import { DuplicateKeyError } from "../storage/storage.ts";
-import { callOperation, inTransaction } from "./call.ts";
+import { inTransaction } from "./call.ts";
 import { regionsToList } from "./regions.ts";
 import {
   clientInput,
@@ -35,20 +24,12 @@ import {
   type SeedClient,
   type SeedFile,
   type SeedPool,
-  type SeedUser,
   SeedError,
 } from "./format.ts";
+import { all, regionOf, type SeedOptions, type SeedReport } from "./steps.ts";
+import { UserSteps } from "./users.ts";
 
-export interface SeedOptions {
-  /** The key TOTP secrets of an export are sealed under (`seedKey`), when the file has some. */
-  seedKey?: Buffer;
-}
-
-export interface SeedReport {
-  created: number;
-  updated: number;
-  deleted: number;
-}
+export type { SeedOptions, SeedReport } from "./steps.ts";
 
 /** Does `actual` hold every member `desired` gives, with its value (lists as sets)? */
 export function covers(actual: unknown, desired: unknown): boolean {
@@ -75,54 +56,9 @@ function membersOf(shape: string, input: object): Record<string, unknown> {
   return out;
 }
 
-const regionOf = (poolId: string) => poolId.slice(0, poolId.indexOf("_"));
-
 const CREATE_ONLY = ["UsernameAttributes", "AliasAttributes", "UsernameConfiguration"] as const;
 
-class Applier {
-  readonly report: SeedReport = { created: 0, updated: 0, deleted: 0 };
-  private readonly s: Services;
-  private readonly file: string;
-  private readonly options: SeedOptions;
-
-  constructor(services: Services, file: string, options: SeedOptions) {
-    this.s = services;
-    this.file = file;
-    this.options = options;
-  }
-
-  /** Runs one step; an AWS error becomes a SeedError at `path`. */
-  async at<T>(path: string, fn: () => Promise<T>): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof AwsError) throw new SeedError(this.file, path, e);
-      throw e;
-    }
-  }
-
-  call<N extends keyof OperationTypes>(
-    poolId: string,
-    name: N,
-    input: OperationTypes[N]["input"],
-    fixedId?: string,
-  ): Promise<OperationTypes[N]["output"]> {
-    return callOperation(this.s, name as never, input as never, {
-      region: regionOf(poolId),
-      ...(fixedId === undefined ? {} : { fixedId }),
-    }) as Promise<OperationTypes[N]["output"]>;
-  }
-
-  /** Calls a Describe/Get operation: its answer, or undefined when the resource does not exist. */
-  async find<T>(fn: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof ResourceNotFoundException) return undefined;
-      throw e;
-    }
-  }
-
+class Applier extends UserSteps {
   async pool(pool: SeedPool, path: string): Promise<PoolRecord> {
     const id = pool.Id;
     const input = poolInput(pool);
@@ -349,263 +285,6 @@ class Applier {
     if (prune) await this.prunePool(record, pool);
   }
 
-  async users(pool: PoolRecord, users: SeedUser[], path: string): Promise<void> {
-    const fresh: { user: SeedUser; index: number }[] = [];
-    const found: { user: SeedUser; index: number; record: UserRecord }[] = [];
-    for (const [index, user] of users.entries()) {
-      const record = await findUser(this.s.storage, pool, user.Username);
-      if (record) found.push({ user, index, record });
-      else {
-        const taken = user.Sub ? await this.s.storage.users.getUserBySub(pool.id, user.Sub) : undefined;
-        if (taken)
-          throw new SeedError(
-            this.file,
-            `${path}[${index}].Sub`,
-            new InvalidParameterException(`The sub ${user.Sub} is another user's (${taken.username}).`),
-          );
-        fresh.push({ user, index });
-      }
-    }
-    if (fresh.length > 0) {
-      let subs: string[];
-      try {
-        ({ subs } = await importUsers(
-          this.s.storage,
-          pool.id,
-          fresh.map(({ user }) => importUser(user)),
-        ));
-      } catch (e) {
-        if (e instanceof BulkImportError)
-          throw new SeedError(this.file, `${path}[${fresh[e.index]!.index}]`, e.cause);
-        throw e;
-      }
-      this.report.created += fresh.length;
-      for (const [i, { user, index }] of fresh.entries()) {
-        if (!hasExtras(user)) continue;
-        const record = await this.s.storage.users.getUserBySub(pool.id, subs[i]!);
-        if (!record) throw new Error(`user ${user.Username} not found after the import`);
-        await this.userExtras(pool, user, record, `${path}[${index}]`, true);
-      }
-    }
-    for (const { user, index, record } of found)
-      await this.existingUser(pool, user, record, `${path}[${index}]`);
-  }
-
-  async existingUser(pool: PoolRecord, user: SeedUser, record: UserRecord, path: string): Promise<void> {
-    const id = pool.id;
-    const U = { UserPoolId: id, Username: record.username };
-    const changed = Object.entries(withoutIdentities(user.Attributes ?? {})).filter(
-      ([k, v]) => record.attributes[k] !== v,
-    );
-    if (changed.length > 0) {
-      await this.at(`${path}.Attributes`, () =>
-        this.call(id, "AdminUpdateUserAttributes", {
-          ...U,
-          UserAttributes: changed.map(([Name, Value]) => ({ Name, Value })),
-        }),
-      );
-      this.report.updated++;
-    }
-    if (user.Enabled !== undefined && user.Enabled !== record.enabled) {
-      await this.at(`${path}.Enabled`, () =>
-        this.call(id, user.Enabled ? "AdminEnableUser" : "AdminDisableUser", U),
-      );
-      this.report.updated++;
-    }
-    if (user.Status === "CONFIRMED" && record.status === "UNCONFIRMED") {
-      await this.at(`${path}.Status`, () => this.call(id, "AdminConfirmSignUp", U));
-      this.report.updated++;
-    }
-    const hash = user.PasswordHash;
-    if (hash && record.password?.hash !== hash.Hash) {
-      const fresh = await this.s.storage.users.getUserBySub(id, record.sub);
-      await this.s.storage.transaction((tx) =>
-        tx.users.updateUser({
-          ...fresh!,
-          password: {
-            hash: hash.Hash,
-            ...(hash.SrpSalt && hash.SrpVerifier
-              ? { srpSalt: hash.SrpSalt, srpVerifier: hash.SrpVerifier }
-              : {}),
-            temporary: user.TemporaryPassword === true,
-            setAt: Date.now(),
-          },
-          updatedAt: Date.now(),
-        }),
-      );
-      this.report.updated++;
-    }
-    await this.userExtras(pool, user, record, path, false);
-  }
-
-  /** Groups, MFA, devices and linked identities of a user. */
-  async userExtras(
-    pool: PoolRecord,
-    user: SeedUser,
-    record: UserRecord,
-    path: string,
-    isNew: boolean,
-  ): Promise<void> {
-    const id = pool.id;
-    const U = { UserPoolId: id, Username: record.username };
-    const identities = user.Attributes?.identities;
-    if (identities !== undefined && record.attributes.identities !== identities) {
-      const fresh = (await this.s.storage.users.getUserBySub(id, record.sub))!;
-      await this.s.storage.transaction((tx) =>
-        tx.users.updateUser({
-          ...fresh,
-          attributes: { ...fresh.attributes, identities },
-          updatedAt: Date.now(),
-        }),
-      );
-      if (!isNew) this.report.updated++;
-    }
-    if (user.Groups) {
-      const current = new Set<string>();
-      if (!isNew) {
-        let after: string | undefined;
-        do {
-          const page = await this.s.storage.groups.listGroupsForUser(id, record.sub, 60, after);
-          for (const g of page.items) current.add(g.name);
-          after = page.next;
-        } while (after);
-      }
-      for (const g of user.Groups)
-        if (!current.has(g)) {
-          await this.at(`${path}.Groups`, () => this.call(id, "AdminAddUserToGroup", { ...U, GroupName: g }));
-          if (!isNew) this.report.updated++;
-        }
-      for (const g of current)
-        if (!user.Groups.includes(g)) {
-          await this.at(`${path}.Groups`, () =>
-            this.call(id, "AdminRemoveUserFromGroup", { ...U, GroupName: g }),
-          );
-          this.report.updated++;
-        }
-    }
-    if (user.Mfa) await this.mfa(pool, user, record, `${path}.Mfa`);
-    for (const [i, d] of (user.Devices ?? []).entries()) {
-      if (await this.s.storage.devices.getDevice(id, d.DeviceKey)) continue;
-      if (!d.DeviceKey.startsWith(`${regionOf(id)}_`))
-        throw new SeedError(
-          this.file,
-          `${path}.Devices[${i}].DeviceKey`,
-          new InvalidParameterException("A device key is <region>_<uuid>, in the pool's region."),
-        );
-      const now = Date.now();
-      await this.s.storage.transaction((tx) =>
-        tx.devices.insertDevice({
-          poolId: id,
-          deviceKey: d.DeviceKey,
-          sub: record.sub,
-          groupKey: d.DeviceGroupKey,
-          ...(d.SrpSalt ? { srpSalt: d.SrpSalt } : {}),
-          ...(d.SrpVerifier ? { srpVerifier: d.SrpVerifier } : {}),
-          ...(d.DeviceName ? { name: d.DeviceName } : {}),
-          remembered: d.Remembered,
-          createdAt: d.CreatedAt ?? now,
-          updatedAt: now,
-          ...(d.LastAuthenticatedAt ? { lastAuthenticatedAt: d.LastAuthenticatedAt } : {}),
-        }),
-      );
-      this.report.created++;
-    }
-    for (const [i, link] of (user.Identities ?? []).entries()) {
-      const existing = await this.s.storage.federation.getIdentityLink(
-        id,
-        link.ProviderName,
-        link.ProviderAttributeName,
-        link.ProviderAttributeValue,
-      );
-      if (existing) continue;
-      if (!(await this.s.storage.federation.getIdentityProvider(id, link.ProviderName)))
-        throw new SeedError(
-          this.file,
-          `${path}.Identities[${i}].ProviderName`,
-          new InvalidParameterException(`The pool has no identity provider ${link.ProviderName}.`),
-        );
-      await this.s.storage.transaction((tx) =>
-        tx.federation.insertIdentityLink({
-          poolId: id,
-          providerName: link.ProviderName,
-          attributeName: link.ProviderAttributeName,
-          attributeValue: link.ProviderAttributeValue,
-          sub: record.sub,
-          createdAt: Date.now(),
-        }),
-      );
-      this.report.created++;
-    }
-  }
-
-  async mfa(pool: PoolRecord, user: SeedUser, record: UserRecord, path: string): Promise<void> {
-    const m = user.Mfa!;
-    const ctx = createRequestContext(this.s, { requestId: "seed", region: pool.region });
-    const current =
-      (await this.s.storage.mfa.getUserMfa(pool.id, record.sub)) ?? emptyMfa(pool.id, record.sub, Date.now());
-    let secret: string | undefined;
-    if (m.Totp?.Secret) secret = m.Totp.Secret;
-    else if (m.Totp?.SealedSecret) {
-      if (!this.options.seedKey)
-        throw new SeedError(
-          this.file,
-          `${path}.Totp.SealedSecret`,
-          new InvalidParameterException(
-            "The file has sealed TOTP secrets: give the key they were sealed with (seedKey, LANYARD_SEED_KEY).",
-          ),
-        );
-      try {
-        secret = new KeySealer(this.options.seedKey).open(
-          m.Totp.SealedSecret,
-          totpBinding(pool.id, record.sub),
-        );
-      } catch {
-        throw new SeedError(
-          this.file,
-          `${path}.Totp.SealedSecret`,
-          new InvalidParameterException(
-            "The TOTP secret was sealed with another key (seedKey), or for another user.",
-          ),
-        );
-      }
-    }
-    const enabled = new Set(m.Enabled ?? []);
-    const next: UserMfaRecord = {
-      ...current,
-      totpEnabled: enabled.has("SOFTWARE_TOKEN_MFA"),
-      smsEnabled: enabled.has("SMS_MFA"),
-      emailEnabled: enabled.has("EMAIL_OTP"),
-      ...(m.WebAuthn !== undefined ? { webAuthnEnabled: m.WebAuthn } : {}),
-    };
-    if (m.Preferred) next.preferred = m.Preferred as UserMfaFactor;
-    else delete next.preferred;
-    const sameSecret = secret === undefined || openTotpSecret(ctx, current) === secret;
-    if (secret !== undefined && !sameSecret) {
-      next.totpSecret = sealTotpSecret(ctx, next, secret);
-      next.totpVerified = true;
-      delete next.totpLastStep;
-    }
-    if (m.Totp?.FriendlyName !== undefined) next.totpFriendlyName = m.Totp.FriendlyName;
-    if (next.totpEnabled && !next.totpVerified)
-      throw new SeedError(
-        this.file,
-        `${path}.Enabled`,
-        new InvalidParameterException("SOFTWARE_TOKEN_MFA needs a TOTP secret (Totp)."),
-      );
-    const same =
-      sameSecret &&
-      next.totpEnabled === current.totpEnabled &&
-      next.smsEnabled === current.smsEnabled &&
-      next.emailEnabled === current.emailEnabled &&
-      next.webAuthnEnabled === current.webAuthnEnabled &&
-      next.preferred === current.preferred &&
-      next.totpFriendlyName === current.totpFriendlyName;
-    if (same) return;
-    next.updatedAt = Date.now();
-    await this.s.storage.transaction((tx) => tx.mfa.putUserMfa(next));
-    this.report.updated++;
-  }
-
   async prunePool(pool: PoolRecord, seed: SeedPool): Promise<void> {
     const id = pool.id;
     const U = { UserPoolId: id };
@@ -658,58 +337,6 @@ class Applier {
           this.call(id, "AdminDeleteUser", { ...U, Username: u.username }),
         );
   }
-}
-
-async function all<T>(page: (after?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let after: string | undefined;
-  do {
-    const p = await page(after);
-    out.push(...p.items);
-    after = p.next;
-  } while (after);
-  return out;
-}
-
-/** What a sealed TOTP secret of an export is bound to: its pool and user (its sub). */
-export function totpBinding(poolId: string, sub: string): string {
-  return `lanyard seed totp\0${poolId}\0${sub}`;
-}
-
-/** Whether a new user has more to apply than the bulk import stores. */
-function hasExtras(u: SeedUser): boolean {
-  return Boolean(
-    u.Groups?.length || u.Mfa || u.Devices?.length || u.Identities?.length || u.Attributes?.identities,
-  );
-}
-
-/** The attributes but `identities`, which the linked identities keep (written as it is). */
-function withoutIdentities(attributes: Record<string, string>): Record<string, string> {
-  const { identities: _identities, ...rest } = attributes;
-  return rest;
-}
-
-function importUser(u: SeedUser): ImportUser {
-  const temporary = u.TemporaryPassword === true;
-  return {
-    username: u.Username,
-    ...(u.Attributes ? { attributes: withoutIdentities(u.Attributes) } : {}),
-    ...(u.Status ? { status: u.Status } : {}),
-    ...(u.Enabled !== undefined ? { enabled: u.Enabled } : {}),
-    ...(u.Sub ? { sub: u.Sub } : {}),
-    ...(u.Password !== undefined ? { password: { password: u.Password, temporary } } : {}),
-    ...(u.PasswordHash
-      ? {
-          password: {
-            hash: u.PasswordHash.Hash,
-            ...(u.PasswordHash.SrpSalt && u.PasswordHash.SrpVerifier
-              ? { srp: { salt: u.PasswordHash.SrpSalt, verifier: u.PasswordHash.SrpVerifier } }
-              : {}),
-            temporary,
-          },
-        }
-      : {}),
-  };
 }
 
 /** Applies the seed in one storage transaction: all of it, or (on an error) none of it. */

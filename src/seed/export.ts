@@ -17,7 +17,7 @@ import { openTotpSecret } from "../domain/mfa/user-mfa.ts";
 import { SHAPES } from "../generated/shapes.ts";
 import type { SchemaAttributeType } from "../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../storage/records.ts";
-import { totpBinding } from "./apply.ts";
+import { totpBinding } from "./users.ts";
 import { callOperation } from "./call.ts";
 import { regionsToList } from "./regions.ts";
 import type { SeedClient, SeedFile, SeedMfa, SeedPool, SeedUser } from "./format.ts";
