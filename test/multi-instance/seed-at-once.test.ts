@@ -15,7 +15,7 @@ describe(
   { skip: testPostgresUrl() ? false : "runs on PostgreSQL only (LANYARD_TEST_POSTGRES_URL is not set)" },
   () => {
     let db: TestDatabase | undefined;
-    let servers: TestServer[] = [];
+    const servers: TestServer[] = [];
     after(async () => {
       for (const s of servers) await s.stop();
       await db?.drop();
