@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from "fastify";
 import type { Services } from "./context.ts";
+import { authEventFeedback } from "./http/auth-event-feedback.ts";
 import { awsJson } from "./http/aws-json.ts";
 import { body } from "./http/body.ts";
 import { cors } from "./http/cors.ts";
@@ -31,6 +32,7 @@ export async function buildApp(
   await app.register(oauth, options);
   await app.register(health, options);
   await app.register(wellKnown, options);
+  await app.register(authEventFeedback, options);
   await app.register(uiAssets, options);
   // The /_lanyard/* development routes, each only when its option is on.
   await app.register(devRoutes, options);

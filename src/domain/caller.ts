@@ -51,11 +51,24 @@ export type Caller = AdminCaller | AdminClientCaller | ClientCaller | TokenCalle
 
 /**
  * Who signs in, and who calls the self-service operations: an app client, or an admin naming one;
- * with the request's ClientMetadata, which the Lambda triggers the sign-in fires receive.
+ * with the request's ClientMetadata. As Cognito documents it, InitiateAuth's and
+ * AdminInitiateAuth's ClientMetadata goes only to PreAuthentication and UserMigration, as their
+ * `validationData`; the ClientMetadata of RespondToAuthChallenge, AdminRespondToAuthChallenge and
+ * GetTokensFromRefreshToken goes to every trigger they fire, as `clientMetadata`.
  */
 export type SignInCaller = (ClientCaller | AdminClientCaller) & {
   readonly clientMetadata?: Record<string, string>;
+  readonly validationData?: Record<string, string>;
+  /** The end user's context the request gives (ContextData, UserContextData): threat protection's signals. */
+  readonly userContext?: UserContext;
 };
+
+/** What a sign-in request says of its end user (an admin sign-in's ContextData, UserContextData). */
+export interface UserContext {
+  readonly ipAddress?: string;
+  /** The User-Agent header ContextData passes on. */
+  readonly userAgent?: string;
+}
 
 /** The client hides which users exist (PreventUserExistenceErrors ENABLED): unknown users must look like known ones. */
 export function hidesUsers(caller: SignInCaller): boolean {

@@ -11,5 +11,11 @@ export function requestContext(
   req: FastifyRequest,
   options: { region: string; requestRegion?: string; hostedPoolId?: string },
 ): RequestContext {
-  return createRequestContext(services, { ...options, requestId: req.id, clientIp: req.ip });
+  const userAgent = req.headers["user-agent"];
+  return createRequestContext(services, {
+    ...options,
+    requestId: req.id,
+    clientIp: req.ip,
+    ...(userAgent === undefined ? {} : { userAgent }),
+  });
 }

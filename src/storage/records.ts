@@ -2,7 +2,13 @@
  * What storage keeps. Timestamps are epoch milliseconds. `settings` objects are the wire-shaped
  * configuration the domain owns; storage keeps them whole (as JSON) and indexes only what it must.
  */
-import type { SetUserPoolMfaConfigRequest, UserPoolClientType, UserPoolType } from "../generated/types.ts";
+import type {
+  AuthEventType,
+  SetRiskConfigurationRequest,
+  SetUserPoolMfaConfigRequest,
+  UserPoolClientType,
+  UserPoolType,
+} from "../generated/types.ts";
 
 /** The configurable part of a user pool: everything of UserPoolType that is not derived. */
 export type PoolSettings = Omit<
@@ -362,4 +368,90 @@ export interface PasskeyRecord {
   /** The relying party the credential is scoped to. */
   rpId: string;
   createdAt: number;
+}
+
+/** A risk configuration of threat protection: a pool's (clientId "") or an app client's own. */
+export interface RiskConfigurationRecord {
+  poolId: string;
+  clientId: string;
+  /** SetRiskConfiguration's three parts, as set. */
+  config: Pick<
+    SetRiskConfigurationRequest,
+    | "AccountTakeoverRiskConfiguration"
+    | "CompromisedCredentialsRiskConfiguration"
+    | "RiskExceptionConfiguration"
+  >;
+  updatedAt: number;
+}
+
+/**
+ * One auth event of threat protection (a sign-in, a sign-up, a password change...) of one user:
+ * the wire fields of AuthEventType but the id and date, with what the risk was judged on.
+ */
+export interface AuthEventRecord {
+  poolId: string;
+  sub: string;
+  eventId: string;
+  createdAt: number;
+  data: Omit<AuthEventType, "EventId" | "CreationDate"> & {
+    /** The user agent and the DEVICE_KEY the request came with (the risk signals besides the IP). */
+    userAgent?: string;
+    deviceKey?: string;
+  };
+}
+
+/** One terms document of an app client (CreateTerms): its links, by managed login language. */
+export interface TermsRecord {
+  poolId: string;
+  termsId: string;
+  clientId: string;
+  /** `terms-of-use` or `privacy-policy`: unique per app client. */
+  termsName: string;
+  termsSource: string;
+  enforcement: string;
+  /** Language id (`cognito:default`, `cognito:spanish`, ...) to URL. */
+  links: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A pool's log delivery configuration (SetLogDeliveryConfiguration), kept as it was set. */
+export interface LogDeliveryRecord {
+  poolId: string;
+  /** The LogConfigurations, each as given (EventSource, LogLevel, and its one destination). */
+  configurations: LogConfigurationRecord[];
+  updatedAt: number;
+}
+
+export interface LogConfigurationRecord {
+  EventSource: string;
+  LogLevel: string;
+  CloudWatchLogsConfiguration?: { LogGroupArn?: string };
+  S3Configuration?: { BucketArn?: string };
+  FirehoseConfiguration?: { StreamArn?: string };
+}
+
+/**
+ * A replica of a user pool in another region (multi-Region replication): the same pool, users and
+ * storage, served for the replica's region too. The pool's own region is its PRIMARY replica and has
+ * no record.
+ */
+export interface ReplicaRecord {
+  poolId: string;
+  region: string;
+  /** CREATING, INACTIVE, ACTIVE or DELETING. */
+  status: string;
+  /** The replica's own tags (UserPoolTags of CreateUserPoolReplica). */
+  tags: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A provisioned request-rate limit of one API category in one region (UpdateProvisionedLimit). */
+export interface ProvisionedLimitRecord {
+  region: string;
+  category: string;
+  /** Requests per second. */
+  value: number;
+  updatedAt: number;
 }

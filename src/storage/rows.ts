@@ -4,6 +4,8 @@
  * Numbers may arrive as strings (PostgreSQL's BIGINT through `pg`) and are turned back here.
  */
 import type {
+  AuthEventRecord,
+  RiskConfigurationRecord,
   AuthSessionRecord,
   BrandingRecord,
   DomainRecord,
@@ -17,10 +19,14 @@ import type {
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
+  LogDeliveryRecord,
   PasskeyRecord,
+  ProvisionedLimitRecord,
+  ReplicaRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
+  TermsRecord,
   UserMfaRecord,
   UserRecord,
 } from "./records.ts";
@@ -319,4 +325,65 @@ export function passkeyFromRow(r: Row): PasskeyRecord {
   };
   if (r.attachment !== null && r.attachment !== undefined) p.attachment = str(r.attachment);
   return p;
+}
+
+export function riskConfigurationFromRow(r: Row): RiskConfigurationRecord {
+  return {
+    poolId: str(r.pool_id),
+    clientId: str(r.client_id),
+    config: JSON.parse(str(r.config)),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function authEventFromRow(r: Row): AuthEventRecord {
+  return {
+    poolId: str(r.pool_id),
+    sub: str(r.sub),
+    eventId: str(r.event_id),
+    createdAt: num(r.created_at),
+    data: JSON.parse(str(r.data)),
+  };
+}
+
+export function termsFromRow(r: Row): TermsRecord {
+  return {
+    poolId: str(r.pool_id),
+    termsId: str(r.terms_id),
+    clientId: str(r.client_id),
+    termsName: str(r.terms_name),
+    termsSource: str(r.terms_source),
+    enforcement: str(r.enforcement),
+    links: JSON.parse(str(r.links)),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function logDeliveryFromRow(r: Row): LogDeliveryRecord {
+  return {
+    poolId: str(r.pool_id),
+    configurations: JSON.parse(str(r.configurations)),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function replicaFromRow(r: Row): ReplicaRecord {
+  return {
+    poolId: str(r.pool_id),
+    region: str(r.region),
+    status: str(r.status),
+    tags: JSON.parse(str(r.tags)) as Record<string, string>,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function provisionedLimitFromRow(r: Row): ProvisionedLimitRecord {
+  return {
+    region: str(r.region),
+    category: str(r.category),
+    value: num(r.value),
+    updatedAt: num(r.updated_at),
+  };
 }

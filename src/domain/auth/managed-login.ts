@@ -22,6 +22,8 @@ import { newPasswordRequired } from "./challenges/new-password-required.ts";
 import { beginSignIn, checkPlainPassword, nextSignInStep } from "./sign-in.ts";
 import type { AuthOutcome, AuthStep, SignedIn } from "./types.ts";
 import { postAuthentication } from "../triggers/authentication.ts";
+import { checkCompromised } from "../threats/compromised.ts";
+import { guardSignIn, type SignInEnd } from "../threats/risk.ts";
 
 /** A signed-in user, or the challenge the user must answer first. */
 export type ManagedLoginStep = { user: UserRecord } | { challenge: AuthOutcome };
@@ -34,13 +36,27 @@ async function settle(ctx: RequestContext, call: ClientCaller, step: SignedIn): 
   const user = step.signedIn;
   const challenge = await nextSignInStep(ctx, call, user);
   if (challenge) return { challenge };
-  if (!step.mfaSettled) {
-    const mfa = await mfaStep(ctx, call, user);
-    if (mfa) return { challenge: mfa };
-  }
-  await postAuthentication(ctx, call.pool, call.client.clientId, user, false, undefined);
-  return { user };
+  // Threat protection (domain/threats/) judges and records the sign-in; it may block it or ask for MFA.
+  return guardSignIn(
+    ctx,
+    call,
+    step,
+    async (): Promise<ManagedLoginStep> => {
+      if (!step.mfaSettled) {
+        const mfa = await mfaStep(ctx, call, user);
+        if (mfa) return { challenge: mfa };
+      }
+      await postAuthentication(ctx, call.pool, call.client.clientId, user, false, undefined);
+      return { user };
+    },
+    MANAGED_LOGIN_END,
+  );
 }
+
+const MANAGED_LOGIN_END: SignInEnd<ManagedLoginStep> = {
+  ended: (s) => "user" in s,
+  challenge: (challenge) => ({ challenge }),
+};
 
 const settleStep = (ctx: RequestContext, call: ClientCaller, step: AuthStep): Promise<ManagedLoginStep> =>
   "signedIn" in step ? settle(ctx, call, step) : Promise.resolve({ challenge: step });
@@ -54,7 +70,12 @@ export async function passwordSignIn(
 ): Promise<ManagedLoginStep> {
   const target = await beginSignIn(ctx, call, username, password);
   const checked = await checkPlainPassword(ctx, call, target, password);
-  return settle(ctx, call, { signedIn: await rehashIfStale(ctx, checked, password) });
+  // Threat protection's compromised-credentials check (acted on by its sign-in step).
+  const compromised = await checkCompromised(ctx, call.pool, call.client.clientId, "SIGN_IN", password);
+  return settle(ctx, call, {
+    signedIn: await rehashIfStale(ctx, checked, password),
+    ...(compromised.detected ? { compromisedCredentials: compromised } : {}),
+  });
 }
 
 /**

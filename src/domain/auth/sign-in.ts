@@ -22,6 +22,7 @@ import type { AuthOutcome, SignedIn } from "./types.ts";
 import { userNotFound } from "../lookups.ts";
 import { incorrectCredentials, userDisabled } from "../errors.ts";
 import { postAuthentication, preAuthentication } from "../triggers/authentication.ts";
+import { API_SIGN_IN_END, guardSignIn, recordFailedSignIn } from "../threats/risk.ts";
 
 /**
  * Whom a sign-in names: the user a USERNAME names (aliases included), and what its attempts count
@@ -68,7 +69,7 @@ export async function beginSignIn(
       username,
       call.client.clientId,
       password,
-      call.clientMetadata,
+      call.validationData,
       hidesUsers(call),
     );
   if (!user && !hidesUsers(call)) throw userNotFound();
@@ -80,7 +81,7 @@ export async function beginSignIn(
     hidesUsers(call),
     username,
     user,
-    call.clientMetadata,
+    call.validationData,
   );
   if (user) return { name: username, user, subject: { sub: user.sub } };
   return { name: username, user: undefined, subject: subjectOf(call.pool, undefined, username) };
@@ -104,6 +105,7 @@ export async function checkPlainPassword(
   const hash = user && !user.passwordSignInDisabled ? user.password?.hash : undefined;
   const ok = (await verifyPassword(password, hash ?? decoyHash())) && hash !== undefined;
   await settlePasswordCheck(ctx, call.pool.id, subject, name, ok);
+  if (!ok && user) await recordFailedSignIn(ctx, call, user);
   if (!ok || !user) throw incorrectCredentials();
   return user;
 }
@@ -143,14 +145,23 @@ export async function completeSignIn(
 ): Promise<AuthOutcome> {
   const challenge = await nextSignInStep(ctx, call, step.signedIn);
   if (challenge) return challenge;
-  const device = await deviceChallenge(ctx, call, step, "instead-of-mfa");
-  if (device) return device;
-  // MFA (challenges/mfa.ts), unless answered already or replaced by a remembered device.
-  if (!step.mfaSettled && !(await deviceSkipsMfa(ctx, call.pool, step.signedIn, step))) {
-    const mfa = await mfaStep(ctx, call, step.signedIn, step.deviceKey);
-    if (mfa) return mfa;
-  }
-  return issueSignInTokens(ctx, call, step);
+  // Threat protection (domain/threats/) judges and records the sign-in; it may block it or ask for MFA.
+  return guardSignIn(
+    ctx,
+    call,
+    step,
+    async () => {
+      const device = await deviceChallenge(ctx, call, step, "instead-of-mfa");
+      if (device) return device;
+      // MFA (challenges/mfa.ts), unless answered already or replaced by a remembered device.
+      if (!step.mfaSettled && !(await deviceSkipsMfa(ctx, call.pool, step.signedIn, step))) {
+        const mfa = await mfaStep(ctx, call, step.signedIn, step.deviceKey);
+        if (mfa) return mfa;
+      }
+      return issueSignInTokens(ctx, call, step);
+    },
+    API_SIGN_IN_END,
+  );
 }
 
 /**

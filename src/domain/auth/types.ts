@@ -36,6 +36,8 @@ export interface SignedIn {
    * code with the MFA challenge's Session.
    */
   session?: string;
+  /** Threat protection's check of the plain password this sign-in proved (domain/threats/compromised.ts). */
+  compromisedCredentials?: { detected: boolean; block: boolean };
 }
 
 /**

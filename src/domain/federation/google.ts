@@ -9,9 +9,12 @@
  * a local stand-in, such as the mock provider, for tests and offline work.
  */
 import type { RequestContext } from "../../context.ts";
+import type { Params } from "../oauth/authorize.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import type { IdpAttributes } from "../triggers/inbound-federation.ts";
 import { finishOidc, startOidc } from "./oidc.ts";
 import type { PendingSignIn, StartInput } from "./pending.ts";
+import { standInFor } from "./social.ts";
 
 const GOOGLE = {
   oidc_issuer: "https://accounts.google.com",
@@ -30,15 +33,8 @@ function asOidc(ctx: RequestContext, provider: IdentityProviderRecord): Identity
     authorize_scopes: authorize_scopes ?? "openid email profile",
     attributes_request_method: "GET",
   };
-  const standIn = ctx.services.config.socialStandIn;
-  const details = standIn
-    ? {
-        ...base,
-        oidc_issuer: standIn.startsWith("/")
-          ? `${ctx.services.publicUrl().replace(/\/$/, "")}${standIn}`
-          : standIn,
-      }
-    : { ...base, ...GOOGLE };
+  const standIn = standInFor(ctx, "Google");
+  const details = standIn ? { ...base, oidc_issuer: standIn } : { ...base, ...GOOGLE };
   return { ...provider, providerDetails: details };
 }
 
@@ -51,6 +47,8 @@ export function finishGoogle(
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  response: Params,
+  raw: IdpAttributes,
 ): Promise<Record<string, unknown>> {
-  return finishOidc(ctx, asOidc(ctx, provider), pending, code);
+  return finishOidc(ctx, asOidc(ctx, provider), pending, code, response, raw);
 }

@@ -5,13 +5,15 @@
  * discovery document names only that), the configured `authorize_scopes`, and the ID token
  * verified against the provider's JWKS (signature, issuer, audience, expiry, nonce). The user-info
  * endpoint is read, with the method `attributes_request_method` names, when one is known; its
- * claims join the ID token's.
+ * claims join the ID token's. The app's `prompt` and `login_hint` go on to the provider.
  */
 import { randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
 import type { RequestContext } from "../../context.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import type { Params } from "../oauth/authorize.ts";
 import { OAuthError } from "../oauth/errors.ts";
+import { asStringMap, type IdpAttributes } from "../triggers/inbound-federation.ts";
 import { type PendingSignIn, savePendingSignIn, type StartInput } from "./pending.ts";
 
 const FETCH_TIMEOUT_MS = 10_000;
@@ -35,11 +37,11 @@ interface Discovered {
 const discovered = new Map<string, Discovered>();
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
-function failure(description: string): OAuthError {
+export function failure(description: string): OAuthError {
   return new OAuthError("invalid_request", description);
 }
 
-async function fetchJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+export async function fetchJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
   const res = await fetch(url, { ...init, redirect: "error", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   const text = await res.text();
   let body: unknown;
@@ -118,7 +120,7 @@ export async function startOidc(ctx: RequestContext, input: StartInput): Promise
     nonce,
     callbackUrl,
   };
-  const state = await savePendingSignIn(ctx, provider, params.client_id ?? "", pending);
+  const state = await savePendingSignIn(ctx, provider, params.client_id ?? "", pending, input.binding);
   const url = new URL(endpoints.authorize);
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", details.client_id ?? "");
@@ -132,10 +134,13 @@ export async function startOidc(ctx: RequestContext, input: StartInput): Promise
   );
   url.searchParams.set("state", state);
   url.searchParams.set("nonce", nonce);
+  // Passed on to the provider as Cognito passes them: prompt, and login_hint.
+  if (params.prompt) url.searchParams.set("prompt", params.prompt);
+  if (params.login_hint) url.searchParams.set("login_hint", params.login_hint);
   return url.href;
 }
 
-function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
+export function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
   let set = keySets.get(url);
   if (!set) {
     set = createRemoteJWKSet(new URL(url), { timeoutDuration: FETCH_TIMEOUT_MS });
@@ -146,13 +151,15 @@ function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
 
 /**
  * The provider's answer at /oauth2/idpresponse, checked: the code redeemed at the token endpoint,
- * the ID token verified. Returns the identity's claims.
+ * the ID token verified. Returns the identity's claims (and puts the answer's parts in `raw`).
  */
 export async function finishOidc(
   ctx: RequestContext,
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  _response: Params = {},
+  raw: IdpAttributes = {},
 ): Promise<Record<string, unknown>> {
   const details = provider.providerDetails;
   const endpoints = await oidcEndpoints(ctx, details);
@@ -197,6 +204,8 @@ export async function finishOidc(
     throw failure("The identity provider's ID token does not carry the nonce of this sign-in.");
   if (typeof claims.sub !== "string" || claims.sub === "")
     throw failure("The identity provider's ID token has no subject.");
+  raw.tokenResponse = asStringMap(tokens);
+  raw.idToken = asStringMap(claims);
   const accessToken = text(tokens.access_token);
   if (!endpoints.userinfo || !accessToken) return claims;
   let info: Record<string, unknown>;
@@ -220,5 +229,6 @@ export async function finishOidc(
   }
   if (info.sub !== undefined && info.sub !== claims.sub)
     throw failure("The identity provider's user info is about another subject.");
+  raw.userInfo = asStringMap(info);
   return { ...info, ...claims };
 }

@@ -15,6 +15,7 @@ import { checkNewTagKeys, checkTags } from "./tag-rules.ts";
 import { storePoolKeys } from "../tokens/keys.ts";
 import { poolNotFound, requirePool } from "../lookups.ts";
 import { settleMfa } from "../mfa/pool-config.ts";
+import { checkAddOnsTier } from "../threats/config.ts";
 
 /** Settings an UpdateUserPool call replaces (with their defaults when left out). */
 const UPDATABLE = [
@@ -113,6 +114,7 @@ function settle(input: Input): PoolSettings {
 }
 
 function check(s: PoolSettings): void {
+  checkAddOnsTier(s);
   if (s.AliasAttributes?.length && s.UsernameAttributes?.length)
     throw new InvalidParameterException(
       "Only one of the aliasAttributes or usernameAttributes can be set in a User Pool.",

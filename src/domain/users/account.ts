@@ -3,6 +3,8 @@
  * account (DeleteUser), change their password (ChangePassword) and sign out everywhere
  * (GlobalSignOut); and the administrator's AdminUserGlobalSignOut.
  */
+import { recordPasswordEvent } from "../threats/auth-events.ts";
+import { screenNewPassword } from "../threats/compromised.ts";
 import type { RequestContext } from "../../context.ts";
 import type { GetUserResponse } from "../../generated/types.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
@@ -66,6 +68,8 @@ export async function changePassword(
     await settlePasswordCheck(ctx, pool.id, subject, user.username, ok);
     if (!ok) throw incorrectCredentials();
   }
+  // Threat protection's compromised-credentials check (PASSWORD_CHANGE).
+  const compromised = await screenNewPassword(ctx, pool, caller.clientId, "PASSWORD_CHANGE", proposed);
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, proposed, false, ctx.now);
   await ctx.services.storage.transaction(async (tx) => {
@@ -75,6 +79,7 @@ export async function changePassword(
     if (history) next.passwordHistory = history;
     await tx.users.updateUser(next);
   });
+  await recordPasswordEvent(ctx, pool, user, "PasswordChange", compromised);
 }
 
 /** GlobalSignOut: every session of the calling user ends, this one included. */

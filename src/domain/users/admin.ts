@@ -1,4 +1,5 @@
 /** The administrator's user operations (AdminCreateUser, AdminUpdateUserAttributes, ...). */
+import { screenNewPassword } from "../threats/compromised.ts";
 import type { RequestContext } from "../../context.ts";
 import {
   InvalidParameterException,
@@ -84,6 +85,9 @@ export async function adminCreateUser(ctx: RequestContext, input: AdminCreateUse
   // present it: such a user gets no credential (every sign-in is answered as for a wrong password,
   // as it would be), which spares a hash and an SRP verifier per user created with SUPPRESS.
   const known = input.TemporaryPassword !== undefined || invitations.length > 0;
+  // Threat protection's compromised-credentials check of a given temporary password (SIGN_UP).
+  if (input.TemporaryPassword !== undefined)
+    await screenNewPassword(ctx, pool, undefined, "SIGN_UP", input.TemporaryPassword);
   const credential = known
     ? (await newCredential(pool, undefined, password, true, ctx.now, username)).credential
     : undefined;
@@ -207,6 +211,8 @@ export async function adminSetUserPassword(
   const current = await requireUser(storage, pool, username);
   if (current.status === "EXTERNAL_PROVIDER")
     throw new InvalidParameterException("Cannot set a password for a user of an external identity provider.");
+  // Threat protection's compromised-credentials check (PASSWORD_CHANGE).
+  await screenNewPassword(ctx, pool, undefined, "PASSWORD_CHANGE", password);
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, current, password, !permanent, ctx.now);
   await changeUser(ctx, poolId, username, (user) => ({

@@ -1,4 +1,6 @@
 /** Self-service password recovery: ForgotPassword and ConfirmForgotPassword. */
+import { recordPasswordEvent, recordRequestEvent } from "../threats/auth-events.ts";
+import { screenNewPassword } from "../threats/compromised.ts";
 import type { RequestContext } from "../../context.ts";
 import { postConfirmation } from "../triggers/sign-up.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../generated/exceptions.ts";
@@ -74,9 +76,17 @@ export async function forgotPassword(
     throw noRecoveryDestination();
   }
   const origin = { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata };
-  return {
-    CodeDeliveryDetails: await sendCode(ctx, pool, user, "forgot_password", to, "forgot_password", origin),
-  };
+  const CodeDeliveryDetails = await sendCode(
+    ctx,
+    pool,
+    user,
+    "forgot_password",
+    to,
+    "forgot_password",
+    origin,
+  );
+  await recordRequestEvent(ctx, pool, user, "ForgotPassword");
+  return { CodeDeliveryDetails };
 }
 
 export async function confirmForgotPassword(
@@ -96,6 +106,14 @@ export async function confirmForgotPassword(
     await newCredential(pool, undefined, input.Password, false, ctx.now, input.Username);
     return simulateWrongCode(ctx, pool.id, subjectOf(pool, user, input.Username), "forgot_password");
   }
+  // Threat protection's compromised-credentials check (PASSWORD_CHANGE).
+  const compromised = await screenNewPassword(
+    ctx,
+    pool,
+    caller.client.clientId,
+    "PASSWORD_CHANGE",
+    input.Password,
+  );
   // Hash outside the transaction: it is the slow part.
   const { credential, history } = await newCredential(pool, user, input.Password, false, ctx.now);
 
@@ -123,6 +141,7 @@ export async function confirmForgotPassword(
     },
     hideUsers,
   );
+  if (changed) await recordPasswordEvent(ctx, pool, changed, "PasswordChange", compromised);
   if (changed)
     await postConfirmation(
       ctx,

@@ -1,4 +1,6 @@
 /** Self-service sign-up: SignUp, ConfirmSignUp, ResendConfirmationCode. */
+import { recordPasswordEvent, recordRequestEvent } from "../threats/auth-events.ts";
+import { screenNewPassword } from "../threats/compromised.ts";
 import { openSignUpSession } from "../auth/flows/user-auth.ts";
 import type { RequestContext } from "../../context.ts";
 import {
@@ -86,6 +88,10 @@ export async function signUp(
     attrs.set("phone_number_verified", "false");
 
   let credential: PasswordCredential | undefined;
+  // Threat protection's compromised-credentials check (SIGN_UP).
+  const compromised =
+    input.Password !== undefined &&
+    (await screenNewPassword(ctx, pool, client.clientId, "SIGN_UP", input.Password));
   if (input.Password === undefined) checkPasswordless(pool, attrs);
   else
     credential = (
@@ -129,6 +135,7 @@ export async function signUp(
     return to ? issuePendingCode(tx, ctx, pool.id, sub, "signup", to) : undefined;
   });
 
+  await recordPasswordEvent(ctx, pool, user, "SignUp", compromised);
   const out: SignUpResponse = { UserConfirmed: user.status === "CONFIRMED", UserSub: sub };
   if (pending)
     out.CodeDeliveryDetails = await deliverCode(ctx, pool, username, pending, "signup", {
@@ -231,5 +238,7 @@ export async function resendConfirmationCode(
   const to = signUpDestination(pool, user.attributes);
   if (!to) throw notTurnedOn();
   const origin = { clientId: caller.client.clientId, clientMetadata: input.ClientMetadata };
-  return { CodeDeliveryDetails: await sendCode(ctx, pool, user, "signup", to, "resend_code", origin) };
+  const CodeDeliveryDetails = await sendCode(ctx, pool, user, "signup", to, "resend_code", origin);
+  await recordRequestEvent(ctx, pool, user, "ResendCode");
+  return { CodeDeliveryDetails };
 }

@@ -1,5 +1,6 @@
 import { initiateAuth } from "../../domain/auth/engine.ts";
 import { defineOperation } from "../define.ts";
+import { userContextOf } from "../../domain/threats/context.ts";
 
 export const operation = defineOperation(
   "AdminInitiateAuth",
@@ -7,7 +8,7 @@ export const operation = defineOperation(
   async (input, ctx, caller) =>
     initiateAuth(
       ctx,
-      { ...caller, clientMetadata: input.ClientMetadata },
+      { ...caller, validationData: input.ClientMetadata, userContext: userContextOf(input, caller.client) },
       input.AuthFlow,
       input.AuthParameters,
       input.Session,

@@ -1,5 +1,6 @@
 import { respondToAuthChallenge } from "../../domain/auth/engine.ts";
 import { defineOperation } from "../define.ts";
+import { userContextOf } from "../../domain/threats/context.ts";
 
 export const operation = defineOperation(
   "RespondToAuthChallenge",
@@ -7,7 +8,7 @@ export const operation = defineOperation(
   async (input, ctx, caller) =>
     respondToAuthChallenge(
       ctx,
-      { ...caller, clientMetadata: input.ClientMetadata },
+      { ...caller, clientMetadata: input.ClientMetadata, userContext: userContextOf(input, caller.client) },
       input.ChallengeName,
       input.ChallengeResponses,
       input.Session,

@@ -125,6 +125,35 @@ export async function mfaStep(
   };
 }
 
+/**
+ * The MFA challenge threat protection asks for (adaptive authentication's MFA_IF_CONFIGURED and
+ * MFA_REQUIRED), whatever the pool's own MFA configuration: the user's enabled factor (the
+ * preferred one first), else one the user can receive: a verified authenticator, an email address,
+ * a phone number. With `poolFactorsOnly` (MFA_IF_CONFIGURED), only the factors the pool offers.
+ * Undefined when there is none.
+ */
+export async function riskMfaStep(
+  ctx: RequestContext,
+  call: SignInCaller,
+  user: UserRecord,
+  deviceKey: string | undefined,
+  poolFactorsOnly: boolean,
+): Promise<AuthOutcome | undefined> {
+  const device = deviceKey === undefined ? {} : { deviceKey };
+  const m = await userMfa(ctx.services.storage, user);
+  const allowed = (f: UserMfaFactor) => !poolFactorsOnly || activeFactors(call.pool).includes(f);
+  const enabled = userFactors(m).filter(allowed);
+  const possible: UserMfaFactor[] = [];
+  if (m.totpVerified && m.totpSecret) possible.push("SOFTWARE_TOKEN_MFA");
+  if (user.attributes.email) possible.push("EMAIL_OTP");
+  if (user.attributes.phone_number) possible.push("SMS_MFA");
+  const factor =
+    m.preferred && enabled.includes(m.preferred) ? m.preferred : (enabled[0] ?? possible.filter(allowed)[0]);
+  if (factor === undefined) return undefined;
+  await checkMfaLockout(ctx, call.pool.id, user.sub);
+  return issueFactor(ctx, call, user, factor, device);
+}
+
 /** What an MFA session carries on: the DEVICE_KEY the sign-in came with. */
 type DeviceState = { deviceKey?: string };
 

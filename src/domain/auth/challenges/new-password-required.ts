@@ -6,6 +6,7 @@
  * answers again on it, as Amplify's UI and amazon-cognito-identity-js do; the session is consumed in
  * the transaction that sets the password.
  */
+import { screenNewPassword } from "../../threats/compromised.ts";
 import type { SignInCaller } from "../../caller.ts";
 import type { RequestContext } from "../../../context.ts";
 import { InvalidParameterException, NotAuthorizedException } from "../../../generated/exceptions.ts";
@@ -80,6 +81,8 @@ async function answer(
       `Missing required attributes: ${missing.map((m) => `userAttributes.${m}`).join(", ")}`,
     );
 
+  // Threat protection's compromised-credentials check (PASSWORD_CHANGE).
+  await screenNewPassword(ctx, call.pool, call.client.clientId, "PASSWORD_CHANGE", newPassword);
   const { credential, history } = await newCredential(call.pool, user, newPassword, false, ctx.now);
   const updated = await storage.transaction(async (tx) => {
     await consumeSession(tx, ctx, call.client, session);

@@ -18,6 +18,7 @@ import type { UserRecord } from "../../../storage/records.ts";
 import type { AuthChallenge, AuthOutcome, AuthParams, AuthStep } from "../types.ts";
 import { customRound, type CustomState, type SessionEntry } from "../custom-rounds.ts";
 import { incorrectCredentials } from "../../errors.ts";
+import { recordFailedSignIn } from "../../threats/risk.ts";
 
 /** What USER_SRP_AUTH knows when it issues the challenge. */
 export interface SrpStart {
@@ -114,6 +115,7 @@ async function answer(
   // Password sign-in turned off by AdminDisableProviderForUser (ProviderName Cognito) fails too.
   const ok = claimOk && user !== undefined && !user.passwordSignInDisabled;
   await settlePasswordCheck(ctx, call.pool.id, subject, username, ok);
+  if (!ok && user) await recordFailedSignIn(ctx, call, user);
   if (!ok || !user) throw incorrectCredentials();
   if (state.custom) {
     // The custom sign-in goes on: the define trigger sees the password proved.

@@ -5,6 +5,7 @@ import { rehashIfStale } from "../../users/passwords.ts";
 import { optional, required } from "../params.ts";
 import { beginSignIn, checkPlainPassword, signInUser } from "../sign-in.ts";
 import type { AuthFlow, AuthParams, AuthStep } from "../types.ts";
+import { checkCompromised } from "../../threats/compromised.ts";
 
 /**
  * The password check of a USERNAME with PASSWORD (also USER_AUTH's PASSWORD first factor, whose
@@ -23,9 +24,12 @@ export async function passwordFlow(
     : await signInUser(ctx, call, username);
   const checked = await checkPlainPassword(ctx, call, target, password);
   const deviceKey = optional(params, "DEVICE_KEY");
+  // Threat protection's compromised-credentials check (acted on by its sign-in step).
+  const compromised = await checkCompromised(ctx, call.pool, call.client.clientId, "SIGN_IN", password);
   return {
     signedIn: await rehashIfStale(ctx, checked, password),
     ...(deviceKey === undefined ? {} : { deviceKey }),
+    ...(compromised.detected ? { compromisedCredentials: compromised } : {}),
   };
 }
 
