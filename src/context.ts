@@ -144,6 +144,11 @@ export interface RequestContext {
    * names none.
    */
   readonly awsSdkVersion?: string;
+  /**
+   * The id a seed file fixes for the pool or app client this request creates (src/seed/); never set
+   * by a request over HTTP.
+   */
+  readonly fixedId?: string;
 }
 
 /** What a request context is made from; `now` defaults to the services' clock. */
@@ -156,6 +161,7 @@ export interface RequestContextOptions {
   readonly hostedPoolId?: string;
   readonly awsSdkVersion?: string;
   readonly now?: number;
+  readonly fixedId?: string;
 }
 
 /**
@@ -163,7 +169,8 @@ export interface RequestContextOptions {
  * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
  */
 export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
-  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId, awsSdkVersion } = options;
+  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId, awsSdkVersion, fixedId } =
+    options;
   return {
     services,
     requestId,
@@ -174,5 +181,6 @@ export function createRequestContext(services: Services, options: RequestContext
     ...(userAgent === undefined ? {} : { userAgent }),
     ...(hostedPoolId === undefined ? {} : { hostedPoolId }),
     ...(awsSdkVersion === undefined ? {} : { awsSdkVersion }),
+    ...(fixedId === undefined ? {} : { fixedId }),
   };
 }

@@ -8,11 +8,15 @@ import { createLogger } from "./logger.ts";
 import { startMemoryReducer } from "./memory-reducer.ts";
 import { createServices } from "./services.ts";
 import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
+import { exportArgs, exportToStdout, seedAtStart } from "./seed/run.ts";
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+  let args = process.argv.slice(2);
+  // `lanyard export [--pool ID]... [--json]`: the pools as a seed file on stdout (src/seed/).
+  const exporting = args[0] === "export" ? exportArgs(args.slice(1)) : undefined;
+  if (exporting) args = exporting.rest;
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(`${helpText()}\n`);
     process.exit(0);
@@ -83,6 +87,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   process.stderr.write(`lanyard: ${describePasswordHashing()}\n`);
+  if (exporting) {
+    const ok = await exportToStdout(services, exporting, config.seedKey);
+    await storage.close().catch(() => {});
+    process.exit(ok ? 0 : 2);
+  }
+  if (config.seed && !(await seedAtStart(services, config.seed, config.seedKey))) {
+    await storage.close().catch(() => {});
+    process.exit(2);
+  }
   let tls: ReturnType<typeof prepareTls>;
   try {
     tls = prepareTls(config, new Date(clock.now()));

@@ -107,6 +107,8 @@ export interface Config {
   accountId: string;
   defaultRegion: string;
   publicUrl: string | undefined;
+  seed: string | undefined;
+  seedKey: string | undefined;
   issuer: IssuerMode;
   tls: TlsConfig;
   enableReset: boolean;

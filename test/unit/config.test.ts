@@ -39,6 +39,8 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
   accountId: { text: "123456789012", value: "123456789012", wrongType: 123456789012 },
   defaultRegion: { text: "eu-west-1", value: "eu-west-1", wrongType: ["eu-west-1"] },
   publicUrl: { text: "https://id.example", value: "https://id.example", wrongType: {} },
+  seed: { text: "/tmp/seed.yaml", value: "/tmp/seed.yaml", wrongType: 1 },
+  seedKey: { text: "b".repeat(64), value: "b".repeat(64), wrongType: 1 },
   issuer: { text: "aws", value: "aws", wrongType: 1 },
   "tls.cert": { text: "/tmp/cert.pem", value: "/tmp/cert.pem", wrongType: 1 },
   "tls.key": { text: "/tmp/key.pem", value: "/tmp/key.pem", wrongType: false },

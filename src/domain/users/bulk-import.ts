@@ -44,9 +44,18 @@ import { usernameExists } from "../errors.ts";
  *   only, and USER_SRP_AUTH fails for them like a wrong password.
  */
 export type ImportPassword =
-  { password: string; temporary?: boolean } | { hash: string; srpPassword?: string; temporary?: boolean };
+  | { password: string; temporary?: boolean }
+  | {
+      hash: string;
+      srpPassword?: string;
+      /** An SRP salt and verifier (hex) made already, for this pool and username (an export's). */
+      srp?: { salt: string; verifier: string };
+      temporary?: boolean;
+    };
 
-export type ImportStatus = "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD";
+/** EXTERNAL_PROVIDER: a federated user (`<ProviderName>_<subject>`, no password), from an export. */
+export type ImportStatus =
+  "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD" | "EXTERNAL_PROVIDER";
 
 export interface ImportUser {
   /** As AdminCreateUser's Username (in pools that sign in with email or phone, that value). */
@@ -61,6 +70,8 @@ export interface ImportUser {
   /** Default true. */
   enabled?: boolean;
   password?: ImportPassword;
+  /** The user's sub, kept from an export (a UUID); default a new one. */
+  sub?: string;
 }
 
 export interface ImportOptions {
@@ -100,7 +111,10 @@ const STATUSES: ReadonlySet<string> = new Set([
   "UNCONFIRMED",
   "RESET_REQUIRED",
   "FORCE_CHANGE_PASSWORD",
+  "EXTERNAL_PROVIDER",
 ]);
+const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const HEX = /^[0-9a-f]+$/;
 const ARGON2ID_PHC = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /** A string against a string shape of the model (the constraint the API would check). */
@@ -124,6 +138,10 @@ function statusOf(u: ImportUser): string {
     throw new InvalidParameterException(
       `Status ${status} cannot be imported: use one of ${[...STATUSES].join(", ")}.`,
     );
+  if (status === "EXTERNAL_PROVIDER") {
+    if (u.password) throw new InvalidParameterException("An EXTERNAL_PROVIDER user has no password.");
+    return status;
+  }
   if (!u.password && status !== "RESET_REQUIRED")
     throw new InvalidParameterException(
       `A user imported without a password must be RESET_REQUIRED, not ${status}.`,
@@ -156,14 +174,27 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
   }
   const attrs = attributeMap(list);
   checkAttributes(pool, attrs, "create");
-  checkNewUsername(pool, u.username);
   const status = statusOf(u);
+  // A federated user's username is `<ProviderName>_<subject>`, whatever the pool's sign-in options.
+  const federated = status === "EXTERNAL_PROVIDER";
+  if (!federated) checkNewUsername(pool, u.username);
   if (u.password && "password" in u.password)
     checkPassword(u.password.password, pool.settings.Policies?.PasswordPolicy);
   if (u.password && "hash" in u.password && !ARGON2ID_PHC.test(u.password.hash))
     throw new InvalidParameterException("The password hash is not an Argon2id hash in PHC form.");
-  const sub = newSub();
-  const { username, asAttribute } = assignUsername(pool, u.username, sub, attrs);
+  if (
+    u.password &&
+    "hash" in u.password &&
+    u.password.srp &&
+    !(HEX.test(u.password.srp.salt) && HEX.test(u.password.srp.verifier))
+  )
+    throw new InvalidParameterException("The SRP salt and verifier must be hexadecimal.");
+  if (u.sub !== undefined && !SUB.test(u.sub))
+    throw new InvalidParameterException("The sub of an imported user must be a UUID.");
+  const sub = u.sub ?? newSub();
+  const { username, asAttribute } = federated
+    ? { username: u.username, asAttribute: undefined }
+    : assignUsername(pool, u.username, sub, attrs);
   const user: UserRecord = {
     poolId: pool.id,
     username,
@@ -182,7 +213,12 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
 async function credentialOf(pool: PoolRecord, p: Prepared, password: ImportPassword, now: number) {
   const temporary = password.temporary === true;
   const clear = "password" in password ? password.password : password.srpPassword;
-  const srp = clear === undefined ? undefined : makeVerifier(poolName(pool.id), p.user.username, clear);
+  const srp =
+    "hash" in password && password.srp
+      ? password.srp
+      : clear === undefined
+        ? undefined
+        : makeVerifier(poolName(pool.id), p.user.username, clear);
   const credential: PasswordCredential = {
     hash: "password" in password ? await hashPassword(password.password) : password.hash,
     ...(srp ? { srpSalt: srp.salt, srpVerifier: srp.verifier } : {}),
