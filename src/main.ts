@@ -1,3 +1,4 @@
+import { getHeapSpaceStatistics } from "node:v8";
 import { buildApp } from "./app.ts";
 import { ConfigError, helpText, isLoopback, listenUrl, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
@@ -143,9 +144,11 @@ async function main(): Promise<void> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   // A diagnostic for benchmarks and operators: the heap figures on stderr, nothing over HTTP.
-  process.on("SIGUSR2", () =>
-    process.stderr.write(`lanyard: memory ${JSON.stringify(process.memoryUsage())}\n`),
-  );
+  process.on("SIGUSR2", () => {
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+    process.stderr.write(`lanyard: heap spaces ${JSON.stringify(spaces)}\n`);
+    process.stderr.write(`lanyard: memory ${JSON.stringify(process.memoryUsage())}\n`);
+  });
 }
 
 await main();
