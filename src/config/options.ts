@@ -13,6 +13,7 @@ import {
   type HashingProfile,
 } from "../crypto/password-hash.ts";
 import { parseTriggers } from "./triggers.ts";
+import { parseStandIns } from "./social-stand-in.ts";
 import {
   type AccessKey,
   ConfigError,
@@ -490,8 +491,16 @@ export const OPTIONS = {
     default: undefined,
     shownDefault: "none (the real providers)",
     description:
-      "Send Google sign-ins to this OpenID Connect issuer instead of accounts.google.com, for tests and offline work: a URL, or a path of this server such as `/_lanyard/mock-idp` (the mock provider of `--enable-mock-idp`).",
-    parse: text,
+      "Send social sign-ins elsewhere than the real providers, for tests and offline work: a comma-separated list of `<ProviderType>=<base>` (`Google`, `Facebook`, `LoginWithAmazon`, `SignInWithApple`; the base a URL or a path of this server, under which the provider's own paths are served), or a bare OpenID Connect issuer for Google, such as `/_lanyard/mock-idp` (the mock provider of `--enable-mock-idp`).",
+    parse: (value, from) => {
+      const s = text(value, from);
+      try {
+        parseStandIns(s);
+      } catch (e) {
+        throw new ConfigError(`${from}: ${(e as Error).message}`);
+      }
+      return s;
+    },
   },
   enableMockIdp: {
     env: "LANYARD_ENABLE_MOCK_IDP",

@@ -17,7 +17,7 @@ import { artifactsDir } from "../support/artifacts.ts";
 import { browserMissing, newContext } from "../support/browser.ts";
 import { type CallbackSite, callbackSite } from "../support/callback-site.ts";
 import { type FederatedApp, federatedApp } from "../support/federated-app.ts";
-import { type Idp, oidcProvider } from "../support/oidc-idp.ts";
+import { fakeIdp, type Idp, oidcProvider } from "../support/oidc-idp.ts";
 import { relyingParty } from "../support/oauth.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
@@ -113,6 +113,77 @@ describe("OIDC federation in a browser", { skip: browserMissing() }, () => {
       .send(new AdminGetUserCommand({ UserPoolId: a.poolId, Username: "Corp_bob" }));
     assert.equal(user.UserStatus, "EXTERNAL_PROVIDER");
     assert.equal(user.UserAttributes!.find((x) => x.Name === "name")!.Value, "bob");
+  });
+
+  test("login CSRF: the callback replayed in another browser is refused; in the starting browser it signs in", async () => {
+    const fake = await fakeIdp("lanyard-at-fake");
+    const starter = await newContext();
+    const other = await newContext();
+    try {
+      const a = await federatedApp(
+        server,
+        {
+          ProviderName: "Fake",
+          ProviderDetails: {
+            client_id: "lanyard-at-fake",
+            client_secret: "s3cret",
+            authorize_scopes: "openid",
+            oidc_issuer: fake.issuer,
+            attributes_request_method: "GET",
+          },
+        },
+        { callback: site.callback },
+      );
+      const config = await relyingParty(a);
+      const url = oidc.buildAuthorizationUrl(config, {
+        redirect_uri: site.callback,
+        scope: "openid",
+        state: "csrf-state",
+        identity_provider: "Fake",
+      });
+      // The starting browser is sent to the provider (and given its cookies); the provider step
+      // (this provider answers at once with a code) is done here, and its callback URL kept.
+      const page = await starter.newPage();
+      let toIdp: string | undefined;
+      await page.route(`${server.url}/oauth2/authorize?**`, async (route) => {
+        const res = await route.fetch({ maxRedirects: 0 });
+        toIdp = res.headers().location;
+        const headers = { ...res.headers() };
+        delete headers.location;
+        return route.fulfill({ status: 200, headers, contentType: "text/plain", body: "to the provider" });
+      });
+      await page.goto(url.href);
+      assert.ok(toIdp?.startsWith(`${fake.issuer}/authorize?`), toIdp);
+      assert.equal(
+        (await starter.cookies(server.url)).filter((c) => c.name === "lanyard_federation").length,
+        1,
+      );
+      fake.next = { sub: "mallory" };
+      const callback = (await fetch(toIdp!, { redirect: "manual" })).headers.get("location")!;
+      assert.ok(callback.startsWith(`${server.url}/oauth2/idpresponse?`), callback);
+      // Another browser (the victim of login CSRF) is sent there: the error page, no user, no code.
+      const victim = await other.newPage();
+      const refused = await victim.goto(callback);
+      assert.equal(refused!.status(), 400);
+      assert.match(await victim.content(), /started in another browser/);
+      assert.equal(new URL(victim.url()).origin, server.url);
+      const users = await server.client().send(new ListUsersCommand({ UserPoolId: a.poolId }));
+      assert.deepEqual(
+        users.Users!.map((u) => u.Username),
+        ["alice"],
+      );
+      // The browser that started the sign-in finishes it.
+      await page.goto(callback);
+      const back = new URL(page.url());
+      assert.equal(back.origin + back.pathname, site.callback);
+      assert.equal(back.searchParams.get("state"), "csrf-state");
+      const tokens = await oidc.authorizationCodeGrant(config, back, { expectedState: "csrf-state" });
+      assert.equal(tokens.claims()!["cognito:username"], "Fake_mallory");
+    } finally {
+      await starter.close();
+      await other.close();
+      await fake.close();
+    }
   });
 
   test("an identity linked to a native user signs in as that user, with its sub", async () => {

@@ -17,7 +17,7 @@ import {
   UpdateUserPoolClientCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { type CallbackSite, callbackSite } from "../support/callback-site.ts";
-import { type OAuthApp, oauthApp } from "../support/oauth.ts";
+import { browse, Jar, type OAuthApp, oauthApp } from "../support/oauth.ts";
 import { confirmedUser } from "../support/pools.ts";
 import { startTestIdp, type TestIdp } from "../support/saml-idp.ts";
 import { startServer, type TestServer } from "../support/server.ts";
@@ -78,16 +78,16 @@ describe("SAML sign-ins and identity links", () => {
       scope: "openid email",
       identity_provider: "Corp",
     });
-    const start = await fetch(`${server.url}/oauth2/authorize?${q}`, { redirect: "manual" });
+    const jar = new Jar();
+    const start = await browse(`${server.url}/oauth2/authorize?${q}`, jar);
     assert.equal(start.status, 302);
     assert.equal((await fetch(start.headers.get("location")!)).status, 200);
     const requestId = idp.requests.at(-1)!.id;
     const response = await idp.respond(nameId, { inResponseTo: requestId, attributes });
-    const acs = await fetch(`${server.url}/saml2/idpresponse`, {
+    const acs = await browse(`${server.url}/saml2/idpresponse`, jar, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: new URLSearchParams({ SAMLResponse: response }).toString(),
-      redirect: "manual",
     });
     assert.equal(acs.status, 302, await acs.clone().text());
     const code = new URL(acs.headers.get("location")!).searchParams.get("code")!;

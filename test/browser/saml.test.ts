@@ -14,7 +14,7 @@ import {
 import * as oidc from "openid-client";
 import { browserMissing, newContext } from "../support/browser.ts";
 import { type CallbackSite, callbackSite } from "../support/callback-site.ts";
-import { type OAuthApp, oauthApp, relyingParty } from "../support/oauth.ts";
+import { browse, hiddenFields, Jar, type OAuthApp, oauthApp, relyingParty } from "../support/oauth.ts";
 import { idpKeys, startTestIdp, type TestIdp, type TestIdpOptions } from "../support/saml-idp.ts";
 import { startServer, type TestServer } from "../support/server.ts";
 
@@ -25,6 +25,8 @@ describe("SAML federation", { skip: browserMissing() }, () => {
   let spMetadata: string;
   const idps: TestIdp[] = [];
   const providers: string[] = [];
+  /** The cookies of the browser the fetch-driven sign-ins run in. */
+  const browserJar = new Jar();
 
   /** A SAML provider of the pool backed by a new test IdP; the app client supports it. */
   async function provider(
@@ -76,8 +78,8 @@ describe("SAML federation", { skip: browserMissing() }, () => {
   }
 
   /** Starts an SP-initiated sign-in without a browser; answers the AuthnRequest's id. */
-  async function authnRequest(idp: TestIdp, providerName: string): Promise<string> {
-    const res = await fetch(authorizeUrl({ identity_provider: providerName }), { redirect: "manual" });
+  async function authnRequest(idp: TestIdp, providerName: string, jar = browserJar): Promise<string> {
+    const res = await browse(authorizeUrl({ identity_provider: providerName }), jar);
     assert.equal(res.status, 302);
     const location = res.headers.get("location")!;
     assert.ok(location.startsWith(`${idp.origin}/sso?`), location);
@@ -88,14 +90,14 @@ describe("SAML federation", { skip: browserMissing() }, () => {
     return idp.requests.at(-1)!.id;
   }
 
-  async function post(samlResponse: string, relayState?: string): Promise<Response> {
+  /** Posts a SAMLResponse to the ACS from the browser whose cookies `jar` holds. */
+  async function post(samlResponse: string, relayState?: string, jar = browserJar): Promise<Response> {
     const form = new URLSearchParams({ SAMLResponse: samlResponse });
     if (relayState !== undefined) form.set("RelayState", relayState);
-    return fetch(`${server.url}/saml2/idpresponse`, {
+    return browse(`${server.url}/saml2/idpresponse`, jar, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: form.toString(),
-      redirect: "manual",
     });
   }
 
@@ -189,6 +191,71 @@ describe("SAML federation", { skip: browserMissing() }, () => {
     } finally {
       await context.close();
     }
+  });
+
+  test("login CSRF: a response to another browser's AuthnRequest is refused there, and accepted in its own", async () => {
+    const idp = await provider("Bound");
+    const starter = new Jar();
+    const id = await authnRequest(idp, "Bound", starter);
+    const response = await idp.respond("bound", { inResponseTo: id });
+    await refused(await post(response, undefined, new Jar()), /no pending sign-in request of this browser/);
+    await refused(await post(response), /no pending sign-in request of this browser/);
+    assert.equal(await userExists("Bound_bound"), false);
+    await codeOf(await post(response, undefined, starter));
+    assert.ok(await userExists("Bound_bound"));
+  });
+
+  test("a cross-site POST without the binding cookie is posted again from this origin, with the cookie", async () => {
+    const idp = await provider("Reposted");
+    const jar = new Jar();
+    const id = await authnRequest(idp, "Reposted", jar);
+    const response = await idp.respond("reposted", { inResponseTo: id });
+    const res = await fetch(`${server.url}/saml2/idpresponse`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
+      body: new URLSearchParams({ SAMLResponse: response }).toString(),
+      redirect: "manual",
+    });
+    assert.equal(res.status, 200);
+    const page = await res.text();
+    assert.match(page, /<form method="post" action="\/saml2\/idpresponse" id="repost">/);
+    assert.match(page, /<script src="\/oauth2\/repost.js" defer><\/script>/);
+    assert.match(res.headers.get("content-security-policy")!, /script-src 'self'/);
+    assert.equal(await userExists("Reposted_reposted"), false);
+    const script = await fetch(`${server.url}/oauth2/repost.js`);
+    assert.match(await script.text(), /getElementById\("repost"\)\.submit\(\)/);
+    const fields = hiddenFields(page);
+    assert.equal(fields.SAMLResponse, response);
+    // The repost, same-origin, carries the cookie (and is not answered with the page again).
+    const again = await browse(`${server.url}/saml2/idpresponse`, jar, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "same-origin" },
+      body: new URLSearchParams(fields).toString(),
+    });
+    await codeOf(again);
+    assert.ok(await userExists("Reposted_reposted"));
+  });
+
+  test("an IdP-initiated cross-site POST is taken as it is (it needs no browser binding)", async () => {
+    const idp = await provider("PortalInit", { IDPInit: "true" });
+    const relayState = new URLSearchParams({
+      client_id: app.clientId,
+      redirect_uri: site.callback,
+      response_type: "code",
+      scope: "openid email",
+      identity_provider: "PortalInit",
+    }).toString();
+    const res = await fetch(`${server.url}/saml2/idpresponse`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", "sec-fetch-site": "cross-site" },
+      body: new URLSearchParams({
+        SAMLResponse: await idp.respond("portal-user"),
+        RelayState: relayState,
+      }).toString(),
+      redirect: "manual",
+    });
+    await codeOf(res);
+    assert.ok(await userExists("PortalInit_portal-user"));
   });
 
   test("RequestSigningAlgorithm: the AuthnRequest is signed, and the IdP checks it against the SP metadata", async () => {

@@ -80,6 +80,22 @@ describe("OIDC federation over HTTP", () => {
     assert.equal(to.searchParams.get("client_secret"), null);
   });
 
+  test("the app's prompt and login_hint go on to the provider; without them, none is sent", async () => {
+    const a = await app();
+    const res = await browse(
+      authorizeUrl(a, { identity_provider: "Corp", prompt: "login", login_hint: "dana@corp.example" }),
+      new Jar(),
+    );
+    const to = new URL(res.headers.get("location")!);
+    assert.equal(to.searchParams.get("prompt"), "login");
+    assert.equal(to.searchParams.get("login_hint"), "dana@corp.example");
+    const plain = new URL(
+      (await browse(authorizeUrl(a, { identity_provider: "Corp" }), new Jar())).headers.get("location")!,
+    );
+    assert.equal(plain.searchParams.get("prompt"), null);
+    assert.equal(plain.searchParams.get("login_hint"), null);
+  });
+
   test("a full sign-in ends at the app's callback with a code good for the federated user's tokens", async () => {
     const a = await app();
     idp.next = { sub: "carol", email: "carol@corp.example" };
@@ -210,13 +226,39 @@ describe("OIDC federation over HTTP", () => {
     assert.deepEqual((await usernames(a)).sort(), ["Corp_frank", "alice"]);
   });
 
+  test("login CSRF: the callback in a browser without the starting browser's cookie is refused, and leaves the sign-in to it", async () => {
+    const a = await app();
+    idp.next = { sub: "mallory" };
+    const jar = new Jar();
+    const start = await browse(authorizeUrl(a, { identity_provider: "Corp" }), jar);
+    const binding = jar.lastSetCookie.find((c) => c.startsWith("lanyard_federation="));
+    assert.ok(binding, jar.lastSetCookie.join("\n"));
+    assert.match(binding, /; HttpOnly/);
+    assert.match(binding, /; SameSite=Lax/);
+    const atIdp = await fetch(start.headers.get("location")!, { redirect: "manual" });
+    const back = atIdp.headers.get("location")!;
+    const other = new Jar();
+    other.cookies.set("lanyard_federation", "A".repeat(43));
+    for (const victim of [new Jar(), other]) {
+      const res = await browse(back, victim);
+      assert.equal(res.status, 400);
+      assert.match(await res.text(), /started in another browser/);
+    }
+    assert.deepEqual(await usernames(a), ["alice"]);
+    const res = await browse(back, jar);
+    assert.equal(res.status, 302);
+    assert.equal(new URL(res.headers.get("location")!).origin + "/callback", CALLBACK);
+    assert.deepEqual((await usernames(a)).sort(), ["Corp_mallory", "alice"]);
+  });
+
   test("the provider's error answer is an error page", async () => {
     const a = await app();
-    const start = await browse(authorizeUrl(a, { identity_provider: "Corp" }), new Jar());
+    const jar = new Jar();
+    const start = await browse(authorizeUrl(a, { identity_provider: "Corp" }), jar);
     const state = new URL(start.headers.get("location")!).searchParams.get("state")!;
     const res = await browse(
       `${server.url}/oauth2/idpresponse?${new URLSearchParams({ error: "access_denied", state })}`,
-      new Jar(),
+      jar,
     );
     assert.equal(res.status, 400);
     assert.match(await res.text(), /access_denied/);

@@ -8,9 +8,12 @@
 import type { RequestContext } from "../../context.ts";
 import { AwsError } from "../../errors.ts";
 import type { IdentityProviderRecord, UserRecord } from "../../storage/records.ts";
-import { type AuthorizationRequest, checkAuthorizationRequest } from "../oauth/authorize.ts";
+import { type AuthorizationRequest, checkAuthorizationRequest, type Params } from "../oauth/authorize.ts";
 import { OAuthError } from "../oauth/errors.ts";
 import { type FederatedClaims, resolveFederatedUser } from "./federated-sign-in.ts";
+import { finishAmazon, startAmazon } from "./amazon.ts";
+import { finishApple, startApple } from "./apple.ts";
+import { finishFacebook, startFacebook } from "./facebook.ts";
 import { finishGoogle, startGoogle } from "./google.ts";
 import { finishOidc, startOidc } from "./oidc.ts";
 import { startSamlSignIn } from "./saml-sp.ts";
@@ -27,23 +30,31 @@ export type StartFunction = (ctx: RequestContext, input: StartInput) => Promise<
 export const EXTERNAL_SIGN_IN: Partial<Record<ProviderType, StartFunction>> = {
   OIDC: startOidc,
   Google: startGoogle,
+  Facebook: startFacebook,
+  LoginWithAmazon: startAmazon,
+  SignInWithApple: startApple,
   SAML: startSamlSignIn,
 };
 
 /**
  * The end of an OAuth 2.0 / OIDC provider's sign-in at /oauth2/idpresponse: the provider's code
- * exchanged and its answer verified; the identity's claims.
+ * exchanged and its answer verified; the identity's claims. `response` is all the provider sent
+ * back (Sign in with Apple posts the user's name in it).
  */
 export type FinishFunction = (
   ctx: RequestContext,
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  response: Params,
 ) => Promise<Record<string, unknown>>;
 
 export const IDP_RESPONSE: Partial<Record<ProviderType, FinishFunction>> = {
   OIDC: finishOidc,
   Google: finishGoogle,
+  Facebook: finishFacebook,
+  LoginWithAmazon: finishAmazon,
+  SignInWithApple: finishApple,
 };
 
 /** The start function of a provider's type; undefined when Lanyard cannot sign in through it. */

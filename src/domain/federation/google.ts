@@ -12,6 +12,7 @@ import type { RequestContext } from "../../context.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
 import { finishOidc, startOidc } from "./oidc.ts";
 import type { PendingSignIn, StartInput } from "./pending.ts";
+import { standInFor } from "./social.ts";
 
 const GOOGLE = {
   oidc_issuer: "https://accounts.google.com",
@@ -30,15 +31,8 @@ function asOidc(ctx: RequestContext, provider: IdentityProviderRecord): Identity
     authorize_scopes: authorize_scopes ?? "openid email profile",
     attributes_request_method: "GET",
   };
-  const standIn = ctx.services.config.socialStandIn;
-  const details = standIn
-    ? {
-        ...base,
-        oidc_issuer: standIn.startsWith("/")
-          ? `${ctx.services.publicUrl().replace(/\/$/, "")}${standIn}`
-          : standIn,
-      }
-    : { ...base, ...GOOGLE };
+  const standIn = standInFor(ctx, "Google");
+  const details = standIn ? { ...base, oidc_issuer: standIn } : { ...base, ...GOOGLE };
   return { ...provider, providerDetails: details };
 }
 

@@ -5,7 +5,7 @@
  * discovery document names only that), the configured `authorize_scopes`, and the ID token
  * verified against the provider's JWKS (signature, issuer, audience, expiry, nonce). The user-info
  * endpoint is read, with the method `attributes_request_method` names, when one is known; its
- * claims join the ID token's.
+ * claims join the ID token's. The app's `prompt` and `login_hint` go on to the provider.
  */
 import { randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
@@ -35,11 +35,11 @@ interface Discovered {
 const discovered = new Map<string, Discovered>();
 const keySets = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
 
-function failure(description: string): OAuthError {
+export function failure(description: string): OAuthError {
   return new OAuthError("invalid_request", description);
 }
 
-async function fetchJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
+export async function fetchJson(url: string, init: RequestInit = {}): Promise<Record<string, unknown>> {
   const res = await fetch(url, { ...init, redirect: "error", signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
   const text = await res.text();
   let body: unknown;
@@ -118,7 +118,7 @@ export async function startOidc(ctx: RequestContext, input: StartInput): Promise
     nonce,
     callbackUrl,
   };
-  const state = await savePendingSignIn(ctx, provider, params.client_id ?? "", pending);
+  const state = await savePendingSignIn(ctx, provider, params.client_id ?? "", pending, input.binding);
   const url = new URL(endpoints.authorize);
   url.searchParams.set("response_type", "code");
   url.searchParams.set("client_id", details.client_id ?? "");
@@ -132,10 +132,13 @@ export async function startOidc(ctx: RequestContext, input: StartInput): Promise
   );
   url.searchParams.set("state", state);
   url.searchParams.set("nonce", nonce);
+  // Passed on to the provider as Cognito passes them: prompt, and login_hint.
+  if (params.prompt) url.searchParams.set("prompt", params.prompt);
+  if (params.login_hint) url.searchParams.set("login_hint", params.login_hint);
   return url.href;
 }
 
-function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
+export function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
   let set = keySets.get(url);
   if (!set) {
     set = createRemoteJWKSet(new URL(url), { timeoutDuration: FETCH_TIMEOUT_MS });

@@ -2,7 +2,12 @@
  * A sign-in gone to an external identity provider and not back yet: the app's authorization
  * request, the provider, the nonce. It is stored with the authorization codes (the oauth
  * repository), under a key of its own kind, so it is redeemed once and expires after
- * PENDING_LIFETIME_MS. The `state` (or SAML RelayState) sent to the provider is its random handle.
+ * PENDING_LIFETIME_MS. The `state` sent to the provider is its random handle.
+ *
+ * A pending sign-in is bound to the browser that started it (login CSRF): its key is made of the
+ * handle and the browser's binding (a hash of a random cookie value that browser holds, see
+ * src/http/oauth/federation-binding.ts), so a callback replayed in another browser, whose cookie
+ * differs, finds nothing, and leaves the pending sign-in for its own browser.
  */
 import { createHash, randomBytes } from "node:crypto";
 import type { RequestContext } from "../../context.ts";
@@ -23,8 +28,8 @@ export interface PendingSignIn {
   callbackUrl: string;
 }
 
-function pendingKey(handle: string): string {
-  return `idp:${createHash("sha256").update(handle).digest("base64url")}`;
+function pendingKey(handle: string, binding: string): string {
+  return `idp:${createHash("sha256").update(`${handle}\n${binding}`).digest("base64url")}`;
 }
 
 /** Stores a pending sign-in; the handle (the `state` sent to the provider) names it. */
@@ -33,11 +38,12 @@ export async function savePendingSignIn(
   provider: IdentityProviderRecord,
   clientId: string,
   pending: PendingSignIn,
+  binding: string,
 ): Promise<string> {
   const handle = randomBytes(32).toString("base64url");
   await ctx.services.storage.transaction((tx) =>
     tx.oauth.insertAuthorizationCode({
-      codeHash: pendingKey(handle),
+      codeHash: pendingKey(handle, binding),
       poolId: provider.poolId,
       clientId,
       grant: { pending: { ...pending } },
@@ -48,14 +54,18 @@ export async function savePendingSignIn(
   return handle;
 }
 
-/** The pending sign-in a handle names, taken (it cannot be taken again); undefined when there is none. */
+/**
+ * The pending sign-in a handle names in this browser (its binding), taken (it cannot be taken
+ * again); undefined when there is none, or when another browser started it.
+ */
 export async function takePendingSignIn(
   ctx: RequestContext,
   handle: string | undefined,
+  binding: string | undefined,
 ): Promise<PendingSignIn | undefined> {
-  if (!handle || handle.length > 200) return undefined;
+  if (!handle || handle.length > 200 || !binding) return undefined;
   const record = await ctx.services.storage.transaction((tx) =>
-    tx.oauth.redeemAuthorizationCode(pendingKey(handle), ctx.now),
+    tx.oauth.redeemAuthorizationCode(pendingKey(handle, binding), ctx.now),
   );
   const pending = record?.grant.pending;
   if (typeof pending !== "object" || pending === null) return undefined;
@@ -68,4 +78,8 @@ export interface StartInput {
   params: Params;
   /** Where the provider sends the browser back (this server's /oauth2/idpresponse). */
   callbackUrl: string;
+  /** The origin the request came to (the public URL, or the pool's domain): SAML's ACS is under it. */
+  baseUrl: string;
+  /** The binding of the browser that starts the sign-in: only that browser can finish it. */
+  binding: string;
 }

@@ -14,10 +14,11 @@
  *
  * The state between the AuthnRequest and the response (the app's authorization request, the
  * provider) is kept in the single-use store of authorization codes under a key no code hash can
- * take (`saml-request:` and the request's id), and redeemed by the response; so is each assertion
+ * take (`saml-request:` and a hash of the request's id and the binding of the browser that started
+ * the sign-in, so that only that browser can finish it), and redeemed by the response; so is each assertion
  * id, until it expires, so that a second use is recognised.
  */
-import { createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { safeEqual } from "../../crypto/secret-hash.ts";
 import { DOMParser } from "@xmldom/xmldom";
 import type { RequestContext } from "../../context.ts";
@@ -41,16 +42,25 @@ export const SAML_RESPONSE_MAX_CHARS = 100_000;
 const REQUEST_KEY = "saml-request:";
 const ASSERTION_KEY = "saml-assertion:";
 
+/** The key of a pending AuthnRequest: its id, in the browser (binding) that started the sign-in. */
+function requestKey(requestId: string, binding: string): string {
+  return REQUEST_KEY + createHash("sha256").update(`${requestId}\n${binding}`).digest("base64url");
+}
+
 export function spEntityId(poolId: string): string {
   return `urn:amazon:cognito:sp:${poolId}`;
 }
 
-export function acsUrl(ctx: RequestContext): string {
-  return `${ctx.services.publicUrl()}/saml2/idpresponse`;
+/**
+ * The SP's endpoints under `base`: the origin the request came to, that is the server's public URL,
+ * or the pool's domain (prefix or custom) when the request came through it.
+ */
+export function acsUrl(base: string): string {
+  return `${base.replace(/\/$/, "")}/saml2/idpresponse`;
 }
 
-export function sloUrl(ctx: RequestContext): string {
-  return `${ctx.services.publicUrl()}/saml2/logout`;
+export function sloUrl(base: string): string {
+  return `${base.replace(/\/$/, "")}/saml2/logout`;
 }
 
 function pem(kind: "CERTIFICATE", base64: string): string {
@@ -78,6 +88,7 @@ function isTrue(details: Readonly<Record<string, string>>, key: string): boolean
 /** A node-saml service provider for one identity provider of the pool. */
 async function serviceProvider(
   ctx: RequestContext,
+  base: string,
   pool: PoolRecord,
   idp: IdentityProviderRecord,
   requestId?: string,
@@ -87,7 +98,7 @@ async function serviceProvider(
   const key = await poolKey(ctx, pool);
   const config: SamlConfig = {
     issuer: spEntityId(pool.id),
-    callbackUrl: acsUrl(ctx),
+    callbackUrl: acsUrl(base),
     idpCert:
       meta.signingCertificates.length > 0 ? meta.signingCertificates.map((c) => pem("CERTIFICATE", c)) : "-",
     idpIssuer: meta.entityId,
@@ -100,7 +111,7 @@ async function serviceProvider(
     validateInResponseTo: "never",
     identifierFormat: null,
     disableRequestedAuthnContext: true,
-    logoutCallbackUrl: sloUrl(ctx),
+    logoutCallbackUrl: sloUrl(base),
   };
   const entry = meta.ssoRedirectUri ?? meta.ssoPostUri;
   if (entry) config.entryPoint = entry;
@@ -114,15 +125,18 @@ async function serviceProvider(
   return newSaml(config);
 }
 
-/** The SP metadata of the pool: signing certificate always, encryption certificate when asked. */
-export async function spMetadata(ctx: RequestContext, pool: PoolRecord): Promise<string> {
+/**
+ * The SP metadata of the pool, its endpoints under `base`: signing certificate always, encryption
+ * certificate when asked.
+ */
+export async function spMetadata(ctx: RequestContext, pool: PoolRecord, base: string): Promise<string> {
   const key = await poolKey(ctx, pool);
   const sp = newSaml({
     issuer: spEntityId(pool.id),
-    callbackUrl: acsUrl(ctx),
+    callbackUrl: acsUrl(base),
     idpCert: key.certPem,
     identifierFormat: null,
-    logoutCallbackUrl: sloUrl(ctx),
+    logoutCallbackUrl: sloUrl(base),
     privateKey: key.privateKeyPem,
     decryptionPvk: key.privateKeyPem,
   });
@@ -141,7 +155,7 @@ interface PendingRequest {
  */
 export async function startSamlSignIn(
   ctx: RequestContext,
-  { provider: idp, params }: StartInput,
+  { provider: idp, params, binding, baseUrl }: StartInput,
 ): Promise<string> {
   const pool = await ctx.services.storage.pools.getPool(idp.poolId);
   if (!pool) throw new OAuthError("invalid_request", "Login option is not available. Please try another one");
@@ -149,7 +163,7 @@ export async function startSamlSignIn(
   const pending: PendingRequest = { params: { ...params }, providerName: idp.providerName };
   await ctx.services.storage.transaction((tx) =>
     tx.oauth.insertAuthorizationCode({
-      codeHash: REQUEST_KEY + requestId,
+      codeHash: requestKey(requestId, binding),
       poolId: pool.id,
       clientId: params.client_id ?? "",
       grant: { ...pending },
@@ -157,7 +171,7 @@ export async function startSamlSignIn(
       expiresAt: ctx.now + SAML_REQUEST_LIFETIME_MS,
     }),
   );
-  const sp = await serviceProvider(ctx, pool, idp, requestId);
+  const sp = await serviceProvider(ctx, baseUrl, pool, idp, requestId);
   const relayState = randomBytes(16).toString("base64url");
   return sp.getAuthorizeUrlAsync(relayState, undefined, {});
 }
@@ -185,6 +199,19 @@ function responseFacts(xml: string): { destination?: string; inResponseTo?: stri
     if (n.nodeType === 1 && (n as unknown as { localName: string }).localName === "Issuer")
       out.issuer = (n.textContent ?? "").trim();
   return out;
+}
+
+/**
+ * Whether a SAMLResponse answers an AuthnRequest (has an InResponseTo), so that it needs the
+ * binding of the browser that sent that request; an IdP-initiated response does not.
+ */
+export function answersRequest(samlResponse: string | undefined): boolean {
+  if (!samlResponse || samlResponse.length > SAML_RESPONSE_MAX_CHARS) return false;
+  try {
+    return responseFacts(Buffer.from(samlResponse, "base64").toString("utf8")).inResponseTo !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function assertionId(profile: Profile): string | undefined {
@@ -225,12 +252,15 @@ export interface CheckedSamlResponse {
 
 /**
  * Checks a SAMLResponse posted to /saml2/idpresponse and answers what it signs in. Throws
- * SamlResponseError for every refused response.
+ * SamlResponseError for every refused response. `binding` is the posting browser's: a response to
+ * an AuthnRequest is accepted only from the browser that started that sign-in.
  */
 export async function checkSamlResponse(
   ctx: RequestContext,
+  base: string,
   samlResponse: string | undefined,
   relayState: string | undefined,
+  binding: string | undefined,
   idpInitiated: (
     relayState: string | undefined,
   ) => Promise<{ poolId: string; idp: IdentityProviderRecord; params: Params }>,
@@ -240,7 +270,7 @@ export async function checkSamlResponse(
     throw new SamlResponseError("The SAMLResponse is too large.");
   const xml = Buffer.from(samlResponse, "base64").toString("utf8");
   const facts = responseFacts(xml);
-  if (facts.destination !== undefined && facts.destination !== acsUrl(ctx))
+  if (facts.destination !== undefined && facts.destination !== acsUrl(base))
     throw new SamlResponseError("The SAML response's Destination is not this endpoint.");
 
   const { storage } = ctx.services;
@@ -248,10 +278,15 @@ export async function checkSamlResponse(
   let idp: IdentityProviderRecord | undefined;
   let params: Params;
   if (facts.inResponseTo !== undefined) {
-    const record = await storage.transaction((tx) =>
-      tx.oauth.redeemAuthorizationCode(REQUEST_KEY + facts.inResponseTo, ctx.now),
-    );
-    if (!record) throw new SamlResponseError("The SAML response answers no pending sign-in request.");
+    const inResponseTo = facts.inResponseTo;
+    const record =
+      binding === undefined
+        ? undefined
+        : await storage.transaction((tx) =>
+            tx.oauth.redeemAuthorizationCode(requestKey(inResponseTo, binding), ctx.now),
+          );
+    if (!record)
+      throw new SamlResponseError("The SAML response answers no pending sign-in request of this browser.");
     const pending = record.grant as unknown as PendingRequest;
     poolId = record.poolId;
     params = pending.params;
@@ -269,7 +304,7 @@ export async function checkSamlResponse(
   if (facts.issuer !== undefined && facts.issuer !== parseSamlMetadata(idp.samlMetadata ?? "").entityId)
     throw new SamlResponseError("The SAML response comes from another issuer.");
 
-  const sp = await serviceProvider(ctx, pool, idp);
+  const sp = await serviceProvider(ctx, base, pool, idp);
   let profile: Profile | null;
   try {
     ({ profile } = await sp.validatePostResponseAsync({ SAMLResponse: samlResponse }));
@@ -366,6 +401,7 @@ export function samlSessionOf(
  */
 export async function startSamlLogout(
   ctx: RequestContext,
+  base: string,
   session: SamlSession,
   location: string,
 ): Promise<string | undefined> {
@@ -387,7 +423,7 @@ export async function startSamlLogout(
     }),
   );
   // Cognito signs every sign-out request with the pool's signing certificate.
-  const sp = await serviceProvider(ctx, pool, idp, requestId, true);
+  const sp = await serviceProvider(ctx, base, pool, idp, requestId, true);
   const profile: Profile = {
     issuer: parseSamlMetadata(idp.samlMetadata ?? "").entityId,
     nameID: session.nameID,
@@ -404,6 +440,7 @@ export async function startSamlLogout(
  */
 export async function finishSamlLogout(
   ctx: RequestContext,
+  base: string,
   samlResponse: string | undefined,
 ): Promise<string> {
   if (!samlResponse) throw new SamlResponseError("The SAMLResponse is missing.");
@@ -425,7 +462,7 @@ export async function finishSamlLogout(
   const idp = await storage.federation.getIdentityProvider(record.poolId, pending.providerName);
   const pool = await storage.pools.getPool(record.poolId);
   if (!idp || !pool) throw new SamlResponseError("The identity provider no longer exists.");
-  const sp = await serviceProvider(ctx, pool, idp);
+  const sp = await serviceProvider(ctx, base, pool, idp);
   let loggedOut: boolean;
   try {
     ({ loggedOut } = await sp.validatePostResponseAsync({ SAMLResponse: samlResponse }));

@@ -11,6 +11,7 @@ import { OAuthError } from "../../domain/oauth/errors.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
 import { hostedPoolOf, requestOrigin } from "../hosted.ts";
 import { type Html, html } from "./pages/html.ts";
+import { bindBrowser } from "./federation-binding.ts";
 import { redirect } from "./web.ts";
 
 /** What the start needs of a checked authorization request (login.ts's Attempt). */
@@ -21,10 +22,18 @@ export interface StartAttempt {
   query: string;
 }
 
+/**
+ * The base of the URLs providers call back: the pool's domain (prefix or custom) when the request
+ * came through it, else the server's public URL.
+ */
+export function externalBaseUrl(services: Services, req: FastifyRequest): string {
+  const origin = hostedPoolOf(req) ? requestOrigin(services, req) : services.publicUrl();
+  return origin.replace(/\/$/, "");
+}
+
 /** This server's /oauth2/idpresponse, as the provider must call it back. */
 export function idpResponseUrl(services: Services, req: FastifyRequest): string {
-  const origin = hostedPoolOf(req) ? requestOrigin(services, req) : services.publicUrl();
-  return `${origin.replace(/\/$/, "")}/oauth2/idpresponse`;
+  return `${externalBaseUrl(services, req)}/oauth2/idpresponse`;
 }
 
 /** Sends the browser to the provider the authorization request names. */
@@ -44,14 +53,14 @@ export async function startExternal(
     throw new OAuthError("invalid_request", "Login option is not available. Please try another one", {
       redirect: a.request.errorRedirect,
     });
-  {
-    const location = await start(a.ctx, {
-      provider,
-      params: a.params,
-      callbackUrl: idpResponseUrl(services, req),
-    });
-    return redirect(reply, location);
-  }
+  const location = await start(a.ctx, {
+    provider,
+    params: a.params,
+    callbackUrl: idpResponseUrl(services, req),
+    baseUrl: externalBaseUrl(services, req),
+    binding: bindBrowser(services, req, reply),
+  });
+  return redirect(reply, location);
 }
 
 /** The label of a provider's button, as Cognito's pages word it. */

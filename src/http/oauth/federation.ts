@@ -1,20 +1,22 @@
 /**
  * Federated sign-in over HTTP (the start is in ./federation-start.ts): `GET /login/corporate`,
  * which routes an e-mail address to the provider whose IdpIdentifiers list its domain, and `GET
- * /oauth2/idpresponse`, where OIDC and social providers send the browser back. Every failure is
- * an error page; no user is made.
+ * /oauth2/idpresponse` (and `POST`, for Sign in with Apple's `form_post`), where OIDC and social
+ * providers send the browser back. Every failure is an error page; no user is made.
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Services } from "../../context.ts";
 import { completeExternalSignIn, IDP_RESPONSE } from "../../domain/federation/external.ts";
 import type { ProviderType } from "../../domain/federation/provider-details.ts";
 import { takePendingSignIn } from "../../domain/federation/pending.ts";
+import type { Params } from "../../domain/oauth/authorize.ts";
 import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse } from "../../domain/oauth/response.ts";
 import { SESSION_LIFETIME_MS, sessionCookieName, sessionValue } from "../../domain/oauth/session.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import { bindingOf, repostPage, withoutRepostMarker } from "./federation-binding.ts";
 import { answerAuthorizeError, attempt, carriedQuery } from "./login.ts";
-import { contextOf, parseParams, queryOf, redirect, setCookie } from "./web.ts";
+import { contextOf, formOf, parseParams, queryOf, redirect, setCookie } from "./web.ts";
 
 export function federationRoutes(app: FastifyInstance, services: Services): void {
   // Email-domain routing: the domain of the address is an IdP identifier of one of the client's providers.
@@ -37,16 +39,17 @@ export function federationRoutes(app: FastifyInstance, services: Services): void
     return redirect(reply, `/oauth2/authorize?${carriedQuery({ ...rest, idp_identifier: domain || email })}`);
   });
 
-  app.get("/oauth2/idpresponse", async (req, reply) => {
-    const params = parseParams(queryOf(req)) ?? {};
+  /** The provider's answer: the query of a redirect, or the form of Apple's `form_post`. */
+  const idpResponse = async (req: FastifyRequest, reply: FastifyReply, params: Params) => {
     const ctx = contextOf(services, req);
-    const pending = await takePendingSignIn(ctx, params.state);
+    // Only the browser that started the sign-in (its binding cookie) finds it.
+    const pending = await takePendingSignIn(ctx, params.state, bindingOf(req));
     if (!pending)
       return answerAuthorizeError(
         reply,
         new OAuthError(
           "invalid_request",
-          "The sign-in has expired or its state is not valid. Start again from the app.",
+          "The sign-in has expired, its state is not valid, or it was started in another browser. Start again from the app.",
         ),
       );
     const lang = pending.params.lang;
@@ -61,7 +64,7 @@ export function federationRoutes(app: FastifyInstance, services: Services): void
       const finish = IDP_RESPONSE[first.providerType as ProviderType];
       if (!finish)
         throw new OAuthError("invalid_request", "This provider does not answer at /oauth2/idpresponse.");
-      const claims = await finish(ctx, first, pending, params.code);
+      const claims = await finish(ctx, first, pending, params.code, params);
       const { request, user } = await completeExternalSignIn(ctx, pending, claims);
       const signedIn = contextOf(services, req, request.pool.region);
       const location = await authorizationResponse(signedIn, request, user, signedIn.now);
@@ -79,6 +82,14 @@ export function federationRoutes(app: FastifyInstance, services: Services): void
       // Verification failures stay on Lanyard's error page, never go on to the app.
       return answerAuthorizeError(reply, new OAuthError(e.code, e.description), lang);
     }
+  };
+  app.get("/oauth2/idpresponse", async (req, reply) =>
+    idpResponse(req, reply, parseParams(queryOf(req)) ?? {}),
+  );
+  app.post("/oauth2/idpresponse", async (req, reply) => {
+    const posted = formOf(req) ?? {};
+    // A cross-site POST does not carry the SameSite=Lax binding cookie: posted again from here.
+    return repostPage(req, reply, posted) ?? idpResponse(req, reply, withoutRepostMarker(posted));
   });
 }
 

@@ -7,6 +7,7 @@ import { resolveHostedPool } from "../hosted.ts";
 import type { HttpPlugin } from "../plugin.ts";
 import { endpointRoutes } from "./endpoints.ts";
 import { federationRoutes } from "./federation.ts";
+import { bindingRoutes } from "./federation-binding.ts";
 import { signInRoutes } from "./login.ts";
 import { mfaRoutes } from "./mfa-pages.ts";
 import { choiceRoutes } from "./choice-pages.ts";
@@ -23,5 +24,6 @@ export const oauth: HttpPlugin = async (app, { services }) => {
   selfServiceRoutes(app, services);
   endpointRoutes(app, services);
   federationRoutes(app, services);
+  bindingRoutes(app);
   samlRoutes(app, services);
 };

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { Services } from "../../context.ts";
 import { resolveFederatedUser } from "../../domain/federation/federated-sign-in.ts";
 import {
+  answersRequest,
   checkSamlResponse,
   finishSamlLogout,
   SAML_SESSION_LIFETIME_MS,
@@ -23,6 +24,8 @@ import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse } from "../../domain/oauth/response.ts";
 import { AwsError } from "../../errors.ts";
 import { hostedPoolOf } from "../hosted.ts";
+import { externalBaseUrl } from "./federation-start.ts";
+import { bindingOf, repostPage, withoutRepostMarker } from "./federation-binding.ts";
 import { errorPage } from "./pages/views.ts";
 import {
   clearCookie,
@@ -57,7 +60,7 @@ export async function samlLogout(
   const session = samlSessionOf(ctx, poolId, cookies(req)[name]);
   if (cookies(req)[name] !== undefined) clearCookie(services, req, reply, name);
   if (!session) return undefined;
-  const idpLocation = await startSamlLogout(ctx, session, location);
+  const idpLocation = await startSamlLogout(ctx, externalBaseUrl(services, req), session, location);
   return idpLocation === undefined ? undefined : redirect(reply, idpLocation);
 }
 
@@ -78,7 +81,13 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
       .code(200)
       .header("cache-control", "no-store")
       .type("application/samlmetadata+xml")
-      .send(await spMetadata(contextOf(services, req, pool.region ?? ctx.region), pool));
+      .send(
+        await spMetadata(
+          contextOf(services, req, pool.region ?? ctx.region),
+          pool,
+          externalBaseUrl(services, req),
+        ),
+      );
   };
   app.get("/saml2/metadata", async (req, reply) => metadata(req, reply, hostedPoolOf(req)?.poolId));
   app.get<{ Params: { poolId: string } }>("/saml2/metadata/:poolId", async (req, reply) => {
@@ -88,8 +97,13 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
   });
 
   app.post("/saml2/idpresponse", async (req, reply) => {
-    const form = formOf(req);
-    if (!form) return refused(reply, "The body must be a form with a SAMLResponse.");
+    const posted = formOf(req);
+    if (!posted) return refused(reply, "The body must be a form with a SAMLResponse.");
+    // A cross-site POST does not carry the SameSite=Lax binding cookie: posted again from here
+    // when the response answers an AuthnRequest (IdP-initiated sign-in needs no binding).
+    const again = answersRequest(posted.SAMLResponse) ? repostPage(req, reply, posted) : undefined;
+    if (again) return again;
+    const form = withoutRepostMarker(posted);
     const ctx = contextOf(services, req);
     // IdP-initiated: the RelayState carries the authorization request's parameters.
     const idpInitiated = async (relayState: string | undefined) => {
@@ -108,7 +122,14 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
     };
     let params: Params | undefined;
     try {
-      const checked = await checkSamlResponse(ctx, form.SAMLResponse, form.RelayState, idpInitiated);
+      const checked = await checkSamlResponse(
+        ctx,
+        externalBaseUrl(services, req),
+        form.SAMLResponse,
+        form.RelayState,
+        bindingOf(req),
+        idpInitiated,
+      );
       params = checked.params;
       const request = await checkAuthorizationRequest(ctx, checked.params);
       if (request.identityProvider !== checked.idp.providerName)
@@ -150,7 +171,10 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
     const form = formOf(req);
     if (!form) return refused(reply, "The body must be a form with a SAMLResponse.");
     try {
-      return redirect(reply, await finishSamlLogout(contextOf(services, req), form.SAMLResponse));
+      return redirect(
+        reply,
+        await finishSamlLogout(contextOf(services, req), externalBaseUrl(services, req), form.SAMLResponse),
+      );
     } catch (e) {
       if (e instanceof SamlResponseError) return refused(reply, e.message);
       throw e;
