@@ -8,8 +8,13 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import {
+  AdminCreateUserCommand,
+  AdminSetUserPasswordCommand,
   AdminUpdateUserAttributesCommand,
   ConfirmForgotPasswordCommand,
+  CreateIdentityProviderCommand,
+  CreateUserPoolClientCommand,
+  CreateUserPoolCommand,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { Page } from "playwright-core";
@@ -168,6 +173,119 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
         "token_use pass",
       ]);
       await shot(page, "8-token-forged");
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("groups, auth events, sign out everywhere, identity providers, a domain, and deleting a user", async () => {
+    const sdk = server.client();
+    const { UserPool } = await sdk.send(
+      new CreateUserPoolCommand({
+        PoolName: "Audited",
+        UserPoolTier: "PLUS",
+        UserPoolAddOns: { AdvancedSecurityMode: "AUDIT" },
+      }),
+    );
+    const poolId = UserPool!.Id!;
+    const { UserPoolClient } = await sdk.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: poolId,
+        ClientName: "app",
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      }),
+    );
+    const clientId = UserPoolClient!.ClientId!;
+    await sdk.send(
+      new AdminCreateUserCommand({ UserPoolId: poolId, Username: "carol", MessageAction: "SUPPRESS" }),
+    );
+    await sdk.send(
+      new AdminSetUserPasswordCommand({
+        UserPoolId: poolId,
+        Username: "carol",
+        Password: "Carol-Passw0rd!",
+        Permanent: true,
+      }),
+    );
+    const signedIn = await sdk.send(
+      new InitiateAuthCommand({
+        ClientId: clientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: "carol", PASSWORD: "Carol-Passw0rd!" },
+      }),
+    );
+    await sdk.send(
+      new CreateIdentityProviderCommand({
+        UserPoolId: poolId,
+        ProviderName: "Google",
+        ProviderType: "Google",
+        ProviderDetails: {
+          client_id: "google-client",
+          client_secret: "google-secret",
+          authorize_scopes: "openid email",
+        },
+        AttributeMapping: { email: "email" },
+      }),
+    );
+    const context = await newContext();
+    try {
+      const page = await context.newPage();
+      const base = `${server.url}/console/pools/${poolId}`;
+      await page.goto(`${base}/groups`);
+      await page.getByLabel("Group name").fill("admins");
+      await page.getByLabel("Description").fill("People who run the shop");
+      await page.getByRole("button", { name: "Create group" }).click();
+      await page.getByRole("status").waitFor();
+      assert.ok(await page.getByRole("cell", { name: "People who run the shop" }).isVisible());
+
+      await page.goto(`${base}/users/carol`);
+      const events = page.locator("table", { has: page.getByRole("columnheader", { name: "Event" }) });
+      assert.match((await events.textContent())!, /SignIn/);
+      await page.getByLabel("Group name").fill("admins");
+      await page.getByRole("button", { name: "Add to group" }).click();
+      await page.getByRole("status").waitFor();
+      assert.equal(await page.getByRole("status").textContent(), "Added to the group.");
+      await shot(page, "9-groups-events");
+      await page.getByRole("button", { name: "Remove from admins" }).click();
+      await page.getByRole("status").waitFor();
+      assert.equal(await page.getByRole("status").textContent(), "Removed from the group.");
+      await page.getByText("In no group.").waitFor();
+
+      await page.getByRole("button", { name: "Sign out everywhere" }).click();
+      await page.getByRole("status").waitFor();
+      await assert.rejects(
+        sdk.send(
+          new InitiateAuthCommand({
+            ClientId: clientId,
+            AuthFlow: "REFRESH_TOKEN_AUTH",
+            AuthParameters: { REFRESH_TOKEN: signedIn.AuthenticationResult!.RefreshToken! },
+          }),
+        ),
+        { name: "NotAuthorizedException" },
+      );
+
+      await page.goto(`${base}/identity-providers`);
+      assert.deepEqual(await page.locator("tbody tr td:first-child").allTextContents(), ["Google"]);
+
+      await page.goto(`${base}/domain`);
+      await page.getByLabel("Domain prefix").fill(`audited-${Date.now()}`);
+      await page.getByRole("button", { name: "Create domain" }).click();
+      await page.getByRole("status").waitFor();
+      assert.equal(await page.getByRole("status").textContent(), "Domain created.");
+      await shot(page, "10-domain");
+      await page.getByRole("button", { name: "Delete the domain" }).click();
+      await page.getByText("This pool has no domain.").waitFor();
+
+      // Deleting asks for a confirmation first.
+      await page.goto(`${base}/users/carol`);
+      await page.getByRole("button", { name: "Delete user" }).click();
+      assert.equal(await page.getByRole("alert").textContent(), "Tick the box to confirm the deletion.");
+      await page.getByLabel("Yes, delete carol").check();
+      await page.getByRole("button", { name: "Delete user" }).click();
+      await page.getByRole("status").waitFor();
+      assert.equal(await page.getByRole("status").textContent(), "User deleted.");
+      assert.equal(new URL(page.url()).pathname, `/console/pools/${poolId}/users`);
+      await page.getByText("No users found.").waitFor();
     } finally {
       await context.close();
     }

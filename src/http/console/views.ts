@@ -47,6 +47,7 @@ button{font:inherit;padding:.25rem .75rem;margin:.5rem .25rem .25rem 0;cursor:po
 pre{background:#fff;border:1px solid #d1d5db;padding:.5rem;overflow:auto}
 nav.trail ol{list-style:none;padding:0;margin:0;display:flex;gap:.5rem}
 nav.trail li+li::before{content:"/";margin-right:.5rem}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .ok{color:#15803d;font-weight:600}.bad{color:#b91c1c;font-weight:600}
 `);
 
