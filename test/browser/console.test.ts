@@ -329,6 +329,50 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
     }
   });
 
+  test("the user list pages with ListUsers' PaginationToken, keeping the search", async () => {
+    const sdk = server.client();
+    const { UserPool } = await sdk.send(new CreateUserPoolCommand({ PoolName: "Many" }));
+    const poolId = UserPool!.Id!;
+    for (let i = 0; i < 55; i++)
+      await sdk.send(
+        new AdminCreateUserCommand({
+          UserPoolId: poolId,
+          Username: `user${String(i).padStart(2, "0")}`,
+          MessageAction: "SUPPRESS",
+        }),
+      );
+    const context = await newContext();
+    try {
+      const page = await context.newPage();
+      await page.goto(
+        `${server.url}/console/pools/${poolId}/users?attribute=username&match=starts+with&value=user`,
+      );
+      const names = page.locator("tbody tr td:first-child");
+      const first = await names.allTextContents();
+      assert.equal(first.length, 50);
+      await page.getByRole("link", { name: "Next page" }).click();
+      const second = await names.allTextContents();
+      assert.equal(second.length, 5);
+      assert.equal(await page.getByLabel("Value").inputValue(), "user");
+      assert.deepEqual(
+        [...first, ...second].sort(),
+        Array.from({ length: 55 }, (_, i) => `user${String(i).padStart(2, "0")}`),
+      );
+      assert.equal(await page.getByRole("link", { name: "Next page" }).count(), 0);
+
+      // A ListUsers filter expression typed as is; a malformed one is AWS's error on the page.
+      await page.getByText("Or a ListUsers filter expression").click();
+      await page.getByLabel("Filter (for example").fill('username = "user07"');
+      await page.getByRole("button", { name: "Search" }).click();
+      assert.deepEqual(await names.allTextContents(), ["user07"]);
+      await page.getByLabel("Filter (for example").fill("username = user07");
+      await page.getByRole("button", { name: "Search" }).click();
+      assert.match((await page.getByRole("alert").textContent())!, /^InvalidParameterException: /);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("an AWS error shows as a message on the page", async () => {
     const context = await newContext();
     try {
