@@ -373,10 +373,25 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
     }
   });
 
-  test("an AWS error shows as a message on the page", async () => {
+  test("an AWS error shows as a message on the page, the same as the API's", async () => {
     const context = await newContext();
     try {
       const page = await context.newPage();
+      // The console validates through the operation table: the API's error, word for word.
+      const name = "<script>alert(1)</script>";
+      const api = await server
+        .client()
+        .send(new CreateUserPoolCommand({ PoolName: name }))
+        .then(
+          () => assert.fail("the API accepted the pool name"),
+          (e: Error) => `${e.name}: ${e.message}`,
+        );
+      await page.goto(`${server.url}/console/pools`);
+      await page.getByLabel("Pool name").fill(name);
+      await page.getByRole("button", { name: "Create user pool" }).click();
+      assert.equal(await page.getByRole("alert").textContent(), api);
+      assert.match(api, /^InvalidParameterException: 1 validation error detected/);
+      assert.equal(await page.getByLabel("Pool name").inputValue(), name);
       await page.goto(`${server.url}/console/pools/us-east-1_000000000/users`);
       assert.equal(
         await page.getByRole("alert").textContent(),
