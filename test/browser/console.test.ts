@@ -60,6 +60,21 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
       const clientId = (await page.locator("table code").first().textContent())!;
       assert.match(clientId, /^[a-z0-9]{26}$/);
       await shot(page, "2-clients");
+      await page.getByRole("link", { name: "web" }).click();
+      assert.equal(
+        await page
+          .getByRole("row", { name: /^Client secret/ })
+          .getByRole("cell")
+          .textContent(),
+        "none",
+      );
+      assert.match(
+        (await page
+          .getByRole("row", { name: /^Auth flows/ })
+          .getByRole("cell")
+          .textContent())!,
+        /ALLOW_USER_PASSWORD_AUTH/,
+      );
 
       // A user, with their invitation's temporary password set by the admin.
       await page.goto(`${server.url}/console/pools/${poolId}/users`);

@@ -119,7 +119,7 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
         ...(token ? { NextToken: token } : {}),
       });
       rows = (out.UserPoolClients ?? []).map((cl) => [
-        html`${cl.ClientName}`,
+        html`<a href="/console/pools/${enc(poolId)}/clients/${enc(cl.ClientId ?? "")}">${cl.ClientName}</a>`,
         html`<code>${cl.ClientId}</code>`,
       ]);
       next = out.NextToken;
@@ -165,6 +165,41 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
       return done(c, `/console/pools/${enc(poolId)}/clients`, "App client created.");
     } catch (e) {
       return clientsPage(c, errorText(e));
+    }
+  });
+
+  router.get("/console/pools/:poolId/clients/:clientId", async (c) => {
+    const poolId = param(c, "poolId");
+    const clientId = param(c, "clientId");
+    const trail: Array<[string, string]> = [
+      ...poolTrail(poolId),
+      ["App clients", `/console/pools/${enc(poolId)}/clients`],
+    ];
+    try {
+      const { UserPoolClient: cl = {} } = await c.call("DescribeUserPoolClient", {
+        UserPoolId: poolId,
+        ClientId: clientId,
+      });
+      const list = (v: string[] | undefined) => (v ?? []).join(", ");
+      const units = cl.TokenValidityUnits ?? {};
+      const body = facts("App client", [
+        ["Client ID", html`<code>${cl.ClientId}</code>`],
+        ["Client secret", cl.ClientSecret ? html`<code>${cl.ClientSecret}</code>` : "none"],
+        ["Auth flows", list(cl.ExplicitAuthFlows)],
+        ["OAuth flows", list(cl.AllowedOAuthFlows)],
+        ["OAuth scopes", list(cl.AllowedOAuthScopes)],
+        ["Callback URLs", list(cl.CallbackURLs)],
+        ["Sign-out URLs", list(cl.LogoutURLs)],
+        ["Identity providers", list(cl.SupportedIdentityProviders)],
+        [
+          "Token validity",
+          `access ${cl.AccessTokenValidity ?? 60} ${units.AccessToken ?? "minutes"}, ID ${cl.IdTokenValidity ?? 60} ${units.IdToken ?? "minutes"}, refresh ${cl.RefreshTokenValidity ?? 30} ${units.RefreshToken ?? "days"}`,
+        ],
+        ["Created", date(cl.CreationDate)],
+      ]);
+      return render(c, { title: cl.ClientName ?? clientId, trail, body });
+    } catch (e) {
+      return render(c, { title: clientId, trail, body: html``, error: errorText(e), status: 404 });
     }
   });
 
