@@ -76,7 +76,23 @@ export interface CodeEncryption {
   encrypt(code: string, keyId: string | undefined, context: Record<string, string>): Promise<string>;
 }
 
+/**
+ * Where the user pools' exported log records go (src/delivery/log-sink.ts): a file per pool and
+ * event source, or stdout. Resolves once the record is written.
+ */
+export interface LogSink {
+  write(poolId: string, eventSource: string, record: object): Promise<void>;
+}
+
 /** The long-lived parts of a running server, shared by every request. */
+/** The request-rate limiter (domain/limits): whether one more request of an operation is admitted now. */
+export interface RequestLimiter {
+  admit(operation: string, region: string, poolId: string | undefined): boolean;
+  /** A provisioned limit set by UpdateProvisionedLimit on this instance, in force at once. */
+  provisioned(region: string, category: string, value: number): void;
+  close(): Promise<void>;
+}
+
 export interface Services {
   readonly config: Config;
   readonly storage: Storage;
@@ -85,6 +101,8 @@ export interface Services {
   /** Per-pool signing keys (cached; stored in the database). */
   readonly keys: SigningKeys;
   readonly delivery: Delivery;
+  /** The local sink of the pools' exported logs (SetLogDeliveryConfiguration). */
+  readonly logSink: LogSink;
   /** The Lambda trigger invokers. */
   readonly triggers: TriggerInvokers;
   /** The encryption of the custom sender triggers' codes. */
@@ -93,6 +111,8 @@ export interface Services {
   readonly serverSecret: Buffer;
   /** Base URL that token issuers are built on: `<publicUrl>/<poolId>`. */
   publicUrl(): string;
+  /** The request-rate limiter; undefined when limits are off (option `rateLimits`). */
+  readonly limiter?: RequestLimiter;
 }
 
 /** One request: who asked, where, when. */
@@ -118,6 +138,12 @@ export interface RequestContext {
    * pages on a pool's domain): app clients of other pools are not found there.
    */
   readonly hostedPoolId?: string;
+  /**
+   * The SDK that sent an API request, as Cognito names it in a trigger event's
+   * `callerContext.awsSdkVersion` (`aws-sdk-js-3.893.0`), from its User-Agent; undefined when it
+   * names none.
+   */
+  readonly awsSdkVersion?: string;
 }
 
 /** What a request context is made from; `now` defaults to the services' clock. */
@@ -128,6 +154,7 @@ export interface RequestContextOptions {
   readonly clientIp?: string;
   readonly userAgent?: string;
   readonly hostedPoolId?: string;
+  readonly awsSdkVersion?: string;
   readonly now?: number;
 }
 
@@ -136,7 +163,7 @@ export interface RequestContextOptions {
  * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
  */
 export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
-  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId } = options;
+  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId, awsSdkVersion } = options;
   return {
     services,
     requestId,
@@ -146,5 +173,6 @@ export function createRequestContext(services: Services, options: RequestContext
     ...(clientIp === undefined ? {} : { clientIp }),
     ...(userAgent === undefined ? {} : { userAgent }),
     ...(hostedPoolId === undefined ? {} : { hostedPoolId }),
+    ...(awsSdkVersion === undefined ? {} : { awsSdkVersion }),
   };
 }

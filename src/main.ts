@@ -123,6 +123,7 @@ async function main(): Promise<void> {
     await app.close();
     await services.delivery.close?.();
     await services.triggers.close();
+    await services.limiter?.close();
     await storage.close();
     process.exit(0);
   };

@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
+import { join } from "node:path";
 import { type Config, ConfigError, listenUrl } from "./config/config.ts";
 import { decodeKeyEncryptionKey, KeySealer } from "./crypto/key-wrap.ts";
-import type { Clock, Logger, Services } from "./context.ts";
+import type { Clock, Logger, LogSink, Services } from "./context.ts";
 import { configurePasswordHashing, hashingParams } from "./crypto/password-hash.ts";
 import { ConsoleDelivery } from "./delivery/console.ts";
 import type { Delivery } from "./delivery/delivery.ts";
 import { InboxDelivery } from "./delivery/inbox.ts";
+import { FileLogSink, StdoutLogSink } from "./delivery/log-sink.ts";
+import { createLimiter } from "./domain/limits/create.ts";
 import { KeyRing } from "./domain/tokens/keys.ts";
 import type { Storage } from "./storage/storage.ts";
 import { ConfiguredTriggerInvokers } from "./triggers/invokers.ts";
@@ -38,11 +41,30 @@ export async function createServices(parts: ServiceParts): Promise<Services> {
     logger: parts.logger,
     keys: new KeyRing(parts.storage, sealer),
     delivery: parts.delivery ?? (await createDelivery(config)),
+    logSink: createLogSink(config),
     triggers: new ConfiguredTriggerInvokers(config.triggers),
     codeEncryption: new SenderCodeEncryption(config.customSender),
     serverSecret: Buffer.from(secret, "base64"),
     publicUrl: () => config.publicUrl ?? listenUrl(config),
+    ...(await createLimiter(config, parts.storage, parts.logger)),
   };
+}
+
+/**
+ * The sink of the pools' exported logs: a file per pool and event source under `logDeliveryDir`
+ * (by default `<dataDir>/log-delivery`), or stdout. Without a data directory (`--memory`,
+ * PostgreSQL) and without `logDeliveryDir`, the default is stdout.
+ */
+export function createLogSink(config: Config): LogSink {
+  const hasDataDir = !config.memory && config.storage === "sqlite";
+  const dir = config.logDeliveryDir ?? (hasDataDir ? join(config.dataDir, "log-delivery") : undefined);
+  const sink = config.logDelivery ?? (dir !== undefined ? "file" : "stdout");
+  if (sink === "stdout") return new StdoutLogSink();
+  if (dir === undefined)
+    throw new ConfigError(
+      "the file log delivery needs logDeliveryDir (LANYARD_LOG_DELIVERY_DIR) with --memory or PostgreSQL",
+    );
+  return new FileLogSink(dir);
 }
 
 const KEY_CHECK = "lanyard key encryption check";

@@ -20,6 +20,7 @@ import {
   DELIVERIES,
   ISSUER_MODES,
   LOG_LEVELS,
+  LOG_SINKS,
   OAUTH_MODES,
   type OptionKey,
   type ValueAt,
@@ -386,6 +387,27 @@ export const OPTIONS = {
       "How codes, temporary passwords and invitations reach users: `console` prints them on standard output; `smtp` mails them through `smtp.*` (SMS text messages are printed); `inbox` keeps them in memory for `GET /_lanyard/inbox` (test suites).",
     parse: oneOf(DELIVERIES, () => `delivery must be one of ${DELIVERIES.join(", ")}`),
   },
+  logDelivery: {
+    env: "LANYARD_LOG_DELIVERY",
+    flag: "--log-delivery",
+    type: LOG_SINKS.map((s) => `\`${s}\``).join(", "),
+    placeholder: LOG_SINKS.join("|"),
+    default: undefined,
+    shownDefault: "`file` with a data directory or `logDeliveryDir`, else `stdout`",
+    description:
+      "Where the user pool logs of SetLogDeliveryConfiguration go (Lanyard reaches no CloudWatch Logs, S3 or Firehose): `file` appends JSON lines to `<logDeliveryDir>/<poolId>.<eventSource>.jsonl` (readable by the owner only); `stdout` prints one JSON line per record.",
+    parse: oneOf(LOG_SINKS, () => `logDelivery must be one of ${LOG_SINKS.join(", ")}`),
+  },
+  logDeliveryDir: {
+    env: "LANYARD_LOG_DELIVERY_DIR",
+    flag: "--log-delivery-dir",
+    type: "string",
+    placeholder: "DIR",
+    default: undefined,
+    shownDefault: "`<dataDir>/log-delivery`",
+    description: "Directory of the `file` log delivery's files.",
+    parse: text,
+  },
   "oauth.mode": {
     env: "LANYARD_OAUTH_MODE",
     flag: "--oauth-mode",
@@ -511,6 +533,22 @@ export const OPTIONS = {
     description:
       "Local testing only: serve an offline OpenID Connect provider at `/_lanyard/mock-idp`, whose sign-in page signs in as any subject and claims typed there (an OIDC or Google stand-in).",
     parse: bool,
+  },
+  rateLimits: {
+    env: "LANYARD_RATE_LIMITS",
+    flag: "--rate-limits",
+    type: "`off`, `cognito`, or `Category=RPS` entries separated by commas",
+    placeholder: "off|cognito|Category=RPS,...",
+    default: undefined,
+    shownDefault: "`off` on a loopback address, `cognito` otherwise",
+    description:
+      "Request-rate limits by Cognito quota category: `cognito` applies Cognito's default rates (UserAuthentication 120 per second and so on), `Category=RPS` entries set categories' rates (the others keep Cognito's), `off` none. Over a limit a request gets TooManyRequestsException. See docs/compatibility.md (replicas and limits).",
+    parse: (value, from) => {
+      const v = text(value, from).trim();
+      if (!/^(off|cognito|(cognito,)?[A-Za-z]+=\d+(,[A-Za-z]+=\d+)*)$/.test(v.replace(/\s+/g, "")))
+        throw new ConfigError(`${from} must be off, cognito or Category=RPS entries separated by commas`);
+      return v.replace(/\s+/g, "");
+    },
   },
   "passwordHashing.profile": {
     env: "LANYARD_PASSWORD_HASHING",

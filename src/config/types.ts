@@ -5,6 +5,8 @@ import type { HashingProfile } from "../crypto/password-hash.ts";
 // table and these types agree, field for field.
 
 export const DELIVERIES = ["console", "smtp", "inbox"] as const;
+/** Where the pools' exported logs (SetLogDeliveryConfiguration) are written (the `logDelivery` option). */
+export const LOG_SINKS = ["file", "stdout"] as const;
 
 /** How the OAuth endpoints and login pages answer (see the `oauth.mode` option). */
 export const OAUTH_MODES = ["cognito", "strict"] as const;
@@ -128,6 +130,11 @@ export interface Config {
   passwordHashing: PasswordHashingConfig;
   triggers: TriggerMapping[];
   customSender: CustomSenderConfig;
+  /** Where exported user pool logs go; undefined: a file under `dataDir`, else stdout. */
+  logDelivery: (typeof LOG_SINKS)[number] | undefined;
+  logDeliveryDir: string | undefined;
+  /** Request-rate limits: `off`, `cognito` or `Category=RPS,...` (undefined: off on loopback, else cognito). */
+  rateLimits: string | undefined;
 }
 
 export class ConfigError extends Error {}

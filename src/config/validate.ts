@@ -21,6 +21,14 @@ export function validate(config: Config): void {
     throw new ConfigError(
       "the smtp delivery needs an SMTP host: set LANYARD_SMTP_HOST (or smtp.host in the config file)",
     );
+  if (
+    config.logDelivery === "file" &&
+    !config.logDeliveryDir &&
+    (config.memory || config.storage !== "sqlite")
+  )
+    throw new ConfigError(
+      "the file log delivery needs a directory without a data directory (--memory, PostgreSQL): set LANYARD_LOG_DELIVERY_DIR (or logDeliveryDir)",
+    );
   checkStorage(config);
 }
 

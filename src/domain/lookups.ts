@@ -7,6 +7,7 @@ import { ResourceNotFoundException, UserNotFoundException } from "../generated/e
 import type { ClientRecord, PoolRecord, UserRecord } from "../storage/records.ts";
 import type { Reader } from "../storage/storage.ts";
 import type { ClientCaller } from "./caller.ts";
+import { servingReplica } from "./replicas/regions.ts";
 import { findUser } from "./users/users.ts";
 
 export function poolNotFound(poolId: string): ResourceNotFoundException {
@@ -48,7 +49,12 @@ export async function requireAppClient(
   const client = await db.pools.getClientById(clientId);
   if (!client) throw clientNotFound(clientId);
   const pool = await requirePool(db, client.poolId);
-  if (region !== undefined && pool.region !== region) throw clientNotFound(clientId);
+  if (
+    region !== undefined &&
+    pool.region !== region &&
+    !(await servingReplica(db, pool.id, region, Date.now()))
+  )
+    throw clientNotFound(clientId);
   return { kind: "client", pool, client };
 }
 

@@ -41,25 +41,31 @@ import * as CreateGroup from "./groups/CreateGroup.ts";
 import * as CreateIdentityProvider from "./federation/CreateIdentityProvider.ts";
 import * as CreateManagedLoginBranding from "./branding/CreateManagedLoginBranding.ts";
 import * as CreateResourceServer from "./resource-servers/CreateResourceServer.ts";
+import * as CreateTerms from "./terms/CreateTerms.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
 import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
+import * as CreateUserPoolReplica from "./replicas/CreateUserPoolReplica.ts";
 import * as DeleteGroup from "./groups/DeleteGroup.ts";
 import * as DeleteIdentityProvider from "./federation/DeleteIdentityProvider.ts";
 import * as DeleteManagedLoginBranding from "./branding/DeleteManagedLoginBranding.ts";
 import * as DeleteResourceServer from "./resource-servers/DeleteResourceServer.ts";
+import * as DeleteTerms from "./terms/DeleteTerms.ts";
 import * as DeleteUser from "./self-service/DeleteUser.ts";
 import * as DeleteUserAttributes from "./self-service/DeleteUserAttributes.ts";
 import * as DeleteUserPool from "./user-pools/DeleteUserPool.ts";
 import * as DeleteUserPoolClient from "./clients/DeleteUserPoolClient.ts";
 import * as DeleteUserPoolClientSecret from "./clients/DeleteUserPoolClientSecret.ts";
 import * as DeleteUserPoolDomain from "./domains/DeleteUserPoolDomain.ts";
+import * as DeleteUserPoolReplica from "./replicas/DeleteUserPoolReplica.ts";
 import * as DeleteWebAuthnCredential from "./passkeys/DeleteWebAuthnCredential.ts";
 import * as DescribeIdentityProvider from "./federation/DescribeIdentityProvider.ts";
 import * as DescribeManagedLoginBranding from "./branding/DescribeManagedLoginBranding.ts";
 import * as DescribeManagedLoginBrandingByClient from "./branding/DescribeManagedLoginBrandingByClient.ts";
 import * as DescribeResourceServer from "./resource-servers/DescribeResourceServer.ts";
 import * as DescribeRiskConfiguration from "./threats/DescribeRiskConfiguration.ts";
+import * as DescribeTerms from "./terms/DescribeTerms.ts";
+import * as DescribeTermsByClient from "./terms/DescribeTermsByClient.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
@@ -69,6 +75,8 @@ import * as GetClientToken from "./auth/GetClientToken.ts";
 import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
 import * as GetIdentityProviderByIdentifier from "./federation/GetIdentityProviderByIdentifier.ts";
+import * as GetLogDeliveryConfiguration from "./log-delivery/GetLogDeliveryConfiguration.ts";
+import * as GetProvisionedLimit from "./limits/GetProvisionedLimit.ts";
 import * as GetSigningCertificate from "./auth/GetSigningCertificate.ts";
 import * as GetTokensFromRefreshToken from "./auth/GetTokensFromRefreshToken.ts";
 import * as GetUICustomization from "./branding/GetUICustomization.ts";
@@ -83,8 +91,10 @@ import * as ListGroups from "./groups/ListGroups.ts";
 import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
 import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
 import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
+import * as ListTerms from "./terms/ListTerms.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
+import * as ListUserPoolReplicas from "./replicas/ListUserPoolReplicas.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
 import * as ListUsers from "./users/ListUsers.ts";
 import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
@@ -92,6 +102,7 @@ import * as ListWebAuthnCredentials from "./passkeys/ListWebAuthnCredentials.ts"
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
+import * as SetLogDeliveryConfiguration from "./log-delivery/SetLogDeliveryConfiguration.ts";
 import * as SetRiskConfiguration from "./threats/SetRiskConfiguration.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
@@ -106,11 +117,14 @@ import * as UpdateDeviceStatus from "./devices/UpdateDeviceStatus.ts";
 import * as UpdateGroup from "./groups/UpdateGroup.ts";
 import * as UpdateIdentityProvider from "./federation/UpdateIdentityProvider.ts";
 import * as UpdateManagedLoginBranding from "./branding/UpdateManagedLoginBranding.ts";
+import * as UpdateProvisionedLimit from "./limits/UpdateProvisionedLimit.ts";
 import * as UpdateResourceServer from "./resource-servers/UpdateResourceServer.ts";
+import * as UpdateTerms from "./terms/UpdateTerms.ts";
 import * as UpdateUserAttributes from "./self-service/UpdateUserAttributes.ts";
 import * as UpdateUserPool from "./user-pools/UpdateUserPool.ts";
 import * as UpdateUserPoolClient from "./clients/UpdateUserPoolClient.ts";
 import * as UpdateUserPoolDomain from "./domains/UpdateUserPoolDomain.ts";
+import * as UpdateUserPoolReplica from "./replicas/UpdateUserPoolReplica.ts";
 import * as VerifySoftwareToken from "./mfa/VerifySoftwareToken.ts";
 import * as VerifyUserAttribute from "./self-service/VerifyUserAttribute.ts";
 
@@ -156,25 +170,31 @@ export const OPERATION_TABLE = {
   CreateIdentityProvider: CreateIdentityProvider.operation,
   CreateManagedLoginBranding: CreateManagedLoginBranding.operation,
   CreateResourceServer: CreateResourceServer.operation,
+  CreateTerms: CreateTerms.operation,
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
   CreateUserPoolDomain: CreateUserPoolDomain.operation,
+  CreateUserPoolReplica: CreateUserPoolReplica.operation,
   DeleteGroup: DeleteGroup.operation,
   DeleteIdentityProvider: DeleteIdentityProvider.operation,
   DeleteManagedLoginBranding: DeleteManagedLoginBranding.operation,
   DeleteResourceServer: DeleteResourceServer.operation,
+  DeleteTerms: DeleteTerms.operation,
   DeleteUser: DeleteUser.operation,
   DeleteUserAttributes: DeleteUserAttributes.operation,
   DeleteUserPool: DeleteUserPool.operation,
   DeleteUserPoolClient: DeleteUserPoolClient.operation,
   DeleteUserPoolClientSecret: DeleteUserPoolClientSecret.operation,
   DeleteUserPoolDomain: DeleteUserPoolDomain.operation,
+  DeleteUserPoolReplica: DeleteUserPoolReplica.operation,
   DeleteWebAuthnCredential: DeleteWebAuthnCredential.operation,
   DescribeIdentityProvider: DescribeIdentityProvider.operation,
   DescribeManagedLoginBranding: DescribeManagedLoginBranding.operation,
   DescribeManagedLoginBrandingByClient: DescribeManagedLoginBrandingByClient.operation,
   DescribeResourceServer: DescribeResourceServer.operation,
   DescribeRiskConfiguration: DescribeRiskConfiguration.operation,
+  DescribeTerms: DescribeTerms.operation,
+  DescribeTermsByClient: DescribeTermsByClient.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
@@ -184,6 +204,8 @@ export const OPERATION_TABLE = {
   GetDevice: GetDevice.operation,
   GetGroup: GetGroup.operation,
   GetIdentityProviderByIdentifier: GetIdentityProviderByIdentifier.operation,
+  GetLogDeliveryConfiguration: GetLogDeliveryConfiguration.operation,
+  GetProvisionedLimit: GetProvisionedLimit.operation,
   GetSigningCertificate: GetSigningCertificate.operation,
   GetTokensFromRefreshToken: GetTokensFromRefreshToken.operation,
   GetUICustomization: GetUICustomization.operation,
@@ -198,8 +220,10 @@ export const OPERATION_TABLE = {
   ListIdentityProviders: ListIdentityProviders.operation,
   ListResourceServers: ListResourceServers.operation,
   ListTagsForResource: ListTagsForResource.operation,
+  ListTerms: ListTerms.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
+  ListUserPoolReplicas: ListUserPoolReplicas.operation,
   ListUserPools: ListUserPools.operation,
   ListUsers: ListUsers.operation,
   ListUsersInGroup: ListUsersInGroup.operation,
@@ -207,6 +231,7 @@ export const OPERATION_TABLE = {
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
+  SetLogDeliveryConfiguration: SetLogDeliveryConfiguration.operation,
   SetRiskConfiguration: SetRiskConfiguration.operation,
   SetUICustomization: SetUICustomization.operation,
   SetUserMFAPreference: SetUserMFAPreference.operation,
@@ -221,11 +246,14 @@ export const OPERATION_TABLE = {
   UpdateGroup: UpdateGroup.operation,
   UpdateIdentityProvider: UpdateIdentityProvider.operation,
   UpdateManagedLoginBranding: UpdateManagedLoginBranding.operation,
+  UpdateProvisionedLimit: UpdateProvisionedLimit.operation,
   UpdateResourceServer: UpdateResourceServer.operation,
+  UpdateTerms: UpdateTerms.operation,
   UpdateUserAttributes: UpdateUserAttributes.operation,
   UpdateUserPool: UpdateUserPool.operation,
   UpdateUserPoolClient: UpdateUserPoolClient.operation,
   UpdateUserPoolDomain: UpdateUserPoolDomain.operation,
+  UpdateUserPoolReplica: UpdateUserPoolReplica.operation,
   VerifySoftwareToken: VerifySoftwareToken.operation,
   VerifyUserAttribute: VerifyUserAttribute.operation,
 } satisfies { readonly [N in OperationName]?: OperationModule<N> };

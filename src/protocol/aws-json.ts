@@ -3,14 +3,20 @@
  * Route -> SigV4 (admin operations) -> parse -> validate -> resolve the caller -> operation -> serialize.
  */
 import { type Clock, createRequestContext, type Logger, type Services } from "../context.ts";
-import { InternalErrorException, UnsupportedOperationException } from "../generated/exceptions.ts";
+import {
+  InternalErrorException,
+  TooManyRequestsException,
+  UnsupportedOperationException,
+} from "../generated/exceptions.ts";
 import { OPERATIONS, type OperationName, type OperationSpec } from "../generated/operations.ts";
-import { checkPoolRegion } from "../domain/pools/pools.ts";
+import { clientNotFound, poolNotFound } from "../domain/lookups.ts";
+import { checkCallerRegion, checkRequestRegion, primaryRegion } from "../domain/replicas/regions.ts";
 import type { OperationModule } from "../operations/define.ts";
 import { AwsError } from "../errors.ts";
 import { assertCallerMatchesAuth, resolveCaller } from "./caller.ts";
 import { type CredentialStore, verifySigV4 } from "./sigv4.ts";
 import { validateInput } from "./validate.ts";
+import { awsSdkVersion } from "./user-agent.ts";
 
 const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -37,6 +43,14 @@ const POOL_REGION = /^([a-z]{2}(?:-[a-z]+)+-\d+)_/;
 /** cognito-idp.<region>.amazonaws.com (FIPS, China and dual-stack names too), with or without a port. */
 const REGIONAL_ENDPOINT =
   /^cognito-idp(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|api\.aws)(?::\d+)?$/;
+
+/** The SDK the request's User-Agent (or X-Amz-User-Agent) names, for the trigger events. */
+function sdkOf(headers: AwsJsonRequest["headers"]): { awsSdkVersion?: string } {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const version =
+    awsSdkVersion(one(headers["user-agent"])) ?? awsSdkVersion(one(headers["x-amz-user-agent"]));
+  return version === undefined ? {} : { awsSdkVersion: version };
+}
 
 export class AwsJsonEndpoint {
   private readonly services: Services;
@@ -83,16 +97,46 @@ export class AwsJsonEndpoint {
       validateInput(input, spec.input);
       // A pool id carries its pool's region: one of another region names no pool here.
       const poolId = (input as { UserPoolId?: unknown }).UserPoolId;
-      if (region !== undefined && typeof poolId === "string") checkPoolRegion(poolId, region);
+      // Or its replica's region (domain/replicas), which serves only some operations.
+      if (region !== undefined && typeof poolId === "string" && primaryRegion(poolId) !== region)
+        await checkRequestRegion(this.services.storage, spec.name, impl.caller, poolId, region, now, () =>
+          poolNotFound(poolId),
+        );
+      const ctxRegion = region ?? regionOf(input) ?? this.services.config.defaultRegion;
+      // The request-rate limits (domain/limits), by the operation's quota category.
+      if (
+        this.services.limiter?.admit(
+          spec.name,
+          ctxRegion,
+          typeof poolId === "string" ? poolId : undefined,
+        ) === false
+      )
+        throw new TooManyRequestsException("Rate exceeded");
       const ctx = createRequestContext(this.services, {
         requestId,
-        region: region ?? regionOf(input) ?? this.services.config.defaultRegion,
+        region: ctxRegion,
         ...(region !== undefined ? { requestRegion: region } : {}),
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
         ...(typeof req.headers["user-agent"] === "string" ? { userAgent: req.headers["user-agent"] } : {}),
+        ...sdkOf(req.headers),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
+      if (
+        (caller.kind === "client" || caller.kind === "token") &&
+        region !== undefined &&
+        caller.pool.region !== region
+      )
+        await checkCallerRegion(
+          this.services.storage,
+          spec.name,
+          caller.kind,
+          caller.pool,
+          region,
+          now,
+          () =>
+            caller.kind === "client" ? clientNotFound(caller.client.clientId) : poolNotFound(caller.pool.id),
+        );
       const output = await impl.handle(input, ctx, caller);
       this.logger.debug("request", { requestId, operation, status: 200, ms: elapsed(started) });
       return {

@@ -399,3 +399,59 @@ export interface AuthEventRecord {
     deviceKey?: string;
   };
 }
+
+/** One terms document of an app client (CreateTerms): its links, by managed login language. */
+export interface TermsRecord {
+  poolId: string;
+  termsId: string;
+  clientId: string;
+  /** `terms-of-use` or `privacy-policy`: unique per app client. */
+  termsName: string;
+  termsSource: string;
+  enforcement: string;
+  /** Language id (`cognito:default`, `cognito:spanish`, ...) to URL. */
+  links: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A pool's log delivery configuration (SetLogDeliveryConfiguration), kept as it was set. */
+export interface LogDeliveryRecord {
+  poolId: string;
+  /** The LogConfigurations, each as given (EventSource, LogLevel, and its one destination). */
+  configurations: LogConfigurationRecord[];
+  updatedAt: number;
+}
+
+export interface LogConfigurationRecord {
+  EventSource: string;
+  LogLevel: string;
+  CloudWatchLogsConfiguration?: { LogGroupArn?: string };
+  S3Configuration?: { BucketArn?: string };
+  FirehoseConfiguration?: { StreamArn?: string };
+}
+
+/**
+ * A replica of a user pool in another region (multi-Region replication): the same pool, users and
+ * storage, served for the replica's region too. The pool's own region is its PRIMARY replica and has
+ * no record.
+ */
+export interface ReplicaRecord {
+  poolId: string;
+  region: string;
+  /** CREATING, INACTIVE, ACTIVE or DELETING. */
+  status: string;
+  /** The replica's own tags (UserPoolTags of CreateUserPoolReplica). */
+  tags: Record<string, string>;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A provisioned request-rate limit of one API category in one region (UpdateProvisionedLimit). */
+export interface ProvisionedLimitRecord {
+  region: string;
+  category: string;
+  /** Requests per second. */
+  value: number;
+  updatedAt: number;
+}

@@ -19,10 +19,14 @@ import type {
   GroupRecord,
   IdentityLinkRecord,
   IdentityProviderRecord,
+  LogDeliveryRecord,
   PasskeyRecord,
+  ProvisionedLimitRecord,
+  ReplicaRecord,
   PoolRecord,
   RefreshTokenRecord,
   SigningKeyRecord,
+  TermsRecord,
   UserMfaRecord,
   UserRecord,
 } from "./records.ts";
@@ -339,5 +343,47 @@ export function authEventFromRow(r: Row): AuthEventRecord {
     eventId: str(r.event_id),
     createdAt: num(r.created_at),
     data: JSON.parse(str(r.data)),
+  };
+}
+
+export function termsFromRow(r: Row): TermsRecord {
+  return {
+    poolId: str(r.pool_id),
+    termsId: str(r.terms_id),
+    clientId: str(r.client_id),
+    termsName: str(r.terms_name),
+    termsSource: str(r.terms_source),
+    enforcement: str(r.enforcement),
+    links: JSON.parse(str(r.links)),
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function logDeliveryFromRow(r: Row): LogDeliveryRecord {
+  return {
+    poolId: str(r.pool_id),
+    configurations: JSON.parse(str(r.configurations)),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function replicaFromRow(r: Row): ReplicaRecord {
+  return {
+    poolId: str(r.pool_id),
+    region: str(r.region),
+    status: str(r.status),
+    tags: JSON.parse(str(r.tags)) as Record<string, string>,
+    createdAt: num(r.created_at),
+    updatedAt: num(r.updated_at),
+  };
+}
+
+export function provisionedLimitFromRow(r: Row): ProvisionedLimitRecord {
+  return {
+    region: str(r.region),
+    category: str(r.category),
+    value: num(r.value),
+    updatedAt: num(r.updated_at),
   };
 }

@@ -37,11 +37,15 @@ import type { RepositoryContract } from "./contract/common.ts";
 import { DEVICES } from "./contract/devices.ts";
 import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
+import { LIMITS } from "./contract/limits.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { LOG_DELIVERY } from "./contract/log-delivery.ts";
 import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
 import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
+import { TERMS } from "./contract/terms.ts";
+import { REPLICAS } from "./contract/replicas.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { THREATS } from "./contract/threats.ts";
 import { USERS } from "./contract/users.ts";
@@ -58,10 +62,14 @@ export type { DevicesReader, DevicesRepository } from "./contract/devices.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { LogDeliveryReader, LogDeliveryRepository } from "./contract/log-delivery.ts";
+export type { LimitsReader, LimitsRepository } from "./contract/limits.ts";
 export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
 export type { OAuthReader, OAuthRepository } from "./contract/oauth.ts";
 export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts";
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
+export type { TermsReader, TermsRepository } from "./contract/terms.ts";
+export type { ReplicasReader, ReplicasRepository } from "./contract/replicas.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { ThreatsReader, ThreatsRepository } from "./contract/threats.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
@@ -95,6 +103,14 @@ export const REPOSITORIES = {
   passkeys: PASSKEYS,
   /** Threat protection: risk configurations, users' auth events. */
   threats: THREATS,
+  /** App clients' terms documents. */
+  terms: TERMS,
+  /** Pools' log delivery configurations. */
+  logDelivery: LOG_DELIVERY,
+  /** Replicas of pools in other regions (multi-Region replication). */
+  replicas: REPLICAS,
+  /** Provisioned request-rate limits and the instances that share them. */
+  limits: LIMITS,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

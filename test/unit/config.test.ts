@@ -52,6 +52,8 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
   keyEncryptionKey: { text: "a".repeat(64), value: "a".repeat(64), wrongType: undefined },
   logLevel: { text: "debug", value: "debug", wrongType: 3 },
   delivery: { text: "inbox", value: "inbox", wrongType: ["inbox"] },
+  logDelivery: { text: "stdout", value: "stdout", wrongType: ["stdout"] },
+  logDeliveryDir: { text: "/tmp/logs", value: "/tmp/logs", wrongType: 7 },
   "oauth.mode": { text: "strict", value: "strict", wrongType: ["strict"] },
   "smtp.host": { text: "mail.example", value: "mail.example", wrongType: 25 },
   "smtp.port": { text: "2525", value: 2525, wrongType: "2525" },
@@ -88,6 +90,7 @@ const SAMPLES: Record<OptionKey, { text: string; value: unknown; wrongType: unkn
   },
   "customSender.keyNamespace": { text: "app", value: "app", wrongType: 1 },
   "customSender.keyName": { text: "codes", value: "codes", wrongType: 1 },
+  rateLimits: { text: "UserRead=5", value: "UserRead=5", wrongType: 5 },
 };
 
 /** A config file body with `value` at the option's key (nested for "group.field"). */

@@ -69,7 +69,7 @@ export async function beginSignIn(
       username,
       call.client.clientId,
       password,
-      call.clientMetadata,
+      call.validationData,
       hidesUsers(call),
     );
   if (!user && !hidesUsers(call)) throw userNotFound();
@@ -81,7 +81,7 @@ export async function beginSignIn(
     hidesUsers(call),
     username,
     user,
-    call.clientMetadata,
+    call.validationData,
   );
   if (user) return { name: username, user, subject: { sub: user.sub } };
   return { name: username, user: undefined, subject: subjectOf(call.pool, undefined, username) };

@@ -7,6 +7,7 @@ import type { RequestContext } from "../../context.ts";
 import type { OutgoingMessage } from "../../delivery/delivery.ts";
 import { CodeDeliveryFailureException } from "../../generated/exceptions.ts";
 import type { PoolRecord } from "../../storage/records.ts";
+import { logUserNotification } from "../logging/log-delivery.ts";
 import { type MessageOrigin, sendThroughCustomSender } from "./custom-sender.ts";
 import type { Destination } from "./destinations.ts";
 import { customMessage } from "../triggers/custom-message.ts";
@@ -130,13 +131,15 @@ export async function sendMessage(
     await ctx.services.delivery.send(message);
   } catch (e) {
     const err = e as { code?: unknown; name?: unknown };
+    const error = typeof err.code === "string" ? err.code : String(err.name ?? "Error");
     ctx.services.logger.warn("message delivery failed", {
       requestId: ctx.requestId,
       poolId: pool.id,
       purpose,
       channel: to.medium,
-      error: typeof err.code === "string" ? err.code : String(err.name ?? "Error"),
+      error,
     });
+    await logUserNotification(ctx, pool.id, `${to.medium} message delivery failed (${purpose}): ${error}`);
     throw new CodeDeliveryFailureException("Unable to deliver the message.");
   }
 }

@@ -22,6 +22,7 @@ import type {
 } from "../../generated/types.ts";
 import type { AuthEventRecord, PoolRecord, UserRecord } from "../../storage/records.ts";
 import { wireTime } from "../ids.ts";
+import { logUserAuthEvent } from "../logging/log-delivery.ts";
 import { requirePool, requireUser } from "../lookups.ts";
 import { fromToken, readPage, toToken } from "../pagination.ts";
 import { requireAddOn, threatMode } from "./config.ts";
@@ -68,6 +69,13 @@ export async function recordAuthEvent(
     },
   };
   await ctx.services.storage.transaction((tx) => tx.threats.insertAuthEvent(record));
+  await logUserAuthEvent(ctx, pool, {
+    event: toAuthEventType(record),
+    userSub: user.sub,
+    userName: user.username,
+    requestId: ctx.requestId,
+    hasContextData: false,
+  });
   return record;
 }
 

@@ -9,6 +9,7 @@ import type { Services } from "../../context.ts";
 import { managedSecretHash } from "../../domain/auth/managed-login.ts";
 import { callerOf } from "../../domain/oauth/authorize.ts";
 import { confirmForgotPassword, forgotPassword } from "../../domain/users/recovery.ts";
+import { type TermsLinks, termsLinksOf } from "../../domain/terms/terms.ts";
 import { confirmSignUp, resendConfirmationCode, signUp } from "../../domain/users/sign-up.ts";
 import { AwsError } from "../../errors.ts";
 import { type Attempt, attempt, common, forbidden, messageOf } from "./login.ts";
@@ -22,6 +23,17 @@ import { loginPage } from "./pages/views.ts";
 import { csrfValid, formOf, parseParams, queryOf, redirect, sendPage } from "./web.ts";
 
 const LINKS = { signUp: true, forgotPassword: true };
+
+/** The app client's terms documents in the page's language, for the sign-up page. */
+async function signUpTerms(services: Services, a: Attempt): Promise<{ terms?: TermsLinks }> {
+  const terms = await termsLinksOf(
+    services.storage,
+    a.request.pool.id,
+    a.request.client.clientId,
+    a.request.lang,
+  );
+  return terms ? { terms } : {};
+}
 
 /** What the sign-up form asks for: the pool's required attributes, besides the username's. */
 function signUpFields(a: Attempt): { usernameLabel: string; attributes: string[] } {
@@ -79,7 +91,15 @@ export function selfServiceRoutes(app: FastifyInstance, services: Services): voi
   app.get("/signup", async (req, reply) => {
     const a = await attempt(services, req, reply);
     if (!a) return reply;
-    return sendPage(reply, 200, signUpPage({ ...common(services, req, reply, a), ...signUpFields(a) }));
+    return sendPage(
+      reply,
+      200,
+      signUpPage({
+        ...common(services, req, reply, a),
+        ...signUpFields(a),
+        ...(await signUpTerms(services, a)),
+      }),
+    );
   });
 
   app.post("/signup", async (req, reply) => {
@@ -109,7 +129,13 @@ export function selfServiceRoutes(app: FastifyInstance, services: Services): voi
       return sendPage(
         reply,
         400,
-        signUpPage({ ...common(services, req, reply, a), ...fields, values: form, error: messageOf(e) }),
+        signUpPage({
+          ...common(services, req, reply, a),
+          ...fields,
+          ...(await signUpTerms(services, a)),
+          values: form,
+          error: messageOf(e),
+        }),
       );
     }
   });

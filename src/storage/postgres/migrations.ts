@@ -353,4 +353,50 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX auth_events_by_user ON auth_events (pool_id, sub, created_at, event_id);
   `,
+  `
+  CREATE TABLE terms (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    terms_id TEXT COLLATE "C" NOT NULL,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
+    client_id TEXT COLLATE "C" NOT NULL,
+    terms_name TEXT COLLATE "C" NOT NULL,
+    terms_source TEXT NOT NULL,
+    enforcement TEXT NOT NULL,
+    links TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, terms_id),
+    UNIQUE (pool_id, client_id, terms_name),
+    FOREIGN KEY (pool_id, client_id) REFERENCES clients (pool_id, client_id) ON DELETE CASCADE
+  );
+  CREATE INDEX terms_by_pool ON terms (pool_id, seq);
+
+  CREATE TABLE log_delivery (
+    pool_id TEXT COLLATE "C" PRIMARY KEY REFERENCES pools (id) ON DELETE CASCADE,
+    configurations TEXT NOT NULL,
+    updated_at BIGINT NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE pool_replicas (
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    region TEXT COLLATE "C" NOT NULL,
+    status TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (pool_id, region)
+  );
+  CREATE TABLE provisioned_limits (
+    region TEXT COLLATE "C" NOT NULL,
+    category TEXT COLLATE "C" NOT NULL,
+    value INTEGER NOT NULL,
+    updated_at BIGINT NOT NULL,
+    PRIMARY KEY (region, category)
+  );
+  CREATE TABLE limiter_instances (
+    instance_id TEXT COLLATE "C" PRIMARY KEY,
+    beat_at BIGINT NOT NULL
+  );
+  `,
 ];

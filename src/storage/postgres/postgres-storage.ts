@@ -19,6 +19,8 @@ import type { Db } from "./db.ts";
 import { PostgresFederation } from "./federation.ts";
 import { PostgresDevices } from "./devices.ts";
 import { PostgresThreats } from "./threats.ts";
+import { PostgresLimits } from "./limits.ts";
+import { PostgresReplicas } from "./replicas.ts";
 import { PostgresGroups } from "./groups.ts";
 import { PostgresHosting } from "./hosting.ts";
 import { PostgresMfa } from "./mfa.ts";
@@ -27,6 +29,7 @@ import { PostgresPasskeys } from "./passkeys.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { PostgresPools } from "./pools.ts";
 import type { Param, Row } from "./rows.ts";
+import { PostgresLogDelivery, PostgresTerms } from "./terms.ts";
 import { PostgresTokens } from "./tokens.ts";
 import { PostgresUsers } from "./users.ts";
 
@@ -110,7 +113,11 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   mfa: PostgresMfa,
   devices: PostgresDevices,
   threats: PostgresThreats,
+  replicas: PostgresReplicas,
+  limits: PostgresLimits,
   passkeys: PostgresPasskeys,
+  terms: PostgresTerms,
+  logDelivery: PostgresLogDelivery,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -246,7 +253,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE limiter_instances, provisioned_limits, pool_replicas, log_delivery, terms, auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

@@ -347,4 +347,50 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX auth_events_by_user ON auth_events (pool_id, sub, created_at, event_id);
   `,
+  `
+  CREATE TABLE terms (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    pool_id TEXT NOT NULL,
+    terms_id TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    terms_name TEXT NOT NULL,
+    terms_source TEXT NOT NULL,
+    enforcement TEXT NOT NULL,
+    links TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    UNIQUE (pool_id, terms_id),
+    UNIQUE (pool_id, client_id, terms_name),
+    FOREIGN KEY (pool_id, client_id) REFERENCES clients (pool_id, client_id) ON DELETE CASCADE
+  );
+  CREATE INDEX terms_by_pool ON terms (pool_id, seq);
+
+  CREATE TABLE log_delivery (
+    pool_id TEXT PRIMARY KEY REFERENCES pools(id) ON DELETE CASCADE,
+    configurations TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE pool_replicas (
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    region TEXT NOT NULL,
+    status TEXT NOT NULL,
+    tags TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (pool_id, region)
+  );
+  CREATE TABLE provisioned_limits (
+    region TEXT NOT NULL,
+    category TEXT NOT NULL,
+    value INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (region, category)
+  );
+  CREATE TABLE limiter_instances (
+    instance_id TEXT PRIMARY KEY,
+    beat_at INTEGER NOT NULL
+  );
+  `,
 ];

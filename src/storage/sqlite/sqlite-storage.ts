@@ -11,6 +11,8 @@ import {
 import { SqliteCodes } from "./codes.ts";
 import { SqliteDevices } from "./devices.ts";
 import { SqliteThreats } from "./threats.ts";
+import { SqliteLimits } from "./limits.ts";
+import { SqliteReplicas } from "./replicas.ts";
 import { prepareDataDir } from "./data-dir.ts";
 import { SqliteFederation } from "./federation.ts";
 import { SqliteGroups } from "./groups.ts";
@@ -21,6 +23,7 @@ import { SqlitePasskeys } from "./passkeys.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { SqlitePools } from "./pools.ts";
 import type { SqliteContext } from "./sql.ts";
+import { SqliteTerms, SqliteLogDelivery } from "./terms.ts";
 import { SqliteTokens } from "./tokens.ts";
 import { SqliteUsers } from "./users.ts";
 
@@ -37,7 +40,11 @@ const SQLITE_REPOSITORIES: RepositoryClasses<[SqliteContext]> = {
   mfa: SqliteMfa,
   devices: SqliteDevices,
   threats: SqliteThreats,
+  replicas: SqliteReplicas,
+  limits: SqliteLimits,
   passkeys: SqlitePasskeys,
+  terms: SqliteTerms,
+  logDelivery: SqliteLogDelivery,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -173,7 +180,7 @@ export class SqliteStorage implements Storage {
     await this.exclusive(() => {
       this.db.exec("BEGIN IMMEDIATE");
       this.db.exec(
-        "DELETE FROM auth_events; DELETE FROM risk_configurations; DELETE FROM passkeys; DELETE FROM user_mfa; DELETE FROM devices; DELETE FROM oauth_codes; DELETE FROM managed_login_brandings; DELETE FROM ui_customizations; DELETE FROM resource_servers; DELETE FROM domains; DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
+        "DELETE FROM limiter_instances; DELETE FROM provisioned_limits; DELETE FROM pool_replicas; DELETE FROM log_delivery; DELETE FROM terms; DELETE FROM auth_events; DELETE FROM risk_configurations; DELETE FROM passkeys; DELETE FROM user_mfa; DELETE FROM devices; DELETE FROM oauth_codes; DELETE FROM managed_login_brandings; DELETE FROM ui_customizations; DELETE FROM resource_servers; DELETE FROM domains; DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
       );
       this.db.exec("COMMIT");
       this.poolCache.clear();

@@ -41,6 +41,21 @@ export interface SignUpView extends Common {
   attributes: string[];
   values?: Record<string, string>;
   error?: string;
+  /** The app client's terms documents, in the page's language (CreateTerms). */
+  terms?: { termsOfUse: string; privacyPolicy: string };
+}
+
+/** The links to the app client's terms of use and privacy policy, under the sign-up button. */
+function termsNotice(terms: SignUpView["terms"]): Html {
+  if (!terms) return html``;
+  return html`<p class="terms">
+    By signing up, you agree to the
+    <a id="terms-of-use" href="${terms.termsOfUse}" target="_blank" rel="noopener noreferrer">Terms of use</a>
+    and the
+    <a id="privacy-policy" href="${terms.privacyPolicy}" target="_blank" rel="noopener noreferrer"
+      >Privacy policy</a
+    >.
+  </p>`;
 }
 
 export function signUpPage(v: SignUpView): string {
@@ -77,6 +92,7 @@ export function signUpPage(v: SignUpView): string {
         })}
         <label for="password">Password</label>
         <input id="password" name="password" type="password" autocomplete="new-password" required />
+        ${termsNotice(v.terms)}
         <button type="submit">Sign up</button>
       </form>
       ${back(v)}`,
