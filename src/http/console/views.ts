@@ -48,6 +48,7 @@ pre{background:#fff;border:1px solid #d1d5db;padding:.5rem;overflow:auto}
 nav.trail ol{list-style:none;padding:0;margin:0;display:flex;gap:.5rem}
 nav.trail li+li::before{content:"/";margin-right:.5rem}
 .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.skip{position:absolute;left:-100vw}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem;z-index:1}
 .ok{color:#15803d;font-weight:600}.bad{color:#b91c1c;font-weight:600}
 `);
 
@@ -70,6 +71,7 @@ export function layout(frame: Frame, page: Page): string {
         </style>
       </head>
       <body>
+        <a class="skip" href="#main">Skip to the content</a>
         <header>
           <strong>Lanyard console</strong>
           <nav aria-label="Console">
@@ -83,7 +85,7 @@ export function layout(frame: Frame, page: Page): string {
               : ""
           }
         </header>
-        <main>
+        <main id="main">
           ${trail}
           <h1>${page.title}</h1>
           ${page.notice ? html`<p class="notice" role="status">${page.notice}</p>` : ""}
