@@ -186,6 +186,7 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
         "Signature fail",
         "Expiry pass",
         "token_use pass",
+        "Revocation pass",
       ]);
       await shot(page, "8-token-forged");
     } finally {
@@ -277,6 +278,18 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
           }),
         ),
         { name: "NotAuthorizedException" },
+      );
+      // The decoder says the signed-out access token is revoked.
+      await page.goto(`${server.url}/console/token`);
+      await page.getByLabel("ID or access token").fill(signedIn.AuthenticationResult!.AccessToken!);
+      await page.getByRole("button", { name: "Decode and check" }).click();
+      assert.equal(
+        await page
+          .getByRole("row", { name: /^Revocation/ })
+          .getByRole("cell")
+          .last()
+          .textContent(),
+        "Revoked: its sign-in was ended (RevokeToken or a global sign-out).",
       );
 
       await page.goto(`${base}/identity-providers`);

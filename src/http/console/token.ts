@@ -79,5 +79,23 @@ export async function checkToken(services: Services, token: string, now: number)
           : `An ${use === "id" ? "ID" : "access"} token.`
         : `token_use is ${JSON.stringify(use ?? null)}, not id or access.`,
   });
+  if (issuerOk) checks.push(await revocation(services, poolId, claims));
   return { header, claims, checks, valid: checks.every((c) => c.ok) };
+}
+
+/** Whether the token was revoked (RevokeToken, GlobalSignOut, AdminUserGlobalSignOut) or its user is gone. */
+async function revocation(
+  services: Services,
+  poolId: string,
+  claims: Record<string, unknown>,
+): Promise<TokenCheck> {
+  const name = "Revocation";
+  const user = await services.storage.users.getUserBySub(poolId, String(claims.sub));
+  if (!user) return { name, ok: false, detail: "The token's user no longer exists." };
+  const originJti = typeof claims.origin_jti === "string" ? claims.origin_jti : "";
+  if (originJti && (await services.storage.tokens.isOriginRevoked(poolId, originJti)))
+    return { name, ok: false, detail: "Revoked: its sign-in was ended (RevokeToken or a global sign-out)." };
+  if (user.tokensValidAfter !== undefined && Number(claims.iat) * 1000 < user.tokensValidAfter)
+    return { name, ok: false, detail: "Revoked: the user was signed out everywhere after it was issued." };
+  return { name, ok: true, detail: "Not revoked." };
 }

@@ -100,6 +100,7 @@ describe("console token decoder and the test clock", () => {
       Signature: "pass",
       Expiry: "pass",
       token_use: "pass",
+      Revocation: "pass",
     });
     assert.match(now, /An access token\./);
 
