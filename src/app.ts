@@ -3,6 +3,7 @@ import type { Services } from "./context.ts";
 import { authEventFeedback } from "./http/auth-event-feedback.ts";
 import { awsJson } from "./http/aws-json.ts";
 import { body } from "./http/body.ts";
+import { adminConsole } from "./http/console/index.ts";
 import { cors } from "./http/cors.ts";
 import { devRoutes } from "./http/dev/index.ts";
 import { errorHandler } from "./http/errors.ts";
@@ -30,6 +31,7 @@ export async function buildApp(
   await app.register(errorHandler, options);
   // The endpoints. The console and the metrics plugins go here, beside the AWS JSON endpoint.
   await app.register(awsJson, options);
+  await app.register(adminConsole, options);
   await app.register(oauth, options);
   await app.register(health, options);
   await app.register(importUpload, options);
