@@ -2,6 +2,7 @@
  * npm run bench [-- --quick | --million | --users N] [--no-moto] [--postgres] [--cpu-prof] [--only get,list-first,...]
  *                 [--sign-in-only | --no-sign-in] [--passwords-only | --no-passwords] [--oauth-only | --no-oauth]
  *                 [--mfa-only | --no-mfa] [--triggers-only | --no-triggers] [--federation-only | --no-federation]
+ *                 [--import-only | --no-import] [--import-rows N]
  *                 [--hashing test]
  *
  * --hashing PROFILE: Lanyard's password-hashing profile (`--password-hashing`) in every workload;
@@ -23,7 +24,10 @@
  * The trigger workloads (bench/triggers.ts: a sign-in with three no-op local-module triggers against
  * the same sign-in without, and no-op invocations per second) run after the MFA ones; --triggers-only runs just them.
  * The federation workload (bench/federation.ts: a complete OIDC federated sign-in with a loopback
- * oidc-provider) runs last; --federation-only runs just it.
+ * oidc-provider) runs after the trigger ones; --federation-only runs just it.
+ * The import workload (bench/import.ts: a user import job of 100,000 CSV rows uploaded with curl to
+ * its PreSignedUrl, rows/s; --import-rows N for another size, with --postgres on PostgreSQL) runs
+ * last; --import-only runs just it.
  * --postgres: the Lanyard workloads once more with Lanyard on PostgreSQL (a throwaway cluster,
  * see bench/postgres.ts), shown next to Lanyard on SQLite.
  * Lanyard (own process, file-backed data dir in a temp folder, log level warn) against
@@ -40,6 +44,7 @@ import { type BenchDatabase, postgresChecks, postgresTable, startBenchDatabase }
 import { summarise } from "./profile.ts";
 import { checks, formatChecks, type Measurement, NOISY_CPU, type Skip, table } from "./report.ts";
 import { runFederationBench } from "./federation.ts";
+import { runImportBench } from "./import.ts";
 import { runMfaBench } from "./mfa.ts";
 import { runOAuthBench } from "./oauth.ts";
 import { runTriggerBench } from "./triggers.ts";
@@ -72,6 +77,9 @@ const { values: flags } = parseArgs({
     "no-triggers": { type: "boolean", default: false },
     "federation-only": { type: "boolean", default: false },
     "no-federation": { type: "boolean", default: false },
+    "import-only": { type: "boolean", default: false },
+    "no-import": { type: "boolean", default: false },
+    "import-rows": { type: "string" },
     hashing: { type: "string" },
   },
 });
@@ -88,6 +96,7 @@ if (million) {
   flags["no-mfa"] = true;
   flags["no-triggers"] = true;
   flags["no-federation"] = true;
+  flags["no-import"] = true;
 }
 const settings = {
   sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
@@ -435,7 +444,7 @@ async function main(): Promise<number> {
   return failed ? 1 : 0;
 }
 
-const groups = ["sign-in", "passwords", "oauth", "mfa", "triggers", "federation"] as const;
+const groups = ["sign-in", "passwords", "oauth", "mfa", "triggers", "federation", "import"] as const;
 const aloneGroup = groups.find((g) => flags[`${g}-only`]);
 /** Whether a group of workloads runs: not turned off, and no other group asked for alone. */
 const runs = (g: (typeof groups)[number]) =>
@@ -465,5 +474,10 @@ if (runs("triggers")) {
 if (runs("federation")) {
   const federationPassed = await runFederationBench({ quick });
   if (!federationPassed) exitCode = 1;
+}
+if (runs("import")) {
+  const rows = flags["import-rows"] === undefined ? undefined : Number(flags["import-rows"]);
+  const importPassed = await runImportBench({ quick, rows, postgres: flags.postgres });
+  if (!importPassed) exitCode = 1;
 }
 process.exitCode = exitCode;

@@ -19,6 +19,7 @@ const FORBIDDEN: Record<string, readonly string[]> = {
   "http/": ["main.ts", "app.ts"],
   "protocol/": ["main.ts", "app.ts", "http/"],
   "operations/": ["main.ts", "app.ts", "http/", "protocol/"],
+  "seed/": ["main.ts", "app.ts", "http/"],
   "domain/": ["main.ts", "app.ts", "services.ts", "http/", "protocol/", "operations/"],
   "context.ts": ["main.ts", "app.ts", "services.ts", "http/", "protocol/", "operations/", "domain/"],
   "storage/": [

@@ -3,11 +3,13 @@ import type { Services } from "./context.ts";
 import { authEventFeedback } from "./http/auth-event-feedback.ts";
 import { awsJson } from "./http/aws-json.ts";
 import { body } from "./http/body.ts";
+import { adminConsole } from "./http/console/index.ts";
 import { cors } from "./http/cors.ts";
 import { devRoutes } from "./http/dev/index.ts";
 import { errorHandler } from "./http/errors.ts";
 import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
+import { importUpload } from "./http/import-upload.ts";
 import { uiAssets } from "./http/ui-assets.ts";
 import { metrics } from "./http/metrics.ts";
 import { oauth } from "./http/oauth/index.ts";
@@ -33,8 +35,10 @@ export async function buildApp(
   await app.register(errorHandler, options);
   // The endpoints. The console and the metrics plugins go here, beside the AWS JSON endpoint.
   await app.register(awsJson, options);
+  await app.register(adminConsole, options);
   await app.register(oauth, options);
   await app.register(health, options);
+  await app.register(importUpload, options);
   await app.register(wellKnown, options);
   await app.register(authEventFeedback, options);
   await app.register(uiAssets, options);

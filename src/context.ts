@@ -150,6 +150,17 @@ export interface RequestContext {
    * pages on a pool's domain): app clients of other pools are not found there.
    */
   readonly hostedPoolId?: string;
+  /**
+   * The SDK that sent an API request, as Cognito names it in a trigger event's
+   * `callerContext.awsSdkVersion` (`aws-sdk-js-3.893.0`), from its User-Agent; undefined when it
+   * names none.
+   */
+  readonly awsSdkVersion?: string;
+  /**
+   * The id a seed file fixes for the pool or app client this request creates (src/seed/); never set
+   * by a request over HTTP.
+   */
+  readonly fixedId?: string;
 }
 
 /** What a request context is made from; `now` defaults to the services' clock. */
@@ -160,7 +171,9 @@ export interface RequestContextOptions {
   readonly clientIp?: string;
   readonly userAgent?: string;
   readonly hostedPoolId?: string;
+  readonly awsSdkVersion?: string;
   readonly now?: number;
+  readonly fixedId?: string;
 }
 
 /**
@@ -168,7 +181,8 @@ export interface RequestContextOptions {
  * domain code. It lives beside the interface, below protocol/ and http/, so both can use it.
  */
 export function createRequestContext(services: Services, options: RequestContextOptions): RequestContext {
-  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId } = options;
+  const { requestId, region, requestRegion, clientIp, userAgent, hostedPoolId, awsSdkVersion, fixedId } =
+    options;
   return {
     services,
     requestId,
@@ -178,5 +192,7 @@ export function createRequestContext(services: Services, options: RequestContext
     ...(clientIp === undefined ? {} : { clientIp }),
     ...(userAgent === undefined ? {} : { userAgent }),
     ...(hostedPoolId === undefined ? {} : { hostedPoolId }),
+    ...(awsSdkVersion === undefined ? {} : { awsSdkVersion }),
+    ...(fixedId === undefined ? {} : { fixedId }),
   };
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { getHeapSpaceStatistics } from "node:v8";
 import { buildApp } from "./app.ts";
 import { ConfigError, helpText, isLoopback, listenUrl, loadConfig } from "./config/config.ts";
 import { OffsetClock, systemClock } from "./context.ts";
@@ -9,6 +10,7 @@ import { createLogger } from "./logger.ts";
 import { startMemoryReducer } from "./memory-reducer.ts";
 import { createServices } from "./services.ts";
 import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
+import { exportArgs, exportToStdout, seedAtStart } from "./seed/run.ts";
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 /** How long SIGTERM waits for the requests in flight before it exits anyway. */
@@ -23,7 +25,10 @@ function packageVersion(): string {
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+  let args = process.argv.slice(2);
+  // `lanyard export [--pool ID]... [--json]`: the pools as a seed file on stdout (src/seed/).
+  const exporting = args[0] === "export" ? exportArgs(args.slice(1)) : undefined;
+  if (exporting) args = exporting.rest;
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(`${helpText()}\n`);
     process.exit(0);
@@ -98,6 +103,15 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   process.stderr.write(`lanyard: ${describePasswordHashing()}\n`);
+  if (exporting) {
+    const ok = await exportToStdout(services, exporting, config.seedKey);
+    await storage.close().catch(() => {});
+    process.exit(ok ? 0 : 2);
+  }
+  if (config.seed && !(await seedAtStart(services, config.seed, config.seedKey))) {
+    await storage.close().catch(() => {});
+    process.exit(2);
+  }
   let tls: ReturnType<typeof prepareTls>;
   try {
     tls = prepareTls(config, new Date(clock.now()));
@@ -156,9 +170,11 @@ async function main(): Promise<void> {
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   // A diagnostic for benchmarks and operators: the heap figures on stderr, nothing over HTTP.
-  process.on("SIGUSR2", () =>
-    process.stderr.write(`lanyard: memory ${JSON.stringify(process.memoryUsage())}\n`),
-  );
+  process.on("SIGUSR2", () => {
+    const spaces = Object.fromEntries(getHeapSpaceStatistics().map((s) => [s.space_name, s.space_size]));
+    process.stderr.write(`lanyard: heap spaces ${JSON.stringify(spaces)}\n`);
+    process.stderr.write(`lanyard: memory ${JSON.stringify(process.memoryUsage())}\n`);
+  });
 }
 
 await main();

@@ -45,6 +45,7 @@ export function usage(): string {
   flags.push(`[${flagText(CONFIG_FILE_OPTION.flag, CONFIG_FILE_OPTION)}]`, "[--help]");
   return [
     ...wrap(flags, "usage: lanyard", "               "),
+    "       lanyard export [--pool ID]... [--json] [settings]   (the pools as a seed file on stdout: docs/seed.md)",
     "Every setting can also be set by a LANYARD_* environment variable or in the config file;",
     "`lanyard --help` lists them all.",
   ].join("\n");

@@ -260,6 +260,33 @@ export const OPTIONS = {
     description: "Public base URL, used in token issuers.",
     parse: text,
   },
+  seed: {
+    env: "LANYARD_SEED",
+    flag: "--seed",
+    type: "path",
+    placeholder: "FILE",
+    default: undefined,
+    shownDefault: "none",
+    description:
+      "A seed file (YAML or JSON: pools, app clients, groups, users, ...; see docs/seed.md) applied at every start, before the server listens: what is missing is created, what differs is updated.",
+    parse: text,
+  },
+  seedKey: {
+    env: "LANYARD_SEED_KEY",
+    flag: "--seed-key",
+    type: "32 bytes, base64 or hex",
+    placeholder: "KEY",
+    default: undefined,
+    shownDefault: "none (no TOTP secrets exported)",
+    description:
+      "The key `lanyard export` seals users' TOTP secrets under in the file (AES-256-GCM), and `--seed` opens them with; e.g. from `openssl rand -base64 32`.",
+    parse(value, from) {
+      const key = text(value, from);
+      if (!decodeKeyEncryptionKey(key))
+        throw new ConfigError(`${from} must be 32 bytes in base64 (44 characters) or hex (64 digits)`);
+      return key.trim();
+    },
+  },
   issuer: {
     env: "LANYARD_ISSUER",
     flag: "--issuer",
@@ -318,6 +345,16 @@ export const OPTIONS = {
     description: "Largest request body accepted, in bytes.",
     parse: number,
     check: integerAtLeast(1024, "maxBodyBytes must be an integer of at least 1024"),
+  },
+  importMaxBytes: {
+    env: "LANYARD_IMPORT_MAX_BYTES",
+    type: "integer, at least 1024",
+    default: 100 * 1024 * 1024,
+    shownDefault: "104857600 (100 MiB, Cognito's limit)",
+    description:
+      "Largest CSV file accepted at a user import job's pre-signed URL, in bytes; a bigger upload is refused (400 EntityTooLarge).",
+    parse: number,
+    check: integerAtLeast(1024, "importMaxBytes must be an integer of at least 1024"),
   },
   requestTimeoutMs: {
     env: "LANYARD_REQUEST_TIMEOUT_MS",

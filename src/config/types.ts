@@ -111,10 +111,14 @@ export interface Config {
   accountId: string;
   defaultRegion: string;
   publicUrl: string | undefined;
+  seed: string | undefined;
+  seedKey: string | undefined;
   issuer: IssuerMode;
   tls: TlsConfig;
   enableReset: boolean;
   maxBodyBytes: number;
+  /** Largest CSV file accepted at an import job's pre-signed URL, in bytes. */
+  importMaxBytes: number;
   requestTimeoutMs: number;
   headersTimeoutMs: number;
   maxConnections: number;

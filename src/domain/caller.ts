@@ -51,10 +51,14 @@ export type Caller = AdminCaller | AdminClientCaller | ClientCaller | TokenCalle
 
 /**
  * Who signs in, and who calls the self-service operations: an app client, or an admin naming one;
- * with the request's ClientMetadata, which the Lambda triggers the sign-in fires receive.
+ * with the request's ClientMetadata. As Cognito documents it, InitiateAuth's and
+ * AdminInitiateAuth's ClientMetadata goes only to PreAuthentication and UserMigration, as their
+ * `validationData`; the ClientMetadata of RespondToAuthChallenge, AdminRespondToAuthChallenge and
+ * GetTokensFromRefreshToken goes to every trigger they fire, as `clientMetadata`.
  */
 export type SignInCaller = (ClientCaller | AdminClientCaller) & {
   readonly clientMetadata?: Record<string, string>;
+  readonly validationData?: Record<string, string>;
   /** The end user's context the request gives (ContextData, UserContextData): threat protection's signals. */
   readonly userContext?: UserContext;
 };

@@ -21,9 +21,11 @@ import * as AdminLinkProviderForUser from "./federation/AdminLinkProviderForUser
 import * as AdminListDevices from "./devices/AdminListDevices.ts";
 import * as AdminListGroupsForUser from "./groups/AdminListGroupsForUser.ts";
 import * as AdminListUserAuthEvents from "./threats/AdminListUserAuthEvents.ts";
+import * as AdminListUserSessions from "./sessions/AdminListUserSessions.ts";
 import * as AdminRemoveUserFromGroup from "./groups/AdminRemoveUserFromGroup.ts";
 import * as AdminResetUserPassword from "./users/AdminResetUserPassword.ts";
 import * as AdminRespondToAuthChallenge from "./auth/AdminRespondToAuthChallenge.ts";
+import * as AdminRevokeUserSession from "./sessions/AdminRevokeUserSession.ts";
 import * as AdminSetUserMFAPreference from "./mfa/AdminSetUserMFAPreference.ts";
 import * as AdminSetUserPassword from "./users/AdminSetUserPassword.ts";
 import * as AdminSetUserSettings from "./mfa/AdminSetUserSettings.ts";
@@ -42,6 +44,7 @@ import * as CreateIdentityProvider from "./federation/CreateIdentityProvider.ts"
 import * as CreateManagedLoginBranding from "./branding/CreateManagedLoginBranding.ts";
 import * as CreateResourceServer from "./resource-servers/CreateResourceServer.ts";
 import * as CreateTerms from "./terms/CreateTerms.ts";
+import * as CreateUserImportJob from "./import-jobs/CreateUserImportJob.ts";
 import * as CreateUserPool from "./user-pools/CreateUserPool.ts";
 import * as CreateUserPoolClient from "./clients/CreateUserPoolClient.ts";
 import * as CreateUserPoolDomain from "./domains/CreateUserPoolDomain.ts";
@@ -66,11 +69,13 @@ import * as DescribeResourceServer from "./resource-servers/DescribeResourceServ
 import * as DescribeRiskConfiguration from "./threats/DescribeRiskConfiguration.ts";
 import * as DescribeTerms from "./terms/DescribeTerms.ts";
 import * as DescribeTermsByClient from "./terms/DescribeTermsByClient.ts";
+import * as DescribeUserImportJob from "./import-jobs/DescribeUserImportJob.ts";
 import * as DescribeUserPool from "./user-pools/DescribeUserPool.ts";
 import * as DescribeUserPoolClient from "./clients/DescribeUserPoolClient.ts";
 import * as DescribeUserPoolDomain from "./domains/DescribeUserPoolDomain.ts";
 import * as ForgetDevice from "./devices/ForgetDevice.ts";
 import * as ForgotPassword from "./self-service/ForgotPassword.ts";
+import * as GetCSVHeader from "./import-jobs/GetCSVHeader.ts";
 import * as GetClientToken from "./auth/GetClientToken.ts";
 import * as GetDevice from "./devices/GetDevice.ts";
 import * as GetGroup from "./groups/GetGroup.ts";
@@ -83,7 +88,9 @@ import * as GetUICustomization from "./branding/GetUICustomization.ts";
 import * as GetUser from "./self-service/GetUser.ts";
 import * as GetUserAttributeVerificationCode from "./self-service/GetUserAttributeVerificationCode.ts";
 import * as GetUserAuthFactors from "./self-service/GetUserAuthFactors.ts";
+import * as GetUserPoolClientSessionConfiguration from "./sessions/GetUserPoolClientSessionConfiguration.ts";
 import * as GetUserPoolMfaConfig from "./mfa/GetUserPoolMfaConfig.ts";
+import * as GetUserPoolSessionConfiguration from "./sessions/GetUserPoolSessionConfiguration.ts";
 import * as GlobalSignOut from "./self-service/GlobalSignOut.ts";
 import * as InitiateAuth from "./auth/InitiateAuth.ts";
 import * as ListDevices from "./devices/ListDevices.ts";
@@ -92,24 +99,31 @@ import * as ListIdentityProviders from "./federation/ListIdentityProviders.ts";
 import * as ListResourceServers from "./resource-servers/ListResourceServers.ts";
 import * as ListTagsForResource from "./tags/ListTagsForResource.ts";
 import * as ListTerms from "./terms/ListTerms.ts";
+import * as ListUserImportJobs from "./import-jobs/ListUserImportJobs.ts";
 import * as ListUserPoolClientSecrets from "./clients/ListUserPoolClientSecrets.ts";
 import * as ListUserPoolClients from "./clients/ListUserPoolClients.ts";
 import * as ListUserPoolReplicas from "./replicas/ListUserPoolReplicas.ts";
 import * as ListUserPools from "./user-pools/ListUserPools.ts";
+import * as ListUserSessions from "./sessions/ListUserSessions.ts";
 import * as ListUsers from "./users/ListUsers.ts";
 import * as ListUsersInGroup from "./groups/ListUsersInGroup.ts";
 import * as ListWebAuthnCredentials from "./passkeys/ListWebAuthnCredentials.ts";
 import * as ResendConfirmationCode from "./self-service/ResendConfirmationCode.ts";
 import * as RespondToAuthChallenge from "./auth/RespondToAuthChallenge.ts";
 import * as RevokeToken from "./self-service/RevokeToken.ts";
+import * as RevokeUserSession from "./sessions/RevokeUserSession.ts";
 import * as SetLogDeliveryConfiguration from "./log-delivery/SetLogDeliveryConfiguration.ts";
 import * as SetRiskConfiguration from "./threats/SetRiskConfiguration.ts";
 import * as SetUICustomization from "./branding/SetUICustomization.ts";
 import * as SetUserMFAPreference from "./mfa/SetUserMFAPreference.ts";
+import * as SetUserPoolClientSessionConfiguration from "./sessions/SetUserPoolClientSessionConfiguration.ts";
 import * as SetUserPoolMfaConfig from "./mfa/SetUserPoolMfaConfig.ts";
+import * as SetUserPoolSessionConfiguration from "./sessions/SetUserPoolSessionConfiguration.ts";
 import * as SetUserSettings from "./mfa/SetUserSettings.ts";
 import * as SignUp from "./self-service/SignUp.ts";
+import * as StartUserImportJob from "./import-jobs/StartUserImportJob.ts";
 import * as StartWebAuthnRegistration from "./passkeys/StartWebAuthnRegistration.ts";
+import * as StopUserImportJob from "./import-jobs/StopUserImportJob.ts";
 import * as TagResource from "./tags/TagResource.ts";
 import * as UntagResource from "./tags/UntagResource.ts";
 import * as UpdateAuthEventFeedback from "./threats/UpdateAuthEventFeedback.ts";
@@ -150,9 +164,11 @@ export const OPERATION_TABLE = {
   AdminListDevices: AdminListDevices.operation,
   AdminListGroupsForUser: AdminListGroupsForUser.operation,
   AdminListUserAuthEvents: AdminListUserAuthEvents.operation,
+  AdminListUserSessions: AdminListUserSessions.operation,
   AdminRemoveUserFromGroup: AdminRemoveUserFromGroup.operation,
   AdminResetUserPassword: AdminResetUserPassword.operation,
   AdminRespondToAuthChallenge: AdminRespondToAuthChallenge.operation,
+  AdminRevokeUserSession: AdminRevokeUserSession.operation,
   AdminSetUserMFAPreference: AdminSetUserMFAPreference.operation,
   AdminSetUserPassword: AdminSetUserPassword.operation,
   AdminSetUserSettings: AdminSetUserSettings.operation,
@@ -171,6 +187,7 @@ export const OPERATION_TABLE = {
   CreateManagedLoginBranding: CreateManagedLoginBranding.operation,
   CreateResourceServer: CreateResourceServer.operation,
   CreateTerms: CreateTerms.operation,
+  CreateUserImportJob: CreateUserImportJob.operation,
   CreateUserPool: CreateUserPool.operation,
   CreateUserPoolClient: CreateUserPoolClient.operation,
   CreateUserPoolDomain: CreateUserPoolDomain.operation,
@@ -195,11 +212,13 @@ export const OPERATION_TABLE = {
   DescribeRiskConfiguration: DescribeRiskConfiguration.operation,
   DescribeTerms: DescribeTerms.operation,
   DescribeTermsByClient: DescribeTermsByClient.operation,
+  DescribeUserImportJob: DescribeUserImportJob.operation,
   DescribeUserPool: DescribeUserPool.operation,
   DescribeUserPoolClient: DescribeUserPoolClient.operation,
   DescribeUserPoolDomain: DescribeUserPoolDomain.operation,
   ForgetDevice: ForgetDevice.operation,
   ForgotPassword: ForgotPassword.operation,
+  GetCSVHeader: GetCSVHeader.operation,
   GetClientToken: GetClientToken.operation,
   GetDevice: GetDevice.operation,
   GetGroup: GetGroup.operation,
@@ -212,7 +231,9 @@ export const OPERATION_TABLE = {
   GetUser: GetUser.operation,
   GetUserAttributeVerificationCode: GetUserAttributeVerificationCode.operation,
   GetUserAuthFactors: GetUserAuthFactors.operation,
+  GetUserPoolClientSessionConfiguration: GetUserPoolClientSessionConfiguration.operation,
   GetUserPoolMfaConfig: GetUserPoolMfaConfig.operation,
+  GetUserPoolSessionConfiguration: GetUserPoolSessionConfiguration.operation,
   GlobalSignOut: GlobalSignOut.operation,
   InitiateAuth: InitiateAuth.operation,
   ListDevices: ListDevices.operation,
@@ -221,24 +242,31 @@ export const OPERATION_TABLE = {
   ListResourceServers: ListResourceServers.operation,
   ListTagsForResource: ListTagsForResource.operation,
   ListTerms: ListTerms.operation,
+  ListUserImportJobs: ListUserImportJobs.operation,
   ListUserPoolClientSecrets: ListUserPoolClientSecrets.operation,
   ListUserPoolClients: ListUserPoolClients.operation,
   ListUserPoolReplicas: ListUserPoolReplicas.operation,
   ListUserPools: ListUserPools.operation,
+  ListUserSessions: ListUserSessions.operation,
   ListUsers: ListUsers.operation,
   ListUsersInGroup: ListUsersInGroup.operation,
   ListWebAuthnCredentials: ListWebAuthnCredentials.operation,
   ResendConfirmationCode: ResendConfirmationCode.operation,
   RespondToAuthChallenge: RespondToAuthChallenge.operation,
   RevokeToken: RevokeToken.operation,
+  RevokeUserSession: RevokeUserSession.operation,
   SetLogDeliveryConfiguration: SetLogDeliveryConfiguration.operation,
   SetRiskConfiguration: SetRiskConfiguration.operation,
   SetUICustomization: SetUICustomization.operation,
   SetUserMFAPreference: SetUserMFAPreference.operation,
+  SetUserPoolClientSessionConfiguration: SetUserPoolClientSessionConfiguration.operation,
   SetUserPoolMfaConfig: SetUserPoolMfaConfig.operation,
+  SetUserPoolSessionConfiguration: SetUserPoolSessionConfiguration.operation,
   SetUserSettings: SetUserSettings.operation,
   SignUp: SignUp.operation,
+  StartUserImportJob: StartUserImportJob.operation,
   StartWebAuthnRegistration: StartWebAuthnRegistration.operation,
+  StopUserImportJob: StopUserImportJob.operation,
   TagResource: TagResource.operation,
   UntagResource: UntagResource.operation,
   UpdateAuthEventFeedback: UpdateAuthEventFeedback.operation,

@@ -16,6 +16,7 @@ import { AwsError } from "../errors.ts";
 import { assertCallerMatchesAuth, resolveCaller } from "./caller.ts";
 import { type CredentialStore, verifySigV4 } from "./sigv4.ts";
 import { validateInput } from "./validate.ts";
+import { awsSdkVersion } from "./user-agent.ts";
 
 const TARGET_PREFIX = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE = "application/x-amz-json-1.1";
@@ -57,6 +58,14 @@ const POOL_REGION = /^([a-z]{2}(?:-[a-z]+)+-\d+)_/;
 /** cognito-idp.<region>.amazonaws.com (FIPS, China and dual-stack names too), with or without a port. */
 const REGIONAL_ENDPOINT =
   /^cognito-idp(?:-fips)?\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:amazonaws\.com(?:\.cn)?|amazonaws\.eu|api\.aws)(?::\d+)?$/;
+
+/** The SDK the request's User-Agent (or X-Amz-User-Agent) names, for the trigger events. */
+function sdkOf(headers: AwsJsonRequest["headers"]): { awsSdkVersion?: string } {
+  const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
+  const version =
+    awsSdkVersion(one(headers["user-agent"])) ?? awsSdkVersion(one(headers["x-amz-user-agent"]));
+  return version === undefined ? {} : { awsSdkVersion: version };
+}
 
 export class AwsJsonEndpoint {
   private readonly services: Services;
@@ -131,6 +140,7 @@ export class AwsJsonEndpoint {
         now,
         ...(req.clientIp === undefined ? {} : { clientIp: req.clientIp }),
         ...(typeof req.headers["user-agent"] === "string" ? { userAgent: req.headers["user-agent"] } : {}),
+        ...sdkOf(req.headers),
       });
       const caller = await resolveCaller(impl.caller, input, ctx, signer);
       if ("pool" in caller) facts.pool = caller.pool.id;

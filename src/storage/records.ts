@@ -455,3 +455,34 @@ export interface ProvisionedLimitRecord {
   value: number;
   updatedAt: number;
 }
+
+/**
+ * A user session of session tracking: a token session (one sign-in of one app client, continued by
+ * its refresh tokens, named by the sign-in's origin_jti) or an SSO session (a managed login
+ * sign-in in one browser, behind its cookie).
+ */
+export interface UserSessionRecord {
+  poolId: string;
+  /** `tkn` or `sso` and 25 lowercase letters and digits. */
+  sessionId: string;
+  sub: string;
+  type: "TOKEN" | "SSO";
+  clientId: string;
+  /** A token session's sign-in (the tokens' origin_jti). */
+  originJti?: string;
+  /** A token session's SSO session, when it came through the managed login. */
+  originSessionId?: string;
+  createdAt: number;
+  lastActiveAt: number;
+  /** When its refresh token (token session) or its cookie (SSO session) expires. */
+  expiresAt: number;
+  deviceType?: string;
+  lastIp?: string;
+}
+
+/** A pool's (clientId "") or an app client's session configuration, as set. */
+export interface SessionSettingsRecord {
+  UserSessionTracking?: "ENABLED" | "DISABLED";
+  MaxPerUser?: number;
+  MaxValidityMinutes?: number;
+}

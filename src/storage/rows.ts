@@ -29,6 +29,7 @@ import type {
   TermsRecord,
   UserMfaRecord,
   UserRecord,
+  UserSessionRecord,
 } from "./records.ts";
 import { type UserColumn, userFromColumns } from "./user-row.ts";
 
@@ -386,4 +387,22 @@ export function provisionedLimitFromRow(r: Row): ProvisionedLimitRecord {
     value: num(r.value),
     updatedAt: num(r.updated_at),
   };
+}
+
+export function userSessionFromRow(r: Row): UserSessionRecord {
+  const s: UserSessionRecord = {
+    poolId: str(r.pool_id),
+    sessionId: str(r.session_id),
+    sub: str(r.sub),
+    type: str(r.type) === "SSO" ? "SSO" : "TOKEN",
+    clientId: str(r.client_id),
+    createdAt: num(r.created_at),
+    lastActiveAt: num(r.last_active_at),
+    expiresAt: num(r.expires_at),
+  };
+  if (r.origin_jti !== null) s.originJti = str(r.origin_jti);
+  if (r.origin_session_id !== null) s.originSessionId = str(r.origin_session_id);
+  if (r.device_type !== null) s.deviceType = str(r.device_type);
+  if (r.last_ip !== null) s.lastIp = str(r.last_ip);
+  return s;
 }

@@ -39,6 +39,7 @@ import { FEDERATION } from "./contract/federation.ts";
 import { GROUPS } from "./contract/groups.ts";
 import { LIMITS } from "./contract/limits.ts";
 import { HOSTING } from "./contract/hosting.ts";
+import { IMPORT_JOBS } from "./contract/import-jobs.ts";
 import { LOG_DELIVERY } from "./contract/log-delivery.ts";
 import { MFA } from "./contract/mfa.ts";
 import { OAUTH } from "./contract/oauth.ts";
@@ -46,6 +47,7 @@ import { PASSKEYS } from "./contract/passkeys.ts";
 import { POOLS } from "./contract/pools.ts";
 import { TERMS } from "./contract/terms.ts";
 import { REPLICAS } from "./contract/replicas.ts";
+import { SESSIONS } from "./contract/sessions.ts";
 import { TOKENS } from "./contract/tokens.ts";
 import { THREATS } from "./contract/threats.ts";
 import { USERS } from "./contract/users.ts";
@@ -62,6 +64,7 @@ export type { DevicesReader, DevicesRepository } from "./contract/devices.ts";
 export type { FederationReader, FederationRepository } from "./contract/federation.ts";
 export type { GroupsReader, GroupsRepository } from "./contract/groups.ts";
 export type { HostingReader, HostingRepository } from "./contract/hosting.ts";
+export type { ImportJobsReader, ImportJobsRepository } from "./contract/import-jobs.ts";
 export type { LogDeliveryReader, LogDeliveryRepository } from "./contract/log-delivery.ts";
 export type { LimitsReader, LimitsRepository } from "./contract/limits.ts";
 export type { MfaReader, MfaRepository } from "./contract/mfa.ts";
@@ -70,6 +73,7 @@ export type { PasskeysReader, PasskeysRepository } from "./contract/passkeys.ts"
 export type { PoolsReader, PoolsRepository } from "./contract/pools.ts";
 export type { TermsReader, TermsRepository } from "./contract/terms.ts";
 export type { ReplicasReader, ReplicasRepository } from "./contract/replicas.ts";
+export type { SessionsReader, SessionsRepository } from "./contract/sessions.ts";
 export type { TokensReader, TokensRepository } from "./contract/tokens.ts";
 export type { ThreatsReader, ThreatsRepository } from "./contract/threats.ts";
 export type { UsersReader, UsersRepository } from "./contract/users.ts";
@@ -101,6 +105,8 @@ export const REPOSITORIES = {
   devices: DEVICES,
   /** Users' WebAuthn credentials (passkeys). */
   passkeys: PASSKEYS,
+  /** User import jobs, their uploaded CSV files and their logs. */
+  importJobs: IMPORT_JOBS,
   /** Threat protection: risk configurations, users' auth events. */
   threats: THREATS,
   /** App clients' terms documents. */
@@ -111,6 +117,8 @@ export const REPOSITORIES = {
   replicas: REPLICAS,
   /** Provisioned request-rate limits and the instances that share them. */
   limits: LIMITS,
+  /** User sessions of session tracking and the session configurations. */
+  sessions: SESSIONS,
 } as const;
 
 type Repositories = typeof REPOSITORIES;

@@ -5,6 +5,8 @@ import {
   DescribeUserPoolCommand,
   ListUserPoolsCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { OPERATIONS } from "../../src/generated/operations.ts";
+import { OPERATION_TABLE } from "../../src/operations/table.ts";
 import { rawRequest, startServer, type TestServer } from "../support/server.ts";
 
 describe("AWS JSON 1.1 protocol", () => {
@@ -82,15 +84,13 @@ describe("AWS JSON 1.1 protocol", () => {
     assert.equal(res.json.__type, "RequestEntityTooLargeException");
   });
 
-  test("an operation not built yet answers a 4xx naming it", async () => {
-    const res = await rawRequest(
-      server.url,
-      "StartUserImportJob",
-      JSON.stringify({ UserPoolId: "us-east-1_abc", JobId: "import-abc" }),
-    );
+  // Any operation of the model that the table does not have yet (none, once all are built).
+  const unbuilt = Object.keys(OPERATIONS).find((name) => !(name in OPERATION_TABLE));
+  test("an operation not built yet answers a 4xx naming it", { skip: unbuilt === undefined }, async () => {
+    const res = await rawRequest(server.url, unbuilt!, JSON.stringify({}));
     assert.equal(res.status, 400);
     assert.equal(res.json.__type, "UnsupportedOperationException");
-    assert.match(String(res.json.message), /StartUserImportJob/);
+    assert.match(String(res.json.message), new RegExp(unbuilt!));
   });
 
   test("validation errors read like AWS's and list every violation", async () => {

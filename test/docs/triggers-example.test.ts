@@ -63,13 +63,12 @@ test("docs/triggers/example: the sign-up and the tokens the README shows", async
         ClientId,
         AuthFlow: "USER_PASSWORD_AUTH",
         AuthParameters: { USERNAME: "alice", PASSWORD: "Passw0rd!long" },
-        ClientMetadata: { tenant: "acme" },
       }),
     );
     const access = decodeJwt(auth.AuthenticationResult!.AccessToken!);
-    assert.equal(access.tenant, "acme");
-    assert.equal(access.scope, "aws.cognito.signin.user.admin tenant/acme");
-    assert.equal(decodeJwt(auth.AuthenticationResult!.IdToken!).tenant, "acme");
+    assert.equal(access.tenant, "example");
+    assert.equal(access.scope, "aws.cognito.signin.user.admin tenant/example");
+    assert.equal(decodeJwt(auth.AuthenticationResult!.IdToken!).tenant, "example");
   } finally {
     await server.stop();
   }

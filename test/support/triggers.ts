@@ -29,6 +29,7 @@ export interface TriggerServer {
 export async function startTriggerServer(
   mapping: Record<string, unknown>,
   args: string[] = ["--memory"],
+  env: Record<string, string> = {},
 ): Promise<TriggerServer> {
   const dir = mkdtempSync(join(tmpdir(), "lanyard-triggers-"));
   const config = join(dir, "config.json");
@@ -37,7 +38,7 @@ export async function startTriggerServer(
   writeFileSync(log, "");
   const server = await startServer({
     args: [...args, "--config", config],
-    env: { LANYARD_TEST_TRIGGER_LOG: log },
+    env: { ...env, LANYARD_TEST_TRIGGER_LOG: log },
   });
   return {
     server,

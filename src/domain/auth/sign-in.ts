@@ -69,7 +69,7 @@ export async function beginSignIn(
       username,
       call.client.clientId,
       password,
-      call.clientMetadata,
+      call.validationData,
       hidesUsers(call),
     );
   if (!user && !hidesUsers(call)) throw userNotFound();
@@ -81,7 +81,7 @@ export async function beginSignIn(
     hidesUsers(call),
     username,
     user,
-    call.clientMetadata,
+    call.validationData,
   );
   if (user) return { name: username, user, subject: { sub: user.sub } };
   return { name: username, user: undefined, subject: subjectOf(call.pool, undefined, username) };
@@ -105,6 +105,10 @@ export async function checkPlainPassword(
   const hash = user && !user.passwordSignInDisabled ? user.password?.hash : undefined;
   const ok = (await verifyPassword(password, hash ?? decoyHash())) && hash !== undefined;
   await settlePasswordCheck(ctx, call.pool.id, subject, name, ok);
+  // A user imported without a password (a CSV import job) has none to check: Cognito answers any
+  // password with the reset it needs.
+  if (user && !user.password && user.status === "RESET_REQUIRED")
+    throw new PasswordResetRequiredException("Password reset required for the user");
   if (!ok && user) await recordFailedSignIn(ctx, call, user);
   if (!ok || !user) throw incorrectCredentials();
   return user;

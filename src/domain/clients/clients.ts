@@ -93,7 +93,7 @@ export async function createClient(
     });
     const client: ClientRecord = {
       poolId: pool.id,
-      clientId: await unusedClientId(tx, pool.id),
+      clientId: ctx.fixedId ?? (await unusedClientId(tx, pool.id)),
       name: input.ClientName,
       createdAt: ctx.now,
       updatedAt: ctx.now,

@@ -10,6 +10,8 @@
  */
 import type { RequestContext } from "../../context.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import type { Params } from "../oauth/authorize.ts";
+import { asStringMap, type IdpAttributes } from "../triggers/inbound-federation.ts";
 import { failure, fetchJson } from "./oidc.ts";
 import { type PendingSignIn, savePendingSignIn, type StartInput } from "./pending.ts";
 import { scopesOf, standInFor } from "./social.ts";
@@ -40,12 +42,14 @@ export async function finishAmazon(
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  _response: Params = {},
+  raw: IdpAttributes = {},
 ): Promise<Record<string, unknown>> {
   const details = provider.providerDetails;
   const at = endpoints(ctx);
   let accessToken: unknown;
   try {
-    ({ access_token: accessToken } = await fetchJson(at.token, {
+    const tokens = await fetchJson(at.token, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json" },
       body: new URLSearchParams({
@@ -55,7 +59,9 @@ export async function finishAmazon(
         client_id: details.client_id ?? "",
         client_secret: details.client_secret ?? "",
       }).toString(),
-    }));
+    });
+    raw.tokenResponse = asStringMap(tokens);
+    accessToken = tokens.access_token;
   } catch {
     throw failure("The identity provider did not accept the authorization code.");
   }
@@ -71,5 +77,6 @@ export async function finishAmazon(
   }
   if (typeof profile.user_id !== "string" || profile.user_id === "")
     throw failure("The identity provider names no user id.");
+  raw.userInfo = asStringMap(profile);
   return profile;
 }

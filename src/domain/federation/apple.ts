@@ -21,6 +21,7 @@ import { importPKCS8, type JWTPayload, jwtVerify, SignJWT } from "jose";
 import type { RequestContext } from "../../context.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
 import type { Params } from "../oauth/authorize.ts";
+import { asStringMap, type IdpAttributes } from "../triggers/inbound-federation.ts";
 import { failure, fetchJson, keySet } from "./oidc.ts";
 import { type PendingSignIn, savePendingSignIn, type StartInput } from "./pending.ts";
 import { scopesOf, standInFor } from "./social.ts";
@@ -115,6 +116,7 @@ export async function finishApple(
   pending: PendingSignIn,
   code: string,
   response: Params = {},
+  raw: IdpAttributes = {},
 ): Promise<Record<string, unknown>> {
   const details = provider.providerDetails;
   const at = endpoints(ctx);
@@ -153,5 +155,7 @@ export async function finishApple(
     throw failure("The identity provider's ID token does not carry the nonce of this sign-in.");
   if (typeof claims.sub !== "string" || claims.sub === "")
     throw failure("The identity provider's ID token has no subject.");
+  raw.tokenResponse = asStringMap(tokens);
+  raw.idToken = asStringMap(claims);
   return { ...nameClaims(response.user), ...claims };
 }

@@ -11,6 +11,7 @@ import type { IdentityProviderRecord, UserRecord } from "../../storage/records.t
 import { type AuthorizationRequest, checkAuthorizationRequest, type Params } from "../oauth/authorize.ts";
 import { OAuthError } from "../oauth/errors.ts";
 import { type FederatedClaims, resolveFederatedUser } from "./federated-sign-in.ts";
+import type { IdpAttributes } from "../triggers/inbound-federation.ts";
 import { finishAmazon, startAmazon } from "./amazon.ts";
 import { finishApple, startApple } from "./apple.ts";
 import { finishFacebook, startFacebook } from "./facebook.ts";
@@ -39,7 +40,9 @@ export const EXTERNAL_SIGN_IN: Partial<Record<ProviderType, StartFunction>> = {
 /**
  * The end of an OAuth 2.0 / OIDC provider's sign-in at /oauth2/idpresponse: the provider's code
  * exchanged and its answer verified; the identity's claims. `response` is all the provider sent
- * back (Sign in with Apple posts the user's name in it).
+ * back (Sign in with Apple posts the user's name in it). The parts of the provider's answer (the
+ * token response, the ID token's claims, the user info) go into `raw`, for the InboundFederation
+ * trigger.
  */
 export type FinishFunction = (
   ctx: RequestContext,
@@ -47,6 +50,7 @@ export type FinishFunction = (
   pending: PendingSignIn,
   code: string,
   response: Params,
+  raw: IdpAttributes,
 ) => Promise<Record<string, unknown>>;
 
 export const IDP_RESPONSE: Partial<Record<ProviderType, FinishFunction>> = {
@@ -72,6 +76,7 @@ export async function completeExternalSignIn(
   ctx: RequestContext,
   pending: PendingSignIn,
   claims: FederatedClaims,
+  raw?: IdpAttributes,
 ): Promise<{ request: AuthorizationRequest; user: UserRecord }> {
   const request = await checkAuthorizationRequest(ctx, pending.params);
   if (!(request.client.settings.SupportedIdentityProviders ?? []).includes(pending.providerName))
@@ -83,6 +88,7 @@ export async function completeExternalSignIn(
       pending.providerName,
       claims,
       request.client.clientId,
+      raw,
     );
     return { request, user };
   } catch (e) {

@@ -11,6 +11,8 @@
  */
 import type { RequestContext } from "../../context.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import type { Params } from "../oauth/authorize.ts";
+import { asStringMap, type IdpAttributes } from "../triggers/inbound-federation.ts";
 import { failure, fetchJson } from "./oidc.ts";
 import { type PendingSignIn, savePendingSignIn, type StartInput } from "./pending.ts";
 import { scopesOf, standInFor } from "./social.ts";
@@ -60,6 +62,8 @@ export async function finishFacebook(
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  _response: Params = {},
+  raw: IdpAttributes = {},
 ): Promise<Record<string, unknown>> {
   const details = provider.providerDetails;
   const at = endpoints(ctx, details);
@@ -70,9 +74,9 @@ export async function finishFacebook(
   token.searchParams.set("code", code);
   let accessToken: unknown;
   try {
-    ({ access_token: accessToken } = await fetchJson(token.href, {
-      headers: { accept: "application/json" },
-    }));
+    const tokens = await fetchJson(token.href, { headers: { accept: "application/json" } });
+    raw.tokenResponse = asStringMap(tokens);
+    accessToken = tokens.access_token;
   } catch {
     throw failure("The identity provider did not accept the authorization code.");
   }
@@ -89,5 +93,6 @@ export async function finishFacebook(
     throw failure("The identity provider's Graph API could not be read.");
   }
   if (typeof user.id !== "string" || user.id === "") throw failure("The identity provider names no user id.");
+  raw.userInfo = asStringMap(user);
   return user;
 }

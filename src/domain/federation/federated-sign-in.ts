@@ -18,7 +18,8 @@
  *    scenario);
  * 2. else the federated user `<ProviderName>_<subject>` (status EXTERNAL_PROVIDER), created at the
  *    identity's first sign-in with an `identities` attribute naming it.
- * Either way the provider's AttributeMapping is applied to the user's attributes.
+ * Either way the provider's AttributeMapping is applied to the user's attributes: to the claims
+ * the pool's InboundFederation function answered, when it has one and answered any.
  */
 import type { RequestContext } from "../../context.ts";
 import { InvalidParameterException, ResourceNotFoundException } from "../../generated/exceptions.ts";
@@ -39,6 +40,12 @@ import { type Identity, identitiesOf, sameIdentity, withIdentities } from "./ide
 import { samlIssuer, subjectClaim } from "./provider-details.ts";
 import { userDisabled } from "../errors.ts";
 import { hasTrigger } from "../triggers/invoke.ts";
+import {
+  asStringMap,
+  type IdpAttributes,
+  inboundFederation,
+  type InboundProviderType,
+} from "../triggers/inbound-federation.ts";
 import { applyPreSignUp, type PreSignUpAnswer, preSignUp } from "../triggers/sign-up.ts";
 
 export const COGNITO_SUBJECT = "Cognito_Subject";
@@ -163,17 +170,58 @@ async function findLink(
 }
 
 /**
+ * The claims to sign in with after the pool's InboundFederation function, if it has one: the
+ * function's `userAttributesToMap` in place of the provider's claims, but always with the
+ * subject the provider's verified answer names (the function changes attributes, not who signs
+ * in). `raw` is the provider's answer in parts (the OIDC endpoints give them); without it the
+ * claims are the ID token's (SAML: the assertion's).
+ */
+async function afterInboundFederation(
+  ctx: RequestContext,
+  pool: PoolRecord,
+  providerName: string,
+  claims: FederatedClaims,
+  clientId: string | undefined,
+  raw: IdpAttributes | undefined,
+): Promise<FederatedClaims> {
+  if (!hasTrigger(pool, "InboundFederation")) return claims;
+  const idp = await ctx.services.storage.federation.getIdentityProvider(pool.id, providerName);
+  if (!idp) return claims;
+  const key = subjectClaim(idp.providerType);
+  const subject = claimText(claims[key]);
+  if (!subject) return claims;
+  // A SAML assertion's attributes, without its subject (the NameID, which the userName carries).
+  const { [key]: _subject, ...rest } = claims;
+  void _subject;
+  const attributes: IdpAttributes =
+    raw ??
+    (idp.providerType === "SAML" ? { samlResponse: asStringMap(rest) } : { idToken: asStringMap(claims) });
+  const replaced = await inboundFederation(
+    ctx,
+    pool,
+    federatedUsername(pool, providerName, subject),
+    clientId,
+    providerName,
+    idp.providerType as InboundProviderType,
+    attributes,
+  );
+  return replaced ? { ...replaced, [key]: claims[key] } : claims;
+}
+
+/**
  * Resolves the user an external identity signs in as (creating the federated user at its first
- * sign-in) and applies the provider's attribute mapping. Throws NotAuthorizedException for a
- * disabled user.
+ * sign-in) and applies the provider's attribute mapping, after the pool's InboundFederation
+ * function. Throws NotAuthorizedException for a disabled user.
  */
 export async function resolveFederatedUser(
   ctx: RequestContext,
   pool: PoolRecord,
   providerName: string,
-  claims: FederatedClaims,
+  providerClaims: FederatedClaims,
   clientId?: string,
+  raw?: IdpAttributes,
 ): Promise<UserRecord> {
+  const claims = await afterInboundFederation(ctx, pool, providerName, providerClaims, clientId, raw);
   let user: UserRecord;
   let approved: PreSignUpAnswer | undefined;
   for (let attempt = 0; ; attempt++) {

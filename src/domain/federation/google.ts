@@ -9,7 +9,9 @@
  * a local stand-in, such as the mock provider, for tests and offline work.
  */
 import type { RequestContext } from "../../context.ts";
+import type { Params } from "../oauth/authorize.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import type { IdpAttributes } from "../triggers/inbound-federation.ts";
 import { finishOidc, startOidc } from "./oidc.ts";
 import type { PendingSignIn, StartInput } from "./pending.ts";
 import { standInFor } from "./social.ts";
@@ -45,6 +47,8 @@ export function finishGoogle(
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  response: Params,
+  raw: IdpAttributes,
 ): Promise<Record<string, unknown>> {
-  return finishOidc(ctx, asOidc(ctx, provider), pending, code);
+  return finishOidc(ctx, asOidc(ctx, provider), pending, code, response, raw);
 }

@@ -11,7 +11,9 @@ import { randomBytes } from "node:crypto";
 import { createRemoteJWKSet, type JWTPayload, jwtVerify } from "jose";
 import type { RequestContext } from "../../context.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import type { Params } from "../oauth/authorize.ts";
 import { OAuthError } from "../oauth/errors.ts";
+import { asStringMap, type IdpAttributes } from "../triggers/inbound-federation.ts";
 import { type PendingSignIn, savePendingSignIn, type StartInput } from "./pending.ts";
 
 const FETCH_TIMEOUT_MS = 10_000;
@@ -149,13 +151,15 @@ export function keySet(url: string): ReturnType<typeof createRemoteJWKSet> {
 
 /**
  * The provider's answer at /oauth2/idpresponse, checked: the code redeemed at the token endpoint,
- * the ID token verified. Returns the identity's claims.
+ * the ID token verified. Returns the identity's claims (and puts the answer's parts in `raw`).
  */
 export async function finishOidc(
   ctx: RequestContext,
   provider: IdentityProviderRecord,
   pending: PendingSignIn,
   code: string,
+  _response: Params = {},
+  raw: IdpAttributes = {},
 ): Promise<Record<string, unknown>> {
   const details = provider.providerDetails;
   const endpoints = await oidcEndpoints(ctx, details);
@@ -200,6 +204,8 @@ export async function finishOidc(
     throw failure("The identity provider's ID token does not carry the nonce of this sign-in.");
   if (typeof claims.sub !== "string" || claims.sub === "")
     throw failure("The identity provider's ID token has no subject.");
+  raw.tokenResponse = asStringMap(tokens);
+  raw.idToken = asStringMap(claims);
   const accessToken = text(tokens.access_token);
   if (!endpoints.userinfo || !accessToken) return claims;
   let info: Record<string, unknown>;
@@ -223,5 +229,6 @@ export async function finishOidc(
   }
   if (info.sub !== undefined && info.sub !== claims.sub)
     throw failure("The identity provider's user info is about another subject.");
+  raw.userInfo = asStringMap(info);
   return { ...info, ...claims };
 }

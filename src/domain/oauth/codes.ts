@@ -20,6 +20,8 @@ export interface CodeGrant {
   codeChallenge?: string;
   codeChallengeMethod?: PkceMethod;
   resource?: string;
+  /** The managed login SSO session the code came through (session tracking). */
+  ssoSessionId?: string;
 }
 
 function hashCode(code: string): string {
@@ -31,6 +33,7 @@ export async function issueAuthorizationCode(
   request: AuthorizationRequest,
   sub: string,
   authTime: number,
+  ssoSessionId?: string,
 ): Promise<string> {
   const code = randomBytes(32).toString("base64url");
   const grant: CodeGrant = {
@@ -43,6 +46,7 @@ export async function issueAuthorizationCode(
   if (request.codeChallenge !== undefined) grant.codeChallenge = request.codeChallenge;
   if (request.codeChallengeMethod !== undefined) grant.codeChallengeMethod = request.codeChallengeMethod;
   if (request.resource !== undefined) grant.resource = request.resource;
+  if (ssoSessionId !== undefined) grant.ssoSessionId = ssoSessionId;
   await ctx.services.storage.transaction((tx) =>
     tx.oauth.insertAuthorizationCode({
       codeHash: hashCode(code),

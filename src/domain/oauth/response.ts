@@ -24,18 +24,22 @@ export function errorRedirectUrl(redirect: ErrorRedirect, error: OAuthError): st
   return withParams(redirect.redirectUri, params, redirect.fragment);
 }
 
-/** The redirect that answers `request` for `user`, signed in at `authTime` (epoch ms). */
+/**
+ * The redirect that answers `request` for `user`, signed in at `authTime` (epoch ms), through the
+ * SSO session `ssoSessionId` when sessions are tracked.
+ */
 export async function authorizationResponse(
   ctx: RequestContext,
   request: AuthorizationRequest,
   user: UserRecord,
   authTime: number,
+  ssoSessionId?: string,
 ): Promise<string> {
   const state: Record<string, string> = request.state === undefined ? {} : { state: request.state };
   // Strict mode: RFC 9207's `iss`, so the client can tell which server answered.
   if (isStrict(ctx)) state.iss = issuerFor(ctx, request.pool.id);
   if (request.responseType === "code") {
-    const code = await issueAuthorizationCode(ctx, request, user.sub, authTime);
+    const code = await issueAuthorizationCode(ctx, request, user.sub, authTime, ssoSessionId);
     return withParams(request.redirectUri, { code, ...state }, false);
   }
   const result = await issueTokens(ctx, {

@@ -5,6 +5,7 @@
  */
 import type { RequestContext } from "../../context.ts";
 import { decodeJwt } from "../../crypto/jwt.ts";
+import { revokeSignIn } from "../sessions/tracking.ts";
 import { hashRefreshToken } from "../tokens/issuer.ts";
 import type { Params } from "./authorize.ts";
 import { authenticateClient } from "./client-auth.ts";
@@ -28,5 +29,5 @@ export async function revokeRequest(
   if (!record) return;
   if (record.poolId !== auth.pool.id || record.clientId !== auth.client.clientId)
     throw new OAuthError("unauthorized_client", "The token was not issued to this app client.");
-  await storage.transaction((tx) => tx.tokens.revokeOrigin(record.poolId, record.originJti, ctx.now));
+  await storage.transaction((tx) => revokeSignIn(tx, record.poolId, record.originJti, ctx.now));
 }

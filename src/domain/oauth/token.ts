@@ -8,6 +8,7 @@ import type { RequestContext } from "../../context.ts";
 import { AwsError } from "../../errors.ts";
 import type { AuthenticationResultType } from "../../generated/types.ts";
 import { refreshTokens } from "../auth/flows/refresh.ts";
+import { revokeSignIn } from "../sessions/tracking.ts";
 import { issueClientToken, issueTokens } from "../tokens/issuer.ts";
 import { callerOf, isStrict, type Params } from "./authorize.ts";
 import { type AuthenticatedClient, authenticateClient } from "./client-auth.ts";
@@ -59,7 +60,7 @@ async function authorizationCodeGrant(
   if (redeemed.kind === "reused" && isStrict(ctx) && redeemed.originJti !== undefined) {
     // Strict mode (RFC 6749 §4.1.2): a code presented again revokes the tokens issued for it.
     const { poolId, originJti } = redeemed;
-    await ctx.services.storage.transaction((tx) => tx.tokens.revokeOrigin(poolId, originJti, ctx.now));
+    await ctx.services.storage.transaction((tx) => revokeSignIn(tx, poolId, originJti, ctx.now));
   }
   if (
     redeemed.kind !== "redeemed" ||
@@ -84,6 +85,7 @@ async function authorizationCodeGrant(
     scope: grant.scope,
     hostedUi: grant.nonce === undefined ? {} : { nonce: grant.nonce },
     ...(grant.resource === undefined ? {} : { audience: grant.resource }),
+    ...(grant.ssoSessionId === undefined ? {} : { ssoSessionId: grant.ssoSessionId }),
   });
   return tokenResponse(result);
 }

@@ -155,7 +155,7 @@ export async function createPool(ctx: RequestContext, input: CreateUserPoolReque
   settleMfa(settings, undefined);
   settings.SchemaAttributes = schema;
   const pool: PoolRecord = {
-    id: newPoolId(ctx.region),
+    id: ctx.fixedId ?? newPoolId(ctx.region),
     name: input.PoolName,
     region: ctx.region,
     createdAt: ctx.now,

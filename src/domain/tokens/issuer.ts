@@ -16,6 +16,7 @@ import {
   preTokenGeneration,
   type TokenGenerationSource,
 } from "../triggers/pre-token-generation.ts";
+import { trackTokenSession } from "../sessions/tracking.ts";
 
 export const API_SCOPE = "aws.cognito.signin.user.admin";
 
@@ -72,6 +73,8 @@ export interface IssueRequest {
   tokenSource?: TokenGenerationSource;
   /** The request's ClientMetadata, for PreTokenGeneration. */
   clientMetadata?: Record<string, string> | undefined;
+  /** The managed login SSO session the sign-in came through (session tracking). */
+  ssoSessionId?: string;
 }
 
 function tokenSourceOf(req: IssueRequest): TokenGenerationSource {
@@ -129,7 +132,18 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
     }
     result.IdToken = await signJwt(id, idKey.kid, idKey.privateKey);
   }
-  if (!req.withRefreshToken) return result;
+  const session = {
+    pool,
+    client,
+    user,
+    originJti: ev.originJti,
+    refresh: tokenSourceOf(req) === "TokenGeneration_RefreshTokens",
+    ...(req.ssoSessionId === undefined ? {} : { ssoSessionId: req.ssoSessionId }),
+  };
+  if (!req.withRefreshToken) {
+    await trackTokenSession(ctx, session);
+    return result;
+  }
   const token = newRefreshToken();
   const refresh: RefreshTokenRecord = {
     tokenHash: hashRefreshToken(token),
@@ -144,6 +158,7 @@ export async function issueTokens(ctx: RequestContext, req: IssueRequest): Promi
     ...(req.deviceKey === undefined ? {} : { deviceKey: req.deviceKey }),
   };
   await db.transaction((tx) => tx.tokens.insertRefreshToken(refresh));
+  await trackTokenSession(ctx, { ...session, refreshExpiresAt: refresh.expiresAt });
   result.RefreshToken = token;
   return result;
 }

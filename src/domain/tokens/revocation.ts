@@ -17,6 +17,7 @@ import {
 import type { RevokeTokenRequest } from "../../generated/types.ts";
 import type { UserRecord } from "../../storage/records.ts";
 import type { Transaction } from "../../storage/storage.ts";
+import { revokeSignIn } from "../sessions/tracking.ts";
 import { hashRefreshToken } from "./issuer.ts";
 
 /**
@@ -27,6 +28,7 @@ import { hashRefreshToken } from "./issuer.ts";
  */
 export async function endAllSessions(tx: Transaction, user: UserRecord, now: number): Promise<UserRecord> {
   await tx.tokens.revokeUserTokens(user.poolId, user.sub, now);
+  await tx.sessions.deleteUserSessions(user.poolId, user.sub);
   return { ...user, tokensValidAfter: Math.floor(now / 1000) * 1000 };
 }
 
@@ -57,5 +59,7 @@ export async function revokeRefreshToken(ctx: RequestContext, input: RevokeToken
   if (!record) return;
   if (record.poolId !== client.poolId || record.clientId !== client.clientId)
     throw new UnauthorizedException("The token was not issued to this app client.");
-  await storage.transaction((tx) => tx.tokens.revokeOrigin(record.poolId, record.originJti, ctx.now));
+  // LINKED: the SSO session the sign-in came through ends too (session tracking).
+  const linked = input.RevokeAssociatedSessions === "LINKED";
+  await storage.transaction((tx) => revokeSignIn(tx, record.poolId, record.originJti, ctx.now, linked));
 }

@@ -1,11 +1,16 @@
 /**
  * CustomMessage: before a message goes out, the pool's function may rewrite its text. The event
- * carries the code and username as placeholders (`{####}`, `{username}`); the answer's messages
- * must keep the code placeholder and fit Cognito's limits, else the message Cognito would have sent
- * goes out instead (as Cognito does).
+ * carries the code and username as placeholders (`{####}`, `{username}`). An answer without a
+ * message (null, as the event comes) leaves Cognito's message as it is. An email message must
+ * satisfy the pattern Cognito checks it against (the code placeholder, and only letters, marks,
+ * symbols, numbers, punctuation and ASCII white space): one that does not, an empty one included,
+ * fails the request with Cognito's InvalidParameterException on `emailBody`. Otherwise an answer
+ * that does not qualify (an SMS without the code placeholder, an invitation without the username
+ * one, a message over Cognito's limits) is ignored and the usual message goes out.
  */
 import type { CustomMessageTriggerEvent } from "aws-lambda";
 import type { RequestContext } from "../../context.ts";
+import { InvalidParameterException } from "../../generated/exceptions.ts";
 import type { PoolRecord } from "../../storage/records.ts";
 import type { MessageOrigin } from "../messaging/custom-sender.ts";
 import { findUser } from "../users/users.ts";
@@ -42,6 +47,19 @@ export function customMessageSource(purpose: string): CustomMessageSource | unde
     default:
       return undefined;
   }
+}
+
+/** The pattern Cognito checks a custom email message against, as its error message shows it. */
+const EMAIL_BODY_PATTERN_TEXT =
+  "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*";
+/** The same pattern, matched whole; `\s` is Java's: ASCII white space only. */
+const EMAIL_BODY_PATTERN =
+  /^[\p{L}\p{M}\p{S}\p{N}\p{P} \t\n\v\f\r*]*\{####\}[\p{L}\p{M}\p{S}\p{N}\p{P} \t\n\v\f\r*]*$/u;
+
+function invalidEmailBody(body: string): InvalidParameterException {
+  return new InvalidParameterException(
+    `1 validation error detected: Value '${body}' at 'emailBody' failed to satisfy constraint: Member must satisfy regular expression pattern: ${EMAIL_BODY_PATTERN_TEXT}`,
+  );
 }
 
 function optionalText(v: unknown): string | undefined {
@@ -95,7 +113,9 @@ export async function customMessage(
   }
   const body = optionalText(r.emailMessage);
   const subject = optionalText(r.emailSubject);
-  if (body === undefined || !qualifies(body) || body.length > EMAIL_MESSAGE_MAX) return undefined;
+  if (body === undefined) return undefined;
+  if (!EMAIL_BODY_PATTERN.test(body)) throw invalidEmailBody(body);
+  if (!qualifies(body) || body.length > EMAIL_MESSAGE_MAX) return undefined;
   if (subject !== undefined && subject.length > EMAIL_SUBJECT_MAX) return undefined;
   return { ...(subject === undefined ? {} : { subject }), body: fill(body) };
 }

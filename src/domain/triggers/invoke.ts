@@ -24,6 +24,9 @@ export const TRIGGER_TIMEOUT_MS = 5000;
 /** The triggers a pool may name (LambdaConfig's members that hold functions). */
 export type TriggerName = Exclude<keyof LambdaConfigType, "KMSKeyID" | "PreTokenGenerationConfig">;
 
+/** `callerContext.awsSdkVersion` when the request named no SDK (the managed login pages, other clients). */
+export const UNKNOWN_SDK = "aws-sdk-unknown-unknown";
+
 /** `callerContext.clientId` of an event that no app client caused (AdminCreateUser and the like). */
 export const NO_CLIENT_ID = "CLIENT_ID_NOT_APPLICABLE";
 
@@ -81,7 +84,7 @@ export function baseEvent<T extends string>(
     region: pool.region,
     userPoolId: pool.id,
     userName,
-    callerContext: { awsSdkVersion: "aws-sdk-unknown-unknown", clientId: clientId ?? NO_CLIENT_ID },
+    callerContext: { awsSdkVersion: ctx.awsSdkVersion ?? UNKNOWN_SDK, clientId: clientId ?? NO_CLIENT_ID },
     request: {},
     response: {},
   };

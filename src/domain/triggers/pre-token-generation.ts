@@ -25,10 +25,14 @@ export type TokenGenerationSource =
   | "TokenGeneration_ClientCredentials";
 
 /**
- * Claims no function may add, change or suppress (the developer guide's excluded claims): the
- * token's own bookkeeping and identity. The group claims change only through groupOverrideDetails,
- * and the access token's `scope` only through scopesToAdd / scopesToSuppress. Lanyard drops such
- * entries from an answer and keeps the claim as issued.
+ * Claims no function may add, change or suppress (the developer guide's "Claims and scopes
+ * reference"): the tokens' own bookkeeping and identity. Besides these, no claim with the
+ * `cognito:` prefix can be added or changed (the group claims change only through
+ * groupOverrideDetails), `cognito:groups` alone can be suppressed (which suppresses
+ * `cognito:roles` and `cognito:preferred_role` with it), `dev:` attributes can only be suppressed,
+ * the access token's `scope` changes only through scopesToAdd / scopesToSuppress, and `aud` can be
+ * added to an access token only with the app client's id as its value. Lanyard drops such entries
+ * from an answer and issues the claim as it would have.
  */
 export const EXCLUDED_CLAIMS: ReadonlySet<string> = new Set([
   "acr",
@@ -38,10 +42,6 @@ export const EXCLUDED_CLAIMS: ReadonlySet<string> = new Set([
   "auth_time",
   "azp",
   "client_id",
-  "cognito:groups",
-  "cognito:preferred_role",
-  "cognito:roles",
-  "cognito:username",
   "device_key",
   "event_id",
   "exp",
@@ -58,6 +58,24 @@ export const EXCLUDED_CLAIMS: ReadonlySet<string> = new Set([
   "username",
   "version",
 ]);
+
+/** The group claims, which `cognito:groups` in claimsToSuppress suppresses together. */
+const GROUP_CLAIMS = ["cognito:groups", "cognito:roles", "cognito:preferred_role"];
+
+/** Whether a function may add or change this claim of the token. */
+function canAdd(name: string, value: unknown, token: "id" | "access", clientId: string): boolean {
+  if (name.startsWith("cognito:") || name.startsWith("dev:")) return false;
+  // An access token may carry `aud`, but only naming the app client of the session.
+  if (name === "aud") return token === "access" && value === clientId;
+  return !EXCLUDED_CLAIMS.has(name);
+}
+
+/** Whether a function may suppress this claim. */
+function canSuppress(name: string): boolean {
+  if (name === "cognito:groups") return true;
+  if (name.startsWith("cognito:")) return false;
+  return !EXCLUDED_CLAIMS.has(name);
+}
 
 interface TokenOverrides {
   add: Record<string, unknown>;
@@ -105,17 +123,26 @@ function claimValue(v: unknown, version: "1" | "2" | "3"): unknown {
   return v;
 }
 
-function overridesOf(v: unknown, version: "1" | "2" | "3"): TokenOverrides {
+function overridesOf(
+  v: unknown,
+  version: "1" | "2" | "3",
+  token: "id" | "access",
+  clientId: string,
+): TokenOverrides {
   if (v === undefined || v === null) return { add: {}, suppress: [] };
   if (!isObject(v)) throw unrecognizableOutput();
   const add: Record<string, unknown> = {};
   const claims = v.claimsToAddOrOverride;
   if (claims !== undefined && claims !== null) {
     if (!isObject(claims)) throw unrecognizableOutput();
-    for (const [name, value] of Object.entries(claims))
-      if (!EXCLUDED_CLAIMS.has(name)) add[name] = claimValue(value, version);
+    for (const [name, value] of Object.entries(claims)) {
+      const checked = claimValue(value, version);
+      if (canAdd(name, checked, token, clientId)) add[name] = checked;
+    }
   }
-  const suppress = stringList(v.claimsToSuppress).filter((c) => !EXCLUDED_CLAIMS.has(c));
+  const suppress = stringList(v.claimsToSuppress)
+    .filter(canSuppress)
+    .flatMap((c) => (c === "cognito:groups" ? GROUP_CLAIMS : [c]));
   return { add, suppress };
 }
 
@@ -125,14 +152,21 @@ function scopeList(v: unknown): string[] {
   return list;
 }
 
-function groupsOf(v: unknown): TokenCustomization["groups"] {
-  if (v === undefined || v === null) return undefined;
+/**
+ * The answer's groupOverrideDetails, which replaces the group configuration whole: a member it
+ * leaves out (or an empty or null object) leaves the token without that claim, as the developer
+ * guide says. Undefined when the answer has no groupOverrideDetails at all.
+ */
+function groupsOf(details: Json): TokenCustomization["groups"] {
+  if (!("groupOverrideDetails" in details)) return undefined;
+  const v = details.groupOverrideDetails;
+  if (v === undefined) return undefined;
+  if (v === null) return { groups: [], roles: [] };
   if (!isObject(v)) throw unrecognizableOutput();
-  const out: NonNullable<TokenCustomization["groups"]> = {};
-  if (v.groupsToOverride !== undefined && v.groupsToOverride !== null)
-    out.groups = stringList(v.groupsToOverride);
-  if (v.iamRolesToOverride !== undefined && v.iamRolesToOverride !== null)
-    out.roles = stringList(v.iamRolesToOverride);
+  const out: NonNullable<TokenCustomization["groups"]> = {
+    groups: stringList(v.groupsToOverride),
+    roles: stringList(v.iamRolesToOverride),
+  };
   if (v.preferredRole !== undefined && v.preferredRole !== null) {
     if (typeof v.preferredRole !== "string") throw unrecognizableOutput();
     out.preferredRole = v.preferredRole;
@@ -180,8 +214,8 @@ export async function preTokenGeneration(
     const details = response.claimsOverrideDetails;
     if (details === undefined || details === null) return { id: { add: {}, suppress: [] } };
     if (!isObject(details)) throw unrecognizableOutput();
-    const groups = groupsOf(details.groupOverrideDetails);
-    return { id: overridesOf(details, version), ...(groups ? { groups } : {}) };
+    const groups = groupsOf(details);
+    return { id: overridesOf(details, version, "id", input.clientId), ...(groups ? { groups } : {}) };
   }
   const details = response.claimsAndScopeOverrideDetails;
   if (details === undefined || details === null) return { id: { add: {}, suppress: [] } };
@@ -190,15 +224,19 @@ export async function preTokenGeneration(
   if (accessDetails !== undefined && accessDetails !== null && !isObject(accessDetails))
     throw unrecognizableOutput();
   const access = {
-    ...overridesOf(accessDetails, version),
+    ...overridesOf(accessDetails, version, "access", input.clientId),
     scopesToAdd: scopeList(accessDetails?.scopesToAdd),
     scopesToSuppress: scopeList(accessDetails?.scopesToSuppress),
   };
-  const groups = groupsOf(details.groupOverrideDetails);
-  return { id: overridesOf(details.idTokenGeneration, version), access, ...(groups ? { groups } : {}) };
+  const groups = groupsOf(details);
+  return {
+    id: overridesOf(details.idTokenGeneration, version, "id", input.clientId),
+    access,
+    ...(groups ? { groups } : {}),
+  };
 }
 
-/** Applies the group override to a token's claims (both tokens carry the groups). */
+/** Applies the group override to a token's claims (both tokens carry the group claims). */
 function applyGroups(claims: Json, groups: TokenCustomization["groups"]): void {
   if (!groups) return;
   if (groups.groups !== undefined) {
@@ -210,21 +248,26 @@ function applyGroups(claims: Json, groups: TokenCustomization["groups"]): void {
     else delete claims["cognito:roles"];
   }
   if (groups.preferredRole !== undefined) claims["cognito:preferred_role"] = groups.preferredRole;
+  else delete claims["cognito:preferred_role"];
+}
+
+/** Adds, then suppresses: a claim both added and suppressed is suppressed, as in Cognito. */
+function applyOverrides(claims: Json, o: TokenOverrides): void {
+  Object.assign(claims, o.add);
+  for (const name of o.suppress) delete claims[name];
 }
 
 /** The ID token's claims as the answer changes them. */
 export function customizeIdClaims(claims: Json, c: TokenCustomization): void {
   applyGroups(claims, c.groups);
-  for (const name of c.id.suppress) delete claims[name];
-  Object.assign(claims, c.id.add);
+  applyOverrides(claims, c.id);
 }
 
 /** The access token's claims (and `scope`) as the answer changes them; V1_0 changes only its groups. */
 export function customizeAccessClaims(claims: Json, c: TokenCustomization): void {
   applyGroups(claims, c.groups);
   if (!c.access) return;
-  for (const name of c.access.suppress) delete claims[name];
-  Object.assign(claims, c.access.add);
+  applyOverrides(claims, c.access);
   const scopes = String(claims.scope ?? "")
     .split(" ")
     .filter((s) => s !== "");

@@ -30,13 +30,18 @@ export async function migrateUser(
   username: string,
   clientId: string,
   password: string | undefined,
-  clientMetadata: Record<string, string> | undefined,
+  metadata: Record<string, string> | undefined,
 ): Promise<MigratedUser | undefined> {
   const event = {
     ...baseEvent(ctx, pool, "UserMigration", source, username, clientId),
     request: {
       ...(password === undefined ? {} : { password }),
-      ...(clientMetadata ? { validationData: clientMetadata, clientMetadata } : {}),
+      // A sign-in's ClientMetadata comes as validationData, ForgotPassword's as clientMetadata.
+      ...(metadata
+        ? source === "UserMigration_Authentication"
+          ? { validationData: metadata }
+          : { clientMetadata: metadata }
+        : {}),
     },
     // Cognito sends the response's fields empty, for the function to fill.
     response: {

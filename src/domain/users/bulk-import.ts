@@ -1,12 +1,15 @@
 /**
  * Bulk import of users into a pool: the one path by which many users enter a pool at once (the
- * benchmark's seeding now, user import jobs later). Not an AWS operation.
+ * benchmark's seeding, and user import jobs, domain/import-jobs/). Not an AWS operation.
  *
  * Every user is checked as AdminCreateUser checks one (username form and the pool's sign-in
  * options, the schema, unique usernames and aliases), gets a new sub, and is stored with its status
- * and password. Users are written in batches, one transaction per batch: a refused user refuses its
- * whole batch (nothing of it is written) and ends the import with a BulkImportError naming the user
- * and the batch; the batches before it stay imported.
+ * and password. Two ways:
+ * - `importUsers`: users are written in batches, one transaction per batch: a refused user refuses
+ *   its whole batch (nothing of it is written) and ends the import with a BulkImportError naming the
+ *   user and the batch; the batches before it stay imported.
+ * - `importUsersEach`: one batch in one transaction, every user's outcome reported (imported, or
+ *   refused with Cognito's error: a taken username marked as such), the others written anyway.
  */
 import { hashPassword } from "../../crypto/password-hash.ts";
 import { makeVerifier } from "../../crypto/srp.ts";
@@ -41,9 +44,18 @@ import { usernameExists } from "../errors.ts";
  *   only, and USER_SRP_AUTH fails for them like a wrong password.
  */
 export type ImportPassword =
-  { password: string; temporary?: boolean } | { hash: string; srpPassword?: string; temporary?: boolean };
+  | { password: string; temporary?: boolean }
+  | {
+      hash: string;
+      srpPassword?: string;
+      /** An SRP salt and verifier (hex) made already, for this pool and username (an export's). */
+      srp?: { salt: string; verifier: string };
+      temporary?: boolean;
+    };
 
-export type ImportStatus = "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD";
+/** EXTERNAL_PROVIDER: a federated user (`<ProviderName>_<subject>`, no password), from an export. */
+export type ImportStatus =
+  "CONFIRMED" | "UNCONFIRMED" | "RESET_REQUIRED" | "FORCE_CHANGE_PASSWORD" | "EXTERNAL_PROVIDER";
 
 export interface ImportUser {
   /** As AdminCreateUser's Username (in pools that sign in with email or phone, that value). */
@@ -58,6 +70,8 @@ export interface ImportUser {
   /** Default true. */
   enabled?: boolean;
   password?: ImportPassword;
+  /** The user's sub, kept from an export (a UUID); default a new one. */
+  sub?: string;
 }
 
 export interface ImportOptions {
@@ -97,7 +111,10 @@ const STATUSES: ReadonlySet<string> = new Set([
   "UNCONFIRMED",
   "RESET_REQUIRED",
   "FORCE_CHANGE_PASSWORD",
+  "EXTERNAL_PROVIDER",
 ]);
+const SUB = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const HEX = /^[0-9a-f]+$/;
 const ARGON2ID_PHC = /^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /** A string against a string shape of the model (the constraint the API would check). */
@@ -121,6 +138,10 @@ function statusOf(u: ImportUser): string {
     throw new InvalidParameterException(
       `Status ${status} cannot be imported: use one of ${[...STATUSES].join(", ")}.`,
     );
+  if (status === "EXTERNAL_PROVIDER") {
+    if (u.password) throw new InvalidParameterException("An EXTERNAL_PROVIDER user has no password.");
+    return status;
+  }
   if (!u.password && status !== "RESET_REQUIRED")
     throw new InvalidParameterException(
       `A user imported without a password must be RESET_REQUIRED, not ${status}.`,
@@ -153,14 +174,27 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
   }
   const attrs = attributeMap(list);
   checkAttributes(pool, attrs, "create");
-  checkNewUsername(pool, u.username);
   const status = statusOf(u);
+  // A federated user's username is `<ProviderName>_<subject>`, whatever the pool's sign-in options.
+  const federated = status === "EXTERNAL_PROVIDER";
+  if (!federated) checkNewUsername(pool, u.username);
   if (u.password && "password" in u.password)
     checkPassword(u.password.password, pool.settings.Policies?.PasswordPolicy);
   if (u.password && "hash" in u.password && !ARGON2ID_PHC.test(u.password.hash))
     throw new InvalidParameterException("The password hash is not an Argon2id hash in PHC form.");
-  const sub = newSub();
-  const { username, asAttribute } = assignUsername(pool, u.username, sub, attrs);
+  if (
+    u.password &&
+    "hash" in u.password &&
+    u.password.srp &&
+    !(HEX.test(u.password.srp.salt) && HEX.test(u.password.srp.verifier))
+  )
+    throw new InvalidParameterException("The SRP salt and verifier must be hexadecimal.");
+  if (u.sub !== undefined && !SUB.test(u.sub))
+    throw new InvalidParameterException("The sub of an imported user must be a UUID.");
+  const sub = u.sub ?? newSub();
+  const { username, asAttribute } = federated
+    ? { username: u.username, asAttribute: undefined }
+    : assignUsername(pool, u.username, sub, attrs);
   const user: UserRecord = {
     poolId: pool.id,
     username,
@@ -179,7 +213,12 @@ function prepare(pool: PoolRecord, u: ImportUser, now: number): Prepared {
 async function credentialOf(pool: PoolRecord, p: Prepared, password: ImportPassword, now: number) {
   const temporary = password.temporary === true;
   const clear = "password" in password ? password.password : password.srpPassword;
-  const srp = clear === undefined ? undefined : makeVerifier(poolName(pool.id), p.user.username, clear);
+  const srp =
+    "hash" in password && password.srp
+      ? password.srp
+      : clear === undefined
+        ? undefined
+        : makeVerifier(poolName(pool.id), p.user.username, clear);
   const credential: PasswordCredential = {
     hash: "password" in password ? await hashPassword(password.password) : password.hash,
     ...(srp ? { srpSalt: srp.salt, srpVerifier: srp.verifier } : {}),
@@ -267,4 +306,95 @@ export async function importUsers(
     for (const p of prepared) subs.push(p.user.sub);
   }
   return { imported: users.length, subs };
+}
+
+/** What became of one user of `importUsersEach`. */
+export type ImportOutcome =
+  | { imported: true; sub: string }
+  | {
+      imported: false;
+      error: AwsError;
+      /** The username (or the email or phone standing for it) is taken. */ exists: boolean;
+    };
+
+function refused(error: AwsError): ImportOutcome {
+  return { imported: false, error, exists: error.type === "UsernameExistsException" };
+}
+
+/**
+ * Imports one batch of users into `pool` in one transaction, each user on its own: a refused user
+ * is reported in its place of the answer and the others are written. Throws only what is no user's
+ * fault (the storage failing).
+ */
+export async function importUsersEach(
+  storage: Storage,
+  pool: PoolRecord,
+  users: readonly ImportUser[],
+  options: { now?: number } = {},
+): Promise<ImportOutcome[]> {
+  const now = options.now ?? Date.now();
+  const outcomes: (ImportOutcome | undefined)[] = new Array<ImportOutcome | undefined>(users.length);
+  const ready: { index: number; p: Prepared }[] = [];
+  for (let i = 0; i < users.length; i++) {
+    try {
+      ready.push({ index: i, p: prepare(pool, users[i]!, now) });
+    } catch (e) {
+      if (!(e instanceof AwsError)) throw e;
+      outcomes[i] = refused(e);
+    }
+  }
+  const hashed = await Promise.all(
+    ready.map(async (r) => {
+      const password = users[r.index]!.password;
+      if (!password) return true;
+      try {
+        r.p.user.password = await credentialOf(pool, r.p, password, now);
+        return true;
+      } catch (e) {
+        if (!(e instanceof AwsError)) throw e;
+        outcomes[r.index] = refused(e);
+        return false;
+      }
+    }),
+  );
+  // A username given twice in the batch: the later ones are refused here, so that the rest can go
+  // in at once (the fast way) whenever the pool had none of them.
+  const seen = new Set<string>();
+  const toStore = ready.filter((r, k) => {
+    if (!hashed[k]) return false;
+    if (r.p.asAttribute) return true; // keyed by its sub: the store finds the email or phone taken
+    if (!seen.has(r.p.user.usernameKey)) {
+      seen.add(r.p.user.usernameKey);
+      return true;
+    }
+    outcomes[r.index] = refused(usernameExists());
+    return false;
+  });
+  if (
+    !(await insertAtOnce(
+      storage,
+      pool,
+      toStore.map((r) => r.p),
+    ))
+  ) {
+    const stored = await storage.transaction(async (tx) => {
+      const result = new Map<number, AwsError | undefined>();
+      for (const r of toStore) {
+        try {
+          await store(tx, pool, r.p, now);
+          result.set(r.index, undefined);
+        } catch (e) {
+          if (!(e instanceof AwsError)) throw e;
+          result.set(r.index, e);
+        }
+      }
+      return result;
+    });
+    for (const r of toStore) {
+      const error = stored.get(r.index);
+      if (error) outcomes[r.index] = refused(error);
+    }
+  }
+  for (const r of toStore) outcomes[r.index] ??= { imported: true, sub: r.p.user.sub };
+  return outcomes as ImportOutcome[];
 }

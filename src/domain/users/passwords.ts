@@ -35,7 +35,8 @@ export const verifyPassword = (password: string, hash: string): Promise<boolean>
  * Checks the policy (and, for permanent passwords, the history), hashes the new password with
  * Argon2id for the password flows and derives the SRP salt and verifier for USER_SRP_AUTH. The
  * verifier is bound to the username: pass `username` when `user` does not exist yet. `wording` is
- * the operation's phrasing of a policy failure (see PolicyWording).
+ * the operation's phrasing of a policy failure (see PolicyWording), or "unchecked" for a password
+ * the policy does not apply to (a user migrated with the password of the old system).
  */
 export async function newCredential(
   pool: PoolRecord,
@@ -44,11 +45,11 @@ export async function newCredential(
   temporary: boolean,
   now: number,
   username: string | undefined = user?.username,
-  wording?: PolicyWording,
+  wording?: PolicyWording | "unchecked",
 ): Promise<{ credential: PasswordCredential; history: string[] | undefined }> {
   if (username === undefined) throw new Error("newCredential needs the username the password belongs to");
   const policy = pool.settings.Policies?.PasswordPolicy;
-  checkPassword(password, policy, wording);
+  if (wording !== "unchecked") checkPassword(password, policy, wording);
   const historySize = policy?.PasswordHistorySize ?? 0;
   let history = user?.passwordHistory;
   if (historySize > 0 && user?.password && !temporary) {

@@ -7,13 +7,23 @@ import type { Services } from "../../context.ts";
 import { OAuthError } from "../../domain/oauth/errors.ts";
 import { checkLogout } from "../../domain/oauth/logout.ts";
 import { revokeRequest } from "../../domain/oauth/revoke.ts";
-import { sessionCookieName } from "../../domain/oauth/session.ts";
+import { endManagedLoginSession, sessionCookieName } from "../../domain/oauth/session.ts";
 import { tokenRequest } from "../../domain/oauth/token.ts";
 import { userInfo } from "../../domain/oauth/userinfo.ts";
 import { answerAuthorizeError, carriedQuery } from "./login.ts";
 import { signedOutPage } from "./pages/views.ts";
 import { samlLogout } from "./saml.ts";
-import { clearCookie, contextOf, formOf, parseParams, queryOf, redirect, sendJson, sendPage } from "./web.ts";
+import {
+  clearCookie,
+  contextOf,
+  cookies,
+  formOf,
+  parseParams,
+  queryOf,
+  redirect,
+  sendJson,
+  sendPage,
+} from "./web.ts";
 
 function sendOAuthError(reply: FastifyReply, e: unknown): FastifyReply {
   if (!(e instanceof OAuthError)) throw e;
@@ -87,8 +97,11 @@ export function endpointRoutes(app: FastifyInstance, services: Services): void {
         new OAuthError("invalid_request", "A parameter was given more than once."),
       );
     try {
-      const outcome = await checkLogout(contextOf(services, req), params);
-      clearCookie(services, req, reply, sessionCookieName(outcome.poolId));
+      const ctx = contextOf(services, req);
+      const outcome = await checkLogout(ctx, params);
+      const cookie = sessionCookieName(outcome.poolId);
+      await endManagedLoginSession(ctx, outcome.poolId, cookies(req)[cookie]);
+      clearCookie(services, req, reply, cookie);
       if (outcome.kind === "logout")
         return (
           (await samlLogout(services, req, reply, outcome.poolId, outcome.location)) ??

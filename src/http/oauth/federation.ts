@@ -12,8 +12,9 @@ import { takePendingSignIn } from "../../domain/federation/pending.ts";
 import type { Params } from "../../domain/oauth/authorize.ts";
 import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse } from "../../domain/oauth/response.ts";
-import { SESSION_LIFETIME_MS, sessionCookieName, sessionValue } from "../../domain/oauth/session.ts";
+import { sessionCookieName, startManagedLoginSession } from "../../domain/oauth/session.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
+import type { IdpAttributes } from "../../domain/triggers/inbound-federation.ts";
 import { bindingOf, repostPage, withoutRepostMarker } from "./federation-binding.ts";
 import { answerAuthorizeError, attempt, carriedQuery } from "./login.ts";
 import { contextOf, formOf, parseParams, queryOf, redirect, setCookie } from "./web.ts";
@@ -64,17 +65,25 @@ export function federationRoutes(app: FastifyInstance, services: Services): void
       const finish = IDP_RESPONSE[first.providerType as ProviderType];
       if (!finish)
         throw new OAuthError("invalid_request", "This provider does not answer at /oauth2/idpresponse.");
-      const claims = await finish(ctx, first, pending, params.code, params);
-      const { request, user } = await completeExternalSignIn(ctx, pending, claims);
+      const raw: IdpAttributes = {};
+      const claims = await finish(ctx, first, pending, params.code, params, raw);
+      const { request, user } = await completeExternalSignIn(ctx, pending, claims, raw);
       const signedIn = contextOf(services, req, request.pool.region);
-      const location = await authorizationResponse(signedIn, request, user, signedIn.now);
+      const session = await startManagedLoginSession(signedIn, request.client, user);
+      const location = await authorizationResponse(
+        signedIn,
+        request,
+        user,
+        signedIn.now,
+        session.ssoSessionId,
+      );
       setCookie(
         services,
         req,
         reply,
         sessionCookieName(request.pool.id),
-        sessionValue(signedIn, user, signedIn.now),
-        SESSION_LIFETIME_MS / 1000,
+        session.value,
+        session.maxAgeSeconds,
       );
       return redirect(reply, location);
     } catch (e) {

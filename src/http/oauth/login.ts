@@ -23,12 +23,7 @@ import {
 } from "../../domain/oauth/authorize.ts";
 import { OAuthError } from "../../domain/oauth/errors.ts";
 import { authorizationResponse, errorRedirectUrl } from "../../domain/oauth/response.ts";
-import {
-  SESSION_LIFETIME_MS,
-  sessionCookieName,
-  usableSession,
-  sessionValue,
-} from "../../domain/oauth/session.ts";
+import { sessionCookieName, startManagedLoginSession, usableSession } from "../../domain/oauth/session.ts";
 import { AwsError } from "../../errors.ts";
 import { rawBody } from "../body.ts";
 import { clientBranding } from "./branding.ts";
@@ -186,14 +181,21 @@ export async function finishStep(
   username: string,
 ): Promise<FastifyReply> {
   if ("user" in step) {
-    const location = await authorizationResponse(a.ctx, a.request, step.user, a.ctx.now);
+    const session = await startManagedLoginSession(a.ctx, a.request.client, step.user);
+    const location = await authorizationResponse(
+      a.ctx,
+      a.request,
+      step.user,
+      a.ctx.now,
+      session.ssoSessionId,
+    );
     setCookie(
       services,
       req,
       reply,
       sessionCookieName(a.request.pool.id),
-      sessionValue(a.ctx, step.user, a.ctx.now),
-      SESSION_LIFETIME_MS / 1000,
+      session.value,
+      session.maxAgeSeconds,
     );
     return redirect(reply, location);
   }
@@ -239,7 +241,10 @@ export function signInRoutes(app: FastifyInstance, services: Services, links: Pa
         }
       }
       if (session)
-        return redirect(reply, await authorizationResponse(a.ctx, a.request, session.user, session.authTime));
+        return redirect(
+          reply,
+          await authorizationResponse(a.ctx, a.request, session.user, session.authTime, session.ssoSessionId),
+        );
       return redirect(reply, `/login?${a.query}`);
     }
 

@@ -140,6 +140,7 @@ export function samlRoutes(app: FastifyInstance, services: Services): void {
         request.pool,
         checked.idp.providerName,
         checked.claims,
+        request.client.clientId,
       );
       const location = await authorizationResponse(signedIn, request, user, signedIn.now);
       // The IdP session, for sign-out (IDPSignout).

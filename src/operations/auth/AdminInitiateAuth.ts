@@ -8,7 +8,7 @@ export const operation = defineOperation(
   async (input, ctx, caller) =>
     initiateAuth(
       ctx,
-      { ...caller, clientMetadata: input.ClientMetadata, userContext: userContextOf(input, caller.client) },
+      { ...caller, validationData: input.ClientMetadata, userContext: userContextOf(input, caller.client) },
       input.AuthFlow,
       input.AuthParameters,
       input.Session,

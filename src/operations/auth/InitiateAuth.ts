@@ -5,7 +5,7 @@ import { userContextOf } from "../../domain/threats/context.ts";
 export const operation = defineOperation("InitiateAuth", { caller: "client" }, async (input, ctx, caller) =>
   initiateAuth(
     ctx,
-    { ...caller, clientMetadata: input.ClientMetadata, userContext: userContextOf(input, caller.client) },
+    { ...caller, validationData: input.ClientMetadata, userContext: userContextOf(input, caller.client) },
     input.AuthFlow,
     input.AuthParameters,
     input.Session,

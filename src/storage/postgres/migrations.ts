@@ -399,4 +399,69 @@ export const MIGRATIONS: readonly string[] = [
     beat_at BIGINT NOT NULL
   );
   `,
+  `
+  CREATE TABLE user_sessions (
+    pool_id TEXT COLLATE "C" NOT NULL,
+    session_id TEXT COLLATE "C" NOT NULL,
+    sub TEXT COLLATE "C" NOT NULL,
+    type TEXT NOT NULL,
+    client_id TEXT COLLATE "C" NOT NULL,
+    origin_jti TEXT COLLATE "C",
+    origin_session_id TEXT COLLATE "C",
+    created_at BIGINT NOT NULL,
+    last_active_at BIGINT NOT NULL,
+    expires_at BIGINT NOT NULL,
+    device_type TEXT,
+    last_ip TEXT,
+    PRIMARY KEY (pool_id, session_id),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX user_sessions_by_user ON user_sessions (pool_id, sub, created_at);
+  CREATE INDEX user_sessions_by_origin ON user_sessions (pool_id, origin_jti);
+  CREATE INDEX user_sessions_by_sso ON user_sessions (pool_id, origin_session_id);
+  CREATE INDEX user_sessions_by_expiry ON user_sessions (expires_at);
+  CREATE TABLE session_settings (
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    client_id TEXT COLLATE "C" NOT NULL,
+    settings TEXT NOT NULL,
+    PRIMARY KEY (pool_id, client_id)
+  );
+  `,
+  `
+  CREATE TABLE import_jobs (
+    job_id TEXT COLLATE "C" PRIMARY KEY,
+    pool_id TEXT COLLATE "C" NOT NULL REFERENCES pools (id) ON DELETE CASCADE,
+    seq BIGINT GENERATED ALWAYS AS IDENTITY,
+    job_name TEXT NOT NULL,
+    role_arn TEXT NOT NULL,
+    password_hashing_algorithm TEXT,
+    status TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    started_at BIGINT,
+    completed_at BIGINT,
+    completion_message TEXT,
+    imported BIGINT NOT NULL,
+    skipped BIGINT NOT NULL,
+    failed BIGINT NOT NULL,
+    upload TEXT NOT NULL,
+    upload_bytes BIGINT NOT NULL,
+    heartbeat_at BIGINT
+  );
+  CREATE INDEX import_jobs_by_pool ON import_jobs (pool_id, seq);
+  CREATE TABLE import_job_chunks (
+    job_id TEXT COLLATE "C" NOT NULL REFERENCES import_jobs (job_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (job_id, seq)
+  );
+  CREATE TABLE import_job_log (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    job_id TEXT COLLATE "C" NOT NULL REFERENCES import_jobs (job_id) ON DELETE CASCADE,
+    time BIGINT NOT NULL,
+    result TEXT NOT NULL,
+    line INTEGER,
+    message TEXT NOT NULL
+  );
+  CREATE INDEX import_job_log_by_job ON import_job_log (job_id, seq);
+  `,
 ];

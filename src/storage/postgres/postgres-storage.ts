@@ -26,8 +26,10 @@ import { PostgresHosting } from "./hosting.ts";
 import { PostgresMfa } from "./mfa.ts";
 import { PostgresOAuth } from "./oauth.ts";
 import { PostgresPasskeys } from "./passkeys.ts";
+import { PostgresImportJobs } from "./import-jobs.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { PostgresPools } from "./pools.ts";
+import { PostgresSessions } from "./sessions.ts";
 import type { Param, Row } from "./rows.ts";
 import { PostgresLogDelivery, PostgresTerms } from "./terms.ts";
 import { PostgresTokens } from "./tokens.ts";
@@ -116,8 +118,10 @@ const POSTGRES_REPOSITORIES: RepositoryClasses<[Db, boolean]> = {
   replicas: PostgresReplicas,
   limits: PostgresLimits,
   passkeys: PostgresPasskeys,
+  importJobs: PostgresImportJobs,
   terms: PostgresTerms,
   logDelivery: PostgresLogDelivery,
+  sessions: PostgresSessions,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -253,7 +257,7 @@ export class PostgresStorage implements Storage {
 
   async wipe(): Promise<void> {
     await this.pool.query(
-      "TRUNCATE limiter_instances, provisioned_limits, pool_replicas, log_delivery, terms, auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
+      "TRUNCATE user_sessions, session_settings, import_job_log, import_job_chunks, import_jobs, limiter_instances, provisioned_limits, pool_replicas, log_delivery, terms, auth_events, risk_configurations, passkeys, user_mfa, devices, oauth_codes, managed_login_brandings, ui_customizations, resource_servers, domains, identity_links, idp_identifiers, identity_providers, refresh_tokens, counters, codes, auth_sessions, signing_keys, group_members, groups, users, client_secrets, clients, pools",
     );
   }
 

@@ -92,5 +92,6 @@ export class PostgresTokens extends PgRepository implements TokensRepository {
     await this.run("DELETE FROM counters WHERE expires_at <= $1", [now]);
     // Kept a day past expiry: access tokens (valid up to a day) check their origin's revocation here.
     await this.run("DELETE FROM refresh_tokens WHERE expires_at <= $1", [now - 86_400_000]);
+    await this.run("DELETE FROM user_sessions WHERE expires_at <= $1", [now]);
   }
 }

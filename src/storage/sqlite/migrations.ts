@@ -393,4 +393,69 @@ export const MIGRATIONS: readonly string[] = [
     beat_at INTEGER NOT NULL
   );
   `,
+  `
+  CREATE TABLE user_sessions (
+    pool_id TEXT NOT NULL,
+    session_id TEXT NOT NULL,
+    sub TEXT NOT NULL,
+    type TEXT NOT NULL,
+    client_id TEXT NOT NULL,
+    origin_jti TEXT,
+    origin_session_id TEXT,
+    created_at INTEGER NOT NULL,
+    last_active_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    device_type TEXT,
+    last_ip TEXT,
+    PRIMARY KEY (pool_id, session_id),
+    FOREIGN KEY (pool_id, sub) REFERENCES users (pool_id, sub) ON DELETE CASCADE
+  );
+  CREATE INDEX user_sessions_by_user ON user_sessions (pool_id, sub, created_at);
+  CREATE INDEX user_sessions_by_origin ON user_sessions (pool_id, origin_jti);
+  CREATE INDEX user_sessions_by_sso ON user_sessions (pool_id, origin_session_id);
+  CREATE INDEX user_sessions_by_expiry ON user_sessions (expires_at);
+  CREATE TABLE session_settings (
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    client_id TEXT NOT NULL,
+    settings TEXT NOT NULL,
+    PRIMARY KEY (pool_id, client_id)
+  );
+  `,
+  `
+  CREATE TABLE import_jobs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    pool_id TEXT NOT NULL REFERENCES pools(id) ON DELETE CASCADE,
+    job_id TEXT NOT NULL UNIQUE,
+    job_name TEXT NOT NULL,
+    role_arn TEXT NOT NULL,
+    password_hashing_algorithm TEXT,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    started_at INTEGER,
+    completed_at INTEGER,
+    completion_message TEXT,
+    imported INTEGER NOT NULL,
+    skipped INTEGER NOT NULL,
+    failed INTEGER NOT NULL,
+    upload TEXT NOT NULL,
+    upload_bytes INTEGER NOT NULL,
+    heartbeat_at INTEGER
+  );
+  CREATE INDEX import_jobs_by_pool ON import_jobs (pool_id, seq);
+  CREATE TABLE import_job_chunks (
+    job_id TEXT NOT NULL REFERENCES import_jobs(job_id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (job_id, seq)
+  );
+  CREATE TABLE import_job_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    job_id TEXT NOT NULL REFERENCES import_jobs(job_id) ON DELETE CASCADE,
+    time INTEGER NOT NULL,
+    result TEXT NOT NULL,
+    line INTEGER,
+    message TEXT NOT NULL
+  );
+  CREATE INDEX import_job_log_by_job ON import_job_log (job_id, seq);
+  `,
 ];

@@ -20,8 +20,10 @@ import { SqliteHosting } from "./hosting.ts";
 import { SqliteMfa } from "./mfa.ts";
 import { SqliteOAuth } from "./oauth.ts";
 import { SqlitePasskeys } from "./passkeys.ts";
+import { SqliteImportJobs } from "./import-jobs.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { SqlitePools } from "./pools.ts";
+import { SqliteSessions } from "./sessions.ts";
 import type { SqliteContext } from "./sql.ts";
 import { SqliteTerms, SqliteLogDelivery } from "./terms.ts";
 import { SqliteTokens } from "./tokens.ts";
@@ -43,8 +45,10 @@ const SQLITE_REPOSITORIES: RepositoryClasses<[SqliteContext]> = {
   replicas: SqliteReplicas,
   limits: SqliteLimits,
   passkeys: SqlitePasskeys,
+  importJobs: SqliteImportJobs,
   terms: SqliteTerms,
   logDelivery: SqliteLogDelivery,
+  sessions: SqliteSessions,
 };
 
 // The reads of every repository, assigned in the constructor (readerOf).
@@ -180,7 +184,7 @@ export class SqliteStorage implements Storage {
     await this.exclusive(() => {
       this.db.exec("BEGIN IMMEDIATE");
       this.db.exec(
-        "DELETE FROM limiter_instances; DELETE FROM provisioned_limits; DELETE FROM pool_replicas; DELETE FROM log_delivery; DELETE FROM terms; DELETE FROM auth_events; DELETE FROM risk_configurations; DELETE FROM passkeys; DELETE FROM user_mfa; DELETE FROM devices; DELETE FROM oauth_codes; DELETE FROM managed_login_brandings; DELETE FROM ui_customizations; DELETE FROM resource_servers; DELETE FROM domains; DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
+        "DELETE FROM user_sessions; DELETE FROM session_settings; DELETE FROM import_job_log; DELETE FROM import_job_chunks; DELETE FROM import_jobs; DELETE FROM limiter_instances; DELETE FROM provisioned_limits; DELETE FROM pool_replicas; DELETE FROM log_delivery; DELETE FROM terms; DELETE FROM auth_events; DELETE FROM risk_configurations; DELETE FROM passkeys; DELETE FROM user_mfa; DELETE FROM devices; DELETE FROM oauth_codes; DELETE FROM managed_login_brandings; DELETE FROM ui_customizations; DELETE FROM resource_servers; DELETE FROM domains; DELETE FROM identity_links; DELETE FROM idp_identifiers; DELETE FROM identity_providers; DELETE FROM refresh_tokens; DELETE FROM counters; DELETE FROM codes; DELETE FROM auth_sessions; DELETE FROM signing_keys; DELETE FROM group_members; DELETE FROM groups; DELETE FROM users; DELETE FROM client_secrets; DELETE FROM clients; DELETE FROM pools;",
       );
       this.db.exec("COMMIT");
       this.poolCache.clear();

@@ -83,5 +83,6 @@ export class SqliteTokens extends SqliteRepository implements TokensRepository {
     this.q("DELETE FROM counters WHERE expires_at <= ?").run(now);
     // Kept a day past expiry: access tokens (valid up to a day) check their origin's revocation here.
     this.q("DELETE FROM refresh_tokens WHERE expires_at <= ?").run(now - 86_400_000);
+    this.q("DELETE FROM user_sessions WHERE expires_at <= ?").run(now);
   }
 }

@@ -189,16 +189,32 @@ describe("CustomMessage", () => {
     const [m] = await inbox(t.server, { poolId: mfa.poolId, username: "dave" });
     assert.equal(m?.channel, "SMS");
     assert.equal(m?.body, `[CustomMessage_Authentication] code ${m?.code}`);
-    assert.deepEqual(lastEvent("CustomMessage_Authentication")!.request.clientMetadata, { step: "mfa" });
+    // InitiateAuth's ClientMetadata goes to no message trigger (InitiateAuth's API reference).
+    assert.equal(lastEvent("CustomMessage_Authentication")!.request.clientMetadata, undefined);
   });
 
-  test("an answer without the code placeholder, or over the length limit: Cognito's own message", async () => {
-    await signUp("nocode-erin");
-    let m = await newest("nocode-erin");
-    assert.equal(m.subject, "Your verification code");
-    assert.equal(m.body, `Your verification code is ${m.code}. `);
+  test("an email body Cognito's pattern refuses (no code placeholder, empty, a no-break space): InvalidParameterException", async () => {
+    const pattern = "[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*\\{####\\}[\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}\\s*]*";
+    for (const [username, body] of [
+      ["nocode-erin", "There is no code here."],
+      ["empty-ed", ""],
+      ["nbsp-nia", "Your code:\u00a0{####}"],
+    ] as const) {
+      await assert.rejects(signUp(username), (e: Error) => {
+        assert.equal(e.name, "InvalidParameterException");
+        assert.equal(
+          e.message,
+          `1 validation error detected: Value '${body}' at 'emailBody' failed to satisfy constraint: Member must satisfy regular expression pattern: ${pattern}`,
+        );
+        return true;
+      });
+      assert.deepEqual(await inbox(t.server, { poolId, username }), [], "nothing was sent");
+    }
+  });
+
+  test("an email over the length limit, or an invitation without the username: Cognito's own message", async () => {
     await signUp("long-frank");
-    m = await newest("long-frank");
+    let m = await newest("long-frank");
     assert.equal(m.body, `Your verification code is ${m.code}. `);
     // An invitation must name the user too.
     await client.send(

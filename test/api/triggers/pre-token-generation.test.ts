@@ -85,15 +85,16 @@ describe("PreTokenGeneration", () => {
       PreTokenGenerationConfig: { LambdaVersion: "V2_0", LambdaArn: arn("pre-token") },
     });
     t.clearEvents();
+    // InitiateAuth's ClientMetadata does not reach PreTokenGeneration (the fixture's tenant is then "acme").
     const out = await signIn(clientId, { tenant: "globex" });
     const v = verifiers(poolId, clientId, jwks);
     const id = await v.id.verify(out.AuthenticationResult!.IdToken!);
     const access = await v.access.verify(out.AuthenticationResult!.AccessToken!);
-    assert.equal(id.tenant, "globex");
+    assert.equal(id.tenant, "acme");
     assert.equal(id.email, undefined, "email suppressed");
     assert.notEqual(id.sub, "not-the-user", "sub is an excluded claim");
     assert.deepEqual(id["cognito:groups"], ["overridden"]);
-    assert.equal(access.tenant, "globex");
+    assert.equal(access.tenant, "acme");
     assert.deepEqual(access.plan, { tier: "gold", seats: 5 });
     assert.deepEqual(access.roles, ["reader", "writer"]);
     assert.equal(access.username, "alice", "username is excluded: it cannot be suppressed");
@@ -112,7 +113,7 @@ describe("PreTokenGeneration", () => {
       iamRolesToOverride: [],
     });
     assert.deepEqual(event.request.scopes, ["aws.cognito.signin.user.admin"]);
-    assert.deepEqual(event.request.clientMetadata, { tenant: "globex" });
+    assert.equal(event.request.clientMetadata, undefined);
     assert.deepEqual(event.response, { claimsAndScopeOverrideDetails: null });
 
     // A refresh: TokenGeneration_RefreshTokens, and the claims again.

@@ -87,7 +87,8 @@ describe("PreAuthentication and PostAuthentication", () => {
     const post = events[1] as unknown as PostAuthenticationTriggerEvent;
     assert.equal(post.userName, "alice");
     assert.equal(post.request.newDeviceUsed, false);
-    assert.deepEqual(post.request.clientMetadata, { device: "kiosk" });
+    // InitiateAuth's ClientMetadata goes to PreAuthentication only (InitiateAuth's API reference).
+    assert.equal("clientMetadata" in post.request, false);
     assert.deepEqual(post.response, {});
 
     // A refresh is no sign-in: neither trigger runs.

@@ -17,7 +17,7 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { AuthenticationDetails, CognitoUser, CognitoUserPool } from "amazon-cognito-identity-js";
 import type { UserMigrationTriggerEvent } from "aws-lambda";
-import { latestCode } from "../../support/inbox.ts";
+import { inbox, latestCode } from "../../support/inbox.ts";
 import { confirmedUser, poolWithClient } from "../../support/pools.ts";
 import { arn, failsWith, FIXTURES, startTriggerServer, type TriggerServer } from "../../support/triggers.ts";
 
@@ -71,6 +71,8 @@ describe("UserMigration", () => {
     assert.equal(event.callerContext.clientId, clientId);
     assert.equal(event.request.password, OLD);
     assert.deepEqual(event.request.validationData, { app: "web" });
+    // A sign-in's ClientMetadata comes as validationData only (ForgotPassword's as clientMetadata).
+    assert.equal(event.request.clientMetadata, undefined);
     assert.deepEqual(event.response, {
       userAttributes: null,
       finalUserStatus: null,
@@ -124,6 +126,13 @@ describe("UserMigration", () => {
     assert.equal((await getUser("taken@example.com")).Username, "legacy-alias");
   });
 
+  test("the migrated password is not held to the pool's policy, as the developer guide says", async () => {
+    assert.ok((await signIn("legacy-weak", "weak")).AuthenticationResult?.AccessToken);
+    assert.equal((await getUser("legacy-weak")).UserStatus, "CONFIRMED");
+    // It is the user's password from now on.
+    assert.ok((await signIn("legacy-weak", "weak")).AuthenticationResult?.AccessToken);
+  });
+
   test("a wrong password: the function's refusal, and no user", async () => {
     await failsWith(
       signIn("legacy-reset", "Wrong-passw0rd!"),
@@ -139,6 +148,46 @@ describe("UserMigration", () => {
   test("finalUserStatus RESET_REQUIRED: the user is created and must reset the password", async () => {
     await assert.rejects(signIn("legacy-reset", OLD), { name: "PasswordResetRequiredException" });
     assert.equal((await getUser("legacy-reset")).UserStatus, "RESET_REQUIRED");
+  });
+
+  test("messageAction SUPPRESS: a migrated user gets no welcome message", async () => {
+    assert.deepEqual(await inbox(t.server, { poolId, username: "legacy-ann" }), []);
+    assert.deepEqual(await inbox(t.server, { poolId, username: "legacy-reset" }), []);
+  });
+
+  test("without SUPPRESS, RESET_REQUIRED: the welcome message by the desiredDeliveryMediums asked for", async () => {
+    await assert.rejects(signIn("welcome-email", OLD, { app: "web" }), {
+      name: "PasswordResetRequiredException",
+    });
+    assert.equal((await getUser("welcome-email")).UserStatus, "RESET_REQUIRED");
+    const messages = await inbox(t.server, { poolId, username: "welcome-email" });
+    assert.equal(messages.length, 1, "EMAIL only, though the user has a phone number");
+    const [m] = messages;
+    assert.equal(m!.channel, "EMAIL");
+    assert.equal(m!.destination, "welcome@old.example");
+    assert.equal(m!.purpose, "invitation");
+    assert.equal(m!.subject, "Your temporary password");
+    assert.equal(m!.body, "Your username is welcome-email and temporary password is ********. ");
+    assert.ok(!m!.body.includes(OLD), "the password is never sent");
+  });
+
+  test("without SUPPRESS and with no medium named: the welcome message goes by SMS", async () => {
+    assert.ok((await signIn("welcome-sms", OLD)).AuthenticationResult?.AccessToken);
+    const messages = await inbox(t.server, { poolId, username: "welcome-sms" });
+    assert.deepEqual(
+      messages.map((m) => [m.channel, m.destination, m.purpose]),
+      [["SMS", "+15550100002", "invitation"]],
+    );
+  });
+
+  test("a migrated ForgotPassword without SUPPRESS: the reset code (there is no password to welcome with)", async () => {
+    await client.send(new ForgotPasswordCommand({ ClientId: clientId, Username: "welcome-forgot" }));
+    const messages = await inbox(t.server, { poolId, username: "welcome-forgot" });
+    assert.deepEqual(
+      messages.map((m) => [m.channel, m.destination, m.purpose]),
+      [["EMAIL", "wforgot@old.example", "forgot_password"]],
+    );
+    assert.match(messages[0]!.body, /^Your password reset code is \d{6}$/);
   });
 
   test("a name the old system does not know either: UserNotFoundException", async () => {

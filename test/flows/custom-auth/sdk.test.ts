@@ -33,6 +33,9 @@ describe("CUSTOM_AUTH through the AWS SDK", () => {
       { Name: "email", Value: "carol@example.com" },
       { Name: "email_verified", Value: "true" },
     ]);
+    // The define and create fixtures misbehave for these users (see custom-define.ts).
+    for (const mode of ["fail", "undecided", "throw", "throw-create"])
+      await confirmedUser(sdk, poolId, `mode-${mode}`, PASSWORD);
   });
   after(() => lanyard.stop());
 
@@ -99,7 +102,9 @@ describe("CUSTOM_AUTH through the AWS SDK", () => {
       assert.equal(e.userPoolId, poolId);
       assert.equal(e.userName, "carol");
       assert.equal(e.callerContext.clientId, clientId);
-      assert.equal(e.request.clientMetadata && (e.request.clientMetadata as { app: string }).app, "tests");
+      // InitiateAuth's ClientMetadata reaches no challenge trigger; RespondToAuthChallenge's reaches them all.
+      if (e === define || e === create) assert.equal("clientMetadata" in e.request, false);
+      else assert.deepEqual(e.request.clientMetadata, { app: "tests" });
       const attrs = e.request.userAttributes as Record<string, string>;
       assert.equal(attrs.email, "carol@example.com");
       assert.equal(attrs.email_verified, "true");
@@ -173,7 +178,7 @@ describe("CUSTOM_AUTH through the AWS SDK", () => {
 
   test("failAuthentication at once", async () => {
     await rejectsWith(
-      start("carol", { mode: "fail" }),
+      start("mode-fail"),
       "NotAuthorizedException",
       400,
       /^Incorrect username or password\.$/,
@@ -182,7 +187,7 @@ describe("CUSTOM_AUTH through the AWS SDK", () => {
 
   test("a define answer that decides nothing is an unrecognizable lambda output", async () => {
     await rejectsWith(
-      start("carol", { mode: "undecided" }),
+      start("mode-undecided"),
       "InvalidLambdaResponseException",
       400,
       /^Unrecognizable lambda output$/,
@@ -190,7 +195,7 @@ describe("CUSTOM_AUTH through the AWS SDK", () => {
   });
 
   test("a define trigger that never decides ends the sign-in after the allowed number of challenges", async () => {
-    let step = await start("carol", { mode: "forever" });
+    let step = await start("carol");
     let rounds = 1;
     const next = (s: InitiateAuthCommandOutput) =>
       sdk.send(
@@ -209,13 +214,13 @@ describe("CUSTOM_AUTH through the AWS SDK", () => {
 
   test("a trigger that throws: UserLambdaValidationException naming the trigger", async () => {
     await rejectsWith(
-      start("carol", { mode: "throw" }),
+      start("mode-throw"),
       "UserLambdaValidationException",
       400,
       /^DefineAuthChallenge failed with error define refused\.$/,
     );
     await rejectsWith(
-      start("carol", { mode: "throw-create" }),
+      start("mode-throw-create"),
       "UserLambdaValidationException",
       400,
       /^CreateAuthChallenge failed with error create refused\.$/,

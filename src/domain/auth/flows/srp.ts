@@ -3,7 +3,7 @@ import type { SignInCaller } from "../../caller.ts";
 import { createHmac } from "node:crypto";
 import type { RequestContext } from "../../../context.ts";
 import { fakeVerifier, isValidSrpA } from "../../../crypto/srp.ts";
-import { InvalidParameterException } from "../../../generated/exceptions.ts";
+import { InvalidParameterException, PasswordResetRequiredException } from "../../../generated/exceptions.ts";
 import type { PoolRecord, UserRecord } from "../../../storage/records.ts";
 import { usernameKey } from "../../users/users.ts";
 import { issuePasswordVerifier } from "../challenges/password-verifier.ts";
@@ -35,6 +35,9 @@ export async function srpFlow(
     ? await beginSignIn(ctx, call, username)
     : await signInUser(ctx, call, username);
   await checkLockout(ctx, call.pool.id, subject);
+  // A user imported without a password (a CSV import job) has no verifier to prove against.
+  if (user && !user.password && user.status === "RESET_REQUIRED")
+    throw new PasswordResetRequiredException("Password reset required for the user");
   // An unknown user (only reached when the client hides user existence) gets a stable simulated
   // id, a stable fake salt and a real-looking B, at the cost of a real user's challenge; the claim
   // that follows fails like a wrong password.
