@@ -10,7 +10,6 @@ import { createLogger } from "./logger.ts";
 import { startMemoryReducer } from "./memory-reducer.ts";
 import { createServices } from "./services.ts";
 import { DataDirError, describeStorage, openStorage } from "./storage/open.ts";
-import { exportArgs, exportToStdout, seedAtStart } from "./seed/run.ts";
 
 const PURGE_INTERVAL_MS = 10 * 60_000;
 /** How long SIGTERM waits for the requests in flight before it exits anyway. */
@@ -27,7 +26,9 @@ function packageVersion(): string {
 async function main(): Promise<void> {
   let args = process.argv.slice(2);
   // `lanyard export [--pool ID]... [--json]`: the pools as a seed file on stdout (src/seed/).
-  const exporting = args[0] === "export" ? exportArgs(args.slice(1)) : undefined;
+  // Seed files and export load their code (and the YAML parser) only when asked for.
+  const exporting =
+    args[0] === "export" ? (await import("./seed/run.ts")).exportArgs(args.slice(1)) : undefined;
   if (exporting) args = exporting.rest;
   if (args.includes("--help") || args.includes("-h")) {
     process.stdout.write(`${helpText()}\n`);
@@ -104,11 +105,15 @@ async function main(): Promise<void> {
   }
   process.stderr.write(`lanyard: ${describePasswordHashing()}\n`);
   if (exporting) {
+    const { exportToStdout } = await import("./seed/run.ts");
     const ok = await exportToStdout(services, exporting, config.seedKey);
     await storage.close().catch(() => {});
     process.exit(ok ? 0 : 2);
   }
-  if (config.seed && !(await seedAtStart(services, config.seed, config.seedKey))) {
+  if (
+    config.seed &&
+    !(await (await import("./seed/run.ts")).seedAtStart(services, config.seed, config.seedKey))
+  ) {
     await storage.close().catch(() => {});
     process.exit(2);
   }
