@@ -1,5 +1,5 @@
 /** RS256 JSON Web Tokens on node:crypto: the hot path of every sign-in and every token check. */
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 
 export interface JwtHeader {
   kid: string;
@@ -54,6 +54,26 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
 export function verifySignature(jwt: DecodedJwt, key: KeyObject): boolean {
   if (jwt.header.alg !== "RS256") return false;
   return verify("sha256", Buffer.from(jwt.signingInput), key, jwt.signature);
+}
+
+/** How many verified tokens `verifyTokenSignature` remembers (about 100 bytes each). */
+const REMEMBERED = 4096;
+/** SHA-256 of a verified token -> the key that verified it; oldest first. */
+const verifiedTokens = new Map<string, KeyObject>();
+
+/**
+ * verifySignature for a token presented again and again (an access token on every call): a token
+ * verified once under `key` is known by its SHA-256 (a few microseconds) instead of an RSA
+ * verification (tens). The hash covers the whole token, header, claims and signature, so any other
+ * token is verified afresh; only verified tokens are remembered, the oldest dropped first.
+ */
+export function verifyTokenSignature(token: string, jwt: DecodedJwt, key: KeyObject): boolean {
+  const id = createHash("sha256").update(token).digest("base64url");
+  if (verifiedTokens.get(id) === key) return true;
+  if (!verifySignature(jwt, key)) return false;
+  if (verifiedTokens.size >= REMEMBERED) verifiedTokens.delete(verifiedTokens.keys().next().value!);
+  verifiedTokens.set(id, key);
+  return true;
 }
 
 export function privateKeyFromPem(pem: string): KeyObject {

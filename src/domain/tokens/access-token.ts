@@ -5,7 +5,7 @@
  */
 import type { RequestContext } from "../../context.ts";
 import type { TokenCaller } from "../caller.ts";
-import { decodeJwt, verifySignature } from "../../crypto/jwt.ts";
+import { decodeJwt, verifyTokenSignature } from "../../crypto/jwt.ts";
 import { NotAuthorizedException } from "../../generated/exceptions.ts";
 import type { PoolRecord, UserRecord } from "../../storage/records.ts";
 import { userNotFound } from "../lookups.ts";
@@ -37,7 +37,7 @@ export async function authenticateAccessToken(
   const pool = await storage.pools.getPool(poolId);
   if (!pool) throw new NotAuthorizedException(INVALID);
   const key = await ctx.services.keys.verificationKey(poolId, String(jwt.header.kid)).catch(() => undefined);
-  if (key?.use !== "access" || !verifySignature(jwt, key.publicKey))
+  if (key?.use !== "access" || !verifyTokenSignature(token, jwt, key.publicKey))
     throw new NotAuthorizedException(INVALID);
   if (claims.token_use !== "access") throw new NotAuthorizedException(INVALID);
   if (typeof claims.exp !== "number" || claims.exp * 1000 <= ctx.now)
