@@ -17,12 +17,12 @@
  * ID token's issuer is the base; the client secret's audience stays Apple's.
  */
 import { randomBytes } from "node:crypto";
-import { importPKCS8, type JWTPayload, jwtVerify, SignJWT } from "jose";
+import { importPKCS8, SignJWT } from "jose";
 import type { RequestContext } from "../../context.ts";
 import type { IdentityProviderRecord } from "../../storage/records.ts";
 import type { Params } from "../oauth/authorize.ts";
 import { asStringMap, type IdpAttributes } from "../triggers/inbound-federation.ts";
-import { failure, fetchJson, keySet } from "./oidc.ts";
+import { failure, fetchJson, verifyIdToken } from "./oidc.ts";
 import { type PendingSignIn, savePendingSignIn, type StartInput } from "./pending.ts";
 import { scopesOf, standInFor } from "./social.ts";
 
@@ -140,21 +140,7 @@ export async function finishApple(
   }
   const idToken = typeof tokens.id_token === "string" ? tokens.id_token : "";
   if (idToken === "") throw failure("The identity provider's token response has no ID token.");
-  let claims: JWTPayload;
-  try {
-    ({ payload: claims } = await jwtVerify(idToken, keySet(at.keys), {
-      issuer: at.issuer,
-      audience: clientId,
-      currentDate: new Date(ctx.now),
-    }));
-  } catch (e) {
-    const why = e instanceof Error && "code" in e ? ` (${String((e as { code: unknown }).code)})` : "";
-    throw failure(`The identity provider's ID token is not valid${why}.`);
-  }
-  if (pending.nonce !== undefined && claims.nonce !== pending.nonce)
-    throw failure("The identity provider's ID token does not carry the nonce of this sign-in.");
-  if (typeof claims.sub !== "string" || claims.sub === "")
-    throw failure("The identity provider's ID token has no subject.");
+  const claims = await verifyIdToken(ctx, idToken, at.keys, at.issuer, clientId, pending);
   raw.tokenResponse = asStringMap(tokens);
   raw.idToken = asStringMap(claims);
   return { ...nameClaims(response.user), ...claims };

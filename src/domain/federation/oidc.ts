@@ -189,21 +189,7 @@ export async function finishOidc(
   }
   const idToken = text(tokens.id_token);
   if (!idToken) throw failure("The identity provider's token response has no ID token.");
-  let claims: JWTPayload;
-  try {
-    ({ payload: claims } = await jwtVerify(idToken, keySet(endpoints.jwks), {
-      issuer: endpoints.issuer,
-      audience: clientId,
-      currentDate: new Date(ctx.now),
-    }));
-  } catch (e) {
-    const why = e instanceof Error && "code" in e ? ` (${String((e as { code: unknown }).code)})` : "";
-    throw failure(`The identity provider's ID token is not valid${why}.`);
-  }
-  if (pending.nonce !== undefined && claims.nonce !== pending.nonce)
-    throw failure("The identity provider's ID token does not carry the nonce of this sign-in.");
-  if (typeof claims.sub !== "string" || claims.sub === "")
-    throw failure("The identity provider's ID token has no subject.");
+  const claims = await verifyIdToken(ctx, idToken, endpoints.jwks, endpoints.issuer, clientId, pending);
   raw.tokenResponse = asStringMap(tokens);
   raw.idToken = asStringMap(claims);
   const accessToken = text(tokens.access_token);
@@ -231,4 +217,34 @@ export async function finishOidc(
     throw failure("The identity provider's user info is about another subject.");
   raw.userInfo = asStringMap(info);
   return { ...info, ...claims };
+}
+
+/**
+ * A provider's ID token checked against its keys: signature, issuer, audience (the client id),
+ * expiry, the sign-in's nonce, and a subject. Any failure ends the sign-in on the error page.
+ */
+export async function verifyIdToken(
+  ctx: RequestContext,
+  idToken: string,
+  jwks: string,
+  issuer: string,
+  clientId: string,
+  pending: PendingSignIn,
+): Promise<JWTPayload> {
+  let claims: JWTPayload;
+  try {
+    ({ payload: claims } = await jwtVerify(idToken, keySet(jwks), {
+      issuer,
+      audience: clientId,
+      currentDate: new Date(ctx.now),
+    }));
+  } catch (e) {
+    const why = e instanceof Error && "code" in e ? ` (${String((e as { code: unknown }).code)})` : "";
+    throw failure(`The identity provider's ID token is not valid${why}.`);
+  }
+  if (pending.nonce !== undefined && claims.nonce !== pending.nonce)
+    throw failure("The identity provider's ID token does not carry the nonce of this sign-in.");
+  if (typeof claims.sub !== "string" || claims.sub === "")
+    throw failure("The identity provider's ID token has no subject.");
+  return claims;
 }
