@@ -15,6 +15,8 @@ import {
   CreateIdentityProviderCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  DescribeIdentityProviderCommand,
+  DescribeUserPoolCommand,
   InitiateAuthCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import type { Page } from "playwright-core";
@@ -194,7 +196,7 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
     }
   });
 
-  test("groups, auth events, sign out everywhere, identity providers, a domain, and deleting a user", async () => {
+  test("groups, auth events, sign out everywhere, identity providers, a domain, and deleting a user, a group, a client and the pool", async () => {
     const sdk = server.client();
     const { UserPool } = await sdk.send(
       new CreateUserPoolCommand({
@@ -294,13 +296,44 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
 
       await page.goto(`${base}/identity-providers`);
       assert.deepEqual(await page.locator("tbody tr td:first-child").allTextContents(), ["Google"]);
+      // An OIDC provider added on the page, as CreateIdentityProvider would.
+      const oidc = page.getByRole("group", { name: "OpenID Connect provider" });
+      await oidc.getByLabel("Provider name").fill("Corporate");
+      await oidc.getByLabel("Issuer URL").fill("https://login.example.com");
+      await oidc.getByLabel("Client ID").fill("corp-client");
+      await oidc.getByLabel("Client secret").fill("corp-secret");
+      await oidc.getByLabel("Attribute mapping").fill("email = email\nusername = sub");
+      await oidc.getByRole("button", { name: "Add OIDC provider" }).click();
+      await page.getByRole("status").waitFor();
+      assert.equal(await page.getByRole("status").textContent(), "Identity provider added.");
+      assert.deepEqual((await page.locator("tbody tr td:first-child").allTextContents()).sort(), [
+        "Corporate",
+        "Google",
+      ]);
+      const { IdentityProvider: corp } = await sdk.send(
+        new DescribeIdentityProviderCommand({ UserPoolId: poolId, ProviderName: "Corporate" }),
+      );
+      assert.equal(corp!.ProviderType, "OIDC");
+      assert.equal(corp!.ProviderDetails!.oidc_issuer, "https://login.example.com");
+      assert.equal(corp!.ProviderDetails!.client_id, "corp-client");
+      assert.deepEqual(corp!.AttributeMapping, { email: "email", username: "sub" });
+      // A second provider of the same name gets the API's error, on the page.
+      await oidc.getByLabel("Provider name").fill("Corporate");
+      await oidc.getByLabel("Issuer URL").fill("https://login.example.com");
+      await oidc.getByLabel("Client ID").fill("corp-client");
+      await oidc.getByRole("button", { name: "Add OIDC provider" }).click();
+      assert.match((await page.getByRole("alert").textContent())!, /^DuplicateProviderException: /);
+      await shot(page, "10-identity-providers");
+      await page.getByRole("button", { name: "Delete identity provider Google" }).click();
+      await page.getByRole("status").waitFor();
+      assert.deepEqual(await page.locator("tbody tr td:first-child").allTextContents(), ["Corporate"]);
 
       await page.goto(`${base}/domain`);
       await page.getByLabel("Domain prefix").fill(`audited-${Date.now()}`);
       await page.getByRole("button", { name: "Create domain" }).click();
       await page.getByRole("status").waitFor();
       assert.equal(await page.getByRole("status").textContent(), "Domain created.");
-      await shot(page, "10-domain");
+      await shot(page, "11-domain");
       await page.getByRole("button", { name: "Delete the domain" }).click();
       await page.getByText("This pool has no domain.").waitFor();
 
@@ -314,6 +347,29 @@ describe("admin console in a browser", { skip: browserMissing() }, () => {
       assert.equal(await page.getByRole("status").textContent(), "User deleted.");
       assert.equal(new URL(page.url()).pathname, `/console/pools/${poolId}/users`);
       await page.getByText("No users found.").waitFor();
+
+      // A group, the app client and then the pool itself.
+      await page.goto(`${base}/groups`);
+      await page.getByRole("button", { name: "Delete group admins" }).click();
+      await page.getByRole("status").waitFor();
+      assert.equal(await page.getByRole("status").textContent(), "Group deleted.");
+      await page.getByText("No groups yet.").waitFor();
+      await page.goto(`${base}/clients/${clientId}`);
+      await page.getByRole("button", { name: "Delete app client" }).click();
+      await page.getByRole("status").waitFor();
+      assert.equal(await page.getByRole("status").textContent(), "App client deleted.");
+      await page.getByText("No app clients yet.").waitFor();
+      await page.goto(base);
+      await page.getByRole("button", { name: "Delete user pool" }).click();
+      assert.equal(await page.getByRole("alert").textContent(), "Tick the box to confirm the deletion.");
+      await page.getByLabel(`Yes, delete Audited (${poolId})`).check();
+      await page.getByRole("button", { name: "Delete user pool" }).click();
+      await page.getByRole("status").waitFor();
+      assert.equal(await page.getByRole("status").textContent(), "User pool deleted.");
+      assert.equal(new URL(page.url()).pathname, "/console/pools");
+      await assert.rejects(sdk.send(new DescribeUserPoolCommand({ UserPoolId: poolId })), {
+        name: "ResourceNotFoundException",
+      });
     } finally {
       await context.close();
     }

@@ -55,6 +55,11 @@ export function noticeOf(c: ConsoleRequest): string | undefined {
 
 export const NOTICES = new Set([
   "User pool created.",
+  "User pool deleted.",
+  "App client deleted.",
+  "Group deleted.",
+  "Identity provider added.",
+  "Identity provider deleted.",
   "App client created.",
   "Group created.",
   "User created.",

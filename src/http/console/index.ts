@@ -11,6 +11,7 @@ import { rawBody } from "../body.ts";
 import { parseParams, sendPage } from "../oauth/web.ts";
 import type { HttpPlugin } from "../plugin.ts";
 import type { Console, ConsoleRequest, ConsoleRouter } from "./context.ts";
+import { identityProviderRoutes } from "./identity-providers.ts";
 import { poolRoutes } from "./pools.ts";
 import {
   checkAccessKey,
@@ -23,6 +24,7 @@ import {
   sessionOf,
   sessionValue,
   setConsoleCookie,
+  SignInThrottle,
 } from "./session.ts";
 import { toolRoutes } from "./tools.ts";
 import { userRoutes } from "./users.ts";
@@ -34,6 +36,7 @@ export const adminConsole: HttpPlugin = async (app, { services }) => {
     admin: new InProcessAdmin(services, new Map(Object.entries(OPERATION_TABLE))),
   };
   const open = consoleOpen(services);
+  const throttle = new SignInThrottle();
 
   function formFields(req: FastifyRequest): Record<string, string> | undefined {
     const type = String(req.headers["content-type"] ?? "")
@@ -148,7 +151,21 @@ export const adminConsole: HttpPlugin = async (app, { services }) => {
         "The form's CSRF token is missing or wrong: reload the page and try again.",
       );
     if (open) return reply.code(303).header("location", "/console/pools").send();
+    const now = services.clock.now();
+    const wait = throttle.retryAfter(req.ip, now);
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      const minutes = Math.ceil(seconds / 60);
+      reply.header("retry-after", String(seconds));
+      return refuse(
+        req,
+        reply,
+        429,
+        `Too many failed sign-ins from this address: try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+      );
+    }
     const id = checkAccessKey(services, fields.accessKeyId ?? "", fields.secretAccessKey ?? "");
+    if (id === undefined) throttle.failed(req.ip, now);
     if (id === undefined)
       return loginPage(
         req,
@@ -183,6 +200,7 @@ export const adminConsole: HttpPlugin = async (app, { services }) => {
   });
 
   poolRoutes(router, consoleApp);
+  identityProviderRoutes(router, consoleApp);
   userRoutes(router, consoleApp);
   toolRoutes(router, consoleApp);
 };

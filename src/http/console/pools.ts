@@ -69,7 +69,7 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
     }
   });
 
-  router.get("/console/pools/:poolId", async (c) => {
+  async function poolPage(c: ConsoleRequest, error?: string) {
     const poolId = param(c, "poolId");
     try {
       const { UserPool: p = {} } = await c.call("DescribeUserPool", { UserPoolId: poolId });
@@ -94,8 +94,18 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
           <li><a href="${base}/domain">Domain</a></li>
           <li><a href="${base}/inbox">Inbox</a></li>
           <li><a href="/console/token">Token decoder</a></li>
-        </ul>`;
-      return render(c, { title: p.Name ?? poolId, trail: [poolsTrail], body, notice: noticeOf(c) });
+        </ul>
+        <h2>Delete the user pool</h2>
+        ${form(
+          c.frame,
+          `${base}/delete`,
+          html`<fieldset>
+            <legend>Delete this pool, its users, clients and groups</legend>
+            <div>${checkbox("confirm", `Yes, delete ${p.Name ?? poolId} (${poolId})`)}</div>
+            <button type="submit">Delete user pool</button>
+          </fieldset>`,
+        )}`;
+      return render(c, { title: p.Name ?? poolId, trail: [poolsTrail], body, error, notice: noticeOf(c) });
     } catch (e) {
       return render(c, {
         title: poolId,
@@ -104,6 +114,17 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
         error: errorText(e),
         status: 404,
       });
+    }
+  }
+  router.get("/console/pools/:poolId", (c) => poolPage(c));
+  router.post("/console/pools/:poolId/delete", async (c) => {
+    const poolId = param(c, "poolId");
+    if (c.form.confirm !== "on") return poolPage(c, "Tick the box to confirm the deletion.");
+    try {
+      await c.call("DeleteUserPool", { UserPoolId: poolId });
+      return done(c, "/console/pools", "User pool deleted.");
+    } catch (e) {
+      return poolPage(c, errorText(e));
     }
   });
 
@@ -168,7 +189,7 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
     }
   });
 
-  router.get("/console/pools/:poolId/clients/:clientId", async (c) => {
+  async function clientPage(c: ConsoleRequest, error?: string) {
     const poolId = param(c, "poolId");
     const clientId = param(c, "clientId");
     const trail: Array<[string, string]> = [
@@ -182,7 +203,7 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
       });
       const list = (v: string[] | undefined) => (v ?? []).join(", ");
       const units = cl.TokenValidityUnits ?? {};
-      const body = facts("App client", [
+      const details = facts("App client", [
         ["Client ID", html`<code>${cl.ClientId}</code>`],
         ["Client secret", cl.ClientSecret ? html`<code>${cl.ClientSecret}</code>` : "none"],
         ["Auth flows", list(cl.ExplicitAuthFlows)],
@@ -197,9 +218,25 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
         ],
         ["Created", date(cl.CreationDate)],
       ]);
-      return render(c, { title: cl.ClientName ?? clientId, trail, body });
+      const body = html`${details}
+      ${form(
+        c.frame,
+        `/console/pools/${enc(poolId)}/clients/${enc(clientId)}/delete`,
+        html`<button type="submit">Delete app client</button>`,
+      )}`;
+      return render(c, { title: cl.ClientName ?? clientId, trail, body, error });
     } catch (e) {
       return render(c, { title: clientId, trail, body: html``, error: errorText(e), status: 404 });
+    }
+  }
+  router.get("/console/pools/:poolId/clients/:clientId", (c) => clientPage(c));
+  router.post("/console/pools/:poolId/clients/:clientId/delete", async (c) => {
+    const poolId = param(c, "poolId");
+    try {
+      await c.call("DeleteUserPoolClient", { UserPoolId: poolId, ClientId: param(c, "clientId") });
+      return done(c, `/console/pools/${enc(poolId)}/clients`, "App client deleted.");
+    } catch (e) {
+      return clientPage(c, errorText(e));
     }
   });
 
@@ -218,12 +255,23 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
         html`${g.GroupName}`,
         html`${g.Description}`,
         html`${g.Precedence === undefined ? "" : String(g.Precedence)}`,
+        form(
+          c.frame,
+          `/console/pools/${enc(poolId)}/groups/delete`,
+          html`<input type="hidden" name="GroupName" value="${g.GroupName ?? ""}" /><button
+              type="submit"
+              aria-label="Delete group ${g.GroupName ?? ""}"
+            >
+              Delete
+            </button>`,
+          true,
+        ),
       ]);
       next = out.NextToken;
     } catch (e) {
       error ??= errorText(e);
     }
-    const body = html`${table("Groups", ["Name", "Description", "Precedence"], rows, "No groups yet.")}
+    const body = html`${table("Groups", ["Name", "Description", "Precedence", ""], rows, "No groups yet.")}
       ${next ? html`<p><a href="?next=${enc(next)}">Next page</a></p>` : ""}
       <h2>Create a group</h2>
       ${form(
@@ -251,35 +299,14 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
       return groupsPage(c, errorText(e));
     }
   });
-
-  router.get("/console/pools/:poolId/identity-providers", async (c) => {
+  router.post("/console/pools/:poolId/groups/delete", async (c) => {
     const poolId = param(c, "poolId");
-    const token = query(c, "next");
-    let rows: Html[][] = [];
-    let next: string | undefined;
-    let error: string | undefined;
     try {
-      const out = await c.call("ListIdentityProviders", {
-        UserPoolId: poolId,
-        MaxResults: 60,
-        ...(token ? { NextToken: token } : {}),
-      });
-      rows = (out.Providers ?? []).map((p) => [
-        html`${p.ProviderName}`,
-        html`${p.ProviderType}`,
-        html`${date(p.CreationDate)}`,
-      ]);
-      next = out.NextToken;
+      await c.call("DeleteGroup", { UserPoolId: poolId, GroupName: c.form.GroupName ?? "" });
+      return done(c, `/console/pools/${enc(poolId)}/groups`, "Group deleted.");
     } catch (e) {
-      error = errorText(e);
+      return groupsPage(c, errorText(e));
     }
-    const body = html`${table("Identity providers", ["Name", "Type", "Created"], rows, "No identity providers.")}
-      ${next ? html`<p><a href="?next=${enc(next)}">Next page</a></p>` : ""}
-      <p>
-        Identity providers are created with CreateIdentityProvider (their settings are long); they are listed
-        here.
-      </p>`;
-    return render(c, { title: "Identity providers", trail: poolTrail(poolId), body, error });
   });
 
   async function domainPage(c: ConsoleRequest, error?: string) {

@@ -102,3 +102,40 @@ export function csrfValid(services: Services, req: FastifyRequest, given: string
   if (!cookie || !given) return false;
   return safeEqual(mac(services, "csrf", cookie), given);
 }
+
+/** Failed console sign-ins allowed from one address within FAILURE_WINDOW_MS. */
+export const MAX_FAILED_SIGN_INS = 10;
+export const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+/** Addresses remembered at most; the oldest is forgotten first. */
+const MAX_ADDRESSES = 10_000;
+
+/**
+ * Failed console sign-ins per client address, so a secret cannot be guessed at speed: after
+ * MAX_FAILED_SIGN_INS failures within the window, every sign-in from that address is refused
+ * (even with the right secret) until the oldest failure leaves the window.
+ */
+export class SignInThrottle {
+  private readonly failures = new Map<string, number[]>();
+
+  /** Milliseconds until the address may try again, or 0 when it may now. */
+  retryAfter(address: string, now: number): number {
+    const times = this.recent(address, now);
+    if (times.length < MAX_FAILED_SIGN_INS) return 0;
+    return times[times.length - MAX_FAILED_SIGN_INS]! + FAILURE_WINDOW_MS - now;
+  }
+
+  failed(address: string, now: number): void {
+    const times = this.recent(address, now);
+    times.push(now);
+    if (times.length > MAX_FAILED_SIGN_INS) times.splice(0, times.length - MAX_FAILED_SIGN_INS);
+    this.failures.delete(address);
+    this.failures.set(address, times);
+    if (this.failures.size > MAX_ADDRESSES) this.failures.delete(this.failures.keys().next().value!);
+  }
+
+  private recent(address: string, now: number): number[] {
+    const times = (this.failures.get(address) ?? []).filter((t) => t > now - FAILURE_WINDOW_MS);
+    if (times.length === 0) this.failures.delete(address);
+    return times;
+  }
+}
