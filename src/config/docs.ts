@@ -42,7 +42,7 @@ export function usage(): string {
   const flags = OPTION_LIST.filter(([, o]) => o.flag !== undefined).map(
     ([, o]) => `[${flagText(o.flag!, o)}]`,
   );
-  flags.push(`[${flagText(CONFIG_FILE_OPTION.flag, CONFIG_FILE_OPTION)}]`, "[--help]");
+  flags.push(`[${flagText(CONFIG_FILE_OPTION.flag, CONFIG_FILE_OPTION)}]`, "[--help]", "[--version]");
   return [
     ...wrap(flags, "usage: lanyard", "               "),
     "       lanyard export [--pool ID]... [--json] [settings]   (the pools as a seed file on stdout: docs/seed.md)",

@@ -238,6 +238,7 @@ describe("the server's command line", () => {
     const r = lanyard(["--help"]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^usage: lanyard /);
+    assert.match(r.stdout, /\[--help\] \[--version\]/);
     for (const [key, option] of OPTION_LIST) {
       if (option.flag) assert.ok(r.stdout.includes(option.flag), `--help shows ${option.flag}`);
       if (option.env) assert.ok(r.stdout.includes(option.env), `--help shows ${option.env}`);
