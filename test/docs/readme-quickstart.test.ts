@@ -2,7 +2,8 @@
  * The README's quick start, run as written against a fresh server: every fenced block marked
  * `sh quickstart` runs in bash and every `js quickstart` block runs in Node.js, in README order,
  * sharing the shell variables the blocks set, as in one terminal. The only change made to the
- * blocks is the server's address (`http://127.0.0.1:9229` becomes the test server's). The
+ * blocks is the server's address (`http://127.0.0.1:9229` becomes the test server's). The server
+ * starts with the flags of the README's `npm start -- ...` line (the seed file), in memory. The
  * confirmation code a block needs (`$CODE`) is read from the server's standard output, where the
  * README tells the reader to read it.
  */
@@ -39,13 +40,22 @@ function quickstartBlocks(markdown: string): Block[] {
   return blocks;
 }
 
+/** The flags of the quick start's `npm start -- ...` command. */
+function startFlags(markdown: string): string[] {
+  const m = /^npm ci && npm start -- (.+)$/m.exec(markdown);
+  assert.ok(m, "the README's quick start lost its `npm ci && npm start -- ...` line");
+  return m[1]!.trim().split(/\s+/);
+}
+
 describe("README quick start", () => {
   let server: TestServer;
   let dir: string;
   let stdout = "";
 
   before(async () => {
-    server = await startServer();
+    const flags = startFlags(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));
+    assert.deepEqual(flags, ["--seed", "examples/seed.yaml"]);
+    server = await startServer({ args: ["--memory", ...flags.map((f) => (f.endsWith(".yaml") ? path.join(ROOT, f) : f))] });
     server.process.stdout!.on("data", (d: Buffer) => {
       stdout += d.toString();
     });
@@ -58,14 +68,14 @@ describe("README quick start", () => {
 
   async function confirmationCode(): Promise<string> {
     for (let i = 0; i < 50; i++) {
-      const m = /\[email to alice@example\.com\][^\n]*purpose=signup[^\n]*\n[^\n]*?(\d{6})/.exec(stdout);
+      const m = /\[email to carol@example\.com\][^\n]*purpose=signup[^\n]*\n[^\n]*?(\d{6})/.exec(stdout);
       if (m) return m[1]!;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error(`no confirmation code on the server's stdout:\n${stdout}`);
   }
 
-  test("runs block by block, from a new user pool to a verified token", async () => {
+  test("runs block by block, from the seeded pool to a verified token", async () => {
     const blocks = quickstartBlocks(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));
     assert.ok(blocks.filter((b) => b.lang === "sh").length >= 3, "the README lost its quick-start shell blocks");
     assert.ok(blocks.filter((b) => b.lang === "js").length >= 2, "the README lost its verification snippets");
@@ -117,13 +127,22 @@ describe("README quick start", () => {
     }
 
     const all = outputs.join("\n");
+    // The seeded users, the sign-up, the new user's claims.
+    assert.match(all, /alice@example\.com\s+bob@example\.com|bob@example\.com\s+alice@example\.com/);
     assert.match(all, /"UserConfirmed": false/);
-    assert.match(all, /'cognito:username': 'alice'/);
+    assert.match(all, /email: 'carol@example\.com'/);
+    assert.match(all, /given_name: 'Carol'/);
     const pool = /declare -x POOL_ID="([^"]+)"/.exec(fs.readFileSync(state, "utf8"))?.[1];
-    assert.ok(pool, "POOL_ID was not set");
+    assert.equal(pool, "us-east-1_Example01");
     assert.ok(all.includes(`"issuer":"${server.url}/${pool}"`), "the discovery document was not printed");
     assert.match(all, /"keys":\[\{/);
-    assert.match(all, /^verified with jose: alice alice@example\.com$/m);
-    assert.match(all, /^verified with aws-jwt-verify: alice id$/m);
+    // The M2M client's token carries its custom scope.
+    const m2m = /\{"access_token":"([^"]+)"[^}]*"token_type":"Bearer"[^}]*\}/.exec(all);
+    assert.ok(m2m, "no client-credentials token was printed");
+    const claims = JSON.parse(Buffer.from(m2m[1]!.split(".")[1]!, "base64url").toString()) as Record<string, unknown>;
+    assert.equal(claims.scope, "https://api.example.com/orders.read");
+    assert.equal(claims.client_id, "examplem2mclient0000000001");
+    assert.match(all, /^verified with jose: carol@example\.com Carol$/m);
+    assert.match(all, /^verified with aws-jwt-verify: carol@example\.com id$/m);
   });
 });
