@@ -64,3 +64,12 @@ export function newSaml(config: SamlConfig): SamlInstance {
   samlClass ??= (createRequire(import.meta.url)("@node-saml/node-saml") as { SAML: SamlClass }).SAML;
   return new samlClass(config);
 }
+
+type XmlDom = typeof import("@xmldom/xmldom");
+let xmldom: XmlDom | undefined;
+
+/** An XML document parsed by @xmldom/xmldom (node-saml's parser), loaded at first use like node-saml. */
+export function parseXml(xml: string): ReturnType<InstanceType<XmlDom["DOMParser"]>["parseFromString"]> {
+  xmldom ??= createRequire(import.meta.url)("@xmldom/xmldom") as XmlDom;
+  return new xmldom.DOMParser({ onError: () => {} }).parseFromString(xml, "text/xml");
+}

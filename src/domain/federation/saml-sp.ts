@@ -20,13 +20,12 @@
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import { safeEqual } from "../../crypto/secret-hash.ts";
-import { DOMParser } from "@xmldom/xmldom";
 import type { RequestContext } from "../../context.ts";
 import { selfSignedCertificate } from "../../crypto/x509.ts";
 import type { IdentityProviderRecord, PoolRecord } from "../../storage/records.ts";
 import type { Params } from "../oauth/authorize.ts";
 import { SAML_SUBJECT_CLAIM } from "./provider-details.ts";
-import { newSaml, type Profile, type SamlConfig, type SamlInstance } from "./node-saml.ts";
+import { newSaml, parseXml, type Profile, type SamlConfig, type SamlInstance } from "./node-saml.ts";
 import { parseSamlMetadata } from "./saml-metadata.ts";
 import type { FederatedClaims } from "./federated-sign-in.ts";
 import type { StartInput } from "./pending.ts";
@@ -183,7 +182,7 @@ export class SamlResponseError extends Error {}
 function responseFacts(xml: string): { destination?: string; inResponseTo?: string; issuer?: string } {
   let doc;
   try {
-    doc = new DOMParser({ onError: () => {} }).parseFromString(xml, "text/xml");
+    doc = parseXml(xml);
   } catch {
     throw new SamlResponseError("The SAML response is not XML.");
   }
@@ -217,7 +216,7 @@ export function answersRequest(samlResponse: string | undefined): boolean {
 function assertionId(profile: Profile): string | undefined {
   const xml = profile.getAssertionXml?.();
   if (!xml) return undefined;
-  const doc = new DOMParser({ onError: () => {} }).parseFromString(xml, "text/xml");
+  const doc = parseXml(xml);
   return doc.documentElement?.getAttribute("ID") ?? undefined;
 }
 
@@ -447,7 +446,7 @@ export async function finishSamlLogout(
   if (samlResponse.length > SAML_RESPONSE_MAX_CHARS)
     throw new SamlResponseError("The SAMLResponse is too large.");
   const xml = Buffer.from(samlResponse, "base64").toString("utf8");
-  const doc = new DOMParser({ onError: () => {} }).parseFromString(xml, "text/xml");
+  const doc = parseXml(xml);
   const root = doc.documentElement;
   if (!root || root.localName !== "LogoutResponse")
     throw new SamlResponseError("The SAML message is not a LogoutResponse.");
