@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { after, describe, test } from "node:test";
@@ -57,7 +57,7 @@ describe("data directory permissions", () => {
   const dir = join(work, "data");
   const db = join(dir, "lanyard.db");
 
-  test("the directory is created 0700 and lanyard.db, -wal and -shm 0600 under umask 022", async () => {
+  test("the directory is created 0700 and lanyard.db and -wal 0600 under umask 022, with no -shm file", async () => {
     const { url, child } = await start(["--data", dir]);
     try {
       const client = new CognitoIdentityProviderClient({
@@ -69,10 +69,32 @@ describe("data directory permissions", () => {
       await client.send(new CreateUserPoolCommand({ PoolName: "keys-on-disk" }));
       client.destroy();
       assert.equal(mode(dir), "700");
-      for (const file of [db, `${db}-wal`, `${db}-shm`]) assert.equal(mode(file), "600", file);
+      for (const file of [db, `${db}-wal`]) assert.equal(mode(file), "600", file);
+      // The connection holds the database's lock: the WAL index is in the process's memory.
+      assert.equal(existsSync(`${db}-shm`), false);
+
+      // While it runs, a second Lanyard on the same directory is refused, and so is an export.
+      const second = spawnSync("/bin/sh", command(["--data", dir]), {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      assert.equal(second.status, 2, second.stderr);
+      assert.match(second.stderr, /the data directory .*data is in use by another Lanyard .*: stop it first/);
+      const exported = spawnSync(process.execPath, [main, "export", "--data", dir], {
+        cwd: root,
+        encoding: "utf8",
+        timeout: 30_000,
+      });
+      assert.notEqual(exported.status, 0);
+      assert.match(exported.stderr, /is in use by another Lanyard/);
+      assert.equal(exported.stdout, "");
     } finally {
       await stop(child);
     }
+    // Once it has stopped, the directory is free again.
+    const { child: again } = await start(["--data", dir]);
+    await stop(again);
   });
 
   test("a data directory others can read is refused at start, exit code 2", () => {
