@@ -149,6 +149,8 @@ export interface LanyardOptions {
   args?: string[];
   /** More LANYARD_* settings in the environment. */
   env?: Record<string, string>;
+  /** The script to run instead of bin/lanyard.js (the built package's dist/lanyard.js). */
+  script?: string;
 }
 
 /**
@@ -156,13 +158,14 @@ export interface LanyardOptions {
  * "lanyard-pg" and its CPU includes the PostgreSQL processes'.
  */
 export async function startLanyard(dataDir: string, options: LanyardOptions = {}): Promise<RunningServer> {
-  const { cpuProfDir, postgres, hashing, args = [], env = {} } = options;
+  const { cpuProfDir, postgres, hashing, args = [], env = {}, script } = options;
   const nodeArgs = cpuProfDir ? ["--cpu-prof", "--cpu-prof-dir", cpuProfDir] : [];
   const storageArgs = postgres ? ["--storage", postgres.url] : ["--data", dataDir];
   const hashingArgs = hashing ? ["--password-hashing", hashing] : [];
   const heapWaiters: ((m: NodeJS.MemoryUsage | undefined) => void)[] = [];
   const started = await spawnLanyard({
     args: [...storageArgs, ...hashingArgs, ...args],
+    ...(script ? { script } : {}),
     nodeArgs,
     env: cleanEnv({ LANYARD_LOG_LEVEL: "warn", ...env }),
     timeoutMs: 30_000,

@@ -14,6 +14,8 @@ export interface LanyardProcessOptions {
   args: string[];
   /** The whole environment of the process. */
   env: NodeJS.ProcessEnv;
+  /** The script to run: bin/lanyard.js unless given (the built package's dist/lanyard.js). */
+  script?: string;
   /** Node's own flags (before the script), e.g. `--cpu-prof`. */
   nodeArgs?: string[];
   /** How long to wait for "listening"; the default is 15 s. */
@@ -39,7 +41,7 @@ export async function spawnLanyard(options: LanyardProcessOptions): Promise<Lany
     process.execPath,
     [
       ...(options.nodeArgs ?? []),
-      join(root, "bin", "lanyard.js"),
+      options.script ?? join(root, "bin", "lanyard.js"),
       "--host",
       "127.0.0.1",
       "--port",
