@@ -32,7 +32,8 @@ export interface Check {
   detail: string;
 }
 
-export const TARGET_GET_RPS = 5_000;
+/** Issue 11's figure for AdminGetUser in the standard bench on the 2-core machine. */
+export const TARGET_GET_RPS = 9_000;
 export const TARGET_VS_MOTO = 10;
 export const TARGET_SCALING = 1.5;
 /** Above this much CPU (% of one core) used by other processes, a measurement is marked "!". */

@@ -350,7 +350,7 @@ async function main(): Promise<number> {
   );
   log(
     `Signer: matches @smithy/signature-v4; ${signerCheck.microsPerSignature.toFixed(1)} us per signature. ` +
-      `Load: ${settings.concurrency} in flight over keep-alive node:http, ${settings.warmupMs / 1000} s warm-up + ` +
+      `Load: ${settings.concurrency} in flight over keep-alive undici connections, ${settings.warmupMs / 1000} s warm-up + ` +
       `${settings.durationMs / 1000} s per workload; ${settings.creates} AdminCreateUser calls (after ${settings.createWarmup} warm-up).`,
   );
   const tmp = mkdtempSync(join(tmpdir(), "lanyard-bench-"));
