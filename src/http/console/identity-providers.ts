@@ -13,7 +13,7 @@ import {
   render,
 } from "./context.ts";
 import { param, poolTrail, query } from "./pools.ts";
-import { date, enc, field, form, type Html, html, select, table } from "./views.ts";
+import { date, deleteButton, enc, field, form, type Html, html, select, table } from "./views.ts";
 
 /** `pool attribute = provider attribute` lines, one a line, as an AttributeMapping. */
 export function attributeMapping(text: string): Record<string, string> | string {
@@ -64,16 +64,12 @@ export function identityProviderRoutes(router: ConsoleRouter, _app: Console): vo
         html`${p.ProviderName}`,
         html`${p.ProviderType}`,
         html`${date(p.CreationDate)}`,
-        form(
+        deleteButton(
           c.frame,
           `${action}/delete`,
-          html`<input type="hidden" name="ProviderName" value="${p.ProviderName ?? ""}" /><button
-              type="submit"
-              aria-label="Delete identity provider ${p.ProviderName ?? ""}"
-            >
-              Delete
-            </button>`,
-          true,
+          "ProviderName",
+          p.ProviderName ?? "",
+          `Delete identity provider ${p.ProviderName ?? ""}`,
         ),
       ]);
       next = out.NextToken;

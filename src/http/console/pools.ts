@@ -4,7 +4,7 @@
  */
 import { type Console, done, errorText, noticeOf, render } from "./context.ts";
 import type { ConsoleRequest, ConsoleRouter } from "./context.ts";
-import { checkbox, date, enc, facts, field, form, type Html, html, table } from "./views.ts";
+import { checkbox, date, deleteButton, enc, facts, field, form, type Html, html, table } from "./views.ts";
 
 export const poolsTrail: [string, string] = ["User pools", "/console/pools"];
 
@@ -255,16 +255,12 @@ export function poolRoutes(router: ConsoleRouter, _app: Console): void {
         html`${g.GroupName}`,
         html`${g.Description}`,
         html`${g.Precedence === undefined ? "" : String(g.Precedence)}`,
-        form(
+        deleteButton(
           c.frame,
           `/console/pools/${enc(poolId)}/groups/delete`,
-          html`<input type="hidden" name="GroupName" value="${g.GroupName ?? ""}" /><button
-              type="submit"
-              aria-label="Delete group ${g.GroupName ?? ""}"
-            >
-              Delete
-            </button>`,
-          true,
+          "GroupName",
+          g.GroupName ?? "",
+          `Delete group ${g.GroupName ?? ""}`,
         ),
       ]);
       next = out.NextToken;

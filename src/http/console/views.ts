@@ -106,6 +106,18 @@ export function form(frame: Frame, action: string, content: Html, inline = false
   </form>`;
 }
 
+/** A one-button POST form that names the row's item in a hidden field (a table's Delete button). */
+export function deleteButton(frame: Frame, action: string, name: string, value: string, label: string): Html {
+  return form(
+    frame,
+    action,
+    html`<input type="hidden" name="${name}" value="${value}" /><button type="submit" aria-label="${label}">
+        Delete
+      </button>`,
+    true,
+  );
+}
+
 /** A labelled input; `id` ties the label to it. */
 export function field(
   id: string,
