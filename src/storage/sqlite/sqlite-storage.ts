@@ -107,7 +107,7 @@ export class SqliteStorage implements Storage {
     };
     this.tx = buildRepositories(SQLITE_REPOSITORIES, context);
     // Reads outside a transaction wait for the connection (committed data only).
-    const reads = readerOf(this.tx, (read) => this.exclusive(read));
+    const reads = readerOf(this.tx, (read) => this.read(read));
     Object.assign(this, reads);
     this.pools = { ...reads.pools, getPool: (poolId) => this.cachedPool(poolId) };
   }
@@ -121,11 +121,49 @@ export class SqliteStorage implements Storage {
     return s;
   }
 
-  /** Runs fn when no transaction holds the connection. */
+  /**
+   * Whether the reads' shared read transaction is open. Reads outside write transactions run in
+   * one read transaction until the event loop next turns (setImmediate), and every write, or
+   * anything else that needs the connection to itself, ends it first. One BEGIN and COMMIT then
+   * serve every read of that turn, instead of SQLite starting and ending a transaction per
+   * statement (which, with the WAL empty, also asks the file system for the database's size each
+   * time). This process is the database's only writer, so the reads still see every commit.
+   */
+  private reading = false;
+
+  private beginRead(): void {
+    if (this.reading) return;
+    this.db.exec("BEGIN");
+    this.reading = true;
+    setImmediate(() => this.endRead());
+  }
+
+  private endRead(): void {
+    if (!this.reading) return;
+    this.reading = false;
+    if (this.db.isOpen && this.db.isTransaction) this.db.exec("COMMIT");
+  }
+
+  /** Runs a read when no transaction holds the connection, in the shared read transaction. */
+  private read<T>(fn: () => Promise<T>): Promise<T> {
+    if (!this.locked) {
+      this.beginRead();
+      return fn();
+    }
+    return this.exclusive(() => {
+      this.beginRead();
+      return fn();
+    });
+  }
+
+  /** Runs fn when no transaction holds the connection (the shared read transaction ended). */
   private async exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
     // Fast path: nothing holds the connection. Every statement runs synchronously inside fn's
     // first step, so the read is over before anything else can begin a transaction.
-    if (!this.locked) return fn();
+    if (!this.locked) {
+      this.endRead();
+      return fn();
+    }
     const previous = this.lock;
     let release!: () => void;
     this.lock = new Promise<void>((r) => {
@@ -134,6 +172,7 @@ export class SqliteStorage implements Storage {
     await previous;
     this.locked = true;
     try {
+      this.endRead();
       return await fn();
     } finally {
       this.locked = false;
@@ -180,6 +219,7 @@ export class SqliteStorage implements Storage {
       await previous;
       this.locked = true;
       try {
+        this.endRead();
         this.db.exec("BEGIN IMMEDIATE");
         try {
           const result = await fn(this.tx);
@@ -218,10 +258,10 @@ export class SqliteStorage implements Storage {
   private cachedPool(poolId: string): Promise<PoolRecord | undefined> {
     const cached = this.poolCache.get(poolId);
     if (cached && !this.locked) return Promise.resolve(cached);
-    return this.exclusive(async () => {
+    return this.read(async () => {
       const pool = await this.tx.pools.getPool(poolId);
       // Frozen: callers share the cached object, so none may change it in place.
-      if (pool && !this.db.isTransaction) this.poolCache.set(poolId, deepFreeze(pool));
+      if (pool && (this.reading || !this.db.isTransaction)) this.poolCache.set(poolId, deepFreeze(pool));
       return pool;
     });
   }
