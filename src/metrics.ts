@@ -130,11 +130,27 @@ export class PromMetrics implements Metrics {
     this.issued.inc({ to });
   }
 
+  /**
+   * The request counter's and the latency histogram's series of each operation and status, made
+   * once: finding a series from its labels hashes them, on every request otherwise. Operations and
+   * statuses are a fixed, small set (unknown targets are counted under one name).
+   */
+  private readonly series = new Map<
+    string,
+    { count: client.Counter.Internal; latency: client.Histogram.Internal<"operation" | "status"> }
+  >();
+
   /** One request answered. */
   request(operation: string, status: number, seconds: number, flow?: string, result?: string): void {
-    const labels = { operation, status: String(status) };
-    this.requests.inc(labels);
-    this.latency.observe(labels, seconds);
+    const key = `${operation}\n${status}`;
+    let series = this.series.get(key);
+    if (series === undefined) {
+      const labels = { operation, status: String(status) };
+      series = { count: this.requests.labels(labels), latency: this.latency.labels(labels) };
+      this.series.set(key, series);
+    }
+    series.count.inc();
+    series.latency.observe(seconds);
     if (flow !== undefined && SIGN_INS.has(operation)) this.signIns.inc({ flow, result: result ?? "-" });
     const how = REVOCATIONS[operation];
     if (how !== undefined && status === 200) this.revoked.inc({ how });
