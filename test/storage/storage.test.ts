@@ -69,6 +69,31 @@ for (const backend of backends()) {
         assert.deepEqual(await s.pools.getPool(p.id), p);
       });
 
+      test("reads, writes and reads in one turn of the event loop: each read sees every commit before it", async () => {
+        // SQLite shares one read transaction among the reads of a turn; a write must end it first,
+        // and the reads after the commit must see it, as reads on another turn would.
+        const { poolId } = await newPool();
+        const u = f.user(poolId, "same-turn");
+        const seen: unknown[] = [];
+        await new Promise<void>((resolve, reject) => {
+          setImmediate(() => {
+            void (async () => {
+              seen.push(await s.users.getUser(poolId, "same-turn"));
+              await s.transaction((tx) => tx.users.insertUser(u));
+              seen.push(await s.users.getUser(poolId, "same-turn"));
+              await s.transaction((tx) => tx.users.updateUser({ ...u, status: "RESET_REQUIRED" }));
+              seen.push((await s.users.getUser(poolId, "same-turn"))?.status);
+              const [a, b] = await Promise.all([
+                s.users.getUser(poolId, "same-turn"),
+                s.pools.getPool(poolId),
+              ]);
+              seen.push(a?.sub, b?.id);
+            })().then(resolve, reject);
+          });
+        });
+        assert.deepEqual(seen, [undefined, u, "RESET_REQUIRED", u.sub, poolId]);
+      });
+
       test("a transaction goes on after a DuplicateKeyError it caught", async () => {
         const { poolId } = await newPool();
         const first = f.user(poolId, "taken");
