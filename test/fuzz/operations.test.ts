@@ -56,6 +56,9 @@ describe("operation fuzzer", () => {
         workers: 4,
         chunk: 500,
         maxFailures: 3,
+      }).catch((e: unknown) => {
+        // A generator that throws (not a server's answer) still says how to run it again.
+        throw new Error(`seed ${SEED} (LANYARD_FUZZ_SEED=${SEED}): ${(e as Error).stack ?? String(e)}`);
       });
       const failures = report.failures.map(describeFailure);
       assert.deepEqual(failures, [], `seed ${SEED}`);

@@ -236,6 +236,8 @@ function slots(root: { value: Node }): Slot[] {
 }
 
 const OVERSIZE = [129, 257, 2049, 2049, 4097, 4097, 20_000, 131_073];
+/** The most an oversize array may hold, serialized. */
+const OVERSIZE_BYTES = 4 * 2 ** 20;
 const DEPTHS = [32, 100, 1000, 1000, 1000, 1000, 5000, 100_000];
 
 /** A fresh copy: the constant nodes above are shared, and mutations change nodes in place. */
@@ -262,8 +264,13 @@ export function applyMutation(root: { value: Node }, m: Mutation): void {
       const n = choose(OVERSIZE);
       if (typeof node === "string" || node === null || typeof node !== "object")
         return slot.set("A".repeat(n));
-      if (node.t === "arr")
-        return slot.set(arr(Array.from({ length: Math.min(n, 2049) }, () => clone(node.items[0] ?? "x"))));
+      if (node.t === "arr") {
+        // Copies of the first item, at most OVERSIZE_BYTES in all: the item may be a 100,000-deep
+        // nesting from an earlier mutation.
+        const item = node.items[0] ?? "x";
+        const count = Math.max(1, Math.min(n, 2049, Math.floor(OVERSIZE_BYTES / serialize(item).length)));
+        return slot.set(arr(Array.from({ length: count }, () => clone(item))));
+      }
       if (node.t === "obj")
         return slot.set(
           obj(Array.from({ length: Math.min(n, 2049) }, (_, i) => [`k${i}`, "v"] as [string, Node])),
