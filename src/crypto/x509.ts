@@ -24,8 +24,16 @@ const set = (...parts: Buffer[]) => tlv(0x31, Buffer.concat(parts));
 const octets = (body: Buffer) => tlv(0x04, body);
 const TRUE = Buffer.from([0x01, 0x01, 0xff]);
 
+/**
+ * A non-negative DER INTEGER: minimal, so no leading zero byte unless the next byte's high bit is
+ * set (a random serial starting with 0x00 was otherwise "illegal padding" to OpenSSL, and the
+ * certificate unreadable).
+ */
 function int(bytes: Buffer): Buffer {
-  const body = bytes[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), bytes]) : bytes;
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0) start++;
+  const trimmed = bytes.subarray(start);
+  const body = trimmed[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), trimmed]) : trimmed;
   return tlv(0x02, body);
 }
 
@@ -91,7 +99,7 @@ export function selfSignedCertificate(
   const tbs = seq(
     tlv(0xa0, int(Buffer.from([2]))),
     int(serial),
-    SHA256_WITH_RSA,
+    signatureAlgorithm(privateKey),
     name(commonName),
     seq(time(notBefore), time(notAfter)),
     name(commonName),

@@ -1,11 +1,12 @@
 /**
  * The certificates src/crypto/x509.ts encodes, read back by Node's X509Certificate (and the openssl
  * CLI): a CA and a server certificate signed by it, with their extensions, IPv6 and IPv4-mapped
- * addresses in the subjectAltName, GeneralizedTime from 2050, and RSA as well as P-256 signers.
+ * addresses in the subjectAltName, GeneralizedTime from 2050, RSA as well as P-256 signers, and a
+ * self-signed certificate whose serial starts with a zero byte.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
+import { createHash, generateKeyPairSync, type KeyObject, X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -123,4 +124,27 @@ test("selfSignedCertificate (GetSigningCertificate) still makes a ten-year RSA c
   assert.equal(cert.subject, "CN=us-east-1_x");
   assert.ok(cert.verify(publicKey));
   assert.equal(cert.validToDate.getUTCFullYear(), 2035);
+});
+
+describe("the self-signed certificate's serial", () => {
+  test("a serial whose first byte is zero is encoded minimally and the certificate reads back", () => {
+    // The serial is the first 16 bytes of SHA-256 over the public key: find keys whose digest
+    // starts with 0x00, then 0x00 0x00 (about 1 in 256 P-256 keys, then 1 in 65,536: only the first
+    // is looked for to the end).
+    let found: { privateKey: KeyObject; publicKey: KeyObject } | undefined;
+    for (let i = 0; i < 20_000 && !found; i++) {
+      const keys = pair("ec");
+      const digest = createHash("sha256")
+        .update(keys.publicKey.export({ type: "spki", format: "der" }))
+        .digest();
+      if (digest[0] === 0 && digest[1]! < 0x80) found = keys;
+    }
+    assert.ok(found, "no key with a leading zero byte in its digest");
+    const cert = new X509Certificate(
+      Buffer.from(selfSignedCertificate(found.privateKey, found.publicKey, "zero-serial", NOW), "base64"),
+    );
+    assert.equal(cert.subject, "CN=zero-serial");
+    assert.doesNotMatch(cert.serialNumber, /^00/);
+    assert.ok(cert.verify(found.publicKey));
+  });
 });
