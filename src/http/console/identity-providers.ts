@@ -17,16 +17,17 @@ import { date, deleteButton, enc, field, form, type Html, html, select, table } 
 
 /** `pool attribute = provider attribute` lines, one a line, as an AttributeMapping. */
 export function attributeMapping(text: string): Record<string, string> | string {
-  const mapping: Record<string, string> = {};
+  // Through a Map: a line naming `__proto__` is then a member like any other, for the API to judge.
+  const mapping = new Map<string, string>();
   for (const [i, raw] of text.split(/\r?\n/).entries()) {
     const line = raw.trim();
     if (line === "") continue;
     const eq = line.indexOf("=");
     if (eq <= 0 || eq === line.length - 1)
       return `Line ${i + 1} of the attribute mapping is not "pool attribute = provider attribute".`;
-    mapping[line.slice(0, eq).trim()] = line.slice(eq + 1).trim();
+    mapping.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
   }
-  return mapping;
+  return Object.fromEntries(mapping);
 }
 
 function detailsOf(form: Record<string, string>): Record<string, string> {
