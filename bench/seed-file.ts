@@ -5,9 +5,12 @@
  * - start to ready ("listening") without a seed file, with a seed file of `--pools` pools and
  *   `--users` users in all (exported hashes: one Argon2id hash and one SRP verifier shared by
  *   every user, as the storage does not care), first start (everything created) and second start
- *   (nothing changes); targets < 0.5 s without and < 2 s with the seed file;
+ *   (nothing changes), each the median of 3 warm starts; targets < 0.5 s without and < 2 s with
+ *   the seed file; also a start with an empty compile cache and, after `npm run build`, the built
+ *   package's start;
  * - import and export of `--export-users` users in one pool: the seed file's first start minus
- *   the start without one, and `lanyard export`, in users per second.
+ *   the start without one, and `lanyard export --json`, in users per second;
+ * - the same for the `--pools`/`--users` seed file written as YAML (the slow format).
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
