@@ -202,8 +202,8 @@ describe("user sessions through the AWS CLI", () => {
       "revoke-token",
       "--client-id",
       clientId,
-      "--token",
-      mine.RefreshToken,
+      // `=`: a refresh token may begin with "-", which the CLI would take for an option.
+      `--token=${mine.RefreshToken}`,
       "--revoke-associated-sessions",
       "LINKED",
     );

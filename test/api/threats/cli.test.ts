@@ -151,8 +151,8 @@ describe("threat protection through the AWS CLI", () => {
       "cli-user",
       "--event-id",
       newest.EventId,
-      "--feedback-token",
-      link.searchParams.get("feedback_token")!,
+      // `=`: a base64url token may begin with "-", which the CLI would take for an option.
+      `--feedback-token=${link.searchParams.get("feedback_token")!}`,
       "--feedback-value",
       "Invalid",
     );
