@@ -165,14 +165,15 @@ export const adminConsole: HttpPlugin = async (app, { services }) => {
       );
     }
     const id = checkAccessKey(services, fields.accessKeyId ?? "", fields.secretAccessKey ?? "");
-    if (id === undefined) throttle.failed(req.ip, now);
-    if (id === undefined)
+    if (id === undefined) {
+      throttle.failed(req.ip, now);
       return loginPage(
         req,
         reply,
         "The access key ID or the secret access key is wrong.",
         fields.accessKeyId ?? "",
       );
+    }
     setConsoleCookie(
       services,
       req,
