@@ -107,21 +107,33 @@ function installHostCheck(app: FastifyInstance, services: Services): void {
   if (!isLoopback(config.host)) return;
   const allowed = ownHostNames(config);
   const everyRoute = config.accessKeys.length === 0;
-  app.addHook("onRequest", async (req, reply) => {
-    if (!everyRoute && !isTestAidPath(req.routeOptions.url ?? req.url)) return;
-    const name = hostName(req.headers.host);
-    if (name !== undefined && (allowed.has(name) || COGNITO_ENDPOINT.test(name) || LOCALHOST.test(name)))
-      return;
-    // A user pool's domain (a hosts entry or a proxy points it here): one indexed lookup.
-    if (name !== undefined && (await poolOfHost(services.storage, name))) return;
-    const error = new AwsError(
+  const refuse = (host: string | undefined) =>
+    new AwsError(
       "UnrecognizedClientException",
       403,
-      `The Host header ${JSON.stringify(req.headers.host ?? "")} is not accepted: this server answers only requests addressed to localhost, *.localhost, 127.0.0.1, [::1], cognito-idp.<region>.amazonaws.com, a user pool's domain` +
+      `The Host header ${JSON.stringify(host ?? "")} is not accepted: this server answers only requests addressed to localhost, *.localhost, 127.0.0.1, [::1], cognito-idp.<region>.amazonaws.com, a user pool's domain` +
         (config.publicUrl ? " or its public URL's host" : "") +
         " (protection against DNS rebinding).",
     );
-    return sendError(reply, error);
+  // A callback hook: the names above are checked without a promise or a microtask turn; only a
+  // pool's domain needs the storage.
+  app.addHook("onRequest", (req, reply, done) => {
+    if (!everyRoute && !isTestAidPath(req.routeOptions.url ?? req.url)) return done();
+    const name = hostName(req.headers.host);
+    if (name !== undefined && (allowed.has(name) || COGNITO_ENDPOINT.test(name) || LOCALHOST.test(name)))
+      return done();
+    if (name === undefined) {
+      sendError(reply, refuse(req.headers.host));
+      return;
+    }
+    // A user pool's domain (a hosts entry or a proxy points it here): one indexed lookup.
+    poolOfHost(services.storage, name).then(
+      (pool) => {
+        if (pool) done();
+        else sendError(reply, refuse(req.headers.host));
+      },
+      (e: unknown) => done(e as Error),
+    );
   });
 }
 

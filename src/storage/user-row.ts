@@ -93,29 +93,50 @@ export function userColumnValues(u: UserRecord): Record<UserColumn, string | num
   };
 }
 
+/**
+ * The columns a record is read back from, in the order `userFromValues` takes them (a backend that
+ * returns rows as arrays selects exactly these, first).
+ */
+export const USER_READ_COLUMNS = [
+  "pool_id",
+  "username",
+  "username_key",
+  "sub",
+  "status",
+  "enabled",
+  "attributes",
+  "created_at",
+  "updated_at",
+  "password",
+  "password_history",
+  "state",
+] as const satisfies readonly UserColumn[];
+
 /** A users row (as either backend returns it) back to a record. */
 export function userFromColumns(r: Record<UserColumn, unknown>): UserRecord {
+  return userFromValues(USER_READ_COLUMNS.map((c) => r[c]));
+}
+
+/** A users row read as the values of USER_READ_COLUMNS, in that order, back to a record. */
+export function userFromValues(v: readonly unknown[]): UserRecord {
   const user: UserRecord = {
-    poolId: String(r.pool_id),
-    username: String(r.username),
-    usernameKey: String(r.username_key),
-    sub: String(r.sub),
-    status: String(r.status),
-    enabled: r.enabled === "Enabled",
-    attributes: JSON.parse(String(r.attributes)),
-    createdAt: Number(r.created_at),
-    updatedAt: Number(r.updated_at),
+    poolId: String(v[0]),
+    username: String(v[1]),
+    usernameKey: String(v[2]),
+    sub: String(v[3]),
+    status: String(v[4]),
+    enabled: v[5] === "Enabled",
+    attributes: JSON.parse(String(v[6])),
+    createdAt: Number(v[7]),
+    updatedAt: Number(v[8]),
   };
   // Parsed at once: an accessor that parses on first read makes every record a slow-mode object,
   // which cost AdminGetUser and ListUsers far more than the parse (bench/README.md).
-  if (r.password) user.password = JSON.parse(String(r.password)) as NonNullable<UserRecord["password"]>;
-  if (r.password_history)
-    user.passwordHistory = JSON.parse(String(r.password_history)) as NonNullable<
-      UserRecord["passwordHistory"]
-    >;
-  if (r.state) {
+  if (v[9]) user.password = JSON.parse(String(v[9])) as NonNullable<UserRecord["password"]>;
+  if (v[10]) user.passwordHistory = JSON.parse(String(v[10])) as NonNullable<UserRecord["passwordHistory"]>;
+  if (v[11]) {
     // Only the fields that live there now: rows written by older versions may hold others.
-    const state = JSON.parse(String(r.state)) as Record<string, unknown>;
+    const state = JSON.parse(String(v[11])) as Record<string, unknown>;
     for (const k of STATE_FIELDS) if (state[k] !== undefined) Object.assign(user, { [k]: state[k] });
   }
   return user;

@@ -44,15 +44,20 @@ const sqlite: Backend = {
     const storage = new SqliteStorage({ memory: true });
     await storage.migrate();
     // The storage's own connection and statement cache (private; read here only to explain plans).
-    const inside = storage as unknown as { db: DatabaseSync; statements: Map<string, StatementSync> };
+    const inside = storage as unknown as {
+      db: DatabaseSync;
+      statements: Map<string, StatementSync>;
+      arrayStatements: Map<string, StatementSync>;
+    };
     return {
       storage,
       peer: storage,
       async plans(call) {
         inside.statements.clear();
+        inside.arrayStatements.clear();
         await call();
         const out: Plan[] = [];
-        for (const sql of inside.statements.keys()) {
+        for (const sql of [...inside.statements.keys(), ...inside.arrayStatements.keys()]) {
           const rows = inside.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[];
           const details = rows.map((r) => r.detail);
           out.push({

@@ -24,7 +24,7 @@ import { SqliteImportJobs } from "./import-jobs.ts";
 import { MIGRATIONS } from "./migrations.ts";
 import { SqlitePools } from "./pools.ts";
 import { SqliteSessions } from "./sessions.ts";
-import type { SqliteContext } from "./sql.ts";
+import type { ArrayStatement, SqliteContext } from "./sql.ts";
 import { SqliteTerms, SqliteLogDelivery } from "./terms.ts";
 import { SqliteTokens } from "./tokens.ts";
 import { SqliteUsers } from "./users.ts";
@@ -64,6 +64,8 @@ export interface SqliteStorage extends Reader {}
 export class SqliteStorage implements Storage {
   private readonly db: DatabaseSync;
   private readonly statements = new Map<string, StatementSync>();
+  /** The statements that return rows as arrays (`qa`). */
+  private readonly arrayStatements = new Map<string, StatementSync>();
   private lock: Promise<void> = Promise.resolve();
   private locked = false;
   /** The repositories on this connection, handed to transactions. */
@@ -103,6 +105,7 @@ export class SqliteStorage implements Storage {
     this.db.exec("PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;");
     const context: SqliteContext = {
       q: (sql) => this.statement(sql),
+      qa: (sql) => this.statement(sql, true) as unknown as ArrayStatement,
       poolChanged: (poolId) => this.poolCache.delete(poolId),
     };
     this.tx = buildRepositories(SQLITE_REPOSITORIES, context);
@@ -112,11 +115,13 @@ export class SqliteStorage implements Storage {
     this.pools = { ...reads.pools, getPool: (poolId) => this.cachedPool(poolId) };
   }
 
-  private statement(sql: string): StatementSync {
-    let s = this.statements.get(sql);
+  private statement(sql: string, arrays = false): StatementSync {
+    const cache = arrays ? this.arrayStatements : this.statements;
+    let s = cache.get(sql);
     if (!s) {
       s = this.db.prepare(sql);
-      this.statements.set(sql, s);
+      if (arrays) s.setReturnArrays(true);
+      cache.set(sql, s);
     }
     return s;
   }
@@ -250,6 +255,7 @@ export class SqliteStorage implements Storage {
   async close(): Promise<void> {
     await this.exclusive(() => {
       this.statements.clear();
+      this.arrayStatements.clear();
       if (this.db.isOpen) this.db.close();
     });
   }

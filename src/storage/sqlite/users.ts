@@ -1,14 +1,13 @@
 /** SQLite: Users. */
 import { decodeCursor, page, prefixUpperBound } from "../cursor.ts";
 import type { UserRecord } from "../records.ts";
-import { userFromRow } from "../rows.ts";
 import {
   DuplicateKeyError,
   type SearchableAttribute,
   type UserFilter,
   type UsersRepository,
 } from "../storage.ts";
-import { USER_COLUMNS, userColumnValues } from "../user-row.ts";
+import { USER_COLUMNS, USER_READ_COLUMNS, userColumnValues, userFromValues } from "../user-row.ts";
 import { isUniqueViolation, type Row, SqliteRepository } from "./sql.ts";
 
 /** The column each searchable attribute lives in. */
@@ -30,6 +29,16 @@ function userParams(u: UserRecord): Row {
 }
 
 const USER_COLUMN_LIST = USER_COLUMNS.join(", ");
+/**
+ * What user reads select, as arrays (`qa`): the columns a record is read from, then `seq` (a page's
+ * cursor), then whatever else a query adds. Arrays spare node:sqlite naming every column of every row.
+ */
+const READ = USER_READ_COLUMNS.join(", ") + ", seq";
+const SEQ = USER_READ_COLUMNS.length;
+// Made once: a statement is found by its SQL text on every call.
+const BY_USERNAME = `SELECT ${READ} FROM users WHERE pool_id = ? AND username_key = ?`;
+const BY_SUB = `SELECT ${READ} FROM users WHERE pool_id = ? AND sub = ?`;
+const FIRST_PAGE = `SELECT ${READ} FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?`;
 const USER_VALUES = USER_COLUMNS.map((c) => `$${c}`).join(", ");
 const USER_SET = USER_COLUMNS.filter((c) => c !== "pool_id" && c !== "sub" && c !== "created_at")
   .map((c) => `${c} = $${c}`)
@@ -37,15 +46,12 @@ const USER_SET = USER_COLUMNS.filter((c) => c !== "pool_id" && c !== "sub" && c 
 
 export class SqliteUsers extends SqliteRepository implements UsersRepository {
   async getUser(poolId: string, usernameKey: string) {
-    const r = this.q("SELECT * FROM users WHERE pool_id = ? AND username_key = ?").get(
-      poolId,
-      usernameKey,
-    ) as Row | undefined;
-    return r && userFromRow(r);
+    const r = this.qa(BY_USERNAME).get(poolId, usernameKey);
+    return r && userFromValues(r);
   }
   async getUserBySub(poolId: string, sub: string) {
-    const r = this.q("SELECT * FROM users WHERE pool_id = ? AND sub = ?").get(poolId, sub) as Row | undefined;
-    return r && userFromRow(r);
+    const r = this.qa(BY_SUB).get(poolId, sub);
+    return r && userFromValues(r);
   }
   async findUsersByAlias(
     poolId: string,
@@ -59,21 +65,17 @@ export class SqliteUsers extends SqliteRepository implements UsersRepository {
           ? "preferred_username_key"
           : "phone_number";
     const v = attribute === "phone_number" ? value : value.toLowerCase();
-    const rows = this.q(`SELECT * FROM users WHERE pool_id = ? AND ${column} = ? LIMIT 10`).all(
+    const rows = this.qa(`SELECT ${READ} FROM users WHERE pool_id = ? AND ${column} = ? LIMIT 10`).all(
       poolId,
       v,
-    ) as Row[];
-    return rows.map(userFromRow);
+    );
+    return rows.map(userFromValues);
   }
   async listUsers(poolId: string, limit: number, filter?: UserFilter, after?: string) {
     if (!filter) {
       const seq = after ? Number(decodeCursor(after, 1)[0]) : 0;
-      const rows = this.q("SELECT * FROM users WHERE pool_id = ? AND seq > ? ORDER BY seq LIMIT ?").all(
-        poolId,
-        seq,
-        limit + 1,
-      ) as Row[];
-      return page(rows, limit, userFromRow, (r) => [Number(r.seq)]);
+      const rows = this.qa(FIRST_PAGE).all(poolId, seq, limit + 1);
+      return page(rows, limit, userFromValues, (r) => [Number(r[SEQ])]);
     }
     const col = FILTER_COLUMNS[filter.attribute];
     const [lastValue, lastSeq] = after ? decodeCursor(after, 2) : [null, null];
@@ -85,15 +87,15 @@ export class SqliteUsers extends SqliteRepository implements UsersRepository {
     }
     let sql: string;
     if (filter.op === "=") {
-      sql = `SELECT * FROM users WHERE pool_id = $pool AND ${col} = $value${start} ORDER BY ${col}, seq LIMIT $limit`;
+      sql = `SELECT ${READ}, ${col} FROM users WHERE pool_id = $pool AND ${col} = $value${start} ORDER BY ${col}, seq LIMIT $limit`;
       params.$value = filter.value;
     } else {
-      sql = `SELECT * FROM users WHERE pool_id = $pool AND ${col} >= $value AND ${col} < $upper${start} ORDER BY ${col}, seq LIMIT $limit`;
+      sql = `SELECT ${READ}, ${col} FROM users WHERE pool_id = $pool AND ${col} >= $value AND ${col} < $upper${start} ORDER BY ${col}, seq LIMIT $limit`;
       params.$value = filter.value;
       params.$upper = prefixUpperBound(filter.value);
     }
-    const rows = this.q(sql).all(params) as Row[];
-    return page(rows, limit, userFromRow, (r) => [r[col] as string, Number(r.seq)]);
+    const rows = this.qa(sql).all(params);
+    return page(rows, limit, userFromValues, (r) => [r[SEQ + 1] as string, Number(r[SEQ])]);
   }
   async insertUser(u: UserRecord) {
     const params = Object.fromEntries(Object.entries(userParams(u)).map(([k, v]) => [`$${k}`, v]));
