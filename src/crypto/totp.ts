@@ -3,27 +3,46 @@
  * six digits, a 30-second step, and codes of the step before and after the current one accepted
  * (clock drift). The caller refuses a code whose step was already used (replay).
  */
-import { generateSecret, generateSync, NobleCryptoPlugin, ScureBase32Plugin, verifySync } from "otplib";
-
-const crypto = new NobleCryptoPlugin();
-const base32 = new ScureBase32Plugin();
 export const TOTP_PERIOD_SECONDS = 30;
 
+/**
+ * otplib and its plugins, loaded at the first TOTP use: most servers never see one, and loading
+ * them at start-up held about a megabyte for nothing.
+ */
+type Otplib = typeof import("otplib");
+interface Loaded {
+  o: Otplib;
+  crypto: InstanceType<Otplib["NobleCryptoPlugin"]>;
+  base32: InstanceType<Otplib["ScureBase32Plugin"]>;
+}
+let loaded: Promise<Loaded> | undefined;
+function otplib(): Promise<Loaded> {
+  loaded ??= import("otplib").then((o) => ({
+    o,
+    crypto: new o.NobleCryptoPlugin(),
+    base32: new o.ScureBase32Plugin(),
+  }));
+  return loaded;
+}
+
 /** A new secret: 20 random bytes in base32 (32 characters). */
-export function newTotpSecret(): string {
-  return generateSecret({ length: 20, crypto, base32 });
+export async function newTotpSecret(): Promise<string> {
+  const { o, crypto, base32 } = await otplib();
+  return o.generateSecret({ length: 20, crypto, base32 });
 }
 
 /** The code of the step `nowMs` falls in (tests and tools compute codes the same way). */
-export function totpCode(secret: string, nowMs: number): string {
-  return generateSync({ secret, epoch: Math.floor(nowMs / 1000), crypto, base32 });
+export async function totpCode(secret: string, nowMs: number): Promise<string> {
+  const { o, crypto, base32 } = await otplib();
+  return o.generateSync({ secret, epoch: Math.floor(nowMs / 1000), crypto, base32 });
 }
 
 /** The time step of a code valid at `nowMs` (within one step either side), or undefined. */
-export function totpStep(secret: string, code: string, nowMs: number): number | undefined {
+export async function totpStep(secret: string, code: string, nowMs: number): Promise<number | undefined> {
   if (!/^[0-9]{6}$/.test(code)) return undefined;
+  const { o, crypto, base32 } = await otplib();
   const epoch = Math.floor(nowMs / 1000);
-  const result = verifySync({
+  const result = o.verifySync({
     secret,
     token: code,
     epoch,

@@ -70,7 +70,7 @@ export async function associateSoftwareToken(
   input: { AccessToken?: string; Session?: string },
 ): Promise<AssociateSoftwareTokenResponse> {
   const s = await subjectOf(ctx, input);
-  const secret = newTotpSecret();
+  const secret = await newTotpSecret();
   await ctx.services.storage.transaction(async (tx) => {
     const user = await tx.users.getUserBySub(s.pool.id, s.user.sub);
     if (!user) throw userNotFound();
@@ -96,7 +96,7 @@ export async function verifySoftwareToken(
   // On an MFA_SETUP session, only the secret AssociateSoftwareToken gave on that session counts.
   if (secret === undefined || (s.session && s.session.state.associated !== true))
     throw new SoftwareTokenMFANotFoundException("Software Token MFA not found.");
-  const step = totpStep(secret, input.UserCode, ctx.now);
+  const step = await totpStep(secret, input.UserCode, ctx.now);
   const ok =
     step !== undefined &&
     (await ctx.services.storage.transaction(async (tx) => {

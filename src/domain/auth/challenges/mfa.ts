@@ -324,7 +324,7 @@ export const softwareTokenMfa: AuthChallenge = {
     await reserveMfaCheck(ctx, call.pool.id, s.user.sub);
     const m = await userMfa(ctx.services.storage, s.user);
     const secret = openTotpSecret(ctx, m);
-    const step = secret === undefined ? undefined : totpStep(secret, code, ctx.now);
+    const step = secret === undefined ? undefined : await totpStep(secret, code, ctx.now);
     const accepted =
       step !== undefined &&
       (await ctx.services.storage.transaction(async (tx) => {
