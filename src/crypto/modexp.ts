@@ -11,6 +11,7 @@
  * both the worker and the main thread and never queues without bound.
  */
 import { Worker } from "node:worker_threads";
+import { workerEnv } from "../workers.ts";
 
 const START_RATE = 16;
 const IDLE_MS = 15_000;
@@ -77,6 +78,7 @@ class ModexpWorker {
   private start(): void {
     const worker = new Worker(new URL("./modexp-worker.ts", import.meta.url), {
       resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
+      env: workerEnv(),
       stdout: false,
       stderr: false,
     });

@@ -4,6 +4,7 @@
  * past its timeout ends its worker (terminate), which is replaced; only that invocation fails.
  */
 import { Worker } from "node:worker_threads";
+import { workerEnv } from "../workers.ts";
 import type { TriggerOutcome } from "../context.ts";
 import type { WorkerReply, WorkerRequest } from "./module-worker.ts";
 
@@ -23,7 +24,7 @@ class PoolWorker {
     onExit: (w: PoolWorker, code: number) => void,
     onReply: (w: PoolWorker, reply: WorkerReply) => void,
   ) {
-    this.worker = new Worker(WORKER_FILE, { stdout: false, stderr: false });
+    this.worker = new Worker(WORKER_FILE, { env: workerEnv(), stdout: false, stderr: false });
     this.worker.unref();
     this.worker.on("message", (reply: WorkerReply) => onReply(this, reply));
     this.worker.on("error", () => {});
