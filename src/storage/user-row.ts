@@ -28,14 +28,27 @@ const STATE_FIELDS = (Object.keys(USER_FIELD_HOMES) as (keyof UserRecord)[]).fil
   (k) => USER_FIELD_HOMES[k] === "state",
 );
 
-/** The users columns a record is written to, in a fixed order. */
-export const USER_COLUMNS = [
+/**
+ * The columns a record is read back from, in the order `userFromValues` takes them (a backend that
+ * returns rows as arrays selects exactly these, first).
+ */
+export const USER_READ_COLUMNS = [
   "pool_id",
   "username",
   "username_key",
   "sub",
   "status",
   "enabled",
+  "attributes",
+  "created_at",
+  "updated_at",
+  "password",
+  "password_history",
+  "state",
+] as const;
+
+/** Copies of attributes (and their lower-cased alias keys) kept in columns of their own for the indexes. */
+const USER_SEARCH_COLUMNS = [
   "email",
   "email_key",
   "phone_number",
@@ -44,13 +57,10 @@ export const USER_COLUMNS = [
   "name",
   "given_name",
   "family_name",
-  "attributes",
-  "created_at",
-  "updated_at",
-  "password",
-  "password_history",
-  "state",
 ] as const;
+
+/** The users columns a record is written to, in a fixed order. */
+export const USER_COLUMNS = [...USER_READ_COLUMNS, ...USER_SEARCH_COLUMNS] as const;
 
 export type UserColumn = (typeof USER_COLUMNS)[number];
 
@@ -93,24 +103,11 @@ export function userColumnValues(u: UserRecord): Record<UserColumn, string | num
   };
 }
 
-/**
- * The columns a record is read back from, in the order `userFromValues` takes them (a backend that
- * returns rows as arrays selects exactly these, first).
- */
-export const USER_READ_COLUMNS = [
-  "pool_id",
-  "username",
-  "username_key",
-  "sub",
-  "status",
-  "enabled",
-  "attributes",
-  "created_at",
-  "updated_at",
-  "password",
-  "password_history",
-  "state",
-] as const satisfies readonly UserColumn[];
+/** Where each column is in a row read as USER_READ_COLUMNS. */
+const AT = Object.fromEntries(USER_READ_COLUMNS.map((c, i) => [c, i])) as Record<
+  (typeof USER_READ_COLUMNS)[number],
+  number
+>;
 
 /** A users row (as either backend returns it) back to a record. */
 export function userFromColumns(r: Record<UserColumn, unknown>): UserRecord {
@@ -120,23 +117,27 @@ export function userFromColumns(r: Record<UserColumn, unknown>): UserRecord {
 /** A users row read as the values of USER_READ_COLUMNS, in that order, back to a record. */
 export function userFromValues(v: readonly unknown[]): UserRecord {
   const user: UserRecord = {
-    poolId: String(v[0]),
-    username: String(v[1]),
-    usernameKey: String(v[2]),
-    sub: String(v[3]),
-    status: String(v[4]),
-    enabled: v[5] === "Enabled",
-    attributes: JSON.parse(String(v[6])),
-    createdAt: Number(v[7]),
-    updatedAt: Number(v[8]),
+    poolId: String(v[AT.pool_id]),
+    username: String(v[AT.username]),
+    usernameKey: String(v[AT.username_key]),
+    sub: String(v[AT.sub]),
+    status: String(v[AT.status]),
+    enabled: v[AT.enabled] === "Enabled",
+    attributes: JSON.parse(String(v[AT.attributes])),
+    createdAt: Number(v[AT.created_at]),
+    updatedAt: Number(v[AT.updated_at]),
   };
   // Parsed at once: an accessor that parses on first read makes every record a slow-mode object,
   // which cost AdminGetUser and ListUsers far more than the parse (bench/README.md).
-  if (v[9]) user.password = JSON.parse(String(v[9])) as NonNullable<UserRecord["password"]>;
-  if (v[10]) user.passwordHistory = JSON.parse(String(v[10])) as NonNullable<UserRecord["passwordHistory"]>;
-  if (v[11]) {
+  if (v[AT.password])
+    user.password = JSON.parse(String(v[AT.password])) as NonNullable<UserRecord["password"]>;
+  if (v[AT.password_history])
+    user.passwordHistory = JSON.parse(String(v[AT.password_history])) as NonNullable<
+      UserRecord["passwordHistory"]
+    >;
+  if (v[AT.state]) {
     // Only the fields that live there now: rows written by older versions may hold others.
-    const state = JSON.parse(String(v[11])) as Record<string, unknown>;
+    const state = JSON.parse(String(v[AT.state])) as Record<string, unknown>;
     for (const k of STATE_FIELDS) if (state[k] !== undefined) Object.assign(user, { [k]: state[k] });
   }
   return user;
