@@ -7,6 +7,7 @@ import { adminConsole } from "./http/console/index.ts";
 import { cors } from "./http/cors.ts";
 import { devRoutes } from "./http/dev/index.ts";
 import { errorHandler } from "./http/errors.ts";
+import { ApiFastPath } from "./http/fast-path.ts";
 import { guards, serverOptions } from "./http/guards.ts";
 import { health } from "./http/health.ts";
 import { importUpload } from "./http/import-upload.ts";
@@ -24,7 +25,13 @@ export async function buildApp(
   services: Services,
   tls?: { cert: string; key: string },
 ): Promise<FastifyInstance> {
-  const app = Fastify(serverOptions(services.config, tls));
+  const fastPath = new ApiFastPath();
+  const app = Fastify(serverOptions(services.config, tls, (handler) => fastPath.wrap(handler)));
+  // Once the server closes, Fastify answers every request (503 to the ones still arriving).
+  app.addHook("preClose", (done) => {
+    fastPath.close();
+    done();
+  });
   const options = { services };
   // Set up for every route: guards, CORS, the raw body, the error renderer.
   await app.register(guards, options);
@@ -34,7 +41,7 @@ export async function buildApp(
   await app.register(body, options);
   await app.register(errorHandler, options);
   // The endpoints. The console and the metrics plugins go here, beside the AWS JSON endpoint.
-  await app.register(awsJson, options);
+  await app.register(awsJson(fastPath), options);
   await app.register(adminConsole, options);
   await app.register(oauth, options);
   await app.register(health, options);

@@ -39,10 +39,16 @@ const WELL_KNOWN = /^\/[^/]+\/\.well-known\/(?:jwks\.json|openid-configuration)$
 const API_METHODS = "POST";
 const WELL_KNOWN_METHODS = "GET,HEAD";
 
-/** Whether `path` is open to other origins. */
 /** The OAuth endpoints that web apps call from their own origin (not the browser-facing pages). */
 const OAUTH_API = new Set(["/oauth2/token", "/oauth2/userInfo", "/oauth2/revoke"]);
 
+/** The headers of every answer on a path open to other origins (preflights add theirs). */
+export const CROSS_ORIGIN_HEADERS: Readonly<Record<string, string>> = {
+  "access-control-allow-origin": "*",
+  "access-control-expose-headers": EXPOSED_HEADERS,
+};
+
+/** Whether `path` is open to other origins. */
 function crossOrigin(path: string): boolean {
   return path === "/" || WELL_KNOWN.test(path) || OAUTH_API.has(path);
 }
@@ -63,8 +69,7 @@ function allowedHeaders(requested: string | string[] | undefined): string {
 }
 
 function simpleHeaders(reply: FastifyReply): void {
-  reply.header("access-control-allow-origin", "*");
-  reply.header("access-control-expose-headers", EXPOSED_HEADERS);
+  reply.headers(CROSS_ORIGIN_HEADERS);
 }
 
 export const cors = everywhere(async (app) => {

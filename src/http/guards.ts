@@ -3,7 +3,7 @@
  * abandoned requests cannot pile up memory), the Host check that keeps a loopback server out of
  * reach of DNS rebinding, and the start-up checks of the test aids.
  */
-import type { Server } from "node:http";
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import { type Config, isLoopback } from "../config/config.ts";
@@ -18,11 +18,13 @@ const KEEP_ALIVE_MS = 65_000;
 
 /**
  * Fastify's server options: request ids, the body limit, the timeouts and how often they are
- * checked; with `tls` (PEM certificate and key), an HTTPS server with the same timeouts.
+ * checked; with `tls` (PEM certificate and key), an HTTPS server with the same timeouts. `wrap`
+ * puts a handler in front of Fastify's (http/fast-path.ts).
  */
 export function serverOptions(
   config: Config,
   tls?: { cert: string; key: string },
+  wrap: (handler: RequestListener) => RequestListener = (handler) => handler,
 ): FastifyHttpOptions<Server> {
   const http = {
     headersTimeout: config.headersTimeoutMs,
@@ -31,7 +33,7 @@ export function serverOptions(
     // timeout is kept to within a tenth of itself.
     connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(config.headersTimeoutMs / 10))),
   };
-  const options: FastifyHttpOptions<Server> = {
+  return {
     logger: false,
     genReqId: newRequestId,
     requestIdHeader: false,
@@ -39,14 +41,13 @@ export function serverOptions(
     keepAliveTimeout: KEEP_ALIVE_MS,
     requestTimeout: config.requestTimeoutMs,
     http,
-  };
-  if (!tls) return options;
-  return {
-    ...options,
     // An HTTPS server serves the same requests and replies as an HTTP one (https.Server's requests
     // are http.IncomingMessage): the plugins keep their http.Server types.
     serverFactory: (handler) => {
-      const server = createHttpsServer({ ...http, cert: tls.cert, key: tls.key }, handler);
+      const listener = wrap(handler as RequestListener);
+      const server = tls
+        ? createHttpsServer({ ...http, cert: tls.cert, key: tls.key }, listener)
+        : createHttpServer(http, listener);
       server.keepAliveTimeout = KEEP_ALIVE_MS;
       return server as unknown as Server;
     },
@@ -97,14 +98,26 @@ export function hostName(host: string | undefined): string | undefined {
   return value.slice(0, colon);
 }
 
+/** The Host check of one server (see `hostGuard`). */
+export interface HostGuard {
+  /** Whether requests to `url` are checked. */
+  applies(url: string): boolean;
+  /**
+   * The refusal to answer a request with this Host header, or undefined when it is accepted; a
+   * promise when only the storage knows (a user pool's domain).
+   */
+  check(host: string | undefined): AwsError | undefined | Promise<AwsError | undefined>;
+}
+
 /**
  * On a loopback address: without access keys every request (any well-formed signature is accepted
  * there, so the Host is what keeps other sites out), and with keys the `/_lanyard/*` test aids
- * (which have no authentication), answer only when the Host names this machine.
+ * (which have no authentication), answer only when the Host names this machine. Undefined on
+ * other addresses, where nothing is checked.
  */
-function installHostCheck(app: FastifyInstance, services: Services): void {
+export function hostGuard(services: Services): HostGuard | undefined {
   const { config } = services;
-  if (!isLoopback(config.host)) return;
+  if (!isLoopback(config.host)) return undefined;
   const allowed = ownHostNames(config);
   const everyRoute = config.accessKeys.length === 0;
   const refuse = (host: string | undefined) =>
@@ -115,22 +128,36 @@ function installHostCheck(app: FastifyInstance, services: Services): void {
         (config.publicUrl ? " or its public URL's host" : "") +
         " (protection against DNS rebinding).",
     );
-  // A callback hook: the names above are checked without a promise or a microtask turn; only a
-  // pool's domain needs the storage.
+  return {
+    applies: (url) => everyRoute || isTestAidPath(url),
+    check: (host) => {
+      const name = hostName(host);
+      if (name !== undefined && (allowed.has(name) || COGNITO_ENDPOINT.test(name) || LOCALHOST.test(name)))
+        return undefined;
+      if (name === undefined) return refuse(host);
+      // A user pool's domain (a hosts entry or a proxy points it here): one indexed lookup.
+      return poolOfHost(services.storage, name).then((pool) => (pool ? undefined : refuse(host)));
+    },
+  };
+}
+
+function installHostCheck(app: FastifyInstance, services: Services): void {
+  const guard = hostGuard(services);
+  if (guard === undefined) return;
+  // A callback hook: the names are checked without a promise or a microtask turn; only a pool's
+  // domain needs the storage.
   app.addHook("onRequest", (req, reply, done) => {
-    if (!everyRoute && !isTestAidPath(req.routeOptions.url ?? req.url)) return done();
-    const name = hostName(req.headers.host);
-    if (name !== undefined && (allowed.has(name) || COGNITO_ENDPOINT.test(name) || LOCALHOST.test(name)))
-      return done();
-    if (name === undefined) {
-      sendError(reply, refuse(req.headers.host));
+    if (!guard.applies(req.routeOptions.url ?? req.url)) return done();
+    const refusal = guard.check(req.headers.host);
+    if (refusal === undefined) return done();
+    if (refusal instanceof AwsError) {
+      sendError(reply, refusal);
       return;
     }
-    // A user pool's domain (a hosts entry or a proxy points it here): one indexed lookup.
-    poolOfHost(services.storage, name).then(
-      (pool) => {
-        if (pool) done();
-        else sendError(reply, refuse(req.headers.host));
+    refusal.then(
+      (e) => {
+        if (e === undefined) done();
+        else sendError(reply, e);
       },
       (e: unknown) => done(e as Error),
     );

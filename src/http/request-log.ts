@@ -5,7 +5,8 @@
  * when it is answered: request id, operation, pool, client, status and latency. Identifiers only:
  * never a body, a header's value, a password, a code or a token.
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
+import type { Logger } from "../context.ts";
 import type { RequestFacts } from "../protocol/aws-json.ts";
 import { everywhere } from "./plugin.ts";
 
@@ -28,9 +29,22 @@ export function requestFacts(req: FastifyRequest): RequestFacts {
   return facts;
 }
 
-/** The latency of a request answered, in milliseconds with two decimals. */
-export function latencyMs(reply: FastifyReply): number {
-  return Math.round(reply.elapsedTime * 100) / 100;
+/** The request log's line of one request answered. */
+export function logRequest(
+  logger: Logger,
+  line: { requestId: string; facts: RequestFacts; status: number; ms: number; ip?: string },
+): void {
+  const { facts } = line;
+  logger.info("request", {
+    requestId: line.requestId,
+    operation: facts.operation,
+    pool: facts.pool,
+    client: facts.client,
+    status: line.status,
+    error: facts.error,
+    ms: Math.round(line.ms * 100) / 100,
+    ip: line.ip,
+  });
 }
 
 export const requestLog = everywhere(async (app, { services }) => {
@@ -39,15 +53,11 @@ export const requestLog = everywhere(async (app, { services }) => {
   if (level !== "debug" && level !== "info") return;
   const logger = services.logger;
   app.addHook("onResponse", async (req, reply) => {
-    const facts = requestFacts(req);
-    logger.info("request", {
+    logRequest(logger, {
       requestId: req.id,
-      operation: facts.operation,
-      pool: facts.pool,
-      client: facts.client,
+      facts: requestFacts(req),
       status: reply.statusCode,
-      error: facts.error,
-      ms: latencyMs(reply),
+      ms: reply.elapsedTime,
       ip: req.ip,
     });
   });

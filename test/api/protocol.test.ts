@@ -84,6 +84,36 @@ describe("AWS JSON 1.1 protocol", () => {
     assert.equal(res.json.__type, "RequestEntityTooLargeException");
   });
 
+  test("a call answers alike in every shape: the usual one, a charset parameter, a chunked body", async () => {
+    // The usual shape is answered in front of Fastify (src/http/fast-path.ts), the others by its route.
+    const body = JSON.stringify({ UserPoolId: "us-east-1_nothere00" });
+    const shapes: Array<{ name: string; headers?: Record<string, string>; chunked?: boolean }> = [
+      { name: "usual" },
+      { name: "charset", headers: { "content-type": "application/x-amz-json-1.1; charset=utf-8" } },
+      { name: "chunked", chunked: true },
+    ];
+    const answers = [];
+    for (const shape of shapes) {
+      const res = await rawRequest(server.url, "DescribeUserPool", body, shape.headers, true, shape.chunked);
+      answers.push({
+        name: shape.name,
+        status: res.status,
+        names: [...res.headers.keys()].filter((n) => n !== "date").sort(),
+        cors: res.headers.get("access-control-allow-origin"),
+        exposed: res.headers.get("access-control-expose-headers"),
+        type: res.headers.get("x-amzn-errortype"),
+        id: /^[0-9a-f-]{36}$/.test(res.headers.get("x-amzn-requestid") ?? ""),
+        json: res.json,
+      });
+    }
+    const [usual, ...others] = answers;
+    assert.equal(usual!.status, 400);
+    assert.equal(usual!.cors, "*");
+    assert.equal(usual!.type, "ResourceNotFoundException");
+    assert.equal(usual!.id, true);
+    for (const other of others) assert.deepEqual({ ...other, name: usual!.name }, usual, other.name);
+  });
+
   // Any operation of the model that the table does not have yet (none, once all are built).
   const unbuilt = Object.keys(OPERATIONS).find((name) => !(name in OPERATION_TABLE));
   test("an operation not built yet answers a 4xx naming it", { skip: unbuilt === undefined }, async () => {

@@ -117,7 +117,7 @@ const signer = new SignatureV4({
 
 /**
  * Sends a raw request to the server, for protocol tests that no SDK would send. It is SigV4-signed
- * (with dummy credentials) unless `sign` is false.
+ * (with dummy credentials) unless `sign` is false; its body is sent chunked when `chunked` is true.
  */
 export async function rawRequest(
   url: string,
@@ -125,6 +125,7 @@ export async function rawRequest(
   body: string,
   headers: Record<string, string> = {},
   sign = true,
+  chunked = false,
 ): Promise<{ status: number; headers: Headers; json: Record<string, unknown> }> {
   const u = new URL(url);
   let h: Record<string, string> = { "content-type": "application/x-amz-json-1.1", host: u.host, ...headers };
@@ -141,7 +142,15 @@ export async function rawRequest(
     });
     h = signed.headers as Record<string, string>;
   }
-  const res = await fetch(url, { method: "POST", headers: h, body });
+  // A chunked body is sent as a stream, without a Content-Length.
+  const res = chunked
+    ? await fetch(url, {
+        method: "POST",
+        headers: h,
+        body: new Blob([body]).stream(),
+        duplex: "half",
+      } as RequestInit)
+    : await fetch(url, { method: "POST", headers: h, body });
   const text = await res.text();
   return { status: res.status, headers: res.headers, json: text ? JSON.parse(text) : {} };
 }
