@@ -3,7 +3,7 @@
  * AWS JSON content type, a Content-Length within the body limit, no Transfer-Encoding) is answered
  * straight from Node's request and response, before Fastify makes its request and reply objects,
  * routes, runs its hook chain and its content-type parser: for a read such as AdminGetUser that
- * machinery is about a third of the server's CPU per call.
+ * machinery is about a fifth of the server's CPU per call (bench/README.md).
  *
  * It answers exactly as the `POST /` route does (http/aws-json.ts): the same endpoint, the same
  * Host check (http/guards.ts), the same CORS headers (http/cors.ts), request id, request log line
