@@ -175,7 +175,9 @@ function refreshCall(f: Fixture): (i: number) => Call {
 class Jar {
   private readonly cookies = new Map<string, string>();
   take(headers: http.IncomingHttpHeaders): void {
-    for (const line of headers["set-cookie"] ?? []) {
+    // One Set-Cookie comes as a string, several as an array.
+    const set = headers["set-cookie"] ?? [];
+    for (const line of typeof set === "string" ? [set] : set) {
       const pair = line.split(";")[0]!;
       const eq = pair.indexOf("=");
       const name = pair.slice(0, eq).trim();
