@@ -12,7 +12,6 @@
  * large, chunked or of another content type get Fastify's refusals as before.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { performance } from "node:perf_hooks";
 import type { Services } from "../context.ts";
 import { AwsError } from "../errors.ts";
 import { InternalErrorException } from "../generated/exceptions.ts";

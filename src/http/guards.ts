@@ -3,7 +3,7 @@
  * abandoned requests cannot pile up memory), the Host check that keeps a loopback server out of
  * reach of DNS rebinding, and the start-up checks of the test aids.
  */
-import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
+import type { RequestListener, Server } from "node:http";
 import { createServer as createHttpsServer } from "node:https";
 import type { FastifyHttpOptions, FastifyInstance } from "fastify";
 import { type Config, isLoopback } from "../config/config.ts";
@@ -15,6 +15,11 @@ import { everywhere } from "./plugin.ts";
 import { newRequestId } from "./request-id.ts";
 
 const KEEP_ALIVE_MS = 65_000;
+
+// node:http taken as the CommonJS module: an ES import of it reads every export to build its
+// namespace, and so loads what its lazy exports hold (WebSocket and its kin, from Node's bundled
+// undici), about 2 MB for the life of the process.
+const { createServer: createHttpServer } = process.getBuiltinModule("node:http");
 
 /**
  * Fastify's server options: request ids, the body limit, the timeouts and how often they are
@@ -41,6 +46,15 @@ export function serverOptions(
     keepAliveTimeout: KEEP_ALIVE_MS,
     requestTimeout: config.requestTimeoutMs,
     http,
+    // No route declares a Fastify schema: the API is validated against the generated model
+    // (protocol/validate.ts), the pages and forms by their handlers. Without these factories Fastify
+    // loads Ajv and fast-json-stringify at start (about 100 modules held for the process's life).
+    schemaController: {
+      compilersFactory: {
+        buildValidator: noSchemas,
+        buildSerializer: noSchemas,
+      },
+    },
     // An HTTPS server serves the same requests and replies as an HTTP one (https.Server's requests
     // are http.IncomingMessage): the plugins keep their http.Server types.
     serverFactory: (handler) => {
@@ -52,6 +66,10 @@ export function serverOptions(
       return server as unknown as Server;
     },
   };
+}
+
+function noSchemas(): never {
+  throw new Error("Lanyard's routes declare no Fastify schemas (see serverOptions in src/http/guards.ts)");
 }
 
 /** Caps the open connections and installs the Host check. */
