@@ -101,7 +101,11 @@ if (million) {
 const settings = {
   sizes: million ? [10_000, largest] : quick ? [1_000, 10_000] : [10_000, 100_000],
   concurrency: 32,
-  warmupMs: quick ? 500 : 1_000,
+  // A server just started (or shrunk by the memory reducer after its start) is slower for its first
+  // seconds under load: V8 is still optimizing, and grows its young generation back from 1 MB. Of
+  // three servers each measured five times for 3 s after 1 s of load, every first run was the
+  // slowest (6,802-8,394 AdminGetUser/s against 8,985-11,571 after).
+  warmupMs: quick ? 500 : 3_000,
   durationMs: quick ? 2_000 : 5_000,
   creates: quick ? 100 : 500,
   createWarmup: 16,

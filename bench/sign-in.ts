@@ -217,6 +217,9 @@ async function srpLoad(
   };
 }
 
+/** Warm-up before each measured workload: see WARM_UP_MS in run.ts. */
+const WARM_UP_MS = 3_000;
+
 async function measure(server: RunningServer, signer: Signer, quick: boolean): Promise<Row[]> {
   const client = new Client(server.port, signer, 64);
   const rows: Row[] = [];
@@ -229,7 +232,7 @@ async function measure(server: RunningServer, signer: Signer, quick: boolean): P
       next: (i: number) => Call,
       concurrency: number,
     ) => {
-      await runLoad(client, next, { concurrency, durationMs: 500 });
+      await runLoad(client, next, { concurrency, durationMs: quick ? 500 : WARM_UP_MS });
       rows.push({
         workload,
         label,
