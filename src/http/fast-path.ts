@@ -13,7 +13,6 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Services } from "../context.ts";
-import { AwsError } from "../errors.ts";
 import { InternalErrorException } from "../generated/exceptions.ts";
 import {
   type AwsJsonEndpoint,
@@ -110,13 +109,15 @@ export class ApiFastPath {
               ...(req.socket.remoteAddress ? { clientIp: req.socket.remoteAddress } : {}),
               requestId,
             })
-            .then((out) => send(res, out, requestId, started), failed(res, requestId, started));
-        if (checkHost === undefined) return void call();
-        const refusal = checkHost.check(req.headers.host);
-        if (refusal === undefined) return void call();
-        const refuse = (e: AwsError) => send(res, errorResponse(e, requestId), requestId, started, false);
-        if (refusal instanceof AwsError) return refuse(refusal);
-        refusal.then((e) => (e ? refuse(e) : call()), failed(res, requestId, started));
+            .then((out) => send(res, out, requestId, started));
+        const refusal = checkHost?.check(req.headers.host);
+        const answered =
+          refusal === undefined
+            ? call()
+            : Promise.resolve(refusal).then((e) =>
+                e === undefined ? call() : send(res, errorResponse(e, requestId), requestId, started, false),
+              );
+        answered.catch(failed(res, requestId, started));
       });
     };
   }
