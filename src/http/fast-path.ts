@@ -24,7 +24,7 @@ import { CROSS_ORIGIN_HEADERS } from "./cors.ts";
 import { hostGuard } from "./guards.ts";
 import { countRequest } from "./metrics.ts";
 import { newRequestId } from "./request-id.ts";
-import { logRequest } from "./request-log.ts";
+import { logRequest, logsRequests } from "./request-log.ts";
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -43,7 +43,7 @@ export class ApiFastPath {
     this.bodyLimit = config.maxBodyBytes;
     const guard = hostGuard(services);
     const checkHost = guard !== undefined && guard.applies("/") ? guard : undefined;
-    const logLine = config.logLevel === "debug" || config.logLevel === "info";
+    const logLine = logsRequests(config);
 
     // A refused Host gets no CORS headers: the Host check comes before CORS, as in Fastify's hooks.
     const send = (

@@ -43,9 +43,6 @@ export function serverOptions(
     genReqId: newRequestId,
     requestIdHeader: false,
     bodyLimit: config.maxBodyBytes,
-    keepAliveTimeout: KEEP_ALIVE_MS,
-    requestTimeout: config.requestTimeoutMs,
-    http,
     // No route declares a Fastify schema: the API is validated against the generated model
     // (protocol/validate.ts), the pages and forms by their handlers. Without these factories Fastify
     // loads Ajv and fast-json-stringify at start (about 100 modules held for the process's life).
@@ -55,8 +52,10 @@ export function serverOptions(
         buildSerializer: noSchemas,
       },
     },
-    // An HTTPS server serves the same requests and replies as an HTTP one (https.Server's requests
-    // are http.IncomingMessage): the plugins keep their http.Server types.
+    // The server is made here, HTTP or HTTPS, with its timeouts (Fastify applies its own
+    // timeout options only to a server it makes itself). An HTTPS server serves the same requests
+    // and replies as an HTTP one (https.Server's requests are http.IncomingMessage): the plugins
+    // keep their http.Server types.
     serverFactory: (handler) => {
       const listener = wrap(handler as RequestListener);
       const server = tls

@@ -6,6 +6,7 @@
  * never a body, a header's value, a password, a code or a token.
  */
 import type { FastifyRequest } from "fastify";
+import type { Config } from "../config/config.ts";
 import type { Logger } from "../context.ts";
 import type { RequestFacts } from "../protocol/aws-json.ts";
 import { everywhere } from "./plugin.ts";
@@ -29,6 +30,11 @@ export function requestFacts(req: FastifyRequest): RequestFacts {
   return facts;
 }
 
+/** Whether one line is logged per request: at the log level `info` or below. */
+export function logsRequests(config: Pick<Config, "logLevel">): boolean {
+  return config.logLevel === "debug" || config.logLevel === "info";
+}
+
 /** The request log's line of one request answered. */
 export function logRequest(
   logger: Logger,
@@ -49,8 +55,7 @@ export function logRequest(
 
 export const requestLog = everywhere(async (app, { services }) => {
   app.decorateRequest("facts", null);
-  const level = services.config.logLevel;
-  if (level !== "debug" && level !== "info") return;
+  if (!logsRequests(services.config)) return;
   const logger = services.logger;
   app.addHook("onResponse", async (req, reply) => {
     logRequest(logger, {
