@@ -1,7 +1,7 @@
 /** Runs the workloads against one server at one size and records what it measured. */
 import { type Client, type LoadOptions, runLoad } from "./load.ts";
 import { type Measurement, NOISY_CPU, type ServerName } from "./report.ts";
-import { machineBusySeconds, type RunningServer, waitForQuiet } from "./servers.ts";
+import { machineBusySeconds, machineDiskReadBytes, type RunningServer, waitForQuiet } from "./servers.ts";
 import { collectLaterPages, prefixesFor, type Target, type Workload } from "./workloads.ts";
 
 export interface MeasureSettings {
@@ -68,13 +68,22 @@ export class Bench {
     return target;
   }
 
-  /** One workload against one pool, measured again (within the budgets) while others disturb it. */
-  async measure(server: RunningServer, client: Client, w: Workload, target: Target): Promise<void> {
+  /**
+   * One workload against one pool, measured again (within the budgets) while others disturb it.
+   * `prepare` runs before each attempt's warm-up, once the machine is quiet.
+   */
+  async measure(
+    server: RunningServer,
+    client: Client,
+    w: Workload,
+    target: Target,
+    prepare?: () => void,
+  ): Promise<void> {
     let best: Measurement | undefined;
     const discarded: Measurement[] = [];
     for (let attempt = 1; attempt <= this.settings.attempts; attempt++) {
       const started = Date.now();
-      const m = await this.attempt(server, client, w, target);
+      const m = await this.attempt(server, client, w, target, prepare);
       if (attempt > 1) this.retryLeftMs -= Date.now() - started;
       if (!best || m.otherCpu < best.otherCpu) {
         if (best) discarded.push(best);
@@ -101,6 +110,7 @@ export class Bench {
     client: Client,
     w: Workload,
     target: Target,
+    prepare?: () => void,
   ): Promise<Measurement> {
     const { concurrency, warmupMs, durationMs, creates, createWarmup, quietWaitMs } = this.settings;
     const next = w.make(target);
@@ -109,6 +119,7 @@ export class Bench {
     this.quietLeftMs = Math.max(0, this.quietLeftMs - (Date.now() - waitStarted));
     if (!calm.quiet)
       this.log(`  (machine not quiet before ${w.key}: ${fmt(calm.busy)}% of a core busy elsewhere)`);
+    prepare?.();
     const warm = await runLoad(
       client,
       next,
@@ -117,7 +128,9 @@ export class Bench {
     const options: LoadOptions = w.counted ? { concurrency, count: creates } : { concurrency, durationMs };
     const cpuBefore = server.cpuSeconds();
     const busyBefore = machineBusySeconds();
+    const readBefore = machineDiskReadBytes();
     const result = await runLoad(client, next, options);
+    const diskReadBytes = machineDiskReadBytes() - readBefore;
     const seconds = result.elapsedMs / 1000;
     const serverCpu = ((server.cpuSeconds() - cpuBefore) / seconds) * 100;
     const machine = ((machineBusySeconds() - busyBefore) / seconds) * 100;
@@ -136,12 +149,14 @@ export class Bench {
       result,
       serverCpu,
       otherCpu,
+      diskReadBytes,
     };
     if (w.key === "list-later") m.note = target.laterLabel;
     this.log(
       `  ${w.key.padEnd(13)} ${fmt(result.rps).padStart(7)} req/s  p50 ${result.p50.toFixed(2)} ms  ` +
         `p99 ${result.p99.toFixed(2)} ms  ${fmt(result.requests)} requests, ${result.requests - result.ok} errors, ` +
-        `cpu server ${fmt(serverCpu)}% / load ${fmt(result.loadCpu)}% / other ${fmt(otherCpu)}%`,
+        `cpu server ${fmt(serverCpu)}% / load ${fmt(result.loadCpu)}% / other ${fmt(otherCpu)}%, ` +
+        `disk reads ${(diskReadBytes / 2 ** 20).toFixed(1)} MiB`,
     );
     for (const e of result.examples) this.log(`    ! ${e}`);
     return m;

@@ -1,6 +1,6 @@
 /** Starts and stops the servers under test: Lanyard (its own process, file-backed) and moto_server. */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
+import { closeSync, openSync, readdirSync, readFileSync, readSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { dirname, join } from "node:path";
@@ -62,6 +62,40 @@ export function machineBusySeconds(): number {
   const total = fields.reduce((a, b) => a + b, 0);
   // user nice system idle iowait irq softirq steal (guest time is already counted in user).
   return (total - fields[3] - fields[4]) / CLOCK_TICKS;
+}
+
+/** Bytes the whole machine has read from its disks so far (/proc/vmstat's pgpgin, in KiB). */
+export function machineDiskReadBytes(): number {
+  const m = /^pgpgin (\d+)$/m.exec(readFileSync("/proc/vmstat", "utf8"));
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/**
+ * Reads every file under `dir` (or the file itself) once, so that the operating system's page cache
+ * holds it again. This machine's kernel pages out file pages that were not touched for a minute
+ * (DAMON's `pageout` scheme: bench/README.md), so a large database that sat idle is partly back on
+ * disk, and the first random reads of it measure the disk.
+ */
+export function warmPageCache(path: string): number {
+  const buffer = Buffer.allocUnsafe(1 << 20);
+  let total = 0;
+  const visit = (p: string) => {
+    let entries;
+    try {
+      entries = readdirSync(p, { withFileTypes: true });
+    } catch {
+      const fd = openSync(p, "r");
+      try {
+        for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) total += n;
+      } finally {
+        closeSync(fd);
+      }
+      return;
+    }
+    for (const e of entries) if (e.isDirectory() || e.isFile()) visit(join(p, e.name));
+  };
+  visit(path);
+  return total;
 }
 
 /**

@@ -20,6 +20,8 @@ export interface PgCluster {
   version: string;
   /** The postmaster's process id (its children are the backends). */
   pid: number;
+  /** The cluster's data directory. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -168,6 +170,7 @@ export async function startCluster(
       url,
       version,
       pid: running.pid!,
+      dataDir: data,
       async stop() {
         process.removeListener("exit", cleanup);
         if (running.exitCode === null && running.signalCode === null) {
