@@ -13,6 +13,7 @@ import {
   int,
   type Measurement,
   NOISY_CPU,
+  roundsOf,
   TARGET_SCALING,
 } from "./report.ts";
 import type { LanyardOnPostgres } from "./servers.ts";
@@ -113,7 +114,7 @@ export function postgresChecks(all: Measurement[], sizes: number[]): Check[] {
     out.push({
       name: `Lanyard on PostgreSQL ${key} within ${TARGET_SCALING}x from ${int(small)} to ${int(big)} users`,
       status: latency <= TARGET_SCALING && throughput <= TARGET_SCALING ? "PASS" : "FAIL",
-      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}, ${cpuPerRequestRatio(a, b)}${noisy(a, b)}`,
+      detail: `p50 latency x${latency.toFixed(2)}, throughput /${throughput.toFixed(2)}, ${cpuPerRequestRatio(a, b)}${roundsOf(a, b)}${noisy(a, b)}`,
     });
   }
   const runs = all.filter((m) => m.server === "lanyard-pg");
