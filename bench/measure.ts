@@ -19,6 +19,8 @@ export interface MeasureSettings {
   attempts: number;
   /** ...and the most all those extra runs may take together (per server). */
   retryBudgetMs: number;
+  /** Runs of AdminGetUser at each size (--million: of every workload), of which the median counts. */
+  rounds: number;
 }
 
 const fmt = (n: number) => Math.round(n).toLocaleString("en-US");
@@ -56,7 +58,9 @@ export class Bench {
     clientId?: string,
   ): Promise<void> {
     const target = await this.target(client, poolId, users, clientId);
-    for (const w of this.order) await this.measure(server, client, w, target);
+    for (const w of this.order)
+      for (let round = 1; round <= (w.key === "get" ? this.settings.rounds : 1); round++)
+        await this.measure(server, client, w, target);
   }
 
   /** What the workloads run against in one pool (walking ListUsers for the later pages' tokens). */

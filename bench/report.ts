@@ -20,7 +20,7 @@ export interface Measurement {
   attempts?: number;
   /** Bytes the whole machine read from its disks during the measured run. */
   diskReadBytes?: number;
-  /** --million: req/s of each round (the sizes measured in turn, round after round); this is the median one. */
+  /** req/s of each round, when it was measured in rounds (bench/run.ts, `rounds`); this is the median one. */
   rounds?: number[];
 }
 
@@ -79,6 +79,7 @@ export function medianOfRounds(all: Measurement[]): Measurement[] {
     else groups.set(key, [m]);
   }
   return [...groups.values()].map((group) => {
+    if (group.length === 1) return group[0]!;
     const sorted = [...group].sort((a, b) => a.result.rps - b.result.rps);
     const kept = sorted[Math.floor((sorted.length - 1) / 2)]!;
     const median: Measurement = {
@@ -188,7 +189,7 @@ export function checks(
     out.push({
       name: `Lanyard AdminGetUser >= ${int(TARGET_GET_RPS)} req/s at ${int(users)} users`,
       status: rps >= TARGET_GET_RPS ? "PASS" : "FAIL",
-      detail: `${int(rps)} req/s${disturbed(l)}`,
+      detail: `${int(rps)} req/s${l.rounds ? ` (median of ${l.rounds.length} runs: ${l.rounds.map(int).join(", ")})` : ""}${disturbed(l)}`,
     });
     const m = find(all, "moto", users, "get");
     const skip = skips.find((s) => s.server === "moto" && s.users === users);

@@ -123,19 +123,19 @@ const settings = {
   quietWaitMs: quick ? 3_000 : 10_000,
   quietBudgetMs: quick ? 15_000 : 45_000,
   attempts: 4,
+  /**
+   * Rounds of AdminGetUser at each size (--million: of every workload, the sizes in turn in each
+   * round), the median one kept. One server's throughput moves by up to 40% from one run to the next
+   * on this machine, the workload and the data unchanged (bench/README.md): one run measures the
+   * machine's moment as much as the server.
+   */
+  rounds: quick ? 1 : 3,
   retryBudgetMs: quick ? 20_000 : 100_000,
   /** Longest moto may take to reach one size through AdminCreateUser before it is skipped there. */
   motoSeedBudgetMs: quick ? 60_000 : 150_000,
 };
 /** Starts of Lanyard on each seeded size whose time to "listening" is measured (the last one is benchmarked). */
 const STARTS = 3;
-/**
- * --million: rounds of each workload, the sizes measured in turn in every round; the median round of
- * each size is kept. One server's throughput moves by up to 40% from one run to the next on this
- * machine, the workload and the data unchanged (bench/README.md), which one run per size cannot
- * tell from a cost of size.
- */
-const ROUNDS = 3;
 const MILLION_WORKLOADS = ["get", "list-first", "list-later", "filter-exact", "filter-prefix", "sign-in"];
 const only = flags.only?.split(",").map((s) => s.trim()) ?? (million ? MILLION_WORKLOADS : undefined);
 // The sign-in workload (the seeded users' password) runs when asked for: moto's users have none.
@@ -236,8 +236,7 @@ async function lanyard(dataDir: string, postgres?: BenchDatabase): Promise<void>
  * each pool is seeded (the database then holds 10,000, then 1,010,000 users).
  */
 async function lanyardSideBySide(dataDir: string, postgres?: BenchDatabase): Promise<void> {
-  const rounds: Measurement[] = [];
-  const bench = new Bench(settings, list, rounds, log);
+  const bench = new Bench(settings, list, measurements, log);
   const name = postgres ? "Lanyard on PostgreSQL" : "Lanyard";
   const data = postgres ? { postgres: postgres.url } : dataDir;
   let server = await startLanyard(dataDir, { postgres, hashing: flags.hashing });
@@ -306,16 +305,15 @@ async function lanyardSideBySide(dataDir: string, postgres?: BenchDatabase): Pro
       );
     };
     for (const w of bench.order)
-      for (let round = 1; round <= ROUNDS; round++)
+      for (let round = 1; round <= settings.rounds; round++)
         for (const target of targets) {
-          log(`${name} @ ${fmt(target.users)} users, round ${round} of ${ROUNDS}:`);
+          log(`${name} @ ${fmt(target.users)} users, round ${round} of ${settings.rounds}:`);
           await bench.measure(server, client, w, target, warm);
         }
   } finally {
     client.close();
     await server.stop();
   }
-  measurements.push(...medianOfRounds(rounds));
   if (profDir) for (const f of readdirSync(profDir)) profiles.push(summarise(join(profDir, f)));
 }
 
@@ -407,9 +405,11 @@ async function main(): Promise<number> {
     rmSync(tmp, { recursive: true, force: true });
   }
 
+  // One figure per server, size and workload: the median of its rounds.
+  const shown = medianOfRounds(measurements);
   const results = [
-    ...checks(measurements, skips, settings.sizes, !flags["no-moto"], !million),
-    ...postgresChecks(measurements, settings.sizes),
+    ...checks(shown, skips, settings.sizes, !flags["no-moto"], !million),
+    ...postgresChecks(shown, settings.sizes),
     ...(million ? scaleChecks(scale) : []),
   ];
   log("");
@@ -426,18 +426,18 @@ async function main(): Promise<number> {
   log(
     `"!": more than ${NOISY_CPU}% of a core went to other processes meanwhile, so those figures are pessimistic.`,
   );
-  const repeated = measurements.filter((m) => (m.attempts ?? 1) > 1).length;
+  const repeated = shown.filter((m) => (m.attempts ?? 1) > 1).length;
   if (repeated > 0)
     log(
       `${repeated} workloads were measured again (up to ${settings.attempts} runs) while other processes disturbed them; the least disturbed run is shown.`,
     );
   log("");
-  log(table(measurements, skips, list, settings.sizes));
+  log(table(shown, skips, list, settings.sizes));
   for (const s of skips) log(`moto: skipped at ${fmt(s.users)} (${s.reason})`);
   if (flags.postgres) {
     log("");
     log("Lanyard on PostgreSQL: cpu% s counts the PostgreSQL processes with Lanyard's.");
-    log(postgresTable(measurements, list, settings.sizes));
+    log(postgresTable(shown, list, settings.sizes));
   }
   if (scale.length > 0) {
     log("");
@@ -466,7 +466,7 @@ async function main(): Promise<number> {
     signer: signerCheck,
     seeding,
     scale,
-    measurements,
+    measurements: shown,
     skips,
     checks: results,
     pass: !failed,
