@@ -71,20 +71,30 @@ export function machineDiskReadBytes(): number {
 }
 
 /**
- * Reads every file under `dir` (or the file itself) once, so that the operating system's page cache
- * holds it again. This machine's kernel pages out file pages that were not touched for a minute
- * (DAMON's `pageout` scheme: bench/README.md), so a large database that sat idle is partly back on
- * disk, and the first random reads of it measure the disk.
+ * Reads every file under `path` (or the file itself) once, so that the operating system's page
+ * cache holds it again, and returns the bytes read. This machine's kernel pages out file pages that
+ * were not touched for a minute (DAMON's `pageout` scheme: bench/README.md), so a large database
+ * that sat idle is partly back on disk, and the first random reads of it measure the disk. A file
+ * that goes away meanwhile (a database server's temporary file) is passed over.
  */
 export function warmPageCache(path: string): number {
   const buffer = Buffer.allocUnsafe(1 << 20);
   let total = 0;
+  const code = (e: unknown) => (e as NodeJS.ErrnoException).code;
   const visit = (p: string) => {
     let entries;
     try {
       entries = readdirSync(p, { withFileTypes: true });
-    } catch {
-      const fd = openSync(p, "r");
+    } catch (e) {
+      if (code(e) === "ENOENT") return;
+      if (code(e) !== "ENOTDIR") throw e;
+      let fd;
+      try {
+        fd = openSync(p, "r");
+      } catch (e2) {
+        if (code(e2) === "ENOENT") return;
+        throw e2;
+      }
       try {
         for (let n; (n = readSync(fd, buffer, 0, buffer.length, null)) > 0;) total += n;
       } finally {
