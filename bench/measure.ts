@@ -1,6 +1,6 @@
 /** Runs the workloads against one server at one size and records what it measured. */
 import { type Client, type LoadOptions, runLoad } from "./load.ts";
-import { type Measurement, NOISY_CPU, type ServerName } from "./report.ts";
+import { type Measurement, NOISY_CPU, type ServerName, takeFailures } from "./report.ts";
 import { machineBusySeconds, machineDiskReadBytes, type RunningServer, waitForQuiet } from "./servers.ts";
 import { collectLaterPages, prefixesFor, type Target, type Workload } from "./workloads.ts";
 
@@ -97,14 +97,7 @@ export class Bench {
       this.log(`    (other processes took ${fmt(m.otherCpu)}% of a core: measuring ${w.key} again)`);
     }
     const kept = best!;
-    // A wrong answer in a discarded run still fails the benchmark.
-    for (const d of discarded) {
-      for (const [kind, n] of Object.entries(d.result.errors))
-        kept.result.errors[`discarded run: ${kind}`] =
-          (kept.result.errors[`discarded run: ${kind}`] ?? 0) + n;
-      kept.result.requests += d.result.requests - d.result.ok;
-      kept.result.examples.push(...d.result.examples);
-    }
+    takeFailures(kept, discarded, "discarded run");
     kept.attempts = discarded.length + 1;
     this.measurements.push(kept);
   }

@@ -87,16 +87,26 @@ export function medianOfRounds(all: Measurement[]): Measurement[] {
       result: { ...kept.result, errors: { ...kept.result.errors }, examples: [...kept.result.examples] },
       rounds: group.map((m) => m.result.rps),
     };
-    for (const other of group) {
-      if (other === kept) continue;
-      for (const [kind, n] of Object.entries(other.result.errors))
-        median.result.errors[`another round: ${kind}`] =
-          (median.result.errors[`another round: ${kind}`] ?? 0) + n;
-      median.result.requests += other.result.requests - other.result.ok;
-      median.result.examples.push(...other.result.examples);
-    }
+    takeFailures(
+      median,
+      group.filter((m) => m !== kept),
+      "another round",
+    );
     return median;
   });
+}
+
+/**
+ * Counts the wrong answers of runs not shown (`others`) in the one shown, each kind named after
+ * `label`, so that a wrong answer in any run still fails the benchmark.
+ */
+export function takeFailures(shown: Measurement, others: readonly Measurement[], label: string): void {
+  for (const other of others) {
+    for (const [kind, n] of Object.entries(other.result.errors))
+      shown.result.errors[`${label}: ${kind}`] = (shown.result.errors[`${label}: ${kind}`] ?? 0) + n;
+    shown.result.requests += other.result.requests - other.result.ok;
+    shown.result.examples.push(...other.result.examples);
+  }
 }
 
 export function cells(m: Measurement | undefined, skip: Skip | undefined): string[] {

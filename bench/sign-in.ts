@@ -217,7 +217,7 @@ async function srpLoad(
   };
 }
 
-/** Warm-up before each measured workload: see WARM_UP_MS in run.ts. */
+/** Warm-up before each measured workload, as the user-management workloads' (`warmupMs` in run.ts). */
 const WARM_UP_MS = 3_000;
 
 async function measure(server: RunningServer, signer: Signer, quick: boolean): Promise<Row[]> {
